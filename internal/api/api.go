@@ -1,0 +1,138 @@
+// Package api is the Mastodon client API: one file per area, thin handlers
+// over core, entity renderers, pagination and Mastodon's error JSON.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"herd/internal/core"
+	"herd/internal/oauth"
+)
+
+// API serves the Mastodon client API.
+type API struct {
+	core *core.Core
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+// New builds the API and registers its routes on mux.
+func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *API {
+	a := &API{core: c, log: log, mux: mux}
+	a.routes()
+	return a
+}
+
+// handlerFunc is a handler that returns its error; serve renders it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// access says who may call a route.
+type access struct {
+	user   bool     // a user token is required; an app-only token gets 403
+	token  bool     // some token (app or user) is required
+	scopes []string // any one of these scopes suffices; empty = none needed
+}
+
+// public routes accept anonymous callers; a token, if sent, must be valid.
+var public = access{}
+
+// user requires a user token holding any one of scopes.
+func user(scopes ...string) access { return access{user: true, token: true, scopes: scopes} }
+
+// anyToken requires an app or user token holding any one of scopes.
+func anyToken(scopes ...string) access { return access{token: true, scopes: scopes} }
+
+// handle registers pattern (e.g. "GET /api/v1/statuses/{id}") with its
+// access rule.
+func (a *API) handle(pattern string, acc access, h handlerFunc) {
+	a.mux.Handle(pattern, a.serve(acc, h))
+}
+
+func (a *API) serve(acc access, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		viewer, err := a.authenticate(r, acc)
+		if err == nil {
+			ctx := context.WithValue(r.Context(), viewerKey{}, viewer)
+			err = h(w, r.WithContext(ctx))
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+type viewerKey struct{}
+
+// viewerOf returns the request's viewer, nil when anonymous.
+func viewerOf(r *http.Request) *core.Viewer {
+	v, _ := r.Context().Value(viewerKey{}).(*core.Viewer)
+	return v
+}
+
+// authenticate reads the bearer token (header, or access_token parameter
+// as Mastodon allows) and checks it against the route's access rule.
+func (a *API) authenticate(r *http.Request, acc access) (*core.Viewer, error) {
+	secret := bearerToken(r)
+	if secret == "" {
+		if acc.token {
+			return nil, core.ErrUnauthorized("The access token is invalid")
+		}
+		return nil, nil
+	}
+	v, err := a.core.Authenticate(r.Context(), secret)
+	if err != nil {
+		return nil, err
+	}
+	if acc.user && v.Account == nil {
+		return nil, core.ErrForbidden("This method requires an authenticated user")
+	}
+	if len(acc.scopes) > 0 && !oauth.CoversAny(v.Token.Scopes, acc.scopes...) {
+		return nil, core.ErrForbidden("This action is outside the authorized scopes")
+	}
+	return v, nil
+}
+
+func bearerToken(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok)
+		}
+		return ""
+	}
+	return r.URL.Query().Get("access_token")
+}
+
+// writeJSON renders v with status 200 unless another is given.
+func writeJSON(w http.ResponseWriter, v any, status ...int) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if len(status) > 0 {
+		w.WriteHeader(status[0])
+	}
+	return json.NewEncoder(w).Encode(v)
+}
+
+// writeError renders Mastodon's {"error": "..."} with the error's status;
+// unexpected errors are logged and shown as a bare 500.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if e, ok := core.AsError(err); ok {
+		if e.Cause != nil {
+			a.log.Warn("request failed", "path", r.URL.Path, "status", e.Status, "err", e.Cause)
+		}
+		body := map[string]any{"error": e.Message}
+		if e.Status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="Doorkeeper", error="invalid_token", error_description="`+e.Message+`"`)
+		}
+		writeJSON(w, body, e.Status)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeJSON(w, map[string]string{"error": "Internal server error"}, http.StatusInternalServerError)
+}

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"time"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/model"
+)
+
+// Account is Mastodon's Account entity.
+type Account struct {
+	ID              string        `json:"id"`
+	Username        string        `json:"username"`
+	Acct            string        `json:"acct"`
+	DisplayName     string        `json:"display_name"`
+	Locked          bool          `json:"locked"`
+	Bot             bool          `json:"bot"`
+	Discoverable    bool          `json:"discoverable"`
+	Indexable       bool          `json:"indexable"`
+	Group           bool          `json:"group"`
+	HideCollections bool          `json:"hide_collections"`
+	Noindex         bool          `json:"noindex"`
+	CreatedAt       string        `json:"created_at"`
+	Note            string        `json:"note"`
+	URL             string        `json:"url"`
+	URI             string        `json:"uri"`
+	Avatar          string        `json:"avatar"`
+	AvatarStatic    string        `json:"avatar_static"`
+	Header          string        `json:"header"`
+	HeaderStatic    string        `json:"header_static"`
+	FollowersCount  int64         `json:"followers_count"`
+	FollowingCount  int64         `json:"following_count"`
+	StatusesCount   int64         `json:"statuses_count"`
+	LastStatusAt    *string       `json:"last_status_at"`
+	Suspended       bool          `json:"suspended,omitempty"`
+	Emojis          []any         `json:"emojis"`
+	Fields          []model.Field `json:"fields"`
+	Roles           []any         `json:"roles"`
+}
+
+// CredentialAccount is the Account a user sees of themselves.
+type CredentialAccount struct {
+	Account
+	Source Source `json:"source"`
+	Role   Role   `json:"role"`
+}
+
+// Source is the editable form of a user's profile and posting defaults.
+type Source struct {
+	Privacy             string        `json:"privacy"`
+	Sensitive           bool          `json:"sensitive"`
+	Language            string        `json:"language"`
+	Note                string        `json:"note"`
+	Fields              []model.Field `json:"fields"`
+	FollowRequestsCount int64         `json:"follow_requests_count"`
+	Indexable           bool          `json:"indexable"`
+	Discoverable        bool          `json:"discoverable"`
+	HideCollections     bool          `json:"hide_collections"`
+}
+
+// Role is a user's role as Mastodon renders it (permissions is a bitmask
+// string: 1 = administrator).
+type Role struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Color       string `json:"color"`
+	Permissions string `json:"permissions"`
+	Highlighted bool   `json:"highlighted"`
+}
+
+// timestamp formats a time as Mastodon does: UTC, milliseconds, Z.
+func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func (a *API) accountEntity(acct *model.Account) Account {
+	base := a.core.BaseURL()
+	avatar, header := acct.AvatarURL, acct.HeaderURL
+	if avatar == "" {
+		avatar = base + "/avatars/original/missing.png"
+	}
+	if header == "" {
+		header = base + "/headers/original/missing.png"
+	}
+	fields := acct.Fields
+	if fields == nil {
+		fields = []model.Field{}
+	}
+	e := Account{
+		ID: ids.Format(acct.ID), Username: acct.Username, Acct: acct.Acct(), DisplayName: acct.DisplayName,
+		Locked: acct.Locked, Bot: acct.Bot, Discoverable: acct.Discoverable, Indexable: acct.Indexable,
+		HideCollections: acct.HideCollections, Noindex: !acct.Indexable,
+		// Mastodon shows only the day an account was created, at midnight UTC.
+		CreatedAt: timestamp(acct.CreatedAt.UTC().Truncate(24 * time.Hour)),
+		Note:      acct.Note, URL: acct.URL, URI: acct.URI,
+		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
+		FollowersCount: acct.FollowersCount, FollowingCount: acct.FollowingCount, StatusesCount: acct.StatusesCount,
+		Emojis: []any{}, Fields: fields, Roles: []any{},
+	}
+	if acct.LastStatusAt != nil {
+		d := acct.LastStatusAt.UTC().Format("2006-01-02")
+		e.LastStatusAt = &d
+	}
+	if acct.Local() {
+		if e.URL == "" {
+			e.URL = a.core.AccountURL(acct.Username)
+		}
+		if e.URI == "" {
+			e.URI = a.core.AccountURI(acct.Username)
+		}
+	}
+	if acct.Suspended() {
+		// Mastodon 3.3+: a suspended account renders with suspended: true and
+		// its profile emptied.
+		e.Suspended = true
+		e.DisplayName, e.Note, e.Fields = "", "", []model.Field{}
+		e.FollowersCount, e.FollowingCount, e.StatusesCount = 0, 0, 0
+	}
+	return e
+}
+
+func (a *API) accountEntities(list []*model.Account) []Account {
+	out := make([]Account, 0, len(list))
+	for _, acct := range list {
+		out = append(out, a.accountEntity(acct))
+	}
+	return out
+}
+
+func roleEntity(role string) Role {
+	switch role {
+	case model.RoleAdmin:
+		return Role{ID: "3", Name: "Admin", Color: "", Permissions: "1", Highlighted: true}
+	case model.RoleModerator:
+		// Moderation bits: manage reports, users and taxonomies, as a Mastodon moderator holds.
+		return Role{ID: "2", Name: "Moderator", Color: "", Permissions: "1308", Highlighted: true}
+	}
+	return Role{ID: "-99", Name: "", Color: "", Permissions: "65536", Highlighted: false}
+}
+
+// credentialAccount renders the viewer's own account with its source.
+func (a *API) credentialAccount(v *core.Viewer, followRequests int64) CredentialAccount {
+	acct, u := v.Account, v.User
+	fields := acct.Fields
+	if fields == nil {
+		fields = []model.Field{}
+	}
+	source := make([]model.Field, len(fields))
+	copy(source, fields)
+	return CredentialAccount{
+		Account: a.accountEntity(acct),
+		Source: Source{
+			Privacy: string(u.DefaultPrivacy), Sensitive: u.DefaultSensitive, Language: u.DefaultLanguage,
+			Note: acct.NoteSource, Fields: source, FollowRequestsCount: followRequests,
+			Indexable: acct.Indexable, Discoverable: acct.Discoverable, HideCollections: acct.HideCollections,
+		},
+		Role: roleEntity(u.Role),
+	}
+}

@@ -1,0 +1,132 @@
+package api
+
+import (
+	"herd/internal/core"
+	"herd/internal/ids"
+)
+
+// Status is Mastodon's Status entity.
+type Status struct {
+	ID                 string          `json:"id"`
+	CreatedAt          string          `json:"created_at"`
+	InReplyToID        *string         `json:"in_reply_to_id"`
+	InReplyToAccountID *string         `json:"in_reply_to_account_id"`
+	Sensitive          bool            `json:"sensitive"`
+	SpoilerText        string          `json:"spoiler_text"`
+	Visibility         string          `json:"visibility"`
+	Language           *string         `json:"language"`
+	URI                string          `json:"uri"`
+	URL                *string         `json:"url"`
+	RepliesCount       int64           `json:"replies_count"`
+	ReblogsCount       int64           `json:"reblogs_count"`
+	FavouritesCount    int64           `json:"favourites_count"`
+	EditedAt           *string         `json:"edited_at"`
+	Favourited         *bool           `json:"favourited,omitempty"`
+	Reblogged          *bool           `json:"reblogged,omitempty"`
+	Muted              *bool           `json:"muted,omitempty"`
+	Bookmarked         *bool           `json:"bookmarked,omitempty"`
+	Pinned             *bool           `json:"pinned,omitempty"`
+	Content            string          `json:"content"`
+	Text               *string         `json:"text,omitempty"`
+	Filtered           []any           `json:"filtered,omitempty"`
+	Reblog             *Status         `json:"reblog"`
+	Application        *Application    `json:"application,omitempty"`
+	Account            Account         `json:"account"`
+	MediaAttachments   []any           `json:"media_attachments"`
+	Mentions           []StatusMention `json:"mentions"`
+	Tags               []StatusTag     `json:"tags"`
+	Emojis             []any           `json:"emojis"`
+	Card               any             `json:"card"`
+	Poll               any             `json:"poll"`
+}
+
+// StatusMention is a mentioned account inside a Status.
+type StatusMention struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	URL      string `json:"url"`
+	Acct     string `json:"acct"`
+}
+
+// StatusTag is a hashtag inside a Status.
+type StatusTag struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// Application is the app a status was posted with (name and website only
+// once public).
+type Application struct {
+	Name    string  `json:"name"`
+	Website *string `json:"website"`
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optID(id int64) *string {
+	if id == 0 {
+		return nil
+	}
+	s := ids.Format(id)
+	return &s
+}
+
+// statusEntity renders a hydrated status; viewerID decides whether the
+// viewer-only fields appear (they are omitted for anonymous callers, as
+// Mastodon does).
+func (a *API) statusEntity(v *core.StatusView, viewerID int64) Status {
+	st := v.Status
+	e := Status{
+		ID: ids.Format(st.ID), CreatedAt: timestamp(st.CreatedAt),
+		InReplyToID: optID(st.InReplyToID), InReplyToAccountID: optID(st.InReplyToAccountID),
+		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
+		Language: optString(st.Language), URI: st.URI, URL: optString(st.URL),
+		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
+		Content: st.Content, Account: a.accountEntity(v.Account),
+		MediaAttachments: []any{}, Mentions: []StatusMention{}, Tags: []StatusTag{}, Emojis: []any{},
+	}
+	if st.EditedAt != nil {
+		t := timestamp(*st.EditedAt)
+		e.EditedAt = &t
+	}
+	for _, m := range v.Mentions {
+		url := m.URL
+		if url == "" && m.Local() {
+			url = a.core.AccountURL(m.Username)
+		}
+		e.Mentions = append(e.Mentions, StatusMention{ID: ids.Format(m.ID), Username: m.Username, URL: url, Acct: m.Acct()})
+	}
+	for _, t := range v.Tags {
+		e.Tags = append(e.Tags, StatusTag{Name: t.Name, URL: a.core.TagURL(t.Name)})
+	}
+	if v.App != nil {
+		e.Application = &Application{Name: v.App.Name, Website: optString(v.App.Website)}
+	}
+	if viewerID != 0 {
+		e.Favourited, e.Reblogged, e.Muted, e.Bookmarked = &v.Favourited, &v.Reblogged, &v.Muted, &v.Bookmarked
+		if st.AccountID == viewerID && st.ReblogOfID == 0 {
+			e.Pinned = &v.Pinned
+		}
+		e.Filtered = []any{}
+	}
+	if v.Reblog != nil {
+		r := a.statusEntity(v.Reblog, viewerID)
+		e.Reblog = &r
+		// A boost carries its original's content fields empty, as Mastodon.
+		e.Content, e.SpoilerText, e.Sensitive = "", "", r.Sensitive
+	}
+	return e
+}
+
+func (a *API) statusEntities(vs []*core.StatusView, viewerID int64) []Status {
+	out := make([]Status, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, a.statusEntity(v, viewerID))
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+)
+
+// maxBodyBytes bounds request bodies that are not media uploads.
+const maxBodyBytes = 1 << 20
+
+// params holds a request's parameters, whatever the encoding: query
+// string, form-urlencoded, multipart or JSON. JSON bodies are flattened to
+// Rails-style keys ({"source": {"privacy": "x"}} → "source[privacy]",
+// {"media_ids": [1]} → "media_ids[]"), so handlers read one shape. Body
+// values override query values.
+type params map[string][]string
+
+// parseParams reads the request's parameters, answering 400 or 422 for
+// bodies that cannot be parsed.
+func parseParams(r *http.Request) (params, error) {
+	p := params{}
+	for k, v := range r.URL.Query() {
+		p[k] = v
+	}
+	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return p, nil
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json":
+		var body any
+		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+		dec.UseNumber()
+		if err := dec.Decode(&body); err != nil {
+			if err.Error() == "EOF" {
+				return p, nil
+			}
+			return nil, core.ErrBadRequest("Invalid JSON body")
+		}
+		obj, ok := body.(map[string]any)
+		if !ok {
+			return nil, core.ErrBadRequest("The JSON body must be an object")
+		}
+		for k, v := range obj {
+			flatten(p, k, v)
+		}
+	case "application/x-www-form-urlencoded":
+		r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
+		if err := r.ParseForm(); err != nil {
+			return nil, core.ErrBadRequest("Invalid form body")
+		}
+		for k, v := range r.PostForm {
+			p[k] = v
+		}
+	case "multipart/form-data":
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, &core.Error{Status: http.StatusRequestEntityTooLarge, Message: "Request body too large"}
+			}
+			return nil, core.ErrBadRequest("Invalid multipart body")
+		}
+		for k, v := range r.MultipartForm.Value {
+			p[k] = v
+		}
+	}
+	return p, nil
+}
+
+func flatten(p params, key string, v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, sub := range t {
+			flatten(p, key+"["+k+"]", sub)
+		}
+	case []any:
+		for i, item := range t {
+			if obj, ok := item.(map[string]any); ok {
+				// An array of objects (fields_attributes) becomes indexed keys, as
+				// Rails clients send them: fields_attributes[0][name].
+				for k, sub := range obj {
+					flatten(p, fmt.Sprintf("%s[%d][%s]", key, i, k), sub)
+				}
+				continue
+			}
+			p[key+"[]"] = append(p[key+"[]"], scalar(item))
+		}
+		if len(t) == 0 {
+			p[key+"[]"] = []string{}
+		}
+	default:
+		p[key] = []string{scalar(v)}
+	}
+}
+
+func scalar(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case bool:
+		return strconv.FormatBool(t)
+	case json.Number:
+		return t.String()
+	}
+	return fmt.Sprint(v)
+}
+
+// has reports whether key was sent at all.
+func (p params) has(key string) bool { _, ok := p[key]; return ok }
+
+// str returns the first value of key, or "".
+func (p params) str(key string) string {
+	if v := p[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// list returns key[] values (or repeated key values).
+func (p params) list(key string) []string {
+	if v, ok := p[key+"[]"]; ok {
+		return v
+	}
+	return p[key]
+}
+
+// boolean reads a Rails-style boolean: true for "true", "1", "on", "t".
+func (p params) boolean(key string, def bool) bool {
+	v, ok := p[key]
+	if !ok || len(v) == 0 {
+		return def
+	}
+	switch strings.ToLower(v[0]) {
+	case "true", "1", "on", "t", "yes":
+		return true
+	case "false", "0", "off", "f", "no", "":
+		return false
+	}
+	return def
+}
+
+// integer reads an integer parameter, failing with 400 on junk.
+func (p params) integer(key string, def int) (int, error) {
+	s := p.str(key)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, core.ErrBadRequest(fmt.Sprintf("%s must be an integer", key))
+	}
+	return n, nil
+}
+
+// id reads an optional id parameter (0 when absent); junk is a 400.
+func (p params) id(key string) (int64, error) {
+	s := p.str(key)
+	if s == "" {
+		return 0, nil
+	}
+	id, ok := ids.Parse(s)
+	if !ok {
+		return 0, core.ErrBadRequest(fmt.Sprintf("%s is not a valid id", key))
+	}
+	return id, nil
+}
+
+// pathID parses the {id} path value; an unparsable id is a missing record.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, ok := ids.Parse(r.PathValue(name))
+	if !ok {
+		return 0, core.ErrRecordNotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,198 @@
+// Package config reads Herd's settings from command-line flags and the
+// same names as HERD_* environment variables (flags win), with defaults
+// that run a working instance on localhost with nothing set.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of a Herd node.
+type Config struct {
+	// Domain is the public host[:port] used in URLs and in @user@host.
+	Domain string
+	// Listen is the address the HTTP server binds.
+	Listen string
+	// DB is a SQLite file path or a postgres:// URL.
+	DB string
+	// MediaDir is where uploaded media is stored (local storage).
+	MediaDir string
+	// Protocol is https, or http for localhost and local testing.
+	Protocol string
+	// AllowPrivateAddresses lets outbound requests reach loopback and private
+	// networks; for tests of several local instances only, never production.
+	AllowPrivateAddresses bool
+	// MaxStatusChars is the status length limit (Mastodon: 500).
+	MaxStatusChars int
+	// Registrations is open, approval or closed.
+	Registrations string
+	// Title and Description describe the instance in /api/v2/instance.
+	Title       string
+	Description string
+	// ContactEmail is the instance's public contact address.
+	ContactEmail string
+	// TrustedProxies lists CIDRs whose X-Forwarded-For is believed; loopback
+	// by default.
+	TrustedProxies []string
+	// RateLimitPerAccount and RateLimitPerIP are requests per 5 minutes
+	// (Mastodon: 300 per account, 300 per IP); 0 disables the limit.
+	RateLimitPerAccount int
+	RateLimitPerIP      int
+}
+
+// fieldSpec declares one setting: its flag name (env: HERD_ + upper snake).
+type fieldSpec struct {
+	name, usage string
+	str         *string
+	num         *int
+	boolean     *bool
+	list        *[]string
+}
+
+// Load parses args (without the program and subcommand names) and the
+// environment. Defaults: localhost:8080, SQLite at ./data/herd.db, media
+// under ./data/media.
+func Load(args []string) (*Config, error) {
+	c := &Config{
+		Domain: "localhost:8080", DB: filepath.Join("data", "herd.db"), MediaDir: filepath.Join("data", "media"),
+		MaxStatusChars: 500, Registrations: "open", Title: "Herd",
+		Description: "A Herd instance", TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
+		RateLimitPerAccount: 300, RateLimitPerIP: 300,
+	}
+	var trusted string
+	specs := []fieldSpec{
+		{name: "domain", usage: "public host[:port] of the instance", str: &c.Domain},
+		{name: "listen", usage: "address to bind (default: the domain's port on all interfaces, or :8080)", str: &c.Listen},
+		{name: "db", usage: "SQLite file path or postgres:// URL", str: &c.DB},
+		{name: "media-dir", usage: "directory for uploaded media", str: &c.MediaDir},
+		{name: "protocol", usage: "https, or http (default http for localhost, https otherwise)", str: &c.Protocol},
+		{name: "allow-private-addresses", usage: "let outbound requests reach private addresses (testing only)", boolean: &c.AllowPrivateAddresses},
+		{name: "max-status-chars", usage: "status length limit", num: &c.MaxStatusChars},
+		{name: "registrations", usage: "open, approval or closed", str: &c.Registrations},
+		{name: "title", usage: "instance title", str: &c.Title},
+		{name: "description", usage: "instance description", str: &c.Description},
+		{name: "contact-email", usage: "instance contact email", str: &c.ContactEmail},
+		{name: "trusted-proxies", usage: "comma-separated CIDRs whose X-Forwarded-For is trusted", str: &trusted},
+		{name: "rate-limit-account", usage: "requests per 5 minutes per account (0 = off)", num: &c.RateLimitPerAccount},
+		{name: "rate-limit-ip", usage: "requests per 5 minutes per IP (0 = off)", num: &c.RateLimitPerIP},
+	}
+	fs := flag.NewFlagSet("herd", flag.ContinueOnError)
+	for _, s := range specs {
+		env := EnvName(s.name)
+		if v, ok := os.LookupEnv(env); ok {
+			if err := s.set(v); err != nil {
+				return nil, fmt.Errorf("%s: %w", env, err)
+			}
+		}
+		usage := s.usage + " (env " + env + ")"
+		switch {
+		case s.str != nil:
+			fs.StringVar(s.str, s.name, *s.str, usage)
+		case s.num != nil:
+			fs.IntVar(s.num, s.name, *s.num, usage)
+		case s.boolean != nil:
+			fs.BoolVar(s.boolean, s.name, *s.boolean, usage)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if trusted != "" {
+		c.TrustedProxies = splitList(trusted)
+	}
+	return c, c.finish()
+}
+
+func (s fieldSpec) set(v string) error {
+	switch {
+	case s.str != nil:
+		*s.str = v
+	case s.num != nil:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", v)
+		}
+		*s.num = n
+	case s.boolean != nil:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		*s.boolean = b
+	}
+	return nil
+}
+
+// EnvName maps a flag name to its environment variable: db → HERD_DB.
+func EnvName(flagName string) string {
+	return "HERD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// finish fills derived defaults and validates.
+func (c *Config) finish() error {
+	c.Domain = strings.ToLower(strings.TrimSpace(c.Domain))
+	if c.Domain == "" || strings.ContainsAny(c.Domain, "/ @") {
+		return errors.New("domain must be a host[:port], like example.com")
+	}
+	host := c.Domain
+	if h, _, err := net.SplitHostPort(c.Domain); err == nil {
+		host = h
+	}
+	if c.Protocol == "" {
+		c.Protocol = "https"
+		if host == "localhost" {
+			c.Protocol = "http"
+		}
+	}
+	if c.Protocol != "http" && c.Protocol != "https" {
+		return errors.New("protocol must be http or https")
+	}
+	if c.Listen == "" {
+		c.Listen = ":8080"
+		if _, port, err := net.SplitHostPort(c.Domain); err == nil && host == "localhost" {
+			c.Listen = "localhost:" + port
+		}
+	}
+	switch c.Registrations {
+	case "open", "approval", "closed":
+	default:
+		return errors.New("registrations must be open, approval or closed")
+	}
+	if c.MaxStatusChars < 1 {
+		return errors.New("max-status-chars must be positive")
+	}
+	for _, cidr := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(cidr); err != nil {
+			return fmt.Errorf("trusted proxy %q is not a CIDR", cidr)
+		}
+	}
+	return nil
+}
+
+// Host is the domain without its port.
+func (c *Config) Host() string {
+	if h, _, err := net.SplitHostPort(c.Domain); err == nil {
+		return h
+	}
+	return c.Domain
+}

@@ -1,0 +1,83 @@
+// Package core holds Herd's use cases, shared by every door (client API,
+// federation, web UI): posting, following, interactions, visibility,
+// notifications and fan-out. It never knows about HTTP.
+package core
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"herd/internal/ids"
+	"herd/internal/store"
+)
+
+// Registration modes.
+const (
+	RegistrationsOpen     = "open"
+	RegistrationsApproval = "approval"
+	RegistrationsClosed   = "closed"
+)
+
+// Config is what the use cases need to know about the instance.
+type Config struct {
+	Domain            string // public host[:port]
+	Protocol          string // https, or http for local testing
+	MaxStatusChars    int    // default 500
+	RegistrationMode  string // open | approval | closed
+	InstanceTitle     string
+	InstanceDesc      string
+	ContactEmail      string
+	MaxPinnedStatuses int
+}
+
+// Core is the set of use cases over one store.
+type Core struct {
+	Store  *store.Store
+	Config Config
+	Log    *slog.Logger
+	tokens *tokenCache
+	hub    *hub
+}
+
+// New wires the use cases to a store.
+func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
+	if cfg.MaxStatusChars <= 0 {
+		cfg.MaxStatusChars = 500
+	}
+	if cfg.MaxPinnedStatuses <= 0 {
+		cfg.MaxPinnedStatuses = 5
+	}
+	if cfg.RegistrationMode == "" {
+		cfg.RegistrationMode = RegistrationsOpen
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub()}
+}
+
+// BaseURL is the instance's origin, e.g. https://example.com.
+func (c *Core) BaseURL() string { return c.Config.Protocol + "://" + c.Config.Domain }
+
+// AccountURI is a local account's ActivityPub id.
+func (c *Core) AccountURI(username string) string { return c.BaseURL() + "/users/" + username }
+
+// AccountURL is a local account's profile page.
+func (c *Core) AccountURL(username string) string { return c.BaseURL() + "/@" + username }
+
+// StatusURI is a local status's ActivityPub id.
+func (c *Core) StatusURI(username string, id int64) string {
+	return c.AccountURI(username) + "/statuses/" + ids.Format(id)
+}
+
+// StatusURL is a local status's web page.
+func (c *Core) StatusURL(username string, id int64) string {
+	return c.AccountURL(username) + "/" + ids.Format(id)
+}
+
+// TagURL is a hashtag's page.
+func (c *Core) TagURL(name string) string { return c.BaseURL() + "/tags/" + strings.ToLower(name) }
+
+// Ready checks the database answers.
+func (c *Core) Ready(ctx context.Context) error { return c.Store.DB.Ping(ctx) }

@@ -1,0 +1,87 @@
+package core
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"herd/internal/store"
+)
+
+// hub fans events read from the log out to in-process subscribers (open
+// streams, caches). Subscribers must not block.
+type hub struct {
+	mu   sync.RWMutex
+	subs map[int]func(store.Event)
+	next int
+}
+
+func newHub() *hub { return &hub{subs: map[int]func(store.Event){}} }
+
+// Subscribe registers fn for every event read from the log from now on and
+// returns a function that unsubscribes.
+func (c *Core) Subscribe(fn func(store.Event)) (cancel func()) {
+	c.hub.mu.Lock()
+	id := c.hub.next
+	c.hub.next++
+	c.hub.subs[id] = fn
+	c.hub.mu.Unlock()
+	return func() {
+		c.hub.mu.Lock()
+		delete(c.hub.subs, id)
+		c.hub.mu.Unlock()
+	}
+}
+
+// eventPollInterval bounds how stale a node's caches can be after a write
+// made elsewhere (another node, or the admin CLI on the same SQLite file).
+const eventPollInterval = 200 * time.Millisecond
+
+// RunEvents reads the events log forward until ctx ends, invalidating
+// caches and feeding subscribers. Every node runs one.
+func (c *Core) RunEvents(ctx context.Context) {
+	last, err := c.Store.LastEventID(ctx)
+	if err != nil {
+		c.Log.Error("events: read start", "err", err)
+	}
+	ticker := time.NewTicker(eventPollInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		for {
+			evs, err := c.Store.EventsAfter(ctx, last, 500)
+			if err != nil {
+				if ctx.Err() == nil {
+					c.Log.Error("events: read", "err", err)
+				}
+				break
+			}
+			for _, e := range evs {
+				c.apply(e)
+				last = e.ID
+			}
+			if len(evs) < 500 {
+				break
+			}
+		}
+	}
+}
+
+// apply invalidates what an event makes stale and passes it to subscribers.
+func (c *Core) apply(e store.Event) {
+	switch e.Kind {
+	case store.EventAccountSuspended, store.EventAccountUpdated:
+		c.forgetAccount(e.SubjectID)
+	case store.EventTokenRevoked:
+		c.forgetToken(e.SubjectID)
+	}
+	c.hub.mu.RLock()
+	defer c.hub.mu.RUnlock()
+	for _, fn := range c.hub.subs {
+		fn(e)
+	}
+}

@@ -1,0 +1,85 @@
+// Package server wires a Herd node together: database, use cases, the
+// client API, OAuth and the background loops, behind one http.Handler.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"herd/internal/api"
+	"herd/internal/config"
+	"herd/internal/core"
+	"herd/internal/db"
+	"herd/internal/store"
+)
+
+// Server is one running Herd node.
+type Server struct {
+	Config  *config.Config
+	DB      *db.DB
+	Core    *core.Core
+	Handler http.Handler
+	log     *slog.Logger
+}
+
+// New opens and migrates the database and builds the handler. Call Run to
+// start the background loops and Close when done.
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, error) {
+	database, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := database.Migrate(ctx); err != nil {
+		database.Close()
+		return nil, err
+	}
+	c := core.New(store.New(database), CoreConfig(cfg), log)
+	mux := http.NewServeMux()
+	api.New(c, log, mux)
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
+		if err := c.Ready(r.Context()); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("OK"))
+	})
+	registerPlaceholderImages(mux)
+	s := &Server{Config: cfg, DB: database, Core: c, log: log}
+	s.Handler = withCORS(mux)
+	return s, nil
+}
+
+// CoreConfig maps node settings to what the use cases need.
+func CoreConfig(cfg *config.Config) core.Config {
+	return core.Config{
+		Domain: cfg.Domain, Protocol: cfg.Protocol, MaxStatusChars: cfg.MaxStatusChars,
+		RegistrationMode: cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
+		ContactEmail: cfg.ContactEmail,
+	}
+}
+
+// Run runs the background loops (events log, WAL checkpoints) until ctx ends.
+func (s *Server) Run(ctx context.Context) {
+	go s.Core.RunEvents(ctx)
+	go s.checkpointLoop(ctx)
+}
+
+func (s *Server) checkpointLoop(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.DB.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("wal checkpoint", "err", err)
+			}
+		}
+	}
+}
+
+// Close closes the database.
+func (s *Server) Close() error { return s.DB.Close() }

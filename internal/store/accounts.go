@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"herd/internal/db"
+	"herd/internal/model"
+)
+
+const accountCols = `id, username, domain, display_name, note, note_source, fields, locked, bot,
+	discoverable, indexable, hide_collections, avatar_url, header_url, uri, url, inbox_url,
+	shared_inbox_url, public_key, private_key, statuses_count, followers_count, following_count,
+	last_status_at, suspended_at, created_at, updated_at`
+
+func scanAccount(row interface{ Scan(...any) error }) (*model.Account, error) {
+	var a model.Account
+	var fields string
+	var lastStatus, suspended sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&a.ID, &a.Username, &a.Domain, &a.DisplayName, &a.Note, &a.NoteSource, &fields,
+		&a.Locked, &a.Bot, &a.Discoverable, &a.Indexable, &a.HideCollections, &a.AvatarURL, &a.HeaderURL,
+		&a.URI, &a.URL, &a.InboxURL, &a.SharedInboxURL, &a.PublicKey, &a.PrivateKey,
+		&a.StatusesCount, &a.FollowersCount, &a.FollowingCount, &lastStatus, &suspended, &created, &updated)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	_ = json.Unmarshal([]byte(fields), &a.Fields)
+	a.LastStatusAt = fromNullMS(lastStatus)
+	a.SuspendedAt = fromNullMS(suspended)
+	a.CreatedAt = fromMS(created)
+	a.UpdatedAt = fromMS(updated)
+	return &a, nil
+}
+
+// AccountByID loads one account.
+func (s *Store) AccountByID(ctx context.Context, id int64) (*model.Account, error) {
+	return scanAccount(s.q.QueryRowContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id = $1", id))
+}
+
+// AccountByUsername finds an account by name and domain ("" for local),
+// case-insensitively.
+func (s *Store) AccountByUsername(ctx context.Context, username, domain string) (*model.Account, error) {
+	return scanAccount(s.q.QueryRowContext(ctx, "SELECT "+accountCols+
+		" FROM accounts WHERE username_lower = $1 AND domain = $2", strings.ToLower(username), strings.ToLower(domain)))
+}
+
+// AccountsByIDs batch-loads accounts, keyed by id; missing ids are absent.
+func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Account, error) {
+	out := make(map[int64]*model.Account, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := db.In(1, ids)
+	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
+// InsertAccount stores a new account.
+func (s *Store) InsertAccount(ctx context.Context, a *model.Account) error {
+	fields, _ := json.Marshal(fieldsOrEmpty(a.Fields))
+	_, err := s.q.ExecContext(ctx, `INSERT INTO accounts (id, username, username_lower, domain, display_name,
+		note, note_source, fields, locked, bot, discoverable, indexable, hide_collections, avatar_url, header_url,
+		uri, url, inbox_url, shared_inbox_url, public_key, private_key, created_at, updated_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+		a.ID, a.Username, strings.ToLower(a.Username), strings.ToLower(a.Domain), a.DisplayName, a.Note, a.NoteSource,
+		string(fields), a.Locked, a.Bot, a.Discoverable, a.Indexable, a.HideCollections, a.AvatarURL, a.HeaderURL,
+		a.URI, a.URL, a.InboxURL, a.SharedInboxURL, a.PublicKey, a.PrivateKey, ms(a.CreatedAt), ms(a.UpdatedAt))
+	return dup(err)
+}
+
+// UpdateAccountProfile saves the fields an owner edits in update_credentials.
+func (s *Store) UpdateAccountProfile(ctx context.Context, a *model.Account) error {
+	fields, _ := json.Marshal(fieldsOrEmpty(a.Fields))
+	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET display_name = $2, note = $3, note_source = $4,
+		fields = $5, locked = $6, bot = $7, discoverable = $8, indexable = $9, hide_collections = $10,
+		avatar_url = $11, header_url = $12, updated_at = $13 WHERE id = $1`,
+		a.ID, a.DisplayName, a.Note, a.NoteSource, string(fields), a.Locked, a.Bot, a.Discoverable,
+		a.Indexable, a.HideCollections, a.AvatarURL, a.HeaderURL, ms(time.Now()))
+	return err
+}
+
+// SetAccountSuspended suspends (at != nil) or unsuspends an account.
+func (s *Store) SetAccountSuspended(ctx context.Context, id int64, at *time.Time) error {
+	_, err := s.q.ExecContext(ctx, "UPDATE accounts SET suspended_at = $2 WHERE id = $1", id, nullMS(at))
+	return err
+}
+
+// AddAccountCounts adjusts an account's counters atomically in SQL, so
+// concurrent writers never lose an increment.
+func (s *Store) AddAccountCounts(ctx context.Context, id int64, statuses, followers, following int64) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET
+		statuses_count = CASE WHEN statuses_count + $2 < 0 THEN 0 ELSE statuses_count + $2 END,
+		followers_count = CASE WHEN followers_count + $3 < 0 THEN 0 ELSE followers_count + $3 END,
+		following_count = CASE WHEN following_count + $4 < 0 THEN 0 ELSE following_count + $4 END
+		WHERE id = $1`, id, statuses, followers, following)
+	return err
+}
+
+// TouchLastStatus records when an account last posted.
+func (s *Store) TouchLastStatus(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.q.ExecContext(ctx, "UPDATE accounts SET last_status_at = $2 WHERE id = $1", id, ms(at))
+	return err
+}
+
+// SearchLocalAccounts finds local, unsuspended accounts whose username or
+// display name starts with (or contains, for names) q, for search and
+// autocomplete. offset/limit page the results.
+func (s *Store) SearchLocalAccounts(ctx context.Context, q string, limit, offset int) ([]*model.Account, error) {
+	q = strings.ToLower(q)
+	like := escapeLike(q)
+	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+` FROM accounts
+		WHERE domain = '' AND suspended_at IS NULL
+		  AND (username_lower LIKE $1 ESCAPE '\' OR LOWER(display_name) LIKE $2 ESCAPE '\')
+		ORDER BY CASE WHEN username_lower = $3 THEN 0 ELSE 1 END, followers_count DESC, id
+		LIMIT $4 OFFSET $5`, like+"%", "%"+like+"%", q, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CountLocalAccounts counts local, unsuspended accounts (instance stats).
+func (s *Store) CountLocalAccounts(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM accounts WHERE domain = '' AND suspended_at IS NULL").Scan(&n)
+	return n, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+func fieldsOrEmpty(f []model.Field) []model.Field {
+	if f == nil {
+		return []model.Field{}
+	}
+	return f
+}
