@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"herd/internal/db"
@@ -112,3 +113,5 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

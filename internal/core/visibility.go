@@ -1,0 +1,131 @@
+package core
+
+import (
+	"context"
+
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// Where a list of statuses is shown decides whether mutes hide them:
+// timelines and lists honour mutes, a thread or a direct link does not
+// (Mastodon shows a muted account's post when you open it).
+type audienceContext int
+
+const (
+	// InTimeline hides muted accounts' statuses and boosts.
+	InTimeline audienceContext = iota
+	// InThread shows muted accounts' statuses (blocks still hide them).
+	InThread
+)
+
+// VisibleStatuses keeps the statuses viewerID (0 = anonymous) may see, in
+// order, with one batch of queries. Rules, as Mastodon's:
+//   - a suspended author's statuses are hidden;
+//   - a block either way hides the status (and a boost of it);
+//   - public and unlisted statuses are visible to all;
+//   - private (followers-only) ones to the author, followers and the mentioned;
+//   - direct ones to the author and the mentioned;
+//   - a boost is visible when the boost and its original both are;
+//   - in timelines, muted accounts' statuses and boosts are hidden too.
+func (c *Core) VisibleStatuses(ctx context.Context, viewerID int64, statuses []*model.Status, where audienceContext) ([]*model.Status, error) {
+	if len(statuses) == 0 {
+		return statuses, nil
+	}
+	var reblogIDs []int64
+	for _, st := range statuses {
+		if st.ReblogOfID != 0 {
+			reblogIDs = append(reblogIDs, st.ReblogOfID)
+		}
+	}
+	originals, err := c.Store.StatusesByIDs(ctx, reblogIDs)
+	if err != nil {
+		return nil, err
+	}
+	authorSet := map[int64]bool{}
+	var authors, restricted []int64
+	consider := func(st *model.Status) {
+		if !authorSet[st.AccountID] {
+			authorSet[st.AccountID] = true
+			authors = append(authors, st.AccountID)
+		}
+		if st.Visibility == model.Private || st.Visibility == model.Direct {
+			restricted = append(restricted, st.ID)
+		}
+	}
+	for _, st := range statuses {
+		consider(st)
+	}
+	for _, st := range originals {
+		consider(st)
+	}
+	accounts, err := c.Store.AccountsByIDs(ctx, authors)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := c.Store.RelationsOf(ctx, viewerID, authors)
+	if err != nil {
+		return nil, err
+	}
+	mentioned, err := c.Store.MentionedIn(ctx, viewerID, restricted)
+	if err != nil {
+		return nil, err
+	}
+	see := func(st *model.Status) bool {
+		return canSee(viewerID, st, accounts[st.AccountID], rel, mentioned, where)
+	}
+	out := statuses[:0:0]
+	for _, st := range statuses {
+		if !see(st) {
+			continue
+		}
+		if st.ReblogOfID != 0 {
+			orig := originals[st.ReblogOfID]
+			if orig == nil || !see(orig) {
+				continue
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func canSee(viewerID int64, st *model.Status, author *model.Account, rel *store.Relations, mentioned map[int64]bool, where audienceContext) bool {
+	if author == nil || author.Suspended() {
+		return false
+	}
+	if st.AccountID == viewerID {
+		return true
+	}
+	if rel.Blocking[st.AccountID] || rel.BlockedBy[st.AccountID] {
+		return false
+	}
+	if where == InTimeline && rel.Muting[st.AccountID] {
+		return false
+	}
+	switch st.Visibility {
+	case model.Public, model.Unlisted:
+		return true
+	case model.Private:
+		return viewerID != 0 && (rel.Following[st.AccountID] || mentioned[st.ID])
+	default:
+		return viewerID != 0 && mentioned[st.ID]
+	}
+}
+
+// VisibleStatus loads one status the viewer may see, or 404 as Mastodon
+// answers for statuses that exist but are hidden.
+func (c *Core) VisibleStatus(ctx context.Context, viewerID, statusID int64) (*model.Status, error) {
+	st, err := c.Store.StatusByID(ctx, statusID)
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	vis, err := c.VisibleStatuses(ctx, viewerID, []*model.Status{st}, InThread)
+	if err != nil {
+		return nil, err
+	}
+	if len(vis) == 0 {
+		return nil, ErrRecordNotFound
+	}
+	return st, nil
+}
