@@ -3,9 +3,14 @@ package api
 // routes registers every client API route, area by area; each area's
 // routes sit at the top of its own file.
 func (a *API) routes() {
-	a.accountRoutes()
-	a.statusRoutes()
-	a.timelineRoutes()
-	a.notificationRoutes()
-	a.instanceRoutes()
+	a.appRoutes()          // apps.go, registration.go
+	a.accountRoutes()      // accounts.go
+	a.relationshipRoutes() // relationships.go
+	a.statusRoutes()       // statuses.go
+	a.timelineRoutes()     // timelines.go
+	a.notificationRoutes() // notifications.go
+	a.searchRoutes()       // search.go
+	a.markerRoutes()       // markers.go
+	a.instanceRoutes()     // instance.go
+	a.startupRoutes()      // startup.go: empty answers for features still to come
 }
