@@ -1,0 +1,172 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const postgresEnv = "HERD_TEST_POSTGRES"
+
+func openSQLiteTest(t *testing.T) *DB {
+	t.Helper()
+	d, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "herd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// openPostgresTest opens a fresh schema in the HERD_TEST_POSTGRES database.
+func openPostgresTest(t *testing.T) *DB {
+	t.Helper()
+	dsn := os.Getenv(postgresEnv)
+	if dsn == "" {
+		t.Skip("PostgreSQL run skipped: set " + postgresEnv + " to a DSN to run it")
+	}
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := "herd_dbtest_" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))
+	admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	d, err := Open(ctx, dsn+sep+"search_path="+schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func forEach(t *testing.T, fn func(t *testing.T, d *DB)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, openSQLiteTest(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, openPostgresTest(t)) })
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		if pending, _ := d.Pending(ctx); !pending {
+			t.Fatal("a fresh database reports no pending migrations")
+		}
+		for i := 0; i < 2; i++ {
+			if err := d.Migrate(ctx); err != nil {
+				t.Fatalf("migrate #%d: %v", i+1, err)
+			}
+		}
+		if pending, err := d.Pending(ctx); err != nil || pending {
+			t.Fatalf("after migrating, pending = %v, %v", pending, err)
+		}
+	})
+}
+
+func TestUniqueViolationIsRecognized(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		insert := func() error {
+			return d.InTx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4)", 1, "Go", "go", 0)
+				return err
+			})
+		}
+		if err := insert(); err != nil {
+			t.Fatal(err)
+		}
+		if err := insert(); !IsUniqueViolation(err) {
+			t.Fatalf("second insert: %v, want a unique violation", err)
+		}
+	})
+}
+
+func TestInBuildsPlaceholders(t *testing.T) {
+	got, args := In(3, []int64{7, 8, 9})
+	if got != "($3,$4,$5)" || !reflect.DeepEqual(args, []any{int64(7), int64(8), int64(9)}) {
+		t.Fatalf("In = %q %v", got, args)
+	}
+	if got, args := In(1, nil); got != "(NULL)" || args != nil {
+		t.Fatalf("In(empty) = %q %v", got, args)
+	}
+}
+
+func TestReadPoolIsReadOnlyOnSQLite(t *testing.T) {
+	d := openSQLiteTest(t)
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Read.Exec("INSERT INTO tags (id, name, name_lower, created_at) VALUES (1, 'a', 'a', 0)"); err == nil {
+		t.Fatal("the read pool accepted a write")
+	}
+}
+
+// TestSchemasMatch checks both dialects define the same tables and columns
+// (the migrations are written twice; this keeps them honest).
+func TestSchemasMatch(t *testing.T) {
+	ctx := context.Background()
+	lite := openSQLiteTest(t)
+	pg := openPostgresTest(t)
+	for _, d := range []*DB{lite, pg} {
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	liteCols := map[string][]string{}
+	rows, err := lite.Read.Query(`SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`)
+	collect(t, rows, err, liteCols)
+	pgCols := map[string][]string{}
+	rows, err = pg.Read.Query(`SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema()`)
+	collect(t, rows, err, pgCols)
+	if !reflect.DeepEqual(liteCols, pgCols) {
+		t.Fatalf("schemas differ:\nsqlite:   %v\npostgres: %v", liteCols, pgCols)
+	}
+}
+
+func collect(t *testing.T, rows *sql.Rows, err error, into map[string][]string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, col string
+		if err := rows.Scan(&table, &col); err != nil {
+			t.Fatal(err)
+		}
+		into[table] = append(into[table], col)
+	}
+	for _, cols := range into {
+		sort.Strings(cols)
+	}
+}
+
+func TestSQLiteRunsInWALMode(t *testing.T) {
+	d := openSQLiteTest(t)
+	for name, pool := range map[string]*sql.DB{"write": d.Write, "read": d.Read} {
+		var mode string
+		if err := pool.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "wal" {
+			t.Errorf("%s pool journal_mode = %q, want wal", name, mode)
+		}
+	}
+}
