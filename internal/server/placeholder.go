@@ -6,19 +6,21 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
+	"sync"
 )
 
 // registerPlaceholderImages serves the default avatar and header that
 // accounts without their own point to, at Mastodon's paths, so clients
 // never show a broken image.
 func registerPlaceholderImages(mux *http.ServeMux) {
-	avatar := solidPNG(120, 120, color.RGBA{0x9b, 0xa3, 0xb4, 0xff})
-	header := solidPNG(700, 235, color.RGBA{0x3a, 0x40, 0x52, 0xff})
-	serve := func(b []byte) http.HandlerFunc {
+	// Encoded on first use, not at start-up, which must stay fast.
+	avatar := sync.OnceValue(func() []byte { return solidPNG(120, 120, color.RGBA{0x9b, 0xa3, 0xb4, 0xff}) })
+	header := sync.OnceValue(func() []byte { return solidPNG(700, 235, color.RGBA{0x3a, 0x40, 0x52, 0xff}) })
+	serve := func(b func() []byte) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "image/png")
 			w.Header().Set("Cache-Control", "public, max-age=86400")
-			w.Write(b)
+			w.Write(b())
 		}
 	}
 	mux.HandleFunc("GET /avatars/original/missing.png", serve(avatar))
