@@ -19,6 +19,15 @@ type API struct {
 	core *core.Core
 	log  *slog.Logger
 	mux  *http.ServeMux
+	// Gate, when set, admits every request after authentication and
+	// before its handler (rate limits, activity tracking); server sets it.
+	Gate Gate
+}
+
+// Gate decides whether an authenticated (or anonymous: nil viewer) request
+// may proceed; an error is rendered as the answer instead of the handler's.
+type Gate interface {
+	Admit(w http.ResponseWriter, r *http.Request, viewer *core.Viewer) error
 }
 
 // New builds the API and registers its routes on mux.
@@ -56,6 +65,11 @@ func (a *API) handle(pattern string, acc access, h handlerFunc) {
 func (a *API) serve(acc access, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		viewer, err := a.authenticate(r, acc)
+		if a.Gate != nil {
+			if gerr := a.Gate.Admit(w, r, viewer); gerr != nil {
+				err = gerr
+			}
+		}
 		if err == nil {
 			ctx := context.WithValue(r.Context(), viewerKey{}, viewer)
 			err = h(w, r.WithContext(ctx))

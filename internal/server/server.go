@@ -37,7 +37,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	}
 	c := core.New(store.New(database), CoreConfig(cfg), log)
 	mux := http.NewServeMux()
-	api.New(c, log, mux)
+	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
+	if err != nil {
+		database.Close()
+		return nil, err
+	}
+	api.New(c, log, mux).Gate = gate
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)

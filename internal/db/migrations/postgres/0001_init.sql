@@ -316,3 +316,12 @@ CREATE TABLE events (
     payload    TEXT NOT NULL DEFAULT '',
     created_at BIGINT NOT NULL
 );
+
+-- user_activity_weeks records which local users were active in which week
+-- (week = unix ms of the week's Monday 00:00 UTC), at most one row per
+-- user and week: /api/v1/instance/activity's "logins" counts them.
+CREATE TABLE user_activity_weeks (
+    week       BIGINT NOT NULL,
+    account_id BIGINT NOT NULL,
+    PRIMARY KEY (week, account_id)
+);

@@ -1,0 +1,322 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"herd/internal/apischema"
+	"herd/internal/config"
+	"herd/internal/core"
+	"herd/internal/testrig"
+	"herd/internal/version"
+)
+
+func TestInstanceV2(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db, func(c *config.Config) { c.MaxStatusChars = 1234 })
+		ctx := context.Background()
+		admin, _, err := inst.Core.CreateAccount(ctx, core.NewAccount{Username: "boss", Email: "boss@example.com",
+			Password: testrig.Password(), Approved: true, Role: "admin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := inst.NewUser(t, "alice")
+		if _, err := inst.Core.AddInstanceRule(ctx, "Be kind", "Really."); err != nil {
+			t.Fatal(err)
+		}
+		// alice uses the API, which counts her as active this month.
+		inst.Expect(t, 200, "GET", "/api/v1/preferences", alice.Token, nil)
+
+		r := inst.Expect(t, 200, "GET", "/api/v2/instance", "", nil)
+		apischema.MustMatch(t, "Instance", r.Body)
+		var in struct {
+			Domain, Title, Version string
+			SourceURL              string `json:"source_url"`
+			Usage                  struct {
+				Users struct {
+					ActiveMonth int `json:"active_month"`
+				} `json:"users"`
+			} `json:"usage"`
+			Configuration struct {
+				URLs     struct{ Streaming string } `json:"urls"`
+				Statuses struct {
+					MaxCharacters int `json:"max_characters"`
+				} `json:"statuses"`
+				Accounts struct {
+					MaxPinned int `json:"max_pinned_statuses"`
+				} `json:"accounts"`
+			} `json:"configuration"`
+			Registrations struct {
+				Enabled          bool `json:"enabled"`
+				ApprovalRequired bool `json:"approval_required"`
+			} `json:"registrations"`
+			APIVersions map[string]int `json:"api_versions"`
+			Contact     struct {
+				Email   string `json:"email"`
+				Account *struct{ ID, Username string }
+			} `json:"contact"`
+			Rules []struct{ ID, Text, Hint string } `json:"rules"`
+		}
+		r.JSON(t, &in)
+		if in.Domain != inst.Domain || in.Title != "Herd test" || in.Version != version.InstanceVersion ||
+			in.SourceURL != version.SourceURL {
+			t.Errorf("identity = %q %q %q %q", in.Domain, in.Title, in.Version, in.SourceURL)
+		}
+		if in.Configuration.Statuses.MaxCharacters != 1234 {
+			t.Errorf("max_characters = %d, want the configured 1234", in.Configuration.Statuses.MaxCharacters)
+		}
+		if in.Configuration.Accounts.MaxPinned != inst.Core.Config.MaxPinnedStatuses {
+			t.Errorf("max_pinned_statuses = %d", in.Configuration.Accounts.MaxPinned)
+		}
+		if in.Configuration.URLs.Streaming != "ws://"+inst.Domain {
+			t.Errorf("streaming = %q, want ws:// for an http instance", in.Configuration.URLs.Streaming)
+		}
+		if !in.Registrations.Enabled || in.Registrations.ApprovalRequired {
+			t.Errorf("registrations = %+v for open mode", in.Registrations)
+		}
+		if in.APIVersions["mastodon"] != version.MastodonAPIVersion {
+			t.Errorf("api_versions = %v", in.APIVersions)
+		}
+		if in.Contact.Email != "admin@example.com" || in.Contact.Account == nil ||
+			in.Contact.Account.ID != itoa(admin.ID) {
+			t.Errorf("contact = %+v, want the admin", in.Contact)
+		}
+		if len(in.Rules) != 1 || in.Rules[0].Text != "Be kind" || in.Rules[0].Hint != "Really." {
+			t.Errorf("rules = %+v", in.Rules)
+		}
+		if in.Usage.Users.ActiveMonth != 1 {
+			t.Errorf("active_month = %d, want 1 (alice)", in.Usage.Users.ActiveMonth)
+		}
+	})
+}
+
+func TestInstanceFollowsConfig(t *testing.T) {
+	cases := []struct {
+		mode              string
+		enabled, approval bool
+	}{
+		{"open", true, false}, {"approval", true, true}, {"closed", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.mode, func(t *testing.T) {
+			inst := testrig.Start(t, testrig.SQLite, func(cfg *config.Config) {
+				cfg.Registrations = c.mode
+				cfg.Protocol = "https"
+			})
+			var v2 struct {
+				Registrations struct {
+					Enabled          bool `json:"enabled"`
+					ApprovalRequired bool `json:"approval_required"`
+				} `json:"registrations"`
+				Configuration struct{ URLs struct{ Streaming string } } `json:"configuration"`
+			}
+			inst.Expect(t, 200, "GET", "/api/v2/instance", "", nil).JSON(t, &v2)
+			if v2.Registrations.Enabled != c.enabled || v2.Registrations.ApprovalRequired != c.approval {
+				t.Errorf("v2 registrations = %+v", v2.Registrations)
+			}
+			if v2.Configuration.URLs.Streaming != "wss://"+inst.Domain {
+				t.Errorf("streaming = %q, want wss:// behind https", v2.Configuration.URLs.Streaming)
+			}
+			var v1 struct {
+				Registrations    bool `json:"registrations"`
+				ApprovalRequired bool `json:"approval_required"`
+			}
+			inst.Expect(t, 200, "GET", "/api/v1/instance", "", nil).JSON(t, &v1)
+			if v1.Registrations != c.enabled || v1.ApprovalRequired != c.approval {
+				t.Errorf("v1 registrations = %+v", v1)
+			}
+		})
+	}
+}
+
+func TestInstanceV1(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		inst.NewUser(t, "alice")
+		inst.NewUser(t, "bob")
+		r := inst.Expect(t, 200, "GET", "/api/v1/instance", "", nil)
+		apischema.MustMatch(t, "V1Instance", r.Body)
+		var v1 struct {
+			URI   string `json:"uri"`
+			Stats struct {
+				UserCount   int `json:"user_count"`
+				StatusCount int `json:"status_count"`
+				DomainCount int `json:"domain_count"`
+			} `json:"stats"`
+			URLs struct {
+				StreamingAPI string `json:"streaming_api"`
+			} `json:"urls"`
+			ContactAccount *struct{} `json:"contact_account"`
+		}
+		r.JSON(t, &v1)
+		if v1.URI != inst.Domain || v1.Stats.UserCount != 2 || v1.Stats.DomainCount != 0 {
+			t.Errorf("v1 = %+v", v1)
+		}
+		if v1.URLs.StreamingAPI != "ws://"+inst.Domain || v1.ContactAccount != nil {
+			t.Errorf("v1 urls/contact = %+v", v1)
+		}
+
+		// go-mastodon reads the same documents.
+		c := inst.Client("")
+		got, err := c.GetInstance(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.URI != inst.Domain || got.Stats == nil || got.Stats.UserCount != 2 {
+			t.Errorf("GetInstance = %+v", got)
+		}
+		peers, err := c.GetInstancePeers(context.Background())
+		if err != nil || len(peers) != 0 {
+			t.Errorf("GetInstancePeers = %v, %v", peers, err)
+		}
+	})
+}
+
+func TestInstanceActivity(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		inst.Expect(t, 200, "GET", "/api/v1/preferences", alice.Token, nil)
+
+		acts, err := inst.Client("").GetInstanceActivity(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(acts) != 12 {
+			t.Fatalf("%d weeks, want 12", len(acts))
+		}
+		if acts[0].Registrations != 1 || acts[0].Logins != 1 {
+			t.Errorf("this week = %+v, want alice registered and active", acts[0])
+		}
+		now := time.Now().Unix()
+		if start := time.Time(acts[0].Week).Unix(); start > now || now-start > 7*24*3600 {
+			t.Errorf("first week starts %v, want this week", acts[0].Week)
+		}
+		if time.Time(acts[1].Week).Unix() != time.Time(acts[0].Week).Unix()-7*24*3600 {
+			t.Errorf("weeks not consecutive, newest first: %v %v", acts[0].Week, acts[1].Week)
+		}
+		// Mastodon renders every value as a string.
+		var raw []map[string]any
+		inst.Expect(t, 200, "GET", "/api/v1/instance/activity", "", nil).JSON(t, &raw)
+		for k, v := range raw[0] {
+			if _, ok := v.(string); !ok {
+				t.Errorf("%s = %v (%T), want a string", k, v, v)
+			}
+		}
+	})
+}
+
+func TestInstanceRulesAndSmallDocuments(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		ctx := context.Background()
+		first, err := inst.Core.AddInstanceRule(ctx, "First", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := inst.Core.AddInstanceRule(ctx, "Second", "why"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := inst.Core.AddInstanceRule(ctx, "  ", ""); err == nil {
+			t.Error("blank rule accepted")
+		}
+		r := inst.Expect(t, 200, "GET", "/api/v1/instance/rules", "", nil)
+		apischema.MustMatchArray(t, "Rule", r.Body)
+		var rules []struct{ ID, Text string }
+		r.JSON(t, &rules)
+		if len(rules) != 2 || rules[0].Text != "First" || rules[1].Text != "Second" || rules[0].ID != itoa(first.ID) {
+			t.Errorf("rules = %+v", rules)
+		}
+		if err := inst.Core.RemoveInstanceRule(ctx, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		inst.Expect(t, 200, "GET", "/api/v1/instance/rules", "", nil).JSON(t, &rules)
+		if len(rules) != 1 {
+			t.Errorf("after removal: %+v", rules)
+		}
+
+		r = inst.Expect(t, 200, "GET", "/api/v1/instance/extended_description", "", nil)
+		apischema.MustMatch(t, "ExtendedDescription", r.Body)
+		inst.Expect(t, 404, "GET", "/api/v1/instance/terms_of_service", "", nil)
+		if r := inst.Expect(t, 200, "GET", "/api/v1/custom_emojis", "", nil); string(r.Body) != "[]\n" {
+			t.Errorf("custom_emojis = %s", r.Body)
+		}
+	})
+}
+
+func TestPreferences(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		r := inst.Expect(t, 200, "GET", "/api/v1/preferences", alice.Token, nil)
+		apischema.MustMatch(t, "Preferences", r.Body)
+		var prefs map[string]any
+		r.JSON(t, &prefs)
+		want := map[string]any{"posting:default:visibility": "public", "posting:default:sensitive": false,
+			"posting:default:language": nil, "reading:expand:media": "default", "reading:expand:spoilers": false}
+		for k, v := range want {
+			if prefs[k] != v {
+				t.Errorf("%s = %v, want %v", k, prefs[k], v)
+			}
+		}
+		inst.Expect(t, 401, "GET", "/api/v1/preferences", "", nil)
+		inst.Expect(t, 403, "GET", "/api/v1/preferences", inst.Token(t, alice.Account.ID, "write"), nil)
+		inst.Expect(t, 200, "GET", "/api/v1/preferences", inst.Token(t, alice.Account.ID, "read:accounts"), nil)
+	})
+}
+
+func TestNodeInfo(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db, func(c *config.Config) { c.Registrations = "closed" })
+		inst.NewUser(t, "alice")
+		var links struct{ Links []struct{ Rel, Href string } }
+		inst.Expect(t, 200, "GET", "/.well-known/nodeinfo", "", nil).JSON(t, &links)
+		if len(links.Links) != 2 {
+			t.Fatalf("links = %+v", links)
+		}
+		for _, l := range links.Links {
+			schema := l.Rel[len(l.Rel)-3:]
+			if l.Href != inst.URL+"/nodeinfo/"+schema {
+				t.Errorf("link %+v", l)
+			}
+			r := inst.Expect(t, 200, "GET", "/nodeinfo/"+schema, "", nil)
+			if ct := r.Header.Get("Content-Type"); ct != `application/json; profile="`+l.Rel+`#"` {
+				t.Errorf("%s Content-Type = %q", schema, ct)
+			}
+			var doc struct {
+				Version  string
+				Software struct {
+					Name, Version, Repository string
+				}
+				Protocols         []string
+				Services          struct{ Inbound, Outbound []string }
+				OpenRegistrations bool
+				Usage             struct {
+					Users struct {
+						Total, ActiveMonth, ActiveHalfyear int
+					}
+					LocalPosts *int
+				}
+				Metadata struct{ NodeName string }
+			}
+			if err := json.Unmarshal(r.Body, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.Version != schema || doc.Software.Name != "mastodon" || doc.Software.Version != version.NodeInfoVersion {
+				t.Errorf("%s: %+v", schema, doc)
+			}
+			if (schema == "2.1") != (doc.Software.Repository != "") {
+				t.Errorf("%s: repository %q", schema, doc.Software.Repository)
+			}
+			if len(doc.Protocols) != 1 || doc.Protocols[0] != "activitypub" || doc.Services.Inbound == nil {
+				t.Errorf("%s: protocols/services %+v %+v", schema, doc.Protocols, doc.Services)
+			}
+			if doc.OpenRegistrations || doc.Usage.Users.Total != 1 || doc.Usage.LocalPosts == nil ||
+				doc.Metadata.NodeName != "Herd test" {
+				t.Errorf("%s: %+v", schema, doc)
+			}
+		}
+	})
+}

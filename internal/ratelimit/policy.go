@@ -1,0 +1,46 @@
+package ratelimit
+
+import (
+	"net/http"
+	"net/netip"
+	"strconv"
+)
+
+// Policy applies Mastodon's API throttles: requests made with a user's
+// token count against that account (PerAccount), the others (anonymous or
+// app-only tokens) against the client address (PerIP). A limit of 0
+// disables that throttle. As Mastodon's rack-attack safelist does,
+// requests from loopback are never limited.
+type Policy struct {
+	Limiter    *Limiter
+	PerAccount int
+	PerIP      int
+	Trusted    []netip.Prefix
+}
+
+// Allow counts the request and sets X-RateLimit-Limit, -Remaining and
+// -Reset (ISO 8601, as Mastodon writes them); false means answer 429.
+// accountID is 0 for requests without a user token.
+func (p *Policy) Allow(w http.ResponseWriter, r *http.Request, accountID int64) bool {
+	ip := ClientIP(r, p.Trusted)
+	if ip.IsLoopback() {
+		return true
+	}
+	key, limit := "", 0
+	switch {
+	case accountID != 0:
+		key, limit = "account:"+strconv.FormatInt(accountID, 10), p.PerAccount
+	case ip.IsValid():
+		key, limit = ipKey(ip), p.PerIP
+	}
+	if key == "" || limit <= 0 {
+		return true
+	}
+	res := p.Limiter.Take(key, limit)
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(res.Limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(res.Remaining))
+	// Mastodon: (now + (period - now % period)).iso8601(6).
+	h.Set("X-RateLimit-Reset", res.Reset.Format("2006-01-02T15:04:05.000000Z"))
+	return res.Allowed
+}

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"herd/internal/config"
+	"herd/internal/core"
+	"herd/internal/ratelimit"
+)
+
+// apiGate admits client API requests: Mastodon's rate limits (per account
+// for user tokens, per client address otherwise) and then a note that the
+// user was active. It runs inside the API, after authentication, because
+// the per-account limit needs the token's account; hashing the bearer token
+// in a middleware instead would count one person's several apps apart.
+type apiGate struct {
+	policy   *ratelimit.Policy
+	activity *core.ActivityTracker
+	log      *slog.Logger
+}
+
+func newAPIGate(cfg *config.Config, c *core.Core, log *slog.Logger) (*apiGate, error) {
+	trusted, err := ratelimit.ParsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	return &apiGate{
+		policy: &ratelimit.Policy{Limiter: ratelimit.New(ratelimit.Period),
+			PerAccount: cfg.RateLimitPerAccount, PerIP: cfg.RateLimitPerIP, Trusted: trusted},
+		activity: core.NewActivityTracker(c),
+		log:      log,
+	}, nil
+}
+
+// Admit implements api.Gate.
+func (g *apiGate) Admit(w http.ResponseWriter, r *http.Request, v *core.Viewer) error {
+	if !g.policy.Allow(w, r, v.AccountID()) {
+		return core.ErrTooManyRequests("Too many requests")
+	}
+	// Failing to note activity must not fail the request it rides on.
+	if err := g.activity.Note(r.Context(), v); err != nil && r.Context().Err() == nil {
+		g.log.Warn("note user activity", "err", err)
+	}
+	return nil
+}
