@@ -81,9 +81,14 @@ func (a *API) accountEntity(acct *model.Account) Account {
 	if header == "" {
 		header = base + "/headers/original/missing.png"
 	}
-	fields := acct.Fields
-	if fields == nil {
-		fields = []model.Field{}
+	fields := make([]model.Field, 0, len(acct.Fields))
+	for _, f := range acct.Fields {
+		if acct.Local() {
+			// Local fields are stored as typed (source.fields shows them so);
+			// the entity carries HTML, as Mastodon's account_field_value_format.
+			f.Value = core.FieldHTML(f.Value)
+		}
+		fields = append(fields, f)
 	}
 	e := Account{
 		ID: ids.Format(acct.ID), Username: acct.Username, Acct: acct.Acct(), DisplayName: acct.DisplayName,

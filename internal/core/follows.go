@@ -1,8 +1,221 @@
 package core
 
-import "context"
+import (
+	"context"
+	"time"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// backfillLimit is how many of a newly followed account's latest statuses
+// are copied into the follower's home feed, as Mastodon's MergeWorker does.
+const backfillLimit = 400
 
 // CountFollowRequests counts the follow requests waiting for the viewer.
 func (c *Core) CountFollowRequests(ctx context.Context, v *Viewer) (int64, error) {
 	return c.Store.CountFollowRequests(ctx, v.AccountID())
+}
+
+// FollowOptions are the optional settings of a follow; nil keeps the
+// current value, or Mastodon's default for a new follow (boosts shown, no
+// notifications).
+type FollowOptions struct {
+	Reblogs *bool
+	Notify  *bool
+}
+
+// Follow makes the viewer follow targetID, or asks to when the target is
+// locked (or remote: a remote account always answers with an Accept). As
+// Mastodon's FollowService: following oneself or a suspended account is a
+// 404, a block either way is a 403, and following again only updates the
+// options. A new follow notifies the target, moves both counters and
+// backfills the viewer's home feed.
+func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt FollowOptions) (*model.Relationship, error) {
+	me := v.AccountID()
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		target, err := c.targetAccount(ctx, tx, targetID)
+		if err != nil {
+			return err
+		}
+		if target.ID == me || target.Suspended() {
+			return ErrRecordNotFound
+		}
+		if blocked, err := tx.BlockedEitherWay(ctx, me, target.ID); err != nil || blocked {
+			if err == nil {
+				err = ErrForbidden("This action is not allowed")
+			}
+			return err
+		}
+		if f, err := tx.FollowBetween(ctx, me, target.ID); err == nil {
+			reblogs, notify := opt.apply(f)
+			return tx.UpdateFollowOptions(ctx, me, target.ID, reblogs, notify)
+		} else if err != store.ErrNotFound {
+			return err
+		}
+		if f, err := tx.FollowRequestBetween(ctx, me, target.ID); err == nil {
+			reblogs, notify := opt.apply(f)
+			return tx.UpdateFollowRequestOptions(ctx, me, target.ID, reblogs, notify)
+		} else if err != store.ErrNotFound {
+			return err
+		}
+		reblogs, notify := opt.apply(nil)
+		f := &model.Follow{ID: ids.New(), AccountID: me, TargetAccountID: target.ID,
+			ShowReblogs: reblogs, Notify: notify, CreatedAt: time.Now()}
+		if target.Locked || !target.Local() {
+			inserted, err := tx.InsertFollowRequest(ctx, f)
+			if err != nil || !inserted {
+				return err
+			}
+			return c.notify(ctx, tx, target, me, model.NotifyFollowRequest, nil)
+		}
+		return c.recordFollow(ctx, tx, f, target)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.relationship(ctx, me, targetID)
+}
+
+// apply resolves the options against an existing follow (nil for a new one).
+func (o FollowOptions) apply(existing *model.Follow) (reblogs, notify bool) {
+	reblogs, notify = true, false
+	if existing != nil {
+		reblogs, notify = existing.ShowReblogs, existing.Notify
+	}
+	if o.Reblogs != nil {
+		reblogs = *o.Reblogs
+	}
+	if o.Notify != nil {
+		notify = *o.Notify
+	}
+	return reblogs, notify
+}
+
+// recordFollow stores an accepted follow with its side effects: both
+// counters, a `follow` notification to the target and the follower's feed
+// backfilled with the target's recent statuses.
+func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follow, target *model.Account) error {
+	inserted, err := tx.InsertFollow(ctx, f)
+	if err != nil || !inserted {
+		return err
+	}
+	if err := tx.AddAccountCounts(ctx, f.AccountID, 0, 0, 1); err != nil {
+		return err
+	}
+	if err := tx.AddAccountCounts(ctx, f.TargetAccountID, 0, 1, 0); err != nil {
+		return err
+	}
+	if err := c.notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
+		return err
+	}
+	return tx.BackfillFeed(ctx, f.AccountID, f.TargetAccountID, backfillLimit)
+}
+
+// removeFollow deletes followerID's follow of targetID, if any, undoing
+// what recordFollow did: counters, the follow notification and the
+// target's posts in the follower's home feed.
+func (c *Core) removeFollow(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
+	deleted, err := tx.DeleteFollow(ctx, followerID, targetID)
+	if err != nil || !deleted {
+		return err
+	}
+	if err := tx.AddAccountCounts(ctx, followerID, 0, 0, -1); err != nil {
+		return err
+	}
+	if err := tx.AddAccountCounts(ctx, targetID, 0, -1, 0); err != nil {
+		return err
+	}
+	if err := tx.DeleteNotificationsAbout(ctx, targetID, followerID, model.NotifyFollow, 0); err != nil {
+		return err
+	}
+	return tx.DeleteFeedByAuthor(ctx, followerID, targetID)
+}
+
+// removeFollowRequest deletes a pending request and the notification that
+// announced it (Mastodon destroys the notification with the request).
+func (c *Core) removeFollowRequest(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
+	deleted, err := tx.DeleteFollowRequest(ctx, followerID, targetID)
+	if err != nil || !deleted {
+		return err
+	}
+	return tx.DeleteNotificationsAbout(ctx, targetID, followerID, model.NotifyFollowRequest, 0)
+}
+
+// Unfollow ends the viewer's follow of targetID, or withdraws a pending
+// request; doing so when neither exists succeeds too.
+func (c *Core) Unfollow(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		if err := c.removeFollow(ctx, tx, me, targetID); err != nil {
+			return err
+		}
+		return c.removeFollowRequest(ctx, tx, me, targetID)
+	})
+}
+
+// RemoveFromFollowers makes targetID stop following the viewer.
+func (c *Core) RemoveFromFollowers(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		return c.removeFollow(ctx, tx, targetID, me)
+	})
+}
+
+// AuthorizeFollowRequest accepts requesterID's request to follow the
+// viewer. As Mastodon's follow_requests#authorize, the viewer then gets a
+// `follow` notification from the requester and the request's own
+// notification goes away.
+func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *Viewer, requesterID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64) error {
+		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
+		if err != nil {
+			return notFoundOr(err)
+		}
+		if err := c.removeFollowRequest(ctx, tx, requesterID, me); err != nil {
+			return err
+		}
+		req.ID, req.CreatedAt = ids.New(), time.Now()
+		return c.recordFollow(ctx, tx, req, v.Account)
+	})
+}
+
+// RejectFollowRequest declines requesterID's request to follow the viewer.
+func (c *Core) RejectFollowRequest(ctx context.Context, v *Viewer, requesterID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64) error {
+		if _, err := tx.FollowRequestBetween(ctx, requesterID, me); err != nil {
+			return notFoundOr(err)
+		}
+		return c.removeFollowRequest(ctx, tx, requesterID, me)
+	})
+}
+
+// relationshipChange runs one relationship write in a transaction, after
+// checking the other account exists, and answers the new Relationship.
+func (c *Core) relationshipChange(ctx context.Context, v *Viewer, targetID int64, fn func(tx *store.Store, me int64) error) (*model.Relationship, error) {
+	me := v.AccountID()
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		if _, err := c.targetAccount(ctx, tx, targetID); err != nil {
+			return err
+		}
+		return fn(tx, me)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.relationship(ctx, me, targetID)
+}
+
+// targetAccount loads an account that a relationship or profile request
+// names: a missing account, or a local one still pending approval, is
+// Mastodon's 404.
+func (c *Core) targetAccount(ctx context.Context, st *store.Store, id int64) (*model.Account, error) {
+	accts, err := st.ApprovedAccountsByIDs(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	a := accts[id]
+	if a == nil {
+		return nil, ErrRecordNotFound
+	}
+	return a, nil
 }

@@ -121,13 +121,41 @@ func (s *Store) TouchLastStatus(ctx context.Context, id int64, at time.Time) err
 // display name starts with (or contains, for names) q, for search and
 // autocomplete. offset/limit page the results.
 func (s *Store) SearchLocalAccounts(ctx context.Context, q string, limit, offset int) ([]*model.Account, error) {
-	q = strings.ToLower(q)
-	like := escapeLike(q)
-	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+` FROM accounts
-		WHERE domain = '' AND suspended_at IS NULL
-		  AND (username_lower LIKE $1 ESCAPE '\' OR LOWER(display_name) LIKE $2 ESCAPE '\')
-		ORDER BY CASE WHEN username_lower = $3 THEN 0 ELSE 1 END, followers_count DESC, id
-		LIMIT $4 OFFSET $5`, like+"%", "%"+like+"%", q, limit, offset)
+	return s.SearchAccounts(ctx, AccountSearch{Query: q, Limit: limit, Offset: offset})
+}
+
+// AccountSearch is a search over local accounts.
+type AccountSearch struct {
+	Query     string
+	Limit     int
+	Offset    int
+	ViewerID  int64 // with a viewer, accounts in a block with them either way are left out
+	Following bool  // only accounts ViewerID follows
+}
+
+// SearchAccounts finds local, unsuspended, approved accounts whose
+// username starts with the query or whose display name contains it. An
+// exact username match comes first, then the most followed.
+func (s *Store) SearchAccounts(ctx context.Context, q AccountSearch) ([]*model.Account, error) {
+	term := strings.ToLower(q.Query)
+	like := escapeLike(term)
+	args := []any{like + "%", "%" + like + "%", term}
+	conds := []string{"domain = ''", "suspended_at IS NULL",
+		`(username_lower LIKE $1 ESCAPE '\' OR LOWER(display_name) LIKE $2 ESCAPE '\')`,
+		"NOT EXISTS (SELECT 1 FROM users u WHERE u.account_id = accounts.id AND NOT u.approved)"}
+	if q.ViewerID != 0 {
+		args = append(args, q.ViewerID)
+		v := "$" + itoa(len(args))
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = "+v+
+			" AND b.target_account_id = accounts.id) OR (b.account_id = accounts.id AND b.target_account_id = "+v+"))")
+		if q.Following {
+			conds = append(conds, "EXISTS (SELECT 1 FROM follows f WHERE f.account_id = "+v+" AND f.target_account_id = accounts.id)")
+		}
+	}
+	args = append(args, q.Limit, q.Offset)
+	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE "+strings.Join(conds, " AND ")+
+		" ORDER BY CASE WHEN username_lower = $3 THEN 0 ELSE 1 END, followers_count DESC, id"+
+		" LIMIT $"+itoa(len(args)-1)+" OFFSET $"+itoa(len(args)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +167,31 @@ func (s *Store) SearchLocalAccounts(ctx context.Context, q string, limit, offset
 			return nil, err
 		}
 		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ApprovedAccountsByIDs batch-loads accounts like AccountsByIDs, leaving
+// out local accounts whose registration is still pending approval: Mastodon
+// answers 404 for those everywhere but to their owner.
+func (s *Store) ApprovedAccountsByIDs(ctx context.Context, ids []int64) (map[int64]*model.Account, error) {
+	out := make(map[int64]*model.Account, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := db.In(1, ids)
+	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in+
+		" AND NOT EXISTS (SELECT 1 FROM users u WHERE u.account_id = accounts.id AND NOT u.approved)", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[a.ID] = a
 	}
 	return out, rows.Err()
 }
@@ -159,4 +212,37 @@ func fieldsOrEmpty(f []model.Field) []model.Field {
 		return []model.Field{}
 	}
 	return f
+}
+
+// LocalAccountsByUsernames batch-loads local accounts by username,
+// case-insensitively, keyed by the lowercased name (resolving the mentions
+// in a profile note).
+func (s *Store) LocalAccountsByUsernames(ctx context.Context, names []string) (map[string]*model.Account, error) {
+	out := make(map[string]*model.Account, len(names))
+	if len(names) == 0 {
+		return out, nil
+	}
+	var b strings.Builder
+	args := make([]any, len(names))
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("$" + itoa(i+1))
+		args[i] = strings.ToLower(n)
+	}
+	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE domain = '' AND username_lower IN ("+
+		b.String()+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(a.Username)] = a
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,111 @@
+package core
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// Block makes the viewer block targetID. As Mastodon's BlockService and
+// AfterBlockService: follows and follow requests end both ways, each side's
+// home feed loses the other's posts, and the notifications the target
+// caused the viewer are deleted. Blocking oneself does nothing.
+func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		if targetID == me {
+			return nil
+		}
+		for _, pair := range [][2]int64{{me, targetID}, {targetID, me}} {
+			if err := c.removeFollow(ctx, tx, pair[0], pair[1]); err != nil {
+				return err
+			}
+			if err := c.removeFollowRequest(ctx, tx, pair[0], pair[1]); err != nil {
+				return err
+			}
+			// Boosts by the other side are in the feed even without a follow
+			// (a followed third account boosted them): purge them as well.
+			if err := tx.DeleteFeedByAuthor(ctx, pair[0], pair[1]); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertBlock(ctx, ids.New(), me, targetID, time.Now()); err != nil {
+			return err
+		}
+		return tx.DeleteNotificationsFrom(ctx, me, targetID)
+	})
+}
+
+// Unblock lifts the viewer's block of targetID.
+func (c *Core) Unblock(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		return tx.DeleteBlock(ctx, me, targetID)
+	})
+}
+
+// MuteOptions are the settings of a mute.
+type MuteOptions struct {
+	Notifications bool          // hide the target's notifications too (Mastodon's default)
+	Duration      time.Duration // 0 = until unmuted
+}
+
+// Mute hides targetID's posts (and, by default, notifications) from the
+// viewer, for a while or for good; muting again changes the settings. The
+// target's posts leave the viewer's home feed at once. Muting oneself does
+// nothing, as in Mastodon's MuteService.
+func (c *Core) Mute(ctx context.Context, v *Viewer, targetID int64, opt MuteOptions) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		if targetID == me {
+			return nil
+		}
+		now := time.Now()
+		m := &model.Mute{ID: ids.New(), AccountID: me, TargetAccountID: targetID,
+			HideNotifications: opt.Notifications, CreatedAt: now}
+		if opt.Duration > 0 {
+			exp := now.Add(opt.Duration)
+			m.ExpiresAt = &exp
+		}
+		if err := tx.UpsertMute(ctx, m); err != nil {
+			return err
+		}
+		return tx.DeleteFeedByAuthor(ctx, me, targetID)
+	})
+}
+
+// Unmute lifts the viewer's mute of targetID; if the viewer follows them,
+// their recent posts come back into the home feed (Mastodon's
+// UnmuteService merges them again).
+func (c *Core) Unmute(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		if err := tx.DeleteMute(ctx, me, targetID); err != nil {
+			return err
+		}
+		if _, err := tx.FollowBetween(ctx, me, targetID); err != nil {
+			if err == store.ErrNotFound {
+				return nil
+			}
+			return err
+		}
+		return tx.BackfillFeed(ctx, me, targetID, backfillLimit)
+	})
+}
+
+// maxNoteLength is Mastodon's AccountNote::COMMENT_SIZE_LIMIT.
+const maxNoteLength = 2000
+
+// SetAccountNote saves the viewer's private comment on targetID; an empty
+// comment removes it.
+func (c *Core) SetAccountNote(ctx context.Context, v *Viewer, targetID int64, comment string) (*model.Relationship, error) {
+	if strings.TrimSpace(comment) == "" {
+		comment = "" // Mastodon deletes the note when the comment is blank
+	}
+	if len([]rune(comment)) > maxNoteLength {
+		return nil, ErrUnprocessable("Validation failed: Comment is too long (maximum is 2000 characters)")
+	}
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+		return tx.SetAccountNote(ctx, me, targetID, comment)
+	})
+}
