@@ -1,83 +1,61 @@
-// Package oauth is Herd's OAuth 2 server: applications, the authorize and
-// consent pages, the token endpoint, revocation and Mastodon's scopes.
+// Package oauth is Herd's OAuth 2 server: applications' authorize and
+// consent pages, the token and revocation endpoints, the authorization
+// server metadata, and the sign-in, sign-up and sign-out pages whose
+// session the authorize flow (and later the web UI) relies on.
 package oauth
 
-import "strings"
+import (
+	"strings"
 
-// AllScopes lists every scope Herd grants, as Mastodon names them
-// (docs.joinmastodon.org/api/oauth-scopes).
-var AllScopes = []string{
-	"read", "write", "follow", "push", "profile",
-	"read:accounts", "read:blocks", "read:bookmarks", "read:favourites", "read:filters", "read:follows",
-	"read:lists", "read:mutes", "read:notifications", "read:search", "read:statuses",
-	"write:accounts", "write:blocks", "write:bookmarks", "write:conversations", "write:favourites",
-	"write:filters", "write:follows", "write:lists", "write:media", "write:mutes", "write:notifications",
-	"write:reports", "write:statuses",
-	"admin:read", "admin:write", "admin:read:accounts", "admin:write:accounts", "admin:read:reports",
-	"admin:write:reports", "admin:read:domain_blocks", "admin:write:domain_blocks",
-}
+	"herd/internal/oauth/scope"
+)
 
-var knownScopes = func() map[string]bool {
-	m := make(map[string]bool, len(AllScopes))
-	for _, s := range AllScopes {
-		m[s] = true
-	}
-	return m
-}()
+// The scope vocabulary lives in package scope, which core can import
+// without importing this HTTP package; these names keep the adapters'
+// calls short.
+
+// AllScopes lists every scope Herd grants.
+var AllScopes = scope.All
 
 // ValidScope reports whether s is a scope Herd knows.
-func ValidScope(s string) bool { return knownScopes[s] }
+func ValidScope(s string) bool { return scope.Valid(s) }
 
-// ParseScopes splits a space- or plus-separated scope string; an empty
-// string means Mastodon's default, "read".
-func ParseScopes(s string) []string {
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '+' || r == ',' })
-	if len(fields) == 0 {
-		return []string{"read"}
-	}
-	return fields
+// ParseScopes splits a scope string; empty means "read".
+func ParseScopes(s string) []string { return scope.Parse(s) }
+
+// Subset reports whether every scope in want is covered by have.
+func Subset(want, have []string) bool { return scope.Subset(want, have) }
+
+// Covers reports whether granted scopes allow need.
+func Covers(granted []string, need string) bool { return scope.Covers(granted, need) }
+
+// CoversAny reports whether granted allows at least one of needs.
+func CoversAny(granted []string, needs ...string) bool { return scope.CoversAny(granted, needs...) }
+
+// scopeDescriptions say in plain words what the consent page grants,
+// following Mastodon's own wording for the top-level scopes.
+var scopeDescriptions = map[string]string{
+	"read":    "Read all your account's data",
+	"write":   "Modify all your account's data",
+	"follow":  "Modify account relationships",
+	"push":    "Receive your push notifications",
+	"profile": "Read only your account's profile information",
 }
 
-// Subset reports whether every scope in want is covered by have, used when
-// an authorization request asks for scopes of an app.
-func Subset(want, have []string) bool {
-	for _, w := range want {
-		if !Covers(have, w) {
-			return false
-		}
+// describeScope explains a scope for the consent page.
+func describeScope(s string) string {
+	if d, ok := scopeDescriptions[s]; ok {
+		return d
 	}
-	return true
-}
-
-// Covers reports whether granted scopes allow need. A parent scope covers
-// its children ("read" covers "read:statuses", "admin:read" covers
-// "admin:read:accounts"), and the deprecated "follow" covers the follow,
-// block and mute scopes, as in Mastodon.
-func Covers(granted []string, need string) bool {
-	for _, g := range granted {
-		if g == need {
-			return true
-		}
-		if strings.HasPrefix(need, g+":") {
-			return true
-		}
-		if g == "follow" {
-			switch need {
-			case "read:follows", "read:blocks", "read:mutes", "write:follows", "write:blocks", "write:mutes":
-				return true
-			}
-		}
+	kind, what, _ := strings.Cut(s, ":")
+	if strings.HasPrefix(s, "admin:") {
+		return "Administration: " + strings.ReplaceAll(strings.TrimPrefix(s, "admin:"), "_", " ")
 	}
-	return false
-}
-
-// CoversAny reports whether granted allows at least one of needs (an
-// endpoint that accepts, say, "profile" or "read:accounts").
-func CoversAny(granted []string, needs ...string) bool {
-	for _, n := range needs {
-		if Covers(granted, n) {
-			return true
-		}
+	switch kind {
+	case "read":
+		return "Read your " + strings.ReplaceAll(what, "_", " ")
+	case "write":
+		return "Change your " + strings.ReplaceAll(what, "_", " ")
 	}
-	return len(needs) == 0
+	return s
 }

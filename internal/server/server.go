@@ -12,6 +12,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/db"
+	"herd/internal/oauth"
 	"herd/internal/store"
 )
 
@@ -43,6 +44,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	api.New(c, log, mux).Gate = gate
+	oauth.New(c, log, mux) // OAuth endpoints and the sign-in/sign-up/sign-out pages
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)

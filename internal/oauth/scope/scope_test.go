@@ -1,4 +1,4 @@
-package oauth
+package scope
 
 import "testing"
 
@@ -26,14 +26,14 @@ func TestCovers(t *testing.T) {
 	}
 }
 
-func TestParseScopes(t *testing.T) {
-	if got := ParseScopes(""); len(got) != 1 || got[0] != "read" {
+func TestParse(t *testing.T) {
+	if got := Parse(""); len(got) != 1 || got[0] != "read" {
 		t.Errorf("empty scope = %v, want [read]", got)
 	}
-	if got := ParseScopes("read write+follow"); len(got) != 3 {
-		t.Errorf("ParseScopes = %v", got)
+	if got := Parse("read write+follow"); len(got) != 3 {
+		t.Errorf("Parse = %v", got)
 	}
-	if ValidScope("read:nonsense") || !ValidScope("write:statuses") {
-		t.Error("ValidScope disagrees with the scope list")
+	if Valid("read:nonsense") || !Valid("write:statuses") {
+		t.Error("Valid disagrees with the scope list")
 	}
 }

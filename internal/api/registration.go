@@ -1,0 +1,50 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"herd/internal/core"
+	"herd/internal/oauth"
+)
+
+func (a *API) registrationRoutes() {
+	// Mastodon requires an app token (client_credentials) with write:accounts.
+	a.handle("POST /api/v1/accounts", anyToken("write:accounts"), a.registerAccount)
+}
+
+// registerAccount handles POST /api/v1/accounts and answers a Token for
+// the new account. Invalid fields are 422 in Mastodon's
+// ValidationErrorFormatter shape: {"error": "...", "details": {field: [...]}}.
+func (a *API) registerAccount(w http.ResponseWriter, r *http.Request) error {
+	p, err := parseParams(r)
+	if err != nil {
+		return err
+	}
+	it, err := a.core.RegisterThroughApp(r.Context(), viewerOf(r), core.Registration{
+		Username: p.str("username"), Email: p.str("email"), Password: p.str("password"),
+		Agreement: p.boolean("agreement", false), Locale: p.str("locale"), Reason: p.str("reason"),
+	})
+	var verr *core.ValidationError
+	if errors.As(err, &verr) {
+		return writeJSON(w, validationErrorEntity(verr), http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, oauth.TokenEntity(it))
+}
+
+type fieldErrorJSON struct {
+	Error       string `json:"error"`
+	Description string `json:"description"`
+}
+
+// validationErrorEntity is Mastodon's ValidationError entity.
+func validationErrorEntity(e *core.ValidationError) map[string]any {
+	details := map[string][]fieldErrorJSON{}
+	for _, f := range e.Fields {
+		details[f.Field] = append(details[f.Field], fieldErrorJSON{Error: f.Code, Description: f.Description})
+	}
+	return map[string]any{"error": e.Error(), "details": details}
+}

@@ -1,0 +1,100 @@
+package oauth
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"herd/internal/core"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Handler serves the OAuth endpoints and the sign-in, sign-up and
+// sign-out pages.
+type Handler struct {
+	core  *core.Core
+	log   *slog.Logger
+	pages map[string]*template.Template
+	style template.CSS
+}
+
+// New builds the handler and registers its routes on mux.
+func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
+	h := &Handler{core: c, log: log, pages: map[string]*template.Template{}}
+	for _, name := range []string{"sign_in", "sign_up", "signed_in", "pending", "authorize", "code",
+		"form_post", "error"} {
+		h.pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	css, err := templateFS.ReadFile("templates/style.css")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	h.style = template.CSS(css)
+	h.routes(mux)
+	return h
+}
+
+func (h *Handler) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /oauth/authorize", h.authorizeForm)
+	mux.HandleFunc("POST /oauth/authorize", h.authorizeDecision)
+	mux.HandleFunc("GET /oauth/authorize/native", h.showCode)
+	mux.HandleFunc("POST /oauth/token", h.token)
+	mux.HandleFunc("POST /oauth/revoke", h.revoke)
+	mux.HandleFunc("GET /.well-known/oauth-authorization-server", h.metadata)
+	mux.HandleFunc("GET /auth/sign_in", h.signInForm)
+	mux.HandleFunc("POST /auth/sign_in", h.signIn)
+	mux.HandleFunc("GET /auth/sign_up", h.signUpForm)
+	mux.HandleFunc("POST /auth/sign_up", h.signUp)
+	mux.HandleFunc("POST /auth/sign_out", h.signOut)
+}
+
+// page is what every template sees; Data holds the page's own fields.
+type page struct {
+	Title string
+	Style template.CSS
+	CSRF  string
+	Error string
+	Data  any
+}
+
+// render writes a page with status. Pages are never cached and never
+// framed (the consent page must not be clickjacked).
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, errMsg string, data any) {
+	p := page{Title: title, Style: h.style, CSRF: h.csrfToken(w, r), Error: errMsg, Data: data}
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "Internal server error", http.StatusInternalServerError)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Frame-Options", "DENY")
+	// No form-action here: browsers apply it to the redirect that follows
+	// the consent POST, which may go to an app's custom scheme.
+	hd.Set("Content-Security-Policy", "frame-ancestors 'none'")
+	hd.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage shows an error that must not go back to the client app (an
+// unknown client, an unregistered redirect URI) or a failed request.
+func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	h.render(w, r, status, "error", title, msg, nil)
+}
+
+// serverError logs an unexpected failure and shows a bare error page.
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if e, ok := core.AsError(err); ok {
+		h.errorPage(w, r, e.Status, "Error", e.Message)
+		return
+	}
+	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	h.errorPage(w, r, http.StatusInternalServerError, "Error", "Something went wrong on our side. Please try again.")
+}
