@@ -325,3 +325,6 @@ CREATE TABLE user_activity_weeks (
     account_id BIGINT NOT NULL,
     PRIMARY KEY (week, account_id)
 );
+
+-- follows_account pages the accounts one follows by follow id (following lists).
+CREATE INDEX follows_account ON follows (account_id, id);
