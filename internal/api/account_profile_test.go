@@ -5,6 +5,7 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -104,6 +105,14 @@ func TestUpdateCredentialsRoundTrip(t *testing.T) {
 			t.Errorf("empty array left fields %+v", acct.Fields)
 		}
 
+		// Rails' array-of-hashes form style, sent with PUT (also routed to update).
+		r = inst.Expect(t, 200, "PUT", "/api/v1/accounts/update_credentials", alice.Token, url.Values{
+			"fields_attributes[][name]": {"x", "y"}, "fields_attributes[][value]": {"1", "2"}})
+		r.JSON(t, &acct)
+		if len(acct.Fields) != 2 || acct.Fields[0].Name != "x" || acct.Fields[1].Value != "2" {
+			t.Errorf("fields from the array form = %+v", acct.Fields)
+		}
+
 		evs, err := inst.Core.Store.EventsAfter(ctx, 0, 1000)
 		if err != nil {
 			t.Fatal(err)
@@ -114,8 +123,8 @@ func TestUpdateCredentialsRoundTrip(t *testing.T) {
 				updated++
 			}
 		}
-		if updated != 4 {
-			t.Errorf("account.updated events = %d, want 4 (one per update)", updated)
+		if updated != 5 {
+			t.Errorf("account.updated events = %d, want 5 (one per update)", updated)
 		}
 	})
 }
