@@ -328,3 +328,6 @@ CREATE TABLE user_activity_weeks (
 
 -- follows_account pages the accounts one follows by follow id (following lists).
 CREATE INDEX follows_account ON follows (account_id, id);
+
+-- notifications_group serves grouped notifications: a group's members in id order.
+CREATE INDEX notifications_group ON notifications (account_id, group_key, id);

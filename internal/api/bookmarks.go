@@ -1,0 +1,38 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"herd/internal/core"
+	"herd/internal/store"
+)
+
+// listRoutes registers the viewer's bookmarked and favourited statuses.
+func (a *API) listRoutes() {
+	a.handle("GET /api/v1/bookmarks", user("read:bookmarks"), a.savedList(a.core.Bookmarks))
+	a.handle("GET /api/v1/favourites", user("read:favourites"), a.savedList(a.core.Favourites))
+}
+
+// savedList handles GET /api/v1/bookmarks and /api/v1/favourites: 20
+// statuses by default, at most 40, with a Link header over the bookmark or
+// favourite ids.
+func (a *API) savedList(load func(context.Context, *core.Viewer, store.Page) (*core.SavedStatusPage, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := parseParams(r)
+		if err != nil {
+			return err
+		}
+		pg, err := pageParams(p, 20, 40)
+		if err != nil {
+			return err
+		}
+		v := viewerOf(r)
+		page, err := load(r.Context(), v, pg)
+		if err != nil {
+			return err
+		}
+		a.setLinkHeader(w, r, page.Newest, page.Oldest)
+		return writeJSON(w, a.statusEntities(page.Statuses, v.AccountID()))
+	}
+}

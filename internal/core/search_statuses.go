@@ -1,0 +1,94 @@
+package core
+
+import (
+	"context"
+	"strings"
+
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// parsedQuery is a status search query split as Mastodon's
+// SearchQueryParser reads it: words and "quoted phrases" that must all
+// appear, -words that must not, and a from: operator naming the author.
+type parsedQuery struct {
+	terms, excluded []string
+	from            string
+}
+
+func parseStatusQuery(q string) parsedQuery {
+	var p parsedQuery
+	for len(q) > 0 {
+		q = strings.TrimLeft(q, " \t\n")
+		if q == "" {
+			break
+		}
+		neg := false
+		if q[0] == '-' && len(q) > 1 {
+			neg, q = true, q[1:]
+		}
+		var term string
+		if q[0] == '"' {
+			end := strings.IndexByte(q[1:], '"')
+			if end < 0 {
+				term, q = q[1:], ""
+			} else {
+				term, q = q[1:1+end], q[2+end:]
+			}
+		} else {
+			end := strings.IndexAny(q, " \t\n")
+			if end < 0 {
+				end = len(q)
+			}
+			term, q = q[:end], q[end:]
+			if name, ok := strings.CutPrefix(term, "from:"); ok && !neg && name != "" {
+				p.from = name
+				continue
+			}
+		}
+		if term == "" {
+			continue
+		}
+		if neg {
+			p.excluded = append(p.excluded, term)
+		} else {
+			p.terms = append(p.terms, term)
+		}
+	}
+	return p
+}
+
+// searchStatuses finds statuses for a signed-in viewer (see
+// store.SearchStatuses for which ones), then applies the visibility rules
+// with timeline semantics, as Mastodon leaves out blocked and muted
+// accounts' posts from search.
+func (c *Core) searchStatuses(ctx context.Context, v *Viewer, query string, q SearchQuery) ([]*StatusView, error) {
+	pq := parseStatusQuery(query)
+	s := store.StatusSearch{ViewerID: v.AccountID(), Terms: pq.terms, Excluded: pq.excluded, AccountID: q.AccountID,
+		MaxID: q.MaxID, MinID: q.MinID, Limit: q.Limit, Offset: q.Offset}
+	if pq.from != "" {
+		var author *model.Account
+		var err error
+		if pq.from == "me" {
+			author = v.Account
+		} else if author, err = c.LookupAccount(ctx, pq.from); err != nil {
+			return []*StatusView{}, nil
+		}
+		if s.AccountID != 0 && s.AccountID != author.ID {
+			return []*StatusView{}, nil
+		}
+		s.AccountID = author.ID
+	}
+	if len(s.Terms) == 0 && s.AccountID == 0 {
+		return []*StatusView{}, nil // only exclusions: nothing to look for
+	}
+	found, err := c.Store.SearchStatuses(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	visible, err := c.VisibleStatuses(ctx, v.AccountID(), found, InTimeline)
+	if err != nil {
+		return nil, err
+	}
+	return c.StatusViews(ctx, v.AccountID(), visible)
+}
