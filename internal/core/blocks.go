@@ -89,7 +89,7 @@ func (c *Core) Unmute(ctx context.Context, v *Viewer, targetID int64) (*model.Re
 			}
 			return err
 		}
-		return tx.BackfillFeed(ctx, me, targetID, backfillLimit)
+		return c.backfillFeed(ctx, tx, me, targetID)
 	})
 }
 

@@ -13,6 +13,10 @@ import (
 // are copied into the follower's home feed, as Mastodon's MergeWorker does.
 const backfillLimit = 400
 
+// backfillFeedKeep caps a home feed after a backfill, as Mastodon's
+// FeedManager::MAX_ITEMS caps every home feed.
+const backfillFeedKeep = 800
+
 // CountFollowRequests counts the follow requests waiting for the viewer.
 func (c *Core) CountFollowRequests(ctx context.Context, v *Viewer) (int64, error) {
 	return c.Store.CountFollowRequests(ctx, v.AccountID())
@@ -110,7 +114,16 @@ func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follo
 	if err := c.notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
 		return err
 	}
-	return tx.BackfillFeed(ctx, f.AccountID, f.TargetAccountID, backfillLimit)
+	return c.backfillFeed(ctx, tx, f.AccountID, f.TargetAccountID)
+}
+
+// backfillFeed copies an author's recent posts into an account's home
+// feed and keeps the feed within its cap.
+func (c *Core) backfillFeed(ctx context.Context, tx *store.Store, accountID, authorID int64) error {
+	if err := tx.BackfillFeed(ctx, accountID, authorID, backfillLimit); err != nil {
+		return err
+	}
+	return tx.TrimFeed(ctx, accountID, backfillFeedKeep)
 }
 
 // removeFollow deletes followerID's follow of targetID, if any, undoing
