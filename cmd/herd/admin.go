@@ -27,6 +27,8 @@ const adminUsage = `usage: herd admin accounts <action> [flags] [settings flags]
   suspend NAME / unsuspend NAME
   role NAME user|moderator|admin
 
+usage: herd admin rules add "TEXT" [--hint H] | list | remove ID
+
 The admin commands read the same settings as serve (HERD_DB, -db, …) and
 work while the server runs: it sees each change at once.
 `
@@ -34,6 +36,9 @@ work while the server runs: it sees each change at once.
 // admin runs "herd admin …" through the same use cases as the server, so
 // every change goes through the events log and running nodes see it.
 func admin(args []string, out io.Writer, log *slog.Logger) error {
+	if len(args) > 0 && args[0] == "rules" {
+		return adminRules(args[1:], out, log) // admin_rules.go
+	}
 	if len(args) < 2 || args[0] != "accounts" {
 		return errors.New(strings.TrimSpace(adminUsage))
 	}
