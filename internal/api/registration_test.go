@@ -66,6 +66,14 @@ func TestRegisterAccountOpen(t *testing.T) {
 			t.Errorf("invalid username details = %s", r.Body)
 		}
 
+		bad = registration("frank")
+		bad.Set("locale", "<not a locale>")
+		r = inst.Expect(t, 422, "POST", "/api/v1/accounts", appToken, bad)
+		r.JSON(t, &v)
+		if d := v.Details["locale"]; len(d) != 1 || d[0].Error != "ERR_INCLUSION" {
+			t.Errorf("invalid locale details = %s", r.Body)
+		}
+
 		// An app token needs write:accounts, and some token is needed.
 		inst.Expect(t, 403, "POST", "/api/v1/accounts", inst.Token(t, 0, "read"), registration("dan"))
 		inst.Expect(t, 401, "POST", "/api/v1/accounts", "", registration("dan"))

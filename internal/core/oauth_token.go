@@ -183,8 +183,15 @@ func (c *Core) refreshGrant(ctx context.Context, app *model.App, req TokenReques
 			}
 			scopes = narrowed
 		}
-		if _, err := tx.RevokeToken(ctx, old.ID); err != nil {
+		// Two concurrent refreshes of one token: only the one whose UPDATE
+		// revoked it may mint a successor.
+		revoked, err := tx.RevokeToken(ctx, old.ID)
+		if err != nil {
 			return err
+		}
+		if !revoked {
+			failure = NewOAuthError("invalid_grant")
+			return nil
 		}
 		if err := tx.AppendEvent(ctx, store.EventTokenRevoked, old.ID, old.AccountID, ""); err != nil {
 			return err

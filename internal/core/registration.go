@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -52,6 +53,10 @@ func (e *ValidationError) Unwrap() error { return ErrUnprocessable(e.Error()) }
 func (e *ValidationError) add(field, label, code, desc string) {
 	e.Fields = append(e.Fields, FieldError{Field: field, Label: label, Code: code, Description: desc})
 }
+
+// localeRE accepts BCP 47 language tags of the shape Mastodon's locales
+// take ("en", "pt-BR", "zh-Hant").
+var localeRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$`)
 
 // ErrRegistrationsClosed is Mastodon's answer to a sign-up when
 // registrations are closed (Api::BaseController#forbidden).
@@ -119,6 +124,9 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 		v.add("password", "Password", "ERR_TOO_SHORT", "is too short (minimum is 8 characters)")
 	case len(p) > 72:
 		v.add("password", "Password", "ERR_TOO_LONG", "is too long (maximum is 72 characters)")
+	}
+	if reg.Locale != "" && !localeRE.MatchString(reg.Locale) {
+		v.add("locale", "Locale", "ERR_INCLUSION", "is not included in the list")
 	}
 	if !reg.Agreement {
 		v.add("agreement", "Agreement", "ERR_ACCEPTED", "must be accepted")

@@ -1,12 +1,16 @@
 package oauth_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"herd/internal/apischema"
+	"herd/internal/core"
+	"herd/internal/store"
 	"herd/internal/testrig"
 )
 
@@ -209,6 +213,40 @@ func TestOutOfBandAndForceLogin(t *testing.T) {
 		acct := inst.Expect(t, 200, "GET", "/api/v1/accounts/verify_credentials", tok.AccessToken, nil)
 		if !strings.Contains(string(acct.Body), `"username":"bob"`) {
 			t.Errorf("token after force_login is not bob's: %s", acct.Body)
+		}
+	})
+}
+
+func TestExpiredCodeRefused(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		app := registerApp(t, inst, appRedirect, "read")
+		ctx := context.Background()
+		a, err := inst.Core.Store.AppByClientID(ctx, app.ClientID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		insert := func(code string, expires time.Time) {
+			err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+				return tx.InsertAuthCode(ctx, core.HashSecret(code), &store.AuthCode{AppID: a.ID,
+					AccountID: alice.Account.ID, RedirectURI: appRedirect, Scopes: []string{"read"}, ExpiresAt: expires})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		insert("stale-code", time.Now().Add(-time.Second))
+		insert("fresh-code", time.Now().Add(core.AuthCodeLifetime))
+		form := url.Values{"grant_type": {"authorization_code"}, "client_id": {app.ClientID},
+			"client_secret": {app.ClientSecret}, "redirect_uri": {appRedirect}}
+		form.Set("code", "stale-code")
+		if r, tok := postToken(t, inst, form); r.Status != 400 || tok.Error != "invalid_grant" {
+			t.Errorf("expired code = %d %s", r.Status, r.Body)
+		}
+		form.Set("code", "fresh-code")
+		if r, _ := postToken(t, inst, form); r.Status != 200 {
+			t.Errorf("fresh code = %d %s", r.Status, r.Body)
 		}
 	})
 }

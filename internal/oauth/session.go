@@ -63,28 +63,37 @@ func sessionSecret(r *http.Request) string {
 	return ""
 }
 
-// csrfToken returns the browser's CSRF token, setting the cookie the
-// first time. Forms carry it in a hidden field; checkCSRF compares the
-// two (double-submit), which a cross-site page cannot forge because it
-// can neither read nor set our cookie.
+// csrfToken returns the browser's CSRF token (see CSRFToken).
 func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	return CSRFToken(w, r, h.secure())
+}
+
+// checkCSRF verifies a form POST (see CheckCSRF).
+func (h *Handler) checkCSRF(r *http.Request) bool { return CheckCSRF(r, h.core.BaseURL()) }
+
+// CSRFToken returns the browser's CSRF token, setting the cookie the
+// first time (Secure when secure). Forms carry it in a hidden field named
+// "authenticity_token"; CheckCSRF compares the two (double-submit), which
+// a cross-site page cannot forge because it can neither read nor set our
+// cookie. The web UI uses the same pair for its forms (sign-out among them).
+func CSRFToken(w http.ResponseWriter, r *http.Request, secure bool) string {
 	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
 		return c.Value
 	}
 	tok := core.NewSecret()
 	http.SetCookie(w, &http.Cookie{
-		Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, Secure: h.secure(),
+		Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteLaxMode,
 	})
-	// Later cookies in this response must see the same token.
+	// Later calls for this request must see the same token.
 	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: tok})
 	return tok
 }
 
-// checkCSRF verifies a form POST: the hidden token must equal the
-// cookie, and a browser-sent Origin must be our own.
-func (h *Handler) checkCSRF(r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && o != h.core.BaseURL() {
+// CheckCSRF verifies a parsed form POST: the hidden token must equal the
+// cookie, and a browser-sent Origin must be baseURL, our own.
+func CheckCSRF(r *http.Request, baseURL string) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" && o != baseURL {
 		return false
 	}
 	c, err := r.Cookie(csrfCookie)

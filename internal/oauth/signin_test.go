@@ -86,6 +86,17 @@ func TestSignUpSignInSignOut(t *testing.T) {
 			t.Errorf("bad sign-ins = %d, %d", p1.Status, p2.Status)
 		}
 
+		// A form posted from another origin is refused even with the token.
+		cross := hidden(b.get("/auth/sign_in").Body)
+		cross.Set("email", "carol@example.com")
+		cross.Set("password", "long enough password")
+		req, _ = http.NewRequest("POST", inst.URL+"/auth/sign_in", strings.NewReader(cross.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "https://evil.example")
+		if p := b.do(req); p.Status != http.StatusForbidden {
+			t.Errorf("cross-origin sign-in = %d", p.Status)
+		}
+
 		// return_to only ever leads to a local path.
 		for _, evil := range []string{"//evil.example/x", "https://evil.example/x", "/\\evil.example"} {
 			f := hidden(b.get("/auth/sign_in").Body)
