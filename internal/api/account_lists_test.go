@@ -152,6 +152,18 @@ func TestRelationshipsForMixedStates(t *testing.T) {
 			t.Errorf("go-mastodon relationships = %+v (%v)", rs, err)
 		}
 
+		// Suspended accounts only with with_suspended=true (Mastodon 4.3).
+		if err := inst.Core.SuspendAccount(context.Background(), blocker.Account.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/api/v1/accounts/relationships?id[]=%d", blocker.Account.ID)
+		if body := inst.Expect(t, 200, "GET", path, me.Token, nil).Body; string(body) != "[]\n" {
+			t.Errorf("suspended account's relationship without with_suspended: %s", body)
+		}
+		if ids := accountIDs(t, inst.Expect(t, 200, "GET", path+"&with_suspended=true", me.Token, nil).Body); len(ids) != 1 {
+			t.Errorf("with_suspended=true = %v", ids)
+		}
+
 		// Notes: blank clears, too long is refused.
 		if n := act(t, inst, me.Token, "note", muted.Account.ID, url.Values{"comment": {"  "}}); n.Note != "" {
 			t.Errorf("blank note kept %q", n.Note)
