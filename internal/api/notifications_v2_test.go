@@ -265,3 +265,35 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// TestReblogNotificationsShowTheBoostedStatus: whether notify is handed the
+// boost or the boosted status, the notification shows (and groups by) the
+// boosted one, as Mastodon's target_status does.
+func TestReblogNotificationsShowTheBoostedStatus(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice, bob, carol := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol")
+		a := alice.Account.ID
+		st := seedStatus(t, inst, a, "boost me", model.Public)
+		boost := &model.Status{ID: ids.New(), AccountID: bob.Account.ID, Local: true, Visibility: model.Public,
+			ReblogOfID: st.ID, ConversationID: st.ConversationID, CreatedAt: time.Now()}
+		exec(t, inst, `INSERT INTO statuses (id, account_id, visibility, reblog_of_id, conversation_id, created_at)
+			VALUES ($1, $2, 'public', $3, $4, $5)`, boost.ID, boost.AccountID, st.ID, st.ConversationID, boost.CreatedAt.UnixMilli())
+		notifyOf(t, inst, a, bob.Account.ID, model.NotifyReblog, boost.ID)
+		notifyOf(t, inst, a, carol.Account.ID, model.NotifyReblog, st.ID)
+
+		list, r := listNotifications(t, inst, alice.Token, "/api/v1/notifications")
+		apischema.MustMatchArray(t, "Notification", r.Body)
+		if len(list) != 2 || list[0].Status == nil || list[1].Status == nil ||
+			list[0].Status.ID != itoa(st.ID) || list[1].Status.ID != itoa(st.ID) {
+			t.Fatalf("reblog notifications = %s", r.Body)
+		}
+		if list[0].GroupKey != list[1].GroupKey || !strings.HasPrefix(list[0].GroupKey, fmt.Sprintf("reblog-%d-", st.ID)) {
+			t.Errorf("group keys = %s, %s", list[0].GroupKey, list[1].GroupKey)
+		}
+		res, _ := getGroups(t, inst, alice.Token, "/api/v2/notifications")
+		if got := groupSummary(res.Groups); got != "reblog×2" || *res.Groups[0].StatusID != itoa(st.ID) || len(res.Statuses) != 1 {
+			t.Errorf("grouped = %s %+v", got, res.Groups)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"herd/internal/core"
 	"herd/internal/ids"
@@ -62,7 +63,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if p.str("q") == "" {
+	if strings.TrimSpace(p.str("q")) == "" {
 		return core.ErrBadRequest("param is missing or the value is empty: q")
 	}
 	v := viewerOf(r)
