@@ -9,6 +9,9 @@ import (
 	"herd/internal/apischema"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
 	"herd/internal/testrig"
 	"herd/internal/version"
 )
@@ -136,6 +139,15 @@ func TestInstanceV1(t *testing.T) {
 		inst := testrig.Start(t, db)
 		inst.NewUser(t, "alice")
 		inst.NewUser(t, "bob")
+		ctx := context.Background()
+		// Two accounts from one remote server: one known domain, one peer.
+		for _, name := range []string{"carol", "dave"} {
+			remote := &model.Account{ID: ids.New(), Username: name, Domain: "remote.example",
+				CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			if err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertAccount(ctx, remote) }); err != nil {
+				t.Fatal(err)
+			}
+		}
 		r := inst.Expect(t, 200, "GET", "/api/v1/instance", "", nil)
 		apischema.MustMatch(t, "V1Instance", r.Body)
 		var v1 struct {
@@ -151,7 +163,7 @@ func TestInstanceV1(t *testing.T) {
 			ContactAccount *struct{} `json:"contact_account"`
 		}
 		r.JSON(t, &v1)
-		if v1.URI != inst.Domain || v1.Stats.UserCount != 2 || v1.Stats.DomainCount != 0 {
+		if v1.URI != inst.Domain || v1.Stats.UserCount != 2 || v1.Stats.DomainCount != 1 {
 			t.Errorf("v1 = %+v", v1)
 		}
 		if v1.URLs.StreamingAPI != "ws://"+inst.Domain || v1.ContactAccount != nil {
@@ -168,7 +180,7 @@ func TestInstanceV1(t *testing.T) {
 			t.Errorf("GetInstance = %+v", got)
 		}
 		peers, err := c.GetInstancePeers(context.Background())
-		if err != nil || len(peers) != 0 {
+		if err != nil || len(peers) != 1 || peers[0] != "remote.example" {
 			t.Errorf("GetInstancePeers = %v, %v", peers, err)
 		}
 	})

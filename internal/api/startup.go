@@ -44,9 +44,9 @@ func (a *API) startupRoutes() {
 	a.handle("GET /api/v1/scheduled_statuses", user("read:statuses"), empty)
 	a.handle("GET /api/v1/scheduled_statuses/{id}", user("read:statuses"), a.recordNotFound)
 	a.handle("GET /api/v1/endorsements", user("read:accounts"), empty)
-	a.handle("GET /api/v1/suggestions", user("read"), empty)
-	a.handle("GET /api/v2/suggestions", user("read"), empty)
-	a.handle("DELETE /api/v1/suggestions/{id}", user("read"), emptyObject)
+	a.handle("GET /api/v1/suggestions", user("read", "read:accounts"), empty)
+	a.handle("GET /api/v2/suggestions", user("read", "read:accounts"), empty)
+	a.handle("DELETE /api/v1/suggestions/{id}", user("read", "read:accounts"), emptyObject)
 
 	a.handle("GET /api/v1/domain_blocks", user("read:blocks", "follow"), empty)
 	a.handle("POST /api/v1/domain_blocks", user("write:blocks", "follow"), notYet("Domain blocks are not supported yet"))

@@ -32,11 +32,9 @@ func (c *Core) InstanceStats(ctx context.Context) (InstanceStats, error) {
 	if st.Statuses, err = c.Store.CountLocalStatuses(ctx); err != nil {
 		return st, err
 	}
-	domains, err := c.Store.KnownDomains(ctx)
-	if err != nil {
+	if st.Domains, err = c.Store.CountKnownDomains(ctx); err != nil {
 		return st, err
 	}
-	st.Domains = int64(len(domains))
 	now := time.Now()
 	if st.ActiveMonth, err = c.Store.CountActiveUsersSince(ctx, now.AddDate(0, 0, -30)); err != nil {
 		return st, err

@@ -82,6 +82,14 @@ func (s *Store) KnownDomains(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
+// CountKnownDomains counts the remote domains the instance has accounts
+// from.
+func (s *Store) CountKnownDomains(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.q.QueryRowContext(ctx, "SELECT COUNT(DISTINCT domain) FROM accounts WHERE domain <> ''").Scan(&n)
+	return n, err
+}
+
 // FirstAdminAccountID is the oldest admin's account id (the instance's
 // contact account); ErrNotFound when there is no admin.
 func (s *Store) FirstAdminAccountID(ctx context.Context) (int64, error) {

@@ -11,9 +11,9 @@
 //     semver. So the string starts with the Mastodon version.
 //   - `api_versions.mastodon` of /api/v2/instance (Mastodon ≥ 4.3): the
 //     Mastodon API revision. The documentation's version histories give
-//     4.3.0 → 2, 4.4.0 → 3 to 6 (attribution_domains, delete_media, filter
-//     "blur"), 4.5.0 → 7 (quotes, quote policies), 4.6 → 8 to 10
-//     (collections, annual reports, supported_types).
+//     4.3.0 → 2 (grouped notifications), 4.4.0 → 3 to 5 (attribution_domains,
+//     delete_media, filter "blur"), 4.5.0 → 7 (quotes, quote policies), 4.6
+//     → 8 to 10 (collections, annual reports, supported_types).
 //   - NodeInfo software.name. megalodon's detector (used by Whalebird and
 //     others) picks its driver from it: "mastodon", "pleroma", "misskey",
 //     "friendica", or any other name whose metadata.upstream.name is
