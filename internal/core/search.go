@@ -11,9 +11,9 @@ import (
 
 // Search kinds, as Mastodon's type parameter names them.
 const (
-	SearchAccounts = "accounts"
-	SearchHashtags = "hashtags"
-	SearchStatuses = "statuses"
+	SearchTypeAccounts = "accounts"
+	SearchTypeHashtags = "hashtags"
+	SearchTypeStatuses = "statuses"
 )
 
 // SearchQuery is GET /api/v2/search.
@@ -58,18 +58,18 @@ func (c *Core) Search(ctx context.Context, v *Viewer, q SearchQuery) (*SearchRes
 		return res, c.resolveLocalURL(ctx, v, query, want, res)
 	}
 	var err error
-	if want(SearchAccounts) && !strings.HasPrefix(query, "#") && !(strings.Contains(query, "@") && strings.Contains(query, " ")) {
+	if want(SearchTypeAccounts) && !strings.HasPrefix(query, "#") && !(strings.Contains(query, "@") && strings.Contains(query, " ")) {
 		res.Accounts, err = c.SearchAccounts(ctx, v, AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset, Following: q.Following})
 		if err != nil {
 			return nil, err
 		}
 	}
-	if want(SearchHashtags) && !strings.Contains(query, "@") {
+	if want(SearchTypeHashtags) && !strings.Contains(query, "@") {
 		if res.Hashtags, err = c.searchTags(ctx, query, q.Limit, q.Offset); err != nil {
 			return nil, err
 		}
 	}
-	if want(SearchStatuses) && v.AccountID() != 0 {
+	if want(SearchTypeStatuses) && v.AccountID() != 0 {
 		if res.Statuses, err = c.searchStatuses(ctx, v, query, q); err != nil {
 			return nil, err
 		}
@@ -104,13 +104,13 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *Viewer, raw string, want 
 		return nil // an unknown address is simply not found
 	}
 	if statusID == "" {
-		if want(SearchAccounts) {
+		if want(SearchTypeAccounts) {
 			res.Accounts = []*model.Account{acct}
 		}
 		return nil
 	}
 	id, ok := ids.Parse(statusID)
-	if !ok || !want(SearchStatuses) {
+	if !ok || !want(SearchTypeStatuses) {
 		return nil
 	}
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
