@@ -7,13 +7,15 @@
 //   - `version` of /api/v1/instance and /api/v2/instance. Phanpy runs
 //     compare-versions' satisfies() on it and, when the string is not plain
 //     semver, retries on its leading "x.y.z" (written for "4.2.1
-//     (compatible; Iceshrimp …)"); Ice Cubes and Elk also read the leading
-//     semver. So the string starts with the Mastodon version.
+//     (compatible; Iceshrimp …)"). Ice Cubes reads Float(version.prefix(3)):
+//     ≥ 4.3 turns on grouped notifications, the notification filter policy
+//     and link timelines. So the string starts with the Mastodon version.
 //   - `api_versions.mastodon` of /api/v2/instance (Mastodon ≥ 4.3): the
 //     Mastodon API revision. The documentation's version histories give
 //     4.3.0 → 2 (grouped notifications), 4.4.0 → 3 to 5 (attribution_domains,
 //     delete_media, filter "blur"), 4.5.0 → 7 (quotes, quote policies), 4.6
-//     → 8 to 10 (collections, annual reports, supported_types).
+//     → 8 to 10 (collections, annual reports, supported_types). Ice Cubes
+//     offers quote posts only at ≥ 7 and collections at ≥ 10.
 //   - NodeInfo software.name. megalodon's detector (used by Whalebird and
 //     others) picks its driver from it: "mastodon", "pleroma", "misskey",
 //     "friendica", or any other name whose metadata.upstream.name is
