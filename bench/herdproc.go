@@ -21,6 +21,7 @@ type herdProc struct {
 	URL     string
 	Startup time.Duration // exec to first 200 on /api/v2/instance
 	RSS     memory        // right after ready
+	RSSIdle memory        // listening, before the request that found it ready
 	logPath string
 	done    chan error
 }
@@ -86,10 +87,12 @@ func startHerd(ctx context.Context, bin, dsn, domain, logDir string, env []strin
 			return nil, ctx.Err()
 		default:
 		}
+		idle, _ := p.Memory()
 		resp, err := probe.Get(p.URL + "/api/v2/instance")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				p.RSSIdle = idle
 				break
 			}
 		}

@@ -37,10 +37,10 @@ func runCommand(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&c.Domain, "domain", benchDomain, "domain herd serves (as seeded)")
 	fs.StringVar(&c.Herd, "herd", "", "herd binary (default: build ./cmd/herd)")
 	fs.IntVar(&c.Workers, "c", 32, "concurrent keep-alive clients for reads")
-	fs.DurationVar(&c.Duration, "d", 10*time.Second, "measured time per read workload")
+	fs.DurationVar(&c.Duration, "d", 10*time.Second, "measured time per read workload (0 skips the reads)")
 	fs.DurationVar(&c.Warmup, "warmup", 2*time.Second, "unmeasured warm-up before each workload")
 	fs.IntVar(&c.Starts, "starts", 3, "times herd is started to time startup")
-	fs.Int64Var(&c.Posts, "posts", 100000, "statuses to post (the database grows by this much)")
+	fs.Int64Var(&c.Posts, "posts", 100000, "statuses to post, the database grows by this much (0 skips posting)")
 	fs.DurationVar(&c.PostLimit, "post-limit", 3*time.Minute, "maximum time for the posting phase")
 	fs.IntVar(&c.PostWorkers, "post-c", 32, "concurrent clients for posting")
 	fs.DurationVar(&c.Drain, "drain", time.Minute, "maximum wait for the jobs backlog to drain after posting")
@@ -66,7 +66,7 @@ func run(ctx context.Context, c runConfig, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := &report{DB: database.Dialect.String(), StatusesBefore: t.Statuses, Tokens: len(t.Tokens), Workers: c.Workers}
+	rep := &report{DB: database.Dialect.String(), StatusesBefore: t.Statuses, StatusesAfter: t.Statuses, Tokens: len(t.Tokens), Workers: c.Workers}
 	bin := c.Herd
 	if bin == "" {
 		tags := ""
@@ -100,15 +100,21 @@ func run(ctx context.Context, c runConfig, out io.Writer) error {
 		}
 		rep.Startups = append(rep.Startups, p.Startup)
 		rep.RSSReady = append(rep.RSSReady, p.RSS)
-		fmt.Fprintf(out, "start %d: ready in %s, RSS %s\n", i+1, p.Startup.Round(time.Microsecond), p.RSS)
+		rep.RSSIdle = p.RSSIdle
+		fmt.Fprintf(out, "start %d: ready in %s, RSS %s (%.1f MB before that first /api/v2/instance)\n",
+			i+1, p.Startup.Round(time.Microsecond), p.RSS, float64(p.RSSIdle.RSS)/1e6)
 	}
 	defer p.Stop()
 	m := &measurer{cfg: c, out: out, herd: p, t: t, rep: rep, db: database, pprof: pprofAddr}
-	if err := m.reads(ctx); err != nil {
-		return err
+	if c.Duration > 0 {
+		if err := m.reads(ctx); err != nil {
+			return err
+		}
 	}
-	if err := m.posting(ctx); err != nil {
-		return err
+	if c.Posts > 0 {
+		if err := m.posting(ctx); err != nil {
+			return err
+		}
 	}
 	if rep.RSSAfter, err = p.Memory(); err != nil {
 		return err
