@@ -36,6 +36,10 @@ func (p *Policy) Allow(w http.ResponseWriter, r *http.Request, accountID int64) 
 	if key == "" || limit <= 0 {
 		return true
 	}
+	return p.take(w, key, limit)
+}
+
+func (p *Policy) take(w http.ResponseWriter, key string, limit int) bool {
 	res := p.Limiter.Take(key, limit)
 	h := w.Header()
 	h.Set("X-RateLimit-Limit", strconv.Itoa(res.Limit))
@@ -43,4 +47,15 @@ func (p *Policy) Allow(w http.ResponseWriter, r *http.Request, accountID int64) 
 	// Mastodon: (now + (period - now % period)).iso8601(6).
 	h.Set("X-RateLimit-Reset", res.Reset.Format("2006-01-02T15:04:05.000000Z"))
 	return res.Allowed
+}
+
+// AllowIP counts the request against its client address alone, under
+// bucket (so separate throttles do not share counts), with the same
+// headers and loopback exemption as Allow.
+func (p *Policy) AllowIP(w http.ResponseWriter, r *http.Request, bucket string, limit int) bool {
+	ip := ClientIP(r, p.Trusted)
+	if ip.IsLoopback() || !ip.IsValid() || limit <= 0 {
+		return true
+	}
+	return p.take(w, bucket+":"+ipKey(ip), limit)
 }

@@ -44,3 +44,33 @@ func (g *apiGate) Admit(w http.ResponseWriter, r *http.Request, v *core.Viewer) 
 	}
 	return nil
 }
+
+// credentialAttempts is Mastodon's throttle on sign-in and sign-up
+// attempts: 25 per address per 5 minutes (rack-attack's
+// throttle_login_attempts/ip and throttle_sign_up_attempts/ip), so
+// passwords cannot be guessed, nor accounts mass-created, at API speed.
+const credentialAttempts = 25
+
+// throttleCredentials wraps the whole handler: the sign-in and sign-up
+// forms are not API routes, and POST /api/v1/accounts counts here as well
+// as against the API limit. It is off when the per-IP limit is 0.
+func (g *apiGate) throttleCredentials(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bucket := ""
+		if r.Method == http.MethodPost {
+			switch r.URL.Path {
+			case "/auth/sign_in":
+				bucket = "login"
+			case "/auth/sign_up", "/api/v1/accounts":
+				bucket = "signup"
+			}
+		}
+		if bucket != "" && g.policy.PerIP > 0 && !g.policy.AllowIP(w, r, bucket, credentialAttempts) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"error":"Too many requests"}` + "\n"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -54,7 +54,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	})
 	registerPlaceholderImages(mux)
 	s := &Server{Config: cfg, DB: database, Core: c, log: log}
-	s.Handler = withCORS(mux)
+	s.Handler = withCORS(gate.throttleCredentials(mux))
 	return s, nil
 }
 
