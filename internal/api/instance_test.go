@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"testing"
 	"time"
 
@@ -272,6 +273,14 @@ func TestPreferences(t *testing.T) {
 			if prefs[k] != v {
 				t.Errorf("%s = %v, want %v", k, prefs[k], v)
 			}
+		}
+		// The posting defaults are the ones update_credentials sets.
+		inst.Expect(t, 200, "PATCH", "/api/v1/accounts/update_credentials", alice.Token, url.Values{
+			"source[privacy]": {"unlisted"}, "source[sensitive]": {"true"}, "source[language]": {"fr"}})
+		inst.Expect(t, 200, "GET", "/api/v1/preferences", alice.Token, nil).JSON(t, &prefs)
+		if prefs["posting:default:visibility"] != "unlisted" || prefs["posting:default:sensitive"] != true ||
+			prefs["posting:default:language"] != "fr" {
+			t.Errorf("after update_credentials: %v", prefs)
 		}
 		inst.Expect(t, 401, "GET", "/api/v1/preferences", "", nil)
 		inst.Expect(t, 403, "GET", "/api/v1/preferences", inst.Token(t, alice.Account.ID, "write"), nil)
