@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -13,8 +14,15 @@ import (
 	"herd/internal/ids"
 )
 
-// maxBodyBytes bounds request bodies that are not media uploads.
-const maxBodyBytes = 1 << 20
+// maxBodyBytes bounds request bodies that are not media uploads;
+// maxMultipartBytes bounds multipart bodies, which may carry files.
+const (
+	maxBodyBytes      = 1 << 20
+	maxMultipartBytes = 16 << 20
+)
+
+// errBodyTooLarge is the answer for a body over its bound.
+var errBodyTooLarge = &core.Error{Status: http.StatusRequestEntityTooLarge, Message: "Request body too large"}
 
 // params holds a request's parameters, whatever the encoding: query
 // string, form-urlencoded, multipart or JSON. JSON bodies are flattened to
@@ -40,8 +48,12 @@ func parseParams(r *http.Request) (params, error) {
 		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
 		dec.UseNumber()
 		if err := dec.Decode(&body); err != nil {
-			if err.Error() == "EOF" {
+			var tooBig *http.MaxBytesError
+			switch {
+			case errors.Is(err, io.EOF):
 				return p, nil
+			case errors.As(err, &tooBig):
+				return nil, errBodyTooLarge
 			}
 			return nil, core.ErrBadRequest("Invalid JSON body")
 		}
@@ -55,16 +67,21 @@ func parseParams(r *http.Request) (params, error) {
 	case "application/x-www-form-urlencoded":
 		r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
 		if err := r.ParseForm(); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, errBodyTooLarge
+			}
 			return nil, core.ErrBadRequest("Invalid form body")
 		}
 		for k, v := range r.PostForm {
 			p[k] = v
 		}
 	case "multipart/form-data":
+		r.Body = http.MaxBytesReader(nil, r.Body, maxMultipartBytes)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return nil, &core.Error{Status: http.StatusRequestEntityTooLarge, Message: "Request body too large"}
+				return nil, errBodyTooLarge
 			}
 			return nil, core.ErrBadRequest("Invalid multipart body")
 		}
