@@ -20,6 +20,7 @@ type herdProc struct {
 	cmd     *exec.Cmd
 	URL     string
 	Startup time.Duration // exec to first 200 on /api/v2/instance
+	Health  time.Duration // exec to first 200 on /health (serving, before any instance query)
 	RSS     memory        // right after ready
 	RSSIdle memory        // listening, before the request that found it ready
 	logPath string
@@ -87,10 +88,20 @@ func startHerd(ctx context.Context, bin, dsn, domain, logDir string, env []strin
 			return nil, ctx.Err()
 		default:
 		}
+		// /health first, to tell process start-up from the cost of the
+		// instance document itself.
+		path := "/api/v2/instance"
+		if p.Health == 0 {
+			path = "/health"
+		}
 		idle, _ := p.Memory()
-		resp, err := probe.Get(p.URL + "/api/v2/instance")
+		resp, err := probe.Get(p.URL + path)
 		if err == nil {
 			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && p.Health == 0 {
+				p.Health = time.Since(start)
+				continue
+			}
 			if resp.StatusCode == http.StatusOK {
 				p.RSSIdle = idle
 				break

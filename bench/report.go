@@ -21,7 +21,7 @@ type report struct {
 	DB                            string
 	StatusesBefore, StatusesAfter int64
 	Tokens, Workers               int
-	Startups                      []time.Duration
+	Startups, Health              []time.Duration
 	RSSReady                      []memory
 	RSSIdle, RSSAfter             memory
 	Results                       []result
@@ -46,6 +46,8 @@ func (r *report) print(w io.Writer) {
 	start := median(r.Startups)
 	fmt.Fprintf(w, "startup (exec → first 200 on /api/v2/instance): median %s over %d starts %v   target ≤ %s: %s\n",
 		start.Round(100*time.Microsecond), len(r.Startups), roundAll(r.Startups), targetStartup, verdict(start <= targetStartup))
+	fmt.Fprintf(w, "  of which serving at all (first 200 on /health): median %s %v\n",
+		median(r.Health).Round(100*time.Microsecond), roundAll(r.Health))
 	last := r.RSSReady[len(r.RSSReady)-1]
 	fmt.Fprintf(w, "RSS right after start (after its first 200): %.1f MB   target ≤ 25 MB: %s;  listening, before any answer: %.1f MB;  after the load: %s\n",
 		float64(last.RSS)/1e6, verdict(float64(last.RSS) <= targetRSSAtStart), float64(r.RSSIdle.RSS)/1e6, r.RSSAfter)

@@ -101,8 +101,9 @@ func run(ctx context.Context, c runConfig, out io.Writer) error {
 		rep.Startups = append(rep.Startups, p.Startup)
 		rep.RSSReady = append(rep.RSSReady, p.RSS)
 		rep.RSSIdle = p.RSSIdle
-		fmt.Fprintf(out, "start %d: ready in %s, RSS %s (%.1f MB before that first /api/v2/instance)\n",
-			i+1, p.Startup.Round(time.Microsecond), p.RSS, float64(p.RSSIdle.RSS)/1e6)
+		rep.Health = append(rep.Health, p.Health)
+		fmt.Fprintf(out, "start %d: /health in %s, /api/v2/instance in %s, RSS %s (%.1f MB before that first /api/v2/instance)\n",
+			i+1, p.Health.Round(100*time.Microsecond), p.Startup.Round(100*time.Microsecond), p.RSS, float64(p.RSSIdle.RSS)/1e6)
 	}
 	defer p.Stop()
 	m := &measurer{cfg: c, out: out, herd: p, t: t, rep: rep, db: database, pprof: pprofAddr}
