@@ -38,6 +38,7 @@ type Core struct {
 	Log    *slog.Logger
 	tokens *tokenCache
 	hub    *hub
+	wake   func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
 }
 
 // New wires the use cases to a store.

@@ -66,13 +66,23 @@ func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*mode
 	if err != nil {
 		return nil, err
 	}
+	var appIDs []int64
+	for _, st := range all {
+		if st.ApplicationID != 0 {
+			appIDs = append(appIDs, st.ApplicationID)
+		}
+	}
+	apps, err := c.Store.AppsByIDs(ctx, appIDs)
+	if err != nil {
+		return nil, err
+	}
 	one := func(st *model.Status) *StatusView {
 		acct := accounts[st.AccountID]
 		if acct == nil {
 			return nil
 		}
 		v := &StatusView{
-			Status: st, Account: acct, Tags: tags[st.ID],
+			Status: st, Account: acct, Tags: tags[st.ID], App: apps[st.ApplicationID],
 			Favourited: flags.Favourited[st.ID], Reblogged: flags.Reblogged[st.ID],
 			Bookmarked: flags.Bookmarked[st.ID], Pinned: flags.Pinned[st.ID], Muted: flags.Muted[st.ConversationID],
 		}

@@ -12,6 +12,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/db"
+	"herd/internal/jobs"
 	"herd/internal/oauth"
 	"herd/internal/store"
 )
@@ -21,6 +22,7 @@ type Server struct {
 	Config  *config.Config
 	DB      *db.DB
 	Core    *core.Core
+	Jobs    *jobs.Pool // set by Run
 	Handler http.Handler
 	log     *slog.Logger
 }
@@ -67,10 +69,12 @@ func CoreConfig(cfg *config.Config) core.Config {
 	}
 }
 
-// Run runs the background loops (events log, WAL checkpoints) until ctx ends.
+// Run runs the background loops (events log, WAL checkpoints, job
+// workers) until ctx ends.
 func (s *Server) Run(ctx context.Context) {
 	go s.Core.RunEvents(ctx)
 	go s.checkpointLoop(ctx)
+	s.Jobs = startJobs(ctx, s.Core, s.log) // jobs.go
 }
 
 func (s *Server) checkpointLoop(ctx context.Context) {
@@ -88,5 +92,11 @@ func (s *Server) checkpointLoop(ctx context.Context) {
 	}
 }
 
-// Close closes the database.
-func (s *Server) Close() error { return s.DB.Close() }
+// Close waits for the job workers (stopped by Run's context) and closes
+// the database.
+func (s *Server) Close() error {
+	if s.Jobs != nil {
+		s.Jobs.Wait()
+	}
+	return s.DB.Close()
+}

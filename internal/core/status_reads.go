@@ -1,0 +1,174 @@
+package core
+
+import (
+	"context"
+	"sort"
+
+	"herd/internal/model"
+)
+
+// Context limits, Mastodon's: ancestors are capped at 40; descendants at
+// 4096 for signed-in viewers and 60 (20 levels deep) for anonymous ones.
+const (
+	ancestorsLimit         = 40
+	descendantsLimit       = 4096
+	descendantsLimitAnon   = 60
+	descendantsDepth       = 400
+	descendantsDepthAnonym = 20
+	// manyStatusesLimit caps GET /api/v1/statuses?id[]=.
+	manyStatusesLimit = 40
+)
+
+// Status loads one status for a viewer (nil = anonymous), 404 when hidden.
+func (c *Core) Status(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
+	if err != nil {
+		return nil, err
+	}
+	return c.StatusView(ctx, v.AccountID(), st)
+}
+
+// Statuses loads several statuses in the order asked, silently skipping
+// missing and hidden ones (GET /api/v1/statuses?id[]=).
+func (c *Core) Statuses(ctx context.Context, v *Viewer, statusIDs []int64) ([]*StatusView, error) {
+	if len(statusIDs) > manyStatusesLimit {
+		statusIDs = statusIDs[:manyStatusesLimit]
+	}
+	byID, err := c.Store.StatusesByIDs(ctx, statusIDs)
+	if err != nil {
+		return nil, err
+	}
+	return c.viewsInOrder(ctx, v.AccountID(), statusIDs, byID, InThread)
+}
+
+// viewsInOrder keeps the visible statuses of byID in the order of order
+// and hydrates them.
+func (c *Core) viewsInOrder(ctx context.Context, viewerID int64, order []int64, byID map[int64]*model.Status, where audienceContext) ([]*StatusView, error) {
+	list := make([]*model.Status, 0, len(order))
+	seen := map[int64]bool{}
+	for _, id := range order {
+		if st := byID[id]; st != nil && !seen[id] {
+			seen[id] = true
+			list = append(list, st)
+		}
+	}
+	visible, err := c.VisibleStatuses(ctx, viewerID, list, where)
+	if err != nil {
+		return nil, err
+	}
+	return c.StatusViews(ctx, viewerID, visible)
+}
+
+// ThreadContext is a status's thread: ancestors root first, descendants in
+// reading order.
+type ThreadContext struct {
+	Ancestors   []*StatusView
+	Descendants []*StatusView
+}
+
+// Context loads a status's ancestors up to the root and its descendants in
+// thread order (depth first, the author's own replies first among
+// siblings, as Mastodon promotes self-replies), each filtered by what the
+// viewer may see in a thread.
+func (c *Core) Context(ctx context.Context, v *Viewer, id int64) (*ThreadContext, error) {
+	viewerID := v.AccountID()
+	st, err := c.VisibleStatus(ctx, viewerID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &ThreadContext{Ancestors: []*StatusView{}, Descendants: []*StatusView{}}
+	if st.ReblogOfID != 0 {
+		return out, nil
+	}
+	ancestors, err := c.Store.AncestorsOf(ctx, st, ancestorsLimit)
+	if err != nil {
+		return nil, err
+	}
+	limit, depth := descendantsLimit, descendantsDepth
+	if viewerID == 0 {
+		limit, depth = descendantsLimitAnon, descendantsDepthAnonym
+	}
+	descendants, err := c.Store.DescendantsOf(ctx, st.ID, limit, depth)
+	if err != nil {
+		return nil, err
+	}
+	descendants = threadOrder(st, descendants)
+	if ancestors, err = c.VisibleStatuses(ctx, viewerID, ancestors, InThread); err != nil {
+		return nil, err
+	}
+	if descendants, err = c.VisibleStatuses(ctx, viewerID, descendants, InThread); err != nil {
+		return nil, err
+	}
+	if out.Ancestors, err = c.StatusViews(ctx, viewerID, ancestors); err != nil {
+		return nil, err
+	}
+	if out.Descendants, err = c.StatusViews(ctx, viewerID, descendants); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// threadOrder arranges replies depth first under root.
+func threadOrder(root *model.Status, replies []*model.Status) []*model.Status {
+	children := map[int64][]*model.Status{}
+	for _, r := range replies {
+		children[r.InReplyToID] = append(children[r.InReplyToID], r)
+	}
+	for _, list := range children {
+		sort.SliceStable(list, func(i, j int) bool {
+			si := list[i].AccountID == root.AccountID && list[i].InReplyToAccountID == root.AccountID
+			sj := list[j].AccountID == root.AccountID && list[j].InReplyToAccountID == root.AccountID
+			if si != sj {
+				return si
+			}
+			return list[i].ID < list[j].ID
+		})
+	}
+	out := make([]*model.Status, 0, len(replies))
+	var walk func(id int64)
+	walk = func(id int64) {
+		for _, r := range children[id] {
+			out = append(out, r)
+			walk(r.ID)
+		}
+	}
+	walk(root.ID)
+	return out
+}
+
+// EditVersion is one version of a status in its history.
+type EditVersion struct {
+	Edit    model.StatusEdit
+	Account *model.Account
+}
+
+// StatusHistory lists a status's versions oldest first, the current one
+// last. A status never edited has a single version, itself (Mastodon).
+func (c *Core) StatusHistory(ctx context.Context, v *Viewer, id int64) ([]EditVersion, error) {
+	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
+	if err != nil {
+		return nil, err
+	}
+	author, err := c.Store.AccountByID(ctx, st.AccountID)
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	edits, err := c.Store.StatusEditsOf(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(edits) == 0 {
+		edits = []model.StatusEdit{{StatusID: st.ID, AccountID: st.AccountID, Text: st.Text, Content: st.Content,
+			SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: st.CreatedAt}}
+	}
+	out := make([]EditVersion, len(edits))
+	for i, e := range edits {
+		out[i] = EditVersion{Edit: e, Account: author}
+	}
+	return out, nil
+}
+
+// StatusSource returns the text a status was written as, for editing.
+func (c *Core) StatusSource(ctx context.Context, v *Viewer, id int64) (*model.Status, error) {
+	return c.VisibleStatus(ctx, v.AccountID(), id)
+}

@@ -1,0 +1,296 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+	"herd/internal/text"
+)
+
+// idempotencyWindow is how long an Idempotency-Key is remembered
+// (Mastodon keeps it an hour).
+const idempotencyWindow = time.Hour
+
+// NewStatus is what a local author sends to post (POST /api/v1/statuses).
+type NewStatus struct {
+	Text           string
+	SpoilerText    string
+	Visibility     model.Visibility // "" = the author's default privacy
+	Sensitive      *bool            // nil = the author's default
+	Language       string
+	InReplyToID    int64
+	MediaIDs       []string
+	Poll           bool   // a poll was sent
+	ScheduledAt    string // a schedule was sent
+	IdempotencyKey string
+}
+
+// PostStatus is the local door for posting: it validates (length with
+// URLs counted as 23, as Mastodon), honours the Idempotency-Key, renders
+// the text and resolves local mentions and hashtags, then stores everything
+// through recordStatus in one transaction.
+func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.Status, error) {
+	author := v.Account
+	switch {
+	case len(n.MediaIDs) > 0:
+		return nil, ErrUnprocessable("Media attachments are not supported yet")
+	case n.Poll:
+		return nil, ErrUnprocessable("Polls are not supported yet")
+	case n.ScheduledAt != "":
+		return nil, ErrUnprocessable("Scheduled statuses are not supported yet")
+	}
+	if n.Visibility == "" && v.User != nil {
+		n.Visibility = v.User.DefaultPrivacy
+	}
+	if n.Visibility == "" {
+		n.Visibility = model.Public
+	}
+	if !n.Visibility.Valid() {
+		return nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
+	}
+	if err := c.validateText(n.Text, n.SpoilerText); err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if n.IdempotencyKey != "" {
+		if id, err := c.Store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
+			if st, err := c.Store.StatusByID(ctx, id); err == nil {
+				return st, nil
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	st := &model.Status{
+		ID: ids.New(), AccountID: author.ID, Local: true, Text: n.Text, SpoilerText: n.SpoilerText,
+		Visibility: n.Visibility, Language: n.Language, CreatedAt: now,
+	}
+	if v.Token != nil {
+		st.ApplicationID = v.Token.AppID
+	}
+	st.URI, st.URL = c.StatusURI(author.Username, st.ID), c.StatusURL(author.Username, st.ID)
+	if v.User != nil {
+		st.Sensitive = v.User.DefaultSensitive
+		if st.Language == "" {
+			st.Language = v.User.DefaultLanguage
+		}
+	}
+	if n.Sensitive != nil {
+		st.Sensitive = *n.Sensitive
+	}
+	// Mastodon marks a post with a content warning sensitive whatever was sent.
+	st.Sensitive = st.Sensitive || strings.TrimSpace(n.SpoilerText) != ""
+	var parent *model.Status
+	if n.InReplyToID != 0 {
+		p, err := c.VisibleStatus(ctx, author.ID, n.InReplyToID)
+		if err != nil {
+			return nil, err
+		}
+		if p.ReblogOfID != 0 { // replying to a boost answers the boosted post
+			if p, err = c.VisibleStatus(ctx, author.ID, p.ReblogOfID); err != nil {
+				return nil, err
+			}
+		}
+		parent = p
+		st.InReplyToID, st.InReplyToAccountID = p.ID, p.AccountID
+		st.ConversationID = p.ConversationID
+		if st.ConversationID == 0 {
+			st.ConversationID = p.ID
+		}
+	} else {
+		st.ConversationID = st.ID // a thread's root names its conversation
+	}
+	r, err := c.renderText(ctx, st.Text)
+	if err != nil {
+		return nil, err
+	}
+	st.Content = r.html
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags); err != nil {
+			return err
+		}
+		if n.IdempotencyKey != "" {
+			return tx.SaveIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.wakeJobs()
+	return st, nil
+}
+
+// validateText applies Mastodon's status length rule: status and content
+// warning together, URLs as 23 characters, at most MaxStatusChars; a post
+// needs text (until media lands, always).
+func (c *Core) validateText(status, spoiler string) error {
+	if strings.TrimSpace(status) == "" {
+		return ErrUnprocessable("Validation failed: Text can't be blank")
+	}
+	if text.Length(status)+text.Length(spoiler) > c.Config.MaxStatusChars {
+		return ErrUnprocessable(fmt.Sprintf("Validation failed: Text character limit of %d exceeded", c.Config.MaxStatusChars))
+	}
+	return nil
+}
+
+// renderedText is a status text rendered to HTML with what it links to.
+type renderedText struct {
+	html     string
+	mentions []*model.Account
+	tags     map[string]string // lowercased name → name as first written
+}
+
+// renderText renders status text, linking mentions of existing local
+// accounts (@name, or @name@this-domain) and hashtags. Other mentions stay
+// text until federation can resolve them.
+func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) {
+	parsed := text.Parse(s)
+	var names []string
+	for _, m := range parsed.Mentions {
+		if c.isLocalDomain(m.Domain) {
+			names = append(names, m.Username)
+		}
+	}
+	accounts, err := c.Store.LocalAccountsByUsernames(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	out := &renderedText{tags: map[string]string{}}
+	seen := map[int64]bool{}
+	resolve := func(m text.Mention) (string, bool) {
+		if !c.isLocalDomain(m.Domain) {
+			return "", false
+		}
+		a := accounts[strings.ToLower(m.Username)]
+		if a == nil || a.Suspended() {
+			return "", false
+		}
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			out.mentions = append(out.mentions, a)
+		}
+		return c.AccountURL(a.Username), true
+	}
+	out.html = text.Render(s, resolve, func(tag string) string { return c.TagURL(tag) })
+	for _, t := range parsed.Tags {
+		lower := text.NormalizeTag(t)
+		if _, ok := out.tags[lower]; !ok {
+			out.tags[lower] = t
+		}
+	}
+	return out, nil
+}
+
+// recordStatus is the step both doors end in (DESIGN.md): it stores a
+// status with its mentions and tags, updates the counters in SQL, writes
+// the author's own feed row, enqueues the fan-out job, records the
+// notifications and appends the event, all in the caller's transaction.
+func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Status, parent *model.Status,
+	mentions []*model.Account, tags map[string]string) error {
+	if err := tx.InsertStatus(ctx, st); err != nil {
+		return err
+	}
+	mentionIDs := make([]int64, len(mentions))
+	for i, m := range mentions {
+		mentionIDs[i] = m.ID
+	}
+	if err := tx.AddMentions(ctx, st.ID, mentionIDs); err != nil {
+		return err
+	}
+	if len(tags) > 0 {
+		byName, err := tx.UpsertTags(ctx, tags, st.CreatedAt)
+		if err != nil {
+			return err
+		}
+		tagIDs := make([]int64, 0, len(byName))
+		for _, t := range byName {
+			tagIDs = append(tagIDs, t.ID)
+		}
+		if err := tx.SetStatusTags(ctx, st.ID, tagIDs); err != nil {
+			return err
+		}
+	}
+	if err := c.countStatus(ctx, tx, st, 1); err != nil {
+		return err
+	}
+	if st.ReblogOfID == 0 {
+		// Authors see their own post at once; followers get it from the job.
+		if err := tx.InsertFeedRows(ctx, []store.FeedRow{{AccountID: st.AccountID, StatusID: st.ID, AuthorID: st.AccountID}}); err != nil {
+			return err
+		}
+	}
+	if err := enqueueFanout(ctx, tx, st.ID); err != nil {
+		return err
+	}
+	if err := c.notifyNewStatus(ctx, tx, st, parent, mentions); err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, store.EventStatusCreated, st.ID, st.AccountID, "")
+}
+
+// countStatus adds delta (+1 new, -1 deleted) to the counters a status
+// touches, as Mastodon's counter caches: the author's statuses_count
+// (direct posts do not count), the parent's replies_count (public and
+// unlisted replies only) and a boosted status's reblogs_count.
+func (c *Core) countStatus(ctx context.Context, tx *store.Store, st *model.Status, delta int64) error {
+	if st.Visibility != model.Direct {
+		var at *time.Time
+		if delta > 0 {
+			at = &st.CreatedAt
+		}
+		if err := tx.CountNewStatus(ctx, st.AccountID, delta, at); err != nil {
+			return err
+		}
+	}
+	if st.InReplyToID != 0 && (st.Visibility == model.Public || st.Visibility == model.Unlisted) {
+		if err := tx.AddStatusCounts(ctx, st.InReplyToID, delta, 0, 0); err != nil {
+			return err
+		}
+	}
+	if st.ReblogOfID != 0 {
+		return tx.AddStatusCounts(ctx, st.ReblogOfID, 0, delta, 0)
+	}
+	return nil
+}
+
+// notifyNewStatus sends `mention` notifications to the mentioned and
+// `status` ones to followers who asked for them (not for replies to others
+// or direct posts, as Mastodon).
+func (c *Core) notifyNewStatus(ctx context.Context, tx *store.Store, st, parent *model.Status, mentions []*model.Account) error {
+	for _, m := range mentions {
+		if err := c.notify(ctx, tx, m, st.AccountID, model.NotifyMention, st); err != nil {
+			return err
+		}
+	}
+	if st.ReblogOfID != 0 || st.Visibility == model.Direct || (parent != nil && parent.AccountID != st.AccountID) {
+		return nil
+	}
+	followers, err := tx.NotifyFollowers(ctx, st.AccountID)
+	if err != nil || len(followers) == 0 {
+		return err
+	}
+	accounts, err := tx.AccountsByIDs(ctx, followers)
+	if err != nil {
+		return err
+	}
+	mentioned := map[int64]bool{}
+	for _, m := range mentions {
+		mentioned[m.ID] = true
+	}
+	for _, id := range followers {
+		if mentioned[id] {
+			continue
+		}
+		if err := c.notify(ctx, tx, accounts[id], st.AccountID, model.NotifyStatus, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+package core
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"herd/internal/model"
+	"herd/internal/store"
+	"herd/internal/text"
+)
+
+// rebuildFollows and rebuildPerAuthor bound the feed rebuild of a user
+// coming back after activeWindow: the latest posts of their most recent
+// follows, trimmed to feedKeep.
+const (
+	rebuildFollows   = 400
+	rebuildPerAuthor = 20
+)
+
+// StatusPage is a timeline page: the statuses the viewer may see, and the
+// cursors of the raw page for the Link header (a page thinned by
+// visibility still pages on from where it ended).
+type StatusPage struct {
+	Statuses           []*StatusView
+	NewestID, OldestID int64
+}
+
+func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Status, where audienceContext) (*StatusPage, error) {
+	out := &StatusPage{Statuses: []*StatusView{}}
+	if len(list) == 0 {
+		return out, nil
+	}
+	out.NewestID, out.OldestID = list[0].ID, list[len(list)-1].ID
+	visible, err := c.VisibleStatuses(ctx, viewerID, list, where)
+	if err != nil {
+		return nil, err
+	}
+	out.Statuses, err = c.StatusViews(ctx, viewerID, visible)
+	return out, err
+}
+
+// HomeTimeline reads a page of the viewer's home feed: page ids from
+// home_feed, then one batch of loads, so the cost is the page size. A
+// user's activity is recorded at most hourly; one coming back after the
+// fan-out stopped writing their feed gets it rebuilt first.
+func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*StatusPage, error) {
+	me := v.AccountID()
+	if err := c.touchActive(ctx, me); err != nil {
+		return nil, err
+	}
+	feedIDs, err := c.Store.HomeFeedPage(ctx, me, p)
+	if err != nil {
+		return nil, err
+	}
+	out := &StatusPage{Statuses: []*StatusView{}}
+	if len(feedIDs) == 0 {
+		return out, nil
+	}
+	byID, err := c.Store.StatusesByIDs(ctx, feedIDs)
+	if err != nil {
+		return nil, err
+	}
+	views, err := c.viewsInOrder(ctx, me, feedIDs, byID, InTimeline)
+	if err != nil {
+		return nil, err
+	}
+	out.Statuses, out.NewestID, out.OldestID = views, feedIDs[0], feedIDs[len(feedIDs)-1]
+	return out, nil
+}
+
+// touchActive records a home timeline read, at most once per
+// activityResolution, and rebuilds the feed of a user who had been
+// inactive longer than activeWindow (fan-out skipped them meanwhile).
+func (c *Core) touchActive(ctx context.Context, accountID int64) error {
+	last, err := c.Store.LastActiveAt(ctx, accountID)
+	if err != nil {
+		return notFoundOr(err)
+	}
+	now := time.Now()
+	if now.Sub(last) < activityResolution {
+		return nil
+	}
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.TouchUserActive(ctx, accountID, now); err != nil {
+			return err
+		}
+		if now.Sub(last) < activeWindow {
+			return nil
+		}
+		return c.rebuildFeed(ctx, tx, accountID)
+	})
+}
+
+// RebuildFeed refills an account's home feed from the statuses of the
+// accounts it follows (bounded), e.g. for `herd admin feeds rebuild`.
+func (c *Core) RebuildFeed(ctx context.Context, accountID int64) error {
+	return c.Store.InTx(ctx, func(tx *store.Store) error { return c.rebuildFeed(ctx, tx, accountID) })
+}
+
+func (c *Core) rebuildFeed(ctx context.Context, tx *store.Store, accountID int64) error {
+	follows, err := tx.FollowedAccountIDs(ctx, accountID, rebuildFollows)
+	if err != nil {
+		return err
+	}
+	if err := tx.BackfillOwnFeed(ctx, accountID, rebuildPerAuthor*2); err != nil {
+		return err
+	}
+	for _, id := range follows {
+		if err := tx.BackfillFeed(ctx, accountID, id, rebuildPerAuthor); err != nil {
+			return err
+		}
+	}
+	return tx.TrimFeed(ctx, accountID, feedKeep)
+}
+
+// PublicFilter is what the public and hashtag timelines accept.
+type PublicFilter struct {
+	Local, Remote, OnlyMedia bool
+}
+
+// PublicTimeline pages public posts (not boosts, not replies to others, as
+// Mastodon's PublicFeed by default), hiding authors the viewer blocks or
+// mutes.
+func (c *Core) PublicTimeline(ctx context.Context, v *Viewer, f PublicFilter, p store.Page) (*StatusPage, error) {
+	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
+		OnlyMedia: f.OnlyMedia, NoReplies: true, Now: time.Now()}
+	list, err := c.Store.PublicStatusesPage(ctx, tf, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.statusPage(ctx, v.AccountID(), list, InTimeline)
+}
+
+// TagQuery is a hashtag timeline's tags: the path's tag plus any[], and
+// every one of all[], and none of none[].
+type TagQuery struct {
+	Tag      string
+	Any, All []string
+	None     []string
+}
+
+// TagTimeline pages public posts carrying a hashtag.
+func (c *Core) TagTimeline(ctx context.Context, v *Viewer, q TagQuery, f PublicFilter, p store.Page) (*StatusPage, error) {
+	anyIDs, err := c.tagIDs(ctx, append([]string{q.Tag}, q.Any...))
+	if err != nil {
+		return nil, err
+	}
+	empty := &StatusPage{Statuses: []*StatusView{}}
+	if len(anyIDs) == 0 {
+		return empty, nil
+	}
+	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
+		OnlyMedia: f.OnlyMedia, TagIDs: anyIDs, Now: time.Now()}
+	for _, name := range q.All {
+		ids, err := c.tagIDs(ctx, []string{name})
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 { // a tag nobody used: nothing can carry all of them
+			return empty, nil
+		}
+		tf.AllTagIDs = append(tf.AllTagIDs, ids[0])
+	}
+	if tf.NoneTagIDs, err = c.tagIDs(ctx, q.None); err != nil {
+		return nil, err
+	}
+	list, err := c.Store.PublicStatusesPage(ctx, tf, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.statusPage(ctx, v.AccountID(), list, InTimeline)
+}
+
+func (c *Core) tagIDs(ctx context.Context, names []string) ([]int64, error) {
+	lower := make([]string, 0, len(names))
+	for _, n := range names {
+		n = strings.TrimPrefix(strings.TrimSpace(n), "#")
+		if text.ValidTag(n) {
+			lower = append(lower, text.NormalizeTag(n))
+		}
+	}
+	return c.Store.TagIDsByNames(ctx, lower)
+}
+
+// AccountStatusFilter is what GET /api/v1/accounts/:id/statuses accepts.
+type AccountStatusFilter struct {
+	Pinned         bool
+	OnlyMedia      bool
+	ExcludeReplies bool // self-replies stay, as Mastodon
+	ExcludeReblogs bool
+	Tagged         string
+}
+
+// AccountStatuses pages one account's statuses as the viewer may see them:
+// everything for the owner; public, unlisted and followers-only for a
+// follower; public and unlisted otherwise; plus anything mentioning the
+// viewer. A profile shows a muted account's posts; blocks hide them all.
+// With Pinned, the account's pins come back (most recently pinned first)
+// and the page bounds are ignored, as clients fetch them in one go.
+func (c *Core) AccountStatuses(ctx context.Context, v *Viewer, accountID int64, f AccountStatusFilter, p store.Page) (*StatusPage, error) {
+	me := v.AccountID()
+	acct, err := c.Store.AccountByID(ctx, accountID)
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	empty := &StatusPage{Statuses: []*StatusView{}}
+	if acct.Suspended() {
+		return empty, nil
+	}
+	tf := store.TimelineFilter{ViewerID: me, OnlyMedia: f.OnlyMedia, NoReplies: f.ExcludeReplies,
+		NoReblogs: f.ExcludeReblogs || f.Pinned, MentionsViewer: true, KeepMuted: true, Now: time.Now()}
+	switch {
+	case me == accountID:
+		tf.Visibilities = []model.Visibility{model.Public, model.Unlisted, model.Private, model.Direct}
+	default:
+		tf.Visibilities = []model.Visibility{model.Public, model.Unlisted}
+		rel, err := c.Store.RelationsOf(ctx, me, []int64{accountID})
+		if err != nil {
+			return nil, err
+		}
+		if rel.Following[accountID] {
+			tf.Visibilities = append(tf.Visibilities, model.Private)
+		}
+	}
+	if f.Tagged != "" {
+		if tf.AllTagIDs, err = c.tagIDs(ctx, []string{f.Tagged}); err != nil {
+			return nil, err
+		}
+		if len(tf.AllTagIDs) == 0 {
+			return empty, nil
+		}
+	}
+	var list []*model.Status
+	if f.Pinned {
+		list, err = c.Store.PinnedStatusesOf(ctx, accountID, tf)
+	} else {
+		list, err = c.Store.AccountStatusesPage(ctx, accountID, tf, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.statusPage(ctx, me, list, InThread)
+}

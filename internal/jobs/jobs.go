@@ -1,0 +1,211 @@
+// Package jobs runs Herd's durable work queue: jobs are rows of the jobs
+// table, enqueued by use cases inside the transaction of the write that
+// causes them, claimed by lease (locked_until), committed, then worked, so
+// no database lock is held across slow work and a crashed worker only
+// delays a job until its lease runs out. Failures are retried with
+// exponential back-off until a queue's attempt limit.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"herd/internal/store"
+)
+
+// Handler works a batch of claimed jobs of one queue and returns the
+// failures by job id; every job not in the map succeeded and is deleted.
+// Handlers must be idempotent: a job may run again after a crash.
+type Handler func(ctx context.Context, batch []store.Job) map[int64]error
+
+// Queue configures the workers of one queue.
+type Queue struct {
+	Name        string
+	Handler     Handler
+	Workers     int           // concurrent batches; default 1
+	Batch       int           // jobs claimed at once; default 20
+	Lease       time.Duration // how long a claim hides a job; default 5 minutes
+	MaxAttempts int           // attempts before giving up; default 10
+	Poll        time.Duration // how often idle workers look for due jobs; default 1 s
+}
+
+func (q *Queue) defaults() {
+	if q.Workers <= 0 {
+		q.Workers = 1
+	}
+	if q.Batch <= 0 {
+		q.Batch = 20
+	}
+	if q.Lease <= 0 {
+		q.Lease = 5 * time.Minute
+	}
+	if q.MaxAttempts <= 0 {
+		q.MaxAttempts = 10
+	}
+	if q.Poll <= 0 {
+		q.Poll = time.Second
+	}
+}
+
+// Pool runs the workers of several queues over one store.
+type Pool struct {
+	store  *store.Store
+	log    *slog.Logger
+	queues []*runningQueue
+	wg     sync.WaitGroup
+}
+
+type runningQueue struct {
+	Queue
+	wake chan struct{}
+}
+
+// New returns a pool with no queues; Register them, then Run.
+func New(st *store.Store, log *slog.Logger) *Pool {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Pool{store: st, log: log}
+}
+
+// Register adds a queue; call before Run.
+func (p *Pool) Register(q Queue) {
+	q.defaults()
+	p.queues = append(p.queues, &runningQueue{Queue: q, wake: make(chan struct{}, 1)})
+}
+
+// Wake tells idle workers that jobs were just enqueued, so they need not
+// wait for the next poll. It never blocks.
+func (p *Pool) Wake() {
+	for _, q := range p.queues {
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Run starts the workers; they stop when ctx ends. Wait waits for them.
+func (p *Pool) Run(ctx context.Context) {
+	for _, q := range p.queues {
+		for range q.Workers {
+			p.wg.Add(1)
+			go func() {
+				defer p.wg.Done()
+				p.work(ctx, q)
+			}()
+		}
+	}
+}
+
+// Wait blocks until every worker has finished its current batch and
+// stopped (after Run's context ended).
+func (p *Pool) Wait() { p.wg.Wait() }
+
+func (p *Pool) work(ctx context.Context, q *runningQueue) {
+	ticker := time.NewTicker(q.Poll)
+	defer ticker.Stop()
+	for ctx.Err() == nil {
+		n, err := p.RunOnce(ctx, q.Name)
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("jobs: claim", "queue", q.Name, "err", err)
+		}
+		if n == q.Batch {
+			// A full batch means more may be waiting: let a sibling help.
+			select {
+			case q.wake <- struct{}{}:
+			default:
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-q.wake:
+		case <-ticker.C:
+		}
+	}
+}
+
+// RunOnce claims and works one batch of a queue, returning how many jobs
+// it claimed. Workers call it in a loop; tests and the admin CLI may call
+// it directly to drain a queue.
+func (p *Pool) RunOnce(ctx context.Context, queue string) (int, error) {
+	q := p.queue(queue)
+	var batch []store.Job
+	err := p.store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		batch, err = tx.ClaimJobs(ctx, q.Name, time.Now(), q.Lease, q.Batch)
+		return err
+	})
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	failed := q.Handler(ctx, batch)
+	// Finishing uses a fresh context: a batch worked during shutdown is
+	// still recorded, rather than run again after the lease.
+	done := context.WithoutCancel(ctx)
+	var finished []int64
+	for _, j := range batch {
+		if _, bad := failed[j.ID]; !bad {
+			finished = append(finished, j.ID)
+		}
+	}
+	err = p.store.InTx(done, func(tx *store.Store) error {
+		if err := tx.DeleteJobs(done, finished); err != nil {
+			return err
+		}
+		for _, j := range batch {
+			jobErr, bad := failed[j.ID]
+			if !bad {
+				continue
+			}
+			if j.Attempts >= q.MaxAttempts {
+				p.log.Error("jobs: giving up", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
+				if err := tx.DeleteJobs(done, []int64{j.ID}); err != nil {
+					return err
+				}
+				continue
+			}
+			p.log.Warn("jobs: will retry", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
+			if err := tx.RetryJob(done, j.ID, time.Now().Add(Backoff(j.Attempts)), errorText(jobErr)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(batch), err
+}
+
+func (p *Pool) queue(name string) *runningQueue {
+	for _, q := range p.queues {
+		if q.Name == name {
+			return q
+		}
+	}
+	panic("jobs: unknown queue " + name)
+}
+
+// Backoff is the wait before attempt n+1, Sidekiq's schedule (which
+// Mastodon's retries follow): n⁴ + 15 seconds plus up to 10·(n+1) s of
+// jitter, so ten attempts span about four hours and sixteen (a delivery
+// queue's limit) about three days, and many failing jobs do not retry in
+// lock-step.
+func Backoff(attempts int) time.Duration {
+	n := time.Duration(attempts)
+	jitter := time.Duration(rand.IntN(10*(attempts+1))) * time.Second
+	return (n*n*n*n+15)*time.Second + jitter
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return "failed"
+	}
+	s := err.Error()
+	if len(s) > 1000 {
+		s = s[:1000]
+	}
+	return s
+}

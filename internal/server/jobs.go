@@ -1,0 +1,22 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"herd/internal/core"
+	"herd/internal/jobs"
+)
+
+// startJobs registers every queue's handler and starts the workers; the
+// use cases wake them right after committing a job.
+func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
+	pool := jobs.New(c.Store, log)
+	// Fan-out batches many statuses per claim and writes their feed rows
+	// together, so one worker keeps up with SQLite's single writer; a second
+	// one overlaps reads with writes.
+	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: 2, Batch: 100})
+	c.SetJobWaker(pool.Wake)
+	pool.Run(ctx)
+	return pool
+}

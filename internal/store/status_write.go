@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"herd/internal/db"
+	"herd/internal/ids"
+	"herd/internal/model"
+)
+
+// CountNewStatus bumps an author's statuses_count by delta and, for a new
+// post (at != nil), sets last_status_at, in one statement.
+func (s *Store) CountNewStatus(ctx context.Context, accountID, delta int64, at *time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET
+		statuses_count = CASE WHEN statuses_count + $2 < 0 THEN 0 ELSE statuses_count + $2 END,
+		last_status_at = COALESCE($3, last_status_at) WHERE id = $1`, accountID, delta, nullMS(at))
+	return err
+}
+
+// UpsertTags makes sure a tag row exists for every name (as written) and
+// returns the tags keyed by lowercased name. Concurrent posters racing on a
+// new tag are both served by ON CONFLICT on tags_name_lower.
+func (s *Store) UpsertTags(ctx context.Context, names map[string]string, now time.Time) (map[string]model.Tag, error) {
+	out := make(map[string]model.Tag, len(names))
+	for lower, name := range names {
+		if _, err := s.q.ExecContext(ctx, `INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1,$2,$3,$4)
+			ON CONFLICT DO NOTHING`, ids.New(), name, lower, ms(now)); err != nil {
+			return nil, err
+		}
+		t, err := s.TagByName(ctx, lower)
+		if err != nil {
+			return nil, err
+		}
+		out[lower] = *t
+	}
+	return out, nil
+}
+
+// SetStatusTags replaces the hashtags of a status.
+func (s *Store) SetStatusTags(ctx context.Context, statusID int64, tagIDs []int64) error {
+	if _, err := s.q.ExecContext(ctx, "DELETE FROM status_tags WHERE status_id = $1", statusID); err != nil {
+		return err
+	}
+	for _, id := range tagIDs {
+		if _, err := s.q.ExecContext(ctx, "INSERT INTO status_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+			statusID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddMentions records mentions, ignoring ones already there (an edit
+// re-mentioning someone).
+func (s *Store) AddMentions(ctx context.Context, statusID int64, accountIDs []int64) error {
+	for _, id := range accountIDs {
+		if _, err := s.q.ExecContext(ctx, "INSERT INTO mentions (status_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+			statusID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// IdempotentStatus returns the status an account posted under an
+// Idempotency-Key since since, or ErrNotFound.
+func (s *Store) IdempotentStatus(ctx context.Context, accountID int64, key string, since time.Time) (int64, error) {
+	var id int64
+	err := s.q.QueryRowContext(ctx, `SELECT status_id FROM idempotency_keys WHERE account_id = $1 AND key = $2
+		AND created_at >= $3`, accountID, key, ms(since)).Scan(&id)
+	return id, notFound(err)
+}
+
+// SaveIdempotencyKey remembers which status a key produced, replacing an
+// expired entry for the same key.
+func (s *Store) SaveIdempotencyKey(ctx context.Context, accountID int64, key string, statusID int64, now time.Time) error {
+	_, err := s.q.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, status_id, created_at)
+		VALUES ($1,$2,$3,$4) ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, created_at = excluded.created_at`,
+		accountID, key, statusID, ms(now))
+	return err
+}
+
+// PruneIdempotencyKeys forgets keys older than before.
+func (s *Store) PruneIdempotencyKeys(ctx context.Context, before time.Time) error {
+	_, err := s.q.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE created_at < $1", ms(before))
+	return err
+}
+
+// NotifyFollowers lists the followers of an account who asked to be
+// notified of its posts (follows.notify).
+func (s *Store) NotifyFollowers(ctx context.Context, accountID int64) ([]int64, error) {
+	return scanIDs(s.q.QueryContext(ctx, "SELECT account_id FROM follows WHERE target_account_id = $1 AND notify", accountID))
+}
+
+// ReblogsOf lists the boosts of a status (id and booster), oldest first.
+func (s *Store) ReblogsOf(ctx context.Context, statusID int64) ([]*model.Status, error) {
+	return scanStatuses(s.q.QueryContext(ctx, "SELECT "+statusCols+" FROM statuses WHERE reblog_of_id = $1 ORDER BY id", statusID))
+}
+
+// ReblogBy finds an account's boost of a status, or ErrNotFound.
+func (s *Store) ReblogBy(ctx context.Context, accountID, statusID int64) (*model.Status, error) {
+	return scanStatus(s.q.QueryRowContext(ctx, "SELECT "+statusCols+" FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
+		accountID, statusID))
+}
+
+// AppsByIDs batch-loads the apps statuses were posted with, keyed by id.
+func (s *Store) AppsByIDs(ctx context.Context, appIDs []int64) (map[int64]*model.App, error) {
+	out := make(map[int64]*model.App, len(appIDs))
+	if len(appIDs) == 0 {
+		return out, nil
+	}
+	in, args := db.In(1, appIDs)
+	rows, err := s.q.QueryContext(ctx, "SELECT id, name, website FROM apps WHERE id IN "+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a model.App
+		if err := rows.Scan(&a.ID, &a.Name, &a.Website); err != nil {
+			return nil, err
+		}
+		out[a.ID] = &a
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"herd/internal/db"
+	"herd/internal/model"
+)
+
+// TimelineFilter narrows the public, hashtag and profile timelines in SQL,
+// so a page is filled with statuses the viewer will actually see; core
+// still checks each page with VisibleStatuses.
+type TimelineFilter struct {
+	ViewerID       int64 // 0 = anonymous; hides authors in a block either way or muted by the viewer
+	LocalOnly      bool
+	RemoteOnly     bool
+	OnlyMedia      bool
+	NoReplies      bool    // leave out replies to others (self-replies stay), as Mastodon's without_replies
+	NoReblogs      bool
+	TagIDs         []int64 // any of these tags (hashtag timeline); empty = no tag condition
+	AllTagIDs      []int64 // and every one of these
+	NoneTagIDs     []int64 // and none of these
+	Visibilities   []model.Visibility
+	MentionsViewer bool // also statuses of other visibilities that mention the viewer
+	KeepMuted      bool // a profile shows a muted account's posts; timelines do not
+	Now            time.Time
+}
+
+// conds renders the filter over statuses aliased s.
+func (f TimelineFilter) conds(conds []string, args []any) ([]string, []any) {
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	if f.LocalOnly {
+		conds = append(conds, "s.local")
+	}
+	if f.RemoteOnly {
+		conds = append(conds, "NOT s.local")
+	}
+	if f.OnlyMedia {
+		conds = append(conds, "s.has_media")
+	}
+	if f.NoReplies {
+		conds = append(conds, "(s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)")
+	}
+	if f.NoReblogs {
+		conds = append(conds, "s.reblog_of_id IS NULL")
+	}
+	if len(f.Visibilities) > 0 {
+		vis := make([]string, len(f.Visibilities))
+		for i, v := range f.Visibilities {
+			vis[i] = arg(string(v))
+		}
+		c := "s.visibility IN (" + strings.Join(vis, ",") + ")"
+		if f.MentionsViewer && f.ViewerID != 0 {
+			c = "(" + c + " OR EXISTS (SELECT 1 FROM mentions mv WHERE mv.status_id = s.id AND mv.account_id = " + arg(f.ViewerID) + "))"
+		}
+		conds = append(conds, c)
+	}
+	tagIn := func(tagIDs []int64) string {
+		in, a := db.In(len(args)+1, tagIDs)
+		args = append(args, a...)
+		return in
+	}
+	if len(f.TagIDs) > 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM status_tags t WHERE t.status_id = s.id AND t.tag_id IN "+tagIn(f.TagIDs)+")")
+	}
+	for _, id := range f.AllTagIDs {
+		conds = append(conds, "EXISTS (SELECT 1 FROM status_tags t WHERE t.status_id = s.id AND t.tag_id = "+arg(id)+")")
+	}
+	if len(f.NoneTagIDs) > 0 {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM status_tags t WHERE t.status_id = s.id AND t.tag_id IN "+tagIn(f.NoneTagIDs)+")")
+	}
+	conds = append(conds, "NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NOT NULL)")
+	if f.ViewerID != 0 {
+		v, now := arg(f.ViewerID), arg(ms(f.Now))
+		conds = append(conds,
+			"NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = "+v+" AND b.target_account_id = s.account_id)"+
+				" OR (b.account_id = s.account_id AND b.target_account_id = "+v+"))",
+			"NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = "+v+" AND m.target_account_id = s.account_id"+
+				" AND (m.expires_at IS NULL OR m.expires_at > "+now+") AND NOT "+arg(f.KeepMuted)+")")
+	}
+	return conds, args
+}
+
+func (s *Store) statusPage(ctx context.Context, conds []string, args []any, f TimelineFilter, p Page) ([]*model.Status, error) {
+	conds, args = f.conds(conds, args)
+	q, args, order := p.query(prefixed("s", statusCols), "statuses s", "s.id", conds, args)
+	out, err := scanStatuses(s.q.QueryContext(ctx, q, args...))
+	reverseIfAsc(order, out)
+	return out, err
+}
+
+// PublicStatusesPage pages public original statuses (the public and
+// hashtag timelines), newest first.
+func (s *Store) PublicStatusesPage(ctx context.Context, f TimelineFilter, p Page) ([]*model.Status, error) {
+	f.Visibilities, f.NoReblogs = []model.Visibility{model.Public}, true
+	return s.statusPage(ctx, nil, nil, f, p)
+}
+
+// AccountStatusesPage pages one account's statuses (a profile), newest first.
+func (s *Store) AccountStatusesPage(ctx context.Context, accountID int64, f TimelineFilter, p Page) ([]*model.Status, error) {
+	return s.statusPage(ctx, []string{"s.account_id = $1"}, []any{accountID}, f, p)
+}
+
+// PinnedStatusesOf loads an account's pinned statuses, most recently pinned
+// first, filtered like a profile page.
+func (s *Store) PinnedStatusesOf(ctx context.Context, accountID int64, f TimelineFilter) ([]*model.Status, error) {
+	conds, args := f.conds([]string{"p.account_id = $1", "s.account_id = $1"}, []any{accountID})
+	return scanStatuses(s.q.QueryContext(ctx, "SELECT "+prefixed("s", statusCols)+" FROM pins p JOIN statuses s ON s.id = p.status_id"+
+		" WHERE "+strings.Join(conds, " AND ")+" ORDER BY p.id DESC", args...))
+}
+
+// TagIDsByNames resolves hashtag names (lowercased) to tag ids, skipping
+// unknown ones.
+func (s *Store) TagIDsByNames(ctx context.Context, lowerNames []string) ([]int64, error) {
+	if len(lowerNames) == 0 {
+		return nil, nil
+	}
+	ph := make([]string, len(lowerNames))
+	args := make([]any, len(lowerNames))
+	for i, n := range lowerNames {
+		ph[i], args[i] = "$"+itoa(i+1), n
+	}
+	return scanIDs(s.q.QueryContext(ctx, "SELECT id FROM tags WHERE name_lower IN ("+strings.Join(ph, ",")+")", args...))
+}
+
+// AncestorsOf walks a status's reply chain up to the root (at most limit
+// statuses), returned root first.
+func (s *Store) AncestorsOf(ctx context.Context, st *model.Status, limit int) ([]*model.Status, error) {
+	if st.InReplyToID == 0 {
+		return nil, nil
+	}
+	list, err := scanStatuses(s.q.QueryContext(ctx, `WITH RECURSIVE up(id, parent, depth) AS (
+			SELECT id, in_reply_to_id, 1 FROM statuses WHERE id = $1
+			UNION ALL
+			SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent WHERE up.depth < $2)
+		SELECT `+statusCols+` FROM statuses WHERE id IN (SELECT id FROM up) ORDER BY id`, st.InReplyToID, limit))
+	return list, err
+}
+
+// DescendantsOf loads the replies under a status, and theirs, at most
+// limit statuses and depth levels deep, in id order (core orders the tree).
+func (s *Store) DescendantsOf(ctx context.Context, statusID int64, limit, depth int) ([]*model.Status, error) {
+	return scanStatuses(s.q.QueryContext(ctx, `WITH RECURSIVE down(id, depth) AS (
+			SELECT id, 1 FROM statuses WHERE in_reply_to_id = $1
+			UNION ALL
+			SELECT s.id, down.depth + 1 FROM statuses s JOIN down ON s.in_reply_to_id = down.id WHERE down.depth < $2)
+		SELECT `+statusCols+` FROM statuses WHERE id IN (SELECT id FROM down) ORDER BY id LIMIT $3`, statusID, depth, limit))
+}
