@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -84,7 +85,7 @@ func (c *Core) Unmute(ctx context.Context, v *Viewer, targetID int64) (*model.Re
 			return err
 		}
 		if _, err := tx.FollowBetween(ctx, me, targetID); err != nil {
-			if err == store.ErrNotFound {
+			if errors.Is(err, store.ErrNotFound) {
 				return nil
 			}
 			return err

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"herd/internal/ids"
@@ -55,13 +56,13 @@ func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt Follow
 		if f, err := tx.FollowBetween(ctx, me, target.ID); err == nil {
 			reblogs, notify := opt.apply(f)
 			return tx.UpdateFollowOptions(ctx, me, target.ID, reblogs, notify)
-		} else if err != store.ErrNotFound {
+		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		if f, err := tx.FollowRequestBetween(ctx, me, target.ID); err == nil {
 			reblogs, notify := opt.apply(f)
 			return tx.UpdateFollowRequestOptions(ctx, me, target.ID, reblogs, notify)
-		} else if err != store.ErrNotFound {
+		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		reblogs, notify := opt.apply(nil)
