@@ -16,6 +16,7 @@ func (a *API) accountRoutes() {
 	a.handle("GET /api/v1/accounts/{id}", public, a.getAccount)
 	a.handle("GET /api/v1/accounts/lookup", public, a.lookupAccount)
 	a.handle("GET /api/v1/accounts/search", user("read:accounts"), a.searchAccounts)
+	a.handle("GET /api/v1/accounts/{id}/statuses", public, a.accountStatuses)
 	a.handle("GET /api/v1/accounts/{id}/followers", public, a.followers)
 	a.handle("GET /api/v1/accounts/{id}/following", public, a.following)
 }
@@ -165,4 +166,37 @@ func (a *API) following(w http.ResponseWriter, r *http.Request) error {
 	}
 	list, err := a.core.Following(r.Context(), viewerOf(r), id, pg)
 	return a.writeAccountList(w, r, list, err)
+}
+
+// accountStatuses handles GET /api/v1/accounts/{id}/statuses: 20 by
+// default, at most 40, with pinned, only_media, exclude_replies,
+// exclude_reblogs and tagged as Mastodon filters them.
+func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := parseParams(r)
+	if err != nil {
+		return err
+	}
+	pg, err := pageParams(p, 20, 40)
+	if err != nil {
+		return err
+	}
+	f := core.AccountStatusFilter{
+		Pinned: p.boolean("pinned", false), OnlyMedia: p.boolean("only_media", false),
+		ExcludeReplies: p.boolean("exclude_replies", false), ExcludeReblogs: p.boolean("exclude_reblogs", false),
+		Tagged: p.str("tagged"),
+	}
+	v := viewerOf(r)
+	page, err := a.core.AccountStatuses(r.Context(), v, id, f, pg)
+	if err != nil {
+		return err
+	}
+	if !f.Pinned {
+		// Pins come in pin order, all at once: their ids make no cursor.
+		a.setLinkHeader(w, r, page.NewestID, page.OldestID)
+	}
+	return writeJSON(w, a.statusEntities(page.Statuses, v.AccountID()))
 }
