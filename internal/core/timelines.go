@@ -70,18 +70,23 @@ func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*Stat
 }
 
 // touchActive records a home timeline read, at most once per
-// activityResolution, and rebuilds the feed of a user who had been
-// inactive longer than activeWindow (fan-out skipped them meanwhile).
+// activityResolution, marking the user active for fan-out, and rebuilds
+// the feed when it went unread longer than activeWindow: fan-out may have
+// skipped the user meanwhile (other API use marks a user active again
+// without filling that gap).
 func (c *Core) touchActive(ctx context.Context, accountID int64) error {
-	last, err := c.Store.LastActiveAt(ctx, accountID)
+	last, err := c.Store.HomeFeedReadAt(ctx, accountID)
 	if err != nil {
-		return notFoundOr(err)
+		return err
 	}
 	now := time.Now()
 	if now.Sub(last) < activityResolution {
 		return nil
 	}
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.MarkHomeFeedRead(ctx, accountID, now); err != nil {
+			return err
+		}
 		if err := tx.TouchUserActive(ctx, accountID, now); err != nil {
 			return err
 		}

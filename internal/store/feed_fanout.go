@@ -86,12 +86,23 @@ func (s *Store) BackfillOwnFeed(ctx context.Context, accountID int64, limit int)
 	return err
 }
 
-// LastActiveAt reads when a user was last active (zero time for never).
-func (s *Store) LastActiveAt(ctx context.Context, accountID int64) (time.Time, error) {
+// HomeFeedReadAt reads when an account last read its home timeline (zero
+// time for never).
+func (s *Store) HomeFeedReadAt(ctx context.Context, accountID int64) (time.Time, error) {
 	var v int64
-	err := s.q.QueryRowContext(ctx, "SELECT last_active_at FROM users WHERE account_id = $1", accountID).Scan(&v)
+	err := s.q.QueryRowContext(ctx, "SELECT read_at FROM home_feed_reads WHERE account_id = $1", accountID).Scan(&v)
 	if err != nil {
-		return time.Time{}, notFound(err)
+		if err = notFound(err); err == ErrNotFound {
+			return time.Time{}, nil
+		}
+		return time.Time{}, err
 	}
 	return fromMS(v), nil
+}
+
+// MarkHomeFeedRead records a home timeline read at t.
+func (s *Store) MarkHomeFeedRead(ctx context.Context, accountID int64, t time.Time) error {
+	_, err := s.q.ExecContext(ctx, `INSERT INTO home_feed_reads (account_id, read_at) VALUES ($1, $2)
+		ON CONFLICT (account_id) DO UPDATE SET read_at = excluded.read_at`, accountID, ms(t))
+	return err
 }

@@ -17,7 +17,7 @@ type TimelineFilter struct {
 	LocalOnly      bool
 	RemoteOnly     bool
 	OnlyMedia      bool
-	NoReplies      bool    // leave out replies to others (self-replies stay), as Mastodon's without_replies
+	NoReplies      bool // leave out replies to others (self-replies stay), as Mastodon's without_replies
 	NoReblogs      bool
 	TagIDs         []int64 // any of these tags (hashtag timeline); empty = no tag condition
 	AllTagIDs      []int64 // and every one of these

@@ -331,3 +331,11 @@ CREATE INDEX follows_account ON follows (account_id, id);
 
 -- notifications_group serves grouped notifications: a group's members in id order.
 CREATE INDEX notifications_group ON notifications (account_id, group_key, id);
+
+-- home_feed_reads records when each user last read their home timeline
+-- (written at most hourly): a feed unread for longer than fan-out keeps
+-- feeds of inactive users is rebuilt on the next read.
+CREATE TABLE home_feed_reads (
+    account_id BIGINT PRIMARY KEY,
+    read_at    BIGINT NOT NULL
+);
