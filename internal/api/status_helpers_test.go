@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -85,3 +87,5 @@ func statusIDs(list []*mastodon.Status) []string {
 	}
 	return out
 }
+
+func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
