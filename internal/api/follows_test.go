@@ -204,8 +204,29 @@ func TestConcurrentFollowCounters(t *testing.T) {
 		if f, _ := counts(t, inst, star.Account.ID); f != 20 {
 			t.Errorf("followers_count after 20 follows = %d", f)
 		}
-		if _, g := counts(t, inst, fans[3].Account.ID); g != 1 {
-			t.Errorf("a fan's following_count = %d", g)
+
+		// Mutual follows racing each other touch the same two counter rows
+		// in opposite roles; none may fail (no deadlock) or be lost.
+		var wg sync.WaitGroup
+		for _, f := range fans {
+			for _, pair := range [][2]any{{f.Token, star.Account.ID}, {star.Token, f.Account.ID}} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for _, action := range []string{"unfollow", "follow"} {
+						if r := inst.Do(t, "POST", fmt.Sprintf("/api/v1/accounts/%d/%s", pair[1], action), pair[0].(string), nil); r.Status != 200 {
+							t.Errorf("%s = %d %s", action, r.Status, r.Body)
+						}
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		if f, g := counts(t, inst, star.Account.ID); f != 20 || g != 20 {
+			t.Errorf("star counts after mutual follows = %d/%d, want 20/20", f, g)
+		}
+		if f, g := counts(t, inst, fans[7].Account.ID); f != 1 || g != 1 {
+			t.Errorf("a fan's counts = %d/%d, want 1/1", f, g)
 		}
 		run("unfollow")
 		if f, _ := counts(t, inst, star.Account.ID); f != 0 {

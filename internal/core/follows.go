@@ -106,10 +106,7 @@ func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follo
 	if err != nil || !inserted {
 		return err
 	}
-	if err := tx.AddAccountCounts(ctx, f.AccountID, 0, 0, 1); err != nil {
-		return err
-	}
-	if err := tx.AddAccountCounts(ctx, f.TargetAccountID, 0, 1, 0); err != nil {
+	if err := addFollowCounts(ctx, tx, f.AccountID, f.TargetAccountID, 1); err != nil {
 		return err
 	}
 	if err := c.notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
@@ -127,6 +124,24 @@ func (c *Core) backfillFeed(ctx context.Context, tx *store.Store, accountID, aut
 	return tx.TrimFeed(ctx, accountID, backfillFeedKeep)
 }
 
+// addFollowCounts moves the follower's following_count and the target's
+// followers_count by delta. The two rows are updated in id order, so two
+// transactions on the same pair in opposite roles (A follows B while B
+// follows A) take the row locks in the same order and cannot deadlock on
+// PostgreSQL.
+func addFollowCounts(ctx context.Context, tx *store.Store, followerID, targetID, delta int64) error {
+	follower := func() error { return tx.AddAccountCounts(ctx, followerID, 0, 0, delta) }
+	target := func() error { return tx.AddAccountCounts(ctx, targetID, 0, delta, 0) }
+	first, second := follower, target
+	if targetID < followerID {
+		first, second = target, follower
+	}
+	if err := first(); err != nil {
+		return err
+	}
+	return second()
+}
+
 // removeFollow deletes followerID's follow of targetID, if any, undoing
 // what recordFollow did: counters, the follow notification and the
 // target's posts in the follower's home feed.
@@ -135,10 +150,7 @@ func (c *Core) removeFollow(ctx context.Context, tx *store.Store, followerID, ta
 	if err != nil || !deleted {
 		return err
 	}
-	if err := tx.AddAccountCounts(ctx, followerID, 0, 0, -1); err != nil {
-		return err
-	}
-	if err := tx.AddAccountCounts(ctx, targetID, 0, -1, 0); err != nil {
+	if err := addFollowCounts(ctx, tx, followerID, targetID, -1); err != nil {
 		return err
 	}
 	if err := tx.DeleteNotificationsAbout(ctx, targetID, followerID, model.NotifyFollow, 0); err != nil {
