@@ -160,6 +160,32 @@ func TestLockedAccountFollowRequests(t *testing.T) {
 		inst.Expect(t, 404, "POST", fmt.Sprintf("/api/v1/follow_requests/%d/authorize", dave.Account.ID), carol.Token, nil)
 		inst.Expect(t, 404, "POST", "/api/v1/follow_requests/999/authorize", carol.Token, nil)
 
+		// Unlocking accepts every pending request, notifying no one.
+		eve := inst.NewUser(t, "eve")
+		act(t, inst, eve.Token, "follow", carol.Account.ID, nil)
+		act(t, inst, dave.Token, "follow", carol.Account.ID, nil)
+		r = inst.Expect(t, 200, "PATCH", "/api/v1/accounts/update_credentials", carol.Token, map[string]any{"locked": false})
+		var unlocked struct {
+			Followers int64 `json:"followers_count"`
+			Source    struct {
+				Requests int64 `json:"follow_requests_count"`
+			} `json:"source"`
+		}
+		r.JSON(t, &unlocked)
+		if unlocked.Followers != 3 || unlocked.Source.Requests != 0 {
+			t.Errorf("after unlocking: followers %d, requests %d; want 3, 0", unlocked.Followers, unlocked.Source.Requests)
+		}
+		for _, u := range []*testrig.User{eve, dave} {
+			if rel := relationshipWith(t, inst, u.Token, carol.Account.ID); !rel.Following || rel.Requested {
+				t.Errorf("%s after carol unlocked = %+v", u.Account.Username, rel)
+			}
+		}
+		if n := notificationsOf(t, inst, carol.Account.ID); !slices.Equal(n, []string{"follow:" + itoa(alice.Account.ID)}) {
+			t.Errorf("carol's notifications after unlocking = %v", n)
+		}
+		act(t, inst, dave.Token, "unfollow", carol.Account.ID, nil)
+		inst.Expect(t, 200, "PATCH", "/api/v1/accounts/update_credentials", carol.Token, map[string]any{"locked": true})
+
 		// Withdrawing a request removes it and its notification.
 		act(t, inst, dave.Token, "follow", carol.Account.ID, nil)
 		act(t, inst, dave.Token, "unfollow", carol.Account.ID, nil)

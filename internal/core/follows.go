@@ -75,7 +75,7 @@ func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt Follow
 			}
 			return c.notify(ctx, tx, target, me, model.NotifyFollowRequest, nil)
 		}
-		return c.recordFollow(ctx, tx, f, target)
+		return c.recordFollow(ctx, tx, f, target, true)
 	})
 	if err != nil {
 		return nil, err
@@ -99,9 +99,9 @@ func (o FollowOptions) apply(existing *model.Follow) (reblogs, notify bool) {
 }
 
 // recordFollow stores an accepted follow with its side effects: both
-// counters, a `follow` notification to the target and the follower's feed
-// backfilled with the target's recent statuses.
-func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follow, target *model.Account) error {
+// counters, a `follow` notification to the target (when notify) and the
+// follower's feed backfilled with the target's recent statuses.
+func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follow, target *model.Account, notify bool) error {
 	inserted, err := tx.InsertFollow(ctx, f)
 	if err != nil || !inserted {
 		return err
@@ -109,8 +109,10 @@ func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follo
 	if err := addFollowCounts(ctx, tx, f.AccountID, f.TargetAccountID, 1); err != nil {
 		return err
 	}
-	if err := c.notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
-		return err
+	if notify {
+		if err := c.notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
+			return err
+		}
 	}
 	return c.backfillFeed(ctx, tx, f.AccountID, f.TargetAccountID)
 }
@@ -201,8 +203,28 @@ func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *Viewer, requesterI
 			return err
 		}
 		req.ID, req.CreatedAt = ids.New(), time.Now()
-		return c.recordFollow(ctx, tx, req, v.Account)
+		return c.recordFollow(ctx, tx, req, v.Account, true)
 	})
+}
+
+// acceptAllFollowRequests turns every pending request to an account that
+// just unlocked into a follow, as Mastodon's UpdateAccountService does
+// (through AuthorizeFollowService, which notifies no one).
+func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, target *model.Account) error {
+	reqs, err := tx.FollowRequestsTo(ctx, target.ID)
+	if err != nil {
+		return err
+	}
+	for _, req := range reqs {
+		if err := c.removeFollowRequest(ctx, tx, req.AccountID, target.ID); err != nil {
+			return err
+		}
+		req.ID, req.CreatedAt = ids.New(), time.Now()
+		if err := c.recordFollow(ctx, tx, req, target, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RejectFollowRequest declines requesterID's request to follow the viewer.

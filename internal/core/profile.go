@@ -36,8 +36,9 @@ type ProfileUpdate struct {
 
 // UpdateCredentials validates and saves the viewer's profile and posting
 // defaults in one transaction, with an account.updated event so every node
-// drops what it cached about the account. It returns the viewer as it is
-// now. Validation failures are 422 with Mastodon's messages.
+// drops what it cached about the account. Unlocking accepts every pending
+// follow request, as Mastodon does. It returns the viewer as it is now.
+// Validation failures are 422 with Mastodon's messages.
 func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate) (*Viewer, error) {
 	if u.DisplayName != nil && utf8.RuneCountInString(*u.DisplayName) > maxDisplayName {
 		return nil, ErrUnprocessable("Validation failed: Display name is too long (maximum is 30 characters)")
@@ -77,7 +78,13 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 			}
 		}
 		setString(&acct.DisplayName, u.DisplayName)
+		wasLocked := acct.Locked
 		setBool(&acct.Locked, u.Locked)
+		if wasLocked && !acct.Locked {
+			if err := c.acceptAllFollowRequests(ctx, tx, acct); err != nil {
+				return err
+			}
+		}
 		setBool(&acct.Bot, u.Bot)
 		setBool(&acct.Discoverable, u.Discoverable)
 		setBool(&acct.Indexable, u.Indexable)
@@ -93,6 +100,10 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 			return err
 		}
 		if err := tx.UpdateUserPreferences(ctx, user); err != nil {
+			return err
+		}
+		// Reload: accepting requests moved the counters in SQL.
+		if acct, err = tx.AccountByID(ctx, acct.ID); err != nil {
 			return err
 		}
 		fresh = &Viewer{Token: v.Token, Account: acct, User: user}

@@ -187,3 +187,25 @@ func (s *Store) FamiliarFollowers(ctx context.Context, viewerID int64, targets [
 	}
 	return out, rows.Err()
 }
+
+// FollowRequestsTo loads every pending request to targetID, oldest first
+// (an account that unlocks accepts them all).
+func (s *Store) FollowRequestsTo(ctx context.Context, targetID int64) ([]*model.Follow, error) {
+	rows, err := s.q.QueryContext(ctx, "SELECT "+followCols+" FROM follow_requests WHERE target_account_id = $1 ORDER BY id",
+		targetID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Follow
+	for rows.Next() {
+		var f model.Follow
+		var created int64
+		if err := rows.Scan(&f.ID, &f.AccountID, &f.TargetAccountID, &f.ShowReblogs, &f.Notify, &f.URI, &created); err != nil {
+			return nil, err
+		}
+		f.CreatedAt = fromMS(created)
+		out = append(out, &f)
+	}
+	return out, rows.Err()
+}
