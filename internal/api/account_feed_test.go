@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/mattn/go-mastodon"
 
@@ -48,6 +49,24 @@ func TestRelationshipsShapeHomeTimeline(t *testing.T) {
 		if got := fromBob(); !slices.Equal(got, posted) {
 			t.Errorf("home after follow = %v, want bob's %v (private included)", got, posted)
 		}
+		// notify=true on the follow brings bob's new posts as notifications.
+		act(t, inst, alice.Token, "follow", bob.Account.ID, map[string]any{"notify": true})
+		if _, err := bc.PostStatus(ctx, &mastodon.Toot{Status: "news", Visibility: "public"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := notificationsOf(t, inst, alice.Account.ID); !slices.Equal(n, []string{"status:" + itoa(bob.Account.ID)}) {
+			t.Errorf("alice's notifications after bob posted = %v", n)
+		}
+		act(t, inst, alice.Token, "follow", bob.Account.ID, map[string]any{"notify": false})
+		// Fan-out is a background job: wait for it to reach alice's feed, so
+		// no late delivery races the purges below.
+		for deadline := time.Now().Add(10 * time.Second); len(fromBob()) < 3; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("bob's new post never reached alice's home: %v", fromBob())
+			}
+		}
+		posted = fromBob()
+
 		act(t, inst, alice.Token, "mute", bob.Account.ID, nil)
 		if got := fromBob(); len(got) != 0 {
 			t.Errorf("home while muting = %v", got)
