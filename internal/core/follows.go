@@ -47,11 +47,12 @@ func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt Follow
 		if target.ID == me || target.Suspended() {
 			return ErrRecordNotFound
 		}
-		if blocked, err := tx.BlockedEitherWay(ctx, me, target.ID); err != nil || blocked {
-			if err == nil {
-				err = ErrForbidden("This action is not allowed")
-			}
+		blocked, err := tx.BlockedEitherWay(ctx, me, target.ID)
+		if err != nil {
 			return err
+		}
+		if blocked {
+			return ErrForbidden("This action is not allowed")
 		}
 		if f, err := tx.FollowBetween(ctx, me, target.ID); err == nil {
 			reblogs, notify := opt.apply(f)
