@@ -100,11 +100,19 @@ func (a *API) writeMuteList(w http.ResponseWriter, r *http.Request, list []core.
 	return writeJSON(w, out)
 }
 
+// maxIDList bounds how many ids one request may ask about, so a query
+// never carries more parameters than the databases accept.
+const maxIDList = 1000
+
 // idList reads id[] (or repeated id) parameters; ids that cannot be ids
 // name no account and are skipped, as Mastodon's to_i lookups find nothing.
+// Past maxIDList ids the rest are ignored.
 func idList(p params) []int64 {
 	var out []int64
 	for _, s := range p.list("id") {
+		if len(out) == maxIDList {
+			break
+		}
 		if id, ok := ids.Parse(s); ok {
 			out = append(out, id)
 		}
