@@ -118,7 +118,7 @@ func checkTokensAuthenticate(t *testing.T, database *db.DB, cfg seedConfig) {
 }
 
 // TestDriveCountsAndLatency checks the load driver against a server whose
-// answers are known: every second request fails.
+// answers are known: every second request of a worker fails.
 func TestDriveCountsAndLatency(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "Bearer bad" {
@@ -136,8 +136,9 @@ func TestDriveCountsAndLatency(t *testing.T) {
 		return request{method: "GET", path: "/x", token: "good"}
 	}
 	r := driveCount(context.Background(), newClient(2), ts.URL, "x", 2, 40, 10*time.Second, w, nil)
-	if r.OK != 20 || r.Failed != 20 || r.Statuses[401] != 20 {
-		t.Fatalf("ok %d failed %d statuses %v, want 20/20", r.OK, r.Failed, r.Statuses)
+	// Workers share the 40 requests unevenly, so each half is about 20.
+	if r.OK+r.Failed != 40 || r.Statuses[200] != r.OK || r.Statuses[401] != r.Failed || r.OK < 19 || r.Failed < 18 {
+		t.Fatalf("ok %d failed %d statuses %v, want 40 requests, half failed", r.OK, r.Failed, r.Statuses)
 	}
 	if r.P50 < time.Millisecond || r.P99 < r.P50 || r.RPS() <= 0 {
 		t.Fatalf("latency p50 %s p99 %s rps %.0f", r.P50, r.P99, r.RPS())

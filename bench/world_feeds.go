@@ -34,6 +34,24 @@ func (w *world) writeFeeds(ctx context.Context, l *loader) error {
 			w.feedRows++
 		}
 	}
+	if err := l.commit(ctx); err != nil {
+		return err
+	}
+	return w.writeFeedReads(ctx, l)
+}
+
+// writeFeedReads records that active accounts read their home timeline
+// just now, as they would have: without it, core treats their feeds as
+// stale and rebuilds each on its first read.
+func (w *world) writeFeedReads(ctx context.Context, l *loader) error {
+	l.table("home_feed_reads", "account_id", "read_at")
+	for _, a := range w.accounts {
+		if a.active {
+			if err := l.add(ctx, "home_feed_reads", a.id, w.now); err != nil {
+				return err
+			}
+		}
+	}
 	return l.commit(ctx)
 }
 
