@@ -23,12 +23,14 @@ const (
 	activityResolution = time.Hour
 	// feedKeep is the cap of a home feed, Mastodon's 800 items.
 	feedKeep = 800
-	// fanoutBatch is how many feed rows one insert writes.
+	// fanoutBatch is how many feed rows one insert writes, and
+	// fanoutFlush how many one transaction commits.
 	fanoutBatch = 500
+	fanoutFlush = 2000
 	// trimEvery: a fan-out trims its recipients' feeds for about one status
 	// in trimEvery, so the cap costs little per post; feeds overshoot it by
 	// a few dozen rows at most between trims.
-	trimEvery = 16
+	trimEvery = 64
 )
 
 // SetJobWaker registers what wakes the job workers after a use case
@@ -149,8 +151,8 @@ func notFoundIsDone(err error) error {
 }
 
 // feedWriter buffers feed rows across the statuses of a batch and writes
-// them fanoutBatch at a time, each write in its own short transaction so
-// posters are never queued behind a large fan-out.
+// them fanoutBatch per statement and fanoutFlush per transaction, so
+// posters are never queued behind a large fan-out for long.
 type feedWriter struct {
 	c    *Core
 	ctx  context.Context
@@ -163,7 +165,7 @@ func (w *feedWriter) add(r store.FeedRow, trim bool) error {
 	if trim {
 		w.trim = append(w.trim, r.AccountID)
 	}
-	if len(w.rows) >= fanoutBatch {
+	if len(w.rows) >= fanoutFlush {
 		return w.flush()
 	}
 	return nil
@@ -174,8 +176,12 @@ func (w *feedWriter) flush() error {
 		return nil
 	}
 	err := w.c.Store.InTx(w.ctx, func(tx *store.Store) error {
-		if err := tx.InsertFeedRows(w.ctx, w.rows); err != nil {
-			return fmt.Errorf("insert feed rows: %w", err)
+		for rows := w.rows; len(rows) > 0; {
+			n := min(len(rows), fanoutBatch)
+			if err := tx.InsertFeedRows(w.ctx, rows[:n]); err != nil {
+				return fmt.Errorf("insert feed rows: %w", err)
+			}
+			rows = rows[n:]
 		}
 		return tx.TrimFeeds(w.ctx, w.trim, feedKeep)
 	})

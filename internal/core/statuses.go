@@ -213,7 +213,7 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 		for _, t := range byName {
 			tagIDs = append(tagIDs, t.ID)
 		}
-		if err := tx.SetStatusTags(ctx, st.ID, tagIDs); err != nil {
+		if err := tx.AddStatusTags(ctx, st.ID, tagIDs); err != nil {
 			return err
 		}
 	}

@@ -30,6 +30,9 @@ type Queue struct {
 	Lease       time.Duration // how long a claim hides a job; default 5 minutes
 	MaxAttempts int           // attempts before giving up; default 10
 	Poll        time.Duration // how often idle workers look for due jobs; default 1 s
+	// Linger is how long a woken worker waits before claiming, so jobs
+	// enqueued together are worked in one batch (fewer commits under load).
+	Linger time.Duration
 }
 
 func (q *Queue) defaults() {
@@ -124,6 +127,12 @@ func (p *Pool) work(ctx context.Context, q *runningQueue) {
 		select {
 		case <-ctx.Done():
 		case <-q.wake:
+			if q.Linger > 0 {
+				select {
+				case <-ctx.Done():
+				case <-time.After(q.Linger):
+				}
+			}
 		case <-ticker.C:
 		}
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"herd/internal/core"
 	"herd/internal/jobs"
@@ -15,7 +16,8 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	// Fan-out batches many statuses per claim and writes their feed rows
 	// together, so one worker keeps up with SQLite's single writer; a second
 	// one overlaps reads with writes.
-	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: 2, Batch: 100})
+	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: 2, Batch: 200,
+		Linger: 20 * time.Millisecond})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	return pool

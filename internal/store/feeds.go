@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"herd/internal/db"
 )
 
 // FeedRow is one entry of an account's home feed.
@@ -23,12 +25,20 @@ func (s *Store) InsertFeedRows(ctx context.Context, rows []FeedRow) error {
 	var b strings.Builder
 	args := make([]any, 0, len(rows)*4)
 	b.WriteString("INSERT INTO home_feed (account_id, status_id, author_id, reblog_of_id) VALUES ")
+	// SQLite looks $N parameters up by name in a list, which makes a
+	// 2,000-parameter statement quadratic to parse and bind; anonymous ?
+	// parameters cost nothing, so SQLite gets those.
+	sqlite := s.Dialect() == db.SQLite
 	for i, r := range rows {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		n := len(args)
-		fmt.Fprintf(&b, "($%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4)
+		if sqlite {
+			b.WriteString("(?,?,?,?)")
+		} else {
+			n := len(args)
+			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4)
+		}
 		args = append(args, r.AccountID, r.StatusID, r.AuthorID, nullID(r.ReblogOfID))
 	}
 	b.WriteString(" ON CONFLICT DO NOTHING")

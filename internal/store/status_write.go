@@ -24,11 +24,15 @@ func (s *Store) CountNewStatus(ctx context.Context, accountID, delta int64, at *
 func (s *Store) UpsertTags(ctx context.Context, names map[string]string, now time.Time) (map[string]model.Tag, error) {
 	out := make(map[string]model.Tag, len(names))
 	for lower, name := range names {
-		if _, err := s.q.ExecContext(ctx, `INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1,$2,$3,$4)
-			ON CONFLICT DO NOTHING`, ids.New(), name, lower, ms(now)); err != nil {
-			return nil, err
-		}
+		// Most tags exist already: look first, insert only when missing.
 		t, err := s.TagByName(ctx, lower)
+		if err == ErrNotFound {
+			if _, err := s.q.ExecContext(ctx, `INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1,$2,$3,$4)
+				ON CONFLICT DO NOTHING`, ids.New(), name, lower, ms(now)); err != nil {
+				return nil, err
+			}
+			t, err = s.TagByName(ctx, lower)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -37,11 +41,16 @@ func (s *Store) UpsertTags(ctx context.Context, names map[string]string, now tim
 	return out, nil
 }
 
-// SetStatusTags replaces the hashtags of a status.
+// SetStatusTags replaces the hashtags of a status (after an edit).
 func (s *Store) SetStatusTags(ctx context.Context, statusID int64, tagIDs []int64) error {
 	if _, err := s.q.ExecContext(ctx, "DELETE FROM status_tags WHERE status_id = $1", statusID); err != nil {
 		return err
 	}
+	return s.AddStatusTags(ctx, statusID, tagIDs)
+}
+
+// AddStatusTags tags a status.
+func (s *Store) AddStatusTags(ctx context.Context, statusID int64, tagIDs []int64) error {
 	for _, id := range tagIDs {
 		if _, err := s.q.ExecContext(ctx, "INSERT INTO status_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
 			statusID, id); err != nil {
