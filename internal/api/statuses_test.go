@@ -141,3 +141,45 @@ func TestPostStatusValidation(t *testing.T) {
 		inst.Expect(t, 403, "POST", "/api/v1/statuses", readOnly, url.Values{"status": {"x"}})
 	})
 }
+
+func TestContextThreadOrderAndDeleteWithBoosts(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice, bob, carol := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol")
+		ctx := context.Background()
+		root := post(t, inst, alice, mastodon.Toot{Status: "root"})
+		b1 := post(t, inst, bob, mastodon.Toot{Status: "bob answers", InReplyToID: root.ID})
+		c1 := post(t, inst, carol, mastodon.Toot{Status: "carol answers bob", InReplyToID: b1.ID})
+		a1 := post(t, inst, alice, mastodon.Toot{Status: "alice goes on", InReplyToID: root.ID})
+		a2 := post(t, inst, alice, mastodon.Toot{Status: "and on", InReplyToID: a1.ID})
+		b2 := post(t, inst, bob, mastodon.Toot{Status: "bob again", InReplyToID: root.ID})
+
+		tc, err := inst.Client("").GetStatusContext(ctx, root.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Depth first in id order (b1 c1 a1 a2 b2), self-replies promoted.
+		want := []string{string(a1.ID), string(a2.ID), string(b1.ID), string(c1.ID), string(b2.ID)}
+		if got := statusIDs(tc.Descendants); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("descendants = %v, want %v", got, want)
+		}
+		tc, _ = inst.Client("").GetStatusContext(ctx, c1.ID)
+		if got := statusIDs(tc.Ancestors); len(got) != 2 || got[0] != string(root.ID) || got[1] != string(b1.ID) {
+			t.Errorf("ancestors = %v", got)
+		}
+
+		// Deleting a boosted status deletes the boosts and their counts.
+		boost, err := inst.Client(bob.Token).Reblog(ctx, root.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := inst.Client(alice.Token).DeleteStatus(ctx, root.ID); err != nil {
+			t.Fatal(err)
+		}
+		inst.Expect(t, 404, "GET", "/api/v1/statuses/"+string(boost.ID), bob.Token, nil)
+		me, _ := inst.Client(bob.Token).GetAccountCurrentUser(ctx)
+		if me.StatusesCount != 2 {
+			t.Errorf("bob's statuses_count after his boost went = %d, want 2", me.StatusesCount)
+		}
+	})
+}

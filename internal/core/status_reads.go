@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"sort"
 
 	"herd/internal/model"
 )
@@ -67,9 +66,8 @@ type ThreadContext struct {
 }
 
 // Context loads a status's ancestors up to the root and its descendants in
-// thread order (depth first, the author's own replies first among
-// siblings, as Mastodon promotes self-replies), each filtered by what the
-// viewer may see in a thread.
+// thread order (threadOrder), each filtered by what the viewer may see in
+// a thread.
 func (c *Core) Context(ctx context.Context, v *Viewer, id int64) (*ThreadContext, error) {
 	viewerID := v.AccountID()
 	st, err := c.VisibleStatus(ctx, viewerID, id)
@@ -108,31 +106,34 @@ func (c *Core) Context(ctx context.Context, v *Viewer, id int64) (*ThreadContext
 	return out, nil
 }
 
-// threadOrder arranges replies depth first under root.
+// threadOrder arranges replies as Mastodon's descendants: depth first with
+// siblings in id order, then self-replies (an author answering themselves,
+// so a thread reads on) moved to the front, order kept (promote_by!).
 func threadOrder(root *model.Status, replies []*model.Status) []*model.Status {
 	children := map[int64][]*model.Status{}
-	for _, r := range replies {
+	for _, r := range replies { // replies come in id order
 		children[r.InReplyToID] = append(children[r.InReplyToID], r)
 	}
-	for _, list := range children {
-		sort.SliceStable(list, func(i, j int) bool {
-			si := list[i].AccountID == root.AccountID && list[i].InReplyToAccountID == root.AccountID
-			sj := list[j].AccountID == root.AccountID && list[j].InReplyToAccountID == root.AccountID
-			if si != sj {
-				return si
-			}
-			return list[i].ID < list[j].ID
-		})
-	}
-	out := make([]*model.Status, 0, len(replies))
+	tree := make([]*model.Status, 0, len(replies))
 	var walk func(id int64)
 	walk = func(id int64) {
 		for _, r := range children[id] {
-			out = append(out, r)
+			tree = append(tree, r)
 			walk(r.ID)
 		}
 	}
 	walk(root.ID)
+	out := make([]*model.Status, 0, len(tree))
+	for _, r := range tree {
+		if r.InReplyToAccountID == r.AccountID {
+			out = append(out, r)
+		}
+	}
+	for _, r := range tree {
+		if r.InReplyToAccountID != r.AccountID {
+			out = append(out, r)
+		}
+	}
 	return out
 }
 
