@@ -226,9 +226,23 @@ func TestIdempotencyKey(t *testing.T) {
 		if d := send(bob.Token, "k1", "once"); d == a {
 			t.Errorf("another account's key returned alice's status")
 		}
+		// The same key sent concurrently still posts once.
+		ids := make([]string, 8)
+		var wg sync.WaitGroup
+		for i := range ids {
+			wg.Add(1)
+			go func() { defer wg.Done(); ids[i] = send(alice.Token, "k3", "racing") }()
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id != ids[0] {
+				t.Errorf("concurrent requests with one key posted %v", ids)
+				break
+			}
+		}
 		me, _ := inst.Client(alice.Token).GetAccountCurrentUser(context.Background())
-		if me.StatusesCount != 2 {
-			t.Errorf("statuses_count = %d, want 2", me.StatusesCount)
+		if me.StatusesCount != 3 {
+			t.Errorf("statuses_count = %d, want 3", me.StatusesCount)
 		}
 	})
 }

@@ -112,14 +112,19 @@ func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	}
 	st.Content = r.html
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
-		if err := c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags); err != nil {
-			return err
-		}
 		if n.IdempotencyKey != "" {
-			return tx.SaveIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now)
+			if err := tx.ClaimIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now, now.Add(-idempotencyWindow)); err != nil {
+				return err
+			}
 		}
-		return nil
+		return c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags)
 	})
+	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
+		// The same request, sent concurrently, was posted first: answer with it.
+		if id, err := c.Store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
+			return c.Store.StatusByID(ctx, id)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -293,4 +298,12 @@ func (c *Core) notifyNewStatus(ctx context.Context, tx *store.Store, st, parent 
 		}
 	}
 	return nil
+}
+
+// PruneIdempotencyKeys forgets Idempotency-Keys past their window; the
+// server runs it periodically.
+func (c *Core) PruneIdempotencyKeys(ctx context.Context) error {
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		return tx.PruneIdempotencyKeys(ctx, time.Now().Add(-idempotencyWindow))
+	})
 }

@@ -20,5 +20,22 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 		Linger: 20 * time.Millisecond})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
+	go pruneLoop(ctx, c, log)
 	return pool
+}
+
+// pruneLoop drops expired Idempotency-Keys every hour.
+func pruneLoop(ctx context.Context, c *core.Core, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.PruneIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("prune idempotency keys", "err", err)
+			}
+		}
+	}
 }

@@ -81,12 +81,18 @@ func (s *Store) IdempotentStatus(ctx context.Context, accountID int64, key strin
 	return id, notFound(err)
 }
 
-// SaveIdempotencyKey remembers which status a key produced, replacing an
-// expired entry for the same key.
-func (s *Store) SaveIdempotencyKey(ctx context.Context, accountID int64, key string, statusID int64, now time.Time) error {
-	_, err := s.q.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, status_id, created_at)
-		VALUES ($1,$2,$3,$4) ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id, created_at = excluded.created_at`,
-		accountID, key, statusID, ms(now))
+// ClaimIdempotencyKey remembers which status a key produces, replacing an
+// entry older than expiredBefore. It returns ErrDuplicate when a live entry
+// exists (a concurrent request with the same key committed first): on
+// PostgreSQL the second insert waits for the first and then sees it.
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, accountID int64, key string, statusID int64, now, expiredBefore time.Time) error {
+	n, err := affected(s.q.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, status_id, created_at)
+		VALUES ($1,$2,$3,$4) ON CONFLICT (account_id, key) DO UPDATE SET status_id = excluded.status_id,
+		created_at = excluded.created_at WHERE idempotency_keys.created_at < $5`,
+		accountID, key, statusID, ms(now), ms(expiredBefore)))
+	if err == nil && n == 0 {
+		return ErrDuplicate
+	}
 	return err
 }
 
