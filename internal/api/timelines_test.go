@@ -215,3 +215,34 @@ func TestPublicAndHashtagTimelines(t *testing.T) {
 		}
 	})
 }
+
+func TestHomeTimelineRepliesAndStatusNotifications(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice, bob, carol := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol")
+		homeIDs(t, inst, alice)
+		inst.Expect(t, 200, "POST", "/api/v1/accounts/"+itoa(bob.Account.ID)+"/follow", alice.Token,
+			map[string]any{"notify": true})
+		carolPost := post(t, inst, carol, mastodon.Toot{Status: "carol speaks"})
+		alicePost := post(t, inst, alice, mastodon.Toot{Status: "alice speaks"})
+		toCarol := post(t, inst, bob, mastodon.Toot{Status: "@carol a reply alice need not see", InReplyToID: carolPost.ID})
+		toAlice := post(t, inst, bob, mastodon.Toot{Status: "@alice a reply to alice", InReplyToID: alicePost.ID})
+		eventuallyHome(t, inst, alice, string(toAlice.ID), true)
+		eventuallyHome(t, inst, alice, string(toCarol.ID), false)
+
+		// notify=true: a `status` notification for bob's posts (not replies to others).
+		plain := post(t, inst, bob, mastodon.Toot{Status: "news"})
+		notes, err := inst.Client(alice.Token).GetNotifications(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []string
+		for _, n := range notes {
+			types = append(types, n.Type+":"+string(n.Status.ID))
+		}
+		want := []string{"status:" + string(plain.ID), "mention:" + string(toAlice.ID)}
+		if strings.Join(types, ",") != strings.Join(want, ",") {
+			t.Errorf("notifications = %v, want %v", types, want)
+		}
+	})
+}

@@ -52,8 +52,9 @@ func enqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {
 // FanoutJobs works a batch of fan-out jobs: each status is written into the
 // home feeds of the author's local followers who were active recently and
 // may see it (followers-only posts reach followers, direct posts only the
-// mentioned, boosts only followers who show the booster's boosts), leaving
-// out followers who mute or block the author. Rows are inserted in batches
+// mentioned, boosts only followers who show the booster's boosts, replies
+// to others only followers of both), leaving out followers who mute or
+// block the author. Rows are inserted in batches
 // of fanoutBatch; inserts ignore rows already present, so a job retried
 // after a crash does no harm. A status deleted meanwhile is skipped.
 func (c *Core) FanoutJobs(ctx context.Context, batch []store.Job) map[int64]error {
@@ -106,6 +107,9 @@ func (c *Core) fanout(ctx context.Context, w *feedWriter, st *model.Status) erro
 			return notFoundIsDone(err)
 		}
 		t.OriginalAuthor = orig.AccountID
+	}
+	if st.InReplyToAccountID != 0 && st.InReplyToAccountID != st.AccountID {
+		t.ReplyToAccount = st.InReplyToAccountID
 	}
 	trim := st.ID%trimEvery == 0
 	row := func(account int64) store.FeedRow {

@@ -12,6 +12,7 @@ type FanoutTarget struct {
 	AuthorID       int64 // the poster, or the booster
 	OriginalAuthor int64 // for a boost, the boosted status's author; else AuthorID
 	ReblogOfID     int64 // 0 unless a boost
+	ReplyToAccount int64 // for a reply to someone else, whom it answers; else 0
 	ActiveSince    time.Time
 	Now            time.Time
 }
@@ -20,7 +21,8 @@ type FanoutTarget struct {
 // of t.AuthorID who should get a status in their home feed: active since
 // t.ActiveSince, not muting or blocking the author(s); for a boost, only
 // followers who show the booster's boosts, are not the original's author
-// and do not already have the original (or a boost of it) in their feed.
+// and do not already have the original (or a boost of it) in their feed;
+// for a reply to another account, only followers who follow it too.
 func (s *Store) FanoutFollowers(ctx context.Context, t FanoutTarget, afterID int64, limit int) ([]int64, error) {
 	q := `SELECT f.account_id FROM follows f JOIN users u ON u.account_id = f.account_id
 		WHERE f.target_account_id = $1 AND f.account_id > $5 AND u.last_active_at >= $4` + fanoutExclusions("f.account_id")
@@ -29,6 +31,13 @@ func (s *Store) FanoutFollowers(ctx context.Context, t FanoutTarget, afterID int
 		q += ` AND f.show_reblogs AND f.account_id <> $2
 		AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = f.account_id AND (h.status_id = $6 OR h.reblog_of_id = $6))`
 		args = append(args, t.ReblogOfID)
+	}
+	if t.ReplyToAccount != 0 {
+		// Mastodon's home filter: a reply to someone else reaches only those
+		// who follow that someone too (or are them).
+		args = append(args, t.ReplyToAccount)
+		r := "$" + itoa(len(args))
+		q += " AND (f.account_id = " + r + " OR EXISTS (SELECT 1 FROM follows f2 WHERE f2.account_id = f.account_id AND f2.target_account_id = " + r + "))"
 	}
 	q += " ORDER BY f.account_id LIMIT " + itoa(limit)
 	return scanIDs(s.q.QueryContext(ctx, q, args...))
