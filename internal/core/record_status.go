@@ -1,0 +1,116 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// recordStatus is the step both doors end in (DESIGN.md): it stores a
+// status with its mentions and tags, updates the counters in SQL, writes
+// the author's own feed row, enqueues the fan-out job, records the
+// notifications and appends the event, all in the caller's transaction.
+func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Status, parent *model.Status,
+	mentions []*model.Account, tags map[string]string) error {
+	if err := tx.InsertStatus(ctx, st); err != nil {
+		return err
+	}
+	mentionIDs := make([]int64, len(mentions))
+	for i, m := range mentions {
+		mentionIDs[i] = m.ID
+	}
+	if err := tx.AddMentions(ctx, st.ID, mentionIDs); err != nil {
+		return err
+	}
+	if len(tags) > 0 {
+		byName, err := tx.UpsertTags(ctx, tags, st.CreatedAt)
+		if err != nil {
+			return err
+		}
+		tagIDs := make([]int64, 0, len(byName))
+		for _, t := range byName {
+			tagIDs = append(tagIDs, t.ID)
+		}
+		if err := tx.AddStatusTags(ctx, st.ID, tagIDs); err != nil {
+			return err
+		}
+	}
+	if err := c.countStatus(ctx, tx, st, 1); err != nil {
+		return err
+	}
+	if st.ReblogOfID == 0 {
+		// Authors see their own post at once; followers get it from the job.
+		if err := tx.InsertFeedRows(ctx, []store.FeedRow{{AccountID: st.AccountID, StatusID: st.ID, AuthorID: st.AccountID}}); err != nil {
+			return err
+		}
+	}
+	if err := enqueueFanout(ctx, tx, st.ID); err != nil {
+		return err
+	}
+	if err := c.notifyNewStatus(ctx, tx, st, parent, mentions); err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, store.EventStatusCreated, st.ID, st.AccountID, "")
+}
+
+// countStatus adds delta (+1 new, -1 deleted) to the counters a status
+// touches, as Mastodon's counter caches: the author's statuses_count
+// (direct posts do not count), the parent's replies_count (public and
+// unlisted replies only) and a boosted status's reblogs_count.
+func (c *Core) countStatus(ctx context.Context, tx *store.Store, st *model.Status, delta int64) error {
+	if st.Visibility != model.Direct {
+		var at *time.Time
+		if delta > 0 {
+			at = &st.CreatedAt
+		}
+		if err := tx.CountNewStatus(ctx, st.AccountID, delta, at); err != nil {
+			return err
+		}
+	}
+	if st.InReplyToID != 0 && (st.Visibility == model.Public || st.Visibility == model.Unlisted) {
+		if err := tx.AddStatusCounts(ctx, st.InReplyToID, delta, 0, 0); err != nil {
+			return err
+		}
+	}
+	if st.ReblogOfID != 0 {
+		return tx.AddStatusCounts(ctx, st.ReblogOfID, 0, delta, 0)
+	}
+	return nil
+}
+
+// notifyNewStatus sends `mention` notifications to the mentioned and
+// `status` ones to followers who asked for them (not for replies to others
+// or direct posts, as Mastodon).
+func (c *Core) notifyNewStatus(ctx context.Context, tx *store.Store, st, parent *model.Status, mentions []*model.Account) error {
+	for _, m := range mentions {
+		if err := c.notify(ctx, tx, m, st.AccountID, model.NotifyMention, st); err != nil {
+			return err
+		}
+	}
+	if st.ReblogOfID != 0 || st.Visibility == model.Direct || (parent != nil && parent.AccountID != st.AccountID) {
+		return nil
+	}
+	followers, err := tx.NotifyFollowers(ctx, st.AccountID)
+	if err != nil || len(followers) == 0 {
+		return err
+	}
+	accounts, err := tx.AccountsByIDs(ctx, followers)
+	if err != nil {
+		return err
+	}
+	mentioned := map[int64]bool{}
+	for _, m := range mentions {
+		mentioned[m.ID] = true
+	}
+	for _, id := range followers {
+		if mentioned[id] {
+			continue
+		}
+		if err := c.notify(ctx, tx, accounts[id], st.AccountID, model.NotifyStatus, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
