@@ -27,8 +27,10 @@ func (a *API) statusActionRoutes() {
 	a.handle("POST /api/v1/statuses/{id}/unpin", user("write:accounts"), simple(a.core.Unpin))
 	a.handle("POST /api/v1/statuses/{id}/mute", user("write:mutes"), simple(a.core.MuteConversation))
 	a.handle("POST /api/v1/statuses/{id}/unmute", user("write:mutes"), simple(a.core.UnmuteConversation))
-	a.handle("GET /api/v1/statuses/{id}/favourited_by", public, a.statusAccounts(a.core.FavouritedBy))
-	a.handle("GET /api/v1/statuses/{id}/reblogged_by", public, a.statusAccounts(a.core.RebloggedBy))
+	// Mastodon asks read:accounts of a token here (authorize_if_got_token!).
+	readAccounts := access{scopes: []string{"read:accounts"}}
+	a.handle("GET /api/v1/statuses/{id}/favourited_by", readAccounts, a.statusAccounts(a.core.FavouritedBy))
+	a.handle("GET /api/v1/statuses/{id}/reblogged_by", readAccounts, a.statusAccounts(a.core.RebloggedBy))
 }
 
 // reblog handles POST /api/v1/statuses/:id/reblog (visibility optional).

@@ -137,6 +137,12 @@ func TestPostStatusValidation(t *testing.T) {
 			}
 		}
 		inst.Expect(t, 401, "POST", "/api/v1/statuses", "", url.Values{"status": {"x"}})
+		// Reads are public, but a token must hold read:statuses.
+		st := post(t, inst, alice, mastodon.Toot{Status: "scoped"})
+		writeOnly := inst.Token(t, alice.Account.ID, "write")
+		inst.Expect(t, 403, "GET", "/api/v1/statuses/"+string(st.ID), writeOnly, nil)
+		inst.Expect(t, 403, "GET", "/api/v1/timelines/public", writeOnly, nil)
+		inst.Expect(t, 200, "GET", "/api/v1/statuses/"+string(st.ID)+"/source", inst.Token(t, 0, "read"), nil)
 		readOnly := inst.Token(t, alice.Account.ID, "read")
 		inst.Expect(t, 403, "POST", "/api/v1/statuses", readOnly, url.Values{"status": {"x"}})
 	})

@@ -11,8 +11,8 @@ import (
 // settings (public preview enabled) allow.
 func (a *API) timelineRoutes() {
 	a.handle("GET /api/v1/timelines/home", user("read:statuses"), a.homeTimeline)
-	a.handle("GET /api/v1/timelines/public", public, a.publicTimeline)
-	a.handle("GET /api/v1/timelines/tag/{hashtag}", public, a.tagTimeline)
+	a.handle("GET /api/v1/timelines/public", readStatuses, a.publicTimeline)
+	a.handle("GET /api/v1/timelines/tag/{hashtag}", readStatuses, a.tagTimeline)
 }
 
 // writeStatusPage renders a timeline page with its Link header.
