@@ -149,7 +149,9 @@ func (m *measurer) posting(ctx context.Context) error {
 	}
 	m.rep.Drain = time.Since(drainStart)
 	m.rep.StatusesAfter = m.t.Statuses + r.OK
-	m.measure(ctx, newClient(m.cfg.Workers), m.herd.URL, "home (after posting)", m.t.home, "")
+	if m.cfg.Duration > 0 {
+		m.measure(ctx, newClient(m.cfg.Workers), m.herd.URL, "home (after posting)", m.t.home, "")
+	}
 	return nil
 }
 
