@@ -29,6 +29,10 @@ const adminUsage = `usage: herd admin accounts <action> [flags] [settings flags]
 
 usage: herd admin rules add "TEXT" [--hint H] | list | remove ID
 
+usage: herd admin feeds rebuild [NAME]
+                               rebuild home feeds from follows and statuses
+                               (every local user's, or NAME's)
+
 The admin commands read the same settings as serve (HERD_DB, -db, …) and
 work while the server runs: it sees each change at once.
 `
@@ -38,6 +42,9 @@ work while the server runs: it sees each change at once.
 func admin(args []string, out io.Writer, log *slog.Logger) error {
 	if len(args) > 0 && args[0] == "rules" {
 		return adminRules(args[1:], out, log) // admin_rules.go
+	}
+	if len(args) > 0 && args[0] == "feeds" {
+		return adminFeeds(args[1:], out, log) // admin_feeds.go
 	}
 	if len(args) < 2 || args[0] != "accounts" {
 		return errors.New(strings.TrimSpace(adminUsage))

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"herd/internal/config"
+	"herd/internal/core"
+	"herd/internal/db"
+	"herd/internal/server"
+	"herd/internal/store"
+)
+
+// TestAdminFeedsRebuild: a status whose fan-out never ran (no server was
+// up to work the job) reaches a follower's home feed through
+// `herd admin feeds rebuild`.
+func TestAdminFeedsRebuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildHerd(t)
+	dir := t.TempDir()
+	env := append(os.Environ(), "HERD_DB="+filepath.Join(dir, "herd.db"), "HERD_DOMAIN=localhost:8080")
+	run := func(args ...string) string {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("herd %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	run("migrate")
+	run("admin", "accounts", "create", "alice", "--email", "alice@example.com", "--password", "a long password")
+	run("admin", "accounts", "create", "bob", "--email", "bob@example.com", "--password", "a long password")
+
+	t.Setenv("HERD_DB", filepath.Join(dir, "herd.db"))
+	t.Setenv("HERD_DOMAIN", "localhost:8080")
+	cfg, err := config.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	database, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close()
+	c := core.New(store.New(database), server.CoreConfig(cfg), nil)
+	viewer := func(name string) *core.Viewer {
+		acct, err := c.Store.AccountByUsername(ctx, name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := c.Store.UserByAccountID(ctx, acct.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &core.Viewer{Account: acct, User: u}
+	}
+	alice, bob := viewer("alice"), viewer("bob")
+	if _, err := c.Follow(ctx, bob, alice.Account.ID, core.FollowOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.PostStatus(ctx, alice, core.NewStatus{Text: "posted while no worker ran"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFeed := func() bool {
+		ids, err := c.Store.HomeFeedPage(ctx, bob.Account.ID, store.Page{Limit: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Contains(ids, st.ID)
+	}
+	if inFeed() {
+		t.Fatal("the status reached bob's feed before any fan-out or rebuild")
+	}
+	if out := run("admin", "feeds", "rebuild", "bob"); !strings.Contains(out, "rebuilt 1 home feed") {
+		t.Fatalf("rebuild said %q", out)
+	}
+	if !inFeed() {
+		t.Fatal("after rebuild, bob's home feed lacks alice's status")
+	}
+}
