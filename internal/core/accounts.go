@@ -28,6 +28,10 @@ type NewAccount struct {
 	Locale   string
 	Role     string // default user
 	Approved bool   // false leaves the account pending approval
+	// Then, when set, runs in the creating transaction after the account
+	// and user rows are written, so what it adds (a token) lands with them
+	// or not at all.
+	Then func(ctx context.Context, tx *store.Store, acct *model.Account) error
 }
 
 // reservedUsernames cannot be registered, because they name paths or
@@ -92,7 +96,13 @@ func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account,
 		if err := tx.InsertAccount(ctx, acct); err != nil {
 			return err
 		}
-		return tx.InsertUser(ctx, u)
+		if err := tx.InsertUser(ctx, u); err != nil {
+			return err
+		}
+		if n.Then != nil {
+			return n.Then(ctx, tx, acct)
+		}
+		return nil
 	})
 	if errors.Is(err, store.ErrDuplicate) {
 		return nil, nil, ErrUnprocessable("Validation failed: Username or email has already been taken")

@@ -72,6 +72,10 @@ func (c *Core) ApprovalRequired() bool { return c.Config.RegistrationMode == Reg
 // makes it approved, approval leaves it pending (and requires a reason),
 // closed refuses. Every invalid field is reported in a *ValidationError.
 func (c *Core) Register(ctx context.Context, reg Registration) (*model.Account, *model.User, error) {
+	return c.register(ctx, reg, nil)
+}
+
+func (c *Core) register(ctx context.Context, reg Registration, then func(context.Context, *store.Store, *model.Account) error) (*model.Account, *model.User, error) {
 	if !c.RegistrationsOpen() {
 		return nil, nil, ErrRegistrationsClosed
 	}
@@ -80,7 +84,7 @@ func (c *Core) Register(ctx context.Context, reg Registration) (*model.Account, 
 	}
 	return c.CreateAccount(ctx, NewAccount{
 		Username: reg.Username, Email: reg.Email, Password: reg.Password, Reason: reg.Reason,
-		Locale: reg.Locale, Approved: !c.ApprovalRequired(),
+		Locale: reg.Locale, Approved: !c.ApprovalRequired(), Then: then,
 	})
 }
 
@@ -149,11 +153,16 @@ func (c *Core) RegisterThroughApp(ctx context.Context, v *Viewer, reg Registrati
 	if err != nil {
 		return nil, err
 	}
-	acct, _, err := c.Register(ctx, reg)
+	var it *IssuedToken
+	_, _, err = c.register(ctx, reg, func(ctx context.Context, tx *store.Store, acct *model.Account) error {
+		var terr error
+		it, terr = issueToken(ctx, tx, app.ID, acct.ID, app.Scopes, true)
+		return terr
+	})
 	if err != nil {
 		return nil, err
 	}
-	return c.IssueToken(ctx, app.ID, acct.ID, app.Scopes, true)
+	return it, nil
 }
 
 // SignUp is the sign-up page: it registers an account and, when it is

@@ -44,6 +44,20 @@ type IssuedToken struct {
 // IssueToken mints an access token for app, on behalf of accountID (0 for
 // an app-only token); withRefresh also mints a refresh token.
 func (c *Core) IssueToken(ctx context.Context, appID, accountID int64, scopes []string, withRefresh bool) (*IssuedToken, error) {
+	var it *IssuedToken
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		it, err = issueToken(ctx, tx, appID, accountID, scopes, withRefresh)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// issueToken mints a token inside the caller's transaction.
+func issueToken(ctx context.Context, tx *store.Store, appID, accountID int64, scopes []string, withRefresh bool) (*IssuedToken, error) {
 	it := &IssuedToken{
 		Token:       &model.Token{ID: ids.New(), AppID: appID, AccountID: accountID, Scopes: scopes, CreatedAt: time.Now()},
 		AccessToken: NewSecret(),
@@ -53,10 +67,7 @@ func (c *Core) IssueToken(ctx context.Context, appID, accountID int64, scopes []
 		it.RefreshToken = NewSecret()
 		refreshHash = HashSecret(it.RefreshToken)
 	}
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
-		return tx.InsertToken(ctx, it.Token, HashSecret(it.AccessToken), refreshHash)
-	})
-	if err != nil {
+	if err := tx.InsertToken(ctx, it.Token, HashSecret(it.AccessToken), refreshHash); err != nil {
 		return nil, err
 	}
 	return it, nil
