@@ -1,0 +1,71 @@
+package core
+
+import (
+	"testing"
+	"time"
+
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// TestCanSee is the visibility matrix in one table: who sees which status.
+func TestCanSee(t *testing.T) {
+	const author, follower, mentioned, stranger, blocker, muter = 1, 2, 3, 4, 5, 6
+	rels := map[int64]*store.Relations{}
+	for _, v := range []int64{0, author, follower, mentioned, stranger, blocker, muter} {
+		r := &store.Relations{Following: map[int64]bool{}, FollowedBy: map[int64]bool{}, Blocking: map[int64]bool{},
+			BlockedBy: map[int64]bool{}, Muting: map[int64]bool{}}
+		switch v {
+		case follower:
+			r.Following[author] = true
+		case blocker:
+			r.Following[author] = true
+			r.Blocking[author] = true
+		case muter:
+			r.Following[author] = true
+			r.Muting[author] = true
+		}
+		rels[v] = r
+	}
+	acct := &model.Account{ID: author}
+	suspendedAt := time.Now()
+	suspended := &model.Account{ID: author, SuspendedAt: &suspendedAt}
+	yes, no := true, false
+	for _, tc := range []struct {
+		vis    model.Visibility
+		viewer int64
+		where  audienceContext
+		want   bool
+	}{
+		{model.Public, 0, InThread, yes},
+		{model.Unlisted, stranger, InThread, yes},
+		{model.Private, 0, InThread, no},
+		{model.Private, stranger, InThread, no},
+		{model.Private, follower, InThread, yes},
+		{model.Private, mentioned, InThread, yes},
+		{model.Private, author, InThread, yes},
+		{model.Direct, follower, InThread, no},
+		{model.Direct, mentioned, InThread, yes},
+		{model.Direct, author, InThread, yes},
+		{model.Public, blocker, InThread, no},
+		{model.Public, muter, InThread, yes},
+		{model.Public, muter, InTimeline, no},
+		{model.Private, muter, InThread, yes},
+	} {
+		st := &model.Status{ID: 100, AccountID: author, Visibility: tc.vis}
+		mentionedIn := map[int64]bool{}
+		if tc.viewer == mentioned {
+			mentionedIn[st.ID] = true
+		}
+		if got := canSee(tc.viewer, st, acct, rels[tc.viewer], mentionedIn, tc.where); got != tc.want {
+			t.Errorf("%s status, viewer %d, context %d: canSee = %v, want %v", tc.vis, tc.viewer, tc.where, got, tc.want)
+		}
+	}
+	st := &model.Status{ID: 100, AccountID: author, Visibility: model.Public}
+	if canSee(stranger, st, suspended, rels[stranger], nil, InThread) {
+		t.Error("a suspended author's public status is visible")
+	}
+	if canSee(stranger, st, nil, rels[stranger], nil, InThread) {
+		t.Error("a status without its author is visible")
+	}
+}
