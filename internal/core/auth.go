@@ -120,6 +120,7 @@ func (c *Core) Authenticate(ctx context.Context, secret string) (*Viewer, error)
 
 // forgetAccount drops cached viewers of an account after it changed.
 func (c *Core) forgetAccount(accountID int64) {
+	c.forgetCachedAccount(accountID)
 	c.tokens.forget(func(v *Viewer) bool { return v.AccountID() == accountID })
 }
 

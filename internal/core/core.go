@@ -38,7 +38,8 @@ type Core struct {
 	Log    *slog.Logger
 	tokens *tokenCache
 	hub    *hub
-	wake   func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	caches *entityCaches // read path's rows by id (cache.go)
+	wake   func()        // wakes the job workers after a commit that enqueued jobs (fanout.go)
 }
 
 // New wires the use cases to a store.
@@ -55,7 +56,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub()}
+	return &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches()}
 }
 
 // BaseURL is the instance's origin, e.g. https://example.com.

@@ -78,6 +78,8 @@ func (c *Core) apply(e store.Event) {
 		c.forgetAccount(e.SubjectID)
 	case store.EventTokenRevoked:
 		c.forgetToken(e.SubjectID)
+	case store.EventStatusUpdated, store.EventStatusDeleted:
+		c.forgetStatus(e.SubjectID)
 	}
 	c.hub.mu.RLock()
 	defer c.hub.mu.RUnlock()

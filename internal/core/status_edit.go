@@ -111,6 +111,7 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 	if err != nil {
 		return nil, err
 	}
+	c.forgetStatus(st.ID) // this node serves the edit at once, not after the next event poll
 	return &next, nil
 }
 
@@ -199,6 +200,9 @@ func (c *Core) DeleteStatus(ctx context.Context, v *Viewer, id int64) (*StatusVi
 		}
 		return c.removeStatus(ctx, tx, st)
 	})
+	if err == nil {
+		c.forgetStatus(st.ID)
+	}
 	return view, err
 }
 

@@ -33,29 +33,7 @@ func (c *Core) Statuses(ctx context.Context, v *Viewer, statusIDs []int64) ([]*S
 	if len(statusIDs) > manyStatusesLimit {
 		statusIDs = statusIDs[:manyStatusesLimit]
 	}
-	byID, err := c.Store.StatusesByIDs(ctx, statusIDs)
-	if err != nil {
-		return nil, err
-	}
-	return c.viewsInOrder(ctx, v.AccountID(), statusIDs, byID, InThread)
-}
-
-// viewsInOrder keeps the visible statuses of byID in the order of order
-// and hydrates them.
-func (c *Core) viewsInOrder(ctx context.Context, viewerID int64, order []int64, byID map[int64]*model.Status, where audienceContext) ([]*StatusView, error) {
-	list := make([]*model.Status, 0, len(order))
-	seen := map[int64]bool{}
-	for _, id := range order {
-		if st := byID[id]; st != nil && !seen[id] {
-			seen[id] = true
-			list = append(list, st)
-		}
-	}
-	visible, err := c.VisibleStatuses(ctx, viewerID, list, where)
-	if err != nil {
-		return nil, err
-	}
-	return c.StatusViews(ctx, viewerID, visible)
+	return c.visibleViews(ctx, v.AccountID(), statusIDs, nil, InThread)
 }
 
 // ThreadContext is a status's thread: ancestors root first, descendants in
@@ -91,17 +69,22 @@ func (c *Core) Context(ctx context.Context, v *Viewer, id int64) (*ThreadContext
 		return nil, err
 	}
 	descendants = threadOrder(st, descendants)
-	if ancestors, err = c.VisibleStatuses(ctx, viewerID, ancestors, InThread); err != nil {
+	// One load for both halves of the thread.
+	all := append(append([]*model.Status{}, ancestors...), descendants...)
+	views, err := c.visibleViews(ctx, viewerID, idsOf(all), freshByID(all), InThread)
+	if err != nil {
 		return nil, err
 	}
-	if descendants, err = c.VisibleStatuses(ctx, viewerID, descendants, InThread); err != nil {
-		return nil, err
+	isAncestor := make(map[int64]bool, len(ancestors))
+	for _, a := range ancestors {
+		isAncestor[a.ID] = true
 	}
-	if out.Ancestors, err = c.StatusViews(ctx, viewerID, ancestors); err != nil {
-		return nil, err
-	}
-	if out.Descendants, err = c.StatusViews(ctx, viewerID, descendants); err != nil {
-		return nil, err
+	for _, v := range views {
+		if isAncestor[v.Status.ID] {
+			out.Ancestors = append(out.Ancestors, v)
+		} else {
+			out.Descendants = append(out.Descendants, v)
+		}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"herd/internal/model"
+	"herd/internal/store"
 )
 
 // StatusView is a status with everything needed to render it for one
@@ -21,86 +22,79 @@ type StatusView struct {
 }
 
 // StatusViews hydrates a page of statuses for viewerID (0 = anonymous) with
-// a fixed number of queries, whatever the page size: boosted originals,
-// accounts, mentions, tags and the viewer's flags are each one batch.
-// Statuses whose author or boosted original is missing are dropped.
+// a fixed number of queries, whatever the page size, without filtering by
+// visibility (callers have checked it). Statuses whose author or boosted
+// original is missing are dropped.
 func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*StatusView, error) {
-	var reblogIDs []int64
-	for _, st := range statuses {
-		if st.ReblogOfID != 0 {
-			reblogIDs = append(reblogIDs, st.ReblogOfID)
+	return c.views(ctx, viewerID, idsOf(statuses), freshByID(statuses), nil)
+}
+
+// visibleViews is the read path of every page: load the statuses of order
+// (rows the caller already read are in fresh, the rest come from the cache
+// or the database), keep those the viewer may see (where != nil) and
+// hydrate them, loading originals, accounts and relations once.
+func (c *Core) visibleViews(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where audienceContext) ([]*StatusView, error) {
+	return c.views(ctx, viewerID, order, fresh, &where)
+}
+
+func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext) ([]*StatusView, error) {
+	pl, err := c.loadPage(ctx, viewerID, order, fresh, where != nil)
+	if err != nil {
+		return nil, err
+	}
+	keep := pl.statuses
+	if where != nil {
+		keep = map[int64]*statusEntry{}
+		for _, id := range order {
+			if e := pl.statuses[id]; e != nil && pl.visible(viewerID, e.Status, *where) {
+				keep[id] = e
+				if o := pl.statuses[e.Status.ReblogOfID]; o != nil {
+					keep[o.Status.ID] = o
+				}
+			}
 		}
 	}
-	originals, err := c.Store.StatusesByIDs(ctx, reblogIDs)
-	if err != nil {
-		return nil, err
-	}
-	all := append([]*model.Status{}, statuses...)
-	for _, st := range originals {
-		all = append(all, st)
-	}
-	statusIDs := make([]int64, 0, len(all))
-	convIDs := make([]int64, 0, len(all))
-	accountIDs := make([]int64, 0, len(all))
-	for _, st := range all {
-		statusIDs = append(statusIDs, st.ID)
-		convIDs = append(convIDs, st.ConversationID)
-		accountIDs = append(accountIDs, st.AccountID)
-	}
-	mentions, err := c.Store.MentionsByStatusIDs(ctx, statusIDs)
-	if err != nil {
-		return nil, err
-	}
-	for _, ms := range mentions {
-		accountIDs = append(accountIDs, ms...)
-	}
-	accounts, err := c.Store.AccountsByIDs(ctx, accountIDs)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := c.Store.TagsByStatusIDs(ctx, statusIDs)
-	if err != nil {
-		return nil, err
+	var statusIDs, convIDs []int64
+	for id, e := range keep {
+		statusIDs = append(statusIDs, id)
+		convIDs = append(convIDs, e.Status.ConversationID)
 	}
 	flags, err := c.Store.ViewerFlagsFor(ctx, viewerID, statusIDs, convIDs)
 	if err != nil {
 		return nil, err
 	}
-	var appIDs []int64
-	for _, st := range all {
-		if st.ApplicationID != 0 {
-			appIDs = append(appIDs, st.ApplicationID)
-		}
-	}
-	apps, err := c.Store.AppsByIDs(ctx, appIDs)
-	if err != nil {
-		return nil, err
-	}
-	one := func(st *model.Status) *StatusView {
-		acct := accounts[st.AccountID]
+	one := func(e *statusEntry) *StatusView {
+		st := e.Status
+		acct := pl.accounts[st.AccountID]
 		if acct == nil {
 			return nil
 		}
 		v := &StatusView{
-			Status: st, Account: acct, Tags: tags[st.ID], App: apps[st.ApplicationID],
+			Status: st, Account: acct, Tags: e.Tags, App: e.App,
 			Favourited: flags.Favourited[st.ID], Reblogged: flags.Reblogged[st.ID],
 			Bookmarked: flags.Bookmarked[st.ID], Pinned: flags.Pinned[st.ID], Muted: flags.Muted[st.ConversationID],
 		}
-		for _, id := range mentions[st.ID] {
-			if a := accounts[id]; a != nil {
+		for _, id := range e.Mentions {
+			if a := pl.accounts[id]; a != nil {
 				v.Mentions = append(v.Mentions, a)
 			}
 		}
 		return v
 	}
-	out := make([]*StatusView, 0, len(statuses))
-	for _, st := range statuses {
-		v := one(st)
+	out := make([]*StatusView, 0, len(order))
+	seen := make(map[int64]bool, len(order))
+	for _, id := range order {
+		e := keep[id]
+		if e == nil || seen[id] {
+			continue
+		}
+		seen[id] = true
+		v := one(e)
 		if v == nil {
 			continue
 		}
-		if st.ReblogOfID != 0 {
-			orig := originals[st.ReblogOfID]
+		if e.Status.ReblogOfID != 0 {
+			orig := keep[e.Status.ReblogOfID]
 			if orig == nil {
 				continue
 			}
@@ -123,4 +117,29 @@ func (c *Core) StatusView(ctx context.Context, viewerID int64, st *model.Status)
 		return nil, ErrRecordNotFound
 	}
 	return vs[0], nil
+}
+
+func idsOf(statuses []*model.Status) []int64 {
+	out := make([]int64, len(statuses))
+	for i, st := range statuses {
+		out[i] = st.ID
+	}
+	return out
+}
+
+func freshByID(statuses []*model.Status) map[int64]*model.Status {
+	out := make(map[int64]*model.Status, len(statuses))
+	for _, st := range statuses {
+		out[st.ID] = st
+	}
+	return out
+}
+
+// pageLoad is what filtering and rendering a set of statuses needs, loaded
+// once for the page.
+type pageLoad struct {
+	statuses  map[int64]*statusEntry // the statuses and their boosted originals
+	accounts  map[int64]*model.Account
+	rel       *store.Relations
+	mentioned map[int64]bool
 }

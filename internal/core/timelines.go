@@ -32,11 +32,8 @@ func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Sta
 		return out, nil
 	}
 	out.NewestID, out.OldestID = list[0].ID, list[len(list)-1].ID
-	visible, err := c.VisibleStatuses(ctx, viewerID, list, where)
-	if err != nil {
-		return nil, err
-	}
-	out.Statuses, err = c.StatusViews(ctx, viewerID, visible)
+	var err error
+	out.Statuses, err = c.visibleViews(ctx, viewerID, idsOf(list), freshByID(list), where)
 	return out, err
 }
 
@@ -57,11 +54,9 @@ func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*Stat
 	if len(feedIDs) == 0 {
 		return out, nil
 	}
-	byID, err := c.Store.StatusesByIDs(ctx, feedIDs)
-	if err != nil {
-		return nil, err
-	}
-	views, err := c.viewsInOrder(ctx, me, feedIDs, byID, InTimeline)
+	// Statuses come from the cache (with live counters), not from a row
+	// query per page.
+	views, err := c.visibleViews(ctx, me, feedIDs, nil, InTimeline)
 	if err != nil {
 		return nil, err
 	}

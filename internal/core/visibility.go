@@ -32,62 +32,30 @@ func (c *Core) VisibleStatuses(ctx context.Context, viewerID int64, statuses []*
 	if len(statuses) == 0 {
 		return statuses, nil
 	}
-	var reblogIDs []int64
-	for _, st := range statuses {
-		if st.ReblogOfID != 0 {
-			reblogIDs = append(reblogIDs, st.ReblogOfID)
-		}
-	}
-	originals, err := c.Store.StatusesByIDs(ctx, reblogIDs)
+	pl, err := c.loadPage(ctx, viewerID, idsOf(statuses), freshByID(statuses), true)
 	if err != nil {
 		return nil, err
-	}
-	authorSet := map[int64]bool{}
-	var authors, restricted []int64
-	consider := func(st *model.Status) {
-		if !authorSet[st.AccountID] {
-			authorSet[st.AccountID] = true
-			authors = append(authors, st.AccountID)
-		}
-		if st.Visibility == model.Private || st.Visibility == model.Direct {
-			restricted = append(restricted, st.ID)
-		}
-	}
-	for _, st := range statuses {
-		consider(st)
-	}
-	for _, st := range originals {
-		consider(st)
-	}
-	accounts, err := c.Store.AccountsByIDs(ctx, authors)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := c.Store.RelationsOf(ctx, viewerID, authors)
-	if err != nil {
-		return nil, err
-	}
-	mentioned, err := c.Store.MentionedIn(ctx, viewerID, restricted)
-	if err != nil {
-		return nil, err
-	}
-	see := func(st *model.Status) bool {
-		return canSee(viewerID, st, accounts[st.AccountID], rel, mentioned, where)
 	}
 	out := statuses[:0:0]
 	for _, st := range statuses {
-		if !see(st) {
-			continue
+		if pl.visible(viewerID, st, where) {
+			out = append(out, st)
 		}
-		if st.ReblogOfID != 0 {
-			orig := originals[st.ReblogOfID]
-			if orig == nil || !see(orig) {
-				continue
-			}
-		}
-		out = append(out, st)
 	}
 	return out, nil
+}
+
+// visible applies the rules above to a loaded status: it and, for a boost,
+// its original must both be visible.
+func (pl *pageLoad) visible(viewerID int64, st *model.Status, where audienceContext) bool {
+	if !canSee(viewerID, st, pl.accounts[st.AccountID], pl.rel, pl.mentioned, where) {
+		return false
+	}
+	if st.ReblogOfID == 0 {
+		return true
+	}
+	orig := pl.statuses[st.ReblogOfID]
+	return orig != nil && canSee(viewerID, orig.Status, pl.accounts[orig.Status.AccountID], pl.rel, pl.mentioned, where)
 }
 
 func canSee(viewerID int64, st *model.Status, author *model.Account, rel *store.Relations, mentioned map[int64]bool, where audienceContext) bool {

@@ -247,3 +247,33 @@ func (s *Store) InsertStatusEdit(ctx context.Context, e *model.StatusEdit) error
 		e.ID, e.StatusID, e.AccountID, e.Text, e.Content, e.SpoilerText, e.Sensitive, ms(e.CreatedAt))
 	return err
 }
+
+// StatusCounts are the counters of a status, which change with every
+// reply, boost and favourite and so are never trusted from a cache.
+type StatusCounts struct {
+	Replies, Reblogs, Favourites int64
+}
+
+// StatusCountsByIDs batch-loads the live counters of statuses; a missing
+// id is a deleted status.
+func (s *Store) StatusCountsByIDs(ctx context.Context, ids []int64) (map[int64]StatusCounts, error) {
+	out := make(map[int64]StatusCounts, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := db.In(1, ids)
+	rows, err := s.q.QueryContext(ctx, "SELECT id, replies_count, reblogs_count, favourites_count FROM statuses WHERE id IN "+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c StatusCounts
+		if err := rows.Scan(&id, &c.Replies, &c.Reblogs, &c.Favourites); err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}

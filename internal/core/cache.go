@@ -1,0 +1,111 @@
+package core
+
+import (
+	"sync"
+
+	"herd/internal/model"
+)
+
+// Entity cache sizes. An entry is a row plus its mentions and tags (~1–2 KB
+// for a status), so the caches stay in the tens of MB at most; a page only
+// needs its own 20–40 statuses and their authors to be warm.
+const (
+	accountCacheSize = 20000
+	statusCacheSize  = 50000
+)
+
+// boundedCache is a size-capped map of rows by id (DESIGN.md principle 6).
+// Only the rarely-changing part of a row is trusted from it: counters,
+// suspension and existence are re-read with each page (one narrow batch
+// query), so the cache only needs dropping on edits, which are rare and
+// come with an event (events.go apply for other nodes; a direct forget
+// after commit on the writing node).
+//
+// gen closes the race between a reader that loaded a row before an edit
+// committed and puts it after the edit's forget: a put is dropped when any
+// forget happened since the reader looked at the cache.
+type boundedCache[V any] struct {
+	mu  sync.RWMutex
+	m   map[int64]V
+	max int
+	gen uint64
+}
+
+func newBoundedCache[V any](max int) *boundedCache[V] {
+	return &boundedCache[V]{m: make(map[int64]V), max: max}
+}
+
+// lookup copies the cached entries of ids into out and returns the missing
+// ids and the generation to pass to put.
+func (c *boundedCache[V]) lookup(ids []int64, out map[int64]V) (missing []int64, gen uint64) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, id := range ids {
+		if v, ok := c.m[id]; ok {
+			out[id] = v
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return missing, c.gen
+}
+
+// put stores entries loaded after lookup returned gen, unless something
+// was forgotten since (the loaded rows may predate that change).
+func (c *boundedCache[V]) put(gen uint64, items map[int64]V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	for id, v := range items {
+		if len(c.m) >= c.max {
+			// Drop an arbitrary eighth: cheaper than LRU bookkeeping on every
+			// read, and a miss only costs one batch query.
+			n := c.max / 8
+			for k := range c.m {
+				delete(c.m, k)
+				if n--; n <= 0 {
+					break
+				}
+			}
+		}
+		c.m[id] = v
+	}
+}
+
+// forget drops one entry after it changed.
+func (c *boundedCache[V]) forget(id int64) {
+	c.mu.Lock()
+	delete(c.m, id)
+	c.gen++
+	c.mu.Unlock()
+}
+
+// statusEntry is a cached status with what hangs off it and only changes
+// with an edit: mentioned account ids, tags and the posting app.
+type statusEntry struct {
+	Status   *model.Status
+	Mentions []int64
+	Tags     []model.Tag
+	App      *model.App
+}
+
+// entityCaches are the read path's in-memory caches.
+type entityCaches struct {
+	accounts *boundedCache[*model.Account]
+	statuses *boundedCache[*statusEntry]
+}
+
+func newEntityCaches() *entityCaches {
+	return &entityCaches{
+		accounts: newBoundedCache[*model.Account](accountCacheSize),
+		statuses: newBoundedCache[*statusEntry](statusCacheSize),
+	}
+}
+
+// forgetStatus drops a cached status after an edit or deletion.
+func (c *Core) forgetStatus(statusID int64) { c.caches.statuses.forget(statusID) }
+
+// forgetCachedAccount drops a cached account after its profile changed.
+func (c *Core) forgetCachedAccount(accountID int64) { c.caches.accounts.forget(accountID) }
