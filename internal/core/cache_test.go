@@ -1,0 +1,155 @@
+package core_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/testrig"
+)
+
+// cachedView is the part of a Status entity the cache tests look at.
+type cachedView struct {
+	ID              string `json:"id"`
+	Content         string `json:"content"`
+	FavouritesCount int64  `json:"favourites_count"`
+	RepliesCount    int64  `json:"replies_count"`
+	Account         struct {
+		DisplayName    string `json:"display_name"`
+		StatusesCount  int64  `json:"statuses_count"`
+		FollowersCount int64  `json:"followers_count"`
+	} `json:"account"`
+}
+
+// readByID reads a status through GET /api/v1/statuses?id[]=, the path
+// served from the entity caches (no row query of its own); nil when it is
+// gone or hidden.
+func readByID(t *testing.T, inst *testrig.Instance, token string, id int64) *cachedView {
+	t.Helper()
+	r := inst.Expect(t, 200, "GET", "/api/v1/statuses?id[]="+ids.Format(id), token, nil)
+	var list []cachedView
+	if err := json.Unmarshal(r.Body, &list); err != nil {
+		t.Fatalf("decode: %v: %s", err, r.Body)
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return &list[0]
+}
+
+// TestCacheSameNode: a status and its author, once cached, reflect every
+// kind of change at once on the node that made it.
+func TestCacheSameNode(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		ctx := context.Background()
+		alice, bob, carol := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol")
+		av, _ := inst.Core.Authenticate(ctx, alice.Token)
+		st, err := inst.Core.PostStatus(ctx, av, core.NewStatus{Text: "hello"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := readByID(t, inst, bob.Token, st.ID) // warms the caches
+		if v == nil || !strings.Contains(v.Content, "hello") || v.Account.StatusesCount != 1 {
+			t.Fatalf("first read: %+v", v)
+		}
+
+		inst.Expect(t, 200, "PATCH", "/api/v1/accounts/update_credentials", alice.Token, map[string]any{"display_name": "Alice A"})
+		if v = readByID(t, inst, bob.Token, st.ID); v.Account.DisplayName != "Alice A" {
+			t.Errorf("after update_credentials display_name = %q", v.Account.DisplayName)
+		}
+
+		inst.Expect(t, 200, "POST", "/api/v1/statuses/"+ids.Format(st.ID)+"/favourite", carol.Token, nil)
+		inst.Expect(t, 200, "POST", "/api/v1/accounts/"+ids.Format(alice.Account.ID)+"/follow", carol.Token, nil)
+		inst.Expect(t, 200, "POST", "/api/v1/statuses", carol.Token, map[string]any{
+			"status": "@alice hi", "in_reply_to_id": ids.Format(st.ID)})
+		v = readByID(t, inst, bob.Token, st.ID)
+		if v.FavouritesCount != 1 || v.RepliesCount != 1 || v.Account.FollowersCount != 1 {
+			t.Errorf("counters after favourite, reply, follow: %+v", v)
+		}
+		if _, err := inst.Core.PostStatus(ctx, av, core.NewStatus{Text: "second"}); err != nil {
+			t.Fatal(err)
+		}
+		if v = readByID(t, inst, bob.Token, st.ID); v.Account.StatusesCount != 2 {
+			t.Errorf("statuses_count after a second post = %d", v.Account.StatusesCount)
+		}
+
+		inst.Expect(t, 200, "PUT", "/api/v1/statuses/"+ids.Format(st.ID), alice.Token, map[string]any{"status": "edited"})
+		if v = readByID(t, inst, bob.Token, st.ID); !strings.Contains(v.Content, "edited") {
+			t.Errorf("after edit content = %q", v.Content)
+		}
+
+		other, err := inst.Core.PostStatus(ctx, av, core.NewStatus{Text: "to delete"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if readByID(t, inst, bob.Token, other.ID) == nil {
+			t.Fatal("new status not readable")
+		}
+		inst.Expect(t, 200, "DELETE", "/api/v1/statuses/"+ids.Format(other.ID), alice.Token, nil)
+		if v := readByID(t, inst, bob.Token, other.ID); v != nil {
+			t.Errorf("deleted status still served: %+v", v)
+		}
+
+		if err := inst.Core.SuspendAccount(ctx, alice.Account.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if v := readByID(t, inst, bob.Token, st.ID); v != nil {
+			t.Errorf("suspended author's status still served: %+v", v)
+		}
+	})
+}
+
+// TestCacheOtherNode: a change made by another node (here a second core on
+// the same database, as the admin CLI or a second server would be) reaches
+// this node's caches through the events log.
+func TestCacheOtherNode(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		ctx := context.Background()
+		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
+		other := core.New(inst.Core.Store, inst.Core.Config, nil)
+		av, err := other.Authenticate(ctx, alice.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := other.PostStatus(ctx, av, core.NewStatus{Text: "hello"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone, err := other.PostStatus(ctx, av, core.NewStatus{Text: "to delete"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if readByID(t, inst, bob.Token, st.ID) == nil || readByID(t, inst, bob.Token, gone.ID) == nil {
+			t.Fatal("statuses not readable")
+		}
+
+		name := "Alice B"
+		if _, err := other.UpdateCredentials(ctx, av, core.ProfileUpdate{DisplayName: &name}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.EditStatus(ctx, av, st.ID, core.StatusEditRequest{Text: "edited elsewhere"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.DeleteStatus(ctx, av, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			v := readByID(t, inst, bob.Token, st.ID)
+			if v != nil && v.Account.DisplayName == name && strings.Contains(v.Content, "edited elsewhere") &&
+				readByID(t, inst, bob.Token, gone.ID) == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("other node's changes not seen: %+v", v)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
