@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"time"
 
 	"herd/internal/model"
 	"herd/internal/store"
@@ -37,10 +38,7 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 	if !withRelations {
 		return pl, nil
 	}
-	if pl.rel, err = c.Store.RelationsOf(ctx, viewerID, authors); err != nil {
-		return nil, err
-	}
-	if pl.mentioned, err = c.Store.MentionedIn(ctx, viewerID, restricted); err != nil {
+	if pl.rel, pl.mentioned, err = c.Store.PageRelations(ctx, viewerID, authors, restricted, time.Now()); err != nil {
 		return nil, err
 	}
 	return pl, nil

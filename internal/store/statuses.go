@@ -180,7 +180,7 @@ type ViewerFlags struct {
 }
 
 // ViewerFlagsFor batch-loads a viewer's favourites, boosts, bookmarks, pins
-// and conversation mutes for a page of statuses (one query each).
+// and conversation mutes for a page of statuses, in one UNION ALL query.
 func (s *Store) ViewerFlagsFor(ctx context.Context, viewerID int64, statusIDs, conversationIDs []int64) (*ViewerFlags, error) {
 	f := &ViewerFlags{map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}}
 	if viewerID == 0 || len(statusIDs) == 0 {
@@ -188,33 +188,20 @@ func (s *Store) ViewerFlagsFor(ctx context.Context, viewerID int64, statusIDs, c
 	}
 	in, args := db.In(2, statusIDs)
 	args = append([]any{viewerID}, args...)
-	for _, q := range []struct {
-		sql string
-		set map[int64]bool
-	}{
-		{"SELECT status_id FROM favourites WHERE account_id = $1 AND status_id IN " + in, f.Favourited},
-		{"SELECT reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN " + in, f.Reblogged},
-		{"SELECT status_id FROM bookmarks WHERE account_id = $1 AND status_id IN " + in, f.Bookmarked},
-		{"SELECT status_id FROM pins WHERE account_id = $1 AND status_id IN " + in, f.Pinned},
-	} {
-		ids, err := scanIDs(s.q.QueryContext(ctx, q.sql, args...))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			q.set[id] = true
-		}
+	parts := []string{
+		"SELECT 1, status_id FROM favourites WHERE account_id = $1 AND status_id IN " + in,
+		"SELECT 2, reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN " + in,
+		"SELECT 3, status_id FROM bookmarks WHERE account_id = $1 AND status_id IN " + in,
+		"SELECT 4, status_id FROM pins WHERE account_id = $1 AND status_id IN " + in,
 	}
 	if len(conversationIDs) > 0 {
-		cin, cargs := db.In(2, conversationIDs)
-		ids, err := scanIDs(s.q.QueryContext(ctx, "SELECT conversation_id FROM conversation_mutes WHERE account_id = $1 AND conversation_id IN "+cin,
-			append([]any{viewerID}, cargs...)...))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			f.Muted[id] = true
-		}
+		cin, cargs := db.In(len(args)+1, conversationIDs)
+		args = append(args, cargs...)
+		parts = append(parts, "SELECT 5, conversation_id FROM conversation_mutes WHERE account_id = $1 AND conversation_id IN "+cin)
+	}
+	sets := map[int]map[int64]bool{1: f.Favourited, 2: f.Reblogged, 3: f.Bookmarked, 4: f.Pinned, 5: f.Muted}
+	if err := scanTagged(ctx, s, parts, args, sets); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
