@@ -52,6 +52,8 @@ type DB struct {
 	Read    *sql.DB
 	Write   *sql.DB
 	dsn     string
+	writer  *groupWriter // SQLite: the goroutine batching InTx calls
+	ckpt    *checkpointer
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database rather than
@@ -93,10 +95,27 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 //     (the admin CLI writing while the server runs) instead of failing.
 //   - foreign_keys=OFF: integrity is kept by the code, as on PostgreSQL
 //     where only users→accounts has a foreign key.
-//   - cache_size=-8000: 8 MB page cache per connection, to bound memory.
+//   - cache_size=-8000: 8 MB page cache per read connection, to bound
+//     memory; a commit by the writer empties the readers' caches anyway.
+//   - mmap_size=268435456: the first 256 MB of the file are read through a
+//     shared memory map, so a page-cache miss is a memory copy instead of a
+//     pread syscall, and the mapped pages survive other connections'
+//     commits (bench/FINDINGS.md: 19% of posting was pread).
 //   - temp_store=MEMORY: sorts and temp indexes stay off disk.
+//
+// The write connection adds:
+//   - cache_size=-32000: 32 MB, since no other connection writes, its cache
+//     stays valid across commits and holds the indexes every post touches.
+//   - wal_autocheckpoint=0: a commit never runs a checkpoint (it cost 9% of
+//     posting, inside the writer's critical section); the checkpointer
+//     (checkpoint.go) does it on its own connection instead.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)" +
-	"&_pragma=foreign_keys(OFF)&_pragma=cache_size(-8000)&_pragma=temp_store(MEMORY)"
+	"&_pragma=foreign_keys(OFF)&_pragma=mmap_size(268435456)&_pragma=temp_store(MEMORY)"
+
+const (
+	sqliteReadPragmas  = "&_pragma=cache_size(-8000)&_pragma=query_only(1)"
+	sqliteWritePragmas = "&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(0)"
+)
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
@@ -106,7 +125,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// _txlock=immediate makes every BEGIN take the write lock at once, so a
 	// transaction never fails half-way upgrading a read lock.
-	write, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+sqliteWritePragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -116,18 +135,30 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+sqliteReadPragmas)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(4)
-	return &DB{Dialect: SQLite, Read: read, Write: write, dsn: path}, nil
+	ckpt, err := newCheckpointer(path)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	return &DB{Dialect: SQLite, Read: read, Write: write, dsn: path, writer: newGroupWriter(write), ckpt: ckpt}, nil
 }
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.writer != nil {
+		d.writer.close()
+	}
+	if d.ckpt != nil {
+		d.ckpt.close()
+	}
 	if d.Read != d.Write {
 		d.Read.Close()
 	}
@@ -140,14 +171,24 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// InTx runs fn in a write transaction and commits if fn returns nil.
-func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// InTx runs fn in a write transaction and commits if fn returns nil;
+// otherwise nothing fn wrote remains. It returns once the commit is done.
+// On SQLite, fn runs on the writer goroutine in a batch with other use
+// cases, inside its own savepoint (groupcommit.go); its statements are not
+// interrupted when ctx ends, and fn must not call InTx again (reuse q).
+// On PostgreSQL, which has concurrent writers, each call is its own
+// transaction.
+func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) error {
+	if d.writer != nil {
+		return d.writer.do(ctx, fn)
+	}
 	tx, err := d.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	// Rolls back on an error or a panic in fn; a no-op after Commit.
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -156,14 +197,14 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// Checkpoint truncates SQLite's WAL so steady readers cannot make it grow
-// forever; a no-op on PostgreSQL.
+// Checkpoint copies SQLite's WAL into the database and truncates it, so
+// steady readers cannot make it grow forever (the checkpointer's frequent
+// PASSIVE checkpoints never truncate); a no-op on PostgreSQL.
 func (d *DB) Checkpoint(ctx context.Context) error {
-	if d.Dialect != SQLite {
+	if d.ckpt == nil {
 		return nil
 	}
-	_, err := d.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	return err
+	return d.ckpt.run(ctx, "TRUNCATE")
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure.

@@ -82,7 +82,7 @@ func TestUniqueViolationIsRecognized(t *testing.T) {
 			t.Fatal(err)
 		}
 		insert := func() error {
-			return d.InTx(ctx, func(tx *sql.Tx) error {
+			return d.InTx(ctx, func(tx Querier) error {
 				_, err := tx.ExecContext(ctx, "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4)", 1, "Go", "go", 0)
 				return err
 			})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/db"
 	"herd/internal/jobs"
 )
 
@@ -15,8 +16,14 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	pool := jobs.New(c.Store, log)
 	// Fan-out batches many statuses per claim and writes their feed rows
 	// together, so one worker keeps up with SQLite's single writer; a second
-	// one overlaps reads with writes.
-	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: 2, Batch: 200,
+	// one overlaps reads with writes. PostgreSQL has concurrent writers, and
+	// there two workers fell behind posting (bench/FINDINGS.md: the backlog
+	// grew ~500 jobs/s), so it gets more.
+	workers := 2
+	if c.Store.Dialect() == db.Postgres {
+		workers = 6
+	}
+	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: 200,
 		Linger: 20 * time.Millisecond})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)

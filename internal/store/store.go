@@ -35,12 +35,15 @@ func New(database *db.DB) *Store {
 // InTx runs fn with a Store bound to one write transaction, committing when
 // fn returns nil and rolling everything back otherwise, so a failed use
 // case leaves nothing half-written. Nested calls reuse the transaction.
+// On SQLite, fn shares its commit with other use cases queued meanwhile
+// (db.InTx): keep slow work (hashing, rendering, network) outside fn, since
+// the writer waits for it.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx {
 		return fn(s)
 	}
-	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		return fn(&Store{DB: s.DB, q: tx, tx: true})
+	return s.DB.InTx(ctx, func(q db.Querier) error {
+		return fn(&Store{DB: s.DB, q: q, tx: true})
 	})
 }
 

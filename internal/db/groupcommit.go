@@ -1,0 +1,257 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Group commit (DESIGN.md storage notes): on SQLite every write
+// transaction goes through one writer goroutine, which takes the use cases
+// queued while the previous commit ran and runs them in one transaction,
+// each inside its own SAVEPOINT. A use case that fails is rolled back to
+// its savepoint alone; the others commit together, and every caller waits
+// for that commit and gets its own error. One commit (one WAL append and
+// fsync of the batch) then serves many posts, which is what lets a single
+// SQLite writer keep up with many clients.
+const (
+	// groupMax caps the use cases of one batch so that one commit's wait
+	// stays short for the first caller in it.
+	groupMax = 64
+	// groupBudget stops adding use cases to a running batch once it has
+	// held the writer this long; the rest go first in the next batch.
+	groupBudget = 20 * time.Millisecond
+)
+
+// ErrClosed is returned by InTx after Close.
+var ErrClosed = errors.New("db: closed")
+
+// writeReq is one use case waiting for the writer.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(q Querier) error
+	done chan writeResult
+}
+
+type writeResult struct {
+	err   error
+	panic any // a panic in fn, re-raised in the caller's goroutine
+}
+
+// groupWriter owns SQLite's single write connection.
+type groupWriter struct {
+	db    *sql.DB
+	queue chan *writeReq
+	stop  chan struct{}
+	wg    sync.WaitGroup
+	once  sync.Once
+}
+
+func newGroupWriter(db *sql.DB) *groupWriter {
+	g := &groupWriter{db: db, queue: make(chan *writeReq, 1024), stop: make(chan struct{})}
+	g.wg.Add(1)
+	go g.loop()
+	return g
+}
+
+// close stops the writer after the batch in progress; queued callers get
+// ErrClosed.
+func (g *groupWriter) close() {
+	g.once.Do(func() { close(g.stop) })
+	g.wg.Wait()
+}
+
+// do queues fn and waits for the commit of its batch.
+func (g *groupWriter) do(ctx context.Context, fn func(q Querier) error) error {
+	r := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
+	select {
+	case g.queue <- r:
+	case <-g.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the caller waits for the outcome even if ctx ends: the
+	// writer may already be running fn, and the caller must not believe a
+	// committed write failed.
+	res := <-r.done
+	if res.panic != nil {
+		panic(res.panic)
+	}
+	return res.err
+}
+
+func (g *groupWriter) loop() {
+	defer g.wg.Done()
+	var pending []*writeReq
+	for {
+		if len(pending) == 0 {
+			select {
+			case r := <-g.queue:
+				pending = append(pending, r)
+			case <-g.stop:
+				g.drainClosed()
+				return
+			}
+		}
+	fill:
+		for len(pending) < groupMax {
+			select {
+			case r := <-g.queue:
+				pending = append(pending, r)
+			default:
+				break fill
+			}
+		}
+		pending = g.runBatch(pending)
+	}
+}
+
+// drainClosed answers everyone still queued after close.
+func (g *groupWriter) drainClosed() {
+	for {
+		select {
+		case r := <-g.queue:
+			r.done <- writeResult{err: ErrClosed}
+		default:
+			return
+		}
+	}
+}
+
+// runBatch runs as many of reqs as fit the budget in one transaction and
+// returns those left for the next batch.
+func (g *groupWriter) runBatch(reqs []*writeReq) []*writeReq {
+	live := reqs[:0:0]
+	for _, r := range reqs {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- writeResult{err: err} // gave up before its turn
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	if len(live) == 1 {
+		g.runAlone(live[0])
+		return nil
+	}
+	// The batch's transaction outlives any one caller's context: a caller
+	// cancelling must not roll back the others (database/sql rolls a
+	// transaction back when its context ends, and SQLite's interrupt can
+	// abort the whole transaction).
+	tx, err := g.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, r := range live {
+			r.done <- writeResult{err: fmt.Errorf("begin: %w", err)}
+		}
+		return nil
+	}
+	q := detached{tx}
+	start := time.Now()
+	var ok []*writeReq
+	for i, r := range live {
+		if i > 0 && time.Since(start) > groupBudget {
+			g.commit(tx, ok)
+			return live[i:]
+		}
+		if _, err := tx.Exec("SAVEPOINT herd_uc"); err != nil {
+			return g.broken(tx, ok, live[i:], nil, err)
+		}
+		res := call(r, q)
+		if res.err == nil && res.panic == nil {
+			if _, err := tx.Exec("RELEASE herd_uc"); err != nil {
+				return g.broken(tx, ok, live[i+1:], r, err)
+			}
+			ok = append(ok, r)
+			continue
+		}
+		// Undo this use case alone. If SQLite already rolled back the
+		// whole transaction (it does on some I/O errors), the savepoint is
+		// gone and the others must run again.
+		if _, err := tx.Exec("ROLLBACK TO herd_uc"); err != nil {
+			r.done <- res
+			return g.broken(tx, ok, live[i+1:], nil, err)
+		}
+		if _, err := tx.Exec("RELEASE herd_uc"); err != nil {
+			r.done <- res
+			return g.broken(tx, ok, live[i+1:], nil, err)
+		}
+		r.done <- res
+	}
+	g.commit(tx, ok)
+	return nil
+}
+
+// broken gives up a batch whose transaction can no longer be trusted: it
+// rolls back, then runs each use case that had not failed on its own
+// (retry first), so one use case's fatal error is not everyone's.
+func (g *groupWriter) broken(tx *sql.Tx, ran, rest []*writeReq, retry *writeReq, _ error) []*writeReq {
+	tx.Rollback()
+	var again []*writeReq
+	if retry != nil {
+		again = append(again, retry)
+	}
+	again = append(again, ran...)
+	for _, r := range again {
+		g.runAlone(r)
+	}
+	return rest
+}
+
+func (g *groupWriter) commit(tx *sql.Tx, ok []*writeReq) {
+	err := tx.Commit()
+	if err != nil {
+		err = fmt.Errorf("commit: %w", err)
+	}
+	for _, r := range ok {
+		r.done <- writeResult{err: err}
+	}
+}
+
+// runAlone runs one use case in its own transaction (no savepoint needed).
+func (g *groupWriter) runAlone(r *writeReq) {
+	tx, err := g.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		r.done <- writeResult{err: fmt.Errorf("begin: %w", err)}
+		return
+	}
+	res := call(r, detached{tx})
+	if res.err != nil || res.panic != nil {
+		tx.Rollback()
+		r.done <- res
+		return
+	}
+	g.commit(tx, []*writeReq{r})
+}
+
+// call runs r's function, catching a panic so the writer survives it and
+// the caller re-raises it.
+func call(r *writeReq, q Querier) (res writeResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = writeResult{panic: p}
+		}
+	}()
+	return writeResult{err: r.fn(q)}
+}
+
+// detached runs a transaction's statements without their callers'
+// cancellation (see runBatch); values in the context still pass through.
+type detached struct{ tx *sql.Tx }
+
+func (d detached) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (d detached) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (d detached) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}

@@ -1,0 +1,208 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+var errUseCase = errors.New("use case failed")
+
+// tagCount counts tags rows with id in [lo, hi).
+func tagCount(t *testing.T, d *DB, lo, hi int) int {
+	t.Helper()
+	var n int
+	if err := d.Read.QueryRow("SELECT COUNT(*) FROM tags WHERE id >= $1 AND id < $2", lo, hi).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func insertTag(ctx context.Context, q Querier, id int) error {
+	name := fmt.Sprintf("t%d", id)
+	_, err := q.ExecContext(ctx, "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $2, 0)", id, name)
+	return err
+}
+
+// holdWriter starts a use case that keeps the writer busy until release is
+// closed, so the use cases started meanwhile queue up and (on SQLite) run
+// as one batch.
+func holdWriter(t *testing.T, d *DB, release chan struct{}) <-chan error {
+	t.Helper()
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- d.InTx(context.Background(), func(q Querier) error {
+			close(started)
+			<-release
+			return insertTag(context.Background(), q, 999)
+		})
+	}()
+	<-started
+	return done
+}
+
+// TestGroupCommitIsolatesFailures runs concurrent use cases, a third of
+// which write and then fail (by a Go error or a unique violation): each
+// caller gets its own outcome, the others' rows commit, the failed ones
+// leave nothing, and a use case sees its own and earlier writes.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		release := make(chan struct{})
+		held := holdWriter(t, d, release)
+		const n = 30
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = d.InTx(ctx, func(q Querier) error {
+					if err := insertTag(ctx, q, 100+i); err != nil {
+						return err
+					}
+					var seen int
+					if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM tags WHERE id = $1", 100+i).Scan(&seen); err != nil || seen != 1 {
+						return fmt.Errorf("own write not visible: %d %v", seen, err)
+					}
+					switch i % 3 {
+					case 1:
+						return errUseCase
+					case 2:
+						// A statement error after a write: the write must go too.
+						return insertTag(ctx, q, 100+i)
+					}
+					return nil
+				})
+			}()
+		}
+		time.Sleep(50 * time.Millisecond) // let them queue behind the held writer
+		close(release)
+		wg.Wait()
+		if err := <-held; err != nil {
+			t.Fatalf("held use case: %v", err)
+		}
+		for i, err := range errs {
+			switch i % 3 {
+			case 0:
+				if err != nil {
+					t.Errorf("use case %d: %v, want success", i, err)
+				}
+			case 1:
+				if !errors.Is(err, errUseCase) {
+					t.Errorf("use case %d: %v, want its own error", i, err)
+				}
+			case 2:
+				if !IsUniqueViolation(err) {
+					t.Errorf("use case %d: %v, want a unique violation", i, err)
+				}
+			}
+			want := 0
+			if i%3 == 0 {
+				want = 1
+			}
+			if got := tagCount(t, d, 100+i, 101+i); got != want {
+				t.Errorf("use case %d left %d rows, want %d", i, got, want)
+			}
+		}
+	})
+}
+
+// TestGroupCommitPanicStaysWithItsCaller checks a panicking use case
+// panics in its caller, writes nothing, and neither stops the writer nor
+// loses the use cases batched with it.
+func TestGroupCommitPanicStaysWithItsCaller(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		release := make(chan struct{})
+		held := holdWriter(t, d, release)
+		var wg sync.WaitGroup
+		var recovered any
+		var okErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			defer func() { recovered = recover() }()
+			d.InTx(ctx, func(q Querier) error {
+				insertTag(ctx, q, 1)
+				panic("boom")
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			okErr = d.InTx(ctx, func(q Querier) error { return insertTag(ctx, q, 2) })
+		}()
+		time.Sleep(50 * time.Millisecond)
+		close(release)
+		wg.Wait()
+		<-held
+		if recovered != "boom" {
+			t.Fatalf("recovered %v, want the use case's panic", recovered)
+		}
+		if okErr != nil || tagCount(t, d, 2, 3) != 1 {
+			t.Fatalf("batched use case: %v, rows %d", okErr, tagCount(t, d, 2, 3))
+		}
+		if tagCount(t, d, 1, 2) != 0 {
+			t.Fatal("the panicking use case's write was committed")
+		}
+		if err := d.InTx(ctx, func(q Querier) error { return insertTag(ctx, q, 3) }); err != nil {
+			t.Fatalf("writer after a panic: %v", err)
+		}
+	})
+}
+
+// TestGroupCommitIgnoresLateCancellation: a caller whose context ends while
+// its use case runs gets the true outcome (committed), and its batch
+// companions commit too.
+func TestGroupCommitIgnoresLateCancellation(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		bg := context.Background()
+		if err := d.Migrate(bg); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(bg)
+		err := d.InTx(ctx, func(q Querier) error {
+			if err := insertTag(ctx, q, 1); err != nil {
+				return err
+			}
+			cancel()
+			return insertTag(ctx, q, 2)
+		})
+		if d.Dialect == Postgres {
+			// One transaction per use case there: cancelling aborts it whole.
+			if err == nil && tagCount(t, d, 1, 3) != 2 {
+				t.Fatal("committed without its rows")
+			}
+			return
+		}
+		if err != nil || tagCount(t, d, 1, 3) != 2 {
+			t.Fatalf("cancelled mid-way: %v, rows %d, want committed", err, tagCount(t, d, 1, 3))
+		}
+		// A context already ended before the turn comes: nothing runs.
+		if err := d.InTx(ctx, func(q Querier) error { return insertTag(bg, q, 5) }); !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled before: %v", err)
+		}
+		if tagCount(t, d, 5, 6) != 0 {
+			t.Fatal("a cancelled use case ran")
+		}
+	})
+}
+
+// TestGroupCommitAfterClose: InTx on a closed database fails cleanly.
+func TestGroupCommitAfterClose(t *testing.T) {
+	d := openSQLiteTest(t)
+	d.Close()
+	if err := d.InTx(context.Background(), func(Querier) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("InTx after Close: %v", err)
+	}
+}
