@@ -154,43 +154,51 @@ func (g *groupWriter) runBatch(reqs []*writeReq) []*writeReq {
 	q := detached{tx}
 	start := time.Now()
 	var ok []*writeReq
+	// Failed use cases hear back only after the commit too: a caller that
+	// lost a race (a unique key) reads the winner's row next, and the
+	// winner may be in this very batch.
+	var failed []failure
 	for i, r := range live {
 		if i > 0 && time.Since(start) > groupBudget {
-			g.commit(tx, ok)
+			g.commit(tx, ok, failed)
 			return live[i:]
 		}
 		if _, err := tx.Exec("SAVEPOINT herd_uc"); err != nil {
-			return g.broken(tx, ok, live[i:], nil, err)
+			return g.broken(tx, ok, failed, live[i:], nil)
 		}
 		res := call(r, q)
 		if res.err == nil && res.panic == nil {
 			if _, err := tx.Exec("RELEASE herd_uc"); err != nil {
-				return g.broken(tx, ok, live[i+1:], r, err)
+				return g.broken(tx, ok, failed, live[i+1:], r)
 			}
 			ok = append(ok, r)
 			continue
 		}
+		failed = append(failed, failure{r, res})
 		// Undo this use case alone. If SQLite already rolled back the
 		// whole transaction (it does on some I/O errors), the savepoint is
 		// gone and the others must run again.
 		if _, err := tx.Exec("ROLLBACK TO herd_uc"); err != nil {
-			r.done <- res
-			return g.broken(tx, ok, live[i+1:], nil, err)
+			return g.broken(tx, ok, failed, live[i+1:], nil)
 		}
 		if _, err := tx.Exec("RELEASE herd_uc"); err != nil {
-			r.done <- res
-			return g.broken(tx, ok, live[i+1:], nil, err)
+			return g.broken(tx, ok, failed, live[i+1:], nil)
 		}
-		r.done <- res
 	}
-	g.commit(tx, ok)
+	g.commit(tx, ok, failed)
 	return nil
+}
+
+// failure is a use case that failed in a batch, and its outcome.
+type failure struct {
+	r   *writeReq
+	res writeResult
 }
 
 // broken gives up a batch whose transaction can no longer be trusted: it
 // rolls back, then runs each use case that had not failed on its own
 // (retry first), so one use case's fatal error is not everyone's.
-func (g *groupWriter) broken(tx *sql.Tx, ran, rest []*writeReq, retry *writeReq, _ error) []*writeReq {
+func (g *groupWriter) broken(tx *sql.Tx, ran []*writeReq, failed []failure, rest []*writeReq, retry *writeReq) []*writeReq {
 	tx.Rollback()
 	var again []*writeReq
 	if retry != nil {
@@ -200,16 +208,24 @@ func (g *groupWriter) broken(tx *sql.Tx, ran, rest []*writeReq, retry *writeReq,
 	for _, r := range again {
 		g.runAlone(r)
 	}
+	for _, f := range failed {
+		f.r.done <- f.res
+	}
 	return rest
 }
 
-func (g *groupWriter) commit(tx *sql.Tx, ok []*writeReq) {
+// commit commits the batch, then answers its callers: the committed ones
+// with the commit's outcome, the failed ones with their own.
+func (g *groupWriter) commit(tx *sql.Tx, ok []*writeReq, failed []failure) {
 	err := tx.Commit()
 	if err != nil {
 		err = fmt.Errorf("commit: %w", err)
 	}
 	for _, r := range ok {
 		r.done <- writeResult{err: err}
+	}
+	for _, f := range failed {
+		f.r.done <- f.res
 	}
 }
 
@@ -226,7 +242,7 @@ func (g *groupWriter) runAlone(r *writeReq) {
 		r.done <- res
 		return
 	}
-	g.commit(tx, []*writeReq{r})
+	g.commit(tx, []*writeReq{r}, nil)
 }
 
 // call runs r's function, catching a panic so the writer survives it and

@@ -206,3 +206,38 @@ func TestGroupCommitAfterClose(t *testing.T) {
 		t.Fatalf("InTx after Close: %v", err)
 	}
 }
+
+// TestGroupCommitLoserSeesWinner: when two use cases race for a unique key
+// in one batch, the loser hears of its failure only once the winner's row
+// is committed, so it can read the winner's row (as PostStatus does for a
+// repeated Idempotency-Key).
+func TestGroupCommitLoserSeesWinner(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		release := make(chan struct{})
+		held := holdWriter(t, d, release)
+		winner := make(chan error, 1)
+		go func() { winner <- d.InTx(ctx, func(q Querier) error { return insertTag(ctx, q, 50) }) }()
+		time.Sleep(20 * time.Millisecond) // queued first
+		loser := make(chan int, 1)
+		go func() {
+			err := d.InTx(ctx, func(q Querier) error { return insertTag(ctx, q, 50) })
+			if !IsUniqueViolation(err) {
+				t.Errorf("loser: %v, want a unique violation", err)
+			}
+			loser <- tagCount(t, d, 50, 51)
+		}()
+		time.Sleep(20 * time.Millisecond)
+		close(release)
+		if err := <-winner; err != nil {
+			t.Fatalf("winner: %v", err)
+		}
+		if n := <-loser; n != 1 {
+			t.Fatalf("the loser saw %d winner rows right after its error, want 1", n)
+		}
+		<-held
+	})
+}
