@@ -339,3 +339,10 @@ CREATE TABLE home_feed_reads (
     account_id BIGINT PRIMARY KEY,
     read_at    BIGINT NOT NULL
 );
+
+-- Write path. follows_fanout: fan-out pages a status's followers by
+-- follower id, a range scan of this index instead of a sort of all of them.
+-- follows_notify: posting finds the followers who asked for status
+-- notifications without reading every follower row.
+CREATE INDEX follows_fanout ON follows (target_account_id, account_id);
+CREATE INDEX follows_notify ON follows (target_account_id) WHERE notify;
