@@ -22,15 +22,17 @@ CREATE TABLE accounts (
     url              TEXT NOT NULL DEFAULT '',
     inbox_url        TEXT NOT NULL DEFAULT '',
     shared_inbox_url TEXT NOT NULL DEFAULT '',
-    public_key       TEXT NOT NULL DEFAULT '',
-    private_key      TEXT NOT NULL DEFAULT '',
     statuses_count   BIGINT NOT NULL DEFAULT 0,
     followers_count  BIGINT NOT NULL DEFAULT 0,
     following_count  BIGINT NOT NULL DEFAULT 0,
     last_status_at   BIGINT,
     suspended_at     BIGINT,
     created_at       BIGINT NOT NULL,
-    updated_at       BIGINT NOT NULL
+    updated_at       BIGINT NOT NULL,
+    -- The keys last: 2 KB of PEM spill into overflow pages, which a read of
+    -- the columns before them never touches (counters, profile).
+    public_key       TEXT NOT NULL DEFAULT '',
+    private_key      TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX accounts_username_domain ON accounts (username_lower, domain);
 CREATE INDEX accounts_uri ON accounts (uri);

@@ -3,7 +3,9 @@
 -- the same tables and columns; TestSchemasMatch compares the two.
 
 CREATE TABLE accounts (
-    id               BIGINT PRIMARY KEY,
+    -- INTEGER PRIMARY KEY is SQLite's rowid alias: one B-tree, not a table
+    -- plus a key index (PostgreSQL: BIGINT).
+    id               INTEGER PRIMARY KEY,
     username         TEXT NOT NULL,
     username_lower   TEXT NOT NULL,
     domain           TEXT NOT NULL DEFAULT '',   -- '' for local accounts
@@ -22,15 +24,17 @@ CREATE TABLE accounts (
     url              TEXT NOT NULL DEFAULT '',
     inbox_url        TEXT NOT NULL DEFAULT '',
     shared_inbox_url TEXT NOT NULL DEFAULT '',
-    public_key       TEXT NOT NULL DEFAULT '',
-    private_key      TEXT NOT NULL DEFAULT '',
     statuses_count   BIGINT NOT NULL DEFAULT 0,
     followers_count  BIGINT NOT NULL DEFAULT 0,
     following_count  BIGINT NOT NULL DEFAULT 0,
     last_status_at   BIGINT,
     suspended_at     BIGINT,
     created_at       BIGINT NOT NULL,
-    updated_at       BIGINT NOT NULL
+    updated_at       BIGINT NOT NULL,
+    -- The keys last: 2 KB of PEM spill into overflow pages, which a read of
+    -- the columns before them never touches (counters, profile).
+    public_key       TEXT NOT NULL DEFAULT '',
+    private_key      TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX accounts_username_domain ON accounts (username_lower, domain);
 CREATE INDEX accounts_uri ON accounts (uri);
@@ -101,7 +105,7 @@ CREATE TABLE sessions (
 );
 
 CREATE TABLE statuses (
-    id                     BIGINT PRIMARY KEY,
+    id                     INTEGER PRIMARY KEY, -- rowid alias, as accounts.id
     account_id             BIGINT NOT NULL,
     uri                    TEXT NOT NULL DEFAULT '',
     url                    TEXT NOT NULL DEFAULT '',
@@ -273,7 +277,7 @@ CREATE TABLE home_feed (
     author_id    BIGINT NOT NULL,  -- who posted (the booster for a reblog)
     reblog_of_id BIGINT,
     PRIMARY KEY (account_id, status_id)
-);
+) WITHOUT ROWID; -- stored once, in key order (SQLite; a rowid table would add a copy)
 CREATE INDEX home_feed_author ON home_feed (account_id, author_id);
 
 CREATE TABLE idempotency_keys (
