@@ -58,8 +58,8 @@ func (s *Store) CountLocalStatuses(ctx context.Context) (int64, error) {
 // since.
 func (s *Store) CountActiveUsersSince(ctx context.Context, since time.Time) (int64, error) {
 	var n int64
-	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN accounts a ON a.id = u.account_id
-		WHERE u.last_active_at >= $1 AND a.suspended_at IS NULL`, ms(since)).Scan(&n)
+	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u WHERE u.last_active_at >= $1
+		AND u.account_id NOT IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)`, ms(since)).Scan(&n)
 	return n, err
 }
 
