@@ -48,6 +48,10 @@ type groupWriter struct {
 	stop  chan struct{}
 	wg    sync.WaitGroup
 	once  sync.Once
+	// mu orders sends on queue before close: once closed is set, nothing
+	// more is queued, so the loop's final drain answers every caller.
+	mu     sync.RWMutex
+	closed bool
 }
 
 func newGroupWriter(db *sql.DB) *groupWriter {
@@ -60,6 +64,9 @@ func newGroupWriter(db *sql.DB) *groupWriter {
 // close stops the writer after the batch in progress; queued callers get
 // ErrClosed.
 func (g *groupWriter) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
 	g.once.Do(func() { close(g.stop) })
 	g.wg.Wait()
 }
@@ -67,13 +74,20 @@ func (g *groupWriter) close() {
 // do queues fn and waits for the commit of its batch.
 func (g *groupWriter) do(ctx context.Context, fn func(q Querier) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return ErrClosed
+	}
+	// The loop keeps receiving until closed is set, which waits for this
+	// read lock: the send cannot block forever.
 	select {
 	case g.queue <- r:
-	case <-g.stop:
-		return ErrClosed
 	case <-ctx.Done():
+		g.mu.RUnlock()
 		return ctx.Err()
 	}
+	g.mu.RUnlock()
 	// Once queued, the caller waits for the outcome even if ctx ends: the
 	// writer may already be running fn, and the caller must not believe a
 	// committed write failed.
