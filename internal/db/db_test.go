@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -35,8 +37,11 @@ func openPostgresTest(t *testing.T) *DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := "herd_dbtest_" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))
-	admin.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+	// A random suffix keeps concurrent runs on one database (two checkouts,
+	// CI beside a developer) from dropping each other's schema.
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	schema := "herd_dbtest_" + hex.EncodeToString(suffix)
 	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatal(err)
 	}
