@@ -60,16 +60,8 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 	password := fs.String("password", "", "password (create)")
 	isAdmin := fs.Bool("admin", false, "give the admin role (create)")
 	isMod := fs.Bool("moderator", false, "give the moderator role (create)")
-	settings, err := splitSettings(fs, rest)
-	if err != nil {
-		return err
-	}
-	cfg, err := config.Load(settings)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	c, closeDB, err := openCore(ctx, cfg, log)
+	c, closeDB, err := adminCore(ctx, fs, rest, log)
 	if err != nil {
 		return err
 	}
@@ -174,6 +166,20 @@ func splitSettings(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 	return settings, fs.Parse(own)
+}
+
+// adminCore parses an admin command's own flags (fs) and the settings
+// flags from args, then opens the use cases on the configured database.
+func adminCore(ctx context.Context, fs *flag.FlagSet, args []string, log *slog.Logger) (*core.Core, func(), error) {
+	settings, err := splitSettings(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := config.Load(settings)
+	if err != nil {
+		return nil, nil, err
+	}
+	return openCore(ctx, cfg, log)
 }
 
 // openCore opens the database the way the admin CLI must: never migrating

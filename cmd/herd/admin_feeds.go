@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"herd/internal/config"
 	"herd/internal/model"
 )
 
@@ -26,16 +25,8 @@ func adminFeeds(args []string, out io.Writer, log *slog.Logger) error {
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		name, rest = rest[0], rest[1:]
 	}
-	settings, err := splitSettings(flag.NewFlagSet("admin feeds", flag.ContinueOnError), rest)
-	if err != nil {
-		return err
-	}
-	cfg, err := config.Load(settings)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	c, closeDB, err := openCore(ctx, cfg, log)
+	c, closeDB, err := adminCore(ctx, flag.NewFlagSet("admin feeds", flag.ContinueOnError), rest, log)
 	if err != nil {
 		return err
 	}

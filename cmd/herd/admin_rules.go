@@ -11,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/ids"
 )
@@ -38,16 +37,8 @@ func adminRules(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	fs := flag.NewFlagSet("admin rules", flag.ContinueOnError)
 	hint := fs.String("hint", "", "a longer explanation of the rule (add)")
-	settings, err := splitSettings(fs, rest)
-	if err != nil {
-		return err
-	}
-	cfg, err := config.Load(settings)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	c, closeDB, err := openCore(ctx, cfg, log)
+	c, closeDB, err := adminCore(ctx, fs, rest, log)
 	if err != nil {
 		return err
 	}

@@ -47,27 +47,10 @@ func (c *Core) IssueToken(ctx context.Context, appID, accountID int64, scopes []
 	var it *IssuedToken
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
-		it, err = issueToken(ctx, tx, appID, accountID, scopes, withRefresh)
+		it, err = mintToken(ctx, tx, appID, accountID, scopes, withRefresh)
 		return err
 	})
 	if err != nil {
-		return nil, err
-	}
-	return it, nil
-}
-
-// issueToken mints a token inside the caller's transaction.
-func issueToken(ctx context.Context, tx *store.Store, appID, accountID int64, scopes []string, withRefresh bool) (*IssuedToken, error) {
-	it := &IssuedToken{
-		Token:       &model.Token{ID: ids.New(), AppID: appID, AccountID: accountID, Scopes: scopes, CreatedAt: time.Now()},
-		AccessToken: NewSecret(),
-	}
-	refreshHash := ""
-	if withRefresh {
-		it.RefreshToken = NewSecret()
-		refreshHash = HashSecret(it.RefreshToken)
-	}
-	if err := tx.InsertToken(ctx, it.Token, HashSecret(it.AccessToken), refreshHash); err != nil {
 		return nil, err
 	}
 	return it, nil
