@@ -87,3 +87,15 @@ func (c *Core) apply(e store.Event) {
 		fn(e)
 	}
 }
+
+// eventRetention is how long the events log keeps a row: far longer than
+// any node takes to read it, so pruning never hides a change from a node.
+const eventRetention = 24 * time.Hour
+
+// PruneEvents deletes events older than eventRetention, so the log stays
+// small however long the instance runs.
+func (c *Core) PruneEvents(ctx context.Context) error {
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		return tx.PruneEvents(ctx, time.Now().Add(-eventRetention))
+	})
+}

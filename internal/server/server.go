@@ -73,11 +73,13 @@ func CoreConfig(cfg *config.Config) core.Config {
 // workers) until ctx ends.
 func (s *Server) Run(ctx context.Context) {
 	go s.Core.RunEvents(ctx)
-	go s.checkpointLoop(ctx)
+	go s.maintenanceLoop(ctx)
 	s.Jobs = startJobs(ctx, s.Core, s.log) // jobs.go
 }
 
-func (s *Server) checkpointLoop(ctx context.Context) {
+// maintenanceLoop truncates SQLite's WAL and drops events every node has
+// long since read, once a minute.
+func (s *Server) maintenanceLoop(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
@@ -87,6 +89,9 @@ func (s *Server) checkpointLoop(ctx context.Context) {
 		case <-t.C:
 			if err := s.DB.Checkpoint(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("wal checkpoint", "err", err)
+			}
+			if err := s.Core.PruneEvents(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("prune events", "err", err)
 			}
 		}
 	}

@@ -133,3 +133,29 @@ func TestHomeFeedPaging(t *testing.T) {
 		}
 	})
 }
+
+func TestPruneEventsKeepsRecentOnes(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, d testrig.DB) {
+		s := openStore(t, d)
+		ctx := context.Background()
+		err := s.InTx(ctx, func(tx *store.Store) error {
+			if err := tx.AppendEvent(ctx, store.EventAccountUpdated, 1, 1, ""); err != nil {
+				return err
+			}
+			return tx.PruneEvents(ctx, time.Now().Add(-time.Hour))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs, err := s.EventsAfter(ctx, 0, 10); err != nil || len(evs) != 1 {
+			t.Fatalf("after pruning older events: %v, %v; want the recent one kept", evs, err)
+		}
+		err = s.InTx(ctx, func(tx *store.Store) error { return tx.PruneEvents(ctx, time.Now().Add(time.Second)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs, err := s.EventsAfter(ctx, 0, 10); err != nil || len(evs) != 0 {
+			t.Fatalf("after pruning everything: %v, %v; want none", evs, err)
+		}
+	})
+}
