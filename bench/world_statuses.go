@@ -34,6 +34,7 @@ func (w *world) makeStatuses() {
 	start := w.now - int64(w.cfg.Days)*86400000
 	stepMS := float64(w.now-60000-start) / float64(n)
 	var recent, recentPublic []int32 // ring buffers of candidate parents and boost targets
+	boosted := map[[2]int32]bool{}   // (booster, target): one boost each, as the schema requires
 	lastID := int64(0)
 	for i := range w.statuses {
 		created := start + int64(float64(i)*stepMS+w.rng.Float64()*stepMS)
@@ -52,9 +53,10 @@ func (w *world) makeStatuses() {
 		switch {
 		case r < boostShare && len(recentPublic) > 0:
 			target := recentPublic[w.rng.IntN(len(recentPublic))]
-			if w.statuses[target].author == author {
+			if w.statuses[target].author == author || boosted[[2]int32{author, target}] {
 				break
 			}
+			boosted[[2]int32{author, target}] = true
 			st.reblogOf, st.conv, st.vis = target, target, visPublic
 			w.statuses[target].reblogs++
 		case r < boostShare+replyShare && len(recent) > 0:

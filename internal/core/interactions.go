@@ -120,9 +120,6 @@ func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model
 	boost.URI = c.StatusURI(author.Username, boost.ID) + "/activity"
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				return nil
-			}
 			return err
 		}
 		origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
@@ -131,6 +128,15 @@ func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model
 		}
 		return c.notify(ctx, tx, origAuthor, me, model.NotifyReblog, boost)
 	})
+	if errors.Is(err, store.ErrDuplicate) {
+		// A concurrent request boosted it first (statuses_one_boost): answer
+		// with that boost, as a repeated request would get.
+		existing, lerr := c.Store.ReblogBy(ctx, me, orig.ID)
+		if lerr != nil {
+			return nil, lerr
+		}
+		return c.StatusView(ctx, me, existing)
+	}
 	if err != nil {
 		return nil, err
 	}

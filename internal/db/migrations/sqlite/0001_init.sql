@@ -355,3 +355,7 @@ CREATE TABLE home_feed_reads (
 -- notifications without reading every follower row.
 CREATE INDEX follows_fanout ON follows (target_account_id, account_id);
 CREATE INDEX follows_notify ON follows (target_account_id) WHERE notify;
+
+-- statuses_one_boost: an account boosts a status at most once, even when two
+-- requests race (the loser answers with the winner's boost).
+CREATE UNIQUE INDEX statuses_one_boost ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL;
