@@ -213,11 +213,7 @@ func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusID
 			targets = append(targets, t)
 		}
 	}
-	visible, err := c.VisibleStatuses(ctx, viewerID, targets, InThread)
-	if err != nil {
-		return nil, err
-	}
-	views, err := c.StatusViews(ctx, viewerID, visible)
+	views, err := c.visibleViews(ctx, viewerID, idsOf(targets), freshByID(targets), InThread)
 	if err != nil {
 		return nil, err
 	}

@@ -56,10 +56,6 @@ func (c *Core) savedStatuses(ctx context.Context, viewerID int64, rows []store.S
 			ordered = append(ordered, st)
 		}
 	}
-	visible, err := c.VisibleStatuses(ctx, viewerID, ordered, InThread)
-	if err != nil {
-		return nil, err
-	}
-	page.Statuses, err = c.StatusViews(ctx, viewerID, visible)
+	page.Statuses, err = c.visibleViews(ctx, viewerID, idsOf(ordered), freshByID(ordered), InThread)
 	return page, err
 }

@@ -86,9 +86,5 @@ func (c *Core) searchStatuses(ctx context.Context, v *Viewer, query string, q Se
 	if err != nil {
 		return nil, err
 	}
-	visible, err := c.VisibleStatuses(ctx, v.AccountID(), found, InTimeline)
-	if err != nil {
-		return nil, err
-	}
-	return c.StatusViews(ctx, v.AccountID(), visible)
+	return c.visibleViews(ctx, v.AccountID(), idsOf(found), freshByID(found), InTimeline)
 }
