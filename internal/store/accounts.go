@@ -36,6 +36,23 @@ func scanAccount(row interface{ Scan(...any) error }) (*model.Account, error) {
 	return &a, nil
 }
 
+// scanAccounts collects a query's accounts in order.
+func scanAccounts(rows *sql.Rows, err error) ([]*model.Account, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // AccountByID loads one account.
 func (s *Store) AccountByID(ctx context.Context, id int64) (*model.Account, error) {
 	return scanAccount(s.q.QueryRowContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id = $1", id))
@@ -55,19 +72,11 @@ func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) (map[int64]*mode
 		return out, nil
 	}
 	in, args := db.In(1, ids)
-	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
+	list, err := scanAccounts(s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in, args...))
+	for _, a := range list {
 		out[a.ID] = a
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // InsertAccount stores a new account.
@@ -117,13 +126,6 @@ func (s *Store) TouchLastStatus(ctx context.Context, id int64, at time.Time) err
 	return err
 }
 
-// SearchLocalAccounts finds local, unsuspended accounts whose username or
-// display name starts with (or contains, for names) q, for search and
-// autocomplete. offset/limit page the results.
-func (s *Store) SearchLocalAccounts(ctx context.Context, q string, limit, offset int) ([]*model.Account, error) {
-	return s.SearchAccounts(ctx, AccountSearch{Query: q, Limit: limit, Offset: offset})
-}
-
 // AccountSearch is a search over local accounts.
 type AccountSearch struct {
 	Query     string
@@ -153,22 +155,9 @@ func (s *Store) SearchAccounts(ctx context.Context, q AccountSearch) ([]*model.A
 		}
 	}
 	args = append(args, q.Limit, q.Offset)
-	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE "+strings.Join(conds, " AND ")+
+	return scanAccounts(s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE "+strings.Join(conds, " AND ")+
 		" ORDER BY CASE WHEN username_lower = $3 THEN 0 ELSE 1 END, followers_count DESC, id"+
-		" LIMIT $"+itoa(len(args)-1)+" OFFSET $"+itoa(len(args)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*model.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		" LIMIT $"+itoa(len(args)-1)+" OFFSET $"+itoa(len(args)), args...))
 }
 
 // ApprovedAccountsByIDs batch-loads accounts like AccountsByIDs, leaving
@@ -180,20 +169,12 @@ func (s *Store) ApprovedAccountsByIDs(ctx context.Context, ids []int64) (map[int
 		return out, nil
 	}
 	in, args := db.In(1, ids)
-	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in+
-		" AND NOT EXISTS (SELECT 1 FROM users u WHERE u.account_id = accounts.id AND NOT u.approved)", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
+	list, err := scanAccounts(s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in+
+		" AND NOT EXISTS (SELECT 1 FROM users u WHERE u.account_id = accounts.id AND NOT u.approved)", args...))
+	for _, a := range list {
 		out[a.ID] = a
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // CountLocalAccounts counts local, unsuspended accounts (instance stats).
@@ -231,20 +212,12 @@ func (s *Store) LocalAccountsByUsernames(ctx context.Context, names []string) (m
 		b.WriteString("$" + itoa(i+1))
 		args[i] = strings.ToLower(n)
 	}
-	rows, err := s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE domain = '' AND username_lower IN ("+
-		b.String()+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
+	list, err := scanAccounts(s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE domain = '' AND username_lower IN ("+
+		b.String()+")", args...))
+	for _, a := range list {
 		out[strings.ToLower(a.Username)] = a
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // AccountLive is the part of an account that changes with other people's

@@ -83,24 +83,40 @@ type LocalUser struct {
 	User    *model.User
 }
 
-// ListLocalUsers returns local users oldest first.
+// ListLocalUsers returns local users oldest first, in two queries (users,
+// then their accounts) whatever their number.
 func (s *Store) ListLocalUsers(ctx context.Context) ([]LocalUser, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT account_id FROM users ORDER BY account_id`)
-	ids, err := scanIDs(rows, err)
+	rows, err := s.q.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY account_id")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]LocalUser, 0, len(ids))
-	for _, id := range ids {
-		a, err := s.AccountByID(ctx, id)
+	var users []*model.User
+	for rows.Next() {
+		u, err := scanUser(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
-		u, err := s.UserByAccountID(ctx, id)
-		if err != nil {
-			return nil, err
+		users = append(users, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	accounts, err := scanAccounts(s.q.QueryContext(ctx, "SELECT "+accountCols+
+		" FROM accounts WHERE id IN (SELECT account_id FROM users) ORDER BY id"))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*model.Account, len(accounts))
+	for _, a := range accounts {
+		byID[a.ID] = a
+	}
+	out := make([]LocalUser, 0, len(users))
+	for _, u := range users {
+		if a := byID[u.AccountID]; a != nil {
+			out = append(out, LocalUser{Account: a, User: u})
 		}
-		out = append(out, LocalUser{Account: a, User: u})
 	}
 	return out, nil
 }
