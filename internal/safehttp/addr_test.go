@@ -138,7 +138,7 @@ func TestDialAddressCheck(t *testing.T) {
 	strict := &dialer{}
 	loose := &dialer{opts: Options{AllowPrivateAddresses: true}}
 	for _, tc := range []struct {
-		address      string
+		address       string
 		strict, loose bool // allowed?
 	}{
 		{"127.0.0.1:80", false, true},

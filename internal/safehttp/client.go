@@ -85,6 +85,7 @@ type Options struct {
 type Client struct {
 	http      *http.Client
 	transport *http.Transport
+	dialer    *dialer
 }
 
 // New builds a Client from opts.
@@ -134,6 +135,7 @@ func New(opts Options) *Client {
 		Protocols:           protocols,
 	}
 	return &Client{
+		dialer:    d,
 		transport: transport,
 		http: &http.Client{
 			Transport:     &policyTransport{base: transport, userAgent: opts.UserAgent},

@@ -52,7 +52,8 @@ func (d *dialer) checkDialAddress(address string) error {
 func (d *dialer) dial(ctx context.Context, network, address string) (net.Conn, error) {
 	var conn net.Conn
 	var err error
-	if d.opts.Resolve == nil {
+	if d.opts.Resolve == nil || isIPLiteral(address) {
+		// An IP literal is its own answer: the test resolver is not asked.
 		conn, err = d.net.DialContext(ctx, network, address)
 	} else {
 		conn, err = d.dialResolved(ctx, network, address)
@@ -84,6 +85,15 @@ func (d *dialer) dialResolved(ctx context.Context, network, address string) (net
 		errs = append(errs, err)
 	}
 	return nil, errors.Join(errs...)
+}
+
+func isIPLiteral(address string) bool {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return false
+	}
+	_, err = netip.ParseAddr(host)
+	return err == nil
 }
 
 // deadlineConn gives every read and write ReadTimeout to make progress, so a
