@@ -179,7 +179,7 @@ func TestCavagePolicy(t *testing.T) {
 		keyID   string
 		created string
 		expires string
-		digest  string // Digest header to sign instead of the right one
+		digest  string        // Digest header to sign instead of the right one
 		date    time.Duration // Date header, from t0
 		now     time.Duration // verification time, from t0
 		edit    func(r *http.Request)
@@ -240,7 +240,9 @@ func TestCavagePolicy(t *testing.T) {
 		{name: "unknown pseudo-header", sigEdit: func(s string) string { return setParam(s, "headers", "(request-target) host date digest (foo)") }, want: ErrBadHeaderList},
 		{name: "header listed twice", sigEdit: func(s string) string { return setParam(s, "headers", "(request-target) host date digest date") }, want: ErrBadHeaderList},
 		{name: "invalid header name", sigEdit: func(s string) string { return setParam(s, "headers", "(request-target) host date digest x/y") }, want: ErrBadHeaderList},
-		{name: "too many headers", sigEdit: func(s string) string { return setParam(s, "headers", "(request-target) host date digest"+strings.Repeat(" x", 40)) }, want: ErrBadHeaderList},
+		{name: "too many headers", sigEdit: func(s string) string {
+			return setParam(s, "headers", "(request-target) host date digest"+strings.Repeat(" x", 40))
+		}, want: ErrBadHeaderList},
 		{name: "signed header absent", headers: append(std, "x-extra"), edit: func(r *http.Request) { r.Header.Del("X-Extra") }, want: ErrMissingHeader},
 		{name: "oversized header", sigEdit: func(s string) string { return s + `,pad="` + strings.Repeat("a", 9000) + `"` }, want: ErrHeaderTooLarge},
 		{name: "unknown parameters are ignored", sigEdit: func(s string) string { return s + `,foo="bar"` }},
