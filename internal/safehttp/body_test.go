@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 )
 
 func TestReadLimited(t *testing.T) {
@@ -86,6 +87,26 @@ func TestReadLimitedCountsDecodedBytes(t *testing.T) {
 	}
 	var tooLarge *BodyTooLargeError
 	if _, err := ReadLimited(resp, 0); !errors.As(err, &tooLarge) {
+		t.Fatalf("err = %v, want *BodyTooLargeError", err)
+	}
+}
+
+// An endless body: ReadLimited stops at the limit instead of reading on.
+func TestReadLimitedStopsAnEndlessBody(t *testing.T) {
+	srv := newServer(t, "", func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("x"), 4096)
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	resp, err := get(t, New(Options{AllowPrivateAddresses: true, Timeout: 3 * time.Second}), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tooLarge *BodyTooLargeError
+	if _, err := ReadLimited(resp, 64<<10); !errors.As(err, &tooLarge) {
 		t.Fatalf("err = %v, want *BodyTooLargeError", err)
 	}
 }
