@@ -52,7 +52,8 @@ type Options struct {
 	// included (default 30 s).
 	Timeout time.Duration
 	// MaxRedirects is how many redirects one request follows (default 3;
-	// negative follows none).
+	// negative follows none: a redirect answer is then an error wrapping
+	// ErrTooManyRedirects).
 	MaxRedirects int
 
 	// AllowPrivateAddresses lifts the address policy
@@ -66,7 +67,8 @@ type Options struct {
 	// connect to for a URL's host and port, e.g. to send
 	// "a.herd.test:443" to an httptest listener (see MapHosts). Every
 	// address it returns still passes the address policy unless
-	// AllowPrivateAddresses is set. Production leaves it nil.
+	// AllowPrivateAddresses is set. IP-literal hosts are dialed as they
+	// are, without asking it. Production leaves it nil.
 	Resolve func(ctx context.Context, host, port string) ([]netip.AddrPort, error)
 	// RootCAs, when set, replaces the system's certificate authorities
 	// (tests with httptest TLS servers, or a private test CA).

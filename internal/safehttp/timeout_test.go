@@ -28,7 +28,7 @@ func TestTimeouts(t *testing.T) {
 			name:    "no response headers",
 			opts:    Options{ReadTimeout: 100 * time.Millisecond},
 			handler: func(w http.ResponseWriter, r *http.Request) { stall(r) },
-			within:  time.Second,
+			within:  2 * time.Second,
 		},
 		{
 			name: "body stalls after the headers",
@@ -39,7 +39,7 @@ func TestTimeouts(t *testing.T) {
 				stall(r)
 			},
 			inBody: true,
-			within: time.Second,
+			within: 2 * time.Second,
 		},
 		{
 			name: "body trickles: each read is quick, the whole is too slow",
@@ -58,7 +58,7 @@ func TestTimeouts(t *testing.T) {
 				}
 			},
 			inBody: true,
-			within: 1500 * time.Millisecond,
+			within: 3 * time.Second,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
