@@ -96,4 +96,3 @@ func TestMastodonInterop(t *testing.T) {
 		})
 	}
 }
-
