@@ -40,7 +40,8 @@
 //     non-empty body) must sign digest or content-digest, since the
 //     signature otherwise says nothing about the activity. Mastodon lets a
 //     POST go without host; we do not, as the issue asks.
-//  4. Freshness, as Mastodon judges it: a signature is good from its
+//  4. Freshness, as Mastodon judges it (an RFC 9421 signature must carry
+//     created, as Mastodon requires): a signature is good from its
 //     creation time until 5 minutes later (Policy.Validity), or until a
 //     signed expires, which can stretch that to at most 12 hours
 //     (Policy.MaxValidity), with 1 hour of clock skew (Policy.ClockSkew)
@@ -62,7 +63,7 @@
 // origin when it is not).
 //
 // Time comes only from Verifier.Now (time.Now when nil), so tests control
-// the clock.
+// the clock. A Verifier is safe for concurrent use if its KeyFetcher is.
 //
 // # Not supported
 //

@@ -344,13 +344,20 @@ func serializeBare(b *strings.Builder, it sfItem) {
 	case sfInteger:
 		b.WriteString(strconv.FormatInt(it.num, 10))
 	case sfDecimal:
-		// Canonical decimals drop trailing fraction zeros but keep one digit.
+		// Canonical decimals drop leading integer zeros and trailing
+		// fraction zeros, keeping one digit on each side.
 		intPart, frac, _ := strings.Cut(it.str, ".")
-		frac = strings.TrimRight(frac, "0")
-		if frac == "" {
+		sign := ""
+		if strings.HasPrefix(intPart, "-") {
+			sign, intPart = "-", intPart[1:]
+		}
+		if intPart = strings.TrimLeft(intPart, "0"); intPart == "" {
+			intPart = "0"
+		}
+		if frac = strings.TrimRight(frac, "0"); frac == "" {
 			frac = "0"
 		}
-		b.WriteString(intPart + "." + frac)
+		b.WriteString(sign + intPart + "." + frac)
 	case sfString:
 		b.WriteByte('"')
 		for i := 0; i < len(it.str); i++ {

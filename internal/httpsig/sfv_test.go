@@ -26,6 +26,7 @@ func TestParseDictionary(t *testing.T) {
 		{in: `  sig1=(  "@method"   "x" );alg="ed25519"  `, canon: `("@method" "x");alg="ed25519"`},
 		{in: `a=();b=?1;c=?0;d=1.50;e=tok/en:x;f=:AAEC:;g="q\"\\"`, canon: `();b;c=?0;d=1.5;e=tok/en:x;f=:AAEC:;g="q\"\\"`},
 		{in: `a=1, b=:AAAA:,c="x";p=1`},
+		{in: `a=();d=001.50;e=-00.0;n=-0`, canon: `();d=1.5;e=-0.0;n=0`},
 		{in: `a`},
 		{in: `a=-12.005`},
 		{in: `a=1.0005`, want: ErrMalformed},
