@@ -144,11 +144,15 @@ func parseCavage(value string, p Policy) (*cavageSignature, error) {
 		}
 	}
 
-	// The draft's default list is "date" alone; it then fails the policy
-	// below with a precise error rather than a parse error.
+	// Without a header list, draft-12 covers "(created)" alone and older
+	// drafts "date" alone; Mastodon picks by algorithm, and so do we. Either
+	// then fails the policy with a precise error rather than a parse error.
 	list, ok := params["headers"]
 	if !ok {
-		list = "date"
+		list = "(created)"
+		if s.algorithm == AlgorithmRSASHA256 {
+			list = "date"
+		}
 	}
 	seen := map[string]bool{}
 	for _, h := range strings.Fields(list) {

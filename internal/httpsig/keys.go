@@ -43,6 +43,8 @@ type KeyFetcher interface {
 // KeyFetcherFunc adapts a function to KeyFetcher.
 type KeyFetcherFunc func(ctx context.Context, keyID string, refetch bool) (PublicKey, error)
 
+var _ KeyFetcher = KeyFetcherFunc(nil)
+
 // FetchKey calls f.
 func (f KeyFetcherFunc) FetchKey(ctx context.Context, keyID string, refetch bool) (PublicKey, error) {
 	return f(ctx, keyID, refetch)
