@@ -198,5 +198,5 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request) error {
 		// Pins come in pin order, all at once: their ids make no cursor.
 		a.setLinkHeader(w, r, page.NewestID, page.OldestID)
 	}
-	return writeJSON(w, a.statusEntities(page.Statuses, v.AccountID()))
+	return a.writeStatuses(w, page.Statuses, v.AccountID())
 }

@@ -33,6 +33,6 @@ func (a *API) savedList(load func(context.Context, *core.Viewer, store.Page) (*c
 			return err
 		}
 		a.setLinkHeader(w, r, page.Newest, page.Oldest)
-		return writeJSON(w, a.statusEntities(page.Statuses, v.AccountID()))
+		return a.writeStatuses(w, page.Statuses, v.AccountID())
 	}
 }

@@ -8,8 +8,20 @@ import (
 	"herd/internal/model"
 )
 
-// Account is Mastodon's Account entity.
+// Account is Mastodon's Account entity: the profile, which only changes
+// when its owner edits it (cached pre-serialized, see appendAccount), then
+// the counters, which change with everyone's actions.
 type Account struct {
+	AccountProfile
+	FollowersCount int64   `json:"followers_count"`
+	FollowingCount int64   `json:"following_count"`
+	StatusesCount  int64   `json:"statuses_count"`
+	LastStatusAt   *string `json:"last_status_at"`
+	Suspended      bool    `json:"suspended,omitempty"`
+}
+
+// AccountProfile is the part of an Account that only its owner changes.
+type AccountProfile struct {
 	ID              string        `json:"id"`
 	Username        string        `json:"username"`
 	Acct            string        `json:"acct"`
@@ -29,11 +41,6 @@ type Account struct {
 	AvatarStatic    string        `json:"avatar_static"`
 	Header          string        `json:"header"`
 	HeaderStatic    string        `json:"header_static"`
-	FollowersCount  int64         `json:"followers_count"`
-	FollowingCount  int64         `json:"following_count"`
-	StatusesCount   int64         `json:"statuses_count"`
-	LastStatusAt    *string       `json:"last_status_at"`
-	Suspended       bool          `json:"suspended,omitempty"`
 	Emojis          []any         `json:"emojis"`
 	Fields          []model.Field `json:"fields"`
 	Roles           []any         `json:"roles"`
@@ -73,6 +80,30 @@ type Role struct {
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (a *API) accountEntity(acct *model.Account) Account {
+	e := Account{AccountProfile: a.accountProfile(acct),
+		FollowersCount: acct.FollowersCount, FollowingCount: acct.FollowingCount, StatusesCount: acct.StatusesCount,
+		LastStatusAt: lastStatusDay(acct.LastStatusAt),
+	}
+	if acct.Suspended() {
+		// Mastodon 3.3+: a suspended account renders with suspended: true and
+		// its profile emptied.
+		e.Suspended = true
+		e.DisplayName, e.Note, e.Fields = "", "", []model.Field{}
+		e.FollowersCount, e.FollowingCount, e.StatusesCount = 0, 0, 0
+	}
+	return e
+}
+
+// lastStatusDay is last_status_at as Mastodon shows it: the day only.
+func lastStatusDay(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	d := t.UTC().Format("2006-01-02")
+	return &d
+}
+
+func (a *API) accountProfile(acct *model.Account) AccountProfile {
 	base := a.core.BaseURL()
 	avatar, header := acct.AvatarURL, acct.HeaderURL
 	if avatar == "" {
@@ -90,7 +121,7 @@ func (a *API) accountEntity(acct *model.Account) Account {
 		}
 		fields = append(fields, f)
 	}
-	e := Account{
+	p := AccountProfile{
 		ID: ids.Format(acct.ID), Username: acct.Username, Acct: acct.Acct(), DisplayName: acct.DisplayName,
 		Locked: acct.Locked, Bot: acct.Bot, Discoverable: acct.Discoverable, Indexable: acct.Indexable,
 		HideCollections: acct.HideCollections, Noindex: !acct.Indexable,
@@ -98,29 +129,17 @@ func (a *API) accountEntity(acct *model.Account) Account {
 		CreatedAt: timestamp(acct.CreatedAt.UTC().Truncate(24 * time.Hour)),
 		Note:      acct.Note, URL: acct.URL, URI: acct.URI,
 		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
-		FollowersCount: acct.FollowersCount, FollowingCount: acct.FollowingCount, StatusesCount: acct.StatusesCount,
 		Emojis: []any{}, Fields: fields, Roles: []any{},
 	}
-	if acct.LastStatusAt != nil {
-		d := acct.LastStatusAt.UTC().Format("2006-01-02")
-		e.LastStatusAt = &d
-	}
 	if acct.Local() {
-		if e.URL == "" {
-			e.URL = a.core.AccountURL(acct.Username)
+		if p.URL == "" {
+			p.URL = a.core.AccountURL(acct.Username)
 		}
-		if e.URI == "" {
-			e.URI = a.core.AccountURI(acct.Username)
+		if p.URI == "" {
+			p.URI = a.core.AccountURI(acct.Username)
 		}
 	}
-	if acct.Suspended() {
-		// Mastodon 3.3+: a suspended account renders with suspended: true and
-		// its profile emptied.
-		e.Suspended = true
-		e.DisplayName, e.Note, e.Fields = "", "", []model.Field{}
-		e.FollowersCount, e.FollowingCount, e.StatusesCount = 0, 0, 0
-	}
-	return e
+	return p
 }
 
 func (a *API) accountEntities(list []*model.Account) []Account {

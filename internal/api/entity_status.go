@@ -5,33 +5,40 @@ import (
 	"herd/internal/ids"
 )
 
-// Status is Mastodon's Status entity.
+// Status is Mastodon's Status entity: the part that only changes with an
+// edit (cached pre-serialized, see appendStatus), then the counters and
+// the viewer's own flags, then the boosted status and the author.
 type Status struct {
+	StatusStatic
+	Sensitive       bool    `json:"sensitive"`
+	RepliesCount    int64   `json:"replies_count"`
+	ReblogsCount    int64   `json:"reblogs_count"`
+	FavouritesCount int64   `json:"favourites_count"`
+	Favourited      *bool   `json:"favourited,omitempty"`
+	Reblogged       *bool   `json:"reblogged,omitempty"`
+	Muted           *bool   `json:"muted,omitempty"`
+	Bookmarked      *bool   `json:"bookmarked,omitempty"`
+	Pinned          *bool   `json:"pinned,omitempty"`
+	Text            *string `json:"text,omitempty"`
+	Reblog          *Status `json:"reblog"`
+	Account         Account `json:"account"`
+}
+
+// StatusStatic is the part of a Status that is the same for every viewer
+// and changes only when the status is edited.
+type StatusStatic struct {
 	ID                 string          `json:"id"`
 	CreatedAt          string          `json:"created_at"`
 	InReplyToID        *string         `json:"in_reply_to_id"`
 	InReplyToAccountID *string         `json:"in_reply_to_account_id"`
-	Sensitive          bool            `json:"sensitive"`
 	SpoilerText        string          `json:"spoiler_text"`
 	Visibility         string          `json:"visibility"`
 	Language           *string         `json:"language"`
 	URI                string          `json:"uri"`
 	URL                *string         `json:"url"`
-	RepliesCount       int64           `json:"replies_count"`
-	ReblogsCount       int64           `json:"reblogs_count"`
-	FavouritesCount    int64           `json:"favourites_count"`
 	EditedAt           *string         `json:"edited_at"`
-	Favourited         *bool           `json:"favourited,omitempty"`
-	Reblogged          *bool           `json:"reblogged,omitempty"`
-	Muted              *bool           `json:"muted,omitempty"`
-	Bookmarked         *bool           `json:"bookmarked,omitempty"`
-	Pinned             *bool           `json:"pinned,omitempty"`
 	Content            string          `json:"content"`
-	Text               *string         `json:"text,omitempty"`
-	Filtered           []any           `json:"filtered,omitempty"`
-	Reblog             *Status         `json:"reblog"`
 	Application        *Application    `json:"application,omitempty"`
-	Account            Account         `json:"account"`
 	MediaAttachments   []any           `json:"media_attachments"`
 	Mentions           []StatusMention `json:"mentions"`
 	Tags               []StatusTag     `json:"tags"`
@@ -78,16 +85,45 @@ func optID(id int64) *string {
 
 // statusEntity renders a hydrated status; viewerID decides whether the
 // viewer-only fields appear (they are omitted for anonymous callers, as
-// Mastodon does).
+// Mastodon does). appendStatus writes the same JSON faster for pages.
 func (a *API) statusEntity(v *core.StatusView, viewerID int64) Status {
 	st := v.Status
 	e := Status{
+		StatusStatic: a.statusStatic(v),
+		Sensitive:    st.Sensitive,
+		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
+		Account: a.accountEntity(v.Account),
+	}
+	if viewerID != 0 {
+		e.Favourited, e.Reblogged, e.Muted, e.Bookmarked = &v.Favourited, &v.Reblogged, &v.Muted, &v.Bookmarked
+		if showsPinned(v, viewerID) {
+			e.Pinned = &v.Pinned
+		}
+	}
+	if v.Reblog != nil {
+		r := a.statusEntity(v.Reblog, viewerID)
+		e.Reblog = &r
+		// A boost carries its original's sensitive flag (and, in
+		// statusStatic, empty content fields), as Mastodon.
+		e.Sensitive = r.Sensitive
+	}
+	return e
+}
+
+// showsPinned: only the author sees pinned, and only on their own posts.
+func showsPinned(v *core.StatusView, viewerID int64) bool {
+	return v.Status.AccountID == viewerID && v.Status.ReblogOfID == 0
+}
+
+// statusStatic renders the viewer-independent part of a status.
+func (a *API) statusStatic(v *core.StatusView) StatusStatic {
+	st := v.Status
+	e := StatusStatic{
 		ID: ids.Format(st.ID), CreatedAt: timestamp(st.CreatedAt),
 		InReplyToID: optID(st.InReplyToID), InReplyToAccountID: optID(st.InReplyToAccountID),
-		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
+		SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
 		Language: optString(st.Language), URI: st.URI, URL: optString(st.URL),
-		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
-		Content: st.Content, Account: a.accountEntity(v.Account),
+		Content:          st.Content,
 		MediaAttachments: []any{}, Mentions: []StatusMention{}, Tags: []StatusTag{}, Emojis: []any{},
 	}
 	if st.EditedAt != nil {
@@ -107,26 +143,9 @@ func (a *API) statusEntity(v *core.StatusView, viewerID int64) Status {
 	if v.App != nil {
 		e.Application = &Application{Name: v.App.Name, Website: optString(v.App.Website)}
 	}
-	if viewerID != 0 {
-		e.Favourited, e.Reblogged, e.Muted, e.Bookmarked = &v.Favourited, &v.Reblogged, &v.Muted, &v.Bookmarked
-		if st.AccountID == viewerID && st.ReblogOfID == 0 {
-			e.Pinned = &v.Pinned
-		}
-		e.Filtered = []any{}
-	}
-	if v.Reblog != nil {
-		r := a.statusEntity(v.Reblog, viewerID)
-		e.Reblog = &r
+	if st.ReblogOfID != 0 {
 		// A boost carries its original's content fields empty, as Mastodon.
-		e.Content, e.SpoilerText, e.Sensitive = "", "", r.Sensitive
+		e.Content, e.SpoilerText = "", ""
 	}
 	return e
-}
-
-func (a *API) statusEntities(vs []*core.StatusView, viewerID int64) []Status {
-	out := make([]Status, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, a.statusEntity(v, viewerID))
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -41,7 +42,7 @@ type NotificationGroup struct {
 type GroupedNotificationsResults struct {
 	Accounts           []Account           `json:"accounts"`
 	PartialAccounts    *[]Account          `json:"partial_accounts,omitempty"`
-	Statuses           []Status            `json:"statuses"`
+	Statuses           []json.RawMessage   `json:"statuses"`
 	NotificationGroups []NotificationGroup `json:"notification_groups"`
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,9 +36,9 @@ type TagHistory struct {
 
 // SearchResult is Mastodon's Search entity.
 type SearchResult struct {
-	Accounts []Account `json:"accounts"`
-	Statuses []Status  `json:"statuses"`
-	Hashtags []Tag     `json:"hashtags"`
+	Accounts []Account         `json:"accounts"`
+	Statuses []json.RawMessage `json:"statuses"`
+	Hashtags []Tag             `json:"hashtags"`
 }
 
 // tagEntity renders a tag; following is false until hashtag follows exist.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"herd/internal/core"
@@ -9,8 +10,8 @@ import (
 
 // Context is Mastodon's Context entity: a status's thread.
 type Context struct {
-	Ancestors   []Status `json:"ancestors"`
-	Descendants []Status `json:"descendants"`
+	Ancestors   []json.RawMessage `json:"ancestors"`
+	Descendants []json.RawMessage `json:"descendants"`
 }
 
 // StatusEdit is Mastodon's StatusEdit entity: one version of a status.

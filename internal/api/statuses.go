@@ -106,7 +106,7 @@ func (a *API) getStatuses(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.statusEntities(views, v.AccountID()))
+	return a.writeStatuses(w, views, v.AccountID())
 }
 
 // deleteStatus handles DELETE /api/v1/statuses/:id: the deleted status

@@ -19,7 +19,7 @@ func (a *API) timelineRoutes() {
 func (a *API) writeStatusPage(w http.ResponseWriter, r *http.Request, page *core.StatusPage) error {
 	v := viewerOf(r)
 	a.setLinkHeader(w, r, page.NewestID, page.OldestID)
-	return writeJSON(w, a.statusEntities(page.Statuses, v.AccountID()))
+	return a.writeStatuses(w, page.Statuses, v.AccountID())
 }
 
 // homeTimeline handles GET /api/v1/timelines/home.

@@ -89,6 +89,7 @@ type statusEntry struct {
 	Mentions []int64
 	Tags     []model.Tag
 	App      *model.App
+	JSON     *model.Fragment // the rendered entity's static part; nil unless cached
 }
 
 // entityCaches are the read path's in-memory caches.

@@ -8,37 +8,65 @@ import (
 	"herd/internal/store"
 )
 
-// loadPage loads the statuses of ids with their boosted originals, the
-// accounts of authors and mentions, and (withRelations) the viewer's
-// relations to the authors and mentions of restricted statuses. Warm, that
-// is one counters query for statuses, one for accounts and the relation
-// queries, whatever the page size.
-func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh map[int64]*model.Status, withRelations bool) (*pageLoad, error) {
+// pageLoad is what filtering and rendering a set of statuses needs, loaded
+// once for the page.
+type pageLoad struct {
+	statuses map[int64]*statusEntry // the statuses and their boosted originals, live counters applied
+	live     map[int64]store.StatusLive
+	accounts map[int64]*model.Account // live counters and suspension applied
+	rel      map[int64]store.AccountLiveView
+}
+
+// relation is the viewer's relation to an account of the page.
+func (pl *pageLoad) relation(accountID int64) store.AccountLiveView { return pl.rel[accountID] }
+
+// mentioned reports whether the viewer is mentioned in a status of the page.
+func (pl *pageLoad) mentioned(statusID int64) bool { return pl.live[statusID].Mentioned }
+
+// loadPage loads the statuses of ids with their boosted originals, and the
+// accounts of authors and mentions, for viewerID. Warm (every entity in
+// the caches), that is two queries whatever the page size, both with fixed
+// texts: the statuses' counters with the viewer's flags on them, and the
+// accounts' counters with the viewer's relations to them.
+func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh map[int64]*model.Status) (*pageLoad, error) {
 	statuses, err := c.loadStatusEntries(ctx, ids, fresh)
 	if err != nil {
 		return nil, err
 	}
-	var accountIDs, authors, restricted []int64
-	seen := map[int64]bool{}
-	for _, e := range statuses {
-		if !seen[e.Status.AccountID] {
-			seen[e.Status.AccountID] = true
-			authors = append(authors, e.Status.AccountID)
-		}
-		accountIDs = append(accountIDs, e.Mentions...)
-		if v := e.Status.Visibility; v == model.Private || v == model.Direct {
-			restricted = append(restricted, e.Status.ID)
-		}
+	statusIDs := make([]int64, 0, len(statuses))
+	for id := range statuses {
+		statusIDs = append(statusIDs, id)
 	}
-	accountIDs = append(accountIDs, authors...)
-	pl := &pageLoad{statuses: statuses, rel: &store.Relations{}, mentioned: map[int64]bool{}}
-	if pl.accounts, err = c.loadAccounts(ctx, accountIDs); err != nil {
+	live, err := c.Store.StatusLiveFor(ctx, viewerID, statusIDs)
+	if err != nil {
 		return nil, err
 	}
-	if !withRelations {
-		return pl, nil
+	pl := &pageLoad{statuses: make(map[int64]*statusEntry, len(statuses)), live: live}
+	var accountIDs []int64
+	seen := map[int64]bool{}
+	addAccount := func(id int64) {
+		if !seen[id] {
+			seen[id] = true
+			accountIDs = append(accountIDs, id)
+		}
 	}
-	if pl.rel, pl.mentioned, err = c.Store.PageRelations(ctx, viewerID, authors, restricted, time.Now()); err != nil {
+	for id, e := range statuses {
+		l, ok := live[id]
+		if !ok { // deleted since it was cached or read
+			c.forgetStatus(id)
+			continue
+		}
+		cp := *e
+		st := *e.Status
+		st.RepliesCount, st.ReblogsCount, st.FavouritesCount = l.Replies, l.Reblogs, l.Favourites
+		cp.Status = &st
+		pl.statuses[id] = &cp
+		addAccount(st.AccountID)
+		for _, m := range e.Mentions {
+			addAccount(m)
+		}
+	}
+	if pl.accounts, pl.rel, err = c.loadAccounts(ctx, viewerID, accountIDs); err != nil {
 		return nil, err
 	}
 	return pl, nil
@@ -47,8 +75,9 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 // loadStatusEntries loads statuses by id, following boosts to their
 // originals. Rows in fresh were just read by the caller and are used as
 // they are (not cached: they may predate an edit the cache already saw);
-// the rest come from the cache with live counters, or from the database.
-// Deleted statuses are absent from the result.
+// the rest come from the cache, or from the database and then into the
+// cache. Counters are whatever the row had: loadPage replaces them with
+// live ones.
 func (c *Core) loadStatusEntries(ctx context.Context, ids []int64, fresh map[int64]*model.Status) (map[int64]*statusEntry, error) {
 	cached := map[int64]*statusEntry{}
 	rows := map[int64]*model.Status{} // read now: fresh, or loaded below
@@ -98,37 +127,13 @@ func (c *Core) loadStatusEntries(ctx context.Context, ids []int64, fresh map[int
 	}
 	toCache := make(map[int64]*statusEntry, len(read))
 	for _, id := range read {
-		toCache[id] = out[id]
+		e := *out[id]
+		e.JSON = new(model.Fragment)
+		toCache[id] = &e
 	}
 	c.caches.statuses.put(gen, toCache)
-	// Cached rows take their counters (and existence) from the database.
-	var live []int64
-	for id := range cached {
-		if st := fresh[id]; st != nil {
-			e := *cached[id]
-			cp := *e.Status
-			cp.RepliesCount, cp.ReblogsCount, cp.FavouritesCount = st.RepliesCount, st.ReblogsCount, st.FavouritesCount
-			e.Status = &cp
-			out[id] = &e
-		} else {
-			live = append(live, id)
-		}
-	}
-	counts, err := c.Store.StatusCountsByIDs(ctx, live)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range live {
-		n, ok := counts[id]
-		if !ok {
-			c.forgetStatus(id)
-			continue
-		}
-		e := *cached[id]
-		cp := *e.Status
-		cp.RepliesCount, cp.ReblogsCount, cp.FavouritesCount = n.Replies, n.Reblogs, n.Favourites
-		e.Status = &cp
-		out[id] = &e
+	for id, e := range cached {
+		out[id] = e
 	}
 	return out, nil
 }
@@ -164,32 +169,33 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 	return nil
 }
 
-// loadAccounts loads accounts by id: cached profiles with live counters
-// and suspension, or full rows for the ones not cached yet.
-func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.Account, error) {
+// loadAccounts loads accounts by id with their live counters and
+// suspension, and viewerID's relations to them: profiles come from the
+// cache (or the database, then into the cache), the live part from one
+// query. Deleted accounts are absent.
+func (c *Core) loadAccounts(ctx context.Context, viewerID int64, ids []int64) (map[int64]*model.Account, map[int64]store.AccountLiveView, error) {
 	cached := map[int64]*model.Account{}
 	missing, gen := c.caches.accounts.lookup(ids, cached)
-	out, err := c.Store.AccountsByIDs(ctx, missing)
+	rows, err := c.Store.AccountsByIDs(ctx, missing)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	toCache := make(map[int64]*model.Account, len(out))
-	for id, a := range out {
+	toCache := make(map[int64]*model.Account, len(rows))
+	for id, a := range rows {
 		cp := *a
 		cp.PrivateKey, cp.PublicKey = "", "" // rendering never needs them; keep the cache small
+		cp.JSON = new(model.Fragment)
 		toCache[id] = &cp
+		cached[id] = &cp
 	}
 	c.caches.accounts.put(gen, toCache)
-	live := make([]int64, 0, len(cached))
-	for id := range cached {
-		live = append(live, id)
-	}
-	state, err := c.Store.AccountLiveByIDs(ctx, live)
+	live, err := c.Store.AccountLiveFor(ctx, viewerID, ids, time.Now())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	out := make(map[int64]*model.Account, len(cached))
 	for id, a := range cached {
-		l, ok := state[id]
+		l, ok := live[id]
 		if !ok {
 			continue
 		}
@@ -198,5 +204,5 @@ func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.
 		cp.LastStatusAt, cp.SuspendedAt = l.LastStatusAt, l.SuspendedAt
 		out[id] = &cp
 	}
-	return out, nil
+	return out, live, nil
 }

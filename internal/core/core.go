@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"herd/internal/ids"
 	"herd/internal/store"
@@ -39,7 +40,11 @@ type Core struct {
 	tokens *tokenCache
 	hub    *hub
 	caches *entityCaches // read path's rows by id (cache.go)
-	wake   func()        // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	// homeReads remembers when this node last recorded each account's home
+	// timeline read (unix ms), so touchActive reads the database at most
+	// once per activityResolution per account rather than on every page.
+	homeReads sync.Map
+	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
 }
 
 // New wires the use cases to a store.

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // StatusView is a status with everything needed to render it for one
@@ -19,6 +18,10 @@ type StatusView struct {
 
 	// What the viewer has done to this status.
 	Favourited, Reblogged, Bookmarked, Pinned, Muted bool
+
+	// JSON is the cached rendering of the status's static part (see
+	// model.Fragment); nil when the status did not come from the cache.
+	JSON *model.Fragment
 }
 
 // StatusViews hydrates a page of statuses for viewerID (0 = anonymous) with
@@ -38,7 +41,7 @@ func (c *Core) visibleViews(ctx context.Context, viewerID int64, order []int64, 
 }
 
 func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext) ([]*StatusView, error) {
-	pl, err := c.loadPage(ctx, viewerID, order, fresh, where != nil)
+	pl, err := c.loadPage(ctx, viewerID, order, fresh)
 	if err != nil {
 		return nil, err
 	}
@@ -54,25 +57,16 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 			}
 		}
 	}
-	var statusIDs, convIDs []int64
-	for id, e := range keep {
-		statusIDs = append(statusIDs, id)
-		convIDs = append(convIDs, e.Status.ConversationID)
-	}
-	flags, err := c.Store.ViewerFlagsFor(ctx, viewerID, statusIDs, convIDs)
-	if err != nil {
-		return nil, err
-	}
 	one := func(e *statusEntry) *StatusView {
 		st := e.Status
 		acct := pl.accounts[st.AccountID]
 		if acct == nil {
 			return nil
 		}
+		l := pl.live[st.ID]
 		v := &StatusView{
-			Status: st, Account: acct, Tags: e.Tags, App: e.App,
-			Favourited: flags.Favourited[st.ID], Reblogged: flags.Reblogged[st.ID],
-			Bookmarked: flags.Bookmarked[st.ID], Pinned: flags.Pinned[st.ID], Muted: flags.Muted[st.ConversationID],
+			Status: st, Account: acct, Tags: e.Tags, App: e.App, JSON: e.JSON,
+			Favourited: l.Favourited, Reblogged: l.Reblogged, Bookmarked: l.Bookmarked, Pinned: l.Pinned, Muted: l.Muted,
 		}
 		for _, id := range e.Mentions {
 			if a := pl.accounts[id]; a != nil {
@@ -133,13 +127,4 @@ func freshByID(statuses []*model.Status) map[int64]*model.Status {
 		out[st.ID] = st
 	}
 	return out
-}
-
-// pageLoad is what filtering and rendering a set of statuses needs, loaded
-// once for the page.
-type pageLoad struct {
-	statuses  map[int64]*statusEntry // the statuses and their boosted originals
-	accounts  map[int64]*model.Account
-	rel       *store.Relations
-	mentioned map[int64]bool
 }

@@ -70,15 +70,19 @@ func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*Stat
 // skipped the user meanwhile (other API use marks a user active again
 // without filling that gap).
 func (c *Core) touchActive(ctx context.Context, accountID int64) error {
+	now := time.Now()
+	if v, ok := c.homeReads.Load(accountID); ok && now.Sub(time.UnixMilli(v.(int64))) < activityResolution {
+		return nil
+	}
 	last, err := c.Store.HomeFeedReadAt(ctx, accountID)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
 	if now.Sub(last) < activityResolution {
+		c.homeReads.Store(accountID, last.UnixMilli())
 		return nil
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.MarkHomeFeedRead(ctx, accountID, now); err != nil {
 			return err
 		}
@@ -90,6 +94,10 @@ func (c *Core) touchActive(ctx context.Context, accountID int64) error {
 		}
 		return c.rebuildFeed(ctx, tx, accountID)
 	})
+	if err == nil {
+		c.homeReads.Store(accountID, now.UnixMilli())
+	}
+	return err
 }
 
 // RebuildFeed refills an account's home feed from the statuses of the

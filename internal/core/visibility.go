@@ -32,7 +32,7 @@ func (c *Core) VisibleStatuses(ctx context.Context, viewerID int64, statuses []*
 	if len(statuses) == 0 {
 		return statuses, nil
 	}
-	pl, err := c.loadPage(ctx, viewerID, idsOf(statuses), freshByID(statuses), true)
+	pl, err := c.loadPage(ctx, viewerID, idsOf(statuses), freshByID(statuses))
 	if err != nil {
 		return nil, err
 	}
@@ -48,36 +48,39 @@ func (c *Core) VisibleStatuses(ctx context.Context, viewerID int64, statuses []*
 // visible applies the rules above to a loaded status: it and, for a boost,
 // its original must both be visible.
 func (pl *pageLoad) visible(viewerID int64, st *model.Status, where audienceContext) bool {
-	if !canSee(viewerID, st, pl.accounts[st.AccountID], pl.rel, pl.mentioned, where) {
+	if !canSee(viewerID, st, pl.accounts[st.AccountID], pl.relation(st.AccountID), pl.mentioned(st.ID), where) {
 		return false
 	}
 	if st.ReblogOfID == 0 {
 		return true
 	}
 	orig := pl.statuses[st.ReblogOfID]
-	return orig != nil && canSee(viewerID, orig.Status, pl.accounts[orig.Status.AccountID], pl.rel, pl.mentioned, where)
+	return orig != nil && canSee(viewerID, orig.Status, pl.accounts[orig.Status.AccountID],
+		pl.relation(orig.Status.AccountID), pl.mentioned(orig.Status.ID), where)
 }
 
-func canSee(viewerID int64, st *model.Status, author *model.Account, rel *store.Relations, mentioned map[int64]bool, where audienceContext) bool {
+// canSee decides for one status, given the viewer's relation to its
+// author and whether the viewer is mentioned in it.
+func canSee(viewerID int64, st *model.Status, author *model.Account, rel store.AccountLiveView, mentioned bool, where audienceContext) bool {
 	if author == nil || author.Suspended() {
 		return false
 	}
 	if st.AccountID == viewerID {
 		return true
 	}
-	if rel.Blocking[st.AccountID] || rel.BlockedBy[st.AccountID] {
+	if rel.Blocking || rel.BlockedBy {
 		return false
 	}
-	if where == InTimeline && rel.Muting[st.AccountID] {
+	if where == InTimeline && rel.Muting {
 		return false
 	}
 	switch st.Visibility {
 	case model.Public, model.Unlisted:
 		return true
 	case model.Private:
-		return viewerID != 0 && (rel.Following[st.AccountID] || mentioned[st.ID])
+		return viewerID != 0 && (rel.Following || mentioned)
 	default:
-		return viewerID != 0 && mentioned[st.ID]
+		return viewerID != 0 && mentioned
 	}
 }
 

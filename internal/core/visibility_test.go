@@ -11,21 +11,11 @@ import (
 // TestCanSee is the visibility matrix in one table: who sees which status.
 func TestCanSee(t *testing.T) {
 	const author, follower, mentioned, stranger, blocker, muter = 1, 2, 3, 4, 5, 6
-	rels := map[int64]*store.Relations{}
-	for _, v := range []int64{0, author, follower, mentioned, stranger, blocker, muter} {
-		r := &store.Relations{Following: map[int64]bool{}, FollowedBy: map[int64]bool{}, Blocking: map[int64]bool{},
-			BlockedBy: map[int64]bool{}, Muting: map[int64]bool{}}
-		switch v {
-		case follower:
-			r.Following[author] = true
-		case blocker:
-			r.Following[author] = true
-			r.Blocking[author] = true
-		case muter:
-			r.Following[author] = true
-			r.Muting[author] = true
-		}
-		rels[v] = r
+	// Each viewer's relation to the author.
+	rels := map[int64]store.AccountLiveView{
+		follower: {Following: true},
+		blocker:  {Following: true, Blocking: true},
+		muter:    {Following: true, Muting: true},
 	}
 	acct := &model.Account{ID: author}
 	suspendedAt := time.Now()
@@ -53,19 +43,15 @@ func TestCanSee(t *testing.T) {
 		{model.Private, muter, InThread, yes},
 	} {
 		st := &model.Status{ID: 100, AccountID: author, Visibility: tc.vis}
-		mentionedIn := map[int64]bool{}
-		if tc.viewer == mentioned {
-			mentionedIn[st.ID] = true
-		}
-		if got := canSee(tc.viewer, st, acct, rels[tc.viewer], mentionedIn, tc.where); got != tc.want {
+		if got := canSee(tc.viewer, st, acct, rels[tc.viewer], tc.viewer == mentioned, tc.where); got != tc.want {
 			t.Errorf("%s status, viewer %d, context %d: canSee = %v, want %v", tc.vis, tc.viewer, tc.where, got, tc.want)
 		}
 	}
 	st := &model.Status{ID: 100, AccountID: author, Visibility: model.Public}
-	if canSee(stranger, st, suspended, rels[stranger], nil, InThread) {
+	if canSee(stranger, st, suspended, rels[stranger], false, InThread) {
 		t.Error("a suspended author's public status is visible")
 	}
-	if canSee(stranger, st, nil, rels[stranger], nil, InThread) {
+	if canSee(stranger, st, nil, rels[stranger], false, InThread) {
 		t.Error("a status without its author is visible")
 	}
 }

@@ -54,6 +54,7 @@ type DB struct {
 	dsn     string
 	writer  *groupWriter // SQLite: the goroutine batching InTx calls
 	ckpt    *checkpointer
+	stmts   stmtCache // the read pool's prepared statements (ReadStmt)
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database rather than
@@ -153,6 +154,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.closeStmts()
 	if d.writer != nil {
 		d.writer.close()
 	}

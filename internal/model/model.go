@@ -74,6 +74,10 @@ type Account struct {
 	SuspendedAt     *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+
+	// JSON is the rendered profile, shared by copies of a cached row (see
+	// Fragment); nil for rows not from the account cache.
+	JSON *Fragment
 }
 
 // Local reports whether the account lives on this instance.

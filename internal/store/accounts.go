@@ -226,30 +226,3 @@ type AccountLive struct {
 	StatusesCount, FollowersCount, FollowingCount int64
 	LastStatusAt, SuspendedAt                     *time.Time
 }
-
-// AccountLiveByIDs batch-loads the live part of accounts; a missing id is
-// a deleted account.
-func (s *Store) AccountLiveByIDs(ctx context.Context, ids []int64) (map[int64]AccountLive, error) {
-	out := make(map[int64]AccountLive, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in, args := db.In(1, ids)
-	rows, err := s.q.QueryContext(ctx, "SELECT id, statuses_count, followers_count, following_count, last_status_at, suspended_at"+
-		" FROM accounts WHERE id IN "+in, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var l AccountLive
-		var last, susp sql.NullInt64
-		if err := rows.Scan(&id, &l.StatusesCount, &l.FollowersCount, &l.FollowingCount, &last, &susp); err != nil {
-			return nil, err
-		}
-		l.LastStatusAt, l.SuspendedAt = fromNullMS(last), fromNullMS(susp)
-		out[id] = l
-	}
-	return out, rows.Err()
-}

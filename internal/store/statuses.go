@@ -174,38 +174,6 @@ func (s *Store) TagsByStatusIDs(ctx context.Context, statusIDs []int64) (map[int
 	return out, rows.Err()
 }
 
-// ViewerFlags is what a viewer has done to each of a page's statuses.
-type ViewerFlags struct {
-	Favourited, Reblogged, Bookmarked, Pinned, Muted map[int64]bool
-}
-
-// ViewerFlagsFor batch-loads a viewer's favourites, boosts, bookmarks, pins
-// and conversation mutes for a page of statuses, in one UNION ALL query.
-func (s *Store) ViewerFlagsFor(ctx context.Context, viewerID int64, statusIDs, conversationIDs []int64) (*ViewerFlags, error) {
-	f := &ViewerFlags{map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}, map[int64]bool{}}
-	if viewerID == 0 || len(statusIDs) == 0 {
-		return f, nil
-	}
-	in, args := db.In(2, statusIDs)
-	args = append([]any{viewerID}, args...)
-	parts := []string{
-		"SELECT 1, status_id FROM favourites WHERE account_id = $1 AND status_id IN " + in,
-		"SELECT 2, reblog_of_id FROM statuses WHERE account_id = $1 AND reblog_of_id IN " + in,
-		"SELECT 3, status_id FROM bookmarks WHERE account_id = $1 AND status_id IN " + in,
-		"SELECT 4, status_id FROM pins WHERE account_id = $1 AND status_id IN " + in,
-	}
-	if len(conversationIDs) > 0 {
-		cin, cargs := db.In(len(args)+1, conversationIDs)
-		args = append(args, cargs...)
-		parts = append(parts, "SELECT 5, conversation_id FROM conversation_mutes WHERE account_id = $1 AND conversation_id IN "+cin)
-	}
-	sets := map[int]map[int64]bool{1: f.Favourited, 2: f.Reblogged, 3: f.Bookmarked, 4: f.Pinned, 5: f.Muted}
-	if err := scanTagged(ctx, s, parts, args, sets); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
 // StatusEditsOf lists the earlier versions of a status, oldest first.
 func (s *Store) StatusEditsOf(ctx context.Context, statusID int64) ([]model.StatusEdit, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT id, status_id, account_id, text, content, spoiler_text, sensitive,
@@ -233,34 +201,4 @@ func (s *Store) InsertStatusEdit(ctx context.Context, e *model.StatusEdit) error
 		spoiler_text, sensitive, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
 		e.ID, e.StatusID, e.AccountID, e.Text, e.Content, e.SpoilerText, e.Sensitive, ms(e.CreatedAt))
 	return err
-}
-
-// StatusCounts are the counters of a status, which change with every
-// reply, boost and favourite and so are never trusted from a cache.
-type StatusCounts struct {
-	Replies, Reblogs, Favourites int64
-}
-
-// StatusCountsByIDs batch-loads the live counters of statuses; a missing
-// id is a deleted status.
-func (s *Store) StatusCountsByIDs(ctx context.Context, ids []int64) (map[int64]StatusCounts, error) {
-	out := make(map[int64]StatusCounts, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in, args := db.In(1, ids)
-	rows, err := s.q.QueryContext(ctx, "SELECT id, replies_count, reblogs_count, favourites_count FROM statuses WHERE id IN "+in, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var c StatusCounts
-		if err := rows.Scan(&id, &c.Replies, &c.Reblogs, &c.Favourites); err != nil {
-			return nil, err
-		}
-		out[id] = c
-	}
-	return out, rows.Err()
 }

@@ -118,3 +118,19 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// queryFixed runs a query whose text never changes (ids passed through
+// db.IDs, never In) through the read pool's prepared-statement cache;
+// inside a transaction it runs the text on the transaction.
+func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !s.tx {
+		stmt, err := s.DB.ReadStmt(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if stmt != nil {
+			return stmt.QueryContext(ctx, args...)
+		}
+	}
+	return s.q.QueryContext(ctx, query, args...)
+}
