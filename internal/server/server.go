@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"herd/internal/activitypub"
 	"herd/internal/api"
 	"herd/internal/config"
 	"herd/internal/core"
@@ -46,7 +47,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	api.New(c, log, mux).Gate = gate
-	oauth.New(c, log, mux) // OAuth endpoints and the sign-in/sign-up/sign-out pages
+	oauth.New(c, log, mux)              // OAuth endpoints and the sign-in/sign-up/sign-out pages
+	fed := activitypub.New(c, log, mux) // WebFinger, host-meta, actors, statuses, collections
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
@@ -56,7 +58,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	})
 	registerPlaceholderImages(mux)
 	s := &Server{Config: cfg, DB: database, Core: c, log: log}
-	s.Handler = withCORS(gate.throttleCredentials(mux))
+	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
 	return s, nil
 }
 

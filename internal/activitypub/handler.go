@@ -1,0 +1,107 @@
+// Package activitypub is Herd's federation door. This part serves what
+// other servers fetch: WebFinger and host-meta, actor documents (and the
+// instance actor), status objects and their activities, and the outbox,
+// followers, following, featured and replies collections, as Mastodon
+// publishes them. Only what the public may see is served: public and
+// unlisted statuses, never a private key.
+package activitypub
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"herd/internal/core"
+)
+
+// Handler serves the federation documents of one instance.
+type Handler struct {
+	core *core.Core
+	log  *slog.Logger
+
+	keyMu     sync.Mutex
+	actorKeys string // the instance actor's public key PEM, once loaded
+}
+
+// New registers the discovery and document routes on mux and returns the
+// handler; ServeProfilePath must be called for /@ paths (see its doc).
+func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
+	h := &Handler{core: c, log: log}
+	mux.HandleFunc("GET /.well-known/webfinger", h.wrap(h.webfinger))
+	mux.HandleFunc("GET /.well-known/host-meta", h.wrap(h.hostMeta))
+	mux.HandleFunc("GET /actor", h.wrap(h.instanceActor))
+	mux.HandleFunc("GET /actor/outbox", h.wrap(h.instanceActorOutbox))
+	mux.HandleFunc("GET /users/{name}", h.wrap(h.actor))
+	mux.HandleFunc("GET /users/{name}/outbox", h.wrap(h.outbox))
+	mux.HandleFunc("GET /users/{name}/followers", h.wrap(h.followers))
+	mux.HandleFunc("GET /users/{name}/following", h.wrap(h.following))
+	mux.HandleFunc("GET /users/{name}/collections/featured", h.wrap(h.featured))
+	mux.HandleFunc("GET /users/{name}/collections/tags", h.wrap(h.featuredTags))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.wrap(h.status))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.wrap(h.statusActivity))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/replies", h.wrap(h.replies))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/likes", h.wrap(h.likes))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/shares", h.wrap(h.shares))
+	return h
+}
+
+// WithProfilePaths routes GET requests for /@NAME and /@NAME/ID (Mastodon's
+// profile and status page URLs) to the handler and everything else to
+// next. ServeMux patterns cannot match a segment that starts with "@", so
+// these paths are picked out before the mux.
+func (h *Handler) WithProfilePaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/@") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			h.wrap(h.profilePath)(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// wrap turns a handler that returns an error into an http.HandlerFunc,
+// answering core errors with their status and Mastodon's {"error": "…"}.
+func (h *Handler) wrap(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		status, msg := http.StatusInternalServerError, "Internal server error"
+		var ce *core.Error
+		if errors.As(err, &ce) {
+			status, msg = ce.Status, ce.Message
+		} else {
+			h.log.Error("activitypub", "path", r.URL.Path, "err", err)
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	}
+}
+
+// writeDocument sends an ActivityPub document. Public documents may be
+// cached for three minutes, as Mastodon allows without authorized fetch.
+func writeDocument(w http.ResponseWriter, doc any) error {
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", ContentType)
+	hdr.Add("Vary", "Accept")
+	hdr.Set("Cache-Control", "max-age=180, public")
+	_, err = w.Write(body)
+	return err
+}
+
+// redirect answers a browser with a permanent redirect, varying on Accept
+// since the same URL serves ActivityPub clients a document.
+func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	w.Header().Add("Vary", "Accept")
+	http.Redirect(w, r, to, http.StatusMovedPermanently)
+	return nil
+}
