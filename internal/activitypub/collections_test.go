@@ -61,6 +61,10 @@ func TestOutboxPagesPublicActivities(t *testing.T) {
 			outbox.str("last") != base+"?min_id=0&page=true" {
 			t.Fatalf("outbox %v", outbox)
 		}
+		// Written as other servers write it, not with Go's \u0026 escapes.
+		if raw := get(t, inst, "/users/alice/outbox", apAccept).Body; !strings.Contains(string(raw), "?min_id=0&page=true") {
+			t.Errorf("outbox body escapes its links: %s", raw)
+		}
 		if _, ok := outbox["totalItems"].(float64); !ok {
 			t.Errorf("totalItems %v", outbox["totalItems"])
 		}

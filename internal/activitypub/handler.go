@@ -7,6 +7,7 @@
 package activitypub
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -86,7 +87,7 @@ func (h *Handler) wrap(fn func(http.ResponseWriter, *http.Request) error) http.H
 // writeDocument sends an ActivityPub document. Public documents may be
 // cached for three minutes, as Mastodon allows without authorized fetch.
 func writeDocument(w http.ResponseWriter, doc any) error {
-	body, err := json.Marshal(doc)
+	body, err := marshal(doc)
 	if err != nil {
 		return err
 	}
@@ -96,6 +97,18 @@ func writeDocument(w http.ResponseWriter, doc any) error {
 	hdr.Set("Cache-Control", "max-age=180, public")
 	_, err = w.Write(body)
 	return err
+}
+
+// marshal encodes v as JSON without Go's HTML escaping: "&" in query
+// strings and "<" in content stay as written, as other servers send them.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // redirect answers a browser with a permanent redirect, varying on Accept

@@ -1,7 +1,6 @@
 package activitypub
 
 import (
-	"encoding/json"
 	"mime"
 	"net/http"
 	"net/url"
@@ -71,7 +70,7 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) error {
 			jrd.Links = append(jrd.Links, JRDLink{Rel: relAvatar, Type: imageType(a.AvatarURL), Href: a.AvatarURL})
 		}
 	}
-	body, err := json.Marshal(jrd)
+	body, err := marshal(jrd)
 	if err != nil {
 		return err
 	}
