@@ -59,6 +59,11 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 	if v, ok := ids.Parse(q.Get("min_id")); ok {
 		p.MinID = v
 		pageQuery.Set("min_id", q.Get("min_id"))
+	} else if q.Get("min_id") == "0" {
+		// The last link: the oldest page, read upwards from the start.
+		// Page treats MinID 0 as unset, and no status has id 1 or below.
+		p.MinID = 1
+		pageQuery.Set("min_id", "0")
 	}
 	b, err := h.core.PublishedOutbox(r.Context(), a, p)
 	if err != nil {

@@ -94,6 +94,11 @@ func TestOutboxPagesPublicActivities(t *testing.T) {
 				t.Errorf("outbox lists non-public status %s", id)
 			}
 		}
+		// last is the oldest page: the boost, then the oldest posts.
+		if l := outboxObjects(fetchDoc(t, inst, outbox.str("last"))); len(l) != 20 ||
+			l[19] != inst.URL+statusPath("bob", bobs) || l[0] != inst.URL+statusPath("alice", ids[18]) {
+			t.Errorf("last page %v", l)
+		}
 		// prev (min_id) from the second page comes back to the newer posts.
 		prev := fetchDoc(t, inst, second.str("prev"))
 		if p := outboxObjects(prev); len(p) != 20 || p[19] != inst.URL+statusPath("alice", ids[3]) {
