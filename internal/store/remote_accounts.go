@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"herd/internal/model"
+)
+
+// RemoteAccount is a remote account with the bookkeeping federation keeps
+// about it (migration 0003).
+type RemoteAccount struct {
+	*model.Account
+	// FetchedAt is when the actor document was last fetched; nil when
+	// never (an account known only from a WebFinger answer, or older rows).
+	FetchedAt *time.Time
+	// GoneAt is when its origin answered 410 Gone.
+	GoneAt *time.Time
+}
+
+// remoteAccount reads one account row plus its federation columns.
+func (s *Store) remoteAccount(ctx context.Context, where string, args ...any) (*RemoteAccount, error) {
+	var fetched, gone sql.NullInt64
+	row := s.q.QueryRowContext(ctx, "SELECT "+accountCols+", fetched_at, gone_at FROM accounts WHERE domain <> '' AND "+where, args...)
+	a, err := scanAccount(scanTail{row: row, tail: []any{&fetched, &gone}})
+	if err != nil {
+		return nil, err
+	}
+	return &RemoteAccount{Account: a, FetchedAt: fromNullMS(fetched), GoneAt: fromNullMS(gone)}, nil
+}
+
+// scanTail lets scanAccount read a row that has extra columns after the
+// account's own.
+type scanTail struct {
+	row  interface{ Scan(...any) error }
+	tail []any
+}
+
+func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail...)...) }
+
+// RemoteAccountByURI finds a remote account by its ActivityPub id.
+func (s *Store) RemoteAccountByURI(ctx context.Context, uri string) (*RemoteAccount, error) {
+	return s.remoteAccount(ctx, "uri = $1", uri)
+}
+
+// RemoteAccountByUsername finds a remote account by name and domain,
+// case-insensitively.
+func (s *Store) RemoteAccountByUsername(ctx context.Context, username, domain string) (*RemoteAccount, error) {
+	return s.remoteAccount(ctx, "username_lower = $1 AND domain = $2", strings.ToLower(username), strings.ToLower(domain))
+}
+
+// InsertRemoteAccount stores a remote account fetched at fetchedAt, with
+// the counters its collections declared. A name already taken on its
+// domain is ErrDuplicate.
+func (s *Store) InsertRemoteAccount(ctx context.Context, a *model.Account, fetchedAt time.Time) error {
+	fields, _ := json.Marshal(fieldsOrEmpty(a.Fields))
+	_, err := s.q.ExecContext(ctx, `INSERT INTO accounts (id, username, username_lower, domain, display_name,
+		note, fields, locked, bot, discoverable, indexable, avatar_url, header_url, uri, url, inbox_url,
+		shared_inbox_url, public_key, statuses_count, followers_count, following_count, created_at, updated_at,
+		fetched_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
+		a.ID, a.Username, strings.ToLower(a.Username), strings.ToLower(a.Domain), a.DisplayName, a.Note,
+		string(fields), a.Locked, a.Bot, a.Discoverable, a.Indexable, a.AvatarURL, a.HeaderURL, a.URI, a.URL,
+		a.InboxURL, a.SharedInboxURL, a.PublicKey, a.StatusesCount, a.FollowersCount, a.FollowingCount,
+		ms(a.CreatedAt), ms(fetchedAt), ms(fetchedAt))
+	return dup(err)
+}
+
+// UpdateRemoteAccount overwrites a remote account with what its actor
+// document says now (name, profile, endpoints, key, counters) and records
+// the fetch. The counters a remote declares replace ours: its collections
+// know followers we never saw.
+func (s *Store) UpdateRemoteAccount(ctx context.Context, a *model.Account, fetchedAt time.Time) error {
+	fields, _ := json.Marshal(fieldsOrEmpty(a.Fields))
+	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET username = $2, username_lower = $3, display_name = $4,
+		note = $5, fields = $6, locked = $7, bot = $8, discoverable = $9, indexable = $10, avatar_url = $11,
+		header_url = $12, uri = $13, url = $14, inbox_url = $15, shared_inbox_url = $16, public_key = $17,
+		statuses_count = $18, followers_count = $19, following_count = $20, updated_at = $21, fetched_at = $21
+		WHERE id = $1 AND domain <> ''`,
+		a.ID, a.Username, strings.ToLower(a.Username), a.DisplayName, a.Note, string(fields), a.Locked, a.Bot,
+		a.Discoverable, a.Indexable, a.AvatarURL, a.HeaderURL, a.URI, a.URL, a.InboxURL, a.SharedInboxURL,
+		a.PublicKey, a.StatusesCount, a.FollowersCount, a.FollowingCount, ms(fetchedAt))
+	return dup(err)
+}
+
+// MarkRemoteAccountGone records that a remote account's origin answered
+// 410 Gone: gone_at is set and the account is suspended (unless it already
+// was), so it renders as Mastodon renders an account suspended by its
+// origin.
+func (s *Store) MarkRemoteAccountGone(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET gone_at = $2,
+		suspended_at = CASE WHEN suspended_at IS NULL THEN $2 ELSE suspended_at END, updated_at = $2
+		WHERE id = $1 AND domain <> ''`, id, ms(at))
+	return err
+}
