@@ -40,6 +40,9 @@ type Core struct {
 	tokens *tokenCache
 	hub    *hub
 	caches *entityCaches // read path's rows by id (cache.go)
+	// resolver finds remote accounts (remote_accounts.go); nil until
+	// SetResolver, and then only known remote accounts are found.
+	resolver Resolver
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.
