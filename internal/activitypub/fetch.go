@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"herd/internal/core"
 	"herd/internal/httpsig"
@@ -60,6 +61,30 @@ func (e *StatusError) Error() string {
 // fetch mode refuse unsigned ones). ok is false when there is none yet,
 // and the GET goes unsigned.
 type SigningKey func(ctx context.Context) (s httpsig.Signer, ok bool, err error)
+
+// InstanceActorKey signs with the instance actor's key (made on first
+// use), as Mastodon signs the fetches it makes for the instance. The key
+// is parsed once and kept: it never changes.
+func InstanceActorKey(c *core.Core) SigningKey {
+	var mu sync.Mutex
+	var signer httpsig.Signer
+	return func(ctx context.Context) (httpsig.Signer, bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if signer.Key == nil {
+			_, priv, err := c.InstanceActorKeys(ctx)
+			if err != nil {
+				return httpsig.Signer{}, false, err
+			}
+			key, err := httpsig.ParsePrivateKeyPEM([]byte(priv))
+			if err != nil {
+				return httpsig.Signer{}, false, err
+			}
+			signer = httpsig.Signer{KeyID: c.BaseURL() + "/actor#main-key", Key: key}
+		}
+		return signer, true, nil
+	}
+}
 
 // Fetcher GETs ActivityPub documents from other servers through the one
 // safe HTTP client, under the federation rules of DESIGN.md: only https

@@ -63,7 +63,8 @@ type fakeRemote struct {
 	mu   sync.Mutex
 	docs map[string]answer
 	hits map[string]int
-	sigs []string // Signature headers received
+	sigs []string        // Signature headers received
+	reqs []*http.Request // every request, for checking signatures
 }
 
 func (r *fakeRemote) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -73,6 +74,7 @@ func (r *fakeRemote) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if s := req.Header.Get("Signature"); s != "" {
 		r.sigs = append(r.sigs, s)
 	}
+	r.reqs = append(r.reqs, req.Clone(context.Background()))
 	r.mu.Unlock()
 	if !ok {
 		http.NotFound(w, req)
@@ -171,6 +173,7 @@ func (r *fakeRemote) publish(t *testing.T, actor map[string]any) {
 
 // network is one Herd instance and the fake remotes it can reach.
 type network struct {
+	client  *safehttp.Client
 	inst    *testrig.Instance
 	fetcher *activitypub.Fetcher
 	remotes map[string]*fakeRemote
@@ -202,11 +205,13 @@ func newNetwork(t *testing.T, db testrig.DB, hosts ...string) *network {
 		t.Fatal(err)
 	}
 	client := safehttp.New(safehttp.Options{Domain: localDomain, Resolve: resolve, AllowPrivateAddresses: true})
+	n.client = client
 	key, _ := testKey(t)
 	signer := httpsig.Signer{KeyID: "http://" + localDomain + "/actor#main-key", Key: key}
 	n.fetcher = activitypub.NewFetcher(client, n.inst.Core, func(context.Context) (httpsig.Signer, bool, error) {
 		return signer, true, nil
 	})
+	n.inst.Core.SetResolver(n.fetcher)
 	return n
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"herd/internal/activitypub"
 	"herd/internal/core"
+	"herd/internal/httpsig"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/safehttp"
@@ -424,6 +425,59 @@ func TestWebFingerLookup(t *testing.T) {
 			t.Errorf("the local host was asked")
 		}
 	})
+}
+
+func TestAccountLookupResolvesRemoteAddresses(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newNetwork(t, db, "remote.test")
+		r := n.remotes["remote.test"]
+		r.publish(t, r.actorDoc(t, "bob"))
+		n.inst.NewUser(t, "alice")
+		var ent map[string]any
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@remote.test", "", nil).JSON(t, &ent)
+		if ent["acct"] != "bob@remote.test" || ent["statuses_count"] != float64(42) {
+			t.Errorf("lookup of an unknown remote account gave %v", ent)
+		}
+		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=nobody@remote.test", "", nil)
+		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@"+localDomain, "", nil)
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@"+localDomain, "", nil)
+		if len(n.remotes[localDomain].hits) != 0 {
+			t.Errorf("the local host was asked")
+		}
+	})
+}
+
+func TestFetchesAreSignedAsTheInstanceActor(t *testing.T) {
+	ctx := context.Background()
+	n := newNetwork(t, testrig.SQLite, "remote.test")
+	r := n.remotes["remote.test"]
+	r.publish(t, r.actorDoc(t, "bob"))
+	f := activitypub.NewFetcher(n.client, n.inst.Core, activitypub.InstanceActorKey(n.inst.Core))
+	if _, err := f.Fetch(ctx, r.url("/users/bob")); err != nil {
+		t.Fatal(err)
+	}
+	pubPEM, _, err := n.inst.Core.InstanceActorKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := httpsig.ParsePublicKeyPEM([]byte(pubPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyID := "http://" + localDomain + "/actor#main-key"
+	v := httpsig.Verifier{Keys: httpsig.KeyFetcherFunc(func(_ context.Context, id string, _ bool) (httpsig.PublicKey, error) {
+		if id != keyID {
+			return httpsig.PublicKey{}, errors.New("unknown key " + id)
+		}
+		return httpsig.PublicKey{ID: id, Key: pub}, nil
+	})}
+	req := r.reqs[len(r.reqs)-1]
+	if _, err := v.Verify(ctx, req, nil); err != nil {
+		t.Fatalf("signature of %s does not verify with the instance actor's key: %v", req.URL, err)
+	}
+	if got := req.Header.Get("Accept"); !strings.Contains(got, "application/activity+json") {
+		t.Errorf("Accept %q", got)
+	}
 }
 
 func TestCheckURI(t *testing.T) {

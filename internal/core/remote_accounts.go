@@ -51,6 +51,28 @@ type Resolver interface {
 	ResolveActor(ctx context.Context, uri string) (*model.Account, error)
 }
 
+// SetResolver gives core its way to other servers. Call it once, while
+// wiring the server, before serving.
+func (c *Core) SetResolver(r Resolver) { c.resolver = r }
+
+// ResolveAccount finds an account by address for
+// GET /api/v1/accounts/lookup: a local one by name, a remote one through
+// the Resolver (WebFinger, then the actor, when unknown or stale). Without
+// a Resolver, or when the remote cannot be asked, a known remote account
+// is still found. An address that resolves to nothing is a 404.
+func (c *Core) ResolveAccount(ctx context.Context, acct string) (*model.Account, error) {
+	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
+	if c.resolver == nil || c.isLocalDomain(domain) || name == "" {
+		return c.LookupAccount(ctx, acct)
+	}
+	a, err := c.resolver.WebFingerLookup(ctx, acct)
+	if err != nil {
+		c.Log.Info("resolving a remote account failed", "acct", acct, "err", err)
+		return c.LookupAccount(ctx, acct)
+	}
+	return c.targetAccount(ctx, c.Store, a.ID)
+}
+
 // RemoteAccountByURI finds a known remote account by its ActivityPub id
 // (store.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByURI(ctx context.Context, uri string) (*store.RemoteAccount, error) {
@@ -93,6 +115,20 @@ func (c *Core) SaveRemoteAccount(ctx context.Context, r RemoteActor) (*model.Acc
 	if a.URL == "" {
 		a.URL = a.URI
 	}
+	saved, err := c.saveRemoteAccount(ctx, r, a, now)
+	if errors.Is(err, store.ErrDuplicate) {
+		// Another request stored the same new actor first: update it.
+		saved, err = c.saveRemoteAccount(ctx, r, a, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.forgetAccount(saved.ID)
+	return saved, nil
+}
+
+// saveRemoteAccount is SaveRemoteAccount's transaction.
+func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Account, now time.Time) (*model.Account, error) {
 	var saved *model.Account
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		old, err := tx.RemoteAccountByURI(ctx, r.URI)
@@ -126,11 +162,7 @@ func (c *Core) SaveRemoteAccount(ctx context.Context, r RemoteActor) (*model.Acc
 		saved, err = tx.AccountByID(ctx, a.ID)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	c.forgetAccount(saved.ID)
-	return saved, nil
+	return saved, err
 }
 
 // setCounts takes the counters the remote declared, else keeps old's.

@@ -15,6 +15,7 @@ import (
 	"herd/internal/db"
 	"herd/internal/jobs"
 	"herd/internal/oauth"
+	"herd/internal/safehttp"
 	"herd/internal/store"
 )
 
@@ -40,6 +41,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	c := core.New(store.New(database), CoreConfig(cfg), log)
+	// The one outbound client; remote accounts are fetched through it,
+	// signed as the instance actor.
+	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses})
+	c.SetResolver(activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c)))
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {
