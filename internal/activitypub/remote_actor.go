@@ -40,8 +40,8 @@ type remoteActorJSON struct {
 	ID                string          `json:"id"`
 	Type              json.RawMessage `json:"type"`
 	PreferredUsername string          `json:"preferredUsername"`
-	Name              *string         `json:"name"`
-	Summary           *string         `json:"summary"`
+	Name              lenientString   `json:"name"`
+	Summary           lenientString   `json:"summary"`
 	URL               json.RawMessage `json:"url"`
 	Inbox             string          `json:"inbox"`
 	Outbox            json.RawMessage `json:"outbox"`
@@ -54,9 +54,29 @@ type remoteActorJSON struct {
 	Icon                      json.RawMessage `json:"icon"`
 	Image                     json.RawMessage `json:"image"`
 	Attachment                json.RawMessage `json:"attachment"`
-	ManuallyApprovesFollowers *bool           `json:"manuallyApprovesFollowers"`
-	Discoverable              *bool           `json:"discoverable"`
-	Indexable                 *bool           `json:"indexable"`
+	ManuallyApprovesFollowers lenientBool     `json:"manuallyApprovesFollowers"`
+	Discoverable              lenientBool     `json:"discoverable"`
+	Indexable                 lenientBool     `json:"indexable"`
+}
+
+// lenientBool is true only for JSON true; any other value (null, a
+// string, an object) is false rather than a reason to refuse the actor.
+type lenientBool bool
+
+func (b *lenientBool) UnmarshalJSON(data []byte) error {
+	*b = string(data) == "true"
+	return nil
+}
+
+// lenientString keeps a JSON string and ignores any other value.
+type lenientString string
+
+func (s *lenientString) UnmarshalJSON(data []byte) error {
+	var v string
+	if json.Unmarshal(data, &v) == nil {
+		*s = lenientString(v)
+	}
+	return nil
 }
 
 type remoteKeyJSON struct {
@@ -109,10 +129,10 @@ func (f *Fetcher) parseActor(doc *Document) (core.RemoteActor, error) {
 	r := core.RemoteActor{
 		URI: j.ID, Username: j.PreferredUsername, Domain: core.CanonicalHost(idURL),
 		InboxURL: inbox.String(), PublicKeyPEM: key,
-		Locked:       j.ManuallyApprovesFollowers != nil && *j.ManuallyApprovesFollowers,
+		Locked:       bool(j.ManuallyApprovesFollowers),
 		Bot:          kind == "Service" || kind == "Application",
-		Discoverable: j.Discoverable != nil && *j.Discoverable,
-		Indexable:    j.Indexable != nil && *j.Indexable,
+		Discoverable: bool(j.Discoverable),
+		Indexable:    bool(j.Indexable),
 		URL:          f.webURL(firstLink(j.URL)),
 		AvatarURL:    f.webURL(imageURL(j.Icon)),
 		HeaderURL:    f.webURL(imageURL(j.Image)),
@@ -122,12 +142,8 @@ func (f *Fetcher) parseActor(doc *Document) (core.RemoteActor, error) {
 			r.SharedInboxURL = u.String()
 		}
 	}
-	if j.Name != nil {
-		r.DisplayName = truncateRunes(*j.Name, maxRemoteDisplayName)
-	}
-	if j.Summary != nil {
-		r.Note = text.SanitizeRemote(truncateRunes(*j.Summary, maxRemoteNote))
-	}
+	r.DisplayName = truncateRunes(string(j.Name), maxRemoteDisplayName)
+	r.Note = text.SanitizeRemote(truncateRunes(string(j.Summary), maxRemoteNote))
 	r.Fields = propertyValues(j.Attachment)
 	return r, nil
 }
