@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"herd/internal/model"
+	"herd/internal/store"
 )
 
 // Entity cache sizes. An entry is a row plus its mentions and tags (~1–2 KB
@@ -22,17 +23,25 @@ const (
 // after commit on the writing node).
 //
 // gen closes the race between a reader that loaded a row before an edit
-// committed and puts it after the edit's forget: a put is dropped when any
-// forget happened since the reader looked at the cache.
+// committed and puts it after the edit's forget: a put drops the entries
+// forgotten since the reader looked at the cache. forgotten remembers at
+// which generation each recent forget happened; when it grows past
+// maxForgotten it is emptied and floor moves up, so older readers' puts
+// are dropped whole.
 type boundedCache[V any] struct {
-	mu  sync.RWMutex
-	m   map[int64]V
-	max int
-	gen uint64
+	mu        sync.RWMutex
+	m         map[int64]V
+	max       int
+	gen       uint64
+	floor     uint64
+	forgotten map[int64]uint64
 }
 
+// maxForgotten bounds the per-id forget record of a cache.
+const maxForgotten = 4096
+
 func newBoundedCache[V any](max int) *boundedCache[V] {
-	return &boundedCache[V]{m: make(map[int64]V), max: max}
+	return &boundedCache[V]{m: make(map[int64]V), max: max, forgotten: make(map[int64]uint64)}
 }
 
 // lookup copies the cached entries of ids into out and returns the missing
@@ -50,15 +59,18 @@ func (c *boundedCache[V]) lookup(ids []int64, out map[int64]V) (missing []int64,
 	return missing, c.gen
 }
 
-// put stores entries loaded after lookup returned gen, unless something
-// was forgotten since (the loaded rows may predate that change).
+// put stores entries loaded after lookup returned gen, except those
+// forgotten since (the loaded rows may predate that change).
 func (c *boundedCache[V]) put(gen uint64, items map[int64]V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen {
+	if gen < c.floor {
 		return
 	}
 	for id, v := range items {
+		if g, ok := c.forgotten[id]; ok && g > gen {
+			continue
+		}
 		if len(c.m) >= c.max {
 			// Drop an arbitrary eighth: cheaper than LRU bookkeeping on every
 			// read, and a miss only costs one batch query.
@@ -79,6 +91,11 @@ func (c *boundedCache[V]) forget(id int64) {
 	c.mu.Lock()
 	delete(c.m, id)
 	c.gen++
+	if len(c.forgotten) >= maxForgotten {
+		clear(c.forgotten)
+		c.floor = c.gen
+	}
+	c.forgotten[id] = c.gen
 	c.mu.Unlock()
 }
 
@@ -96,17 +113,63 @@ type statusEntry struct {
 type entityCaches struct {
 	accounts *boundedCache[*model.Account]
 	statuses *boundedCache[*statusEntry]
+	viewers  *boundedCache[*store.ViewerState] // viewer_state.go
+
+	// The live parts: counters, suspension, last post. This node drops an
+	// entry as soon as it commits a change to it (Store.OnCountsChanged),
+	// other nodes when the change's event reaches them (apply).
+	accountLive  *boundedCache[store.AccountLive]
+	statusCounts *boundedCache[store.StatusCounts]
 }
 
 func newEntityCaches() *entityCaches {
 	return &entityCaches{
-		accounts: newBoundedCache[*model.Account](accountCacheSize),
-		statuses: newBoundedCache[*statusEntry](statusCacheSize),
+		accounts:     newBoundedCache[*model.Account](accountCacheSize),
+		statuses:     newBoundedCache[*statusEntry](statusCacheSize),
+		viewers:      newBoundedCache[*store.ViewerState](viewerStateCacheSize),
+		accountLive:  newBoundedCache[store.AccountLive](accountCacheSize),
+		statusCounts: newBoundedCache[store.StatusCounts](statusCacheSize),
+	}
+}
+
+// cachedOrLoad returns the values of ids from c, loading the missing ones
+// with load and caching them. A missing id in load's answer (a deleted
+// row) is absent from the result.
+func cachedOrLoad[V any](c *boundedCache[V], ids []int64, load func([]int64) (map[int64]V, error)) (map[int64]V, error) {
+	out := make(map[int64]V, len(ids))
+	missing, gen := c.lookup(ids, out)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	loaded, err := load(missing)
+	if err != nil {
+		return nil, err
+	}
+	for id, v := range loaded {
+		out[id] = v
+	}
+	c.put(gen, loaded)
+	return out, nil
+}
+
+// forgetCounts drops cached live parts after this node changed them.
+func (c *Core) forgetCounts(accountIDs, statusIDs []int64) {
+	for _, id := range accountIDs {
+		c.caches.accountLive.forget(id)
+	}
+	for _, id := range statusIDs {
+		c.caches.statusCounts.forget(id)
 	}
 }
 
 // forgetStatus drops a cached status after an edit or deletion.
-func (c *Core) forgetStatus(statusID int64) { c.caches.statuses.forget(statusID) }
+func (c *Core) forgetStatus(statusID int64) {
+	c.caches.statuses.forget(statusID)
+	c.caches.statusCounts.forget(statusID)
+}
 
 // forgetCachedAccount drops a cached account after its profile changed.
-func (c *Core) forgetCachedAccount(accountID int64) { c.caches.accounts.forget(accountID) }
+func (c *Core) forgetCachedAccount(accountID int64) {
+	c.caches.accounts.forget(accountID)
+	c.caches.accountLive.forget(accountID)
+}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"herd/internal/model"
@@ -11,37 +12,64 @@ import (
 // pageLoad is what filtering and rendering a set of statuses needs, loaded
 // once for the page.
 type pageLoad struct {
-	statuses map[int64]*statusEntry // the statuses and their boosted originals, live counters applied
-	live     map[int64]store.StatusLive
+	statuses map[int64]*statusEntry   // the statuses and their boosted originals, live counters applied
+	flags    map[int64]statusFlags    // what the viewer has done to each
 	accounts map[int64]*model.Account // live counters and suspension applied
-	rel      map[int64]store.AccountLiveView
+	viewerID int64
+	viewer   *store.ViewerState
+	nowMS    int64
+}
+
+// statusFlags is what the viewer has done to one status.
+type statusFlags struct {
+	Favourited, Reblogged, Bookmarked, Pinned, Muted bool
 }
 
 // relation is the viewer's relation to an account of the page.
-func (pl *pageLoad) relation(accountID int64) store.AccountLiveView { return pl.rel[accountID] }
+func (pl *pageLoad) relation(accountID int64) relation {
+	return relationTo(pl.viewer, accountID, pl.nowMS)
+}
 
 // mentioned reports whether the viewer is mentioned in a status of the page.
-func (pl *pageLoad) mentioned(statusID int64) bool { return pl.live[statusID].Mentioned }
+func (pl *pageLoad) mentioned(statusID int64) bool {
+	e := pl.statuses[statusID]
+	return e != nil && pl.viewerID != 0 && slices.Contains(e.Mentions, pl.viewerID)
+}
 
 // loadPage loads the statuses of ids with their boosted originals, and the
-// accounts of authors and mentions, for viewerID. Warm (every entity in
-// the caches), that is two queries whatever the page size, both with fixed
-// texts: the statuses' counters with the viewer's flags on them, and the
-// accounts' counters with the viewer's relations to them.
+// accounts of authors and mentions, for viewerID. Warm (entities, their
+// live parts and the viewer's state in the caches), that is no query at
+// all; otherwise a fixed number of batch queries whatever the page size.
 func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh map[int64]*model.Status) (*pageLoad, error) {
 	statuses, err := c.loadStatusEntries(ctx, ids, fresh)
 	if err != nil {
 		return nil, err
 	}
-	statusIDs := make([]int64, 0, len(statuses))
-	for id := range statuses {
-		statusIDs = append(statusIDs, id)
-	}
-	live, err := c.Store.StatusLiveFor(ctx, viewerID, statusIDs)
+	vs, err := c.viewerState(ctx, viewerID)
 	if err != nil {
 		return nil, err
 	}
-	pl := &pageLoad{statuses: make(map[int64]*statusEntry, len(statuses)), live: live}
+	statusIDs := make([]int64, 0, len(statuses))
+	var old []int64 // older than the viewer state's flags
+	for id := range statuses {
+		statusIDs = append(statusIDs, id)
+		if viewerID != 0 && id < vs.FlagsSince {
+			old = append(old, id)
+		}
+	}
+	now := time.Now()
+	counts, err := cachedOrLoad(c.caches.statusCounts, statusIDs, func(ids []int64) (map[int64]store.StatusCounts, error) {
+		return c.Store.StatusCountsByIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, err
+	}
+	oldFlags, err := c.Store.ViewerFlagsOf(ctx, viewerID, old)
+	if err != nil {
+		return nil, err
+	}
+	pl := &pageLoad{statuses: make(map[int64]*statusEntry, len(statuses)), flags: make(map[int64]statusFlags, len(statuses)),
+		viewerID: viewerID, viewer: vs, nowMS: now.UnixMilli()}
 	var accountIDs []int64
 	seen := map[int64]bool{}
 	addAccount := func(id int64) {
@@ -51,22 +79,29 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 		}
 	}
 	for id, e := range statuses {
-		l, ok := live[id]
+		n, ok := counts[id]
 		if !ok { // deleted since it was cached or read
 			c.forgetStatus(id)
 			continue
 		}
 		cp := *e
 		st := *e.Status
-		st.RepliesCount, st.ReblogsCount, st.FavouritesCount = l.Replies, l.Reblogs, l.Favourites
+		st.RepliesCount, st.ReblogsCount, st.FavouritesCount = n.Replies, n.Reblogs, n.Favourites
 		cp.Status = &st
 		pl.statuses[id] = &cp
+		f := statusFlags{Pinned: hasID(vs.Pinned, id), Muted: hasID(vs.MutedConversations, st.ConversationID)}
+		if o, isOld := oldFlags[id]; isOld {
+			f.Favourited, f.Reblogged, f.Bookmarked = o.Favourited, o.Reblogged, o.Bookmarked
+		} else {
+			f.Favourited, f.Reblogged, f.Bookmarked = hasID(vs.Favourited, id), hasID(vs.Reblogged, id), hasID(vs.Bookmark, id)
+		}
+		pl.flags[id] = f
 		addAccount(st.AccountID)
 		for _, m := range e.Mentions {
 			addAccount(m)
 		}
 	}
-	if pl.accounts, pl.rel, err = c.loadAccounts(ctx, viewerID, accountIDs); err != nil {
+	if pl.accounts, err = c.loadAccounts(ctx, accountIDs); err != nil {
 		return nil, err
 	}
 	return pl, nil
@@ -170,15 +205,14 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 }
 
 // loadAccounts loads accounts by id with their live counters and
-// suspension, and viewerID's relations to them: profiles come from the
-// cache (or the database, then into the cache), the live part from one
-// query. Deleted accounts are absent.
-func (c *Core) loadAccounts(ctx context.Context, viewerID int64, ids []int64) (map[int64]*model.Account, map[int64]store.AccountLiveView, error) {
+// suspension: profiles come from the cache (or the database, then into the
+// cache), the live part from one query. Deleted accounts are absent.
+func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.Account, error) {
 	cached := map[int64]*model.Account{}
 	missing, gen := c.caches.accounts.lookup(ids, cached)
 	rows, err := c.Store.AccountsByIDs(ctx, missing)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	toCache := make(map[int64]*model.Account, len(rows))
 	for id, a := range rows {
@@ -189,9 +223,11 @@ func (c *Core) loadAccounts(ctx context.Context, viewerID int64, ids []int64) (m
 		cached[id] = &cp
 	}
 	c.caches.accounts.put(gen, toCache)
-	live, err := c.Store.AccountLiveFor(ctx, viewerID, ids, time.Now())
+	live, err := cachedOrLoad(c.caches.accountLive, ids, func(ids []int64) (map[int64]store.AccountLive, error) {
+		return c.Store.AccountLiveByIDs(ctx, ids)
+	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := make(map[int64]*model.Account, len(cached))
 	for id, a := range cached {
@@ -204,5 +240,5 @@ func (c *Core) loadAccounts(ctx context.Context, viewerID int64, ids []int64) (m
 		cp.LastStatusAt, cp.SuspendedAt = l.LastStatusAt, l.SuspendedAt
 		out[id] = &cp
 	}
-	return out, live, nil
+	return out, nil
 }

@@ -64,7 +64,12 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches()}
+	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches()}
+	if st != nil {
+		st.OnViewersChanged(c.forgetViewers)
+		st.OnCountsChanged(c.forgetCounts)
+	}
+	return c
 }
 
 // BaseURL is the instance's origin, e.g. https://example.com.

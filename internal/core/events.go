@@ -78,8 +78,19 @@ func (c *Core) apply(e store.Event) {
 		c.forgetAccount(e.SubjectID)
 	case store.EventTokenRevoked:
 		c.forgetToken(e.SubjectID)
-	case store.EventStatusUpdated, store.EventStatusDeleted:
+	case store.EventViewerChanged:
+		c.caches.viewers.forget(e.SubjectID)
+	case store.EventStatusCounts:
+		c.caches.statusCounts.forget(e.SubjectID)
+	case store.EventAccountCounts:
+		c.caches.accountLive.forget(e.SubjectID)
+	case store.EventStatusCreated:
+		c.caches.accountLive.forget(e.AccountID) // the author's statuses_count and last post
+	case store.EventStatusUpdated:
 		c.forgetStatus(e.SubjectID)
+	case store.EventStatusDeleted:
+		c.forgetStatus(e.SubjectID)
+		c.caches.accountLive.forget(e.AccountID)
 	}
 	c.hub.mu.RLock()
 	defer c.hub.mu.RUnlock()

@@ -225,6 +225,11 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if err := tx.DeleteStatusRow(ctx, st.ID); err != nil {
 		return err
 	}
+	if st.ReblogOfID != 0 { // the booster's "reblogged" flag on the original
+		if err := tx.ViewerChanged(ctx, st.AccountID); err != nil {
+			return err
+		}
+	}
 	if err := tx.DeleteFeedRowsOf(ctx, st.ID); err != nil {
 		return err
 	}

@@ -63,10 +63,10 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 		if acct == nil {
 			return nil
 		}
-		l := pl.live[st.ID]
+		f := pl.flags[st.ID]
 		v := &StatusView{
 			Status: st, Account: acct, Tags: e.Tags, App: e.App, JSON: e.JSON,
-			Favourited: l.Favourited, Reblogged: l.Reblogged, Bookmarked: l.Bookmarked, Pinned: l.Pinned, Muted: l.Muted,
+			Favourited: f.Favourited, Reblogged: f.Reblogged, Bookmarked: f.Bookmarked, Pinned: f.Pinned, Muted: f.Muted,
 		}
 		for _, id := range e.Mentions {
 			if a := pl.accounts[id]; a != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // Where a list of statuses is shown decides whether mutes hide them:
@@ -61,7 +60,7 @@ func (pl *pageLoad) visible(viewerID int64, st *model.Status, where audienceCont
 
 // canSee decides for one status, given the viewer's relation to its
 // author and whether the viewer is mentioned in it.
-func canSee(viewerID int64, st *model.Status, author *model.Account, rel store.AccountLiveView, mentioned bool, where audienceContext) bool {
+func canSee(viewerID int64, st *model.Status, author *model.Account, rel relation, mentioned bool, where audienceContext) bool {
 	if author == nil || author.Suspended() {
 		return false
 	}

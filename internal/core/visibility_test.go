@@ -5,14 +5,13 @@ import (
 	"time"
 
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // TestCanSee is the visibility matrix in one table: who sees which status.
 func TestCanSee(t *testing.T) {
 	const author, follower, mentioned, stranger, blocker, muter = 1, 2, 3, 4, 5, 6
 	// Each viewer's relation to the author.
-	rels := map[int64]store.AccountLiveView{
+	rels := map[int64]relation{
 		follower: {Following: true},
 		blocker:  {Following: true, Blocking: true},
 		muter:    {Following: true, Muting: true},

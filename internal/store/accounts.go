@@ -106,7 +106,7 @@ func (s *Store) UpdateAccountProfile(ctx context.Context, a *model.Account) erro
 // SetAccountSuspended suspends (at != nil) or unsuspends an account.
 func (s *Store) SetAccountSuspended(ctx context.Context, id int64, at *time.Time) error {
 	_, err := s.q.ExecContext(ctx, "UPDATE accounts SET suspended_at = $2 WHERE id = $1", id, nullMS(at))
-	return err
+	return s.accountCountsChanged(ctx, err, true, id)
 }
 
 // AddAccountCounts adjusts an account's counters atomically in SQL, so
@@ -117,13 +117,13 @@ func (s *Store) AddAccountCounts(ctx context.Context, id int64, statuses, follow
 		followers_count = CASE WHEN followers_count + $3 < 0 THEN 0 ELSE followers_count + $3 END,
 		following_count = CASE WHEN following_count + $4 < 0 THEN 0 ELSE following_count + $4 END
 		WHERE id = $1`, id, statuses, followers, following)
-	return err
+	return s.accountCountsChanged(ctx, err, true, id)
 }
 
 // TouchLastStatus records when an account last posted.
 func (s *Store) TouchLastStatus(ctx context.Context, id int64, at time.Time) error {
 	_, err := s.q.ExecContext(ctx, "UPDATE accounts SET last_status_at = $2 WHERE id = $1", id, ms(at))
-	return err
+	return s.accountCountsChanged(ctx, err, true, id)
 }
 
 // AccountSearch is a search over local accounts.

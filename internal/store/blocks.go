@@ -10,13 +10,13 @@ import (
 func (s *Store) InsertBlock(ctx context.Context, id, accountID, targetID int64, at time.Time) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO blocks (id, account_id, target_account_id, created_at)
 		VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`, id, accountID, targetID, ms(at))
-	return err
+	return s.changedIfOK(ctx, err, accountID, targetID)
 }
 
 // DeleteBlock lifts a block.
 func (s *Store) DeleteBlock(ctx context.Context, accountID, targetID int64) error {
 	_, err := s.q.ExecContext(ctx, "DELETE FROM blocks WHERE account_id = $1 AND target_account_id = $2", accountID, targetID)
-	return err
+	return s.changedIfOK(ctx, err, accountID, targetID)
 }
 
 // BlockedEitherWay reports whether a and b block each other in either

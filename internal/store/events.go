@@ -17,6 +17,17 @@ const (
 	EventAccountSuspended = "account.suspended"
 	EventTokenRevoked     = "token.revoked"
 	EventNotification     = "notification"
+	// EventViewerChanged: what the subject account has done changed (a
+	// follow, block, mute, favourite, boost, bookmark, pin, muted
+	// conversation), or someone blocked or unblocked it.
+	EventViewerChanged = "viewer.changed"
+	// EventStatusCounts: a status's counters changed (favourite, boost,
+	// reply, or their undoing).
+	EventStatusCounts = "status.counts"
+	// EventAccountCounts: an account's counters, last post time or
+	// suspension changed, other than by posting or deleting a status
+	// (EventStatusCreated and EventStatusDeleted name the author).
+	EventAccountCounts = "account.counts"
 )
 
 // Event is one row of the change log.

@@ -46,6 +46,9 @@ func (s *Store) InsertFollow(ctx context.Context, f *model.Follow) (inserted boo
 	n, err := affected(s.q.ExecContext(ctx, `INSERT INTO follows (`+followCols+`)
 		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`,
 		f.ID, f.AccountID, f.TargetAccountID, f.ShowReblogs, f.Notify, f.URI, ms(f.CreatedAt)))
+	if err == nil && n > 0 {
+		err = s.viewerChanged(ctx, f.AccountID)
+	}
 	return n > 0, err
 }
 
@@ -77,6 +80,9 @@ func (s *Store) UpdateFollowRequestOptions(ctx context.Context, accountID, targe
 func (s *Store) DeleteFollow(ctx context.Context, accountID, targetID int64) (deleted bool, err error) {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2",
 		accountID, targetID))
+	if err == nil && n > 0 {
+		err = s.viewerChanged(ctx, accountID)
+	}
 	return n > 0, err
 }
 

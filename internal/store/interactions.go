@@ -12,12 +12,18 @@ import (
 func (s *Store) InsertFavourite(ctx context.Context, accountID, statusID int64) (inserted bool, err error) {
 	n, err := affected(s.q.ExecContext(ctx, `INSERT INTO favourites (id, account_id, status_id) VALUES ($1,$2,$3)
 		ON CONFLICT DO NOTHING`, ids.New(), accountID, statusID))
+	if err == nil && n > 0 {
+		err = s.viewerChanged(ctx, accountID)
+	}
 	return n > 0, err
 }
 
 // DeleteFavourite removes a favourite; deleted is false when there was none.
 func (s *Store) DeleteFavourite(ctx context.Context, accountID, statusID int64) (deleted bool, err error) {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM favourites WHERE account_id = $1 AND status_id = $2", accountID, statusID))
+	if err == nil && n > 0 {
+		err = s.viewerChanged(ctx, accountID)
+	}
 	return n > 0, err
 }
 
@@ -25,26 +31,26 @@ func (s *Store) DeleteFavourite(ctx context.Context, accountID, statusID int64) 
 func (s *Store) InsertBookmark(ctx context.Context, accountID, statusID int64) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO bookmarks (id, account_id, status_id) VALUES ($1,$2,$3)
 		ON CONFLICT DO NOTHING`, ids.New(), accountID, statusID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // DeleteBookmark removes a bookmark, if any.
 func (s *Store) DeleteBookmark(ctx context.Context, accountID, statusID int64) error {
 	_, err := s.q.ExecContext(ctx, "DELETE FROM bookmarks WHERE account_id = $1 AND status_id = $2", accountID, statusID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // InsertPin pins a status to its author's profile (idempotent).
 func (s *Store) InsertPin(ctx context.Context, accountID, statusID int64) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO pins (id, account_id, status_id) VALUES ($1,$2,$3)
 		ON CONFLICT DO NOTHING`, ids.New(), accountID, statusID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // DeletePin unpins a status, if pinned.
 func (s *Store) DeletePin(ctx context.Context, accountID, statusID int64) error {
 	_, err := s.q.ExecContext(ctx, "DELETE FROM pins WHERE account_id = $1 AND status_id = $2", accountID, statusID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // CountPins counts an account's pinned statuses.
@@ -64,14 +70,14 @@ func (s *Store) PinnedStatusIDs(ctx context.Context, accountID int64) ([]int64, 
 func (s *Store) MuteConversation(ctx context.Context, accountID, conversationID int64) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO conversation_mutes (account_id, conversation_id) VALUES ($1,$2)
 		ON CONFLICT DO NOTHING`, accountID, conversationID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // UnmuteConversation lifts a thread mute.
 func (s *Store) UnmuteConversation(ctx context.Context, accountID, conversationID int64) error {
 	_, err := s.q.ExecContext(ctx, "DELETE FROM conversation_mutes WHERE account_id = $1 AND conversation_id = $2",
 		accountID, conversationID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // FavouritedByPage pages the accounts that favourited a status, newest

@@ -16,20 +16,20 @@ func (s *Store) UpsertMute(ctx context.Context, m *model.Mute) error {
 		ON CONFLICT (account_id, target_account_id) DO UPDATE SET
 			hide_notifications = excluded.hide_notifications, expires_at = excluded.expires_at`,
 		m.ID, m.AccountID, m.TargetAccountID, m.HideNotifications, nullMS(m.ExpiresAt), ms(m.CreatedAt))
-	return err
+	return s.changedIfOK(ctx, err, m.AccountID)
 }
 
 // DeleteMute lifts a mute.
 func (s *Store) DeleteMute(ctx context.Context, accountID, targetID int64) error {
 	_, err := s.q.ExecContext(ctx, "DELETE FROM mutes WHERE account_id = $1 AND target_account_id = $2", accountID, targetID)
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // SetMuteExpiry moves a mute's expiry (admin tools and tests).
 func (s *Store) SetMuteExpiry(ctx context.Context, accountID, targetID int64, at *time.Time) error {
 	_, err := s.q.ExecContext(ctx, "UPDATE mutes SET expires_at = $3 WHERE account_id = $1 AND target_account_id = $2",
 		accountID, targetID, nullMS(at))
-	return err
+	return s.changedIfOK(ctx, err, accountID)
 }
 
 // MutedAccount is one entry of a mute list.

@@ -15,7 +15,7 @@ func (s *Store) CountNewStatus(ctx context.Context, accountID, delta int64, at *
 	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET
 		statuses_count = CASE WHEN statuses_count + $2 < 0 THEN 0 ELSE statuses_count + $2 END,
 		last_status_at = COALESCE($3, last_status_at) WHERE id = $1`, accountID, delta, nullMS(at))
-	return err
+	return s.accountCountsChanged(ctx, err, false, accountID) // status.created/deleted names the author
 }
 
 // UpsertTags makes sure a tag row exists for every name (as written) and

@@ -76,6 +76,9 @@ func (s *Store) InsertStatus(ctx context.Context, st *model.Status) error {
 		st.ID, st.AccountID, st.URI, st.URL, st.Local, st.Text, st.Content, st.SpoilerText, string(st.Visibility),
 		st.Sensitive, st.Language, nullID(st.InReplyToID), nullID(st.InReplyToAccountID), nullID(st.ReblogOfID),
 		st.ConversationID, st.ApplicationID, st.HasMedia, ms(st.CreatedAt))
+	if err == nil && st.ReblogOfID != 0 {
+		err = s.viewerChanged(ctx, st.AccountID) // the booster's "reblogged"
+	}
 	return dup(err)
 }
 
@@ -104,7 +107,7 @@ func (s *Store) DeleteStatusRow(ctx context.Context, id int64) error {
 			return err
 		}
 	}
-	return nil
+	return s.statusCountsChanged(ctx, nil, false, id)
 }
 
 // AddStatusCounts adjusts a status's counters atomically in SQL.
@@ -114,7 +117,7 @@ func (s *Store) AddStatusCounts(ctx context.Context, id int64, replies, reblogs,
 		reblogs_count = CASE WHEN reblogs_count + $3 < 0 THEN 0 ELSE reblogs_count + $3 END,
 		favourites_count = CASE WHEN favourites_count + $4 < 0 THEN 0 ELSE favourites_count + $4 END
 		WHERE id = $1`, id, replies, reblogs, favourites)
-	return err
+	return s.statusCountsChanged(ctx, err, true, id)
 }
 
 // InsertMentions records who a status mentions.

@@ -7,7 +7,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"herd/internal/db"
@@ -25,11 +27,111 @@ type Store struct {
 	DB *db.DB
 	q  db.Querier
 	tx bool
+
+	hooks   *hooks     // shared by a root Store and its transactions
+	changes *txChanges // inside InTx: what this transaction changed, for hooks
+}
+
+// hooks are callbacks a Store runs after a transaction commits.
+type hooks struct {
+	viewersChanged func(accountIDs []int64)
+	countsChanged  func(accountIDs, statusIDs []int64)
+}
+
+// txChanges collects, during a transaction, what the hooks are told after
+// it commits.
+type txChanges struct {
+	viewers, accounts, statuses []int64
 }
 
 // New returns a Store reading from database's read pool.
 func New(database *db.DB) *Store {
-	return &Store{DB: database, q: database.Read}
+	return &Store{DB: database, q: database.Read, hooks: &hooks{}}
+}
+
+// OnViewersChanged registers fn to run after each commit that changed what
+// an account has done (follows, blocks, mutes, favourites, boosts,
+// bookmarks, pins, muted conversations), with those accounts, so the
+// node's caches of them can be dropped at once; other nodes learn it from
+// the events log (EventViewerChanged). Call before serving.
+func (s *Store) OnViewersChanged(fn func(accountIDs []int64)) { s.hooks.viewersChanged = fn }
+
+// OnCountsChanged registers fn to run after each commit that changed the
+// counters or suspension of accounts, or the counters or existence of
+// statuses, so the node's caches of them can be dropped at once; other
+// nodes learn it from the events log (EventStatusCounts,
+// EventAccountCounts, and the status events naming the author). Call
+// before serving.
+func (s *Store) OnCountsChanged(fn func(accountIDs, statusIDs []int64)) { s.hooks.countsChanged = fn }
+
+// countsChanged records that accounts' or statuses' counters changed.
+func (s *Store) countsChanged(accountIDs, statusIDs []int64) {
+	if s.changes != nil {
+		s.changes.accounts = append(s.changes.accounts, accountIDs...)
+		s.changes.statuses = append(s.changes.statuses, statusIDs...)
+	} else if s.hooks != nil && s.hooks.countsChanged != nil {
+		s.hooks.countsChanged(accountIDs, statusIDs)
+	}
+}
+
+// accountCountsChanged is countsChanged for accounts, after a write that
+// succeeded (err == nil), with an event for other nodes unless the write
+// is a post's or a deletion's (whose status event names the author); it
+// passes err on.
+func (s *Store) accountCountsChanged(ctx context.Context, err error, withEvent bool, accountIDs ...int64) error {
+	if err != nil {
+		return err
+	}
+	if withEvent {
+		for _, id := range accountIDs {
+			if err := s.AppendEvent(ctx, EventAccountCounts, id, id, ""); err != nil {
+				return err
+			}
+		}
+	}
+	s.countsChanged(accountIDs, nil)
+	return nil
+}
+
+// statusCountsChanged is countsChanged for statuses, after a write that
+// succeeded (err == nil), with an event for other nodes unless the status
+// was deleted (EventStatusDeleted says so); it passes err on.
+func (s *Store) statusCountsChanged(ctx context.Context, err error, withEvent bool, statusIDs ...int64) error {
+	if err != nil {
+		return err
+	}
+	if withEvent {
+		for _, id := range statusIDs {
+			if err := s.AppendEvent(ctx, EventStatusCounts, id, 0, ""); err != nil {
+				return err
+			}
+		}
+	}
+	s.countsChanged(nil, statusIDs)
+	return nil
+}
+
+// viewerChanged records, in the transaction, that accountIDs' own
+// relations or flags changed: an event for other nodes, and the ids for
+// the hook run after commit.
+func (s *Store) viewerChanged(ctx context.Context, accountIDs ...int64) error {
+	for _, id := range accountIDs {
+		if err := s.AppendEvent(ctx, EventViewerChanged, id, id, ""); err != nil {
+			return err
+		}
+	}
+	if s.changes != nil {
+		s.changes.viewers = append(s.changes.viewers, accountIDs...)
+	} else if s.hooks != nil && s.hooks.viewersChanged != nil {
+		s.hooks.viewersChanged(accountIDs)
+	}
+	return nil
+}
+
+// ViewerChanged is viewerChanged for a use case that changes a viewer's
+// state by a write the store cannot attribute (deleting a boost).
+func (s *Store) ViewerChanged(ctx context.Context, accountIDs ...int64) error {
+	return s.viewerChanged(ctx, accountIDs...)
 }
 
 // InTx runs fn with a Store bound to one write transaction, committing when
@@ -42,9 +144,21 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx {
 		return fn(s)
 	}
-	return s.DB.InTx(ctx, func(q db.Querier) error {
-		return fn(&Store{DB: s.DB, q: q, tx: true})
+	var changes txChanges
+	err := s.DB.InTx(ctx, func(q db.Querier) error {
+		changes = txChanges{} // a retried fn starts again
+		return fn(&Store{DB: s.DB, q: q, tx: true, hooks: s.hooks, changes: &changes})
 	})
+	if err != nil || s.hooks == nil {
+		return err
+	}
+	if len(changes.viewers) > 0 && s.hooks.viewersChanged != nil {
+		s.hooks.viewersChanged(changes.viewers)
+	}
+	if len(changes.accounts)+len(changes.statuses) > 0 && s.hooks.countsChanged != nil {
+		s.hooks.countsChanged(changes.accounts, changes.statuses)
+	}
+	return nil
 }
 
 // Dialect is the database engine under the store.
@@ -134,3 +248,26 @@ func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql
 	}
 	return s.q.QueryContext(ctx, query, args...)
 }
+
+// changedIfOK records viewers' state as changed after a write that
+// succeeded (err == nil), and passes err on.
+func (s *Store) changedIfOK(ctx context.Context, err error, accountIDs ...int64) error {
+	if err != nil {
+		return err
+	}
+	return s.viewerChanged(ctx, accountIDs...)
+}
+
+// dialectQuery builds a query text once per dialect from a template given
+// the dialect's id-list condition (db.Dialect.InIDs).
+func dialectQuery(build func(in func(col, param string) string) string) func(*Store) string {
+	var once [2]sync.Once
+	var text [2]string
+	return func(s *Store) string {
+		d := s.Dialect()
+		once[d].Do(func() { text[d] = build(d.InIDs) })
+		return text[d]
+	}
+}
+
+func sortIDs(ids []int64) { slices.Sort(ids) }
