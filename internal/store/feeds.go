@@ -51,7 +51,7 @@ func (s *Store) InsertFeedRows(ctx context.Context, rows []FeedRow) error {
 // the page size, not the number of follows.
 func (s *Store) HomeFeedPage(ctx context.Context, accountID int64, p Page) ([]int64, error) {
 	q, args, order := p.query("status_id", "home_feed", "status_id", []string{"account_id = $1"}, []any{accountID})
-	ids, err := scanIDs(s.q.QueryContext(ctx, q, args...))
+	ids, err := scanIDs(s.queryFixed(ctx, q, args...)) // a few texts (cursors, limit): kept prepared
 	reverseIfAsc(order, ids)
 	return ids, err
 }
