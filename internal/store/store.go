@@ -236,7 +236,15 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // queryFixed runs a query whose text never changes (ids passed through
 // db.IDs, never In) through the read pool's prepared-statement cache;
 // inside a transaction it runs the text on the transaction.
+//
+// On SQLite the statement runs without ctx's cancellation: these are
+// page-sized batch reads that finish in microseconds, and the driver
+// watches a cancellable context with a goroutine and a progress handler
+// per statement, which cost several times the read itself under load.
 func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.Dialect() == db.SQLite {
+		ctx = context.WithoutCancel(ctx)
+	}
 	if !s.tx {
 		stmt, err := s.DB.ReadStmt(ctx, query)
 		if err != nil {
