@@ -1,0 +1,48 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"herd/internal/store"
+)
+
+// QueueDelivery is the job queue of activities to send to other servers
+// (DESIGN.md principle 3: an outgoing activity is a durable job, queued in
+// the transaction of the change it announces, so a crash loses none).
+const QueueDelivery = "deliver"
+
+// Delivery says what to announce to other servers; the delivery worker
+// (package activitypub) builds the activity from the rows it names when it
+// runs, finds the inboxes, signs and sends.
+type Delivery struct {
+	// Kind is the activity, as ActivityStreams names it, with the object
+	// type where it matters: "Create", "Update", "Delete", "Announce",
+	// "Like", "Follow", "Accept", "Reject", "Block", "Undo:Follow",
+	// "Undo:Like", "Undo:Announce", "Undo:Block", "Update:Person".
+	Kind string `json:"kind"`
+	// ActorID is the local account acting.
+	ActorID int64 `json:"actor_id"`
+	// ObjectID is the status, follow or other row the activity is about
+	// (0 when none).
+	ObjectID int64 `json:"object_id,omitempty"`
+	// TargetID is the account addressed when the activity is for one
+	// account only (a follow, an accept, a block); 0 for audiences
+	// computed from the object (followers, mentions).
+	TargetID int64 `json:"target_id,omitempty"`
+	// URI carries what a deleted row can no longer tell (the deleted
+	// status's id, a follow's activity id), empty otherwise.
+	URI string `json:"uri,omitempty"`
+}
+
+// EnqueueDelivery queues d inside the transaction tx of the change it
+// announces; the job workers are woken after that transaction commits.
+func EnqueueDelivery(ctx context.Context, tx *store.Store, d Delivery) error {
+	payload, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	_, err = tx.EnqueueJob(ctx, QueueDelivery, string(payload), time.Now())
+	return err
+}
