@@ -83,7 +83,8 @@ func (s *Store) UpdateRemoteAccount(ctx context.Context, a *model.Account, fetch
 		a.ID, a.Username, strings.ToLower(a.Username), a.DisplayName, a.Note, string(fields), a.Locked, a.Bot,
 		a.Discoverable, a.Indexable, a.AvatarURL, a.HeaderURL, a.URI, a.URL, a.InboxURL, a.SharedInboxURL,
 		a.PublicKey, a.StatusesCount, a.FollowersCount, a.FollowingCount, ms(fetchedAt))
-	return dup(err)
+	// The counters are the cached live part of an account.
+	return s.accountCountsChanged(ctx, dup(err), true, a.ID)
 }
 
 // MarkRemoteAccountGone records that a remote account's origin answered
@@ -94,5 +95,5 @@ func (s *Store) MarkRemoteAccountGone(ctx context.Context, id int64, at time.Tim
 	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET gone_at = $2,
 		suspended_at = CASE WHEN suspended_at IS NULL THEN $2 ELSE suspended_at END, updated_at = $2
 		WHERE id = $1 AND domain <> ''`, id, ms(at))
-	return err
+	return s.accountCountsChanged(ctx, err, true, id)
 }
