@@ -494,6 +494,35 @@ func TestFetchesAreSignedAsTheInstanceActor(t *testing.T) {
 	}
 }
 
+func TestRemoteUsernamesAreCaseInsensitive(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		n := newNetwork(t, db, "remote.test")
+		r := n.remotes["remote.test"]
+		r.publish(t, r.actorDoc(t, "Bob"))
+		a, err := n.fetcher.ResolveActor(ctx, r.url("/users/Bob"))
+		if err != nil || a.Acct() != "Bob@remote.test" {
+			t.Fatalf("resolve: %v", err)
+		}
+		// Known and fresh under any case: no WebFinger, the same account.
+		same, err := n.fetcher.WebFingerLookup(ctx, "bob@REMOTE.test")
+		if err != nil || same.ID != a.ID {
+			t.Fatalf("lookup in lower case: %v", err)
+		}
+		// The same origin moves the name to a new id, and WebFinger agrees:
+		// the one row follows it, rather than a second bob@remote.test.
+		moved := r.actorDoc(t, "BOB")
+		moved["id"] = r.url("/users/new-bob")
+		moved["publicKey"].(map[string]any)["id"] = r.url("/users/new-bob#main-key")
+		moved["publicKey"].(map[string]any)["owner"] = r.url("/users/new-bob")
+		r.publish(t, moved)
+		b, err := n.fetcher.ResolveActor(ctx, r.url("/users/new-bob"))
+		if err != nil || b.ID != a.ID || b.URI != r.url("/users/new-bob") || n.remoteCount(t) != 1 {
+			t.Fatalf("moved actor: %v, id %d (was %d), uri %q, %d remote accounts", err, b.ID, a.ID, b.URI, n.remoteCount(t))
+		}
+	})
+}
+
 func TestCheckURI(t *testing.T) {
 	rows := []struct {
 		protocol, uri string
