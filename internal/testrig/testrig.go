@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -112,7 +113,8 @@ func Start(t testing.TB, db DB, configure ...func(*config.Config)) *Instance {
 		f(cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logs := &testWriter{t: t}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(ctx, cfg, log)
 	if err != nil {
 		cancel()
@@ -122,6 +124,7 @@ func Start(t testing.TB, db DB, configure ...func(*config.Config)) *Instance {
 	ts.Config.Handler = srv.Handler
 	ts.Start()
 	t.Cleanup(func() {
+		logs.stop()
 		ts.Close()
 		cancel()
 		srv.Close()
@@ -129,11 +132,29 @@ func Start(t testing.TB, db DB, configure ...func(*config.Config)) *Instance {
 	return &Instance{URL: ts.URL, Domain: domain, Server: srv, Core: srv.Core, HTTP: ts}
 }
 
-type testWriter struct{ t testing.TB }
+// testWriter sends the instance's log to the test's log until the test
+// ends: background goroutines (event polling, job workers) may still log
+// while the instance shuts down, and testing panics on a log line written
+// after a test has finished.
+type testWriter struct {
+	t       testing.TB
+	mu      sync.Mutex
+	stopped bool
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.stopped {
+		w.t.Log(strings.TrimSpace(string(p)))
+	}
 	return len(p), nil
+}
+
+func (w *testWriter) stop() {
+	w.mu.Lock()
+	w.stopped = true
+	w.mu.Unlock()
 }
 
 // User is a local account with a full-scope access token.
