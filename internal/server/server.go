@@ -26,7 +26,12 @@ type Server struct {
 	Core    *core.Core
 	Jobs    *jobs.Pool // set by Run
 	Handler http.Handler
-	log     *slog.Logger
+	// Inbox and Receiver are the receiving door of federation (tests
+	// point their fetcher at fake remotes).
+	Inbox    *activitypub.Inbox
+	Receiver *activitypub.Receiver
+	ingest   *jobs.Pool // set by Run
+	log      *slog.Logger
 }
 
 // New opens and migrates the database and builds the handler. Call Run to
@@ -44,7 +49,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	// The one outbound client; remote accounts are fetched through it,
 	// signed as the instance actor.
 	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses})
-	c.SetResolver(activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c)))
+	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
+	c.SetResolver(fetcher)
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {
@@ -54,6 +60,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	api.New(c, log, mux).Gate = gate
 	oauth.New(c, log, mux)              // OAuth endpoints and the sign-in/sign-up/sign-out pages
 	fed := activitypub.New(c, log, mux) // WebFinger, host-meta, actors, statuses, collections
+	inbox := activitypub.NewInbox(c, fetcher, log, mux)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
@@ -62,7 +69,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		w.Write([]byte("OK"))
 	})
 	registerPlaceholderImages(mux)
-	s := &Server{Config: cfg, DB: database, Core: c, log: log}
+	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: activitypub.NewReceiver(c, fetcher, log), log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
 	return s, nil
 }
@@ -81,7 +88,8 @@ func CoreConfig(cfg *config.Config) core.Config {
 func (s *Server) Run(ctx context.Context) {
 	go s.Core.RunEvents(ctx)
 	go s.maintenanceLoop(ctx)
-	s.Jobs = startJobs(ctx, s.Core, s.log) // jobs.go
+	s.Jobs = startJobs(ctx, s.Core, s.log)                              // jobs.go
+	s.ingest = startIngest(ctx, s.Core, s.Receiver, s.Jobs.Wake, s.log) // inbox_jobs.go
 }
 
 // maintenanceLoop truncates SQLite's WAL and drops events every node has
@@ -109,6 +117,9 @@ func (s *Server) maintenanceLoop(ctx context.Context) {
 func (s *Server) Close() error {
 	if s.Jobs != nil {
 		s.Jobs.Wait()
+	}
+	if s.ingest != nil {
+		s.ingest.Wait()
 	}
 	return s.DB.Close()
 }

@@ -1,0 +1,115 @@
+package activitypub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"herd/internal/core"
+	"herd/internal/httpsig"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// inboxKeys finds the key of an incoming signature through the remote
+// account code: the key id's actor (the id without its fragment, or the
+// owner a separate key document names) is looked up, fetched when unknown
+// or stale, and fetched again when the verifier asks (a rotated key). It
+// remembers the actor whose key it returned: the signer.
+type inboxKeys struct {
+	fetcher *Fetcher
+	owner   string
+}
+
+var _ httpsig.KeyFetcher = (*inboxKeys)(nil)
+
+func (k *inboxKeys) FetchKey(ctx context.Context, keyID string, refetch bool) (httpsig.PublicKey, error) {
+	actorURI, _, _ := strings.Cut(keyID, "#")
+	var a *model.Account
+	var err error
+	cached := false
+	switch {
+	case refetch:
+		a, err = k.fetcher.refreshActor(ctx, actorURI)
+	default:
+		var known *store.RemoteAccount
+		known, err = k.fetcher.core.RemoteAccountByURI(ctx, actorURI)
+		if err == nil && !core.RemoteIsStale(known, time.Now()) {
+			a, cached = known.Account, true
+		} else {
+			a, err = k.fetcher.ResolveActor(ctx, actorURI)
+		}
+	}
+	if err != nil && !strings.Contains(keyID, "#") {
+		// GoToSocial and others publish the key as its own document
+		// (…/main-key) naming its owner.
+		a, err = k.keyOwner(ctx, keyID, refetch)
+	}
+	if err != nil {
+		return httpsig.PublicKey{}, err
+	}
+	if a.Suspended() || a.PublicKey == "" {
+		return httpsig.PublicKey{}, fmt.Errorf("actor %s has no usable key", a.URI)
+	}
+	pub, err := httpsig.ParsePublicKeyPEM([]byte(a.PublicKey))
+	if err != nil {
+		return httpsig.PublicKey{}, err
+	}
+	k.owner = a.URI
+	return httpsig.PublicKey{ID: keyID, Owner: a.URI, Key: pub, Cached: cached}, nil
+}
+
+// keyOwner fetches a key document and resolves the actor that owns it; the
+// owner must be on the key's host, and the owner's own document supplies
+// the key (validated as the actor's when it was stored).
+func (k *inboxKeys) keyOwner(ctx context.Context, keyID string, refetch bool) (*model.Account, error) {
+	doc, err := k.fetcher.Fetch(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	var key struct {
+		Owner string `json:"owner"`
+	}
+	if json.Unmarshal(doc.Body, &key) != nil || key.Owner == "" {
+		return nil, fmt.Errorf("%w: key %s names no owner", ErrInvalidActor, keyID)
+	}
+	ku, _ := k.fetcher.CheckURI(doc.ID)
+	ou, err := k.fetcher.CheckURI(key.Owner)
+	if err != nil || ku == nil || core.CanonicalHost(ou) != core.CanonicalHost(ku) {
+		return nil, fmt.Errorf("%w: key %s is owned from another host", ErrInvalidActor, keyID)
+	}
+	if refetch {
+		return k.fetcher.refreshActor(ctx, key.Owner)
+	}
+	return k.fetcher.ResolveActor(ctx, key.Owner)
+}
+
+// refreshActor fetches a known actor again whether or not it is stale (its
+// key may have rotated, or it sent an Update); an unknown one is resolved
+// as usual. A renamed actor is refused here: ResolveActor confirms renames
+// through WebFinger once the account is stale.
+func (f *Fetcher) refreshActor(ctx context.Context, uri string) (*model.Account, error) {
+	known, err := f.core.RemoteAccountByURI(ctx, uri)
+	if errors.Is(err, store.ErrNotFound) {
+		return f.ResolveActor(ctx, uri)
+	}
+	if err != nil {
+		return nil, err
+	}
+	actor, err := f.fetchActor(ctx, uri)
+	if errors.Is(err, ErrGone) {
+		if err := f.core.MarkRemoteAccountGone(ctx, known.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if actor.URI != uri || !strings.EqualFold(known.Acct(), actor.Username+"@"+actor.Domain) {
+		return nil, fmt.Errorf("%w: %s now names %s@%s", ErrInvalidActor, uri, actor.Username, actor.Domain)
+	}
+	return f.core.SaveRemoteAccount(ctx, actor)
+}

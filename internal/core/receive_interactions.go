@@ -1,0 +1,209 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// ReceiveLike records a remote actor's Like of a status it may see: the
+// favourite counts and notifies the author, once however often it comes.
+func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.Status) error {
+	if _, err := c.VisibleStatus(ctx, actor.ID, st.ID); err != nil {
+		return rejected("%s may not see status %d", actor.Acct(), st.ID)
+	}
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		inserted, err := tx.InsertFavourite(ctx, actor.ID, st.ID)
+		if err != nil || !inserted {
+			return err
+		}
+		if err := tx.AddStatusCounts(ctx, st.ID, 0, 0, 1); err != nil {
+			return err
+		}
+		author, err := tx.AccountByID(ctx, st.AccountID)
+		if err != nil {
+			return notFoundOr(err)
+		}
+		return c.notify(ctx, tx, author, actor.ID, model.NotifyFavourite, st)
+	})
+}
+
+// ReceiveUndoLike takes a remote actor's favourite back.
+func (c *Core) ReceiveUndoLike(ctx context.Context, actor *model.Account, st *model.Status) error {
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		deleted, err := tx.DeleteFavourite(ctx, actor.ID, st.ID)
+		if err != nil || !deleted {
+			return err
+		}
+		if err := tx.AddStatusCounts(ctx, st.ID, 0, 0, -1); err != nil {
+			return err
+		}
+		return tx.DeleteNotificationsAbout(ctx, st.AccountID, actor.ID, model.NotifyFavourite, st.ID)
+	})
+}
+
+// ReceiveAnnounce records a remote actor's boost (its Announce id is the
+// boost's uri) of a status it may see and may boost: never a direct post,
+// and a followers-only one only by its author, as StatusPolicy#reblog?.
+// visibility is what the Announce's addressing says.
+func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *model.Status, uri string,
+	published time.Time, visibility model.Visibility) error {
+	if orig.ReblogOfID != 0 || orig.Visibility == model.Direct ||
+		(orig.Visibility == model.Private && orig.AccountID != actor.ID) {
+		return rejected("%s may not boost status %d", actor.Acct(), orig.ID)
+	}
+	if _, err := c.VisibleStatus(ctx, actor.ID, orig.ID); err != nil {
+		return rejected("%s may not see status %d", actor.Acct(), orig.ID)
+	}
+	if _, err := c.Store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if visibility == model.Direct || !visibility.Valid() {
+		visibility = model.Public
+	}
+	if orig.Visibility == model.Private {
+		visibility = model.Private
+	}
+	at := clampPublished(published)
+	boost := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: uri, URL: uri, Visibility: visibility,
+		ReblogOfID: orig.ID, ConversationID: orig.ConversationID, CreatedAt: at}
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
+			return err
+		}
+		origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
+		if err != nil {
+			return notFoundOr(err)
+		}
+		return c.notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		return nil // the same boost, stored by a concurrent delivery
+	}
+	if err == nil {
+		c.wakeJobs()
+	}
+	return err
+}
+
+// ReceiveUndoAnnounce removes a remote actor's boost by its Announce id;
+// only the booster can take it back.
+func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, uri string) error {
+	if err := c.checkRemoteObject(actor, uri); err != nil {
+		return err // a tombstone for another host's URI would let anyone censor it
+	}
+	boost, err := c.Store.RemoteReblogByURI(ctx, uri)
+	if errors.Is(err, store.ErrNotFound) {
+		return c.Remember(ctx, actor, uri)
+	}
+	if err != nil {
+		return err
+	}
+	if boost.AccountID != actor.ID {
+		return rejected("%s cannot undo a boost by account %d", actor.Acct(), boost.AccountID)
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error { return c.removeStatus(ctx, tx, boost) })
+	if err == nil {
+		c.forgetStatus(boost.ID)
+	}
+	return err
+}
+
+// ReceiveBlock applies a remote actor's Block of a local account: follows
+// and requests end both ways, as for a local block (Mastodon does not
+// tell the blocked user).
+func (c *Core) ReceiveBlock(ctx context.Context, actor, target *model.Account) error {
+	_, err := c.Block(ctx, &Viewer{Account: actor}, target.ID)
+	return err
+}
+
+// ReceiveUndoBlock lifts a remote actor's block of a local account.
+func (c *Core) ReceiveUndoBlock(ctx context.Context, actor, target *model.Account) error {
+	_, err := c.Unblock(ctx, &Viewer{Account: actor}, target.ID)
+	return err
+}
+
+// ReceiveActorDelete handles a remote actor deleting itself: the account
+// is marked gone and suspended (hidden everywhere, as Mastodon suspends it
+// with origin remote) and every follow and request it is part of ends.
+func (c *Core) ReceiveActorDelete(ctx context.Context, actor *model.Account) error {
+	if actor.Local() {
+		return rejected("a remote cannot delete local account %s", actor.Acct())
+	}
+	if err := c.MarkRemoteAccountGone(ctx, actor.ID); err != nil {
+		return err
+	}
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		pairs, err := tx.FollowPairsOf(ctx, actor.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			if p.Request {
+				err = c.removeFollowRequest(ctx, tx, p.AccountID, p.TargetAccountID)
+			} else {
+				err = c.removeFollow(ctx, tx, p.AccountID, p.TargetAccountID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ReceiveStatusDelete deletes a remote status by its id when actor wrote
+// it, with its boosts; a status not seen yet is remembered (tombstone) so
+// it is dropped if its Create arrives late. Someone else's status is not
+// touched.
+func (c *Core) ReceiveStatusDelete(ctx context.Context, actor *model.Account, uri string) error {
+	if err := c.checkRemoteObject(actor, uri); err != nil {
+		return err // a tombstone for another host's URI would let anyone censor it
+	}
+	st, err := c.Store.StatusByURI(ctx, uri)
+	if errors.Is(err, store.ErrNotFound) {
+		return c.Remember(ctx, actor, uri)
+	}
+	if err != nil {
+		return err
+	}
+	if st.AccountID != actor.ID || st.Local {
+		return rejected("%s cannot delete status %d of account %d", actor.Acct(), st.ID, st.AccountID)
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		boosts, err := tx.ReblogsOf(ctx, st.ID)
+		if err != nil {
+			return err
+		}
+		for _, b := range boosts {
+			if err := c.removeStatus(ctx, tx, b); err != nil {
+				return err
+			}
+		}
+		if err := c.removeStatus(ctx, tx, st); err != nil {
+			return err
+		}
+		return tx.InsertTombstone(ctx, uri, actor.ID, time.Now())
+	})
+	if err == nil {
+		c.forgetStatus(st.ID)
+	}
+	return err
+}
+
+// clampPublished is a remote object's time as Herd files it: its published
+// time, but never in the future (Mastodon clamps the id's time to now, so
+// a remote cannot pin a post on top of every timeline), nor unset.
+func clampPublished(t time.Time) time.Time {
+	now := time.Now()
+	if t.IsZero() || t.After(now) {
+		return now
+	}
+	return t
+}

@@ -1,0 +1,261 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+	"herd/internal/text"
+)
+
+// Caps on remote statuses. The inbox already bounds a whole activity to
+// 1 MB; these keep single fields to what a client can show.
+const (
+	maxRemoteContent  = 100_000 // bytes of sanitized HTML kept
+	maxRemoteSpoiler  = 1_000   // characters of a content warning
+	maxRemoteLanguage = 16
+	maxRemoteURI      = 2048
+	maxRemoteTags     = 50 // hashtags recorded per status
+	maxRemoteMentions = 50 // mentions recorded (and notified) per status
+)
+
+// RemoteNote is a status as the federation layer read it from a Note (or
+// Article, Page…): the origin checks that need the document (attributedTo
+// is the actor, the object came from its origin) are done; ReceiveNote
+// does the rest.
+type RemoteNote struct {
+	URI         string // the object's id
+	URL         string // its web page, URI when empty
+	Content     string // HTML as received; sanitized here
+	SpoilerText string // plain text (the Note's summary)
+	Sensitive   bool
+	Language    string
+	Visibility  model.Visibility // derived from to/cc
+	Published   time.Time
+	Updated     time.Time        // for edits
+	InReplyTo   *model.Status    // the parent, when it is a reply to a stored status
+	Mentions    []*model.Account // accounts tagged as Mention (local or known remote)
+	Tags        []string         // hashtag names, without #
+}
+
+// ReceiveNote is the remote door for posting (DESIGN.md principle 2): it
+// checks the note's origin (its id on the actor's host, never a local URI,
+// never a URI another account owns, not deleted before it came), sanitizes
+// and caps it, and stores it through recordStatus like a local post, so
+// threads, mentions, notifications and fan-out follow. Receiving the same
+// note again returns the stored status.
+func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNote) (*model.Status, error) {
+	if err := c.checkRemoteObject(actor, n.URI); err != nil {
+		return nil, err
+	}
+	if gone, err := c.Store.Tombstoned(ctx, n.URI); err != nil {
+		return nil, err
+	} else if gone {
+		return nil, rejected("%s was deleted before it arrived", n.URI)
+	}
+	if existing, err := c.ownedStatus(ctx, actor, n.URI); err == nil || !errors.Is(err, store.ErrNotFound) {
+		return existing, err
+	}
+	if !n.Visibility.Valid() {
+		return nil, rejected("%s has no visibility", n.URI)
+	}
+	at := clampPublished(n.Published)
+	st := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: n.URI, URL: remoteURL(n.URL, n.URI),
+		Visibility: n.Visibility, CreatedAt: at}
+	setRemoteContent(st, n)
+	var parent *model.Status
+	if p := n.InReplyTo; p != nil {
+		if p.ReblogOfID != 0 {
+			return nil, rejected("%s replies to a boost", n.URI)
+		}
+		parent = p
+		st.InReplyToID, st.InReplyToAccountID, st.ConversationID = p.ID, p.AccountID, conversationOf(p)
+	} else {
+		st.ConversationID = st.ID
+	}
+	mentions := remoteMentions(n.Mentions)
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		return c.recordStatus(ctx, tx, st, parent, mentions, remoteTags(n.Tags))
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		// The same note, delivered twice at once, was stored first by the
+		// other delivery (statuses_uri_unique).
+		return c.ownedStatus(ctx, actor, n.URI)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.wakeJobs()
+	return st, nil
+}
+
+// ReceiveNoteUpdate applies an edit of a remote status by its author (an
+// Update of a Note): content, content warning, sensitivity, language, new
+// mentions and tags; the previous version goes to the history and boosters
+// are told, as for a local edit. An update of a status not stored is
+// ignored (Mastodon does the same); one by another account is rejected.
+func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n RemoteNote) error {
+	if err := c.checkRemoteObject(actor, n.URI); err != nil {
+		return err
+	}
+	st, err := c.Store.StatusByURI(ctx, n.URI)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.AccountID != actor.ID || st.Local || st.ReblogOfID != 0 {
+		return rejected("%s cannot update status %d of account %d", actor.Acct(), st.ID, st.AccountID)
+	}
+	next := *st
+	setRemoteContent(&next, n)
+	if next.Content == st.Content && next.SpoilerText == st.SpoilerText && next.Sensitive == st.Sensitive &&
+		next.Language == st.Language {
+		return nil // a repeat of the current version
+	}
+	edited := time.Now()
+	if !n.Updated.IsZero() && n.Updated.Before(edited) && n.Updated.After(st.CreatedAt) {
+		edited = n.Updated
+	}
+	next.EditedAt = &edited
+	r := &renderedText{html: next.Content, mentions: remoteMentions(n.Mentions), tags: remoteTags(n.Tags)}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		edits, err := tx.StatusEditsOf(ctx, st.ID)
+		if err != nil {
+			return err
+		}
+		if len(edits) == 0 {
+			if err := tx.InsertStatusEdit(ctx, editOf(st, st.CreatedAt)); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertStatusEdit(ctx, editOf(&next, edited)); err != nil {
+			return err
+		}
+		if err := tx.UpdateStatusContent(ctx, &next); err != nil {
+			return err
+		}
+		if err := c.updateMentionsAndTags(ctx, tx, &next, r); err != nil {
+			return err
+		}
+		boosts, err := tx.ReblogsOf(ctx, st.ID)
+		if err != nil {
+			return err
+		}
+		if err := c.notifyBoosters(ctx, tx, &next, boosts); err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventStatusUpdated, st.ID, st.AccountID, "")
+	})
+	if err == nil {
+		c.forgetStatus(st.ID)
+	}
+	return err
+}
+
+// checkRemoteObject refuses an object id that is not on the actor's host
+// or that names this instance (no remote may speak for a local URI).
+func (c *Core) checkRemoteObject(actor *model.Account, uri string) error {
+	if actor == nil || actor.Local() || actor.Suspended() {
+		return rejected("%s is not an active remote account", actor.Acct())
+	}
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" || len(uri) > maxRemoteURI {
+		return rejected("object id %q is not a URL", uri)
+	}
+	if c.IsLocalHost(u) {
+		return rejected("%s claims a local URI %s", actor.Acct(), uri)
+	}
+	if CanonicalHost(u) != strings.ToLower(actor.Domain) {
+		return rejected("object %s is not on %s's host", uri, actor.Acct())
+	}
+	return nil
+}
+
+// ownedStatus loads the status at uri when actor wrote it; one another
+// account holds is a rejection.
+func (c *Core) ownedStatus(ctx context.Context, actor *model.Account, uri string) (*model.Status, error) {
+	st, err := c.Store.StatusByURI(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	if st.AccountID != actor.ID || st.ReblogOfID != 0 {
+		return nil, rejected("%s is already held by account %d", uri, st.AccountID)
+	}
+	return st, nil
+}
+
+// setRemoteContent copies a note's text into st, sanitized and capped.
+func setRemoteContent(st *model.Status, n RemoteNote) {
+	st.Content = truncateBytes(text.SanitizeRemote(n.Content), maxRemoteContent)
+	st.SpoilerText = truncateChars(strings.TrimSpace(n.SpoilerText), maxRemoteSpoiler)
+	st.Sensitive = n.Sensitive || st.SpoilerText != ""
+	st.Language = truncateChars(n.Language, maxRemoteLanguage)
+}
+
+func remoteURL(u, uri string) string {
+	if u == "" || len(u) > maxRemoteURI {
+		return uri
+	}
+	if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") {
+		return uri
+	}
+	return u
+}
+
+// remoteMentions dedupes the mentioned accounts, drops suspended ones and
+// caps the list.
+func remoteMentions(in []*model.Account) []*model.Account {
+	seen := map[int64]bool{}
+	var out []*model.Account
+	for _, a := range in {
+		if a == nil || a.Suspended() || seen[a.ID] || len(out) == maxRemoteMentions {
+			continue
+		}
+		seen[a.ID] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// remoteTags keeps valid hashtag names, lowercased → as written.
+func remoteTags(in []string) map[string]string {
+	out := map[string]string{}
+	for _, t := range in {
+		t = strings.TrimPrefix(t, "#")
+		if !text.ValidTag(t) || len(out) == maxRemoteTags {
+			continue
+		}
+		if lower := text.NormalizeTag(t); out[lower] == "" {
+			out[lower] = t
+		}
+	}
+	return out
+}
+
+func truncateChars(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// truncateBytes cuts HTML that is too long; the cut is sanitized again so
+// it stays well-formed.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := s[:n]
+	for !utf8.ValidString(cut) && len(cut) > 0 {
+		cut = cut[:len(cut)-1]
+	}
+	return text.SanitizeRemote(cut)
+}
