@@ -14,17 +14,21 @@ import (
 // use cases wake them right after committing a job.
 func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	pool := jobs.New(c.Store, log)
-	// Fan-out batches many statuses per claim and writes their feed rows
-	// together, so one worker keeps up with SQLite's single writer; a second
-	// one overlaps reads with writes. PostgreSQL has concurrent writers, and
-	// there two workers fell behind posting (bench/FINDINGS.md: the backlog
-	// grew ~500 jobs/s), so it gets more.
-	workers := 2
+	// Fan-out writes a whole batch of statuses with a few set-based
+	// statements, so one worker keeps up; on SQLite it runs on the single
+	// writer anyway. Feed rows land on the newest page of each recipient's
+	// feed, and SQLite writes every page a commit dirtied to the WAL: a
+	// batch gathered over a linger shares those pages among many rows,
+	// where a commit per few statuses wrote each page again and again. The
+	// backlog stays near the posts of one linger (bench/FINDINGS.md).
+	// PostgreSQL has concurrent writers: two workers overlap one batch's
+	// statement with the next claim.
+	workers, batch, linger := 1, 5000, 250*time.Millisecond
 	if c.Store.Dialect() == db.Postgres {
-		workers = 6
+		workers, batch, linger = 2, 2000, 100*time.Millisecond
 	}
-	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: 200,
-		Linger: 20 * time.Millisecond})
+	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: batch,
+		Linger: linger})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	go pruneLoop(ctx, c, log)

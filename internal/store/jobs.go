@@ -57,8 +57,7 @@ func (s *Store) DeleteJobs(ctx context.Context, jobIDs []int64) error {
 	if len(jobIDs) == 0 {
 		return nil
 	}
-	in, args := db.In(1, jobIDs)
-	_, err := s.q.ExecContext(ctx, "DELETE FROM jobs WHERE id IN "+in, args...)
+	_, err := s.q.ExecContext(ctx, "DELETE FROM jobs WHERE id IN "+literalIDs(jobIDs))
 	return err
 }
 
