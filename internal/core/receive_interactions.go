@@ -73,23 +73,33 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 	at := clampPublished(published)
 	boost := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: uri, URL: uri, Visibility: visibility,
 		ReblogOfID: orig.ID, ConversationID: orig.ConversationID, CreatedAt: at}
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
-		if err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
+	for attempt := 1; ; attempt++ {
+		err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
+				return err
+			}
+			origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
+			if err != nil {
+				return notFoundOr(err)
+			}
+			return c.notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
+		})
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, store.ErrDuplicate) {
 			return err
 		}
-		origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
-		if err != nil {
-			return notFoundOr(err)
+		if _, err := c.Store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
+			return nil // the same boost, stored by a concurrent delivery
 		}
-		return c.notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
-	})
-	if errors.Is(err, store.ErrDuplicate) {
-		return nil // the same boost, stored by a concurrent delivery
+		if attempt == maxIDAttempts {
+			return err
+		}
+		boost.ID = ids.FromTime(at) // the id drawn was taken
 	}
-	if err == nil {
-		c.wakeJobs()
-	}
-	return err
+	c.wakeJobs()
+	return nil
 }
 
 // ReceiveUndoAnnounce removes a remote actor's boost by its Announce id;

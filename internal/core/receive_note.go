@@ -79,21 +79,39 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	} else {
 		st.ConversationID = st.ID
 	}
-	mentions := remoteMentions(n.Mentions)
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
-		return c.recordStatus(ctx, tx, st, parent, mentions, remoteTags(n.Tags))
-	})
-	if errors.Is(err, store.ErrDuplicate) {
-		// The same note, delivered twice at once, was stored first by the
-		// other delivery (statuses_uri_unique).
-		return c.ownedStatus(ctx, actor, n.URI)
-	}
-	if err != nil {
-		return nil, err
+	mentions, tags := remoteMentions(n.Mentions), remoteTags(n.Tags)
+	for attempt := 1; ; attempt++ {
+		err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			return c.recordStatus(ctx, tx, st, parent, mentions, tags)
+		})
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, store.ErrDuplicate) {
+			return nil, err
+		}
+		// Either the same note, delivered twice at once, was stored first
+		// by the other delivery (statuses_uri_unique), or the id drawn for
+		// its published millisecond was taken: draw again.
+		if existing, err := c.ownedStatus(ctx, actor, n.URI); !errors.Is(err, store.ErrNotFound) {
+			return existing, err
+		}
+		if attempt == maxIDAttempts {
+			return nil, err
+		}
+		root := st.ConversationID == st.ID
+		st.ID = ids.FromTime(at)
+		if root {
+			st.ConversationID = st.ID
+		}
 	}
 	c.wakeJobs()
 	return st, nil
 }
+
+// maxIDAttempts is how often an id is drawn for a remote status whose
+// published millisecond is crowded (ids.FromTime has 16 random bits).
+const maxIDAttempts = 5
 
 // ReceiveNoteUpdate applies an edit of a remote status by its author (an
 // Update of a Note): content, content warning, sensitivity, language, new
