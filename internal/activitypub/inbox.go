@@ -27,6 +27,7 @@ type Inbox struct {
 	core    *core.Core
 	fetcher atomic.Pointer[Fetcher]
 	log     *slog.Logger
+	keys    *keyCache
 	// Now is the clock signatures are judged by; nil means time.Now.
 	Now func() time.Time
 	// Admit decides whether an activity from a host is taken at all; nil
@@ -38,7 +39,7 @@ type Inbox struct {
 
 // NewInbox registers the inbox routes on mux. f fetches keys and actors.
 func NewInbox(c *core.Core, f *Fetcher, log *slog.Logger, mux *http.ServeMux) *Inbox {
-	in := &Inbox{core: c, log: log}
+	in := &Inbox{core: c, log: log, keys: newKeyCache()}
 	in.fetcher.Store(f)
 	mux.HandleFunc("POST /inbox", in.serve)
 	mux.HandleFunc("POST /users/{name}/inbox", in.serve)
@@ -112,7 +113,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	keys := &inboxKeys{fetcher: in.fetcher.Load()}
+	keys := &inboxKeys{fetcher: in.fetcher.Load(), cache: in.keys}
 	v := httpsig.Verifier{Keys: keys, Now: in.Now, Scheme: in.core.Config.Protocol}
 	if _, err := v.Verify(r.Context(), r, body); err != nil {
 		in.log.Info("inbox: signature refused", "actor", actorURI, "err", err)

@@ -2,10 +2,12 @@ package activitypub
 
 import (
 	"context"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"herd/internal/core"
@@ -21,12 +23,60 @@ import (
 // remembers the actor whose key it returned: the signer.
 type inboxKeys struct {
 	fetcher *Fetcher
+	cache   *keyCache
 	owner   string
+}
+
+// keyCacheTTL is how long a verified actor's parsed key is reused without
+// asking the database; a signature that fails with it still refetches.
+const keyCacheTTL = time.Minute
+
+// keyCacheMax bounds the cache; when full it starts over.
+const keyCacheMax = 10_000
+
+// keyCache keeps parsed public keys by key id for keyCacheTTL, so a burst
+// of deliveries from one actor costs one lookup and one PEM parse.
+type keyCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedKey
+}
+
+type cachedKey struct {
+	owner string
+	key   crypto.PublicKey
+	at    time.Time
+}
+
+func newKeyCache() *keyCache { return &keyCache{entries: map[string]cachedKey{}} }
+
+func (c *keyCache) get(keyID string, now time.Time) (cachedKey, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[keyID]
+	if !ok || now.Sub(e.at) > keyCacheTTL {
+		return cachedKey{}, false
+	}
+	return e, true
+}
+
+func (c *keyCache) put(keyID string, e cachedKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= keyCacheMax {
+		c.entries = map[string]cachedKey{}
+	}
+	c.entries[keyID] = e
 }
 
 var _ httpsig.KeyFetcher = (*inboxKeys)(nil)
 
 func (k *inboxKeys) FetchKey(ctx context.Context, keyID string, refetch bool) (httpsig.PublicKey, error) {
+	if !refetch && k.cache != nil {
+		if e, ok := k.cache.get(keyID, time.Now()); ok {
+			k.owner = e.owner
+			return httpsig.PublicKey{ID: keyID, Owner: e.owner, Key: e.key, Cached: true}, nil
+		}
+	}
 	actorURI, _, _ := strings.Cut(keyID, "#")
 	var a *model.Account
 	var err error
@@ -59,6 +109,9 @@ func (k *inboxKeys) FetchKey(ctx context.Context, keyID string, refetch bool) (h
 		return httpsig.PublicKey{}, err
 	}
 	k.owner = a.URI
+	if k.cache != nil {
+		k.cache.put(keyID, cachedKey{owner: a.URI, key: pub, at: time.Now()})
+	}
 	return httpsig.PublicKey{ID: keyID, Owner: a.URI, Key: pub, Cached: cached}, nil
 }
 

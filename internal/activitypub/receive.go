@@ -98,6 +98,9 @@ func (rc *Receiver) Process(ctx context.Context, payload string) error {
 	if err != nil {
 		return err
 	}
+	if actor.Suspended() {
+		return fmt.Errorf("%w: %s is suspended or gone", core.ErrRejected, actor.URI)
+	}
 	// Only an id on the actor's own host is remembered as processed, so no
 	// one can mark another server's activity as seen in advance.
 	dedupe := act.ID != "" && sameHost(act.ID, actor.URI)
