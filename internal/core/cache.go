@@ -13,6 +13,7 @@ import (
 const (
 	accountCacheSize = 20000
 	statusCacheSize  = 50000
+	appCacheSize     = 2000
 )
 
 // boundedCache is a size-capped map of rows by id (DESIGN.md principle 6).
@@ -120,6 +121,10 @@ type entityCaches struct {
 	// other nodes when the change's event reaches them (apply).
 	accountLive  *boundedCache[store.AccountLive]
 	statusCounts *boundedCache[store.StatusCounts]
+
+	// apps are the applications statuses were posted with; their name and
+	// website never change after registration.
+	apps *boundedCache[*model.App]
 }
 
 func newEntityCaches() *entityCaches {
@@ -129,6 +134,7 @@ func newEntityCaches() *entityCaches {
 		viewers:      newBoundedCache[*store.ViewerState](viewerStateCacheSize),
 		accountLive:  newBoundedCache[store.AccountLive](accountCacheSize),
 		statusCounts: newBoundedCache[store.StatusCounts](statusCacheSize),
+		apps:         newBoundedCache[*model.App](appCacheSize),
 	}
 }
 

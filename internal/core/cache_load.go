@@ -194,7 +194,9 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 	if err != nil {
 		return err
 	}
-	apps, err := c.Store.AppsByIDs(ctx, appIDs)
+	apps, err := cachedOrLoad(c.caches.apps, appIDs, func(ids []int64) (map[int64]*model.App, error) {
+		return c.Store.AppsByIDs(ctx, ids)
+	})
 	if err != nil {
 		return err
 	}
@@ -241,4 +243,48 @@ func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.
 		out[id] = &cp
 	}
 	return out, nil
+}
+
+// statusPrimer puts a status its author just posted into the caches, so
+// answering the post (and the first pages showing it) reads nothing back.
+// It takes the caches' generations before the post's transaction commits:
+// a change to the new status committed before the put (a quick favourite)
+// then makes the put skip it.
+type statusPrimer struct {
+	c                    *Core
+	statusGen, countsGen uint64
+}
+
+func (c *Core) newStatusPrimer() statusPrimer {
+	_, sg := c.caches.statuses.lookup(nil, nil)
+	_, cg := c.caches.statusCounts.lookup(nil, nil)
+	return statusPrimer{c: c, statusGen: sg, countsGen: cg}
+}
+
+// put caches st, as committed with mentions and tags, with zero counters.
+// A status with hashtags is left to the first read, which loads the tags'
+// stored names (the first spelling of each tag, not necessarily this one).
+func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*model.Account, tags map[string]string) {
+	if len(tags) > 0 {
+		return
+	}
+	var app *model.App
+	if st.ApplicationID != 0 {
+		apps, err := cachedOrLoad(p.c.caches.apps, []int64{st.ApplicationID}, func(ids []int64) (map[int64]*model.App, error) {
+			return p.c.Store.AppsByIDs(ctx, ids)
+		})
+		if err != nil {
+			return // the first read loads it
+		}
+		app = apps[st.ApplicationID]
+	}
+	row := *st
+	e := &statusEntry{Status: &row, App: app, JSON: new(model.Fragment)}
+	for _, m := range mentions {
+		e.Mentions = append(e.Mentions, m.ID)
+	}
+	slices.Sort(e.Mentions) // as the mentions table gives them back, once each
+	e.Mentions = slices.Compact(e.Mentions)
+	p.c.caches.statuses.put(p.statusGen, map[int64]*statusEntry{st.ID: e})
+	p.c.caches.statusCounts.put(p.countsGen, map[int64]store.StatusCounts{st.ID: {}})
 }

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,50 @@ func TestCacheOtherNode(t *testing.T) {
 				t.Fatalf("other node's changes not seen: %+v", v)
 			}
 			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+// TestPostedStatusPrimedAsStored: the entry a post puts in its node's
+// cache (so the answer reads nothing back) matches what a node reading it
+// from the database builds: mentions in the stored order, the app.
+func TestPostedStatusPrimedAsStored(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		ctx := context.Background()
+		alice := inst.NewUser(t, "alice")
+		zed, bob := inst.NewUser(t, "zed"), inst.NewUser(t, "bob")
+		av, err := inst.Core.Authenticate(ctx, alice.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := inst.Core.PostStatus(ctx, av, core.NewStatus{Text: "@zed @bob @zed hi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		primed, err := inst.Core.StatusView(ctx, alice.Account.ID, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := core.New(inst.Core.Store, inst.Core.Config, nil) // empty caches: reads the database
+		stored, err := other.StatusView(ctx, alice.Account.ID, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mentionIDs := func(v *core.StatusView) (out []int64) {
+			for _, m := range v.Mentions {
+				out = append(out, m.ID)
+			}
+			return out
+		}
+		if got, want := mentionIDs(primed), mentionIDs(stored); len(want) != 2 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("primed mentions %v, stored %v (zed %d, bob %d)", got, want, zed.Account.ID, bob.Account.ID)
+		}
+		if primed.App == nil || stored.App == nil || primed.App.Name != stored.App.Name {
+			t.Errorf("primed app %+v, stored app %+v", primed.App, stored.App)
+		}
+		if primed.JSON == nil {
+			t.Error("the posted status was not served from the cache")
 		}
 	})
 }

@@ -111,6 +111,7 @@ func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 		return nil, err
 	}
 	st.Content = r.html
+	primer := c.newStatusPrimer()
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if n.IdempotencyKey != "" {
 			if err := tx.ClaimIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now, now.Add(-idempotencyWindow)); err != nil {
@@ -128,6 +129,7 @@ func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	if err != nil {
 		return nil, err
 	}
+	primer.put(ctx, st, r.mentions, r.tags)
 	c.wakeJobs()
 	return st, nil
 }

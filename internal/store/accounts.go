@@ -71,8 +71,7 @@ func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) (map[int64]*mode
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := db.In(1, ids)
-	list, err := scanAccounts(s.q.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts WHERE id IN "+in, args...))
+	list, err := scanAccounts(s.queryFixed(ctx, accountsByIDsQuery(s), s.Dialect().IDs(ids)))
 	for _, a := range list {
 		out[a.ID] = a
 	}
@@ -226,3 +225,9 @@ type AccountLive struct {
 	StatusesCount, FollowersCount, FollowingCount int64
 	LastStatusAt, SuspendedAt                     *time.Time
 }
+
+// accountsByIDsQuery is AccountsByIDs' fixed text (ids in one parameter),
+// so it stays prepared.
+var accountsByIDsQuery = dialectQuery(func(in func(col, param string) string) string {
+	return "SELECT " + accountCols + " FROM accounts WHERE " + in("id", "$1")
+})

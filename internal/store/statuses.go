@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 
-	"herd/internal/db"
 	"herd/internal/model"
 )
 
@@ -59,8 +58,7 @@ func (s *Store) StatusesByIDs(ctx context.Context, ids []int64) (map[int64]*mode
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := db.In(1, ids)
-	list, err := scanStatuses(s.q.QueryContext(ctx, "SELECT "+statusCols+" FROM statuses WHERE id IN "+in, args...))
+	list, err := scanStatuses(s.queryFixed(ctx, statusesByIDsQuery(s), s.Dialect().IDs(ids)))
 	for _, st := range list {
 		out[st.ID] = st
 	}
@@ -136,9 +134,7 @@ func (s *Store) MentionsByStatusIDs(ctx context.Context, statusIDs []int64) (map
 	if len(statusIDs) == 0 {
 		return out, nil
 	}
-	in, args := db.In(1, statusIDs)
-	rows, err := s.q.QueryContext(ctx, "SELECT status_id, account_id FROM mentions WHERE status_id IN "+in+
-		" ORDER BY status_id, account_id", args...)
+	rows, err := s.queryFixed(ctx, mentionsByStatusIDsQuery(s), s.Dialect().IDs(statusIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +155,7 @@ func (s *Store) TagsByStatusIDs(ctx context.Context, statusIDs []int64) (map[int
 	if len(statusIDs) == 0 {
 		return out, nil
 	}
-	in, args := db.In(1, statusIDs)
-	rows, err := s.q.QueryContext(ctx, "SELECT st.status_id, t.id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id"+
-		" WHERE st.status_id IN "+in+" ORDER BY st.status_id, t.id", args...)
+	rows, err := s.queryFixed(ctx, tagsByStatusIDsQuery(s), s.Dialect().IDs(statusIDs))
 	if err != nil {
 		return nil, err
 	}
@@ -205,3 +199,18 @@ func (s *Store) InsertStatusEdit(ctx context.Context, e *model.StatusEdit) error
 		e.ID, e.StatusID, e.AccountID, e.Text, e.Content, e.SpoilerText, e.Sensitive, ms(e.CreatedAt))
 	return err
 }
+
+// The page loader's batch reads, with fixed texts (ids in one parameter)
+// so they stay prepared.
+var (
+	statusesByIDsQuery = dialectQuery(func(in func(col, param string) string) string {
+		return "SELECT " + statusCols + " FROM statuses WHERE " + in("id", "$1")
+	})
+	mentionsByStatusIDsQuery = dialectQuery(func(in func(col, param string) string) string {
+		return "SELECT status_id, account_id FROM mentions WHERE " + in("status_id", "$1") + " ORDER BY status_id, account_id"
+	})
+	tagsByStatusIDsQuery = dialectQuery(func(in func(col, param string) string) string {
+		return "SELECT st.status_id, t.id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE " +
+			in("st.status_id", "$1") + " ORDER BY st.status_id, t.id"
+	})
+)
