@@ -222,3 +222,57 @@ func TestInboxRemoteStatuses(t *testing.T) {
 		}
 	})
 }
+
+// TestInboxUpdatesBoostsAndLateUndo: an Update of the actor refreshes the
+// account from its origin (not from the body), an Announce of a post Herd
+// never saw fetches it from its origin, and an Undo of a Like that
+// overtook the Like is remembered so the late Like is dropped.
+func TestInboxUpdatesBoostsAndLateUndo(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, remoteHost)
+		r := n.remotes[remoteHost]
+		bob := r.person(t, "bob")
+		alice := n.inst.NewUser(t, "alice")
+		aliceURI := "http://" + localDomain + "/users/alice"
+		n.accept(t, act("Follow", bob+"#follows/1", bob, aliceURI))
+		n.drain(t)
+
+		doc := r.actorDoc(t, "bob")
+		doc["manuallyApprovesFollowers"] = false
+		doc["name"] = "Robert"
+		r.publish(t, doc)
+		forged := r.actorDoc(t, "bob")
+		forged["name"] = "Forged in the body"
+		n.accept(t, act("Update", bob+"#updates/1", bob, forged))
+		n.drain(t)
+		ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ra.DisplayName != "Robert" {
+			t.Fatalf("display name %q, want the origin's", ra.DisplayName)
+		}
+
+		carol := r.person(t, "carol")
+		carolPost := "http://remote.test/users/carol/statuses/7"
+		r.serveJSON("/users/carol/statuses/7", note(carol, carolPost, "<p>worth sharing</p>"))
+		boost := act("Announce", bob+"/statuses/8/activity", bob, carolPost)
+		boost["to"] = []any{asPublic}
+		n.accept(t, boost)
+		n.drain(t)
+		if c := n.count(t, `SELECT COUNT(*) FROM statuses b JOIN statuses o ON b.reblog_of_id = o.id
+			WHERE b.uri = $1 AND o.uri = $2 AND o.reblogs_count = 1`, bob+"/statuses/8/activity", carolPost); c != 1 {
+			t.Fatal("boost of an unknown post not stored with the fetched post")
+		}
+
+		id := post(t, n.inst, alice, url.Values{"status": {"like me later"}})
+		like := act("Like", bob+"#likes/late", bob, aliceURI+"/statuses/"+id)
+		n.accept(t, act("Undo", bob+"#undo/late", bob, like))
+		n.drain(t)
+		n.accept(t, like)
+		n.drain(t)
+		if c := n.count(t, "SELECT COUNT(*) FROM favourites WHERE account_id = $1", ra.ID); c != 0 {
+			t.Fatal("a Like undone before it arrived was stored")
+		}
+	})
+}
