@@ -220,6 +220,26 @@ func TestInboxDropsHostileActivities(t *testing.T) {
 				t.Fatalf("content %q", c)
 			}
 		})
+		t.Run("forwarded Delete applies only when the origin says the note is gone", func(t *testing.T) {
+			alive := "http://remote.test/notes/alive"
+			r.serveJSON("/notes/alive", note(carol, alive, "<p>alive</p>"))
+			n.accept(t, create(carol, note(carol, alive, "<p>alive</p>")))
+			n.drain(t)
+			resp := n.deliver(t, act("Delete", carol+"#deletes/f1", carol, alive), delivery{keyID: bob + "#main-key"})
+			if resp.Status != http.StatusAccepted {
+				t.Fatalf("status %d", resp.Status)
+			}
+			n.drain(t)
+			if statusCount(alive) != 1 {
+				t.Fatal("a forwarded Delete of a note its origin still serves deleted it")
+			}
+			r.serve("/notes/alive", answer{status: http.StatusGone})
+			n.deliver(t, act("Delete", carol+"#deletes/f2", carol, alive), delivery{keyID: bob + "#main-key"})
+			n.drain(t)
+			if statusCount(alive) != 0 {
+				t.Fatal("a forwarded Delete of a gone note left it")
+			}
+		})
 		t.Run("Delete of an unknown actor is answered without fetching", func(t *testing.T) {
 			ghost := "http://remote.test/users/ghost"
 			resp := n.deliver(t, act("Delete", ghost+"#delete", ghost, ghost), delivery{unsigned: true})
