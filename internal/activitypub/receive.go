@@ -232,7 +232,7 @@ func (rc *Receiver) announce(ctx context.Context, actor *model.Account, act acti
 		return err
 	}
 	published, _ := time.Parse(time.RFC3339, act.Published)
-	vis := visibility(actor, act.To, act.Cc, nil)
+	vis := visibility(actor, act.To, act.Cc)
 	return rc.core.ReceiveAnnounce(ctx, actor, st, act.ID, published, vis)
 }
 

@@ -8,12 +8,11 @@ import (
 )
 
 // Incoming addressing read as Mastodon reads it: Public in to is public,
-// in cc unlisted; the author's followers make it followers-only; only
-// accounts make it direct. Addressees come as links, objects or lists.
+// in cc unlisted; the author's followers make it followers-only; anything
+// else is direct. Addressees come as links, objects or lists.
 func TestIncomingVisibility(t *testing.T) {
 	author := &model.Account{URI: "https://b.example/users/bob"}
 	alice := "https://a.example/users/alice"
-	isAccount := func(uri string) bool { return uri == alice }
 	for _, tc := range []struct {
 		name   string
 		to, cc string
@@ -24,12 +23,13 @@ func TestIncomingVisibility(t *testing.T) {
 		{"public as an object", `[{"id":"https://www.w3.org/ns/activitystreams#Public"}]`, `null`, model.Public},
 		{"unlisted", `["https://b.example/users/bob/followers"]`, `["https://www.w3.org/ns/activitystreams#Public"]`, model.Unlisted},
 		{"followers only", `["https://b.example/users/bob/followers"]`, `["` + alice + `"]`, model.Private},
-		{"an unknown collection", `["https://b.example/lists/1"]`, ``, model.Private},
+		{"followers of another host", `["https://evil.example/users/x/followers"]`, ``, model.Direct},
+		{"limited: some accounts and a list", `["https://b.example/lists/1", "` + alice + `"]`, ``, model.Direct},
 		{"direct", `["` + alice + `"]`, `[]`, model.Direct},
 		{"nobody", ``, ``, model.Direct},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := visibility(author, json.RawMessage(tc.to), json.RawMessage(tc.cc), isAccount); got != tc.want {
+			if got := visibility(author, json.RawMessage(tc.to), json.RawMessage(tc.cc)); got != tc.want {
 				t.Fatalf("got %s, want %s", got, tc.want)
 			}
 		})
@@ -61,7 +61,7 @@ func FuzzIncomingActivity(f *testing.F) {
 			_ = linkID(n.InReplyTo)
 			_ = firstLink(n.URL)
 		}
-		if v := visibility(author, act.To, act.Cc, func(string) bool { return false }); !v.Valid() {
+		if v := visibility(author, act.To, act.Cc); !v.Valid() {
 			t.Fatalf("visibility %q", v)
 		}
 	})

@@ -142,11 +142,9 @@ func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw jso
 			n.InReplyTo = st
 		}
 	}
-	mentioned := map[string]bool{}
 	for _, t := range tags(j.Tag) {
 		switch t.Type {
 		case "Mention":
-			mentioned[t.Href] = true
 			if a := rc.knownAccount(ctx, t.Href); a != nil {
 				n.Mentions = append(n.Mentions, a)
 			}
@@ -154,9 +152,7 @@ func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw jso
 			n.Tags = append(n.Tags, t.Name)
 		}
 	}
-	n.Visibility = visibility(actor, j.To, j.Cc, func(uri string) bool {
-		return mentioned[uri] || rc.knownAccount(ctx, uri) != nil
-	})
+	n.Visibility = visibility(actor, j.To, j.Cc)
 	return n, nil
 }
 
@@ -196,10 +192,14 @@ func (rc *Receiver) knownAccount(ctx context.Context, uri string) *model.Account
 }
 
 // visibility derives a status's visibility from its addressing as
-// Mastodon does: Public in to is public, in cc unlisted; otherwise a
-// collection among the addressees (the author's followers) makes it
-// followers-only, and only accounts (isAccount) make it direct.
-func visibility(actor *model.Account, to, cc json.RawMessage, isAccount func(string) bool) model.Visibility {
+// Mastodon does: Public in to is public, in cc unlisted; the author's
+// followers collection makes it followers-only; anything else is direct.
+// Remote followers URLs are not stored, so a collection on the author's
+// host named …/followers counts (Mastodon, Pleroma, GoToSocial and
+// Misskey all name it so). Erring towards direct is the safe side: a
+// "limited" post (addressed to some accounts, Mastodon's fifth
+// visibility) must not reach every follower.
+func visibility(actor *model.Account, to, cc json.RawMessage) model.Visibility {
 	toList, ccList := audience(to), audience(cc)
 	for _, a := range toList {
 		if publicCollection[a] {
@@ -212,10 +212,7 @@ func visibility(actor *model.Account, to, cc json.RawMessage, isAccount func(str
 		}
 	}
 	for _, a := range append(toList, ccList...) {
-		if a == actor.URI+"/followers" || strings.HasSuffix(a, "/followers") {
-			return model.Private
-		}
-		if a != actor.URI && (isAccount == nil || !isAccount(a)) {
+		if a == actor.URI+"/followers" || (strings.HasSuffix(a, "/followers") && sameHost(a, actor.URI)) {
 			return model.Private
 		}
 	}
