@@ -33,6 +33,11 @@ type Queue struct {
 	// Linger is how long a woken worker waits before claiming, so jobs
 	// enqueued together are worked in one batch (fewer commits under load).
 	Linger time.Duration
+	// LingerAfter: a worker lingers only after a batch of at least this
+	// many jobs, i.e. while the queue is busy; after smaller batches it
+	// claims at once, so a quiet instance sees its jobs done without the
+	// delay. 0 lingers always.
+	LingerAfter int
 }
 
 func (q *Queue) defaults() {
@@ -113,6 +118,7 @@ func (p *Pool) work(ctx context.Context, q *runningQueue) {
 	defer ticker.Stop()
 	for ctx.Err() == nil {
 		n, err := p.RunOnce(ctx, q.Name)
+		linger := q.Linger > 0 && n >= q.LingerAfter
 		if err != nil && ctx.Err() == nil {
 			p.log.Error("jobs: claim", "queue", q.Name, "err", err)
 		}
@@ -127,7 +133,7 @@ func (p *Pool) work(ctx context.Context, q *runningQueue) {
 		select {
 		case <-ctx.Done():
 		case <-q.wake:
-			if q.Linger > 0 {
+			if linger {
 				select {
 				case <-ctx.Done():
 				case <-time.After(q.Linger):

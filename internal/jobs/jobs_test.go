@@ -159,3 +159,39 @@ func TestWakeRunsNewJobsAtOnce(t *testing.T) {
 		pool.Wait() // returns: workers stop with their context
 	})
 }
+
+// TestLingerOnlyWhileBusy: after small batches a woken worker claims at
+// once; after a batch of LingerAfter jobs or more it lingers, gathering
+// what is enqueued meanwhile into one batch.
+func TestLingerOnlyWhileBusy(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		st := inst.Core.Store
+		rec := &recorder{got: make(chan struct{}, 100)}
+		pool := jobs.New(st, slog.Default())
+		const linger = 1500 * time.Millisecond
+		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: time.Hour, Batch: 50,
+			Linger: linger, LingerAfter: 3})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer func() { cancel(); pool.Wait() }()
+		pool.Run(ctx)
+		time.Sleep(50 * time.Millisecond) // the first look found nothing
+		enqueue(t, st, "quiet")
+		pool.Wake()
+		wait(t, rec.got, linger/2) // quiet: no linger
+		for _, p := range []string{"a", "b", "c"} {
+			enqueue(t, st, p)
+		}
+		pool.Wake()
+		start := time.Now()
+		for i := 0; i < 3; i++ {
+			wait(t, rec.got, linger/2) // still quiet before this batch: no linger
+		}
+		enqueue(t, st, "after a busy batch")
+		pool.Wake()
+		wait(t, rec.got, 3*linger)
+		if waited := time.Since(start); waited < linger {
+			t.Errorf("a job enqueued after a batch of 3 was worked after %v, without lingering %v", waited, linger)
+		}
+	})
+}

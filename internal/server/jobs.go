@@ -20,15 +20,19 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	// feed, and SQLite writes every page a commit dirtied to the WAL: a
 	// batch gathered over a linger shares those pages among many rows,
 	// where a commit per few statuses wrote each page again and again. The
-	// backlog stays near the posts of one linger (bench/FINDINGS.md).
+	// backlog stays near the posts of one linger (bench/FINDINGS.md: on the
+	// bench instance a 1 s linger posted 1,470/s where 250 ms gave 1,000/s
+	// and 2 s, whose longer fan-out transactions hold posts back, 1,170/s).
+	// The worker lingers only while busy (a batch of 100 or more), so on a
+	// quiet instance followers see a post at once.
 	// PostgreSQL has concurrent writers: two workers overlap one batch's
 	// statement with the next claim.
-	workers, batch, linger := 1, 5000, 250*time.Millisecond
+	workers, batch, linger := 1, 20000, time.Second
 	if c.Store.Dialect() == db.Postgres {
 		workers, batch, linger = 2, 2000, 100*time.Millisecond
 	}
 	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: batch,
-		Linger: linger})
+		Linger: linger, LingerAfter: 100})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	go pruneLoop(ctx, c, log)
