@@ -40,8 +40,9 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if err := c.countStatus(ctx, tx, st, 1); err != nil {
 		return err
 	}
-	if st.ReblogOfID == 0 {
-		// Authors see their own post at once; followers get it from the job.
+	if st.ReblogOfID == 0 && st.Local {
+		// Local authors see their own post at once; followers get it from
+		// the job. Remote authors read no home feed here.
 		if err := tx.InsertFeedRows(ctx, []store.FeedRow{{AccountID: st.AccountID, StatusID: st.ID, AuthorID: st.AccountID}}); err != nil {
 			return err
 		}
