@@ -4,10 +4,12 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,6 +31,11 @@ type Config struct {
 	// AllowPrivateAddresses lets outbound requests reach loopback and private
 	// networks; for tests of several local instances only, never production.
 	AllowPrivateAddresses bool
+	// OutboundResolve, for tests only (no flag or variable sets it),
+	// replaces DNS for outbound requests (safehttp.Options.Resolve), so a
+	// test network of several instances reaches each other's host names
+	// on their listeners.
+	OutboundResolve func(ctx context.Context, host, port string) ([]netip.AddrPort, error)
 	// MaxStatusChars is the status length limit (Mastodon: 500).
 	MaxStatusChars int
 	// Registrations is open, approval or closed.

@@ -48,7 +48,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	c := core.New(store.New(database), CoreConfig(cfg), log)
 	// The one outbound client; remote accounts are fetched through it,
 	// signed as the instance actor.
-	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses})
+	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses,
+		Resolve: cfg.OutboundResolve})
 	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
 	c.SetResolver(fetcher)
 	mux := http.NewServeMux()

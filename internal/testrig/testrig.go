@@ -8,8 +8,10 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -101,7 +103,40 @@ type Instance struct {
 // Start boots an instance on db; configure may adjust settings before start.
 func Start(t testing.TB, db DB, configure ...func(*config.Config)) *Instance {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(nil)
+	return start(t, db, httptest.NewUnstartedServer(nil), configure...)
+}
+
+// StartNetwork boots one instance per name (e.g. "a.herd.test"), each on
+// a fresh database and its own listener, serving http://NAME and reaching
+// the others by their names: every instance's outbound requests resolve
+// the network's names to their listeners (private addresses allowed, since
+// loopback is all there is). Federation tests use it to make several real
+// Herd instances talk over HTTP with real signatures.
+func StartNetwork(t testing.TB, db DB, names ...string) []*Instance {
+	t.Helper()
+	listeners := make(map[string]*httptest.Server, len(names))
+	for _, n := range names {
+		listeners[n] = httptest.NewUnstartedServer(nil)
+	}
+	resolve := func(ctx context.Context, host, port string) ([]netip.AddrPort, error) {
+		ts, ok := listeners[strings.ToLower(host)]
+		if !ok || port != "80" {
+			return nil, fmt.Errorf("test network: no host %s:%s", host, port)
+		}
+		ap, err := netip.ParseAddrPort(ts.Listener.Addr().String())
+		return []netip.AddrPort{ap}, err
+	}
+	out := make([]*Instance, 0, len(names))
+	for _, n := range names {
+		out = append(out, start(t, db, listeners[n], func(c *config.Config) {
+			c.Domain, c.AllowPrivateAddresses, c.OutboundResolve = n, true, resolve
+		}))
+	}
+	return out
+}
+
+func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.Config)) *Instance {
+	t.Helper()
 	domain := ts.Listener.Addr().String()
 	cfg := &config.Config{
 		Domain: domain, Listen: domain, DB: db.DSN(t), MediaDir: filepath.Join(t.TempDir(), "media"),
@@ -129,7 +164,7 @@ func Start(t testing.TB, db DB, configure ...func(*config.Config)) *Instance {
 		cancel()
 		srv.Close()
 	})
-	return &Instance{URL: ts.URL, Domain: domain, Server: srv, Core: srv.Core, HTTP: ts}
+	return &Instance{URL: ts.URL, Domain: cfg.Domain, Server: srv, Core: srv.Core, HTTP: ts}
 }
 
 // testWriter sends the instance's log to the test's log until the test
