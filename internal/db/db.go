@@ -141,8 +141,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	// Every read connection stays open once opened: a connection closed
+	// for being idle past a smaller limit reopens under the next burst,
+	// parsing the schema and re-preparing every cached statement (ReadStmt)
+	// on the request path. Each keeps at most cache_size of pages.
 	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(4)
+	read.SetMaxIdleConns(8)
 	ckpt, err := newCheckpointer(path)
 	if err != nil {
 		write.Close()
