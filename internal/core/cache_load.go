@@ -84,11 +84,14 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 			c.forgetStatus(id)
 			continue
 		}
-		cp := *e
-		st := *e.Status
-		st.RepliesCount, st.ReblogsCount, st.FavouritesCount = n.Replies, n.Reblogs, n.Favourites
-		cp.Status = &st
-		pl.statuses[id] = &cp
+		st := e.Status
+		if st.RepliesCount != n.Replies || st.ReblogsCount != n.Reblogs || st.FavouritesCount != n.Favourites {
+			// The cached row is shared: copy it to give it the live counters.
+			cp, row := *e, *st
+			row.RepliesCount, row.ReblogsCount, row.FavouritesCount = n.Replies, n.Reblogs, n.Favourites
+			cp.Status, st, e = &row, &row, &cp
+		}
+		pl.statuses[id] = e
 		f := statusFlags{Pinned: hasID(vs.Pinned, id), Muted: hasID(vs.MutedConversations, st.ConversationID)}
 		if o, isOld := oldFlags[id]; isOld {
 			f.Favourited, f.Reblogged, f.Bookmarked = o.Favourited, o.Reblogged, o.Bookmarked
@@ -237,12 +240,30 @@ func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.
 		if !ok {
 			continue
 		}
-		cp := *a
-		cp.StatusesCount, cp.FollowersCount, cp.FollowingCount = l.StatusesCount, l.FollowersCount, l.FollowingCount
-		cp.LastStatusAt, cp.SuspendedAt = l.LastStatusAt, l.SuspendedAt
-		out[id] = &cp
+		if !liveMatches(a, l) {
+			// The cached row is shared: copy it to give it the live part.
+			cp := *a
+			cp.StatusesCount, cp.FollowersCount, cp.FollowingCount = l.StatusesCount, l.FollowersCount, l.FollowingCount
+			cp.LastStatusAt, cp.SuspendedAt = l.LastStatusAt, l.SuspendedAt
+			a = &cp
+		}
+		out[id] = a
 	}
 	return out, nil
+}
+
+// liveMatches reports whether an account row already carries the live
+// part l (then a page can use the cached row itself).
+func liveMatches(a *model.Account, l store.AccountLive) bool {
+	return a.StatusesCount == l.StatusesCount && a.FollowersCount == l.FollowersCount &&
+		a.FollowingCount == l.FollowingCount && sameTime(a.LastStatusAt, l.LastStatusAt) && sameTime(a.SuspendedAt, l.SuspendedAt)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // statusPrimer puts a status its author just posted into the caches, so
