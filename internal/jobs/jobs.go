@@ -33,10 +33,10 @@ type Queue struct {
 	// Linger is how long a woken worker waits before claiming, so jobs
 	// enqueued together are worked in one batch (fewer commits under load).
 	Linger time.Duration
-	// LingerAfter: a worker lingers only after a batch of at least this
-	// many jobs, i.e. while the queue is busy; after smaller batches it
-	// claims at once, so a quiet instance sees its jobs done without the
-	// delay. 0 lingers always.
+	// LingerAfter: a worker lingers only while the queue is busy, when it
+	// worked at least this many jobs in the current or the previous Linger
+	// window; otherwise it claims at once, so a quiet instance sees its
+	// jobs done without the delay. 0 lingers always.
 	LingerAfter int
 }
 
@@ -116,9 +116,10 @@ func (p *Pool) Wait() { p.wg.Wait() }
 func (p *Pool) work(ctx context.Context, q *runningQueue) {
 	ticker := time.NewTicker(q.Poll)
 	defer ticker.Stop()
+	var busy busyMeter
 	for ctx.Err() == nil {
 		n, err := p.RunOnce(ctx, q.Name)
-		linger := q.Linger > 0 && n >= q.LingerAfter
+		linger := q.Linger > 0 && busy.add(time.Now(), n, q.Linger) >= q.LingerAfter
 		if err != nil && ctx.Err() == nil {
 			p.log.Error("jobs: claim", "queue", q.Name, "err", err)
 		}
@@ -223,4 +224,24 @@ func errorText(err error) string {
 		s = s[:1000]
 	}
 	return s
+}
+
+// busyMeter counts the jobs a worker did in fixed windows, to tell a busy
+// queue from a quiet one.
+type busyMeter struct {
+	start     time.Time
+	cur, prev int
+}
+
+// add records n jobs done at now and returns the larger of the current
+// and the previous window's counts.
+func (m *busyMeter) add(now time.Time, n int, window time.Duration) int {
+	switch elapsed := now.Sub(m.start); {
+	case elapsed >= 2*window:
+		m.start, m.cur, m.prev = now, 0, 0
+	case elapsed >= window:
+		m.start, m.cur, m.prev = m.start.Add(window), 0, m.cur
+	}
+	m.cur += n
+	return max(m.cur, m.prev)
 }

@@ -160,9 +160,9 @@ func TestWakeRunsNewJobsAtOnce(t *testing.T) {
 	})
 }
 
-// TestLingerOnlyWhileBusy: after small batches a woken worker claims at
-// once; after a batch of LingerAfter jobs or more it lingers, gathering
-// what is enqueued meanwhile into one batch.
+// TestLingerOnlyWhileBusy: while few jobs come a woken worker claims at
+// once; once it has worked LingerAfter jobs within a Linger window it
+// lingers, gathering what is enqueued meanwhile into one batch.
 func TestLingerOnlyWhileBusy(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
@@ -191,7 +191,7 @@ func TestLingerOnlyWhileBusy(t *testing.T) {
 		pool.Wake()
 		wait(t, rec.got, 3*linger)
 		if waited := time.Since(start); waited < linger {
-			t.Errorf("a job enqueued after a batch of 3 was worked after %v, without lingering %v", waited, linger)
+			t.Errorf("a job enqueued after 4 jobs in one window was worked after %v, without lingering %v", waited, linger)
 		}
 	})
 }

@@ -23,8 +23,8 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	// backlog stays near the posts of one linger (bench/FINDINGS.md: on the
 	// bench instance a 1 s linger posted 1,470/s where 250 ms gave 1,000/s
 	// and 2 s, whose longer fan-out transactions hold posts back, 1,170/s).
-	// The worker lingers only while busy (a batch of 100 or more), so on a
-	// quiet instance followers see a post at once.
+	// The worker lingers only while busy (100 statuses in a second), so on
+	// a quiet instance followers see a post at once.
 	// PostgreSQL has concurrent writers: two workers overlap one batch's
 	// statement with the next claim.
 	workers, batch, linger := 1, 20000, time.Second
