@@ -112,6 +112,13 @@ func (a *API) statusEntities(vs []*core.StatusView, viewerID int64) []json.RawMe
 	return out
 }
 
+// writeStatus writes one status, as writeJSON would.
+func (a *API) writeStatus(w http.ResponseWriter, v *core.StatusView, viewerID int64) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, err := w.Write(append(a.appendStatus(make([]byte, 0, 4096), v, viewerID), '\n'))
+	return err
+}
+
 // pageBuffers recycles the buffers of rendered pages (a home timeline page
 // is about 40 KB).
 var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

@@ -94,6 +94,6 @@ func (a *API) statusAction(do func(r *http.Request, v *core.Viewer, id int64) (*
 		if err != nil {
 			return err
 		}
-		return writeJSON(w, a.statusEntity(view, v.AccountID()))
+		return a.writeStatus(w, view, v.AccountID())
 	}
 }

@@ -71,7 +71,7 @@ func (a *API) renderStatus(w http.ResponseWriter, r *http.Request, st *model.Sta
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.statusEntity(view, v.AccountID()))
+	return a.writeStatus(w, view, v.AccountID())
 }
 
 // getStatus handles GET /api/v1/statuses/:id (404 when hidden).
@@ -85,7 +85,7 @@ func (a *API) getStatus(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.statusEntity(view, v.AccountID()))
+	return a.writeStatus(w, view, v.AccountID())
 }
 
 // getStatuses handles GET /api/v1/statuses?id[]=…, skipping statuses that
