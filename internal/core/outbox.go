@@ -20,7 +20,8 @@ type Delivery struct {
 	// Kind is the activity, as ActivityStreams names it, with the object
 	// type where it matters: "Create", "Update", "Delete", "Announce",
 	// "Like", "Follow", "Accept", "Reject", "Block", "Undo:Follow",
-	// "Undo:Like", "Undo:Announce", "Undo:Block", "Update:Person".
+	// "Undo:Like", "Undo:Announce", "Undo:Block", "Update:Person",
+	// "Add", "Remove" (pins).
 	Kind string `json:"kind"`
 	// ActorID is the local account acting.
 	ActorID int64 `json:"actor_id"`
@@ -34,6 +35,18 @@ type Delivery struct {
 	// URI carries what a deleted row can no longer tell (the deleted
 	// status's id, a follow's activity id), empty otherwise.
 	URI string `json:"uri,omitempty"`
+
+	// The audience, decided by the use case when it enqueues (it knows
+	// the visibility and who was mentioned, which a deleted row cannot
+	// tell later). The worker sends to the union, one POST per inbox,
+	// preferring shared inboxes, and skips local accounts.
+	//
+	// Followers: the actor's remote followers.
+	Followers bool `json:"followers,omitempty"`
+	// AccountIDs: further accounts to reach (mentioned accounts, the
+	// author of a favourited, boosted or replied-to status); TargetID is
+	// always reached too.
+	AccountIDs []int64 `json:"account_ids,omitempty"`
 }
 
 // EnqueueDelivery queues d inside the transaction tx of the change it
