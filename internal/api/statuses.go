@@ -47,11 +47,11 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request) error {
 		n.Sensitive = &s
 	}
 	v := viewerOf(r)
-	st, err := a.core.PostStatus(r.Context(), v, n)
+	view, err := a.core.PostStatusView(r.Context(), v, n)
 	if err != nil {
 		return err
 	}
-	return a.renderStatus(w, r, st)
+	return a.writeStatus(w, view, v.AccountID())
 }
 
 func nonEmpty(list []string) []string {

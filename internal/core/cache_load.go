@@ -40,7 +40,8 @@ func (pl *pageLoad) mentioned(statusID int64) bool {
 // accounts of authors and mentions, for viewerID. Warm (entities, their
 // live parts and the viewer's state in the caches), that is no query at
 // all; otherwise a fixed number of batch queries whatever the page size.
-func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh map[int64]*model.Status) (*pageLoad, error) {
+func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh map[int64]*model.Status,
+	knownLive map[int64]store.AccountLive) (*pageLoad, error) {
 	statuses, err := c.loadStatusEntries(ctx, ids, fresh)
 	if err != nil {
 		return nil, err
@@ -104,7 +105,7 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 			addAccount(m)
 		}
 	}
-	if pl.accounts, err = c.loadAccounts(ctx, accountIDs); err != nil {
+	if pl.accounts, err = c.loadAccounts(ctx, accountIDs, knownLive); err != nil {
 		return nil, err
 	}
 	return pl, nil
@@ -211,8 +212,9 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 
 // loadAccounts loads accounts by id with their live counters and
 // suspension: profiles come from the cache (or the database, then into the
-// cache), the live part from one query. Deleted accounts are absent.
-func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.Account, error) {
+// cache), the live part from knownLive, the cache or one query. Deleted
+// accounts are absent.
+func (c *Core) loadAccounts(ctx context.Context, ids []int64, knownLive map[int64]store.AccountLive) (map[int64]*model.Account, error) {
 	cached := map[int64]*model.Account{}
 	missing, gen := c.caches.accounts.lookup(ids, cached)
 	rows, err := c.Store.AccountsByIDs(ctx, missing)
@@ -228,11 +230,23 @@ func (c *Core) loadAccounts(ctx context.Context, ids []int64) (map[int64]*model.
 		cached[id] = &cp
 	}
 	c.caches.accounts.put(gen, toCache)
-	live, err := cachedOrLoad(c.caches.accountLive, ids, func(ids []int64) (map[int64]store.AccountLive, error) {
+	unknown := ids
+	if len(knownLive) > 0 {
+		unknown = make([]int64, 0, len(ids))
+		for _, id := range ids {
+			if _, ok := knownLive[id]; !ok {
+				unknown = append(unknown, id)
+			}
+		}
+	}
+	live, err := cachedOrLoad(c.caches.accountLive, unknown, func(ids []int64) (map[int64]store.AccountLive, error) {
 		return c.Store.AccountLiveByIDs(ctx, ids)
 	})
 	if err != nil {
 		return nil, err
+	}
+	for id, l := range knownLive {
+		live[id] = l
 	}
 	out := make(map[int64]*model.Account, len(cached))
 	for id, a := range cached {

@@ -119,7 +119,7 @@ func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model
 		ConversationID: orig.ConversationID, CreatedAt: time.Now()}
 	boost.URI = c.StatusURI(author.Username, boost.ID) + "/activity"
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
-		if err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
+		if _, err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
 			return err
 		}
 		origAuthor, err := tx.AccountByID(ctx, orig.AccountID)

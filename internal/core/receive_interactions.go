@@ -75,7 +75,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 		ReblogOfID: orig.ID, ConversationID: orig.ConversationID, CreatedAt: at}
 	for attempt := 1; ; attempt++ {
 		err := c.Store.InTx(ctx, func(tx *store.Store) error {
-			if err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
+			if _, err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
 				return err
 			}
 			origAuthor, err := tx.AccountByID(ctx, orig.AccountID)

@@ -82,7 +82,8 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	mentions, tags := remoteMentions(n.Mentions), remoteTags(n.Tags)
 	for attempt := 1; ; attempt++ {
 		err := c.Store.InTx(ctx, func(tx *store.Store) error {
-			return c.recordStatus(ctx, tx, st, parent, mentions, tags)
+			_, err := c.recordStatus(ctx, tx, st, parent, mentions, tags)
+			return err
 		})
 		if err == nil {
 			break

@@ -12,73 +12,79 @@ import (
 // status with its mentions and tags, updates the counters in SQL, writes
 // the author's own feed row, enqueues the fan-out job, records the
 // notifications and appends the event, all in the caller's transaction.
+// It returns the author's live counters as the transaction leaves them
+// (nil when the status does not count, a direct one).
 func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Status, parent *model.Status,
-	mentions []*model.Account, tags map[string]string) error {
+	mentions []*model.Account, tags map[string]string) (*store.AccountLive, error) {
 	if err := tx.InsertStatus(ctx, st); err != nil {
-		return err
+		return nil, err
 	}
 	mentionIDs := make([]int64, len(mentions))
 	for i, m := range mentions {
 		mentionIDs[i] = m.ID
 	}
 	if err := tx.AddMentions(ctx, st.ID, mentionIDs); err != nil {
-		return err
+		return nil, err
 	}
 	if len(tags) > 0 {
 		byName, err := tx.UpsertTags(ctx, tags, st.CreatedAt)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		tagIDs := make([]int64, 0, len(byName))
 		for _, t := range byName {
 			tagIDs = append(tagIDs, t.ID)
 		}
 		if err := tx.AddStatusTags(ctx, st.ID, tagIDs); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if err := c.countStatus(ctx, tx, st, 1); err != nil {
-		return err
+	live, err := c.countStatus(ctx, tx, st, 1)
+	if err != nil {
+		return nil, err
 	}
 	if st.ReblogOfID == 0 && st.Local {
 		// Local authors see their own post at once; followers get it from
 		// the job. Remote authors read no home feed here.
 		if err := tx.InsertFeedRows(ctx, []store.FeedRow{{AccountID: st.AccountID, StatusID: st.ID, AuthorID: st.AccountID}}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := enqueueFanout(ctx, tx, st.ID); err != nil {
-		return err
+		return nil, err
 	}
 	if err := c.notifyNewStatus(ctx, tx, st, parent, mentions); err != nil {
-		return err
+		return nil, err
 	}
-	return tx.AppendEvent(ctx, store.EventStatusCreated, st.ID, st.AccountID, "")
+	return live, tx.AppendEvent(ctx, store.EventStatusCreated, st.ID, st.AccountID, "")
 }
 
 // countStatus adds delta (+1 new, -1 deleted) to the counters a status
 // touches, as Mastodon's counter caches: the author's statuses_count
 // (direct posts do not count), the parent's replies_count (public and
 // unlisted replies only) and a boosted status's reblogs_count.
-func (c *Core) countStatus(ctx context.Context, tx *store.Store, st *model.Status, delta int64) error {
+func (c *Core) countStatus(ctx context.Context, tx *store.Store, st *model.Status, delta int64) (*store.AccountLive, error) {
+	var live *store.AccountLive
 	if st.Visibility != model.Direct {
 		var at *time.Time
 		if delta > 0 {
 			at = &st.CreatedAt
 		}
-		if err := tx.CountNewStatus(ctx, st.AccountID, delta, at); err != nil {
-			return err
+		l, err := tx.CountNewStatus(ctx, st.AccountID, delta, at)
+		if err != nil {
+			return nil, err
 		}
+		live = &l
 	}
 	if st.InReplyToID != 0 && (st.Visibility == model.Public || st.Visibility == model.Unlisted) {
 		if err := tx.AddStatusCounts(ctx, st.InReplyToID, delta, 0, 0); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if st.ReblogOfID != 0 {
-		return tx.AddStatusCounts(ctx, st.ReblogOfID, 0, delta, 0)
+		return live, tx.AddStatusCounts(ctx, st.ReblogOfID, 0, delta, 0)
 	}
-	return nil
+	return live, nil
 }
 
 // notifyNewStatus sends `mention` notifications to the mentioned and

@@ -233,7 +233,7 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if err := tx.DeleteFeedRowsOf(ctx, st.ID); err != nil {
 		return err
 	}
-	if err := c.countStatus(ctx, tx, st, -1); err != nil {
+	if _, err := c.countStatus(ctx, tx, st, -1); err != nil {
 		return err
 	}
 	return tx.AppendEvent(ctx, store.EventStatusDeleted, st.ID, st.AccountID, "")

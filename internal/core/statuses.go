@@ -36,14 +36,43 @@ type NewStatus struct {
 // the text and resolves local mentions and hashtags, then stores everything
 // through recordStatus in one transaction.
 func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.Status, error) {
+	st, _, err := c.postStatus(ctx, v, n)
+	return st, err
+}
+
+// PostStatusView is PostStatus answered as the viewer sees the new status,
+// the author's counters as the post left them (not read back).
+func (c *Core) PostStatusView(ctx context.Context, v *Viewer, n NewStatus) (*StatusView, error) {
+	st, authorLive, err := c.postStatus(ctx, v, n)
+	if err != nil {
+		return nil, err
+	}
+	var known map[int64]store.AccountLive
+	if authorLive != nil {
+		known = map[int64]store.AccountLive{st.AccountID: *authorLive}
+	}
+	vs, err := c.views(ctx, v.AccountID(), []int64{st.ID}, freshByID([]*model.Status{st}), nil, known)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, ErrRecordNotFound
+	}
+	return vs[0], nil
+}
+
+// postStatus is PostStatus, with the author's live counters as the post's
+// transaction left them (nil when it did not count, or was answered from
+// an earlier request with the same Idempotency-Key).
+func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.Status, *store.AccountLive, error) {
 	author := v.Account
 	switch {
 	case len(n.MediaIDs) > 0:
-		return nil, ErrUnprocessable("Media attachments are not supported yet")
+		return nil, nil, ErrUnprocessable("Media attachments are not supported yet")
 	case n.Poll:
-		return nil, ErrUnprocessable("Polls are not supported yet")
+		return nil, nil, ErrUnprocessable("Polls are not supported yet")
 	case n.ScheduledAt != "":
-		return nil, ErrUnprocessable("Scheduled statuses are not supported yet")
+		return nil, nil, ErrUnprocessable("Scheduled statuses are not supported yet")
 	}
 	if n.Visibility == "" && v.User != nil {
 		n.Visibility = v.User.DefaultPrivacy
@@ -52,19 +81,19 @@ func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 		n.Visibility = model.Public
 	}
 	if !n.Visibility.Valid() {
-		return nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
+		return nil, nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
 	}
 	if err := c.validateText(n.Text, n.SpoilerText); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := time.Now()
 	if n.IdempotencyKey != "" {
 		if id, err := c.Store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
 			if st, err := c.Store.StatusByID(ctx, id); err == nil {
-				return st, nil
+				return st, nil, nil
 			}
 		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	st := &model.Status{
@@ -90,11 +119,11 @@ func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	if n.InReplyToID != 0 {
 		p, err := c.VisibleStatus(ctx, author.ID, n.InReplyToID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if p.ReblogOfID != 0 { // replying to a boost answers the boosted post
 			if p, err = c.VisibleStatus(ctx, author.ID, p.ReblogOfID); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		parent = p
@@ -108,30 +137,34 @@ func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	}
 	r, err := c.renderText(ctx, st.Text)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st.Content = r.html
 	primer := c.newStatusPrimer()
+	var authorLive *store.AccountLive
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if n.IdempotencyKey != "" {
 			if err := tx.ClaimIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now, now.Add(-idempotencyWindow)); err != nil {
 				return err
 			}
 		}
-		return c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags)
+		var err error
+		authorLive, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags)
+		return err
 	})
 	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
 		// The same request, sent concurrently, was posted first: answer with it.
 		if id, err := c.Store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
-			return c.Store.StatusByID(ctx, id)
+			st, err := c.Store.StatusByID(ctx, id)
+			return st, nil, err
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	primer.put(ctx, st, r.mentions, r.tags)
 	c.wakeJobs()
-	return st, nil
+	return st, authorLive, nil
 }
 
 // validateText applies Mastodon's status length rule: status and content

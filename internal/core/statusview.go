@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"herd/internal/model"
+	"herd/internal/store"
 )
 
 // StatusView is a status with everything needed to render it for one
@@ -29,7 +30,7 @@ type StatusView struct {
 // visibility (callers have checked it). Statuses whose author or boosted
 // original is missing are dropped.
 func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*StatusView, error) {
-	return c.views(ctx, viewerID, idsOf(statuses), freshByID(statuses), nil)
+	return c.views(ctx, viewerID, idsOf(statuses), freshByID(statuses), nil, nil)
 }
 
 // visibleViews is the read path of every page: load the statuses of order
@@ -37,11 +38,14 @@ func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*mode
 // or the database), keep those the viewer may see (where != nil) and
 // hydrate them, loading originals, accounts and relations once.
 func (c *Core) visibleViews(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where audienceContext) ([]*StatusView, error) {
-	return c.views(ctx, viewerID, order, fresh, &where)
+	return c.views(ctx, viewerID, order, fresh, &where, nil)
 }
 
-func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext) ([]*StatusView, error) {
-	pl, err := c.loadPage(ctx, viewerID, order, fresh)
+// knownLive holds accounts' live parts the caller has just read (nil
+// when none): they are used instead of the cache or the database.
+func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext,
+	knownLive map[int64]store.AccountLive) ([]*StatusView, error) {
+	pl, err := c.loadPage(ctx, viewerID, order, fresh, knownLive)
 	if err != nil {
 		return nil, err
 	}

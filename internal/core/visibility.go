@@ -31,7 +31,7 @@ func (c *Core) VisibleStatuses(ctx context.Context, viewerID int64, statuses []*
 	if len(statuses) == 0 {
 		return statuses, nil
 	}
-	pl, err := c.loadPage(ctx, viewerID, idsOf(statuses), freshByID(statuses))
+	pl, err := c.loadPage(ctx, viewerID, idsOf(statuses), freshByID(statuses), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"herd/internal/db"
@@ -11,11 +13,23 @@ import (
 
 // CountNewStatus bumps an author's statuses_count by delta and, for a new
 // post (at != nil), sets last_status_at, in one statement.
-func (s *Store) CountNewStatus(ctx context.Context, accountID, delta int64, at *time.Time) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET
+//
+// It returns the account's live part as this transaction leaves it, so
+// the answer to a post can show the author's new counters without reading
+// them back.
+func (s *Store) CountNewStatus(ctx context.Context, accountID, delta int64, at *time.Time) (AccountLive, error) {
+	var l AccountLive
+	var last, susp sql.NullInt64
+	err := s.q.QueryRowContext(ctx, `UPDATE accounts SET
 		statuses_count = CASE WHEN statuses_count + $2 < 0 THEN 0 ELSE statuses_count + $2 END,
-		last_status_at = COALESCE($3, last_status_at) WHERE id = $1`, accountID, delta, nullMS(at))
-	return s.accountCountsChanged(ctx, err, false, accountID) // status.created/deleted names the author
+		last_status_at = COALESCE($3, last_status_at) WHERE id = $1
+		RETURNING statuses_count, followers_count, following_count, last_status_at, suspended_at`,
+		accountID, delta, nullMS(at)).Scan(&l.StatusesCount, &l.FollowersCount, &l.FollowingCount, &last, &susp)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil // a deleted author: nothing to count
+	}
+	l.LastStatusAt, l.SuspendedAt = fromNullMS(last), fromNullMS(susp)
+	return l, s.accountCountsChanged(ctx, err, false, accountID) // status.created/deleted names the author
 }
 
 // UpsertTags makes sure a tag row exists for every name (as written) and
