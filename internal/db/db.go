@@ -43,6 +43,13 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// EachQuerier is a Querier that can also run a query read to the end at
+// once (see detached.QueryEach); the SQLite writer serves those from
+// compiled statements.
+type EachQuerier interface {
+	QueryEach(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error
+}
+
 // DB is an open database. On SQLite, Read is a pool of read-only
 // connections and Write is a single connection, because SQLite allows one
 // writer at a time and queuing writers in Go is cheaper than busy-waiting in

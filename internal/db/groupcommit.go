@@ -298,6 +298,30 @@ func (d detached) QueryContext(ctx context.Context, query string, args ...any) (
 	return d.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
 }
 
+// QueryEach runs a query whose rows the caller reads to the end before
+// running anything else (scan sees each row), so it can be served by a
+// compiled statement without two callers sharing its cursor.
+func (d detached) QueryEach(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error {
+	ctx = context.WithoutCancel(ctx)
+	var rows *sql.Rows
+	var err error
+	if st := d.stmts.get(query); st != nil {
+		rows, err = d.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	} else {
+		rows, err = d.tx.QueryContext(ctx, query, args...)
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 func (d detached) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx = context.WithoutCancel(ctx)
 	if st := d.stmts.get(query); st != nil {

@@ -2,8 +2,10 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -239,5 +241,71 @@ func TestGroupCommitLoserSeesWinner(t *testing.T) {
 			t.Fatalf("the loser saw %d winner rows right after its error, want 1", n)
 		}
 		<-held
+	})
+}
+
+// TestQueryEachOnTheWriter: a query read to the end through QueryEach
+// gives the same rows every time, also once the SQLite writer serves it
+// from a compiled statement (from its second run on), including a
+// RETURNING query that writes, and inside a batch of several use cases.
+func TestQueryEachOnTheWriter(t *testing.T) {
+	forEach(t, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for id := 1; id <= 5; id++ {
+			if err := d.InTx(ctx, func(q Querier) error { return insertTag(ctx, q, id) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		each := func(q Querier, query string, args ...any) []int64 {
+			var got []int64
+			scan := func(rows *sql.Rows) error {
+				var id int64
+				err := rows.Scan(&id)
+				got = append(got, id)
+				return err
+			}
+			e, ok := q.(EachQuerier)
+			if !ok {
+				if d.Dialect == SQLite {
+					t.Fatal("the SQLite writer does not offer QueryEach")
+				}
+				rows, err := q.QueryContext(ctx, query, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				for rows.Next() {
+					if err := scan(rows); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return got
+			}
+			if err := e.QueryEach(ctx, scan, query, args...); err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for run := 1; run <= 4; run++ {
+			var read, bumped []int64
+			if err := d.InTx(ctx, func(q Querier) error {
+				read = each(q, "SELECT id FROM tags WHERE id >= $1 ORDER BY id", 2)
+				bumped = each(q, "UPDATE tags SET created_at = created_at + 1 WHERE id <= $1 RETURNING id", 2)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(bumped)
+			if !slices.Equal(read, []int64{2, 3, 4, 5}) || !slices.Equal(bumped, []int64{1, 2}) {
+				t.Fatalf("run %d: read %v, bumped %v", run, read, bumped)
+			}
+		}
+		var n int64
+		if err := d.Read.QueryRow("SELECT created_at FROM tags WHERE id = 1").Scan(&n); err != nil || n != 4 {
+			t.Fatalf("tag 1 bumped %d times (%v), want 4", n, err)
+		}
 	})
 }

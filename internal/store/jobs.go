@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"herd/internal/db"
@@ -35,21 +36,18 @@ func (s *Store) ClaimJobs(ctx context.Context, queue string, now time.Time, leas
 	if s.Dialect() == db.Postgres {
 		pick += " FOR UPDATE SKIP LOCKED"
 	}
-	rows, err := s.q.QueryContext(ctx, `UPDATE jobs SET locked_until = $3, attempts = attempts + 1
+	var out []Job
+	err := s.queryEach(ctx, func(rows *sql.Rows) error {
+		var j Job
+		err := rows.Scan(&j.ID, &j.Queue, &j.Payload, &j.Attempts)
+		out = append(out, j)
+		return err
+	}, `UPDATE jobs SET locked_until = $3, attempts = attempts + 1
 		WHERE id IN (`+pick+`) RETURNING id, queue, payload, attempts`, queue, ms(now), ms(now.Add(lease)), limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Job
-	for rows.Next() {
-		var j Job
-		if err := rows.Scan(&j.ID, &j.Queue, &j.Payload, &j.Attempts); err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // DeleteJobs removes finished jobs.

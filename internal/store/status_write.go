@@ -119,7 +119,7 @@ func (s *Store) PruneIdempotencyKeys(ctx context.Context, before time.Time) erro
 // NotifyFollowers lists the followers of an account who asked to be
 // notified of its posts (follows.notify).
 func (s *Store) NotifyFollowers(ctx context.Context, accountID int64) ([]int64, error) {
-	return scanIDs(s.q.QueryContext(ctx, "SELECT account_id FROM follows WHERE target_account_id = $1 AND notify", accountID))
+	return s.queryIDs(ctx, "SELECT account_id FROM follows WHERE target_account_id = $1 AND notify", accountID)
 }
 
 // ReblogsOf lists the boosts of a status (id and booster), oldest first.

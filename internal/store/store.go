@@ -215,6 +215,38 @@ func affected(res sql.Result, err error) (int64, error) {
 }
 
 // scanIDs collects a one-column id result.
+// queryEach runs query and calls scan on each row, reading them all
+// before it returns; on SQLite's writer the text stays compiled, which
+// matters for the queries a post runs in its transaction.
+func (s *Store) queryEach(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error {
+	if e, ok := s.q.(db.EachQuerier); ok {
+		return e.QueryEach(ctx, scan, query, args...)
+	}
+	rows, err := s.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryIDs is queryEach for a query of one id column.
+func (s *Store) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	var out []int64
+	err := s.queryEach(ctx, func(rows *sql.Rows) error {
+		var id int64
+		err := rows.Scan(&id)
+		out = append(out, id)
+		return err
+	}, query, args...)
+	return out, err
+}
+
 func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	if err != nil {
 		return nil, err
