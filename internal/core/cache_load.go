@@ -296,13 +296,9 @@ func (c *Core) newStatusPrimer() statusPrimer {
 	return statusPrimer{c: c, statusGen: sg, countsGen: cg}
 }
 
-// put caches st, as committed with mentions and tags, with zero counters.
-// A status with hashtags is left to the first read, which loads the tags'
-// stored names (the first spelling of each tag, not necessarily this one).
-func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*model.Account, tags map[string]string) {
-	if len(tags) > 0 {
-		return
-	}
+// put caches st, as committed with mentions and tags (their stored names,
+// ordered by id), with zero counters.
+func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*model.Account, tags []model.Tag) {
 	var app *model.App
 	if st.ApplicationID != 0 {
 		apps, err := cachedOrLoad(p.c.caches.apps, []int64{st.ApplicationID}, func(ids []int64) (map[int64]*model.App, error) {
@@ -314,7 +310,7 @@ func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*mod
 		app = apps[st.ApplicationID]
 	}
 	row := *st
-	e := &statusEntry{Status: &row, App: app, JSON: new(model.Fragment)}
+	e := &statusEntry{Status: &row, Tags: tags, App: app, JSON: new(model.Fragment)}
 	for _, m := range mentions {
 		e.Mentions = append(e.Mentions, m.ID)
 	}

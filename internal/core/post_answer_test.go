@@ -1,12 +1,15 @@
 package core_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
 	"testing"
 
+	"herd/internal/core"
+	"herd/internal/ids"
 	"herd/internal/testrig"
 )
 
@@ -59,6 +62,59 @@ func TestPostAnswerShowsAuthorCounts(t *testing.T) {
 		}
 		if a := post(map[string]any{"status": "just for me", "visibility": "direct"}); a.Account.StatusesCount != n {
 			t.Fatalf("direct post answered statuses_count %d, want %d", a.Account.StatusesCount, n)
+		}
+	})
+}
+
+// TestPostAnswerTagsAsStored: the answer to a post names its hashtags as
+// the instance stored them (the first spelling seen), in the order a later
+// read gives them, so the cached entry the post leaves behind matches a
+// fresh read from the database.
+func TestPostAnswerTagsAsStored(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		type tagged struct {
+			ID   string `json:"id"`
+			Tags []struct {
+				Name string `json:"name"`
+			} `json:"tags"`
+		}
+		decode := func(b []byte) tagged {
+			var v tagged
+			if err := json.Unmarshal(b, &v); err != nil {
+				t.Fatalf("decode: %v: %s", err, b)
+			}
+			return v
+		}
+		inst.Expect(t, 200, "POST", "/api/v1/statuses", alice.Token, map[string]any{"status": "first #HeLLo"})
+		posted := decode(inst.Expect(t, 200, "POST", "/api/v1/statuses", alice.Token,
+			map[string]any{"status": "again #zed #hello"}).Body)
+		var names []string
+		for _, tg := range posted.Tags {
+			names = append(names, tg.Name)
+		}
+		if !slices.Equal(names, []string{"HeLLo", "zed"}) {
+			t.Fatalf("answer's tags %v, want [HeLLo zed]", names)
+		}
+		// A second core on the same database, with empty caches, reads it
+		// from the database.
+		other := core.New(inst.Core.Store, inst.Core.Config, nil)
+		av, err := other.Authenticate(context.Background(), alice.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := ids.Parse(posted.ID)
+		view, err := other.Status(context.Background(), av, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var read []string
+		for _, tg := range view.Tags {
+			read = append(read, tg.Name)
+		}
+		if !slices.Equal(read, names) {
+			t.Fatalf("read back %v, answered %v", read, names)
 		}
 	})
 }

@@ -1,7 +1,9 @@
 package core
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"herd/internal/model"
@@ -12,10 +14,10 @@ import (
 // status with its mentions and tags, updates the counters in SQL, writes
 // the author's own feed row, enqueues the fan-out job, records the
 // notifications and appends the event, all in the caller's transaction.
-// It returns the author's live counters as the transaction leaves them
-// (nil when the status does not count, a direct one).
+// It returns what the caller may put in the caches without reading it back.
 func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Status, parent *model.Status,
-	mentions []*model.Account, tags map[string]string) (*store.AccountLive, error) {
+	mentions []*model.Account, tags map[string]string) (*recorded, error) {
+	out := &recorded{}
 	if err := tx.InsertStatus(ctx, st); err != nil {
 		return nil, err
 	}
@@ -34,7 +36,9 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 		tagIDs := make([]int64, 0, len(byName))
 		for _, t := range byName {
 			tagIDs = append(tagIDs, t.ID)
+			out.tags = append(out.tags, t)
 		}
+		slices.SortFunc(out.tags, func(a, b model.Tag) int { return cmp.Compare(a.ID, b.ID) }) // as the tags query orders them
 		if err := tx.AddStatusTags(ctx, st.ID, tagIDs); err != nil {
 			return nil, err
 		}
@@ -43,6 +47,7 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if err != nil {
 		return nil, err
 	}
+	out.authorLive = live
 	if st.ReblogOfID == 0 && st.Local {
 		// Local authors see their own post at once; followers get it from
 		// the job. Remote authors read no home feed here.
@@ -56,7 +61,13 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if err := c.notifyNewStatus(ctx, tx, st, parent, mentions); err != nil {
 		return nil, err
 	}
-	return live, tx.AppendEvent(ctx, store.EventStatusCreated, st.ID, st.AccountID, "")
+	return out, tx.AppendEvent(ctx, store.EventStatusCreated, st.ID, st.AccountID, "")
+}
+
+// recorded is what recordStatus wrote that the caller may cache.
+type recorded struct {
+	authorLive *store.AccountLive // the author's live counters after the post; nil for a direct one
+	tags       []model.Tag        // the status's tags with their stored names, by id
 }
 
 // countStatus adds delta (+1 new, -1 deleted) to the counters a status

@@ -141,7 +141,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	}
 	st.Content = r.html
 	primer := c.newStatusPrimer()
-	var authorLive *store.AccountLive
+	var rec *recorded
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if n.IdempotencyKey != "" {
 			if err := tx.ClaimIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now, now.Add(-idempotencyWindow)); err != nil {
@@ -149,7 +149,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 			}
 		}
 		var err error
-		authorLive, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags)
+		rec, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags)
 		return err
 	})
 	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
@@ -162,9 +162,9 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	if err != nil {
 		return nil, nil, err
 	}
-	primer.put(ctx, st, r.mentions, r.tags)
+	primer.put(ctx, st, r.mentions, rec.tags)
 	c.wakeJobs()
-	return st, authorLive, nil
+	return st, rec.authorLive, nil
 }
 
 // validateText applies Mastodon's status length rule: status and content
