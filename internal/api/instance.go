@@ -31,11 +31,20 @@ func (a *API) instanceRoutes() {
 
 // instanceInfo loads the stats, rules and contact account both instance
 // entities show.
-func (a *API) loadInstanceInfo(r *http.Request) (instanceInfo, error) {
+//
+// v2 shows only the monthly active users, so it counts only those (it is
+// the readiness probe: the less it reads, the less memory a fresh server
+// has touched); v1 shows all the counts.
+func (a *API) loadInstanceInfo(r *http.Request, allStats bool) (instanceInfo, error) {
 	ctx := r.Context()
 	var info instanceInfo
 	var err error
-	if info.stats, err = a.core.InstanceStats(ctx); err != nil {
+	if allStats {
+		info.stats, err = a.core.InstanceStats(ctx)
+	} else {
+		info.stats.ActiveMonth, err = a.core.ActiveUsersThisMonth(ctx)
+	}
+	if err != nil {
 		return info, err
 	}
 	rules, err := a.core.InstanceRules(ctx)
@@ -55,7 +64,7 @@ func (a *API) loadInstanceInfo(r *http.Request) (instanceInfo, error) {
 }
 
 func (a *API) getInstanceV2(w http.ResponseWriter, r *http.Request) error {
-	info, err := a.loadInstanceInfo(r)
+	info, err := a.loadInstanceInfo(r, false)
 	if err != nil {
 		return err
 	}
@@ -63,7 +72,7 @@ func (a *API) getInstanceV2(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getInstanceV1(w http.ResponseWriter, r *http.Request) error {
-	info, err := a.loadInstanceInfo(r)
+	info, err := a.loadInstanceInfo(r, true)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,16 @@ func (c *Core) InstanceStats(ctx context.Context) (InstanceStats, error) {
 		return st, err
 	}
 	now := time.Now()
-	if st.ActiveMonth, err = c.Store.CountActiveUsersSince(ctx, now.AddDate(0, 0, -30)); err != nil {
+	if st.ActiveMonth, err = c.ActiveUsersThisMonth(ctx); err != nil {
 		return st, err
 	}
 	st.ActiveHalfyear, err = c.Store.CountActiveUsersSince(ctx, now.AddDate(0, 0, -180))
 	return st, err
+}
+
+// ActiveUsersThisMonth counts the local users active in the last 30 days.
+func (c *Core) ActiveUsersThisMonth(ctx context.Context) (int64, error) {
+	return c.Store.CountActiveUsersSince(ctx, time.Now().AddDate(0, 0, -30))
 }
 
 // InstancePeers lists the remote domains this instance knows.
