@@ -43,6 +43,9 @@ type Core struct {
 	// resolver finds remote accounts (remote_accounts.go); nil until
 	// SetResolver, and then only known remote accounts are found.
 	resolver Resolver
+	// refreshing rate-limits background refreshes of stale remote
+	// accounts (remote_resolve.go).
+	refreshing refreshes
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.

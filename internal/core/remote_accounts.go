@@ -56,19 +56,19 @@ type Resolver interface {
 func (c *Core) SetResolver(r Resolver) { c.resolver = r }
 
 // ResolveAccount finds an account by address for
-// GET /api/v1/accounts/lookup: a local one by name, a remote one through
-// the Resolver (WebFinger, then the actor, when unknown or stale). Without
-// a Resolver, or when the remote cannot be asked, a known remote account
-// is still found. An address that resolves to nothing is a 404.
+// GET /api/v1/accounts/lookup: a local one by name, a remote one known
+// (refreshed in the background when stale) or found through the Resolver
+// (WebFinger, then the actor) within RemoteResolveTimeout. An address
+// that resolves to nothing, or to an account its origin said is gone, is
+// a 404.
 func (c *Core) ResolveAccount(ctx context.Context, acct string) (*model.Account, error) {
 	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
-	if c.resolver == nil || c.isLocalDomain(domain) || name == "" {
+	if c.isLocalDomain(domain) || name == "" {
 		return c.LookupAccount(ctx, acct)
 	}
-	a, err := c.resolver.WebFingerLookup(ctx, acct)
+	a, err := c.remoteAccountByAddress(ctx, name, domain)
 	if err != nil {
-		c.Log.Info("resolving a remote account failed", "acct", acct, "err", err)
-		return c.LookupAccount(ctx, acct)
+		return nil, err
 	}
 	return c.targetAccount(ctx, c.Store, a.ID)
 }

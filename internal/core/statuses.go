@@ -188,27 +188,37 @@ type renderedText struct {
 }
 
 // renderText renders status text, linking mentions of existing local
-// accounts (@name, or @name@this-domain) and hashtags. Other mentions stay
-// text until federation can resolve them.
+// accounts (@name, or @name@this-domain), of remote accounts (known, or
+// found through the Resolver: only a text with remote mentions waits on
+// other servers) and hashtags. Mentions of no one stay text.
 func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) {
 	parsed := text.Parse(s)
 	var names []string
+	var remote []text.Mention
 	for _, m := range parsed.Mentions {
 		if c.isLocalDomain(m.Domain) {
 			names = append(names, m.Username)
+		} else {
+			remote = append(remote, m)
 		}
 	}
 	accounts, err := c.Store.LocalAccountsByUsernames(ctx, names)
 	if err != nil {
 		return nil, err
 	}
+	var remoteAccounts map[string]*model.Account
+	if len(remote) > 0 {
+		remoteAccounts = c.resolveRemoteMentions(ctx, remote)
+	}
 	out := &renderedText{tags: map[string]string{}}
 	seen := map[int64]bool{}
 	resolve := func(m text.Mention) (string, bool) {
-		if !c.isLocalDomain(m.Domain) {
-			return "", false
+		var a *model.Account
+		if c.isLocalDomain(m.Domain) {
+			a = accounts[strings.ToLower(m.Username)]
+		} else {
+			a = remoteAccounts[mentionKey(m)]
 		}
-		a := accounts[strings.ToLower(m.Username)]
 		if a == nil || a.Suspended() {
 			return "", false
 		}
@@ -216,7 +226,7 @@ func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) 
 			seen[a.ID] = true
 			out.mentions = append(out.mentions, a)
 		}
-		return c.AccountURL(a.Username), true
+		return c.profileURL(a), true
 	}
 	out.html = text.Render(s, resolve, func(tag string) string { return c.TagURL(tag) })
 	for _, t := range parsed.Tags {
@@ -234,4 +244,16 @@ func (c *Core) PruneIdempotencyKeys(ctx context.Context) error {
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		return tx.PruneIdempotencyKeys(ctx, time.Now().Add(-idempotencyWindow))
 	})
+}
+
+// profileURL is the page a mention of a links to, as Mastodon links it:
+// a remote account's url (its uri when it has none), a local one's page.
+func (c *Core) profileURL(a *model.Account) string {
+	switch {
+	case a.Local():
+		return c.AccountURL(a.Username)
+	case a.URL != "":
+		return a.URL
+	}
+	return a.URI
 }

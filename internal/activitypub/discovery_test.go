@@ -1,0 +1,140 @@
+package activitypub_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"herd/internal/testrig"
+)
+
+// statusEntity is the part of a Status entity these tests read.
+type statusEntity struct {
+	ID       string
+	URI      string
+	URL      string
+	Content  string
+	Mentions []struct{ ID, Username, Acct, URL string }
+	Account  struct{ Acct string }
+}
+
+// TestNetworkRemoteMention: a local post naming @bob@b.test finds bob on
+// the other instance (WebFinger and actor over real HTTP), links him as
+// Mastodon links a mention, stores the mention (entity, Note tag and
+// addressing), and leaves an address that resolves to no one as text.
+func TestNetworkRemoteMention(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		insts := testrig.StartNetwork(t, db, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		b.NewUser(t, "bob")
+
+		var st statusEntity
+		a.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", alice.Token,
+			url.Values{"status": {"hi @bob@B.test and @nobody@b.test"}}).JSON(t, &st)
+		if len(st.Mentions) != 1 || st.Mentions[0].Acct != "bob@b.test" || st.Mentions[0].URL != "http://b.test/@bob" ||
+			st.Mentions[0].Username != "bob" {
+			t.Fatalf("mentions = %+v", st.Mentions)
+		}
+		link := `<span class="h-card" translate="no"><a href="http://b.test/@bob" class="u-url mention">@<span>bob</span></a></span>`
+		if !strings.Contains(st.Content, link) || !strings.Contains(st.Content, "@nobody@b.test") {
+			t.Errorf("content = %s", st.Content)
+		}
+		// The status as read back (not only as posted) has the mention.
+		var again statusEntity
+		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/statuses/"+st.ID, alice.Token, nil).JSON(t, &again)
+		if len(again.Mentions) != 1 || again.Mentions[0].Acct != "bob@b.test" {
+			t.Errorf("read back: mentions = %+v", again.Mentions)
+		}
+
+		note := fetchDoc(t, a, statusPath("alice", st.ID))
+		var mention doc
+		for _, tag := range note.list("tag") {
+			if m, _ := tag.(map[string]any); m["type"] == "Mention" {
+				mention = m
+			}
+		}
+		if mention.str("href") != "http://b.test/users/bob" || mention.str("name") != "@bob@b.test" {
+			t.Errorf("Note tag = %v", note.list("tag"))
+		}
+		if !contains(note.strs("cc"), "http://b.test/users/bob") {
+			t.Errorf("Note cc = %v, lacks bob", note.strs("cc"))
+		}
+
+	})
+}
+
+// ageRemoteAccounts makes every remote account inst holds look fetched
+// long ago (older than core.RemoteStaleAfter).
+func ageRemoteAccounts(t *testing.T, inst *testrig.Instance) {
+	t.Helper()
+	if _, err := inst.Core.Store.DB.Write.Exec("UPDATE accounts SET fetched_at = 1 WHERE domain <> ''"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eventually retries check until it passes or 5 seconds have passed
+// (background refreshes are not waited for by the request that starts
+// them).
+func eventually(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !check(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 5s", what)
+		}
+	}
+}
+
+// TestNetworkStaleAndGoneActors: a remote account used after a day is
+// fetched again in the background (the lookup answers at once with what
+// is stored); one whose origin then answers 410 is marked gone, shown
+// suspended and no longer found by address or linked in mentions.
+func TestNetworkStaleAndGoneActors(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		insts := testrig.StartNetwork(t, db, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		bob := b.NewUser(t, "bob")
+		lookup := "/api/v1/accounts/lookup?acct=bob@b.test"
+		var ent struct{ ID string }
+		a.Expect(t, http.StatusOK, http.MethodGet, lookup, alice.Token, nil).JSON(t, &ent)
+		id := ent.ID
+		account := func() (e struct {
+			DisplayName string `json:"display_name"`
+			Suspended   bool
+		}) {
+			a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/"+id, alice.Token, nil).JSON(t, &e)
+			return e
+		}
+
+		before := account().DisplayName
+		b.Expect(t, http.StatusOK, http.MethodPatch, "/api/v1/accounts/update_credentials", bob.Token,
+			url.Values{"display_name": {"Robert"}})
+		// Fresh: nothing is fetched, the stored name stays.
+		a.Expect(t, http.StatusOK, http.MethodGet, lookup, alice.Token, nil)
+		time.Sleep(100 * time.Millisecond)
+		if e := account(); e.DisplayName != before {
+			t.Fatalf("fresh account refetched: %+v", e)
+		}
+		ageRemoteAccounts(t, a)
+		a.Expect(t, http.StatusOK, http.MethodGet, lookup, alice.Token, nil)
+		eventually(t, "stale account refreshed", func() bool { return account().DisplayName == "Robert" })
+
+		if err := b.Core.SuspendAccount(context.Background(), bob.Account.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		ageRemoteAccounts(t, a)
+		a.Do(t, http.MethodGet, lookup, alice.Token, nil)
+		eventually(t, "gone account marked", func() bool { return account().Suspended })
+		a.Expect(t, http.StatusNotFound, http.MethodGet, lookup, alice.Token, nil)
+		var st statusEntity
+		a.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", alice.Token,
+			url.Values{"status": {"hi @bob@b.test"}}).JSON(t, &st)
+		if len(st.Mentions) != 0 || strings.Contains(st.Content, "mention") {
+			t.Errorf("a gone account was mentioned: %+v %s", st.Mentions, st.Content)
+		}
+	})
+}

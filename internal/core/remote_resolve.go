@@ -1,0 +1,151 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"herd/internal/model"
+	"herd/internal/store"
+	"herd/internal/text"
+)
+
+// RemoteResolveTimeout bounds how long a request a user waits on (posting
+// with remote mentions, a lookup, a search) waits for other servers. The
+// outbound client's own limits (30 s a request) are for background work.
+const RemoteResolveTimeout = 10 * time.Second
+
+// remoteRefreshRetry is how long after a failed refresh of a stale
+// account the next one waits, so a dead origin is not asked on every use.
+const remoteRefreshRetry = 10 * time.Minute
+
+// maxParallelResolves is how many unknown addresses of one post are looked
+// up at once.
+const maxParallelResolves = 4
+
+// refreshes remembers when each stale remote account was last sent to be
+// refreshed in the background (refreshLater).
+type refreshes struct {
+	mu   sync.Mutex
+	last map[int64]time.Time
+}
+
+// claim reports whether account id may be refreshed now, and records it.
+func (r *refreshes) claim(id int64, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.last == nil {
+		r.last = map[int64]time.Time{}
+	}
+	if t, ok := r.last[id]; ok && now.Sub(t) < remoteRefreshRetry {
+		return false
+	}
+	if len(r.last) > 10_000 {
+		for k, t := range r.last {
+			if now.Sub(t) >= remoteRefreshRetry {
+				delete(r.last, k)
+			}
+		}
+	}
+	r.last[id] = now
+	return true
+}
+
+// forget clears account id's record after a refresh that worked: the
+// account is fresh again, and when it is next stale it may be refreshed.
+func (r *refreshes) forget(id int64) {
+	r.mu.Lock()
+	delete(r.last, id)
+	r.mu.Unlock()
+}
+
+// remoteAccountByAddress finds the remote account user@domain for a
+// request a user waits on: a known one at once (and, when stale, fetched
+// again in the background, as Mastodon refreshes accounts on use); an
+// unknown one through the Resolver (WebFinger, then the actor), within
+// RemoteResolveTimeout. Gone and suspended accounts are not found: an
+// origin that answered 410 said the account no longer exists.
+func (c *Core) remoteAccountByAddress(ctx context.Context, user, domain string) (*model.Account, error) {
+	known, err := c.Store.RemoteAccountByUsername(ctx, user, domain)
+	switch {
+	case err == nil:
+		if known.Suspended() {
+			return nil, ErrRecordNotFound
+		}
+		c.refreshLater(known)
+		return known.Account, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	case c.resolver == nil:
+		return nil, ErrRecordNotFound
+	}
+	ctx, cancel := context.WithTimeout(ctx, RemoteResolveTimeout)
+	defer cancel()
+	a, err := c.resolver.WebFingerLookup(ctx, user+"@"+domain)
+	if err != nil {
+		c.Log.Info("resolving a remote account failed", "acct", user+"@"+domain, "err", err)
+		return nil, ErrRecordNotFound
+	}
+	if a.Suspended() {
+		return nil, ErrRecordNotFound
+	}
+	return a, nil
+}
+
+// refreshLater fetches a stale remote account again in the background, at
+// most once per remoteRefreshRetry, so the request that used it does not
+// wait on its origin. An origin answering 410 marks it gone (the
+// Resolver does that).
+func (c *Core) refreshLater(a *store.RemoteAccount) {
+	now := time.Now()
+	if c.resolver == nil || !RemoteIsStale(a, now) || !c.refreshing.claim(a.ID, now) {
+		return
+	}
+	id, uri := a.ID, a.URI
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), RemoteResolveTimeout)
+		defer cancel()
+		if _, err := c.resolver.ResolveActor(ctx, uri); err != nil {
+			c.Log.Info("refreshing a stale remote account failed", "uri", uri, "err", err)
+			return
+		}
+		c.refreshing.forget(id)
+	}()
+}
+
+// resolveRemoteMentions finds the accounts a post's remote mentions name,
+// keyed by lowercased "user@domain"; addresses that resolve to nothing are
+// left out (they stay plain text). Unknown addresses are looked up in
+// parallel, all within RemoteResolveTimeout. It runs before the post's
+// transaction, never inside it: a slow server must not hold the writer.
+func (c *Core) resolveRemoteMentions(ctx context.Context, mentions []text.Mention) map[string]*model.Account {
+	out := make(map[string]*model.Account, len(mentions))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, maxParallelResolves)
+	ctx, cancel := context.WithTimeout(ctx, RemoteResolveTimeout)
+	defer cancel()
+	for _, m := range mentions {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(m text.Mention) {
+			defer func() { <-slots; wg.Done() }()
+			a, err := c.remoteAccountByAddress(ctx, m.Username, m.Domain)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			out[mentionKey(m)] = a
+			mu.Unlock()
+		}(m)
+	}
+	wg.Wait()
+	return out
+}
+
+// mentionKey is how a mention's address is compared: case-insensitively.
+func mentionKey(m text.Mention) string {
+	return strings.ToLower(m.Username) + "@" + strings.ToLower(m.Domain)
+}
