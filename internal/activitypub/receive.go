@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,7 @@ type activity struct {
 	Object    json.RawMessage `json:"object"`
 	To        json.RawMessage `json:"to"`
 	Cc        json.RawMessage `json:"cc"`
+	Target    json.RawMessage `json:"target"`
 	Published string          `json:"published"`
 }
 
@@ -161,6 +163,8 @@ func (rc *Receiver) dispatch(ctx context.Context, actor *model.Account, act acti
 		return rc.core.ReceiveBlock(ctx, actor, target)
 	case "Undo":
 		return rc.undo(ctx, actor, act.Object)
+	case "Add", "Remove":
+		return rc.feature(ctx, actor, act)
 	}
 	rc.log.Debug("inbox: activity type not handled", "type", act.Type, "id", act.ID)
 	return nil
@@ -234,6 +238,29 @@ func (rc *Receiver) announce(ctx context.Context, actor *model.Account, act acti
 	published, _ := time.Parse(time.RFC3339, act.Published)
 	vis := visibility(actor, act.To, act.Cc)
 	return rc.core.ReceiveAnnounce(ctx, actor, st, act.ID, published, vis)
+}
+
+// feature applies an Add or Remove of one of the actor's own statuses to
+// or from its featured collection (a pin), as Mastodon sends them. Adds
+// to other collections (Mastodon's featured tags, say) are ignored, and a
+// status Herd does not hold is not fetched: the profile's pins are only a
+// view of statuses the instance already has.
+func (rc *Receiver) feature(ctx context.Context, actor *model.Account, act activity) error {
+	target := linkID(act.Target)
+	if u, err := url.Parse(target); err != nil || path.Base(u.Path) != "featured" || !sameHost(target, actor.URI) {
+		return nil // Mastodon, Pleroma and Misskey name it …/collections/featured
+	}
+	st, err := rc.core.StatusByURI(ctx, linkID(act.Object))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.AccountID != actor.ID {
+		return fmt.Errorf("%w: %s features a status of another account", core.ErrRejected, actor.URI)
+	}
+	return rc.core.ReceivePin(ctx, actor, st, act.Type == "Add")
 }
 
 // undo takes back a Follow, Like, Announce or Block by the same actor.

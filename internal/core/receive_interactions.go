@@ -139,6 +139,26 @@ func (c *Core) ReceiveUndoBlock(ctx context.Context, actor, target *model.Accoun
 	return err
 }
 
+// ReceivePin pins (or unpins) a remote actor's own status on its profile,
+// after an Add to (Remove from) its featured collection.
+func (c *Core) ReceivePin(ctx context.Context, actor *model.Account, st *model.Status, pinned bool) error {
+	if actor.Local() || st.AccountID != actor.ID || st.ReblogOfID != 0 || st.Visibility == model.Direct {
+		return rejected("%s cannot pin status %d", actor.Acct(), st.ID)
+	}
+	return c.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if pinned {
+			err = tx.InsertPin(ctx, actor.ID, st.ID)
+		} else {
+			err = tx.DeletePin(ctx, actor.ID, st.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventAccountUpdated, actor.ID, actor.ID, "pins")
+	})
+}
+
 // ReceiveActorDelete handles a remote actor deleting itself: the account
 // is marked gone and suspended (hidden everywhere, as Mastodon suspends it
 // with origin remote) and every follow and request it is part of ends.
