@@ -138,3 +138,91 @@ func TestNetworkStaleAndGoneActors(t *testing.T) {
 		}
 	})
 }
+
+// searchResult is the part of a Search entity these tests read.
+type searchResult struct {
+	Accounts []struct{ ID, Acct, URL string }
+	Statuses []statusEntity
+}
+
+// TestNetworkSearchResolve: with resolve=true a signed-in user finds a
+// remote account by address or profile URL, and a remote status by its id
+// or its page, fetched from the other instance and stored (its thread
+// too); without resolve only what is already known is found, and anonymous
+// callers may not resolve.
+func TestNetworkSearchResolve(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		insts := testrig.StartNetwork(t, db, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		bob, carol := b.NewUser(t, "bob"), b.NewUser(t, "carol")
+		search := func(q string, resolve bool) (r searchResult) {
+			t.Helper()
+			path := "/api/v2/search?" + url.Values{"q": {q}, "resolve": {map[bool]string{true: "true", false: "false"}[resolve]}}.Encode()
+			a.Expect(t, http.StatusOK, http.MethodGet, path, alice.Token, nil).JSON(t, &r)
+			return r
+		}
+		postOnB := func(u *testrig.User, form url.Values) (st statusEntity) {
+			t.Helper()
+			b.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", u.Token, form).JSON(t, &st)
+			return st
+		}
+
+		for _, q := range []string{"bob@b.test", "@bob@b.test"} {
+			if r := search(q, false); len(r.Accounts) != 0 {
+				t.Fatalf("%s found without resolve before it was known: %+v", q, r.Accounts)
+			}
+		}
+		a.Expect(t, http.StatusUnauthorized, http.MethodGet, "/api/v2/search?q=bob@b.test&resolve=true", "", nil)
+		if r := search("@bob@b.test", true); len(r.Accounts) != 1 || r.Accounts[0].Acct != "bob@b.test" {
+			t.Fatalf("resolve bob@b.test: %+v", r.Accounts)
+		}
+		if r := search("bob@b.test", false); len(r.Accounts) != 1 || r.Accounts[0].Acct != "bob@b.test" {
+			t.Errorf("known bob@b.test not found without resolve: %+v", r.Accounts)
+		}
+		if r := search("http://b.test/@carol", true); len(r.Accounts) != 1 || r.Accounts[0].Acct != "carol@b.test" {
+			t.Errorf("resolve carol's profile URL: %+v", r.Accounts)
+		}
+
+		hello := postOnB(bob, url.Values{"status": {"hello from b"}})
+		if r := search(hello.URI, false); len(r.Statuses) != 0 {
+			t.Fatalf("unknown status found without resolve: %+v", r.Statuses)
+		}
+		r := search(hello.URI, true)
+		if len(r.Statuses) != 1 || r.Statuses[0].URI != hello.URI || r.Statuses[0].Account.Acct != "bob@b.test" ||
+			!strings.Contains(r.Statuses[0].Content, "hello from b") {
+			t.Fatalf("resolve %s: %+v", hello.URI, r.Statuses)
+		}
+		local := r.Statuses[0].ID
+		// The status is stored: it reads back by its id on a.
+		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/statuses/"+local, alice.Token, nil)
+		// By its web page (served to ActivityPub clients as the Note),
+		// the same status.
+		if r := search(hello.URL, true); len(r.Statuses) != 1 || r.Statuses[0].ID != local {
+			t.Errorf("resolve by page %s: %+v", hello.URL, r.Statuses)
+		}
+		other := postOnB(bob, url.Values{"status": {"second"}})
+		if r := search(other.URL, true); len(r.Statuses) != 1 || r.Statuses[0].URI != other.URI {
+			t.Errorf("resolve unknown status by page %s: %+v", other.URL, r.Statuses)
+		}
+		// A followers-only post is not served to a's instance actor.
+		private := postOnB(bob, url.Values{"status": {"secret"}, "visibility": {"private"}})
+		if r := search(private.URI, true); len(r.Statuses) != 0 {
+			t.Errorf("private status resolved: %+v", r.Statuses)
+		}
+
+		// A reply whose parents a does not hold brings its thread along.
+		root := postOnB(bob, url.Values{"status": {"root"}})
+		mid := postOnB(carol, url.Values{"status": {"@bob middle"}, "in_reply_to_id": {root.ID}})
+		leaf := postOnB(bob, url.Values{"status": {"@carol leaf"}, "in_reply_to_id": {mid.ID}})
+		r = search(leaf.URI, true)
+		if len(r.Statuses) != 1 {
+			t.Fatalf("resolve reply: %+v", r.Statuses)
+		}
+		var thread struct{ Ancestors []statusEntity }
+		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/statuses/"+r.Statuses[0].ID+"/context", alice.Token, nil).JSON(t, &thread)
+		if len(thread.Ancestors) != 2 || thread.Ancestors[0].URI != root.URI || thread.Ancestors[1].URI != mid.URI {
+			t.Errorf("ancestors = %+v", thread.Ancestors)
+		}
+	})
+}

@@ -85,6 +85,17 @@ func (rc *Receiver) status(ctx context.Context, uri string, depth int) (*model.S
 	if err != nil {
 		return nil, err
 	}
+	return rc.fetchedStatus(ctx, doc, depth)
+}
+
+// fetchedStatus stores a Note fetched from its origin (see status), or
+// finds it when its id, which may differ from the URL it was asked by, is
+// already known.
+func (rc *Receiver) fetchedStatus(ctx context.Context, doc *Document, depth int) (*model.Status, error) {
+	if st, err := rc.core.StatusByURI(ctx, doc.ID); !errors.Is(err, store.ErrNotFound) {
+		return st, err
+	}
+	uri := doc.ID
 	var j noteJSON
 	if err := json.Unmarshal(doc.Body, &j); err != nil {
 		return nil, err

@@ -211,7 +211,7 @@ func newNetwork(t *testing.T, db testrig.DB, hosts ...string) *network {
 	n.fetcher = activitypub.NewFetcher(client, n.inst.Core, func(context.Context) (httpsig.Signer, bool, error) {
 		return signer, true, nil
 	})
-	n.inst.Core.SetResolver(n.fetcher)
+	n.inst.Server.Receiver.SetFetcher(n.fetcher)
 	return n
 }
 

@@ -13,7 +13,6 @@ import (
 	"herd/internal/store"
 )
 
-var _ core.Resolver = (*Fetcher)(nil)
 
 // ResolveActor returns the account of the remote actor uri, fetching it
 // when it is unknown or stale (fetched more than a day ago, as Mastodon

@@ -117,8 +117,8 @@ func (a *API) lookupAccount(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, a.accountEntity(acct))
 }
 
-// searchAccounts handles GET /api/v1/accounts/search. resolve is accepted;
-// there is no WebFinger to resolve with until federation.
+// searchAccounts handles GET /api/v1/accounts/search; with resolve, a
+// remote address not known yet is looked up through WebFinger.
 func (a *API) searchAccounts(w http.ResponseWriter, r *http.Request) error {
 	p, err := parseParams(r)
 	if err != nil {
@@ -134,7 +134,8 @@ func (a *API) searchAccounts(w http.ResponseWriter, r *http.Request) error {
 	}
 	limit = min(max(limit, 1), 80)
 	list, err := a.core.SearchAccounts(r.Context(), viewerOf(r), core.AccountSearch{
-		Query: p.str("q"), Limit: limit, Offset: max(offset, 0), Following: p.boolean("following", false)})
+		Query: p.str("q"), Limit: limit, Offset: max(offset, 0), Following: p.boolean("following", false),
+		Resolve: p.boolean("resolve", false)})
 	if err != nil {
 		return err
 	}

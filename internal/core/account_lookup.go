@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"herd/internal/model"
@@ -46,16 +47,18 @@ type AccountSearch struct {
 	Limit     int
 	Offset    int
 	Following bool // only accounts the viewer follows
+	Resolve   bool // a remote address not known yet is looked up (signed-in viewers only)
 }
 
 // SearchAccounts finds local accounts by username prefix or display name,
-// leaving out accounts in a block with the viewer either way. An address
-// with another domain finds nothing until federation can resolve it.
+// leaving out accounts in a block with the viewer either way. A remote
+// address (user@host) finds that account: a known one, or with Resolve
+// one found through WebFinger, as Mastodon's AccountSearchService.
 func (c *Core) SearchAccounts(ctx context.Context, v *Viewer, q AccountSearch) ([]*model.Account, error) {
 	query := strings.TrimPrefix(strings.TrimSpace(q.Query), "@")
 	if name, domain, ok := strings.Cut(query, "@"); ok {
 		if !c.isLocalDomain(domain) {
-			return []*model.Account{}, nil
+			return c.searchRemoteAddress(ctx, v, name, domain, q)
 		}
 		query = name
 	}
@@ -64,6 +67,47 @@ func (c *Core) SearchAccounts(ctx context.Context, v *Viewer, q AccountSearch) (
 	}
 	return c.Store.SearchAccounts(ctx, store.AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset,
 		ViewerID: v.AccountID(), Following: q.Following})
+}
+
+// searchRemoteAddress answers an account search for user@domain on
+// another server: the one account, known or (with Resolve, for a
+// signed-in viewer) resolved, unless it is gone, in a block with the
+// viewer, or not followed when only followed accounts are asked for.
+func (c *Core) searchRemoteAddress(ctx context.Context, v *Viewer, name, domain string, q AccountSearch) ([]*model.Account, error) {
+	none := []*model.Account{}
+	if name == "" || domain == "" || q.Limit < 1 || q.Offset > 0 || strings.ContainsAny(name+domain, " @/") {
+		return none, nil
+	}
+	var a *model.Account
+	if q.Resolve && v.AccountID() != 0 {
+		found, err := c.remoteAccountByAddress(ctx, name, domain)
+		if err != nil {
+			return none, nil
+		}
+		a = found
+	} else {
+		known, err := c.Store.RemoteAccountByUsername(ctx, name, domain)
+		if errors.Is(err, store.ErrNotFound) {
+			return none, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		a = known.Account
+	}
+	if a.Suspended() {
+		return none, nil
+	}
+	if v.AccountID() != 0 {
+		r, err := c.Store.RelationsOf(ctx, v.AccountID(), []int64{a.ID})
+		if err != nil {
+			return nil, err
+		}
+		if r.Blocking[a.ID] || r.BlockedBy[a.ID] || (q.Following && !r.Following[a.ID]) {
+			return none, nil
+		}
+	}
+	return []*model.Account{a}, nil
 }
 
 // Credentials reloads the viewer's account and user (the cached viewer

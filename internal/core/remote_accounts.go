@@ -44,11 +44,15 @@ type RemoteActor struct {
 
 // Resolver reaches other servers for core: it finds a remote account by
 // its address ("user@host", through WebFinger) or by its ActivityPub id,
-// fetching and storing it when it is unknown or stale. The activitypub
-// package implements it; core defines it so core never speaks HTTP.
+// fetching and storing it when it is unknown or stale, and what a URL
+// names (an account, or a status it fetches and stores through the
+// receive path). The activitypub package implements it; core defines it
+// so core never speaks HTTP.
 type Resolver interface {
 	WebFingerLookup(ctx context.Context, acct string) (*model.Account, error)
 	ResolveActor(ctx context.Context, uri string) (*model.Account, error)
+	// ResolveURL returns the account or the status (one of them) uri names.
+	ResolveURL(ctx context.Context, uri string) (*model.Account, *model.Status, error)
 }
 
 // SetResolver gives core its way to other servers. Call it once, while

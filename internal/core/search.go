@@ -20,7 +20,7 @@ const (
 type SearchQuery struct {
 	Q         string
 	Type      string // "" for all kinds
-	Resolve   bool   // look URLs up (only this instance's until federation)
+	Resolve   bool   // look URLs and remote addresses up on other servers (signed-in viewers)
 	Following bool   // accounts: only those the viewer follows
 	AccountID int64  // statuses: only this author's
 	MaxID     int64  // statuses
@@ -37,7 +37,8 @@ type SearchResults struct {
 }
 
 // Search runs a search as Mastodon's SearchService does: a URL (with
-// resolve) is looked up rather than searched; a query starting with "#",
+// resolve) is looked up rather than searched, on other servers too; a
+// remote address finds that account, known or (with resolve) looked up; a query starting with "#",
 // or holding "@" and a space, searches no accounts; one holding "@"
 // searches no hashtags; statuses are searched only for a signed-in viewer.
 // Offset applies only when a type is given.
@@ -55,11 +56,15 @@ func (c *Core) Search(ctx context.Context, v *Viewer, q SearchQuery) (*SearchRes
 		if q.Offset > 0 {
 			return res, nil
 		}
+		if u, err := url.Parse(query); err == nil && !c.IsLocalHost(u) {
+			return res, c.resolveRemoteURL(ctx, v, query, want, res)
+		}
 		return res, c.resolveLocalURL(ctx, v, query, want, res)
 	}
 	var err error
 	if want(SearchTypeAccounts) && !strings.HasPrefix(query, "#") && !(strings.Contains(query, "@") && strings.Contains(query, " ")) {
-		res.Accounts, err = c.SearchAccounts(ctx, v, AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset, Following: q.Following})
+		res.Accounts, err = c.SearchAccounts(ctx, v, AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset,
+			Following: q.Following, Resolve: q.Resolve})
 		if err != nil {
 			return nil, err
 		}
@@ -122,5 +127,37 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *Viewer, raw string, want 
 		return nil
 	}
 	res.Statuses = []*StatusView{sv}
+	return nil
+}
+
+// resolveRemoteURL answers a URL query on another server for a signed-in
+// viewer: the account or status it names, fetched (and stored) through the
+// Resolver when unknown, within RemoteResolveTimeout. A status is shown
+// only when the viewer may see it.
+func (c *Core) resolveRemoteURL(ctx context.Context, v *Viewer, raw string, want func(string) bool, res *SearchResults) error {
+	if c.resolver == nil || v.AccountID() == 0 {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(ctx, RemoteResolveTimeout)
+	defer cancel()
+	a, st, err := c.resolver.ResolveURL(rctx, raw)
+	if err != nil {
+		c.Log.Info("resolving a URL failed", "url", raw, "err", err)
+		return nil // what cannot be resolved is simply not found
+	}
+	switch {
+	case a != nil && want(SearchTypeAccounts) && !a.Suspended():
+		res.Accounts = []*model.Account{a}
+	case st != nil && want(SearchTypeStatuses):
+		visible, err := c.VisibleStatus(ctx, v.AccountID(), st.ID)
+		if err != nil || visible.ReblogOfID != 0 {
+			return nil
+		}
+		sv, err := c.StatusView(ctx, v.AccountID(), visible)
+		if err != nil {
+			return err
+		}
+		res.Statuses = []*StatusView{sv}
+	}
 	return nil
 }

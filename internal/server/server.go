@@ -51,7 +51,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses,
 		Resolve: cfg.OutboundResolve})
 	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
-	c.SetResolver(fetcher)
+	receiver := activitypub.NewReceiver(c, fetcher, log)
+	c.SetResolver(receiver)
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {
@@ -70,7 +71,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		w.Write([]byte("OK"))
 	})
 	registerPlaceholderImages(mux)
-	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: activitypub.NewReceiver(c, fetcher, log), log: log}
+	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver, log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
 	return s, nil
 }

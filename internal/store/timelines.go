@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -159,8 +160,23 @@ func (s *Store) AncestorsOf(ctx context.Context, st *model.Status, limit int) ([
 			SELECT id, in_reply_to_id, 1 FROM statuses WHERE id = $1
 			UNION ALL
 			SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent WHERE up.depth < $2)
-		SELECT `+statusCols+` FROM statuses WHERE id IN (SELECT id FROM up) ORDER BY id`, st.InReplyToID, limit))
-	return list, err
+		SELECT `+statusCols+` FROM statuses WHERE id IN (SELECT id FROM up)`, st.InReplyToID, limit))
+	if err != nil {
+		return nil, err
+	}
+	// Ordered by the chain, not by id: remote statuses take their ids from
+	// their published time, which has whole seconds, so a parent and its
+	// reply may sort either way.
+	byID := make(map[int64]*model.Status, len(list))
+	for _, s := range list {
+		byID[s.ID] = s
+	}
+	chain := make([]*model.Status, 0, len(list))
+	for id := st.InReplyToID; id != 0 && byID[id] != nil && len(chain) < len(list); id = byID[id].InReplyToID {
+		chain = append(chain, byID[id])
+	}
+	slices.Reverse(chain)
+	return chain, nil
 }
 
 // DescendantsOf loads the replies under a status, and theirs, at most
