@@ -13,7 +13,6 @@ import (
 	"herd/internal/store"
 )
 
-
 // ResolveActor returns the account of the remote actor uri, fetching it
 // when it is unknown or stale (fetched more than a day ago, as Mastodon
 // refreshes accounts on use). A stale account whose origin cannot be
