@@ -37,6 +37,20 @@ func SessionAccount(c *core.Core, r *http.Request) (*model.Account, error) {
 	return acct, err
 }
 
+// SessionViewer is SessionAccount as a core.Viewer (account and user), for
+// pages that act through core's use cases on the signed-in user's behalf.
+func SessionViewer(c *core.Core, r *http.Request) (*core.Viewer, error) {
+	cookie, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, core.ErrUnauthorized("Not signed in")
+	}
+	acct, user, err := c.SessionViewer(r.Context(), cookie.Value)
+	if err != nil {
+		return nil, err
+	}
+	return &core.Viewer{Account: acct, User: user}, nil
+}
+
 func (h *Handler) secure() bool { return h.core.Config.Protocol == "https" }
 
 // setSession stores the session secret in an HttpOnly, SameSite=Lax

@@ -17,6 +17,7 @@ import (
 	"herd/internal/oauth"
 	"herd/internal/safehttp"
 	"herd/internal/store"
+	"herd/internal/web"
 )
 
 // Server is one running Herd node.
@@ -61,6 +62,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	}
 	api.New(c, log, mux).Gate = gate
 	oauth.New(c, log, mux)              // OAuth endpoints and the sign-in/sign-up/sign-out pages
+	web.New(c, log, mux)                // pages for signed-in browsers (authorize_interaction)
 	fed := activitypub.New(c, log, mux) // WebFinger, host-meta, actors, statuses, collections
 	inbox := activitypub.NewInbox(c, fetcher, log, mux)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {

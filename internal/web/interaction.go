@@ -1,0 +1,155 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/oauth"
+)
+
+// interactionData fills interaction.html.
+type interactionData struct {
+	URI        string // as asked, carried through the form
+	ID         string // the status's id, or the account's
+	Acct       string
+	ProfileURL string
+	Account    *model.Account
+	Status     *interactionStatus
+	Following  bool
+	Requested  bool
+	Self       bool
+	Done       string
+}
+
+type interactionStatus struct {
+	Content                         template.HTML // stored HTML: rendered here or sanitized on receipt
+	URL                             string
+	Favourited, Reblogged, CanBoost bool
+}
+
+// doneMessages are what the page says after an action (never the raw
+// parameter).
+var doneMessages = map[string]string{
+	"follow": "Done: you follow this account, or asked to.", "favourite": "Favourited.", "reblog": "Boosted.",
+}
+
+// showInteraction handles GET /authorize_interaction?uri=: the link
+// template other servers find in WebFinger (the OStatus subscribe rel) to
+// send their users to act from here on an account or status, known or
+// fetched from its origin. Mastodon sends the browser on to its web
+// client; until Herd has one, the page shows what the URI names with the
+// buttons to follow, favourite or boost it. A visitor not signed in signs
+// in first and comes back.
+func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	uri := q.Get("uri")
+	if uri == "" {
+		uri = q.Get("acct") // older Mastodon links
+	}
+	v, ok := h.viewer(w, r, uri)
+	if !ok {
+		return
+	}
+	if uri == "" {
+		h.render(w, r, http.StatusBadRequest, "error", "Nothing to show", "No account or post was named.", nil)
+		return
+	}
+	t, err := h.core.FindInteractionTarget(r.Context(), v, uri)
+	if errors.Is(err, core.ErrRecordNotFound) {
+		h.render(w, r, http.StatusNotFound, "error", "Not found",
+			"Nothing could be found at that address. It may be private, deleted, or its server unreachable.", nil)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := interactionData{URI: uri, Account: t.Account, Acct: t.Account.Acct(), ProfileURL: t.Account.URL,
+		Done: doneMessages[q.Get("done")], Self: t.Account.ID == v.AccountID(),
+		Following: t.Relationship.Following, Requested: t.Relationship.Requested}
+	if t.Account.Local() {
+		d.Acct += "@" + h.core.Config.Domain
+		d.ProfileURL = h.core.AccountURL(t.Account.Username)
+	}
+	title := "Follow " + t.Account.Acct()
+	if sv := t.Status; sv != nil {
+		st := sv.Status
+		d.ID = ids.Format(st.ID)
+		d.Status = &interactionStatus{Content: template.HTML(st.Content), URL: st.URL, Favourited: sv.Favourited,
+			Reblogged: sv.Reblogged, CanBoost: st.Visibility == model.Public || st.Visibility == model.Unlisted}
+		title = "Interact with a post"
+	} else {
+		d.ID = ids.Format(t.Account.ID)
+	}
+	h.render(w, r, http.StatusOK, "interaction", title, "", d)
+}
+
+// interact handles the page's form: follow the account, or favourite or
+// boost the status, through the same use cases as the client API, then
+// back to the page (POST, redirect, GET).
+func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		h.render(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
+		return
+	}
+	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+		h.render(w, r, http.StatusForbidden, "error", "Expired form",
+			"This form has expired or did not come from this site. Go back, reload the page and try again.", nil)
+		return
+	}
+	uri := r.PostFormValue("uri")
+	v, ok := h.viewer(w, r, uri)
+	if !ok {
+		return
+	}
+	id, valid := ids.Parse(r.PostFormValue("id"))
+	if !valid {
+		h.render(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
+		return
+	}
+	ctx := r.Context()
+	var err error
+	action := r.PostFormValue("action")
+	switch action {
+	case "follow":
+		_, err = h.core.Follow(ctx, v, id, core.FollowOptions{})
+	case "favourite":
+		_, err = h.core.Favourite(ctx, v, id)
+	case "reblog":
+		_, err = h.core.Reblog(ctx, v, id, "")
+	default:
+		h.render(w, r, http.StatusBadRequest, "error", "Bad request", "Unknown action.", nil)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, interactionPath(uri)+"&done="+action, http.StatusSeeOther)
+}
+
+// viewer finds the signed-in user; without one it sends the browser to
+// sign in and come back to the page for uri, and reports false.
+func (h *Handler) viewer(w http.ResponseWriter, r *http.Request, uri string) (*core.Viewer, bool) {
+	v, err := oauth.SessionViewer(h.core, r)
+	if err == nil {
+		return v, true
+	}
+	if e, ok := core.AsError(err); ok && e.Status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/auth/sign_in?return_to="+url.QueryEscape(interactionPath(uri)), http.StatusFound)
+		return nil, false
+	}
+	h.fail(w, r, err)
+	return nil, false
+}
+
+// interactionPath is the page's path for uri.
+func interactionPath(uri string) string {
+	return "/authorize_interaction?uri=" + url.QueryEscape(uri)
+}
