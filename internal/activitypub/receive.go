@@ -103,6 +103,7 @@ func (rc *Receiver) Process(ctx context.Context, payload string) error {
 	if actor.Suspended() {
 		return fmt.Errorf("%w: %s is suspended or gone", core.ErrRejected, actor.URI)
 	}
+	rc.answered(ctx, actor)
 	// Only an id on the actor's own host is remembered as processed, so no
 	// one can mark another server's activity as seen in advance.
 	dedupe := act.ID != "" && sameHost(act.ID, actor.URI)
@@ -419,3 +420,24 @@ func checkOnHost(uri string, actor *model.Account) error {
 // SetFetcher replaces the fetcher objects and actors are found through
 // (tests point it at fake remotes).
 func (rc *Receiver) SetFetcher(f *Fetcher) { rc.fetcher.Store(f) }
+
+// answered clears the delivery failures of the hosts of a remote actor
+// that sent a verified activity: its server is up, so deliveries to it
+// resume (Mastodon's DeliveryFailureTracker.track_inverse_success!).
+func (rc *Receiver) answered(ctx context.Context, actor *model.Account) {
+	done := map[string]bool{}
+	for _, raw := range []string{actor.URI, actor.InboxURL, actor.SharedInboxURL} {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		host := core.DeliveryHost(u)
+		if done[host] {
+			continue
+		}
+		done[host] = true
+		if err := rc.core.DomainAnswered(ctx, host); err != nil {
+			rc.log.Warn("inbox: clear delivery failures", "host", host, "err", err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -58,16 +59,26 @@ type answer struct {
 // fakeRemote is a hostile (or well-behaved) server under a hostname of its
 // own, reached through safehttp's test resolver.
 type fakeRemote struct {
-	host string
-	srv  *httptest.Server
-	mu   sync.Mutex
-	docs map[string]answer
-	hits map[string]int
-	sigs []string        // Signature headers received
-	reqs []*http.Request // every request, for checking signatures
+	host  string
+	srv   *httptest.Server
+	mu    sync.Mutex
+	docs  map[string]answer
+	hits  map[string]int
+	sigs  []string        // Signature headers received
+	reqs  []*http.Request // every GET, for checking signatures
+	posts []posted        // every POST (deliveries), in order
+	// postAnswers are the statuses the next POSTs get, in order (202 once
+	// used up); postHold, when set, holds every POST until it is closed
+	// or the client gives up (deliver_helpers_test.go).
+	postAnswers []int
+	postHold    chan struct{}
 }
 
 func (r *fakeRemote) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Method == http.MethodPost {
+		r.servePost(w, req)
+		return
+	}
 	r.mu.Lock()
 	a, ok := r.docs[req.URL.RequestURI()]
 	r.hits[req.URL.RequestURI()]++
@@ -174,6 +185,7 @@ func (r *fakeRemote) publish(t *testing.T, actor map[string]any) {
 // network is one Herd instance and the fake remotes it can reach.
 type network struct {
 	client  *safehttp.Client
+	resolve func(ctx context.Context, host, port string) ([]netip.AddrPort, error)
 	inst    *testrig.Instance
 	fetcher *activitypub.Fetcher
 	remotes map[string]*fakeRemote
@@ -205,13 +217,14 @@ func newNetwork(t *testing.T, db testrig.DB, hosts ...string) *network {
 		t.Fatal(err)
 	}
 	client := safehttp.New(safehttp.Options{Domain: localDomain, Resolve: resolve, AllowPrivateAddresses: true})
-	n.client = client
+	n.client, n.resolve = client, resolve
 	key, _ := testKey(t)
 	signer := httpsig.Signer{KeyID: "http://" + localDomain + "/actor#main-key", Key: key}
 	n.fetcher = activitypub.NewFetcher(client, n.inst.Core, func(context.Context) (httpsig.Signer, bool, error) {
 		return signer, true, nil
 	})
 	n.inst.Server.Receiver.SetFetcher(n.fetcher)
+	n.inst.Server.Deliverer.SetClient(client)
 	return n
 }
 

@@ -51,6 +51,9 @@ type Core struct {
 	// once per activityResolution per account rather than on every page.
 	homeReads sync.Map
 	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	// domains remembers which remote hosts deliveries fail to reach
+	// (domain_health.go).
+	domains *domainHealth
 }
 
 // New wires the use cases to a store.
@@ -67,7 +70,8 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches()}
+	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(),
+		domains: newDomainHealth()}
 	if st != nil {
 		st.OnViewersChanged(c.forgetViewers)
 		st.OnCountsChanged(c.forgetCounts)

@@ -35,6 +35,25 @@ type Delivery struct {
 	// URI carries what a deleted row can no longer tell (the deleted
 	// status's id, a follow's activity id), empty otherwise.
 	URI string `json:"uri,omitempty"`
+	//
+	// What the worker reads, per Kind (package activitypub, deliver_activity.go):
+	//   Create, Update, Announce: ObjectID = the status (the boost for Announce).
+	//   Delete: ObjectID = the deleted status, URI = its id (derived from
+	//     ObjectID for a local status when empty); ObjectID 0 and URI empty
+	//     (or URI = the actor's id) deletes the actor itself.
+	//   Like, Undo:Like: ObjectID = the favourite row (its id names the Like),
+	//     URI = the liked status's id (when empty ObjectID is read as the
+	//     status).
+	//   Undo:Announce: ObjectID = the boost, URI = the boosted status's id
+	//     (when empty, read from the boost if it still exists).
+	//   Follow, Undo:Follow: ObjectID = the follow (or request), TargetID =
+	//     the account followed, URI = the Follow's id if stored.
+	//   Accept, Reject: ObjectID = the follow, TargetID = the follower, URI =
+	//     the remote Follow's id.
+	//   Block, Undo:Block: ObjectID = the block, TargetID = the account blocked.
+	//   Update:Person: ActorID only.
+	//   Add, Remove: ObjectID = the status pinned or unpinned (URI, if set,
+	//     is its id).
 
 	// The audience, decided by the use case when it enqueues (it knows
 	// the visibility and who was mentioned, which a deleted row cannot

@@ -8,6 +8,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -178,6 +179,13 @@ func (p *Pool) RunOnce(ctx context.Context, queue string) (int, error) {
 			if !bad {
 				continue
 			}
+			var later *DeferError
+			if errors.As(jobErr, &later) {
+				if err := tx.DeferJob(done, j.ID, time.Now().Add(later.After)); err != nil {
+					return err
+				}
+				continue
+			}
 			if j.Attempts >= q.MaxAttempts {
 				p.log.Error("jobs: giving up", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
 				if err := tx.DeleteJobs(done, []int64{j.ID}); err != nil {
@@ -203,6 +211,17 @@ func (p *Pool) queue(name string) *runningQueue {
 	}
 	panic("jobs: unknown queue " + name)
 }
+
+// DeferError, returned by a Handler for a job, puts the job back to run
+// after a while without counting the attempt: the handler did not try it
+// (say, the remote host it needs already has all the connections it may
+// have). See Defer.
+type DeferError struct{ After time.Duration }
+
+func (e *DeferError) Error() string { return "deferred for " + e.After.String() }
+
+// Defer is a DeferError for after.
+func Defer(after time.Duration) error { return &DeferError{After: after} }
 
 // Backoff is the wait before attempt n+1, Sidekiq's schedule (which
 // Mastodon's retries follow): n⁴ + 15 seconds plus up to 10·(n+1) s of

@@ -31,8 +31,12 @@ type Server struct {
 	// point their fetcher at fake remotes).
 	Inbox    *activitypub.Inbox
 	Receiver *activitypub.Receiver
-	ingest   *jobs.Pool // set by Run
-	log      *slog.Logger
+	// Deliverer sends outgoing activities (tests point its client at
+	// fake remotes).
+	Deliverer *activitypub.Deliverer
+	ingest    *jobs.Pool // set by Run
+	delivery  *jobs.Pool // set by Run
+	log       *slog.Logger
 }
 
 // New opens and migrates the database and builds the handler. Call Run to
@@ -73,7 +77,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		w.Write([]byte("OK"))
 	})
 	registerPlaceholderImages(mux)
-	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver, log: log}
+	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
+		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
 	return s, nil
 }
@@ -92,8 +97,9 @@ func CoreConfig(cfg *config.Config) core.Config {
 func (s *Server) Run(ctx context.Context) {
 	go s.Core.RunEvents(ctx)
 	go s.maintenanceLoop(ctx)
-	s.Jobs = startJobs(ctx, s.Core, s.log)                              // jobs.go
-	s.ingest = startIngest(ctx, s.Core, s.Receiver, s.Jobs.Wake, s.log) // inbox_jobs.go
+	s.Jobs = startJobs(ctx, s.Core, s.log)                                                                 // jobs.go
+	s.ingest = startIngest(ctx, s.Core, s.Receiver, s.Jobs.Wake, s.log)                                    // inbox_jobs.go
+	s.delivery = startDelivery(ctx, s.Core, s.Deliverer, func() { s.Jobs.Wake(); s.ingest.Wake() }, s.log) // deliver_jobs.go
 }
 
 // maintenanceLoop truncates SQLite's WAL and drops events every node has
@@ -124,6 +130,9 @@ func (s *Server) Close() error {
 	}
 	if s.ingest != nil {
 		s.ingest.Wait()
+	}
+	if s.delivery != nil {
+		s.delivery.Wait()
 	}
 	return s.DB.Close()
 }
