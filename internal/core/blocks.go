@@ -16,7 +16,7 @@ import (
 // home feed loses the other's posts, and the notifications the target
 // caused the viewer are deleted. Blocking oneself does nothing.
 func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
 		}
@@ -36,15 +36,40 @@ func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Rel
 		if err := tx.InsertBlock(ctx, ids.New(), me, targetID, time.Now()); err != nil {
 			return err
 		}
-		return tx.DeleteNotificationsFrom(ctx, me, targetID)
+		if err := tx.DeleteNotificationsFrom(ctx, me, targetID); err != nil {
+			return err
+		}
+		// A remote account is told with a Block; the follows that ended
+		// need no Undo of their own (Mastodon sends only the Block).
+		return c.queueBlock(ctx, tx, v.Account, target, "Block")
 	})
 }
 
-// Unblock lifts the viewer's block of targetID.
+// Unblock lifts the viewer's block of targetID; a remote account is sent
+// an Undo of the Block it was sent.
 func (c *Core) Unblock(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+		if err := c.queueBlock(ctx, tx, v.Account, target, "Undo:Block"); err != nil {
+			return err
+		}
 		return tx.DeleteBlock(ctx, me, targetID)
 	})
+}
+
+// queueBlock queues a Block or its Undo (kind) of a remote target by a
+// local actor, named from the block row, which must exist; nothing when
+// there is none (unblocking someone not blocked).
+func (c *Core) queueBlock(ctx context.Context, tx *store.Store, actor, target *model.Account, kind string) error {
+	if !actor.Local() || target.Local() {
+		return nil
+	}
+	id, err := tx.BlockID(ctx, actor.ID, target.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: id, TargetID: target.ID, URI: c.blockURI(actor, id)})
 }
 
 // MuteOptions are the settings of a mute.
@@ -58,7 +83,7 @@ type MuteOptions struct {
 // target's posts leave the viewer's home feed at once. Muting oneself does
 // nothing, as in Mastodon's MuteService.
 func (c *Core) Mute(ctx context.Context, v *Viewer, targetID int64, opt MuteOptions) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
 		}
@@ -80,7 +105,7 @@ func (c *Core) Mute(ctx context.Context, v *Viewer, targetID int64, opt MuteOpti
 // their recent posts come back into the home feed (Mastodon's
 // UnmuteService merges them again).
 func (c *Core) Unmute(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if err := tx.DeleteMute(ctx, me, targetID); err != nil {
 			return err
 		}
@@ -106,7 +131,7 @@ func (c *Core) SetAccountNote(ctx context.Context, v *Viewer, targetID int64, co
 	if len([]rune(comment)) > maxNoteLength {
 		return nil, ErrUnprocessable("Validation failed: Comment is too long (maximum is 2000 characters)")
 	}
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		return tx.SetAccountNote(ctx, me, targetID, comment)
 	})
 }

@@ -69,18 +69,27 @@ func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt Follow
 		reblogs, notify := opt.apply(nil)
 		f := &model.Follow{ID: ids.New(), AccountID: me, TargetAccountID: target.ID,
 			ShowReblogs: reblogs, Notify: notify, CreatedAt: time.Now()}
+		if !target.Local() {
+			// The remote answers with an Accept or Reject naming this id
+			// (ReceiveFollowAnswer finds the request by it).
+			f.URI = c.followURI(v.Account, f.ID)
+		}
 		if target.Locked || !target.Local() {
 			inserted, err := tx.InsertFollowRequest(ctx, f)
 			if err != nil || !inserted {
 				return err
 			}
-			return c.notify(ctx, tx, target, me, model.NotifyFollowRequest, nil)
+			if err := c.notify(ctx, tx, target, me, model.NotifyFollowRequest, nil); err != nil || target.Local() {
+				return err
+			}
+			return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Follow", ObjectID: f.ID, TargetID: target.ID, URI: f.URI})
 		}
 		return c.recordFollow(ctx, tx, f, target, true)
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	return c.relationship(ctx, me, targetID)
 }
 
@@ -173,20 +182,62 @@ func (c *Core) removeFollowRequest(ctx context.Context, tx *store.Store, followe
 }
 
 // Unfollow ends the viewer's follow of targetID, or withdraws a pending
-// request; doing so when neither exists succeeds too.
+// request; doing so when neither exists succeeds too. A remote account is
+// sent an Undo of the Follow it was sent.
 func (c *Core) Unfollow(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+		var undo *model.Follow
+		if !target.Local() {
+			f, err := followOrRequest(ctx, tx, me, targetID)
+			if err != nil {
+				return err
+			}
+			undo = f
+		}
 		if err := c.removeFollow(ctx, tx, me, targetID); err != nil {
 			return err
 		}
-		return c.removeFollowRequest(ctx, tx, me, targetID)
+		if err := c.removeFollowRequest(ctx, tx, me, targetID); err != nil {
+			return err
+		}
+		if undo == nil {
+			return nil
+		}
+		if undo.URI == "" { // a follow from before Follows were sent
+			undo.URI = c.followURI(v.Account, undo.ID)
+		}
+		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Undo:Follow", ObjectID: undo.ID, TargetID: targetID, URI: undo.URI})
 	})
 }
 
-// RemoveFromFollowers makes targetID stop following the viewer.
+// followOrRequest loads accountID's follow of targetID, or else its
+// pending request; nil when there is neither.
+func followOrRequest(ctx context.Context, tx *store.Store, accountID, targetID int64) (*model.Follow, error) {
+	f, err := tx.FollowBetween(ctx, accountID, targetID)
+	if errors.Is(err, store.ErrNotFound) {
+		f, err = tx.FollowRequestBetween(ctx, accountID, targetID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return f, err
+}
+
+// RemoveFromFollowers makes targetID stop following the viewer; a remote
+// follower is sent a Reject of its follow, as Mastodon's
+// RemoveFromFollowersService does.
 func (c *Core) RemoveFromFollowers(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64) error {
-		return c.removeFollow(ctx, tx, targetID, me)
+	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+		f, err := tx.FollowBetween(ctx, targetID, me)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := c.removeFollow(ctx, tx, targetID, me); err != nil {
+			return err
+		}
+		return c.queueFollowAnswer(ctx, tx, v.Account, target, f, "Reject")
 	})
 }
 
@@ -195,7 +246,7 @@ func (c *Core) RemoveFromFollowers(ctx context.Context, v *Viewer, targetID int6
 // `follow` notification from the requester and the request's own
 // notification goes away.
 func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *Viewer, requesterID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64) error {
+	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
 			return notFoundOr(err)
@@ -204,7 +255,10 @@ func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *Viewer, requesterI
 			return err
 		}
 		req.ID, req.CreatedAt = ids.New(), time.Now()
-		return c.recordFollow(ctx, tx, req, v.Account, true)
+		if err := c.recordFollow(ctx, tx, req, v.Account, true); err != nil {
+			return err
+		}
+		return c.queueFollowAnswer(ctx, tx, v.Account, target, req, "Accept")
 	})
 }
 
@@ -213,6 +267,14 @@ func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *Viewer, requesterI
 // (through AuthorizeFollowService, which notifies no one).
 func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, target *model.Account) error {
 	reqs, err := tx.FollowRequestsTo(ctx, target.ID)
+	if err != nil || len(reqs) == 0 {
+		return err
+	}
+	requesterIDs := make([]int64, len(reqs))
+	for i, req := range reqs {
+		requesterIDs[i] = req.AccountID
+	}
+	requesters, err := tx.AccountsByIDs(ctx, requesterIDs)
 	if err != nil {
 		return err
 	}
@@ -224,33 +286,46 @@ func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, tar
 		if err := c.recordFollow(ctx, tx, req, target, false); err != nil {
 			return err
 		}
+		// Remote requesters learn they were accepted (AuthorizeFollowService).
+		if err := c.queueFollowAnswer(ctx, tx, target, requesters[req.AccountID], req, "Accept"); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // RejectFollowRequest declines requesterID's request to follow the viewer.
 func (c *Core) RejectFollowRequest(ctx context.Context, v *Viewer, requesterID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64) error {
-		if _, err := tx.FollowRequestBetween(ctx, requesterID, me); err != nil {
+	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
+		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
+		if err != nil {
 			return notFoundOr(err)
 		}
-		return c.removeFollowRequest(ctx, tx, requesterID, me)
+		if err := c.removeFollowRequest(ctx, tx, requesterID, me); err != nil {
+			return err
+		}
+		return c.queueFollowAnswer(ctx, tx, v.Account, target, req, "Reject")
 	})
 }
 
 // relationshipChange runs one relationship write in a transaction, after
 // checking the other account exists, and answers the new Relationship.
-func (c *Core) relationshipChange(ctx context.Context, v *Viewer, targetID int64, fn func(tx *store.Store, me int64) error) (*model.Relationship, error) {
+// fn gets the other account too; what it queues for other servers is sent
+// once it commits.
+func (c *Core) relationshipChange(ctx context.Context, v *Viewer, targetID int64,
+	fn func(tx *store.Store, me int64, target *model.Account) error) (*model.Relationship, error) {
 	me := v.AccountID()
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
-		if _, err := c.targetAccount(ctx, tx, targetID); err != nil {
+		target, err := c.targetAccount(ctx, tx, targetID)
+		if err != nil {
 			return err
 		}
-		return fn(tx, me)
+		return fn(tx, me, target)
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	return c.relationship(ctx, me, targetID)
 }
 

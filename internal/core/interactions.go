@@ -51,11 +51,23 @@ func (c *Core) Favourite(ctx context.Context, v *Viewer, id int64) (*StatusView,
 		if err != nil {
 			return notFoundOr(err)
 		}
-		return c.notify(ctx, tx, author, v.AccountID(), model.NotifyFavourite, st)
+		if err := c.notify(ctx, tx, author, v.AccountID(), model.NotifyFavourite, st); err != nil {
+			return err
+		}
+		if author.Local() {
+			return nil
+		}
+		favID, err := tx.FavouriteID(ctx, v.AccountID(), st.ID)
+		if err != nil {
+			return err
+		}
+		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Like", ObjectID: st.ID, TargetID: author.ID,
+			URI: c.likeURI(v.Account, favID)})
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	return c.afterWrite(ctx, v, st.ID)
 }
 
@@ -66,6 +78,16 @@ func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusVie
 		return nil, err
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		var favID int64
+		if !st.Local { // the Undo names the Like, whose id comes from the row about to go
+			id, err := tx.FavouriteID(ctx, v.AccountID(), st.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			favID = id
+		}
 		deleted, err := tx.DeleteFavourite(ctx, v.AccountID(), st.ID)
 		if err != nil || !deleted {
 			return err
@@ -73,11 +95,19 @@ func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusVie
 		if err := tx.AddStatusCounts(ctx, st.ID, 0, 0, -1); err != nil {
 			return err
 		}
-		return tx.DeleteNotificationsAbout(ctx, st.AccountID, v.AccountID(), model.NotifyFavourite, st.ID)
+		if err := tx.DeleteNotificationsAbout(ctx, st.AccountID, v.AccountID(), model.NotifyFavourite, st.ID); err != nil {
+			return err
+		}
+		if st.Local {
+			return nil
+		}
+		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Undo:Like", ObjectID: st.ID, TargetID: st.AccountID,
+			URI: c.likeURI(v.Account, favID)})
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	return c.afterWrite(ctx, v, st.ID)
 }
 
@@ -126,7 +156,10 @@ func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model
 		if err != nil {
 			return notFoundOr(err)
 		}
-		return c.notify(ctx, tx, origAuthor, me, model.NotifyReblog, boost)
+		if err := c.notify(ctx, tx, origAuthor, me, model.NotifyReblog, boost); err != nil {
+			return err
+		}
+		return c.queueDelivery(ctx, tx, author, announceDelivery(boost, orig, false))
 	})
 	if errors.Is(err, store.ErrDuplicate) {
 		// A concurrent request boosted it first (statuses_one_boost): answer
@@ -154,9 +187,16 @@ func (c *Core) Unreblog(ctx context.Context, v *Viewer, id int64) (*StatusView, 
 	boost, err := c.Store.ReblogBy(ctx, v.AccountID(), orig.ID)
 	switch {
 	case err == nil:
-		if err := c.Store.InTx(ctx, func(tx *store.Store) error { return c.removeStatus(ctx, tx, boost) }); err != nil {
+		err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := c.removeStatus(ctx, tx, boost); err != nil {
+				return err
+			}
+			return c.queueDelivery(ctx, tx, v.Account, announceDelivery(boost, orig, true))
+		})
+		if err != nil {
 			return nil, err
 		}
+		c.wakeJobs()
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}

@@ -107,11 +107,17 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 			return err
 		}
 		fresh = &Viewer{Token: v.Token, Account: acct, User: user}
+		// Followers' servers refresh the actor, as after Mastodon's
+		// update_credentials (sent whatever changed).
+		if err := c.queueDelivery(ctx, tx, acct, Delivery{Kind: "Update:Person", Followers: true}); err != nil {
+			return err
+		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, acct.ID, acct.ID, "")
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	// This node need not wait for the event log to stop serving the old
 	// profile and posting defaults from its token cache.
 	c.forgetAccount(fresh.Account.ID)

@@ -106,11 +106,19 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 				return err
 			}
 		}
+		update, err := statusDelivery(ctx, tx, "Update", &next)
+		if err != nil {
+			return err
+		}
+		if err := c.queueDelivery(ctx, tx, v.Account, update); err != nil {
+			return err
+		}
 		return tx.AppendEvent(ctx, store.EventStatusUpdated, st.ID, st.AccountID, "")
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	c.forgetStatus(st.ID) // this node serves the edit at once, not after the next event poll
 	return &next, nil
 }
@@ -189,6 +197,13 @@ func (c *Core) DeleteStatus(ctx context.Context, v *Viewer, id int64) (*StatusVi
 		return nil, err
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		// Who must hear of it is read before the rows that tell are gone.
+		tell, err := c.deletionDelivery(ctx, tx, st)
+		if err != nil {
+			return err
+		}
+		// Local boosts go without an Undo of their own, as Mastodon's
+		// RemoveStatusService with original_removed: the Delete says it.
 		boosts, err := tx.ReblogsOf(ctx, st.ID)
 		if err != nil {
 			return err
@@ -198,10 +213,14 @@ func (c *Core) DeleteStatus(ctx context.Context, v *Viewer, id int64) (*StatusVi
 				return err
 			}
 		}
-		return c.removeStatus(ctx, tx, st)
+		if err := c.removeStatus(ctx, tx, st); err != nil {
+			return err
+		}
+		return c.queueDelivery(ctx, tx, v.Account, tell)
 	})
 	if err == nil {
 		c.forgetStatus(st.ID)
+		c.wakeJobs()
 	}
 	return view, err
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"herd/internal/model"
@@ -39,11 +40,16 @@ func (c *Core) Pin(ctx context.Context, v *Viewer, id int64) (*StatusView, error
 		if err := tx.InsertPin(ctx, v.AccountID(), st.ID); err != nil {
 			return err
 		}
+		// The featured collection changed: followers' servers are told.
+		if err := c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Add", ObjectID: st.ID, Followers: true}); err != nil {
+			return err
+		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, v.AccountID(), v.AccountID(), "pins")
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	return c.afterWrite(ctx, v, st.ID)
 }
 
@@ -54,7 +60,14 @@ func (c *Core) Unpin(ctx context.Context, v *Viewer, id int64) (*StatusView, err
 		return nil, err
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		pinned, err := tx.PinnedStatusIDs(ctx, v.AccountID())
+		if err != nil || !slices.Contains(pinned, st.ID) {
+			return err
+		}
 		if err := tx.DeletePin(ctx, v.AccountID(), st.ID); err != nil {
+			return err
+		}
+		if err := c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Remove", ObjectID: st.ID, Followers: true}); err != nil {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, v.AccountID(), v.AccountID(), "pins")
@@ -62,6 +75,7 @@ func (c *Core) Unpin(ctx context.Context, v *Viewer, id int64) (*StatusView, err
 	if err != nil {
 		return nil, err
 	}
+	c.wakeJobs()
 	return c.afterWrite(ctx, v, st.ID)
 }
 

@@ -149,8 +149,10 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 			}
 		}
 		var err error
-		rec, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags)
-		return err
+		if rec, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags); err != nil {
+			return err
+		}
+		return c.queueDelivery(ctx, tx, author, createDelivery(st, parent, r.mentions))
 	})
 	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
 		// The same request, sent concurrently, was posted first: answer with it.

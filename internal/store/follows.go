@@ -41,10 +41,12 @@ func (s *Store) FollowRequestBetween(ctx context.Context, accountID, targetID in
 
 // InsertFollow stores an accepted follow unless the pair already has one;
 // inserted tells whether a row was added, so counters move only once even
-// when two requests race.
+// when two requests race. remote_follower is read from the follower's row
+// (see HasRemoteFollowers).
 func (s *Store) InsertFollow(ctx context.Context, f *model.Follow) (inserted bool, err error) {
-	n, err := affected(s.q.ExecContext(ctx, `INSERT INTO follows (`+followCols+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`,
+	n, err := affected(s.q.ExecContext(ctx, `INSERT INTO follows (`+followCols+`, remote_follower)
+		VALUES ($1,$2,$3,$4,$5,$6,$7, EXISTS (SELECT 1 FROM accounts WHERE id = $2 AND domain <> ''))
+		ON CONFLICT DO NOTHING`,
 		f.ID, f.AccountID, f.TargetAccountID, f.ShowReblogs, f.Notify, f.URI, ms(f.CreatedAt)))
 	if err == nil && n > 0 {
 		err = s.viewerChanged(ctx, f.AccountID)

@@ -1,0 +1,138 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// The activities local use cases queue for other servers (the delivery
+// worker builds each from its Delivery; see outbox.go):
+//
+//	Create, Update      ObjectID status; Followers unless direct; AccountIDs as statusDelivery
+//	Delete              ObjectID status (row gone), URI the status's id; audience taken before the delete
+//	Announce            ObjectID the boost; Followers; AccountIDs the boosted author
+//	Undo:Announce       ObjectID the boosted status; URI the boost's id (row gone); audience as Announce
+//	Like, Undo:Like     ObjectID status; TargetID its author; URI likeURI (both)
+//	Follow, Undo:Follow ObjectID follow or request; TargetID followed; URI the Follow's id (followURI)
+//	Accept, Reject      ObjectID follow or request; TargetID follower; URI the Follow's id (theirs)
+//	Block, Undo:Block   ObjectID block; TargetID blocked; URI blockURI (both)
+//	Update:Person       Followers
+//	Add, Remove         ObjectID the pinned status; Followers
+//
+// TargetID and AccountIDs name remote accounts only.
+
+// queueDelivery enqueues d, from actor, inside tx unless no other server
+// would receive it. Only a local actor sends: a remote actor's own action
+// was announced by its server. d names remote accounts only, so a TargetID
+// or any AccountIDs is a remote recipient; otherwise only the actor's
+// remote followers could be, which one index probe tells, so a post on an
+// instance nobody remote follows queues nothing.
+func (c *Core) queueDelivery(ctx context.Context, tx *store.Store, actor *model.Account, d Delivery) error {
+	if actor == nil || !actor.Local() {
+		return nil
+	}
+	d.ActorID = actor.ID
+	if d.TargetID == 0 && len(d.AccountIDs) == 0 {
+		if !d.Followers {
+			return nil
+		}
+		heard, err := tx.HasRemoteFollowers(ctx, actor.ID)
+		if err != nil || !heard {
+			return err
+		}
+	}
+	return EnqueueDelivery(ctx, tx, d)
+}
+
+// distributable is Mastodon's StatusReachFinder#distributable?: public and
+// unlisted posts also reach the replied-to author and, when edited or
+// deleted, everyone who interacted with them.
+func distributable(v model.Visibility) bool {
+	return v == model.Public || v == model.Unlisted
+}
+
+// createDelivery is the Create of a new local status, from what the post
+// already holds in memory (no query): the author's followers unless
+// direct, the remote mentioned and, for a public or unlisted reply, the
+// remote author replied to.
+func createDelivery(st, parent *model.Status, mentions []*model.Account) Delivery {
+	d := Delivery{Kind: "Create", ObjectID: st.ID, Followers: st.Visibility != model.Direct}
+	for _, m := range mentions {
+		if !m.Local() {
+			d.AccountIDs = append(d.AccountIDs, m.ID)
+		}
+	}
+	if parent != nil && !parent.Local && distributable(st.Visibility) && !slices.Contains(d.AccountIDs, parent.AccountID) {
+		d.AccountIDs = append(d.AccountIDs, parent.AccountID)
+	}
+	return d
+}
+
+// statusDelivery is an Update or Delete (kind) of a stored local status,
+// addressed as Mastodon's StatusReachFinder does: the followers unless
+// direct, the mentioned, the replied-to author when distributable, and
+// those who favourited, boosted or replied when distributable or, for a
+// Delete, always. Call it before the status is deleted.
+func statusDelivery(ctx context.Context, tx *store.Store, kind string, st *model.Status) (Delivery, error) {
+	d := Delivery{Kind: kind, ObjectID: st.ID, Followers: st.Visibility != model.Direct}
+	if kind == "Delete" {
+		d.URI = st.URI
+	}
+	wide := distributable(st.Visibility)
+	var err error
+	d.AccountIDs, err = tx.RemoteAudienceOf(ctx, st.ID, wide, wide || kind == "Delete")
+	return d, err
+}
+
+// announceDelivery is the Announce of a local boost (undo false, ObjectID
+// the boost) or its Undo (ObjectID the boosted status, URI the boost's id,
+// as its row is gone when the worker runs): to the booster's followers and
+// the boosted status's author.
+func announceDelivery(boost, orig *model.Status, undo bool) Delivery {
+	d := Delivery{Kind: "Announce", ObjectID: boost.ID, Followers: true}
+	if undo {
+		d.Kind, d.ObjectID, d.URI = "Undo:Announce", boost.ReblogOfID, boost.URI
+	}
+	if orig != nil && !orig.Local {
+		d.AccountIDs = []int64{orig.AccountID}
+	}
+	return d
+}
+
+// followURI is the id of a local account's Follow activity, stored with
+// the request so the followed server's Accept, Reject or a later Undo
+// names it (Mastodon mints a fresh URI per follow the same way).
+func (c *Core) followURI(actor *model.Account, followID int64) string {
+	return c.AccountURI(actor.Username) + "#follows/" + ids.Format(followID)
+}
+
+// likeURI is the id of a local account's Like, derived from the
+// favourite's row so its Undo names the same id (Mastodon's
+// "<actor>#likes/<id>").
+func (c *Core) likeURI(actor *model.Account, favouriteID int64) string {
+	return c.AccountURI(actor.Username) + "#likes/" + ids.Format(favouriteID)
+}
+
+// blockURI is the id of a local account's Block, derived from the block's
+// row so its Undo names the same id.
+func (c *Core) blockURI(actor *model.Account, blockID int64) string {
+	return c.AccountURI(actor.Username) + "#blocks/" + ids.Format(blockID)
+}
+
+// deletionDelivery is what deleting a local status announces: a Delete,
+// or for a boost the Undo of its Announce.
+func (c *Core) deletionDelivery(ctx context.Context, tx *store.Store, st *model.Status) (Delivery, error) {
+	if st.ReblogOfID == 0 {
+		return statusDelivery(ctx, tx, "Delete", st)
+	}
+	orig, err := tx.StatusByID(ctx, st.ReblogOfID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Delivery{}, err
+	}
+	return announceDelivery(st, orig, true), nil
+}
