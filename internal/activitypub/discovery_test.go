@@ -226,3 +226,44 @@ func TestNetworkSearchResolve(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchResolveRefusesForgedStatuses: a URL given to search resolve
+// is fetched through the same checks as a forwarded inbox object: a Note
+// attributed to an actor on another host, a document claiming another
+// host's id that its host does not serve, or something that is neither an
+// actor nor a note stores nothing and finds nothing.
+func TestSearchResolveRefusesForgedStatuses(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, "remote.test", "evil.test")
+		r, evil := n.remotes["remote.test"], n.remotes["evil.test"]
+		bob := r.person(t, "bob")
+		mallory := evil.person(t, "mallory")
+		alice := n.inst.NewUser(t, "alice")
+
+		evil.serveJSON("/notes/1", note(bob, evil.url("/notes/1"), "bob never said this"))
+		evil.serveJSON("/notes/2", note(bob, r.url("/users/bob/statuses/2"), "nor this"))
+		evil.serveJSON("/notes/3", map[string]any{"id": evil.url("/notes/3"), "type": "Collection", "attributedTo": mallory})
+		evil.serveJSON("/notes/4", map[string]any{"id": evil.url("/notes/4"), "type": "Create", "actor": mallory,
+			"object": note(mallory, evil.url("/notes/4/object"), "wrapped")})
+		for _, path := range []string{"/notes/1", "/notes/2", "/notes/3", "/notes/4"} {
+			var res searchResult
+			n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v2/search?resolve=true&q="+url.QueryEscape(evil.url(path)),
+				alice.Token, nil).JSON(t, &res)
+			if len(res.Statuses) != 0 || len(res.Accounts) != 0 {
+				t.Errorf("%s found %+v", path, res)
+			}
+		}
+		if c := n.count(t, "SELECT COUNT(*) FROM statuses"); c != 0 {
+			t.Errorf("%d statuses stored by forged documents", c)
+		}
+
+		// The real thing, from its origin, is found.
+		r.serveJSON("/users/bob/statuses/5", note(bob, r.url("/users/bob/statuses/5"), "<p>really bob</p>"))
+		var res searchResult
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v2/search?resolve=true&q="+url.QueryEscape(r.url("/users/bob/statuses/5")),
+			alice.Token, nil).JSON(t, &res)
+		if len(res.Statuses) != 1 || res.Statuses[0].Account.Acct != "bob@remote.test" {
+			t.Errorf("genuine status: %+v", res.Statuses)
+		}
+	})
+}
