@@ -57,8 +57,9 @@ func (c *Core) Unblock(ctx context.Context, v *Viewer, targetID int64) (*model.R
 }
 
 // queueBlock queues a Block or its Undo (kind) of a remote target by a
-// local actor, named from the block row, which must exist; nothing when
-// there is none (unblocking someone not blocked).
+// local actor; the block row, which must still exist, names the Block
+// (both carry the same id). Nothing when there is none (unblocking
+// someone not blocked).
 func (c *Core) queueBlock(ctx context.Context, tx *store.Store, actor, target *model.Account, kind string) error {
 	if !actor.Local() || target.Local() {
 		return nil
@@ -69,7 +70,7 @@ func (c *Core) queueBlock(ctx context.Context, tx *store.Store, actor, target *m
 	} else if err != nil {
 		return err
 	}
-	return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: id, TargetID: target.ID, URI: c.blockURI(actor, id)})
+	return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: id, TargetID: target.ID})
 }
 
 // MuteOptions are the settings of a mute.

@@ -14,17 +14,18 @@ import (
 // worker builds each from its Delivery; see outbox.go):
 //
 //	Create, Update      ObjectID status; Followers unless direct; AccountIDs as statusDelivery
-//	Delete              ObjectID status (row gone), URI the status's id; audience taken before the delete
+//	Delete              ObjectID status (row gone), URI its id; audience taken before the delete
 //	Announce            ObjectID the boost; Followers; AccountIDs the boosted author
-//	Undo:Announce       ObjectID the boosted status; URI the boost's id (row gone); audience as Announce
-//	Like, Undo:Like     ObjectID status; TargetID its author; URI likeURI (both)
+//	Undo:Announce       ObjectID the boost (row gone); URI the boosted status's id; audience as Announce
+//	Like, Undo:Like     ObjectID the favourite (names the Like); TargetID the author; URI the status's id
 //	Follow, Undo:Follow ObjectID follow or request; TargetID followed; URI the Follow's id (followURI)
 //	Accept, Reject      ObjectID follow or request; TargetID follower; URI the Follow's id (theirs)
-//	Block, Undo:Block   ObjectID block; TargetID blocked; URI blockURI (both)
+//	Block, Undo:Block   ObjectID block (names the Block); TargetID blocked
 //	Update:Person       Followers
 //	Add, Remove         ObjectID the pinned status; Followers
 //
-// TargetID and AccountIDs name remote accounts only.
+// (outbox.go says how the worker reads each.) TargetID and AccountIDs name
+// remote accounts only.
 
 // queueDelivery enqueues d, from actor, inside tx unless no other server
 // would receive it. Only a local actor sends: a remote actor's own action
@@ -89,17 +90,21 @@ func statusDelivery(ctx context.Context, tx *store.Store, kind string, st *model
 	return d, err
 }
 
-// announceDelivery is the Announce of a local boost (undo false, ObjectID
-// the boost) or its Undo (ObjectID the boosted status, URI the boost's id,
-// as its row is gone when the worker runs): to the booster's followers and
-// the boosted status's author.
+// announceDelivery is the Announce of a local boost of orig, or its Undo
+// (URI the boosted status's id, as the boost's row is gone when the worker
+// runs): to the booster's followers and the boosted status's author.
 func announceDelivery(boost, orig *model.Status, undo bool) Delivery {
 	d := Delivery{Kind: "Announce", ObjectID: boost.ID, Followers: true}
 	if undo {
-		d.Kind, d.ObjectID, d.URI = "Undo:Announce", boost.ReblogOfID, boost.URI
+		d.Kind = "Undo:Announce"
 	}
-	if orig != nil && !orig.Local {
-		d.AccountIDs = []int64{orig.AccountID}
+	if orig != nil {
+		if undo {
+			d.URI = orig.URI
+		}
+		if !orig.Local {
+			d.AccountIDs = []int64{orig.AccountID}
+		}
 	}
 	return d
 }
@@ -109,19 +114,6 @@ func announceDelivery(boost, orig *model.Status, undo bool) Delivery {
 // names it (Mastodon mints a fresh URI per follow the same way).
 func (c *Core) followURI(actor *model.Account, followID int64) string {
 	return c.AccountURI(actor.Username) + "#follows/" + ids.Format(followID)
-}
-
-// likeURI is the id of a local account's Like, derived from the
-// favourite's row so its Undo names the same id (Mastodon's
-// "<actor>#likes/<id>").
-func (c *Core) likeURI(actor *model.Account, favouriteID int64) string {
-	return c.AccountURI(actor.Username) + "#likes/" + ids.Format(favouriteID)
-}
-
-// blockURI is the id of a local account's Block, derived from the block's
-// row so its Undo names the same id.
-func (c *Core) blockURI(actor *model.Account, blockID int64) string {
-	return c.AccountURI(actor.Username) + "#blocks/" + ids.Format(blockID)
 }
 
 // deletionDelivery is what deleting a local status announces: a Delete,

@@ -61,8 +61,7 @@ func (c *Core) Favourite(ctx context.Context, v *Viewer, id int64) (*StatusView,
 		if err != nil {
 			return err
 		}
-		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Like", ObjectID: st.ID, TargetID: author.ID,
-			URI: c.likeURI(v.Account, favID)})
+		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Like", ObjectID: favID, TargetID: author.ID, URI: st.URI})
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +78,7 @@ func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusVie
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		var favID int64
-		if !st.Local { // the Undo names the Like, whose id comes from the row about to go
+		if !st.Local { // the Undo names the Like by the row about to go
 			id, err := tx.FavouriteID(ctx, v.AccountID(), st.ID)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil
@@ -101,8 +100,7 @@ func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusVie
 		if st.Local {
 			return nil
 		}
-		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Undo:Like", ObjectID: st.ID, TargetID: st.AccountID,
-			URI: c.likeURI(v.Account, favID)})
+		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Undo:Like", ObjectID: favID, TargetID: st.AccountID, URI: st.URI})
 	})
 	if err != nil {
 		return nil, err
