@@ -43,6 +43,9 @@ var (
 	// ErrInvalidActor: the document is not an acceptable actor (see
 	// ResolveActor).
 	ErrInvalidActor = errors.New("activitypub: invalid actor")
+	// ErrBlockedDomain: the host is suspended by a domain block (or, in
+	// limited-federation mode, not allowed): nothing is fetched from it.
+	ErrBlockedDomain = errors.New("activitypub: domain blocked")
 )
 
 // StatusError is an unexpected HTTP status from a remote (other than 404
@@ -191,8 +194,12 @@ func (f *Fetcher) fetchOnce(ctx context.Context, uri string) (*Document, error) 
 // body of a 200 answer with an acceptable content type, and the URL the
 // answer came from after redirects.
 func (f *Fetcher) get(ctx context.Context, uri, accept string, activityPub bool) ([]byte, *url.URL, error) {
-	if _, err := f.CheckURI(uri); err != nil {
+	u, err := f.CheckURI(uri)
+	if err != nil {
 		return nil, nil, err
+	}
+	if !f.core.FederationAllowed(ctx, u.Host) {
+		return nil, nil, fmt.Errorf("%w: %s", ErrBlockedDomain, uri)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
 	if err != nil {
@@ -215,6 +222,10 @@ func (f *Fetcher) get(ctx context.Context, uri, accept string, activityPub bool)
 		return nil, nil, err
 	}
 	final := resp.Request.URL
+	if final.Host != u.Host && !f.core.FederationAllowed(ctx, final.Host) {
+		resp.Body.Close()
+		return nil, nil, fmt.Errorf("%w: %s redirected to %s", ErrBlockedDomain, uri, final)
+	}
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusGone:

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"herd/internal/core"
 )
@@ -25,27 +26,31 @@ type Handler struct {
 
 	keyMu     sync.Mutex
 	actorKeys string // the instance actor's public key PEM, once loaded
+
+	// fetcher and keys find the keys of signed GETs (authorized_fetch.go).
+	fetcher atomic.Pointer[Fetcher]
+	keys    *keyCache
 }
 
 // New registers the discovery and document routes on mux and returns the
 // handler; ServeProfilePath must be called for /@ paths (see its doc).
 func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
-	h := &Handler{core: c, log: log}
+	h := &Handler{core: c, log: log, keys: newKeyCache()}
 	mux.HandleFunc("GET /.well-known/webfinger", h.wrap(h.webfinger))
 	mux.HandleFunc("GET /.well-known/host-meta", h.wrap(h.hostMeta))
 	mux.HandleFunc("GET /actor", h.wrap(h.instanceActor))
 	mux.HandleFunc("GET /actor/outbox", h.wrap(h.instanceActorOutbox))
-	mux.HandleFunc("GET /users/{name}", h.wrap(h.actor))
-	mux.HandleFunc("GET /users/{name}/outbox", h.wrap(h.outbox))
-	mux.HandleFunc("GET /users/{name}/followers", h.wrap(h.followers))
-	mux.HandleFunc("GET /users/{name}/following", h.wrap(h.following))
-	mux.HandleFunc("GET /users/{name}/collections/featured", h.wrap(h.featured))
-	mux.HandleFunc("GET /users/{name}/collections/tags", h.wrap(h.featuredTags))
-	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.wrap(h.status))
-	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.wrap(h.statusActivity))
-	mux.HandleFunc("GET /users/{name}/statuses/{id}/replies", h.wrap(h.replies))
-	mux.HandleFunc("GET /users/{name}/statuses/{id}/likes", h.wrap(h.likes))
-	mux.HandleFunc("GET /users/{name}/statuses/{id}/shares", h.wrap(h.shares))
+	mux.HandleFunc("GET /users/{name}", h.wrap(h.signed(h.actor)))
+	mux.HandleFunc("GET /users/{name}/outbox", h.wrap(h.signed(h.outbox)))
+	mux.HandleFunc("GET /users/{name}/followers", h.wrap(h.signed(h.followers)))
+	mux.HandleFunc("GET /users/{name}/following", h.wrap(h.signed(h.following)))
+	mux.HandleFunc("GET /users/{name}/collections/featured", h.wrap(h.signed(h.featured)))
+	mux.HandleFunc("GET /users/{name}/collections/tags", h.wrap(h.signed(h.featuredTags)))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.wrap(h.signed(h.status)))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.wrap(h.signed(h.statusActivity)))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/replies", h.wrap(h.signed(h.replies)))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/likes", h.wrap(h.signed(h.likes)))
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/shares", h.wrap(h.signed(h.shares)))
 	return h
 }
 
@@ -56,7 +61,7 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 func (h *Handler) WithProfilePaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/@") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			h.wrap(h.profilePath)(w, r)
+			h.wrap(h.signed(h.profilePath))(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -2,6 +2,7 @@ package activitypub
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -30,16 +31,17 @@ type Inbox struct {
 	keys    *keyCache
 	// Now is the clock signatures are judged by; nil means time.Now.
 	Now func() time.Time
-	// Admit decides whether an activity from a host is taken at all; nil
-	// admits everything. It is where domain blocks (suspended domains)
-	// plug in: a refused host is answered 202 and its activity dropped
-	// before any key is fetched.
-	Admit func(host string) bool
+	// Admit decides whether an activity from a host is taken at all:
+	// core.FederationAllowed (suspended domains, and in limited-federation
+	// mode those not allowed, are refused). A refused host is answered 202
+	// and its activity dropped before any key is fetched, as Mastodon
+	// answers a blocked domain. Tests may replace it.
+	Admit func(ctx context.Context, host string) bool
 }
 
 // NewInbox registers the inbox routes on mux. f fetches keys and actors.
 func NewInbox(c *core.Core, f *Fetcher, log *slog.Logger, mux *http.ServeMux) *Inbox {
-	in := &Inbox{core: c, log: log, keys: newKeyCache()}
+	in := &Inbox{core: c, log: log, keys: newKeyCache(), Admit: c.FederationAllowed}
 	in.fetcher.Store(f)
 	mux.HandleFunc("POST /inbox", in.serve)
 	mux.HandleFunc("POST /users/{name}/inbox", in.serve)
@@ -100,7 +102,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 	if u, err := in.fetcher.Load().CheckURI(actorURI); err != nil {
 		inboxError(w, http.StatusBadRequest, "Unacceptable actor")
 		return
-	} else if in.Admit != nil && !in.Admit(core.CanonicalHost(u)) {
+	} else if in.Admit != nil && !in.Admit(r.Context(), core.CanonicalHost(u)) {
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}

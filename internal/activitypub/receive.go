@@ -75,7 +75,7 @@ func permanent(err error) bool {
 		return status.Status >= 400 && status.Status < 500 && status.Status != 408 && status.Status != 429
 	}
 	for _, e := range []error{core.ErrRejected, ErrRefusedURI, ErrInvalidActor, ErrNotActivityPub, ErrIDMismatch,
-		ErrGone, ErrNotFound, store.ErrNotFound} {
+		ErrGone, ErrNotFound, ErrBlockedDomain, store.ErrNotFound} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -19,7 +19,7 @@ func (a *API) instanceRoutes() {
 	a.handle("GET /api/v1/instance/activity", public, a.getInstanceActivity)
 	a.handle("GET /api/v1/instance/extended_description", public, a.getExtendedDescription)
 	a.handle("GET /api/v1/instance/translation_languages", public, a.getTranslationLanguages)
-	a.handle("GET /api/v1/instance/domain_blocks", public, a.emptyList)
+	a.handle("GET /api/v1/instance/domain_blocks", public, a.getInstanceDomainBlocks) // admin_domain_blocks.go
 	// No privacy policy or terms are configurable yet; Mastodon answers 404
 	// for terms of service when none are published.
 	a.handle("GET /api/v1/instance/privacy_policy", public, a.recordNotFound)

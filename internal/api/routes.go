@@ -12,5 +12,6 @@ func (a *API) routes() {
 	a.searchRoutes()       // search.go
 	a.markerRoutes()       // markers.go
 	a.instanceRoutes()     // instance.go
+	a.adminDomainRoutes()  // admin_domain_blocks.go
 	a.startupRoutes()      // startup.go: empty answers for features still to come
 }

@@ -52,6 +52,16 @@ type Config struct {
 	// (Mastodon: 300 per account, 300 per IP); 0 disables the limit.
 	RateLimitPerAccount int
 	RateLimitPerIP      int
+	// AuthorizedFetch serves actors, statuses and collections to
+	// ActivityPub clients only on a valid HTTP signature from a domain
+	// that is not suspended (Mastodon's AUTHORIZED_FETCH).
+	AuthorizedFetch bool
+	// LimitedFederation federates only with the domains admins allowed
+	// (Mastodon's LIMITED_FEDERATION_MODE); it implies AuthorizedFetch.
+	LimitedFederation bool
+	// ShowDomainBlocks says who may read /api/v1/instance/domain_blocks:
+	// all (default), users (signed in) or disabled.
+	ShowDomainBlocks string
 }
 
 // fieldSpec declares one setting: its flag name (env: HERD_ + upper snake).
@@ -71,7 +81,7 @@ func Load(args []string) (*Config, error) {
 		Domain: "localhost:8080", DB: filepath.Join("data", "herd.db"), MediaDir: filepath.Join("data", "media"),
 		MaxStatusChars: 500, Registrations: "open", Title: "Herd",
 		Description: "A Herd instance", TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
-		RateLimitPerAccount: 300, RateLimitPerIP: 300,
+		RateLimitPerAccount: 300, RateLimitPerIP: 300, ShowDomainBlocks: "all",
 	}
 	var trusted string
 	specs := []fieldSpec{
@@ -89,6 +99,9 @@ func Load(args []string) (*Config, error) {
 		{name: "trusted-proxies", usage: "comma-separated CIDRs whose X-Forwarded-For is trusted", str: &trusted},
 		{name: "rate-limit-account", usage: "requests per 5 minutes per account (0 = off)", num: &c.RateLimitPerAccount},
 		{name: "rate-limit-ip", usage: "requests per 5 minutes per IP (0 = off)", num: &c.RateLimitPerIP},
+		{name: "authorized-fetch", usage: "serve ActivityPub documents only to signed requests", boolean: &c.AuthorizedFetch},
+		{name: "limited-federation", usage: "federate only with allowed domains (implies authorized-fetch)", boolean: &c.LimitedFederation},
+		{name: "show-domain-blocks", usage: "who sees the domain blocks list: all, users or disabled", str: &c.ShowDomainBlocks},
 	}
 	fs := flag.NewFlagSet("herd", flag.ContinueOnError)
 	for _, s := range specs {
@@ -184,6 +197,14 @@ func (c *Config) finish() error {
 	case "open", "approval", "closed":
 	default:
 		return errors.New("registrations must be open, approval or closed")
+	}
+	switch c.ShowDomainBlocks {
+	case "all", "users", "disabled":
+	default:
+		return errors.New("show-domain-blocks must be all, users or disabled")
+	}
+	if c.LimitedFederation {
+		c.AuthorizedFetch = true
 	}
 	if c.MaxStatusChars < 1 {
 		return errors.New("max-status-chars must be positive")

@@ -128,3 +128,13 @@ func (c *Core) forgetAccount(accountID int64) {
 func (c *Core) forgetToken(tokenID int64) {
 	c.tokens.forget(func(v *Viewer) bool { return v.Token.ID == tokenID })
 }
+
+// RequireAdmin lets through only users with the admin role: Mastodon's
+// default roles give federation management (domain blocks and allows) to
+// admins alone.
+func RequireAdmin(v *Viewer) error {
+	if v == nil || v.User == nil || v.User.Role != model.RoleAdmin {
+		return ErrForbidden("This action is not allowed")
+	}
+	return nil
+}

@@ -20,6 +20,13 @@ const (
 	RegistrationsClosed   = "closed"
 )
 
+// Who sees the instance's domain blocks (Config.ShowDomainBlocks).
+const (
+	ShowDomainBlocksAll      = "all"
+	ShowDomainBlocksUsers    = "users"
+	ShowDomainBlocksDisabled = "disabled"
+)
+
 // Config is what the use cases need to know about the instance.
 type Config struct {
 	Domain            string // public host[:port]
@@ -30,6 +37,15 @@ type Config struct {
 	InstanceDesc      string
 	ContactEmail      string
 	MaxPinnedStatuses int
+	// AuthorizedFetch serves ActivityPub documents only to signed requests
+	// from domains that are not suspended (Mastodon's AUTHORIZED_FETCH).
+	AuthorizedFetch bool
+	// LimitedFederation federates only with domains in domain_allows
+	// (Mastodon's LIMITED_FEDERATION_MODE); it implies AuthorizedFetch.
+	LimitedFederation bool
+	// ShowDomainBlocks says who sees /api/v1/instance/domain_blocks: all,
+	// users (signed in) or disabled (Mastodon's show_domain_blocks).
+	ShowDomainBlocks string
 }
 
 // Core is the set of use cases over one store.
@@ -54,6 +70,7 @@ type Core struct {
 	// domains remembers which remote hosts deliveries fail to reach
 	// (domain_health.go).
 	domains *domainHealth
+	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
 }
 
 // New wires the use cases to a store.
@@ -64,6 +81,9 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 	if cfg.MaxPinnedStatuses <= 0 {
 		cfg.MaxPinnedStatuses = 5
 	}
+	if cfg.ShowDomainBlocks == "" {
+		cfg.ShowDomainBlocks = ShowDomainBlocksAll
+	}
 	if cfg.RegistrationMode == "" {
 		cfg.RegistrationMode = RegistrationsOpen
 	}
@@ -71,7 +91,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 		log = slog.Default()
 	}
 	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(),
-		domains: newDomainHealth()}
+		domains: newDomainHealth(), policy: &domainPolicy{}}
 	if st != nil {
 		st.OnViewersChanged(c.forgetViewers)
 		st.OnCountsChanged(c.forgetCounts)

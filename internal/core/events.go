@@ -91,6 +91,8 @@ func (c *Core) apply(e store.Event) {
 	case store.EventStatusDeleted:
 		c.forgetStatus(e.SubjectID)
 		c.caches.accountLive.forget(e.AccountID)
+	case store.EventDomainPolicy:
+		c.forgetDomainPolicy()
 	}
 	c.hub.mu.RLock()
 	defer c.hub.mu.RUnlock()

@@ -68,6 +68,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	oauth.New(c, log, mux)              // OAuth endpoints and the sign-in/sign-up/sign-out pages
 	web.New(c, log, mux)                // pages for signed-in browsers (authorize_interaction)
 	fed := activitypub.New(c, log, mux) // WebFinger, host-meta, actors, statuses, collections
+	fed.SetFetcher(fetcher)             // keys of signed GETs (authorized fetch)
 	inbox := activitypub.NewInbox(c, fetcher, log, mux)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {
@@ -88,7 +89,8 @@ func CoreConfig(cfg *config.Config) core.Config {
 	return core.Config{
 		Domain: cfg.Domain, Protocol: cfg.Protocol, MaxStatusChars: cfg.MaxStatusChars,
 		RegistrationMode: cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
-		ContactEmail: cfg.ContactEmail,
+		ContactEmail: cfg.ContactEmail, AuthorizedFetch: cfg.AuthorizedFetch, LimitedFederation: cfg.LimitedFederation,
+		ShowDomainBlocks: cfg.ShowDomainBlocks,
 	}
 }
 

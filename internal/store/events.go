@@ -28,6 +28,9 @@ const (
 	// suspension changed, other than by posting or deleting a status
 	// (EventStatusCreated and EventStatusDeleted name the author).
 	EventAccountCounts = "account.counts"
+	// EventDomainPolicy: the domain blocks or allows changed (an admin,
+	// through the API or the CLI); every node reloads its copy.
+	EventDomainPolicy = "domain.policy"
 )
 
 // Event is one row of the change log.

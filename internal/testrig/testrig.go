@@ -114,6 +114,13 @@ func Start(t testing.TB, db DB, configure ...func(*config.Config)) *Instance {
 // Herd instances talk over HTTP with real signatures.
 func StartNetwork(t testing.TB, db DB, names ...string) []*Instance {
 	t.Helper()
+	return StartNetworkWith(t, db, nil, names...)
+}
+
+// StartNetworkWith is StartNetwork with configure, when not nil, adjusting
+// each instance's settings (by its name) before it starts.
+func StartNetworkWith(t testing.TB, db DB, configure func(name string, c *config.Config), names ...string) []*Instance {
+	t.Helper()
 	listeners := make(map[string]*httptest.Server, len(names))
 	for _, n := range names {
 		listeners[n] = httptest.NewUnstartedServer(nil)
@@ -130,6 +137,9 @@ func StartNetwork(t testing.TB, db DB, names ...string) []*Instance {
 	for _, n := range names {
 		out = append(out, start(t, db, listeners[n], func(c *config.Config) {
 			c.Domain, c.AllowPrivateAddresses, c.OutboundResolve = n, true, resolve
+			if configure != nil {
+				configure(n, c)
+			}
 		}))
 	}
 	return out

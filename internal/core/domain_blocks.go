@@ -1,0 +1,383 @@
+package core
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// DomainBlockParams are the settings of a domain block as the admin API
+// and CLI take them; nil fields keep their value (or default on create:
+// severity silence, as Mastodon).
+type DomainBlockParams struct {
+	Domain         string // create only
+	Severity       *string
+	RejectMedia    *bool
+	RejectReports  *bool
+	PrivateComment *string
+	PublicComment  *string
+	Obfuscate      *bool
+}
+
+// ExistingDomainBlockError refuses a block that an existing one (on the
+// domain itself, or on a parent domain at least as strict) already covers;
+// the admin API shows the existing block, as Mastodon does.
+type ExistingDomainBlockError struct {
+	Err      *Error // 422 with Mastodon's message
+	Existing *model.DomainBlock
+}
+
+func (e *ExistingDomainBlockError) Error() string { return e.Err.Error() }
+func (e *ExistingDomainBlockError) Unwrap() error { return e.Err }
+
+// apply copies the set fields of p onto b and validates the result.
+func (p DomainBlockParams) apply(b *model.DomainBlock) error {
+	if p.Severity != nil {
+		b.Severity = *p.Severity
+	}
+	switch b.Severity {
+	case model.SeveritySilence, model.SeveritySuspend, model.SeverityNoop:
+	default:
+		return ErrUnprocessable("Validation failed: Severity is not included in the list")
+	}
+	set := func(dst *bool, src *bool) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&b.RejectMedia, p.RejectMedia)
+	set(&b.RejectReports, p.RejectReports)
+	set(&b.Obfuscate, p.Obfuscate)
+	if p.PrivateComment != nil {
+		b.PrivateComment = strings.TrimSpace(*p.PrivateComment)
+	}
+	if p.PublicComment != nil {
+		b.PublicComment = strings.TrimSpace(*p.PublicComment)
+	}
+	return nil
+}
+
+// stricterThan is Mastodon's DomainBlock#stricter_than?: whether b limits
+// at least everything other does, so a block on a subdomain of an already
+// blocked domain is only accepted when it adds something.
+func stricterThan(b, other *model.DomainBlock) bool {
+	if b.Severity == model.SeveritySuspend {
+		return true
+	}
+	if other.Severity == model.SeveritySuspend || (other.Severity == model.SeveritySilence && b.Severity == model.SeverityNoop) {
+		return false
+	}
+	return (b.RejectMedia || !other.RejectMedia) && (b.RejectReports || !other.RejectReports)
+}
+
+// DomainBlocks lists the domain blocks, newest first (admin).
+func (c *Core) DomainBlocks(ctx context.Context) ([]model.DomainBlock, error) {
+	return c.Store.DomainBlocks(ctx)
+}
+
+// DomainBlock loads one domain block (admin).
+func (c *Core) DomainBlock(ctx context.Context, id int64) (*model.DomainBlock, error) {
+	b, err := c.Store.DomainBlockByID(ctx, id)
+	return b, notFoundOr(err)
+}
+
+// BlockDomain creates a domain block and applies it at once: a suspension
+// suspends every known account of the domain and its subdomains, a
+// silence silences them, each marked with the block's creation time so
+// that lifting it restores exactly those (Mastodon's BlockDomainService).
+func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.DomainBlock, error) {
+	domain, err := NormalizeDomain(p.Domain)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	b := &model.DomainBlock{ID: ids.New(), Domain: domain, Severity: model.SeveritySilence, CreatedAt: now, UpdatedAt: now}
+	if err := p.apply(b); err != nil {
+		return nil, err
+	}
+	if existing := c.DomainBlockFor(ctx, domain); existing != nil && (existing.Domain == domain || !stricterThan(b, existing)) {
+		return nil, existingBlock(existing)
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.InsertDomainBlock(ctx, b); err != nil {
+			return err
+		}
+		return c.limitDomainAccounts(ctx, tx, b, true)
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		// Created on another node since this one last loaded the policy.
+		c.forgetDomainPolicy()
+		if existing := c.DomainBlockFor(ctx, domain); existing != nil {
+			return nil, existingBlock(existing)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.forgetDomainPolicy()
+	return b, nil
+}
+
+func existingBlock(b *model.DomainBlock) error {
+	return &ExistingDomainBlockError{Err: ErrUnprocessable("You have already imposed stricter limits on " + b.Domain + "."),
+		Existing: b}
+}
+
+// UpdateDomainBlock changes a block's settings; a new severity lifts the
+// old one's effect on accounts and applies the new one.
+func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockParams) (*model.DomainBlock, error) {
+	var b *model.DomainBlock
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if b, err = tx.DomainBlockByID(ctx, id); err != nil {
+			return err
+		}
+		old := *b
+		if err := p.apply(b); err != nil {
+			return err
+		}
+		b.UpdatedAt = time.Now()
+		if err := tx.UpdateDomainBlock(ctx, b); err != nil {
+			return err
+		}
+		if old.Severity == b.Severity {
+			return tx.AppendEvent(ctx, store.EventDomainPolicy, b.ID, 0, "")
+		}
+		if err := c.limitDomainAccounts(ctx, tx, &old, false); err != nil {
+			return err
+		}
+		return c.limitDomainAccounts(ctx, tx, b, true)
+	})
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	c.forgetDomainPolicy()
+	return b, nil
+}
+
+// UnblockDomain deletes a block and lifts its effect: the accounts it
+// suspended or silenced are restored (Mastodon's UnblockDomainService).
+func (c *Core) UnblockDomain(ctx context.Context, id int64) error {
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		b, err := tx.DomainBlockByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteDomainBlock(ctx, id); err != nil {
+			return err
+		}
+		return c.limitDomainAccounts(ctx, tx, b, false)
+	})
+	if err != nil {
+		return notFoundOr(err)
+	}
+	c.forgetDomainPolicy()
+	return nil
+}
+
+// DomainBlockByDomain finds the block on exactly domain (admin CLI).
+func (c *Core) DomainBlockByDomain(ctx context.Context, domain string) (*model.DomainBlock, error) {
+	d, err := NormalizeDomain(domain)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := c.Store.DomainBlocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range blocks {
+		if blocks[i].Domain == d {
+			return &blocks[i], nil
+		}
+	}
+	return nil, ErrRecordNotFound
+}
+
+// limitDomainAccounts applies (or, with on false, lifts) what block b does
+// to the known accounts of its domain, and logs the change in the events
+// log so every node reloads its domain policy and drops cached accounts.
+func (c *Core) limitDomainAccounts(ctx context.Context, tx *store.Store, b *model.DomainBlock, on bool) error {
+	column := ""
+	switch b.Severity {
+	case model.SeveritySuspend:
+		column = "suspended_at"
+	case model.SeveritySilence:
+		column = "silenced_at"
+	}
+	if column != "" {
+		accounts, err := tx.AccountsOnDomain(ctx, b.Domain)
+		if err != nil {
+			return err
+		}
+		var changed []int64
+		if on {
+			changed, err = tx.SetAccountsDomainLimit(ctx, accounts, column, b.CreatedAt)
+		} else {
+			changed, err = tx.LiftAccountsDomainLimit(ctx, accounts, column, b.CreatedAt)
+		}
+		if err != nil {
+			return err
+		}
+		kind := store.EventAccountSuspended
+		if column == "silenced_at" {
+			kind = store.EventAccountUpdated
+		}
+		for _, id := range changed {
+			if err := tx.AppendEvent(ctx, kind, id, id, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.AppendEvent(ctx, store.EventDomainPolicy, b.ID, 0, "")
+}
+
+// DomainAllows lists the allowed domains, newest first (admin).
+func (c *Core) DomainAllows(ctx context.Context) ([]model.DomainAllow, error) {
+	return c.Store.DomainAllows(ctx)
+}
+
+// DomainAllow loads one allowed domain (admin).
+func (c *Core) DomainAllow(ctx context.Context, id int64) (*model.DomainAllow, error) {
+	a, err := c.Store.DomainAllowByID(ctx, id)
+	return a, notFoundOr(err)
+}
+
+// AllowDomain adds domain to the allowlist of limited-federation mode; an
+// already allowed domain is answered with its existing entry, as Mastodon.
+func (c *Core) AllowDomain(ctx context.Context, domain string) (*model.DomainAllow, error) {
+	d, err := NormalizeDomain(domain)
+	if err != nil {
+		return nil, err
+	}
+	if a, err := c.domainAllowByDomain(ctx, d); err == nil {
+		return a, nil
+	}
+	a := &model.DomainAllow{ID: ids.New(), Domain: d, CreatedAt: time.Now()}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.InsertDomainAllow(ctx, a); err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventDomainPolicy, a.ID, 0, "")
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		return c.domainAllowByDomain(ctx, d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.forgetDomainPolicy()
+	return a, nil
+}
+
+// DisallowDomain removes an allowed domain.
+func (c *Core) DisallowDomain(ctx context.Context, id int64) error {
+	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteDomainAllow(ctx, id); err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventDomainPolicy, id, 0, "")
+	})
+	if err != nil {
+		return notFoundOr(err)
+	}
+	c.forgetDomainPolicy()
+	return nil
+}
+
+// DomainAllowByDomain finds the allow of exactly domain (admin CLI).
+func (c *Core) DomainAllowByDomain(ctx context.Context, domain string) (*model.DomainAllow, error) {
+	d, err := NormalizeDomain(domain)
+	if err != nil {
+		return nil, err
+	}
+	return c.domainAllowByDomain(ctx, d)
+}
+
+func (c *Core) domainAllowByDomain(ctx context.Context, d string) (*model.DomainAllow, error) {
+	allows, err := c.Store.DomainAllows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range allows {
+		if allows[i].Domain == d {
+			return &allows[i], nil
+		}
+	}
+	return nil, ErrRecordNotFound
+}
+
+// PublicDomainBlock is a row of /api/v1/instance/domain_blocks.
+type PublicDomainBlock struct {
+	Domain   string // obfuscated when the block says so
+	Digest   string // SHA-256 hex of the real domain
+	Severity string
+	Comment  string
+}
+
+// PublicDomainBlocks lists the blocks the instance shows the public: those
+// that limit users (silence, suspend), silences first then suspensions,
+// each by domain, as Mastodon orders them. Per Config.ShowDomainBlocks the
+// list is shown to all, to signed-in users only, or to no one (404).
+func (c *Core) PublicDomainBlocks(ctx context.Context, v *Viewer) ([]PublicDomainBlock, error) {
+	switch c.Config.ShowDomainBlocks {
+	case ShowDomainBlocksAll:
+	case ShowDomainBlocksUsers:
+		if v.AccountID() == 0 {
+			return nil, ErrRecordNotFound
+		}
+	default:
+		return nil, ErrRecordNotFound
+	}
+	blocks, err := c.Store.DomainBlocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rank := map[string]int{model.SeveritySilence: 1, model.SeveritySuspend: 2}
+	sort.SliceStable(blocks, func(i, j int) bool {
+		if rank[blocks[i].Severity] != rank[blocks[j].Severity] {
+			return rank[blocks[i].Severity] < rank[blocks[j].Severity]
+		}
+		return blocks[i].Domain < blocks[j].Domain
+	})
+	out := []PublicDomainBlock{}
+	for _, b := range blocks {
+		if rank[b.Severity] == 0 {
+			continue
+		}
+		out = append(out, PublicDomainBlock{Domain: publicDomain(b), Digest: DomainDigest(b.Domain),
+			Severity: b.Severity, Comment: b.PublicComment})
+	}
+	return out, nil
+}
+
+// DomainDigest is the SHA-256 hex of a domain, which lets others check
+// whether an obfuscated block is about a domain they know.
+func DomainDigest(domain string) string {
+	sum := sha256.Sum256([]byte(domain))
+	return hex.EncodeToString(sum[:])
+}
+
+// publicDomain hides the middle of an obfuscated domain behind '*', dots
+// kept, the first and last quarter shown (Mastodon's public_domain).
+func publicDomain(b model.DomainBlock) string {
+	if !b.Obfuscate {
+		return b.Domain
+	}
+	chars := []rune(b.Domain)
+	n := len(chars)
+	visible := n / 4
+	for i, r := range chars {
+		if i > visible && i < n-visible && r != '.' {
+			chars[i] = '*'
+		}
+	}
+	return string(chars)
+}
