@@ -106,11 +106,12 @@ func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.Dom
 	if existing := c.DomainBlockFor(ctx, domain); existing != nil && (existing.Domain == domain || !stricterThan(b, existing)) {
 		return nil, existingBlock(existing)
 	}
+	var touched []int64
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertDomainBlock(ctx, b); err != nil {
 			return err
 		}
-		return c.limitDomainAccounts(ctx, tx, b, true)
+		return c.limitDomainAccounts(ctx, tx, b, true, &touched)
 	})
 	if errors.Is(err, store.ErrDuplicate) {
 		// Created on another node since this one last loaded the policy.
@@ -122,8 +123,17 @@ func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.Dom
 	if err != nil {
 		return nil, err
 	}
-	c.forgetDomainPolicy()
+	c.forgetDomainChange(touched)
 	return b, nil
+}
+
+// forgetDomainChange drops this node's copies of what a domain block
+// change touched at once; other nodes follow the events log.
+func (c *Core) forgetDomainChange(accounts []int64) {
+	c.forgetDomainPolicy()
+	for _, id := range accounts {
+		c.forgetAccount(id)
+	}
 }
 
 func existingBlock(b *model.DomainBlock) error {
@@ -135,6 +145,7 @@ func existingBlock(b *model.DomainBlock) error {
 // old one's effect on accounts and applies the new one.
 func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockParams) (*model.DomainBlock, error) {
 	var b *model.DomainBlock
+	var touched []int64
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		if b, err = tx.DomainBlockByID(ctx, id); err != nil {
@@ -151,21 +162,22 @@ func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockPar
 		if old.Severity == b.Severity {
 			return tx.AppendEvent(ctx, store.EventDomainPolicy, b.ID, 0, "")
 		}
-		if err := c.limitDomainAccounts(ctx, tx, &old, false); err != nil {
+		if err := c.limitDomainAccounts(ctx, tx, &old, false, &touched); err != nil {
 			return err
 		}
-		return c.limitDomainAccounts(ctx, tx, b, true)
+		return c.limitDomainAccounts(ctx, tx, b, true, &touched)
 	})
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
-	c.forgetDomainPolicy()
+	c.forgetDomainChange(touched)
 	return b, nil
 }
 
 // UnblockDomain deletes a block and lifts its effect: the accounts it
 // suspended or silenced are restored (Mastodon's UnblockDomainService).
 func (c *Core) UnblockDomain(ctx context.Context, id int64) error {
+	var touched []int64
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		b, err := tx.DomainBlockByID(ctx, id)
 		if err != nil {
@@ -174,12 +186,12 @@ func (c *Core) UnblockDomain(ctx context.Context, id int64) error {
 		if err := tx.DeleteDomainBlock(ctx, id); err != nil {
 			return err
 		}
-		return c.limitDomainAccounts(ctx, tx, b, false)
+		return c.limitDomainAccounts(ctx, tx, b, false, &touched)
 	})
 	if err != nil {
 		return notFoundOr(err)
 	}
-	c.forgetDomainPolicy()
+	c.forgetDomainChange(touched)
 	return nil
 }
 
@@ -202,17 +214,11 @@ func (c *Core) DomainBlockByDomain(ctx context.Context, domain string) (*model.D
 }
 
 // limitDomainAccounts applies (or, with on false, lifts) what block b does
-// to the known accounts of its domain, and logs the change in the events
-// log so every node reloads its domain policy and drops cached accounts.
-func (c *Core) limitDomainAccounts(ctx context.Context, tx *store.Store, b *model.DomainBlock, on bool) error {
-	column := ""
-	switch b.Severity {
-	case model.SeveritySuspend:
-		column = "suspended_at"
-	case model.SeveritySilence:
-		column = "silenced_at"
-	}
-	if column != "" {
+// to the known accounts of its domain, adds those it changed to touched,
+// and logs the change in the events log so every node reloads its domain
+// policy and drops cached accounts.
+func (c *Core) limitDomainAccounts(ctx context.Context, tx *store.Store, b *model.DomainBlock, on bool, touched *[]int64) error {
+	if column := limitColumn(b); column != "" {
 		accounts, err := tx.AccountsOnDomain(ctx, b.Domain)
 		if err != nil {
 			return err
@@ -226,6 +232,7 @@ func (c *Core) limitDomainAccounts(ctx context.Context, tx *store.Store, b *mode
 		if err != nil {
 			return err
 		}
+		*touched = append(*touched, changed...)
 		kind := store.EventAccountSuspended
 		if column == "silenced_at" {
 			kind = store.EventAccountUpdated
@@ -237,6 +244,29 @@ func (c *Core) limitDomainAccounts(ctx context.Context, tx *store.Store, b *mode
 		}
 	}
 	return tx.AppendEvent(ctx, store.EventDomainPolicy, b.ID, 0, "")
+}
+
+// limitColumn is the account column block b marks: suspended_at, or
+// silenced_at, or none.
+func limitColumn(b *model.DomainBlock) string {
+	switch b.Severity {
+	case model.SeveritySuspend:
+		return "suspended_at"
+	case model.SeveritySilence:
+		return "silenced_at"
+	}
+	return ""
+}
+
+// limitNewAccount marks a newly stored remote account as its domain's
+// block marked the accounts known when it was made.
+func (c *Core) limitNewAccount(ctx context.Context, tx *store.Store, a *model.Account) error {
+	b := c.DomainBlockFor(ctx, a.Domain)
+	if b == nil || limitColumn(b) == "" {
+		return nil
+	}
+	_, err := tx.SetAccountsDomainLimit(ctx, []int64{a.ID}, limitColumn(b), b.CreatedAt)
+	return err
 }
 
 // DomainAllows lists the allowed domains, newest first (admin).

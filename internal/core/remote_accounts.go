@@ -146,6 +146,11 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 			if err := tx.InsertRemoteAccount(ctx, a, now); err != nil {
 				return err
 			}
+			// A new account of a blocked domain starts limited as the
+			// domain's known accounts were (Mastodon's auto-silence).
+			if err := c.limitNewAccount(ctx, tx, a); err != nil {
+				return err
+			}
 		case err != nil:
 			return err
 		default:

@@ -132,7 +132,7 @@ type PublicFilter struct {
 // mutes.
 func (c *Core) PublicTimeline(ctx context.Context, v *Viewer, f PublicFilter, p store.Page) (*StatusPage, error) {
 	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
-		OnlyMedia: f.OnlyMedia, NoReplies: true, Now: time.Now()}
+		OnlyMedia: f.OnlyMedia, NoReplies: true, HideSilenced: true, Now: time.Now()}
 	list, err := c.Store.PublicStatusesPage(ctx, tf, p)
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func (c *Core) TagTimeline(ctx context.Context, v *Viewer, q TagQuery, f PublicF
 		return empty, nil
 	}
 	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
-		OnlyMedia: f.OnlyMedia, TagIDs: anyIDs, Now: time.Now()}
+		OnlyMedia: f.OnlyMedia, TagIDs: anyIDs, HideSilenced: true, Now: time.Now()}
 	for _, name := range q.All {
 		ids, err := c.tagIDs(ctx, []string{name})
 		if err != nil {

@@ -49,13 +49,18 @@ func (s *Store) InsertNotification(ctx context.Context, n *model.Notification) e
 }
 
 // NotificationMuted reports whether recipient should not hear from sender:
-// recipient blocks sender, or mutes them with notifications hidden.
+// recipient blocks sender, or mutes them with notifications hidden, or
+// sender is silenced (by a domain block) and recipient does not follow
+// them, as Mastodon filters notifications from limited accounts.
 func (s *Store) NotificationMuted(ctx context.Context, recipientID, senderID int64, now int64) (bool, error) {
 	var n int
 	err := s.q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM blocks WHERE account_id = $1 AND target_account_id = $2) +
 		(SELECT COUNT(*) FROM mutes WHERE account_id = $1 AND target_account_id = $2 AND hide_notifications
-			AND (expires_at IS NULL OR expires_at > $3))`, recipientID, senderID, now).Scan(&n)
+			AND (expires_at IS NULL OR expires_at > $3)) +
+		(SELECT COUNT(*) FROM accounts WHERE id = $2 AND silenced_at IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM follows WHERE account_id = $1 AND target_account_id = $2))`,
+		recipientID, senderID, now).Scan(&n)
 	return n > 0, err
 }
 

@@ -26,6 +26,9 @@ type TimelineFilter struct {
 	Visibilities   []model.Visibility
 	MentionsViewer bool // also statuses of other visibilities that mention the viewer
 	KeepMuted      bool // a profile shows a muted account's posts; timelines do not
+	// HideSilenced leaves out accounts silenced by a domain block unless
+	// the viewer follows them (public and hashtag timelines, as Mastodon).
+	HideSilenced bool
 	Now            time.Time
 }
 
@@ -81,7 +84,13 @@ func (f TimelineFilter) conds(conds []string, args []any) ([]string, []any) {
 	if len(f.NoneTagIDs) > 0 {
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM status_tags t WHERE t.status_id = s.id AND t.tag_id IN "+tagIn(f.NoneTagIDs)+")")
 	}
-	conds = append(conds, "NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NOT NULL)")
+	if f.HideSilenced {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND (a.suspended_at IS NOT NULL"+
+			" OR (a.silenced_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follows fo WHERE fo.account_id = "+arg(f.ViewerID)+
+			" AND fo.target_account_id = a.id))))")
+	} else {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NOT NULL)")
+	}
 	if f.ViewerID != 0 {
 		v, now := arg(f.ViewerID), arg(ms(f.Now))
 		conds = append(conds,

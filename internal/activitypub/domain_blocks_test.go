@@ -1,0 +1,350 @@
+package activitypub_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"herd/internal/activitypub"
+	"herd/internal/config"
+	"herd/internal/core"
+	"herd/internal/httpsig"
+	"herd/internal/model"
+	"herd/internal/testrig"
+)
+
+// dbCount runs a COUNT query on an instance's database.
+func dbCount(t *testing.T, inst *testrig.Instance, q string, args ...any) int {
+	t.Helper()
+	var c int
+	if err := inst.Core.Store.DB.Read.QueryRow(q, args...).Scan(&c); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return c
+}
+
+// drainIngest waits until inst has worked every stored activity.
+func drainIngest(t *testing.T, inst *testrig.Instance) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for dbCount(t, inst, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("ingest queue not drained")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// sendSigned does a request to inst at path as another server would: Host
+// is inst's domain, and the request is signed with signer (unless nil).
+func sendSigned(t *testing.T, inst *testrig.Instance, method, path string, body []byte, signer *httpsig.Signer) *testrig.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, inst.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = inst.Domain
+	if body != nil {
+		req.Header.Set("Content-Type", "application/activity+json")
+	}
+	req.Header.Set("Accept", "application/activity+json")
+	if signer != nil {
+		if err := signer.Sign(req, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := inst.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+}
+
+// userSigner signs as a local user of inst, with the key its actor publishes.
+func userSigner(t *testing.T, inst *testrig.Instance, u *testrig.User) *httpsig.Signer {
+	t.Helper()
+	a, err := inst.Core.Store.AccountByID(context.Background(), u.Account.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := httpsig.ParsePrivateKeyPEM([]byte(a.PrivateKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &httpsig.Signer{KeyID: a.URI + "#main-key", Key: key}
+}
+
+// instanceSigner signs as inst's instance actor, as its fetches are signed.
+func instanceSigner(t *testing.T, inst *testrig.Instance) *httpsig.Signer {
+	t.Helper()
+	s, ok, err := activitypub.InstanceActorKey(inst.Core)(context.Background())
+	if err != nil || !ok {
+		t.Fatalf("instance actor key: %v", err)
+	}
+	return &s
+}
+
+// deliverNote has u of from send a public Create of a new note to to's
+// shared inbox, signed as u, and returns the inbox's status and the note's id.
+func deliverNote(t *testing.T, from *testrig.Instance, u *testrig.User, to *testrig.Instance, text string) (int, string) {
+	t.Helper()
+	actor := "http://" + from.Domain + "/users/" + u.Account.Username
+	id := actor + "/statuses/" + itoa(time.Now().UnixNano())
+	body, _ := json.Marshal(create(actor, note(actor, id, "<p>"+text+"</p>")))
+	return sendSigned(t, to, http.MethodPost, "/inbox", body, userSigner(t, from, u)).Status, id
+}
+
+// publicTimelineHas reports whether inst's federated timeline shows the
+// status with uri to an anonymous visitor.
+func publicTimelineHas(t *testing.T, inst *testrig.Instance, uri string) bool {
+	t.Helper()
+	var list []struct{ URI string }
+	inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/timelines/public", "", nil).JSON(t, &list)
+	for _, s := range list {
+		if s.URI == uri {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDomainSuspendNetwork: b suspends a.test. a's signed activities are
+// answered 202 and dropped before anything is queued, b fetches nothing
+// more from a, and a's accounts b knew are suspended and their posts
+// hidden. Unblocking restores them and lets activities in again.
+func TestDomainSuspendNetwork(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		insts := testrig.StartNetwork(t, db, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		bob := b.NewUser(t, "bob")
+		var looked struct{ ID string }
+		b.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@a.test", bob.Token, nil).JSON(t, &looked)
+
+		// Before the block, a Create from a is stored.
+		status, before := deliverNote(t, a, alice, b, "before")
+		if status != http.StatusAccepted {
+			t.Fatalf("inbox answered %d before the block", status)
+		}
+		drainIngest(t, b)
+		if dbCount(t, b, "SELECT COUNT(*) FROM statuses WHERE uri = $1", before) != 1 || !publicTimelineHas(t, b, before) {
+			t.Fatal("status delivered before the block is not stored and public")
+		}
+
+		block, err := b.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "A.test",
+			Severity: ptr(model.SeveritySuspend)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acct struct{ Suspended bool }
+		b.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/"+looked.ID, "", nil).JSON(t, &acct)
+		if !acct.Suspended {
+			t.Error("a's known account is not suspended after the block")
+		}
+		if publicTimelineHas(t, b, before) {
+			t.Error("a suspended domain's status still shows in the public timeline")
+		}
+
+		status, during := deliverNote(t, a, alice, b, "during")
+		if status != http.StatusAccepted {
+			t.Fatalf("inbox answered %d to a blocked domain, want 202 (as Mastodon)", status)
+		}
+		if n := dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest); n != 0 {
+			t.Fatalf("%d activities of a blocked domain were queued", n)
+		}
+		if dbCount(t, b, "SELECT COUNT(*) FROM statuses WHERE uri = $1", during) != 0 {
+			t.Fatal("a blocked domain's status was stored")
+		}
+		a.NewUser(t, "carol")
+		if r := b.Do(t, http.MethodGet, "/api/v1/accounts/lookup?acct=carol@a.test", bob.Token, nil); r.Status != http.StatusNotFound {
+			t.Errorf("lookup on a blocked domain = %d, want 404", r.Status)
+		}
+		if dbCount(t, b, "SELECT COUNT(*) FROM accounts WHERE domain = 'a.test' AND username = 'carol'") != 0 {
+			t.Error("an account of a blocked domain was fetched")
+		}
+
+		if err := b.Core.UnblockDomain(context.Background(), block.ID); err != nil {
+			t.Fatal(err)
+		}
+		acct.Suspended = false // omitted when false
+		b.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/"+looked.ID, "", nil).JSON(t, &acct)
+		if acct.Suspended || !publicTimelineHas(t, b, before) {
+			t.Errorf("unblocking did not restore a's account (suspended %v)", acct.Suspended)
+		}
+		status, after := deliverNote(t, a, alice, b, "after")
+		drainIngest(t, b)
+		if status != http.StatusAccepted || dbCount(t, b, "SELECT COUNT(*) FROM statuses WHERE uri = $1", after) != 1 {
+			t.Fatalf("after unblocking: inbox %d, status not stored", status)
+		}
+	})
+}
+
+// TestDomainSuspendFetchesNothing: an activity from a suspended domain, or
+// one of its subdomains, is dropped before its actor's key is fetched,
+// and resolving an account there asks the domain nothing.
+func TestDomainSuspendFetchesNothing(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, "evil.test", "sub.evil.test", "fine.test")
+		ctx := context.Background()
+		if _, err := n.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "evil.test",
+			Severity: ptr(model.SeveritySuspend)}); err != nil {
+			t.Fatal(err)
+		}
+		n.inst.NewUser(t, "alice")
+		for _, host := range []string{"evil.test", "sub.evil.test"} {
+			r := n.remotes[host]
+			bob := r.person(t, "bob")
+			id := bob + "/statuses/1"
+			if resp := n.deliver(t, create(bob, note(bob, id, "hi")), delivery{}); resp.Status != http.StatusAccepted {
+				t.Fatalf("%s: inbox answered %d, want 202", host, resp.Status)
+			}
+			if hits := r.hitCount("/users/bob"); hits != 0 {
+				t.Errorf("%s: the actor was fetched %d times", host, hits)
+			}
+			if _, err := n.fetcher.ResolveActor(ctx, bob); !matches(err, activitypub.ErrBlockedDomain) {
+				t.Errorf("%s: resolving an actor = %v, want ErrBlockedDomain", host, err)
+			}
+			if hits := r.hitCount("/users/bob") + r.hitCount("/.well-known/webfinger?resource=acct:bob@"+host); hits != 0 {
+				t.Errorf("%s: asked %d times", host, hits)
+			}
+		}
+		if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest); c != 0 {
+			t.Fatalf("%d activities of a blocked domain queued", c)
+		}
+		if n.remoteCount(t) != 0 {
+			t.Fatal("an account of a blocked domain was stored")
+		}
+		// A domain merely ending in the same letters is not covered.
+		fine := n.remotes["fine.test"].person(t, "bob")
+		if _, err := n.fetcher.ResolveActor(ctx, fine); err != nil {
+			t.Fatalf("an unblocked domain: %v", err)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestAuthorizedFetch: with authorized fetch on, b serves actors and
+// statuses to ActivityPub clients only on a valid signature; its instance
+// actor, WebFinger and NodeInfo stay public, so a (signing its fetches as
+// its instance actor) still finds b's accounts. A signer on a suspended
+// domain is refused before its key is fetched.
+func TestAuthorizedFetch(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		insts := testrig.StartNetworkWith(t, db, func(name string, c *config.Config) {
+			c.AuthorizedFetch = name == "b.test"
+		}, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		bob := b.NewUser(t, "bob")
+		statusID := post(t, b, bob, url.Values{"status": {"hello"}})
+
+		for _, path := range []string{"/users/bob", statusPath("bob", statusID), "/users/bob/outbox", "/users/bob/followers", "/@bob"} {
+			r := sendSigned(t, b, http.MethodGet, path, nil, nil)
+			if r.Status != http.StatusUnauthorized {
+				t.Errorf("unsigned GET %s = %d, want 401", path, r.Status)
+			}
+		}
+		for _, path := range []string{"/actor", "/.well-known/webfinger?resource=acct:bob@b.test", "/.well-known/nodeinfo", "/nodeinfo/2.0"} {
+			if r := sendSigned(t, b, http.MethodGet, path, nil, nil); r.Status != http.StatusOK {
+				t.Errorf("unsigned GET %s = %d, want 200", path, r.Status)
+			}
+		}
+		// A browser still gets a page (or its redirect), not a 401.
+		if r := get(t, b, "/@bob", "text/html"); r.Status != http.StatusOK {
+			t.Errorf("browser GET /@bob = %d", r.Status)
+		}
+
+		r := sendSigned(t, b, http.MethodGet, "/users/bob", nil, instanceSigner(t, a))
+		if r.Status != http.StatusOK || !bytes.Contains(r.Body, []byte(`"preferredUsername":"bob"`)) {
+			t.Fatalf("signed GET = %d %s", r.Status, r.Body)
+		}
+		if cc := r.Header.Get("Cache-Control"); cc != "max-age=180, private" {
+			t.Errorf("Cache-Control %q: a signed answer must not be cached publicly", cc)
+		}
+		if r := sendSigned(t, b, http.MethodGet, statusPath("bob", statusID), nil, userSigner(t, a, alice)); r.Status != http.StatusOK {
+			t.Errorf("GET of a status signed by a user = %d", r.Status)
+		}
+		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@b.test", alice.Token, nil)
+
+		// A tampered signature is refused.
+		req := sendSignedTampered(t, b, "/users/bob", instanceSigner(t, a))
+		if req != http.StatusUnauthorized {
+			t.Errorf("tampered signature = %d, want 401", req)
+		}
+
+		if _, err := b.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "a.test",
+			Severity: ptr(model.SeveritySuspend)}); err != nil {
+			t.Fatal(err)
+		}
+		if r := sendSigned(t, b, http.MethodGet, "/users/bob", nil, instanceSigner(t, a)); r.Status != http.StatusForbidden {
+			t.Errorf("signed GET from a suspended domain = %d, want 403", r.Status)
+		}
+	})
+}
+
+// sendSignedTampered signs a GET and then corrupts the signature.
+func sendSignedTampered(t *testing.T, inst *testrig.Instance, path string, signer *httpsig.Signer) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, inst.URL+path, nil)
+	req.Host = inst.Domain
+	req.Header.Set("Accept", "application/activity+json")
+	if err := signer.Sign(req, nil); err != nil {
+		t.Fatal(err)
+	}
+	sig := req.Header.Get("Signature")
+	req.Header.Set("Signature", sig[:len(sig)-6]+"AAAA\"")
+	resp, err := inst.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestLimitedFederation: in limited-federation mode b takes activities and
+// signed fetches only from allowed domains; allowing a.test opens both.
+func TestLimitedFederation(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		insts := testrig.StartNetworkWith(t, db, func(name string, c *config.Config) {
+			c.LimitedFederation = name == "b.test"
+		}, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		bob := b.NewUser(t, "bob")
+
+		if r := sendSigned(t, b, http.MethodGet, "/users/bob", nil, nil); r.Status != http.StatusUnauthorized {
+			t.Errorf("unsigned GET in limited federation = %d, want 401 (implies authorized fetch)", r.Status)
+		}
+		if r := sendSigned(t, b, http.MethodGet, "/users/bob", nil, instanceSigner(t, a)); r.Status != http.StatusForbidden {
+			t.Errorf("signed GET from a domain not allowed = %d, want 403", r.Status)
+		}
+		status, id := deliverNote(t, a, alice, b, "not allowed")
+		if status != http.StatusAccepted || dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) != 0 {
+			t.Fatalf("inbox %d, or the activity of a domain not allowed was queued", status)
+		}
+		if r := b.Do(t, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@a.test", bob.Token, nil); r.Status != http.StatusNotFound {
+			t.Errorf("lookup on a domain not allowed = %d, want 404", r.Status)
+		}
+
+		if _, err := b.Core.AllowDomain(context.Background(), "a.test"); err != nil {
+			t.Fatal(err)
+		}
+		if r := sendSigned(t, b, http.MethodGet, "/users/bob", nil, instanceSigner(t, a)); r.Status != http.StatusOK {
+			t.Errorf("signed GET from an allowed domain = %d", r.Status)
+		}
+		b.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@a.test", bob.Token, nil)
+		status, id = deliverNote(t, a, alice, b, "allowed")
+		drainIngest(t, b)
+		if status != http.StatusAccepted || dbCount(t, b, "SELECT COUNT(*) FROM statuses WHERE uri = $1", id) != 1 {
+			t.Fatalf("inbox %d, or the allowed domain's status was not stored", status)
+		}
+	})
+}
