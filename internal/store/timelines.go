@@ -29,7 +29,7 @@ type TimelineFilter struct {
 	// HideSilenced leaves out accounts silenced by a domain block unless
 	// the viewer follows them (public and hashtag timelines, as Mastodon).
 	HideSilenced bool
-	Now            time.Time
+	Now          time.Time
 }
 
 // conds renders the filter over statuses aliased s.
