@@ -180,6 +180,14 @@ func TestNetworkSearchResolve(t *testing.T) {
 		if r := search("bob@b.test", false); len(r.Accounts) != 1 || r.Accounts[0].Acct != "bob@b.test" {
 			t.Errorf("known bob@b.test not found without resolve: %+v", r.Accounts)
 		}
+		// Known, bob is among the accounts a name search finds.
+		found := false
+		for _, acct := range search("bo", false).Accounts {
+			found = found || acct.Acct == "bob@b.test"
+		}
+		if !found {
+			t.Errorf("known remote account not found by a name search")
+		}
 		if r := search("http://b.test/@carol", true); len(r.Accounts) != 1 || r.Accounts[0].Acct != "carol@b.test" {
 			t.Errorf("resolve carol's profile URL: %+v", r.Accounts)
 		}

@@ -50,8 +50,9 @@ type AccountSearch struct {
 	Resolve   bool // a remote address not known yet is looked up (signed-in viewers only)
 }
 
-// SearchAccounts finds local accounts by username prefix or display name,
-// leaving out accounts in a block with the viewer either way. A remote
+// SearchAccounts finds accounts (local, and remote ones known here) by
+// username prefix or display name, leaving out accounts in a block with
+// the viewer either way. A remote
 // address (user@host) finds that account: a known one, or with Resolve
 // one found through WebFinger, as Mastodon's AccountSearchService.
 func (c *Core) SearchAccounts(ctx context.Context, v *Viewer, q AccountSearch) ([]*model.Account, error) {

@@ -125,7 +125,7 @@ func (s *Store) TouchLastStatus(ctx context.Context, id int64, at time.Time) err
 	return s.accountCountsChanged(ctx, err, true, id)
 }
 
-// AccountSearch is a search over local accounts.
+// AccountSearch is a search over accounts, local and known remote ones.
 type AccountSearch struct {
 	Query     string
 	Limit     int
@@ -134,14 +134,15 @@ type AccountSearch struct {
 	Following bool  // only accounts ViewerID follows
 }
 
-// SearchAccounts finds local, unsuspended, approved accounts whose
-// username starts with the query or whose display name contains it. An
+// SearchAccounts finds unsuspended accounts, local (approved) or remote
+// (known here, not gone), whose username starts with the query or whose
+// display name contains it, as Mastodon's account search covers both. An
 // exact username match comes first, then the most followed.
 func (s *Store) SearchAccounts(ctx context.Context, q AccountSearch) ([]*model.Account, error) {
 	term := strings.ToLower(q.Query)
 	like := escapeLike(term)
 	args := []any{like + "%", "%" + like + "%", term}
-	conds := []string{"domain = ''", "suspended_at IS NULL",
+	conds := []string{"suspended_at IS NULL",
 		`(username_lower LIKE $1 ESCAPE '\' OR LOWER(display_name) LIKE $2 ESCAPE '\')`,
 		"NOT EXISTS (SELECT 1 FROM users u WHERE u.account_id = accounts.id AND NOT u.approved)"}
 	if q.ViewerID != 0 {
