@@ -29,6 +29,10 @@ const adminUsage = `usage: herd admin accounts <action> [flags] [settings flags]
 
 usage: herd admin rules add "TEXT" [--hint H] | list | remove ID
 
+usage: herd admin domains block DOMAIN [--severity suspend|silence|noop] [--reject-media]
+                               [--obfuscate] [--public-comment T] | unblock DOMAIN
+                               | list | allow DOMAIN | disallow DOMAIN
+
 usage: herd admin feeds rebuild [NAME]
                                rebuild home feeds from follows and statuses
                                (every local user's, or NAME's)
@@ -42,6 +46,9 @@ work while the server runs: it sees each change at once.
 func admin(args []string, out io.Writer, log *slog.Logger) error {
 	if len(args) > 0 && args[0] == "rules" {
 		return adminRules(args[1:], out, log) // admin_rules.go
+	}
+	if len(args) > 0 && args[0] == "domains" {
+		return adminDomains(args[1:], out, log) // admin_domains.go
 	}
 	if len(args) > 0 && args[0] == "feeds" {
 		return adminFeeds(args[1:], out, log) // admin_feeds.go
@@ -159,7 +166,8 @@ func splitSettings(fs *flag.FlagSet, args []string) ([]string, error) {
 			continue
 		}
 		own = append(own, args[i])
-		isBool := name == "admin" || name == "moderator"
+		isBool := name == "admin" || name == "moderator" || name == "reject-media" || name == "reject-reports" ||
+			name == "obfuscate"
 		if !isBool && !strings.Contains(args[i], "=") && i+1 < len(args) {
 			own = append(own, args[i+1])
 			i++

@@ -68,6 +68,13 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j store.Job) error {
 		return nil
 	}
 	host := core.DeliveryHost(u)
+	if !dl.core.DeliveryAllowed(ctx, host) {
+		// Suspended since the job was queued (or, in limited-federation
+		// mode, not allowed): nothing goes out, as Mastodon's
+		// DeliveryWorker drops deliveries to blocked domains.
+		dl.log.Info("delivery: domain blocked, dropped", "inbox", p.Inbox)
+		return nil
+	}
 	if ok, err := dl.core.DomainAvailable(ctx, host); err != nil || !ok {
 		if err == nil {
 			dl.log.Debug("delivery: host unavailable, dropped", "inbox", p.Inbox)

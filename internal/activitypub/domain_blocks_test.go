@@ -348,3 +348,57 @@ func TestLimitedFederation(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveryToBlockedDomains: nothing is delivered to a suspended
+// domain, nor, in limited-federation mode, to a domain no longer allowed,
+// even to followers it already had; the others still get the post.
+func TestDeliveryToBlockedDomains(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederationWith(t, db, func(c *config.Config) { c.LimitedFederation = true },
+			"ok.test", "gone.test", "evil.test")
+		ctx := context.Background()
+		allows := map[string]int64{}
+		for _, host := range []string{"ok.test", "gone.test", "evil.test"} {
+			a, err := n.inst.Core.AllowDomain(ctx, host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			allows[host] = a.ID
+		}
+		alice := n.inst.NewUser(t, "alice")
+		for _, host := range []string{"ok.test", "gone.test", "evil.test"} {
+			n.follower(t, host, "bob", false, alice.Account)
+		}
+		n.quiet(t)
+		n.forgetPosts()
+
+		if err := n.inst.Core.DisallowDomain(ctx, allows["gone.test"]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "evil.test",
+			Severity: ptr(model.SeveritySuspend)}); err != nil {
+			t.Fatal(err)
+		}
+		n.inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", alice.Token, url.Values{"status": {"hello"}})
+		n.remotes["ok.test"].waitPosts(t, "Create", 1)
+		n.quiet(t)
+		for _, host := range []string{"gone.test", "evil.test"} {
+			if got := n.remotes[host].postsOf(""); len(got) != 0 {
+				t.Errorf("%s was sent %d POSTs", host, len(got))
+			}
+		}
+		if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue IN ('deliver', 'deliver_inbox')"); c != 0 {
+			t.Errorf("%d delivery jobs left: blocked deliveries must be dropped, not retried", c)
+		}
+	})
+}
+
+// newFederationWith is newFederation with configure adjusting the
+// instance's settings before it starts.
+func newFederationWith(t *testing.T, db testrig.DB, configure func(*config.Config), hosts ...string) *network {
+	t.Helper()
+	n := newNetworkWith(t, db, configure, hosts...)
+	n.inst.Server.Inbox.SetFetcher(n.fetcher)
+	n.inst.Server.Receiver.SetFetcher(n.fetcher)
+	return n
+}

@@ -196,8 +196,20 @@ type network struct {
 // key, standing in for the instance actor's.
 func newNetwork(t *testing.T, db testrig.DB, hosts ...string) *network {
 	t.Helper()
+	return newNetworkWith(t, db, nil, hosts...)
+}
+
+// newNetworkWith is newNetwork with configure, when not nil, adjusting the
+// instance's settings before it starts.
+func newNetworkWith(t *testing.T, db testrig.DB, configure func(*config.Config), hosts ...string) *network {
+	t.Helper()
 	n := &network{remotes: map[string]*fakeRemote{}}
-	n.inst = testrig.Start(t, db, func(c *config.Config) { c.Domain = localDomain })
+	n.inst = testrig.Start(t, db, func(c *config.Config) {
+		c.Domain = localDomain
+		if configure != nil {
+			configure(c)
+		}
+	})
 	table := map[string]string{}
 	for _, h := range hosts {
 		r := &fakeRemote{host: h, docs: map[string]answer{}, hits: map[string]int{}}
