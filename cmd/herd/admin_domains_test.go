@@ -80,7 +80,6 @@ func TestAdminDomains(t *testing.T) {
 	}
 }
 
-
 // hasRow reports whether a table printed by the CLI has a row whose
 // columns are the words of row.
 func hasRow(table, row string) bool {
