@@ -93,9 +93,13 @@ func TestDeliveryActivityShapes(t *testing.T) {
 						o["publicKey"] != nil && sameList(a["to"], activitypub.Public)
 				}},
 			{core.Delivery{Kind: "Add", ObjectID: parseID(t, st.ID)}, "", "Add",
-				func(a map[string]any) bool { return a["object"] == statusURI && a["target"] == me+"/collections/featured" }},
+				func(a map[string]any) bool {
+					return a["object"] == statusURI && a["target"] == me+"/collections/featured"
+				}},
 			{core.Delivery{Kind: "Remove", ObjectID: 99, URI: statusURI}, "", "Remove",
-				func(a map[string]any) bool { return a["object"] == statusURI && a["target"] == me+"/collections/featured" }},
+				func(a map[string]any) bool {
+					return a["object"] == statusURI && a["target"] == me+"/collections/featured"
+				}},
 		}
 		for _, c := range cases {
 			n.forgetPosts()
