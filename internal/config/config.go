@@ -188,9 +188,14 @@ func (c *Config) finish() error {
 		return errors.New("protocol must be http or https")
 	}
 	if c.Listen == "" {
+		// The domain's port when it names one (on loopback only for
+		// localhost), else 8080 on all interfaces, as the flag says.
 		c.Listen = ":8080"
-		if _, port, err := net.SplitHostPort(c.Domain); err == nil && host == "localhost" {
-			c.Listen = "localhost:" + port
+		if _, port, err := net.SplitHostPort(c.Domain); err == nil {
+			c.Listen = ":" + port
+			if host == "localhost" {
+				c.Listen = "localhost:" + port
+			}
 		}
 	}
 	switch c.Registrations {

@@ -16,6 +16,26 @@ func TestDefaultsRunOnLocalhost(t *testing.T) {
 	}
 }
 
+// TestListenDefaultsToTheDomainsPort: two instances on one machine
+// (a.herd.test:8081 and b.herd.test:8082, say) need no HERD_LISTEN.
+func TestListenDefaultsToTheDomainsPort(t *testing.T) {
+	t.Setenv("HERD_LISTEN", "")
+	for domain, want := range map[string]string{
+		"a.herd.test:8081": ":8081",
+		"localhost:3000":   "localhost:3000",
+		"example.com":      ":8080",
+	} {
+		t.Setenv("HERD_DOMAIN", domain)
+		c, err := Load(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Listen != want {
+			t.Errorf("domain %s: listen %q, want %q", domain, c.Listen, want)
+		}
+	}
+}
+
 func TestFlagsOverrideEnv(t *testing.T) {
 	t.Setenv("HERD_DOMAIN", "env.example")
 	c, err := Load([]string{"-domain", "flag.example", "-max-status-chars", "1000"})
