@@ -275,3 +275,31 @@ func TestSearchResolveRefusesForgedStatuses(t *testing.T) {
 		}
 	})
 }
+
+// TestIncomingActivityRefreshesStaleActor: an activity from an actor
+// fetched more than a day ago is verified with the stored key, and the
+// actor is fetched again while the activity is processed.
+func TestIncomingActivityRefreshesStaleActor(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, "remote.test")
+		r := n.remotes["remote.test"]
+		doc := r.actorDoc(t, "bob")
+		r.publish(t, doc)
+		bob := doc["id"].(string)
+		if _, err := n.fetcher.ResolveActor(context.Background(), bob); err != nil {
+			t.Fatal(err)
+		}
+		doc["name"] = "Robert"
+		r.publish(t, doc)
+		n.ageRemote(t)
+		n.accept(t, create(bob, note(bob, r.url("/users/bob/statuses/1"), "<p>hi</p>")))
+		n.drain(t)
+		if hits := r.hitCount("/users/bob"); hits != 2 {
+			t.Errorf("actor fetched %d times, want 2 (first use, then stale)", hits)
+		}
+		a, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		if err != nil || a.DisplayName != "Robert" {
+			t.Errorf("stale actor not refreshed by its activity: %v %+v", err, a)
+		}
+	})
+}

@@ -18,8 +18,8 @@ import (
 
 // inboxKeys finds the key of an incoming signature through the remote
 // account code: the key id's actor (the id without its fragment, or the
-// owner a separate key document names) is looked up, fetched when unknown
-// or stale, and fetched again when the verifier asks (a rotated key). It
+// owner a separate key document names) is looked up, fetched when unknown,
+// and fetched again when the verifier asks (a rotated key). It
 // remembers the actor whose key it returned: the signer.
 type inboxKeys struct {
 	fetcher *Fetcher
@@ -87,7 +87,11 @@ func (k *inboxKeys) FetchKey(ctx context.Context, keyID string, refetch bool) (h
 	default:
 		var known *store.RemoteAccount
 		known, err = k.fetcher.core.RemoteAccountByURI(ctx, actorURI)
-		if err == nil && !core.RemoteIsStale(known, time.Now()) {
+		if err == nil {
+			// A stale actor's stored key is tried as it is, so the inbox
+			// answers without waiting on the actor's server: a rotated key
+			// fails and is fetched again (refetch), and the ingest worker
+			// refreshes the stale actor when it resolves the signer.
 			a, cached = known.Account, true
 		} else {
 			a, err = k.fetcher.ResolveActor(ctx, actorURI)
