@@ -192,6 +192,18 @@ func TestNetworkSearchResolve(t *testing.T) {
 			t.Errorf("resolve carol's profile URL: %+v", r.Accounts)
 		}
 
+		// GET /api/v1/accounts/search resolves the same way.
+		b.NewUser(t, "dave")
+		var accts []struct{ Acct string }
+		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/search?q=dave@b.test", alice.Token, nil).JSON(t, &accts)
+		if len(accts) != 0 {
+			t.Errorf("accounts/search found unknown dave without resolve: %+v", accts)
+		}
+		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/search?q=dave@b.test&resolve=true", alice.Token, nil).JSON(t, &accts)
+		if len(accts) != 1 || accts[0].Acct != "dave@b.test" {
+			t.Errorf("accounts/search with resolve: %+v", accts)
+		}
+
 		hello := postOnB(bob, url.Values{"status": {"hello from b"}})
 		if r := search(hello.URI, false); len(r.Statuses) != 0 {
 			t.Fatalf("unknown status found without resolve: %+v", r.Statuses)
