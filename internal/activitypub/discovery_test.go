@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -312,6 +313,46 @@ func TestIncomingActivityRefreshesStaleActor(t *testing.T) {
 		a, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
 		if err != nil || a.DisplayName != "Robert" {
 			t.Errorf("stale actor not refreshed by its activity: %v %+v", err, a)
+		}
+	})
+}
+
+// TestThreadFetchIsBounded: resolving the last reply of a long thread
+// fetches its ancestors up to the bound, and the reply is still found;
+// a thread cannot make one request fetch without end.
+func TestThreadFetchIsBounded(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, "remote.test")
+		r := n.remotes["remote.test"]
+		bob := r.person(t, "bob")
+		alice := n.inst.NewUser(t, "alice")
+		const length = 12
+		uri := func(i int) string { return r.url("/users/bob/statuses/" + strconv.Itoa(i)) }
+		for i := 1; i <= length; i++ {
+			nt := note(bob, uri(i), "<p>part "+strconv.Itoa(i)+"</p>")
+			if i > 1 {
+				nt["inReplyTo"] = uri(i - 1)
+			}
+			r.serveJSON("/users/bob/statuses/"+strconv.Itoa(i), nt)
+		}
+		var res searchResult
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v2/search?resolve=true&q="+url.QueryEscape(uri(length)),
+			alice.Token, nil).JSON(t, &res)
+		if len(res.Statuses) != 1 || res.Statuses[0].URI != uri(length) {
+			t.Fatalf("leaf not found: %+v", res.Statuses)
+		}
+		var thread struct{ Ancestors []statusEntity }
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/statuses/"+res.Statuses[0].ID+"/context", alice.Token, nil).JSON(t, &thread)
+		if got := len(thread.Ancestors); got == 0 || got >= length-1 {
+			t.Fatalf("%d ancestors fetched, want some but fewer than the whole thread", got)
+		}
+		for i, a := range thread.Ancestors {
+			if want := uri(length - len(thread.Ancestors) + i); a.URI != want {
+				t.Errorf("ancestor %d = %s, want %s", i, a.URI, want)
+			}
+		}
+		if fetched := n.count(t, "SELECT COUNT(*) FROM statuses"); fetched != len(thread.Ancestors)+1 {
+			t.Errorf("%d statuses stored, want the leaf and its %d ancestors", fetched, len(thread.Ancestors))
 		}
 	})
 }
