@@ -402,3 +402,99 @@ func newFederationWith(t *testing.T, db testrig.DB, configure func(*config.Confi
 	n.inst.Server.Receiver.SetFetcher(n.fetcher)
 	return n
 }
+
+// TestDomainSilence: silencing a domain keeps its posts out of public
+// timelines (unless the viewer follows the author) and its mentions out of
+// the notifications of local users who do not follow the sender; accounts
+// first seen after the block are silenced too. Unsilencing lifts both.
+func TestDomainSilence(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, "loud.test")
+		ctx := context.Background()
+		r := n.remotes["loud.test"]
+		bob := r.person(t, "bob")
+		alice := n.inst.NewUser(t, "alice") // will follow bob
+		carol := n.inst.NewUser(t, "carol") // will not
+		aliceURI, carolURI := alice.Account.URI, carol.Account.URI
+
+		n.accept(t, create(bob, note(bob, bob+"/statuses/1", "<p>before</p>")))
+		n.drain(t)
+		if !publicTimelineHas(t, n.inst, bob+"/statuses/1") {
+			t.Fatal("a post of an unblocked domain is not public")
+		}
+		block, err := n.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "loud.test"})
+		if err != nil || block.Severity != model.SeveritySilence {
+			t.Fatalf("block %+v, %v (the default severity is silence)", block, err)
+		}
+		if !n.inst.Core.FederationAllowed(ctx, "loud.test") {
+			t.Fatal("a silenced domain may no longer federate")
+		}
+		if publicTimelineHas(t, n.inst, bob+"/statuses/1") {
+			t.Error("a silenced domain's post shows in the public timeline")
+		}
+		// A silenced domain still federates: its posts are stored.
+		n.accept(t, create(bob, note(bob, bob+"/statuses/2", "<p>after</p>")))
+		n.drain(t)
+		if n.count(t, "SELECT COUNT(*) FROM statuses WHERE uri = $1", bob+"/statuses/2") != 1 {
+			t.Fatal("a silenced domain's post was not stored")
+		}
+		if publicTimelineHas(t, n.inst, bob+"/statuses/2") {
+			t.Error("a silenced domain's new post shows in the public timeline")
+		}
+		// An account first seen after the block starts silenced.
+		dave := r.person(t, "dave")
+		n.accept(t, create(dave, note(dave, dave+"/statuses/1", "<p>new here</p>")))
+		n.drain(t)
+		if publicTimelineHas(t, n.inst, dave+"/statuses/1") {
+			t.Error("an account first seen after the block is not silenced")
+		}
+
+		// alice follows bob; the follow is accepted.
+		ra, err := n.inst.Core.RemoteAccountByURI(ctx, bob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/accounts/"+itoa(ra.ID)+"/follow", alice.Token, nil)
+		n.accept(t, act("Accept", bob+"#accepts/1", bob, map[string]any{"id": aliceURI + "#follows/1", "type": "Follow",
+			"actor": aliceURI, "object": bob}))
+		n.drain(t)
+		if n.count(t, "SELECT COUNT(*) FROM follows WHERE account_id = $1 AND target_account_id = $2", alice.Account.ID, ra.ID) != 1 {
+			t.Fatal("alice does not follow bob")
+		}
+		var list []struct{ URI string }
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/timelines/public", alice.Token, nil).JSON(t, &list)
+		seen := map[string]bool{}
+		for _, s := range list {
+			seen[s.URI] = true
+		}
+		if !seen[bob+"/statuses/2"] || seen[dave+"/statuses/1"] {
+			t.Errorf("a follower of bob sees %v in the public timeline, want bob's posts and not dave's", list)
+		}
+
+		mention := note(bob, bob+"/statuses/3", "<p>hey you two</p>")
+		mention["tag"] = []any{map[string]any{"type": "Mention", "href": aliceURI}, map[string]any{"type": "Mention", "href": carolURI}}
+		mention["cc"] = []any{aliceURI, carolURI}
+		n.accept(t, create(bob, mention))
+		n.drain(t)
+		if types := notificationTypes(t, n, alice); len(types) != 1 || types[0] != "mention" {
+			t.Errorf("alice (a follower) notifications %v, want the mention", types)
+		}
+		if types := notificationTypes(t, n, carol); len(types) != 0 {
+			t.Errorf("carol (not a follower) notifications %v, want none from a silenced account", types)
+		}
+
+		if err := n.inst.Core.UnblockDomain(ctx, block.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !publicTimelineHas(t, n.inst, bob+"/statuses/1") || !publicTimelineHas(t, n.inst, dave+"/statuses/1") {
+			t.Error("unsilencing did not bring the domain's posts back to the public timeline")
+		}
+		n.accept(t, create(bob, map[string]any{"id": bob + "/statuses/4", "type": "Note", "attributedTo": bob,
+			"content": "<p>again</p>", "published": time.Now().UTC().Format(time.RFC3339),
+			"tag": []any{map[string]any{"type": "Mention", "href": carolURI}}, "to": []any{activitypub.Public}, "cc": []any{carolURI}}))
+		n.drain(t)
+		if types := notificationTypes(t, n, carol); len(types) != 1 {
+			t.Errorf("after unsilencing carol has notifications %v, want the mention", types)
+		}
+	})
+}
