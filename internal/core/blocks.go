@@ -14,11 +14,22 @@ import (
 // Block makes the viewer block targetID. As Mastodon's BlockService and
 // AfterBlockService: follows and follow requests end both ways, each side's
 // home feed loses the other's posts, and the notifications the target
-// caused the viewer are deleted. Blocking oneself does nothing.
+// caused the viewer are deleted. Blocking oneself does nothing. A remote
+// target is sent, as Mastodon's BlockService does through
+// UnfollowService, the Undo of the viewer's Follow and the Reject of its
+// own follow, if any, then the Block.
 func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
+		}
+		if v.Account.Local() {
+			if err := c.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
+				return err
+			}
+			if err := c.queueRejectFollower(ctx, tx, v.Account, target); err != nil {
+				return err
+			}
 		}
 		for _, pair := range [][2]int64{{me, targetID}, {targetID, me}} {
 			if err := c.removeFollow(ctx, tx, pair[0], pair[1]); err != nil {
@@ -39,8 +50,6 @@ func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Rel
 		if err := tx.DeleteNotificationsFrom(ctx, me, targetID); err != nil {
 			return err
 		}
-		// A remote account is told with a Block; the follows that ended
-		// need no Undo of their own (Mastodon sends only the Block).
 		return c.queueBlock(ctx, tx, v.Account, target, "Block")
 	})
 }

@@ -421,20 +421,43 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 	})
 }
 
-// TestDeliveryOfBlocks: a Block goes to the blocked remote account alone
-// (the follows it ends send nothing more) and its Undo names the same id;
-// mutes are never sent, and a remote actor's block is not echoed.
+// TestDeliveryOfBlocks: a Block goes to the blocked remote account, after
+// the Reject of its follow or the Undo of the blocker's (Mastodon's
+// BlockService ends them through UnfollowService, which tells the
+// remote), and its Undo names the same block; mutes are never sent, and a
+// remote actor's block is not echoed.
 func TestDeliveryOfBlocks(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		me := r.alice.AccountID()
+		fanFollow := must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, r.fan.ID, me))
 		must[*model.Relationship](t)(r.c.Block(ctx, r.alice, r.fan.ID))
 		blockID := must[int64](t)(r.c.Store.BlockID(ctx, me, r.fan.ID))
-		r.expect(t, "block a follower", core.Delivery{Kind: "Block", ObjectID: blockID, TargetID: r.fan.ID})
+		r.expect(t, "block a follower",
+			core.Delivery{Kind: "Reject", ObjectID: fanFollow.ID, TargetID: r.fan.ID, URI: fanFollow.URI},
+			core.Delivery{Kind: "Block", ObjectID: blockID, TargetID: r.fan.ID})
 		must[*model.Relationship](t)(r.c.Unblock(ctx, r.alice, r.fan.ID))
 		r.expect(t, "unblock", core.Delivery{Kind: "Undo:Block", ObjectID: blockID, TargetID: r.fan.ID})
 		must[*model.Relationship](t)(r.c.Unblock(ctx, r.alice, r.fan.ID))
 		r.expect(t, "unblock again")
+
+		must[*model.Relationship](t)(r.c.Follow(ctx, r.alice, r.other.ID, core.FollowOptions{}))
+		r.take(t)
+		var followed *model.Follow
+		if r.remote {
+			followed = must[*model.Follow](t)(r.c.Store.FollowRequestBetween(ctx, me, r.other.ID))
+		}
+		must[*model.Relationship](t)(r.c.Block(ctx, r.alice, r.other.ID))
+		if r.remote {
+			blockID = must[int64](t)(r.c.Store.BlockID(ctx, me, r.other.ID))
+			r.expect(t, "block a followed account",
+				core.Delivery{Kind: "Undo:Follow", ObjectID: followed.ID, TargetID: r.other.ID, URI: followed.URI},
+				core.Delivery{Kind: "Block", ObjectID: blockID, TargetID: r.other.ID})
+		} else {
+			r.expect(t, "block a followed account")
+		}
+		must[*model.Relationship](t)(r.c.Unblock(ctx, r.alice, r.other.ID))
+		r.take(t)
 
 		must[*model.Relationship](t)(r.c.Mute(ctx, r.alice, r.other.ID, core.MuteOptions{Notifications: true}))
 		must[*model.Relationship](t)(r.c.Unmute(ctx, r.alice, r.other.ID))

@@ -51,6 +51,14 @@ func notFoundOr(err error) error {
 	return err
 }
 
+// ignoreNotFound treats store.ErrNotFound as nothing to do.
+func ignoreNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
 // AsError extracts a core Error from err, if it holds one.
 func AsError(err error) (*Error, bool) {
 	var e *Error

@@ -186,28 +186,43 @@ func (c *Core) removeFollowRequest(ctx context.Context, tx *store.Store, followe
 // sent an Undo of the Follow it was sent.
 func (c *Core) Unfollow(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
-		var undo *model.Follow
-		if !target.Local() {
-			f, err := followOrRequest(ctx, tx, me, targetID)
-			if err != nil {
-				return err
-			}
-			undo = f
+		if err := c.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
+			return err
 		}
 		if err := c.removeFollow(ctx, tx, me, targetID); err != nil {
 			return err
 		}
-		if err := c.removeFollowRequest(ctx, tx, me, targetID); err != nil {
-			return err
-		}
-		if undo == nil {
-			return nil
-		}
-		if undo.URI == "" { // a follow from before Follows were sent
-			undo.URI = c.followURI(v.Account, undo.ID)
-		}
-		return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Undo:Follow", ObjectID: undo.ID, TargetID: targetID, URI: undo.URI})
+		return c.removeFollowRequest(ctx, tx, me, targetID)
 	})
+}
+
+// queueUndoFollow queues the Undo of actor's Follow of a remote target,
+// when actor follows or asked to follow it; call it before the row goes.
+func (c *Core) queueUndoFollow(ctx context.Context, tx *store.Store, actor, target *model.Account) error {
+	if target.Local() {
+		return nil
+	}
+	f, err := followOrRequest(ctx, tx, actor.ID, target.ID)
+	if err != nil || f == nil {
+		return err
+	}
+	if f.URI == "" { // a follow from before Follows were sent
+		f.URI = c.followURI(actor, f.ID)
+	}
+	return c.queueDelivery(ctx, tx, actor, Delivery{Kind: "Undo:Follow", ObjectID: f.ID, TargetID: target.ID, URI: f.URI})
+}
+
+// queueRejectFollower queues a Reject of a remote follower's follow (or
+// request) of the local account actor; call it before the row goes.
+func (c *Core) queueRejectFollower(ctx context.Context, tx *store.Store, actor, follower *model.Account) error {
+	if follower.Local() || !actor.Local() {
+		return nil
+	}
+	f, err := followOrRequest(ctx, tx, follower.ID, actor.ID)
+	if err != nil || f == nil {
+		return err
+	}
+	return c.queueFollowAnswer(ctx, tx, actor, follower, f, "Reject")
 }
 
 // followOrRequest loads accountID's follow of targetID, or else its
@@ -228,16 +243,13 @@ func followOrRequest(ctx context.Context, tx *store.Store, accountID, targetID i
 // RemoveFromFollowersService does.
 func (c *Core) RemoveFromFollowers(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
-		f, err := tx.FollowBetween(ctx, targetID, me)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		} else if err != nil {
+		if _, err := tx.FollowBetween(ctx, targetID, me); err != nil {
+			return ignoreNotFound(err) // a request stays: it is answered on its own
+		}
+		if err := c.queueRejectFollower(ctx, tx, v.Account, target); err != nil {
 			return err
 		}
-		if err := c.removeFollow(ctx, tx, targetID, me); err != nil {
-			return err
-		}
-		return c.queueFollowAnswer(ctx, tx, v.Account, target, f, "Reject")
+		return c.removeFollow(ctx, tx, targetID, me)
 	})
 }
 
