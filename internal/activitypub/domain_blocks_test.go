@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattn/go-mastodon"
+
 	"herd/internal/activitypub"
 	"herd/internal/config"
 	"herd/internal/core"
@@ -495,6 +497,69 @@ func TestDomainSilence(t *testing.T) {
 		n.drain(t)
 		if types := notificationTypes(t, n, carol); len(types) != 1 {
 			t.Errorf("after unsilencing carol has notifications %v, want the mention", types)
+		}
+	})
+}
+
+// TestDomainSuspendBetweenFollowers: alice (a.test) and bob (b.test)
+// follow each other. Once b suspends a.test, alice's posts leave bob's home
+// timeline and her mention leaves his notifications, and bob's new posts
+// are no longer delivered to a; unblocking brings alice's posts back.
+func TestDomainSuspendBetweenFollowers(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		insts := testrig.StartNetwork(t, db, "a.test", "b.test")
+		a, b := insts[0], insts[1]
+		ac := a.Client(a.NewUser(t, "alice").Token)
+		bc := b.Client(b.NewUser(t, "bob").Token)
+		aliceOnB, err := bc.AccountLookup(ctx, "alice@a.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bobOnA, err := ac.AccountLookup(ctx, "bob@b.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ac.AccountFollow(ctx, bobOnA.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "hello from a, @bob@b.test"}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "alice's post reaches bob's home", func() bool { return homeHas(ctx, bc, "hello from a") })
+		eventually(t, "alice's mention notifies bob", func() bool { return notified(ctx, bc, "mention", "alice@a.test", "") })
+		eventually(t, "b accepts alice's follow", func() bool {
+			rel, err := ac.GetAccountRelationships(ctx, []string{string(bobOnA.ID)})
+			return err == nil && len(rel) == 1 && rel[0].Following
+		})
+		if _, err := bc.PostStatus(ctx, &mastodon.Toot{Status: "bob before the block"}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "bob's post reaches alice", func() bool { return homeHas(ctx, ac, "bob before the block") })
+
+		block, err := b.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "a.test", Severity: ptr(model.SeveritySuspend)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if homeHas(ctx, bc, "hello from a") {
+			t.Error("a suspended domain's post stays in a follower's home timeline")
+		}
+		if notified(ctx, bc, "mention", "alice@a.test", "") {
+			t.Error("a suspended domain's mention stays in the notifications")
+		}
+		if _, err := bc.PostStatus(ctx, &mastodon.Toot{Status: "bob after the block"}); err != nil {
+			t.Fatal(err)
+		}
+		never(t, "bob's post reaches the suspended domain", func() bool { return homeHas(ctx, ac, "bob after the block") })
+
+		if err := b.Core.UnblockDomain(ctx, block.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !homeHas(ctx, bc, "hello from a") {
+			t.Error("unblocking did not bring alice's post back to bob's home timeline")
 		}
 	})
 }
