@@ -183,6 +183,15 @@ func TestInstanceV1(t *testing.T) {
 		if err != nil || len(peers) != 1 || peers[0] != "remote.example" {
 			t.Errorf("GetInstancePeers = %v, %v", peers, err)
 		}
+		// A suspended domain is no longer listed as a peer.
+		suspend := model.SeveritySuspend
+		if _, err := inst.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "remote.example",
+			Severity: &suspend}); err != nil {
+			t.Fatal(err)
+		}
+		if peers, err := c.GetInstancePeers(context.Background()); err != nil || len(peers) != 0 {
+			t.Errorf("GetInstancePeers after suspending remote.example = %v, %v", peers, err)
+		}
 	})
 }
 

@@ -48,8 +48,21 @@ func (c *Core) ActiveUsersThisMonth(ctx context.Context) (int64, error) {
 	return c.Store.CountActiveUsersSince(ctx, time.Now().AddDate(0, 0, -30))
 }
 
-// InstancePeers lists the remote domains this instance knows.
-func (c *Core) InstancePeers(ctx context.Context) ([]string, error) { return c.Store.KnownDomains(ctx) }
+// InstancePeers lists the remote domains this instance knows, leaving
+// out suspended ones, as Mastodon's peers leave out blocked domains.
+func (c *Core) InstancePeers(ctx context.Context) ([]string, error) {
+	domains, err := c.Store.KnownDomains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := domains[:0]
+	for _, d := range domains {
+		if b := c.DomainBlockFor(ctx, d); b == nil || b.Severity != model.SeveritySuspend {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
 
 // InstanceRules lists the instance's rules in display order.
 func (c *Core) InstanceRules(ctx context.Context) ([]model.Rule, error) {
