@@ -39,6 +39,13 @@ type Queue struct {
 	// window; otherwise it claims at once, so a quiet instance sees its
 	// jobs done without the delay. 0 lingers always.
 	LingerAfter int
+	// InFlight, when above 0, works the queue job by job instead of batch
+	// by batch: up to InFlight jobs run at once, each handed to Handler
+	// alone, and each is finished as soon as it is done while more are
+	// claimed (Batch at most per claim) into the freed places. For jobs
+	// that wait on other servers (deliveries), where a batch would wait
+	// for its slowest job. Workers and Linger do not apply.
+	InFlight int
 }
 
 func (q *Queue) defaults() {
@@ -100,6 +107,14 @@ func (p *Pool) Wake() {
 // Run starts the workers; they stop when ctx ends. Wait waits for them.
 func (p *Pool) Run(ctx context.Context) {
 	for _, q := range p.queues {
+		if q.InFlight > 0 {
+			p.wg.Add(1)
+			go func() {
+				defer p.wg.Done()
+				p.flow(ctx, q)
+			}()
+			continue
+		}
 		for range q.Workers {
 			p.wg.Add(1)
 			go func() {
@@ -151,16 +166,29 @@ func (p *Pool) work(ctx context.Context, q *runningQueue) {
 // it directly to drain a queue.
 func (p *Pool) RunOnce(ctx context.Context, queue string) (int, error) {
 	q := p.queue(queue)
-	var batch []store.Job
-	err := p.store.InTx(ctx, func(tx *store.Store) error {
-		var err error
-		batch, err = tx.ClaimJobs(ctx, q.Name, time.Now(), q.Lease, q.Batch)
-		return err
-	})
+	batch, err := p.claim(ctx, q, q.Batch)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
 	failed := q.Handler(ctx, batch)
+	return len(batch), p.finish(ctx, q, batch, failed)
+}
+
+// claim leases up to limit due jobs of q.
+func (p *Pool) claim(ctx context.Context, q *runningQueue, limit int) ([]store.Job, error) {
+	var batch []store.Job
+	err := p.store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		batch, err = tx.ClaimJobs(ctx, q.Name, time.Now(), q.Lease, limit)
+		return err
+	})
+	return batch, err
+}
+
+// finish records the outcome of worked jobs: the failed ones (by id) are
+// retried after a back-off, put back (DeferError) or given up, the others
+// deleted.
+func (p *Pool) finish(ctx context.Context, q *runningQueue, batch []store.Job, failed map[int64]error) error {
 	// Finishing uses a fresh context: a batch worked during shutdown is
 	// still recorded, rather than run again after the lease.
 	done := context.WithoutCancel(ctx)
@@ -170,7 +198,7 @@ func (p *Pool) RunOnce(ctx context.Context, queue string) (int, error) {
 			finished = append(finished, j.ID)
 		}
 	}
-	err = p.store.InTx(done, func(tx *store.Store) error {
+	return p.store.InTx(done, func(tx *store.Store) error {
 		if err := tx.DeleteJobs(done, finished); err != nil {
 			return err
 		}
@@ -200,7 +228,6 @@ func (p *Pool) RunOnce(ctx context.Context, queue string) (int, error) {
 		}
 		return nil
 	})
-	return len(batch), err
 }
 
 func (p *Pool) queue(name string) *runningQueue {
