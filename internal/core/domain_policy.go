@@ -34,8 +34,8 @@ func (p *domainPolicy) forget() {
 	p.mu.Unlock()
 }
 
-// current returns the blocks and allows, reloading them when stale. When
-// the database cannot be read, the last copy stays in force.
+// domainRules returns the blocks and allows, reloading them when stale.
+// When the database cannot be read, the last copy stays in force.
 func (c *Core) domainRules(ctx context.Context) (map[string]model.DomainBlock, map[string]bool) {
 	p := c.policy
 	p.mu.Lock()
@@ -43,6 +43,9 @@ func (c *Core) domainRules(ctx context.Context) (map[string]model.DomainBlock, m
 	if p.blocks != nil && !p.stale && time.Since(p.loadedAt) < domainPolicyTTL {
 		return p.blocks, p.allows
 	}
+	// One caller's cancelled request must not leave every other caller
+	// without a policy.
+	ctx = context.WithoutCancel(ctx)
 	blocks, err := c.Store.DomainBlocks(ctx)
 	var allows []model.DomainAllow
 	if err == nil {
