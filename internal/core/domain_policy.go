@@ -76,7 +76,10 @@ func (c *Core) domainRules(ctx context.Context) (map[string]model.DomainBlock, m
 // refuses anything that is not a host name, as Mastodon's DomainValidator.
 func NormalizeDomain(raw string) (string, error) {
 	d := strings.TrimSuffix(strings.TrimSpace(raw), "/")
-	if h, _, err := net.SplitHostPort(d); err == nil {
+	if strings.ContainsAny(d, "/@") {
+		return "", ErrUnprocessable("Validation failed: Domain is not a valid domain name")
+	}
+	if h, port, err := net.SplitHostPort(d); err == nil && port != "" && strings.Trim(port, "0123456789") == "" {
 		d = h
 	}
 	d = strings.TrimSuffix(d, ".")
