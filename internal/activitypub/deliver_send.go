@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sync"
 	"time"
@@ -125,30 +126,46 @@ func permanentStatus(status int) bool {
 	return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429
 }
 
-// post signs and POSTs the job's activity and returns the status.
+// post signs and POSTs the job's activity and returns the status. A POST
+// that fails on a kept-alive connection is sent once more at once on a new
+// one: the server may have closed the idle connection just as it was
+// reused, which net/http retries by itself only for GETs.
 func (dl *Deliverer) post(ctx context.Context, p inboxJob) (int, error) {
+	status, reused, err := dl.postOnce(ctx, p)
+	if err != nil && reused && ctx.Err() == nil && !errors.Is(err, errNothingToSend) {
+		status, _, err = dl.postOnce(ctx, p)
+	}
+	return status, err
+}
+
+// postOnce makes one signed POST and reports whether it went over a reused
+// connection.
+func (dl *Deliverer) postOnce(ctx context.Context, p inboxJob) (status int, reused bool, err error) {
 	signer, err := dl.signer(ctx, p.ActorID)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused },
+	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Inbox, bytes.NewReader(p.Activity))
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", errNothingToSend, err)
+		return 0, false, fmt.Errorf("%w: %v", errNothingToSend, err)
 	}
 	req.Header.Set("Content-Type", "application/activity+json") // what Mastodon sends
 	// draft-cavage rsa-sha256 over (request-target) host date digest
 	// content-type, as Mastodon signs its POSTs.
 	if err := signer.Sign(req, p.Activity); err != nil {
-		return 0, fmt.Errorf("%w: sign: %v", errNothingToSend, err)
+		return 0, false, fmt.Errorf("%w: sign: %v", errNothingToSend, err)
 	}
 	resp, err := dl.client.Load().Do(req)
 	if err != nil {
-		return 0, err
+		return 0, reused, err
 	}
 	// Read a little of the answer so the connection can be reused.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	return resp.StatusCode, nil
+	return resp.StatusCode, reused, nil
 }
 
 // hostSlots counts the POSTs in flight per host.

@@ -1,11 +1,16 @@
 package activitypub_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +18,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/model"
 	"herd/internal/safehttp"
+	"herd/internal/store"
 	"herd/internal/testrig"
 )
 
@@ -325,4 +331,66 @@ func sameList(v any, want ...string) bool {
 		}
 	}
 	return true
+}
+
+// TestDeliveryResendsOnStaleConnection: a server that drops a kept-alive
+// connection when it is reused (after reading the request, without an
+// answer) gets the POST again at once on a new connection, rather than a
+// retry in 16 s and a failure day.
+func TestDeliveryResendsOnStaleConnection(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db)
+		alice := n.inst.NewUser(t, "alice")
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		var answered, dropped atomic.Int32
+		go func() {
+			for {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer conn.Close()
+					br := bufio.NewReader(conn)
+					for i := 0; ; i++ {
+						req, err := http.ReadRequest(br)
+						if err != nil {
+							return
+						}
+						io.Copy(io.Discard, req.Body)
+						if i > 0 { // a reused connection: drop it
+							dropped.Add(1)
+							return
+						}
+						answered.Add(1)
+						io.WriteString(conn, "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n")
+					}
+				}()
+			}
+		}()
+		flaky := netip.MustParseAddrPort(ln.Addr().String())
+		n.inst.Server.Deliverer.SetClient(safehttp.New(safehttp.Options{Domain: localDomain, AllowPrivateAddresses: true,
+			Resolve: func(context.Context, string, string) ([]netip.AddrPort, error) { return []netip.AddrPort{flaky}, nil }}))
+		ctx := context.Background()
+		bob := remoteAccount("http://flaky.test/users/bob", "bob", "flaky.test")
+		if err := n.inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+			return tx.InsertRemoteAccount(ctx, bob, time.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			n.enqueue(t, core.Delivery{Kind: "Follow", ActorID: alice.Account.ID, ObjectID: int64(i + 1), TargetID: bob.ID})
+			n.quiet(t)
+		}
+		if a, d := answered.Load(), dropped.Load(); a != 2 || d != 1 {
+			t.Fatalf("%d POSTs answered, %d dropped; want 2 and the one on the reused connection", a, d)
+		}
+		if c := n.count(t, "SELECT COUNT(*) FROM jobs") + n.count(t, "SELECT COUNT(*) FROM delivery_failures"); c != 0 {
+			t.Fatal("the dropped connection left a retry or a failure")
+		}
+	})
 }
