@@ -64,3 +64,30 @@ func TestInvalidSettingsAreRefused(t *testing.T) {
 		t.Error("a non-numeric HERD_MAX_STATUS_CHARS was accepted")
 	}
 }
+
+// TestFederationModes: authorized fetch and limited federation come from
+// the environment or flags; limited federation implies authorized fetch;
+// domain blocks are shown to all unless set otherwise.
+func TestFederationModes(t *testing.T) {
+	t.Setenv("HERD_DOMAIN", "example.com")
+	c, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AuthorizedFetch || c.LimitedFederation || c.ShowDomainBlocks != "all" {
+		t.Errorf("defaults: authorized %v limited %v show %q", c.AuthorizedFetch, c.LimitedFederation, c.ShowDomainBlocks)
+	}
+	t.Setenv("HERD_AUTHORIZED_FETCH", "true")
+	t.Setenv("HERD_SHOW_DOMAIN_BLOCKS", "users")
+	if c, err = Load(nil); err != nil || !c.AuthorizedFetch || c.LimitedFederation || c.ShowDomainBlocks != "users" {
+		t.Errorf("from env: %+v, %v", c, err)
+	}
+	t.Setenv("HERD_AUTHORIZED_FETCH", "false")
+	if c, err = Load([]string{"-limited-federation"}); err != nil || !c.LimitedFederation || !c.AuthorizedFetch {
+		t.Errorf("limited federation must imply authorized fetch: %+v, %v", c, err)
+	}
+	t.Setenv("HERD_SHOW_DOMAIN_BLOCKS", "everyone")
+	if _, err := Load(nil); err == nil {
+		t.Error("an unknown show-domain-blocks value was accepted")
+	}
+}
