@@ -118,7 +118,8 @@ func publicTimelineHas(t *testing.T, inst *testrig.Instance, uri string) bool {
 }
 
 // TestDomainSuspendNetwork: b suspends a.test. a's signed activities are
-// answered 202 and dropped before anything is queued, b fetches nothing
+// refused with 403 (as Mastodon's signature check refuses a domain that is
+// not allowed) before anything is queued, b fetches nothing
 // more from a, and a's accounts b knew are suspended and their posts
 // hidden. Unblocking restores them and lets activities in again.
 func TestDomainSuspendNetwork(t *testing.T) {
@@ -155,8 +156,8 @@ func TestDomainSuspendNetwork(t *testing.T) {
 		}
 
 		status, during := deliverNote(t, a, alice, b, "during")
-		if status != http.StatusAccepted {
-			t.Fatalf("inbox answered %d to a blocked domain, want 202 (as Mastodon)", status)
+		if status != http.StatusForbidden {
+			t.Fatalf("inbox answered %d to a blocked domain, want 403", status)
 		}
 		if n := dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest); n != 0 {
 			t.Fatalf("%d activities of a blocked domain were queued", n)
@@ -204,8 +205,8 @@ func TestDomainSuspendFetchesNothing(t *testing.T) {
 			r := n.remotes[host]
 			bob := r.person(t, "bob")
 			id := bob + "/statuses/1"
-			if resp := n.deliver(t, create(bob, note(bob, id, "hi")), delivery{}); resp.Status != http.StatusAccepted {
-				t.Fatalf("%s: inbox answered %d, want 202", host, resp.Status)
+			if resp := n.deliver(t, create(bob, note(bob, id, "hi")), delivery{}); resp.Status != http.StatusForbidden {
+				t.Fatalf("%s: inbox answered %d, want 403", host, resp.Status)
 			}
 			if hits := r.hitCount("/users/bob"); hits != 0 {
 				t.Errorf("%s: the actor was fetched %d times", host, hits)
@@ -217,6 +218,16 @@ func TestDomainSuspendFetchesNothing(t *testing.T) {
 				t.Errorf("%s: asked %d times", host, hits)
 			}
 		}
+		// Signed by a key on the blocked domain for an actor elsewhere: the
+		// signer's domain is refused too, and its key is not fetched.
+		fine := n.remotes["fine.test"].person(t, "bob")
+		evilKey := "http://evil.test/users/bob#main-key"
+		if resp := n.deliver(t, create(fine, note(fine, fine+"/statuses/1", "hi")), delivery{keyID: evilKey}); resp.Status != http.StatusForbidden {
+			t.Errorf("signed on a blocked domain: inbox answered %d, want 403", resp.Status)
+		}
+		if hits := n.remotes["evil.test"].hitCount("/users/bob"); hits != 0 {
+			t.Errorf("the blocked signer's key was fetched %d times", hits)
+		}
 		if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest); c != 0 {
 			t.Fatalf("%d activities of a blocked domain queued", c)
 		}
@@ -224,7 +235,6 @@ func TestDomainSuspendFetchesNothing(t *testing.T) {
 			t.Fatal("an account of a blocked domain was stored")
 		}
 		// A domain merely ending in the same letters is not covered.
-		fine := n.remotes["fine.test"].person(t, "bob")
 		if _, err := n.fetcher.ResolveActor(ctx, fine); err != nil {
 			t.Fatalf("an unblocked domain: %v", err)
 		}
@@ -329,7 +339,7 @@ func TestLimitedFederation(t *testing.T) {
 			t.Errorf("signed GET from a domain not allowed = %d, want 403", r.Status)
 		}
 		status, id := deliverNote(t, a, alice, b, "not allowed")
-		if status != http.StatusAccepted || dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) != 0 {
+		if status != http.StatusForbidden || dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) != 0 {
 			t.Fatalf("inbox %d, or the activity of a domain not allowed was queued", status)
 		}
 		if r := b.Do(t, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@a.test", bob.Token, nil); r.Status != http.StatusNotFound {

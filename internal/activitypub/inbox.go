@@ -31,11 +31,12 @@ type Inbox struct {
 	keys    *keyCache
 	// Now is the clock signatures are judged by; nil means time.Now.
 	Now func() time.Time
-	// Admit decides whether an activity from a host is taken at all:
+	// Admit decides whether a host may deliver at all:
 	// core.FederationAllowed (suspended domains, and in limited-federation
-	// mode those not allowed, are refused). A refused host is answered 202
-	// and its activity dropped before any key is fetched, as Mastodon
-	// answers a blocked domain. Tests may replace it.
+	// mode those not allowed, are refused). Both the activity's actor and
+	// the signing key must be on admitted hosts; otherwise the inbox
+	// answers 403 before any key is fetched, as Mastodon's signature
+	// check refuses a domain that is not allowed. Tests may replace it.
 	Admit func(ctx context.Context, host string) bool
 }
 
@@ -103,7 +104,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 		inboxError(w, http.StatusBadRequest, "Unacceptable actor")
 		return
 	} else if in.Admit != nil && !in.Admit(r.Context(), core.CanonicalHost(u)) {
-		w.WriteHeader(http.StatusAccepted)
+		inboxError(w, http.StatusForbidden, "Request not allowed from this domain")
 		return
 	}
 	// Account deletions come in bursts and their key can no longer be
@@ -116,8 +117,13 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	keys := &inboxKeys{fetcher: in.fetcher.Load(), cache: in.keys}
-	v := httpsig.Verifier{Keys: keys, Now: in.Now, Scheme: in.core.Config.Protocol}
+	admitted := &federatedKeys{inner: keys, allowed: in.Admit}
+	v := httpsig.Verifier{Keys: admitted, Now: in.Now, Scheme: in.core.Config.Protocol}
 	if _, err := v.Verify(r.Context(), r, body); err != nil {
+		if admitted.refused {
+			inboxError(w, http.StatusForbidden, "Request not allowed from this domain")
+			return
+		}
 		in.log.Info("inbox: signature refused", "actor", actorURI, "err", err)
 		inboxError(w, http.StatusUnauthorized, "Request not signed or signature invalid")
 		return
