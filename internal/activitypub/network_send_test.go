@@ -190,3 +190,45 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 		eventually(t, "alice's unblock reaches bob's server", func() bool { return !relationship(t, b, bob.Token, aliceID).BlockedBy })
 	})
 }
+
+// TestNetworkReplyReachesThreadFollowers: a public reply to a local post
+// reaches the remote followers of the post's author, though the replier
+// has none there, so the thread is whole on their server.
+func TestNetworkReplyReachesThreadFollowers(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		insts := testrig.StartNetwork(t, db, "a.herd.test", "b.herd.test")
+		a, b := insts[0], insts[1]
+		alice, carol, bob := a.NewUser(t, "alice"), a.NewUser(t, "carol"), b.NewUser(t, "bob")
+		ac, cc, bc := a.Client(alice.Token), a.Client(carol.Token), b.Client(bob.Token)
+		remoteAlice, err := bc.AccountLookup(ctx, "alice@a.herd.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bc.AccountFollow(ctx, remoteAlice.ID); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "bob follows alice", func() bool { return relationship(t, b, bob.Token, string(remoteAlice.ID)).Following })
+		post, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "a thread", Visibility: "public"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen *mastodon.Status
+		eventually(t, "alice's post reaches bob", func() bool {
+			home, err := bc.GetTimelineHome(ctx, nil)
+			for _, s := range home {
+				if s.URI == post.URI {
+					seen = s
+				}
+			}
+			return err == nil && seen != nil
+		})
+		if _, err := cc.PostStatus(ctx, &mastodon.Toot{Status: "carol answers", InReplyToID: post.ID, Visibility: "public"}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "carol's reply joins the thread on bob's server", func() bool {
+			c, err := bc.GetStatusContext(ctx, seen.ID)
+			return err == nil && len(c.Descendants) == 1 && strings.Contains(c.Descendants[0].Content, "carol answers")
+		})
+	})
+}

@@ -13,7 +13,8 @@ import (
 // The activities local use cases queue for other servers (the delivery
 // worker builds each from its Delivery; see outbox.go):
 //
-//	Create, Update      ObjectID status; Followers unless direct; AccountIDs as statusDelivery
+//	Create, Update      ObjectID status; Followers unless direct; AccountIDs and
+//	                    ThreadFollowersOf as statusDelivery
 //	Delete              ObjectID status (row gone), URI its id; audience taken before the delete
 //	Announce            ObjectID the boost; Followers; AccountIDs the boosted author
 //	Undo:Announce       ObjectID the boost (row gone); URI the boosted status's id; audience as Announce
@@ -39,15 +40,30 @@ func (c *Core) queueDelivery(ctx context.Context, tx *store.Store, actor *model.
 	}
 	d.ActorID = actor.ID
 	if d.TargetID == 0 && len(d.AccountIDs) == 0 {
-		if !d.Followers {
-			return nil
-		}
-		heard, err := tx.HasRemoteFollowers(ctx, actor.ID)
+		heard, err := anyRemoteFollower(ctx, tx, d)
 		if err != nil || !heard {
 			return err
 		}
 	}
 	return EnqueueDelivery(ctx, tx, d)
+}
+
+// anyRemoteFollower reports whether the followers d reaches (the actor's,
+// the thread author's) include a remote account.
+func anyRemoteFollower(ctx context.Context, tx *store.Store, d Delivery) (bool, error) {
+	var of []int64
+	if d.Followers {
+		of = append(of, d.ActorID)
+	}
+	if d.ThreadFollowersOf != 0 {
+		of = append(of, d.ThreadFollowersOf)
+	}
+	for _, id := range of {
+		if heard, err := tx.HasRemoteFollowers(ctx, id); err != nil || heard {
+			return heard, err
+		}
+	}
+	return false, nil
 }
 
 // distributable is Mastodon's StatusReachFinder#distributable?: public and
@@ -60,7 +76,7 @@ func distributable(v model.Visibility) bool {
 // createDelivery is the Create of a new local status, from what the post
 // already holds in memory (no query): the author's followers unless
 // direct, the remote mentioned and, for a public or unlisted reply, the
-// remote author replied to.
+// author replied to: remote, directly; local, through their followers.
 func createDelivery(st, parent *model.Status, mentions []*model.Account) Delivery {
 	d := Delivery{Kind: "Create", ObjectID: st.ID, Followers: st.Visibility != model.Direct}
 	for _, m := range mentions {
@@ -68,17 +84,32 @@ func createDelivery(st, parent *model.Status, mentions []*model.Account) Deliver
 			d.AccountIDs = append(d.AccountIDs, m.ID)
 		}
 	}
-	if parent != nil && !parent.Local && distributable(st.Visibility) && !slices.Contains(d.AccountIDs, parent.AccountID) {
-		d.AccountIDs = append(d.AccountIDs, parent.AccountID)
+	if parent != nil && distributable(st.Visibility) {
+		switch {
+		case parent.Local:
+			d.ThreadFollowersOf = threadAuthor(st, parent.AccountID)
+		case !slices.Contains(d.AccountIDs, parent.AccountID):
+			d.AccountIDs = append(d.AccountIDs, parent.AccountID)
+		}
 	}
 	return d
 }
 
+// threadAuthor is the local author of the post st replies to, whose
+// followers are reached too, or 0 when st's author answers themself.
+func threadAuthor(st *model.Status, parentAuthorID int64) int64 {
+	if parentAuthorID == st.AccountID {
+		return 0
+	}
+	return parentAuthorID
+}
+
 // statusDelivery is an Update or Delete (kind) of a stored local status,
 // addressed as Mastodon's StatusReachFinder does: the followers unless
-// direct, the mentioned, the replied-to author when distributable, and
-// those who favourited, boosted or replied when distributable or, for a
-// Delete, always. Call it before the status is deleted.
+// direct, the mentioned, the replied-to author (a local one through their
+// followers) when distributable, and those who favourited, boosted or
+// replied when distributable or, for a Delete, always. Call it before the
+// status is deleted.
 func statusDelivery(ctx context.Context, tx *store.Store, kind string, st *model.Status) (Delivery, error) {
 	d := Delivery{Kind: kind, ObjectID: st.ID, Followers: st.Visibility != model.Direct}
 	if kind == "Delete" {
@@ -86,8 +117,19 @@ func statusDelivery(ctx context.Context, tx *store.Store, kind string, st *model
 	}
 	wide := distributable(st.Visibility)
 	var err error
-	d.AccountIDs, err = tx.RemoteAudienceOf(ctx, st.ID, wide, wide || kind == "Delete")
-	return d, err
+	if d.AccountIDs, err = tx.RemoteAudienceOf(ctx, st.ID, wide, wide || kind == "Delete"); err != nil {
+		return d, err
+	}
+	if wide && st.InReplyToAccountID != 0 && st.InReplyToAccountID != st.AccountID {
+		parentAuthor, err := tx.AccountByID(ctx, st.InReplyToAccountID)
+		if err != nil {
+			return d, ignoreNotFound(err)
+		}
+		if parentAuthor.Local() {
+			d.ThreadFollowersOf = parentAuthor.ID
+		}
+	}
+	return d, nil
 }
 
 // announceDelivery is the Announce of a local boost of orig, or its Undo

@@ -494,3 +494,43 @@ func TestDeliveryOfProfileAndPins(t *testing.T) {
 		r.expect(t, "unpin again")
 	})
 }
+
+// TestDeliveryOfRepliesInLocalThreads: a public reply to a local
+// account's post also reaches that account's remote followers (Mastodon's
+// StatusReachFinder), even when the replier has none; a followers-only
+// reply does not, and the delivery worker's inboxes include them.
+func TestDeliveryOfRepliesInLocalThreads(t *testing.T) {
+	forEachRig(t, func(t *testing.T, r *deliveryRig) {
+		ctx := context.Background()
+		root := r.post(t, core.NewStatus{Text: "a thread"})
+		r.take(t)
+		replier := r.localUser(t, "replier")
+		reply, err := r.c.PostStatus(ctx, replier, core.NewStatus{Text: "an answer", InReplyToID: root.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := core.Delivery{Kind: "Create", ActorID: replier.AccountID(), ObjectID: reply.ID, Followers: true,
+			ThreadFollowersOf: r.alice.AccountID()}
+		r.expect(t, "public reply", want)
+		if r.remote {
+			inboxes, err := r.c.DeliveryInboxes(ctx, want)
+			if err != nil || !slices.Equal(inboxes, []string{r.fan.SharedInboxURL}) {
+				t.Errorf("inboxes of the reply %v, %v; want the thread author's follower's", inboxes, err)
+			}
+		}
+
+		if _, err := r.c.EditStatus(ctx, replier, reply.ID, core.StatusEditRequest{Text: "a better answer"}); err != nil {
+			t.Fatal(err)
+		}
+		want.Kind = "Update"
+		r.expect(t, "edited reply", want)
+
+		if _, err := r.c.PostStatus(ctx, replier, core.NewStatus{Text: "an aside", InReplyToID: root.ID, Visibility: model.Private}); err != nil {
+			t.Fatal(err)
+		}
+		r.expect(t, "followers-only reply")
+
+		own := r.post(t, core.NewStatus{Text: "and me", InReplyToID: root.ID})
+		r.expect(t, "self-reply", core.Delivery{Kind: "Create", ObjectID: own.ID, Followers: true})
+	})
+}

@@ -65,13 +65,17 @@ func (c *Core) StatusURIByID(ctx context.Context, id int64) (string, error) {
 }
 
 // DeliveryInboxes lists the inboxes d goes to: the actor's remote
-// followers when d.Followers, d.TargetID and d.AccountIDs, one URL per
-// inbox (shared inboxes preferred), leaving out local accounts, inboxes on
-// this instance's host and hosts marked unavailable.
+// followers when d.Followers, those of d.ThreadFollowersOf, d.TargetID and
+// d.AccountIDs, one URL per inbox (shared inboxes preferred), leaving out
+// local accounts, inboxes on this instance's host and hosts marked
+// unavailable.
 func (c *Core) DeliveryInboxes(ctx context.Context, d Delivery) ([]string, error) {
-	var followersOf int64
+	var followersOf []int64
 	if d.Followers {
-		followersOf = d.ActorID
+		followersOf = append(followersOf, d.ActorID)
+	}
+	if d.ThreadFollowersOf != 0 && d.ThreadFollowersOf != d.ActorID {
+		followersOf = append(followersOf, d.ThreadFollowersOf)
 	}
 	accounts := d.AccountIDs
 	if d.TargetID != 0 {

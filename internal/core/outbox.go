@@ -66,6 +66,11 @@ type Delivery struct {
 	// author of a favourited, boosted or replied-to status); TargetID is
 	// always reached too.
 	AccountIDs []int64 `json:"account_ids,omitempty"`
+	// ThreadFollowersOf: a further local account whose remote followers
+	// are reached: the author of the post a public or unlisted reply
+	// answers, so a thread is whole on their followers' servers (Mastodon's
+	// StatusReachFinder, in_reply_to_local_account).
+	ThreadFollowersOf int64 `json:"thread_followers_of,omitempty"`
 }
 
 // EnqueueDelivery queues d inside the transaction tx of the change it

@@ -14,19 +14,17 @@ import (
 const deliveryInbox = "CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url ELSE a.inbox_url END"
 
 // DeliveryInboxes lists the distinct inbox URLs of the remote followers of
-// followersOf (none when 0) and of the remote accounts among accountIDs,
+// the accounts followersOf and of the remote accounts among accountIDs,
 // shared inboxes preferred. Local, suspended and gone accounts and
 // accounts without an inbox are left out.
 // The followers are read through follows_remote_followers, so a popular
 // account's local followers are not visited.
-func (s *Store) DeliveryInboxes(ctx context.Context, followersOf int64, accountIDs []int64) ([]string, error) {
+func (s *Store) DeliveryInboxes(ctx context.Context, followersOf, accountIDs []int64) ([]string, error) {
 	remote := " a.domain <> '' AND a.suspended_at IS NULL AND (a.shared_inbox_url <> '' OR a.inbox_url <> '')"
 	q := "SELECT DISTINCT " + deliveryInbox + " FROM accounts a WHERE a.id IN " + literalIDs(accountIDs) + " AND" + remote
-	var args []any
-	if followersOf != 0 {
+	if len(followersOf) > 0 {
 		q += " UNION SELECT " + deliveryInbox + " FROM follows f JOIN accounts a ON a.id = f.account_id" +
-			" WHERE f.target_account_id = $1 AND f.remote_follower AND" + remote
-		args = append(args, followersOf)
+			" WHERE f.target_account_id IN " + literalIDs(followersOf) + " AND f.remote_follower AND" + remote
 	}
 	var out []string
 	err := s.queryEach(ctx, func(rows *sql.Rows) error {
@@ -34,7 +32,7 @@ func (s *Store) DeliveryInboxes(ctx context.Context, followersOf int64, accountI
 		err := rows.Scan(&inbox)
 		out = append(out, inbox)
 		return err
-	}, q, args...)
+	}, q)
 	return out, err
 }
 
