@@ -394,3 +394,57 @@ func TestDeliveryResendsOnStaleConnection(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveryPerHostCap: a host gets at most PerHostDeliveries POSTs at
+// once from a node; the others wait their turn without using up attempts.
+func TestDeliveryPerHostCap(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newFederation(t, db, "big.test")
+		alice := n.inst.NewUser(t, "alice")
+		r := n.remotes["big.test"]
+		hold := make(chan struct{})
+		r.mu.Lock()
+		r.postHold = hold
+		r.mu.Unlock()
+		ctx := context.Background()
+		const inboxes = activitypub.PerHostDeliveries + 4
+		var ids []int64
+		if err := n.inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+			for i := range inboxes {
+				name := "u" + itoa(int64(i))
+				a := remoteAccount("http://big.test/users/"+name, name, "big.test")
+				a.SharedInboxURL = "" // each its own inbox
+				ids = append(ids, a.ID)
+				if err := tx.InsertRemoteAccount(ctx, a, time.Now()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		n.enqueue(t, core.Delivery{Kind: "Follow", ActorID: alice.Account.ID, ObjectID: 1, TargetID: ids[0], AccountIDs: ids[1:]})
+		r.waitPosts(t, "Follow", activitypub.PerHostDeliveries)
+		time.Sleep(2500 * time.Millisecond) // the others came back once at least, and waited again
+		if got := len(r.postsOf("Follow")); got != activitypub.PerHostDeliveries {
+			t.Fatalf("%d POSTs at once to one host, want %d", got, activitypub.PerHostDeliveries)
+		}
+		// (Polled: a waiting job counts an attempt for the instant it is
+		// claimed again and put back.)
+		for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = 'deliver_inbox' AND attempts = 0")
+			if c == inboxes-activitypub.PerHostDeliveries {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d jobs waiting without an attempt counted, want %d", c, inboxes-activitypub.PerHostDeliveries)
+			}
+		}
+		close(hold)
+		r.waitPosts(t, "Follow", inboxes)
+		n.quiet(t)
+		if c := n.count(t, "SELECT COUNT(*) FROM jobs") + n.count(t, "SELECT COUNT(*) FROM delivery_failures"); c != 0 {
+			t.Fatal("jobs or failures left")
+		}
+	})
+}
