@@ -37,13 +37,20 @@ func (c *Core) Subscribe(fn func(store.Event)) (cancel func()) {
 // made elsewhere (another node, or the admin CLI on the same SQLite file).
 const eventPollInterval = 200 * time.Millisecond
 
-// RunEvents reads the events log forward until ctx ends, invalidating
-// caches and feeding subscribers. Every node runs one.
-func (c *Core) RunEvents(ctx context.Context) {
+// StartEvents notes where the events log ends, then reads it forward from
+// there in the background until ctx ends, invalidating caches and feeding
+// subscribers. Every node runs it once, before serving: the end is read
+// before StartEvents returns, so a change committed as soon as the node
+// is up (by the admin CLI, say) is never skipped.
+func (c *Core) StartEvents(ctx context.Context) {
 	last, err := c.Store.LastEventID(ctx)
 	if err != nil {
 		c.Log.Error("events: read start", "err", err)
 	}
+	go c.followEvents(ctx, last)
+}
+
+func (c *Core) followEvents(ctx context.Context, last int64) {
 	ticker := time.NewTicker(eventPollInterval)
 	defer ticker.Stop()
 	for {

@@ -97,7 +97,7 @@ func CoreConfig(cfg *config.Config) core.Config {
 // Run runs the background loops (events log, WAL checkpoints, job
 // workers) until ctx ends.
 func (s *Server) Run(ctx context.Context) {
-	go s.Core.RunEvents(ctx)
+	s.Core.StartEvents(ctx)
 	go s.maintenanceLoop(ctx)
 	s.Jobs = startJobs(ctx, s.Core, s.log)                                                                 // jobs.go
 	s.ingest = startIngest(ctx, s.Core, s.Receiver, s.Jobs.Wake, s.log)                                    // inbox_jobs.go
