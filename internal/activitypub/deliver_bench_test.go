@@ -25,9 +25,10 @@ import (
 
 // BenchmarkDeliveryFanOut: one post by an account with 10,000 remote
 // followers spread over 1,000 servers reaches every server's shared inbox
-// (issue 3 asks for ≤ 5 s; on PostgreSQL too when HERD_TEST_POSTGRES is set). The servers are four loopback
-// listeners answering for the 1,000 host names through the test resolver;
-// every POST's signature is verified. Run it with
+// (issue 3 asks for ≤ 5 s), on SQLite, and on PostgreSQL too when
+// HERD_TEST_POSTGRES is set. The servers are four loopback listeners
+// answering for the 1,000 host names through the test resolver; every
+// POST's signature is verified. Run it with
 //
 //	go test ./internal/activitypub -run '^$' -bench DeliveryFanOut -benchtime 3x
 func BenchmarkDeliveryFanOut(b *testing.B) {

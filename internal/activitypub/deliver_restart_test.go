@@ -110,3 +110,56 @@ func remoteAccount(uri, name, host string) *model.Account {
 	return &model.Account{ID: ids.New(), Username: name, Domain: host, URI: uri, URL: "http://" + host + "/@" + name,
 		InboxURL: uri + "/inbox", SharedInboxURL: "http://" + host + "/inbox", Discoverable: true, CreatedAt: time.Now()}
 }
+
+// TestDeliveryShutdownIsNotAnAttempt: a POST cut short because the node
+// stops is put back as it was, due at once, with no attempt counted and no
+// failure held against the host.
+func TestDeliveryShutdownIsNotAnAttempt(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		r := &fakeRemote{host: remoteHost, docs: map[string]answer{}, hits: map[string]int{}, postHold: make(chan struct{})}
+		r.srv = httptest.NewServer(r)
+		t.Cleanup(r.srv.Close)
+		resolve, err := safehttp.MapHosts(map[string]string{remoteHost: r.srv.Listener.Addr().String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := &config.Config{Domain: localDomain, DB: db.DSN(t), MediaDir: filepath.Join(t.TempDir(), "media"),
+			Protocol: "http", MaxStatusChars: 500, Registrations: "open", Title: "Herd test"}
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Deliverer.SetClient(safehttp.New(safehttp.Options{Domain: localDomain, Resolve: resolve, AllowPrivateAddresses: true}))
+		srv.Run(ctx)
+		n := &network{inst: &testrig.Instance{Core: srv.Core, Server: srv}}
+		alice := n.inst.NewUser(t, "alice")
+		bob := remoteAccount(r.url("/users/bob"), "bob", remoteHost)
+		if err := srv.Core.Store.InTx(ctx, func(tx *store.Store) error {
+			return tx.InsertRemoteAccount(ctx, bob, time.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		n.enqueue(t, core.Delivery{Kind: "Block", ActorID: alice.Account.ID, ObjectID: 3, TargetID: bob.ID})
+		r.waitPosts(t, "Block", 1) // held by the remote
+		stop()
+		srv.Jobs.Wait()
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+		srv2, err := server.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv2.Close()
+		n2 := &network{inst: &testrig.Instance{Core: srv2.Core, Server: srv2}}
+		if c := n2.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = 'deliver_inbox' AND attempts = 0 AND locked_until = 0 AND run_at <= $1",
+			time.Now().UnixMilli()); c != 1 {
+			t.Fatal("the interrupted delivery is not waiting, due, with no attempt counted")
+		}
+		if c := n2.count(t, "SELECT COUNT(*) FROM delivery_failures"); c != 0 {
+			t.Fatal("the shutdown was held against the host")
+		}
+	})
+}

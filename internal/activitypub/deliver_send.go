@@ -93,7 +93,9 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j store.Job) error {
 		dl.log.Info("delivery dropped", "inbox", p.Inbox, "reason", err)
 		return nil
 	case err != nil && ctx.Err() != nil:
-		return err // shutting down: not the host's fault
+		// Shutting down: neither the host's fault nor an attempt; the
+		// job runs again at once on the next start (or another node).
+		return jobs.Defer(0)
 	case err == nil && status/100 == 2:
 		return dl.answered(ctx, host)
 	case err == nil && permanentStatus(status):
