@@ -116,13 +116,16 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 //     stays valid across commits and holds the indexes every post touches.
 //   - wal_autocheckpoint=0: a commit never runs a checkpoint (it cost 9% of
 //     posting, inside the writer's critical section); the checkpointer
-//     (checkpoint.go) does it on its own connection instead.
+//     (checkpoint.go) does it on its own connection instead, and the
+//     writer starts the WAL over past 256 MB (walRestarter).
+//   - journal_size_limit=256 MB: when the WAL starts over, a file that grew
+//     past that (a long migration) is cut back to it.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(OFF)&_pragma=mmap_size(268435456)&_pragma=temp_store(MEMORY)"
 
 const (
 	sqliteReadPragmas  = "&_pragma=cache_size(-8000)&_pragma=query_only(1)"
-	sqliteWritePragmas = "&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(0)"
+	sqliteWritePragmas = "&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(268435456)"
 )
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -160,7 +163,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, err
 	}
-	return &DB{Dialect: SQLite, Read: read, Write: write, dsn: path, writer: newGroupWriter(write), ckpt: ckpt}, nil
+	return &DB{Dialect: SQLite, Read: read, Write: write, dsn: path, writer: newGroupWriter(write, path+"-wal"), ckpt: ckpt}, nil
 }
 
 // Close closes both pools.

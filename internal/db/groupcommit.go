@@ -44,6 +44,7 @@ type writeResult struct {
 // groupWriter owns SQLite's single write connection.
 type groupWriter struct {
 	db    *sql.DB
+	wal   walRestarter
 	stmts *writerStmts
 	queue chan *writeReq
 	stop  chan struct{}
@@ -55,8 +56,9 @@ type groupWriter struct {
 	closed bool
 }
 
-func newGroupWriter(db *sql.DB) *groupWriter {
-	g := &groupWriter{db: db, stmts: newWriterStmts(db), queue: make(chan *writeReq, 1024), stop: make(chan struct{})}
+func newGroupWriter(db *sql.DB, walPath string) *groupWriter {
+	g := &groupWriter{db: db, wal: walRestarter{path: walPath}, stmts: newWriterStmts(db),
+		queue: make(chan *writeReq, 1024), stop: make(chan struct{})}
 	g.wg.Add(1)
 	go g.loop()
 	return g
@@ -126,6 +128,7 @@ func (g *groupWriter) loop() {
 		// Between transactions the connection is free: compile the
 		// statements that came back since the last batch.
 		g.stmts.prepare()
+		g.wal.restartIfLong(g.db)
 	}
 }
 

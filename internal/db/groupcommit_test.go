@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -308,4 +310,46 @@ func TestQueryEachOnTheWriter(t *testing.T) {
 			t.Fatalf("tag 1 bumped %d times (%v), want 4", n, err)
 		}
 	})
+}
+
+// TestWALStartsOverUnderSteadyWrites: when no checkpoint ever catches up
+// with the commits (under steady load the checkpointer's PASSIVE ones are
+// always behind the writer, here there are none), SQLite never starts the
+// WAL over by itself; the writer restarts it once it passes the limit, so
+// its size stays near the limit instead of growing with everything written.
+func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
+	d := openSQLiteTest(t)
+	ctx := context.Background()
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	oldLimit, oldEvery := walLimit, walCheckEvery
+	walLimit, walCheckEvery = 256<<10, 0
+	t.Cleanup(func() { walLimit, walCheckEvery = oldLimit, oldEvery })
+	if err := d.ckpt.run(ctx, "TRUNCATE"); err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("x", 2000)
+	const rounds, rowsPerRound = 60, 40 // ≈ 5 MB of rows, 20 times the limit
+	for i := range rounds {
+		if err := d.InTx(ctx, func(q Querier) error {
+			for j := range rowsPerRound {
+				id := i*rowsPerRound + j + 1
+				if _, err := q.ExecContext(ctx, "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $2, 0)",
+					id, fmt.Sprintf("t%d-%s", id, pad)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fi, err := os.Stat(d.dsn + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > 4*walLimit {
+		t.Fatalf("WAL is %d bytes after ≈5 MB of commits; the limit is %d", fi.Size(), walLimit)
+	}
 }
