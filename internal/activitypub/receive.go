@@ -51,7 +51,12 @@ type activity struct {
 // (core.ErrRejected) or that can never succeed (a refused URI, an invalid
 // or gone document) is logged and done; other failures (a remote that did
 // not answer, the database) are retried with back-off.
+//
+// Processing commits need not wait for the disk: the jobs' deletion after
+// the batch is an ordinary commit, and makes them durable (a crash before
+// it loses both, and the activities are processed again).
 func (rc *Receiver) Jobs(ctx context.Context, batch []store.Job) map[int64]error {
+	ctx = store.DeferDurability(ctx)
 	failed := map[int64]error{}
 	for _, j := range batch {
 		err := rc.Process(ctx, j.Payload)

@@ -187,6 +187,21 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
+// deferDurabilityKey marks a context whose transactions may be flushed
+// lazily (see DeferDurability).
+type deferDurabilityKey struct{}
+
+// DeferDurability marks ctx for work whose own commits need not wait for
+// the disk because a later, ordinary commit records that it is done: a
+// job's effects, committed before the job row's deletion. On PostgreSQL
+// such transactions commit with synchronous_commit off; WAL is flushed in
+// order, so the deletion's flush carries them too, and a crash before it
+// loses both, and the job runs again. SQLite commits are already flushed
+// lazily (synchronous=NORMAL), so it changes nothing there.
+func DeferDurability(ctx context.Context) context.Context {
+	return context.WithValue(ctx, deferDurabilityKey{}, true)
+}
+
 // InTx runs fn in a write transaction and commits if fn returns nil;
 // otherwise nothing fn wrote remains. It returns once the commit is done.
 // On SQLite, fn runs on the writer goroutine in a batch with other use
@@ -204,6 +219,11 @@ func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) error {
 	}
 	// Rolls back on an error or a panic in fn; a no-op after Commit.
 	defer tx.Rollback()
+	if ctx.Value(deferDurabilityKey{}) != nil {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit TO OFF"); err != nil {
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}

@@ -175,3 +175,23 @@ func TestSQLiteRunsInWALMode(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferDurability: on PostgreSQL a transaction run with a
+// DeferDurability context commits without waiting for the disk, and only
+// that one. (SQLite commits lazily already; nothing changes there.)
+func TestDeferDurability(t *testing.T) {
+	d := openPostgresTest(t)
+	ctx := context.Background()
+	setting := func(ctx context.Context) string {
+		var v string
+		if err := d.InTx(ctx, func(q Querier) error {
+			return q.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&v)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if deferred, ordinary := setting(DeferDurability(ctx)), setting(ctx); deferred != "off" || ordinary != "on" {
+		t.Fatalf("synchronous_commit deferred %q, ordinary %q", deferred, ordinary)
+	}
+}

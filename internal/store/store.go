@@ -215,6 +215,11 @@ func affected(res sql.Result, err error) (int64, error) {
 }
 
 // scanIDs collects a one-column id result.
+// DeferDurability marks ctx for a job's own transactions: see
+// db.DeferDurability (the job row's deletion, an ordinary commit that
+// follows, makes them durable).
+func DeferDurability(ctx context.Context) context.Context { return db.DeferDurability(ctx) }
+
 // queryEach runs query and calls scan on each row, reading them all
 // before it returns; on SQLite's writer the text stays compiled, which
 // matters for the queries a post runs in its transaction.
