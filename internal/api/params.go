@@ -12,13 +12,14 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/media"
 )
 
 // maxBodyBytes bounds request bodies that are not media uploads;
 // maxMultipartBytes bounds multipart bodies, which may carry files.
 const (
 	maxBodyBytes      = 1 << 20
-	maxMultipartBytes = 16 << 20
+	maxMultipartBytes = media.MaxImageBytes + 1<<20 // a file at the limit, and the other fields
 )
 
 // errBodyTooLarge is the answer for a body over its bound.

@@ -7,6 +7,7 @@ func (a *API) routes() {
 	a.accountRoutes()      // accounts.go
 	a.relationshipRoutes() // relationships.go
 	a.statusRoutes()       // statuses.go
+	a.mediaRoutes()        // media.go
 	a.timelineRoutes()     // timelines.go
 	a.notificationRoutes() // notifications.go
 	a.searchRoutes()       // search.go

@@ -58,9 +58,6 @@ func (a *API) startupRoutes() {
 	a.handle("DELETE /api/v1/push/subscription", user("push"), emptyObject)
 	a.handle("POST /api/v1/push/subscription", user("push"), notYet("Push notifications are not supported yet"))
 
-	a.handle("POST /api/v1/media", user("write:media"), notYet("Media uploads are not supported yet"))
-	a.handle("POST /api/v2/media", user("write:media"), notYet("Media uploads are not supported yet"))
-	a.handle("GET /api/v1/media/{id}", user("write:media"), a.recordNotFound)
 	a.handle("GET /api/v1/polls/{id}", public, a.recordNotFound)
 	a.handle("POST /api/v1/polls/{id}/votes", user("write:statuses"), a.recordNotFound)
 	a.handle("POST /api/v1/reports", user("write:reports"), notYet("Reports are not supported yet"))

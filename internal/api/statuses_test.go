@@ -117,7 +117,7 @@ func TestPostStatusValidation(t *testing.T) {
 			{"exactly 500", url.Values{"status": {strings.Repeat("x", 500)}}, 200, ""},
 			{"urls count 23", url.Values{"status": {strings.Repeat("x", 476) + " " + url23}}, 200, ""},
 			{"urls count 23, one over", url.Values{"status": {strings.Repeat("x", 477) + " " + url23}}, 422, ""},
-			{"media", url.Values{"status": {"x"}, "media_ids[]": {"1"}}, 422, "Media attachments are not supported yet"},
+			{"unknown media", url.Values{"status": {"x"}, "media_ids[]": {"1"}}, 422, "Validation failed: Media attachments are invalid"},
 			{"poll", url.Values{"status": {"x"}, "poll[options][]": {"a", "b"}, "poll[expires_in]": {"300"}}, 422, "Polls are not supported yet"},
 			{"scheduled", url.Values{"status": {"x"}, "scheduled_at": {"2099-01-01T00:00:00Z"}}, 422, "Scheduled statuses are not supported yet"},
 			{"bad visibility", url.Values{"status": {"x"}, "visibility": {"everyone"}}, 422, ""},

@@ -107,6 +107,7 @@ type statusEntry struct {
 	Mentions []int64
 	Tags     []model.Tag
 	App      *model.App
+	Media    []*model.MediaAttachment
 	JSON     *model.Fragment // the rendered entity's static part; nil unless cached
 }
 

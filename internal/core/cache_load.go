@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -183,12 +184,19 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 		return nil
 	}
 	ids := make([]int64, 0, len(rows))
-	var appIDs []int64
+	var appIDs, withMedia []int64
 	for id, st := range rows {
 		ids = append(ids, id)
 		if st.ApplicationID != 0 {
 			appIDs = append(appIDs, st.ApplicationID)
 		}
+		if st.HasMedia {
+			withMedia = append(withMedia, id)
+		}
+	}
+	attachments, err := c.Store.MediaByStatusIDs(ctx, withMedia)
+	if err != nil {
+		return err
 	}
 	mentions, err := c.Store.MentionsByStatusIDs(ctx, ids)
 	if err != nil {
@@ -205,7 +213,7 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 		return err
 	}
 	for id, st := range rows {
-		out[id] = &statusEntry{Status: st, Mentions: mentions[id], Tags: tags[id], App: apps[st.ApplicationID]}
+		out[id] = &statusEntry{Status: st, Mentions: mentions[id], Tags: tags[id], App: apps[st.ApplicationID], Media: attachments[id]}
 	}
 	return nil
 }
@@ -297,8 +305,9 @@ func (c *Core) newStatusPrimer() statusPrimer {
 }
 
 // put caches st, as committed with mentions and tags (their stored names,
-// ordered by id), with zero counters.
-func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*model.Account, tags []model.Tag) {
+// ordered by id) and media, with zero counters.
+func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*model.Account, tags []model.Tag,
+	attachments []*model.MediaAttachment) {
 	var app *model.App
 	if st.ApplicationID != 0 {
 		apps, err := cachedOrLoad(p.c.caches.apps, []int64{st.ApplicationID}, func(ids []int64) (map[int64]*model.App, error) {
@@ -310,7 +319,10 @@ func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*mod
 		app = apps[st.ApplicationID]
 	}
 	row := *st
-	e := &statusEntry{Status: &row, Tags: tags, App: app, JSON: new(model.Fragment)}
+	// The page loader reads attachments in id order: cache them that way.
+	attachments = slices.Clone(attachments)
+	slices.SortFunc(attachments, func(a, b *model.MediaAttachment) int { return cmp.Compare(a.ID, b.ID) })
+	e := &statusEntry{Status: &row, Tags: tags, App: app, Media: attachments, JSON: new(model.Fragment)}
 	for _, m := range mentions {
 		e.Mentions = append(e.Mentions, m.ID)
 	}

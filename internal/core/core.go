@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"herd/internal/ids"
+	"herd/internal/media"
 	"herd/internal/store"
 )
 
@@ -71,6 +72,7 @@ type Core struct {
 	// (domain_health.go).
 	domains *domainHealth
 	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
+	media   media.Storage // uploaded files (media.go); nil refuses uploads
 }
 
 // New wires the use cases to a store.

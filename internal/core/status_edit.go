@@ -45,11 +45,11 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 	if st.ReblogOfID != 0 {
 		return nil, ErrRecordNotFound
 	}
-	switch {
-	case len(req.MediaIDs) > 0:
-		return nil, ErrUnprocessable("Media attachments are not supported yet")
-	case req.Poll:
+	if req.Poll {
 		return nil, ErrUnprocessable("Polls are not supported yet")
+	}
+	if err := c.checkKeptMedia(ctx, st, req.MediaIDs); err != nil {
+		return nil, err
 	}
 	next := *st
 	next.Text = req.Text
@@ -63,7 +63,7 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 	if req.Language != nil {
 		next.Language = *req.Language
 	}
-	if err := c.validateText(next.Text, next.SpoilerText); err != nil {
+	if err := c.validateText(next.Text, next.SpoilerText, st.HasMedia); err != nil {
 		return nil, err
 	}
 	r, err := c.renderText(ctx, next.Text)
@@ -256,4 +256,39 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 		return err
 	}
 	return tx.AppendEvent(ctx, store.EventStatusDeleted, st.ID, st.AccountID, "")
+}
+
+// checkKeptMedia accepts an edit's media_ids when they are the status's
+// attachments as they are (apps send them back with every edit); adding,
+// removing or replacing attachments is not supported yet (422).
+func (c *Core) checkKeptMedia(ctx context.Context, st *model.Status, raw []string) error {
+	if len(raw) == 0 && !st.HasMedia {
+		return nil
+	}
+	current := map[int64]*model.MediaAttachment{}
+	if st.HasMedia {
+		byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{st.ID})
+		if err != nil {
+			return err
+		}
+		for _, m := range byStatus[st.ID] {
+			current[m.ID] = m
+		}
+	}
+	if len(raw) == 0 {
+		// Mastodon removes all media when media_ids is absent from an
+		// edit; Herd keeps them until it can change attachments.
+		return nil
+	}
+	same := len(raw) == len(current)
+	for _, s := range raw {
+		id, ok := ids.Parse(s)
+		if !ok || current[id] == nil {
+			same = false
+		}
+	}
+	if !same {
+		return ErrUnprocessable("Changing a status's media attachments is not supported yet")
+	}
+	return nil
 }

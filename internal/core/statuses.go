@@ -67,8 +67,6 @@ func (c *Core) PostStatusView(ctx context.Context, v *Viewer, n NewStatus) (*Sta
 func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.Status, *store.AccountLive, error) {
 	author := v.Account
 	switch {
-	case len(n.MediaIDs) > 0:
-		return nil, nil, ErrUnprocessable("Media attachments are not supported yet")
 	case n.Poll:
 		return nil, nil, ErrUnprocessable("Polls are not supported yet")
 	case n.ScheduledAt != "":
@@ -83,7 +81,11 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	if !n.Visibility.Valid() {
 		return nil, nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
 	}
-	if err := c.validateText(n.Text, n.SpoilerText); err != nil {
+	attachments, err := c.statusMedia(ctx, author.ID, n.MediaIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.validateText(n.Text, n.SpoilerText, len(attachments) > 0); err != nil {
 		return nil, nil, err
 	}
 	now := time.Now()
@@ -98,7 +100,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	}
 	st := &model.Status{
 		ID: ids.New(), AccountID: author.ID, Local: true, Text: n.Text, SpoilerText: n.SpoilerText,
-		Visibility: n.Visibility, Language: n.Language, CreatedAt: now,
+		Visibility: n.Visibility, Language: n.Language, CreatedAt: now, HasMedia: len(attachments) > 0,
 	}
 	if v.Token != nil {
 		st.ApplicationID = v.Token.AppID
@@ -152,6 +154,9 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 		if rec, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags); err != nil {
 			return err
 		}
+		if err := attachMedia(ctx, tx, st, attachments); err != nil {
+			return err
+		}
 		return c.queueDelivery(ctx, tx, author, createDelivery(st, parent, r.mentions))
 	})
 	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
@@ -164,16 +169,16 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	if err != nil {
 		return nil, nil, err
 	}
-	primer.put(ctx, st, r.mentions, rec.tags)
+	primer.put(ctx, st, r.mentions, rec.tags, attachments)
 	c.wakeJobs()
 	return st, rec.authorLive, nil
 }
 
 // validateText applies Mastodon's status length rule: status and content
 // warning together, URLs as 23 characters, at most MaxStatusChars; a post
-// needs text (until media lands, always).
-func (c *Core) validateText(status, spoiler string) error {
-	if strings.TrimSpace(status) == "" {
+// needs text unless it has media.
+func (c *Core) validateText(status, spoiler string, hasMedia bool) error {
+	if strings.TrimSpace(status) == "" && !hasMedia {
 		return ErrUnprocessable("Validation failed: Text can't be blank")
 	}
 	if text.Length(status)+text.Length(spoiler) > c.Config.MaxStatusChars {

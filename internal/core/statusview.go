@@ -16,6 +16,7 @@ type StatusView struct {
 	Mentions []*model.Account
 	Tags     []model.Tag
 	App      *model.App
+	Media    []*model.MediaAttachment
 
 	// What the viewer has done to this status.
 	Favourited, Reblogged, Bookmarked, Pinned, Muted bool
@@ -69,7 +70,7 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 		}
 		f := pl.flags[st.ID]
 		v := &StatusView{
-			Status: st, Account: acct, Tags: e.Tags, App: e.App, JSON: e.JSON,
+			Status: st, Account: acct, Tags: e.Tags, App: e.App, Media: e.Media, JSON: e.JSON,
 			Favourited: f.Favourited, Reblogged: f.Reblogged, Bookmarked: f.Bookmarked, Pinned: f.Pinned, Muted: f.Muted,
 		}
 		for _, id := range e.Mentions {

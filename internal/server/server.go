@@ -14,6 +14,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/db"
 	"herd/internal/jobs"
+	"herd/internal/media"
 	"herd/internal/oauth"
 	"herd/internal/safehttp"
 	"herd/internal/store"
@@ -58,6 +59,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
 	receiver := activitypub.NewReceiver(c, fetcher, log)
 	c.SetResolver(receiver)
+	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + mediaPathPrefix})
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {
@@ -78,6 +80,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		w.Write([]byte("OK"))
 	})
 	registerPlaceholderImages(mux)
+	registerMediaFiles(mux, c) // media_files.go
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
@@ -104,8 +107,9 @@ func (s *Server) Run(ctx context.Context) {
 	s.delivery = startDelivery(ctx, s.Core, s.Deliverer, func() { s.Jobs.Wake(); s.ingest.Wake() }, s.log) // deliver_jobs.go
 }
 
-// maintenanceLoop truncates SQLite's WAL and drops events every node has
-// long since read, once a minute.
+// maintenanceLoop truncates SQLite's WAL, drops events every node has
+// long since read and removes uploads left unattached for a day, once a
+// minute.
 func (s *Server) maintenanceLoop(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -119,6 +123,9 @@ func (s *Server) maintenanceLoop(ctx context.Context) {
 			}
 			if err := s.Core.PruneEvents(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune events", "err", err)
+			}
+			if _, err := s.Core.PruneUnattachedMedia(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("prune unattached media", "err", err)
 			}
 		}
 	}

@@ -1,0 +1,269 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-mastodon"
+
+	"herd/internal/apischema"
+	"herd/internal/media/mediatest"
+	"herd/internal/testrig"
+)
+
+// uploadRaw posts a multipart upload with the file name and fields given,
+// as a client might (the name and declared type are not trusted).
+func uploadRaw(t *testing.T, inst *testrig.Instance, token, path, name string, data []byte, fields url.Values) *testrig.Response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", inst.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := inst.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
+// mediaFiles counts the files stored under the instance's media folder.
+func mediaFiles(t *testing.T, inst *testrig.Instance) int {
+	t.Helper()
+	n := 0
+	filepath.WalkDir(inst.Server.Config.MediaDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// fetch GETs an absolute URL (a served media file).
+func fetch(t *testing.T, inst *testrig.Instance, rawURL string, header http.Header) *testrig.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", rawURL, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := inst.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return &testrig.Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
+func TestUploadJPEGStripsEXIFAndAppliesOrientation(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		ctx := context.Background()
+		in := mediatest.JPEGWithEXIF(120, 60, 6) // landscape pixels, shown portrait
+		att, err := inst.Client(alice.Token).UploadMediaFromMedia(ctx, &mastodon.Media{
+			File: bytes.NewReader(in), Description: "a red and blue test card", Focus: "0.5,-0.25"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if att.Type != "image" || att.Meta.Original.Width != 60 || att.Meta.Original.Height != 120 {
+			t.Fatalf("attachment = %+v (orientation not applied?)", att)
+		}
+		if att.Description != "a red and blue test card" || att.BlurHash == "" || att.Meta.Focus.X != 0.5 || att.Meta.Focus.Y != -0.25 {
+			t.Fatalf("attachment = %+v", att)
+		}
+		r := inst.Expect(t, 200, "GET", "/api/v1/media/"+string(att.ID), alice.Token, nil)
+		apischema.MustMatch(t, "MediaAttachment", r.Body)
+
+		file := fetch(t, inst, att.URL, nil)
+		if file.Status != 200 || file.Header.Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("served %d %v", file.Status, file.Header)
+		}
+		if bytes.Contains(file.Body, []byte(mediatest.GPSMarker)) || bytes.Contains(file.Body, []byte("Exif")) {
+			t.Fatal("the served file still carries EXIF")
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(file.Body))
+		if err != nil || cfg.Width != 60 || cfg.Height != 120 {
+			t.Fatalf("served image %+v, %v", cfg, err)
+		}
+		h := file.Header
+		if h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") ||
+			!strings.Contains(h.Get("Cache-Control"), "max-age") || h.Get("ETag") == "" || h.Get("Accept-Ranges") != "bytes" {
+			t.Fatalf("served headers %v", h)
+		}
+		part := fetch(t, inst, att.URL, http.Header{"Range": {"bytes=0-9"}})
+		if part.Status != http.StatusPartialContent || !bytes.Equal(part.Body, file.Body[:10]) {
+			t.Fatalf("range: %d, %d bytes", part.Status, len(part.Body))
+		}
+		if again := fetch(t, inst, att.URL, http.Header{"If-None-Match": {h.Get("ETag")}}); again.Status != http.StatusNotModified {
+			t.Fatalf("If-None-Match: %d", again.Status)
+		}
+		if prev := fetch(t, inst, att.PreviewURL, nil); prev.Status != 200 || !strings.HasPrefix(prev.Header.Get("Content-Type"), "image/") {
+			t.Fatalf("preview: %d %v", prev.Status, prev.Header)
+		}
+	})
+}
+
+func TestUploadFormatsAndUpdates(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
+		for name, data := range map[string][]byte{
+			"pic.png": mediatest.PNG(40, 30), "pic.gif": mediatest.GIF(40, 30), "pic.webp": mediatest.WebP,
+		} {
+			r := uploadRaw(t, inst, alice.Token, "/api/v1/media", name, data, nil)
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", name, r.Status, r.Body)
+			}
+			apischema.MustMatch(t, "MediaAttachment", r.Body)
+		}
+		r := uploadRaw(t, inst, alice.Token, "/api/v2/media", "pic.png", mediatest.PNG(40, 30), nil)
+		var att struct {
+			ID          string  `json:"id"`
+			Description *string `json:"description"`
+			Meta        struct {
+				Focus *struct{ X, Y float64 } `json:"focus"`
+			} `json:"meta"`
+		}
+		r.JSON(t, &att)
+		r = inst.Expect(t, 200, "PUT", "/api/v1/media/"+att.ID, alice.Token, url.Values{"description": {"alt"}, "focus": {"-1,1"}})
+		r.JSON(t, &att)
+		if att.Description == nil || *att.Description != "alt" || att.Meta.Focus == nil || att.Meta.Focus.X != -1 || att.Meta.Focus.Y != 1 {
+			t.Fatalf("updated = %s", r.Body)
+		}
+		inst.Expect(t, 422, "PUT", "/api/v1/media/"+att.ID, alice.Token, url.Values{"focus": {"3,0"}})
+		// Someone else's upload does not exist for bob.
+		inst.Expect(t, 404, "GET", "/api/v1/media/"+att.ID, bob.Token, nil)
+		inst.Expect(t, 404, "DELETE", "/api/v1/media/"+att.ID, bob.Token, nil)
+		before := mediaFiles(t, inst)
+		inst.Expect(t, 200, "DELETE", "/api/v1/media/"+att.ID, alice.Token, nil)
+		inst.Expect(t, 404, "GET", "/api/v1/media/"+att.ID, alice.Token, nil)
+		if after := mediaFiles(t, inst); after != before-2 {
+			t.Fatalf("files %d → %d after delete", before, after)
+		}
+	})
+}
+
+func TestUploadRefusesHostileFiles(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		for _, tc := range []struct {
+			name string
+			data []byte
+		}{
+			{"bomb.png", mediatest.PixelBomb()},
+			{"cut.jpg", mediatest.Truncated()},
+			{"notes.jpg", []byte("this is text, whatever its name says")},
+			{"polyglot.jpg", append([]byte("<html><script>alert(1)</script>"), mediatest.PNG(4, 4)...)},
+		} {
+			r := uploadRaw(t, inst, alice.Token, "/api/v2/media", tc.name, tc.data, nil)
+			if r.Status != 422 || !strings.Contains(string(r.Body), `"error"`) {
+				t.Errorf("%s: %d %s", tc.name, r.Status, r.Body)
+			}
+		}
+		if n := mediaFiles(t, inst); n != 0 {
+			t.Errorf("%d files stored from refused uploads", n)
+		}
+		var rows int
+		if err := inst.Server.DB.Read.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM media_attachments").Scan(&rows); err != nil || rows != 0 {
+			t.Errorf("%d rows stored from refused uploads (%v)", rows, err)
+		}
+		// No file, no upload.
+		inst.Expect(t, 422, "POST", "/api/v2/media", alice.Token, url.Values{"description": {"x"}})
+	})
+}
+
+func TestPostStatusWithMedia(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
+		ctx := context.Background()
+		ac := inst.Client(alice.Token)
+		var uploads []*mastodon.Attachment
+		for i := 0; i < 5; i++ {
+			att, err := ac.UploadMediaFromBytes(ctx, mediatest.PNG(20+i, 10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			uploads = append(uploads, att)
+		}
+		bobs, err := inst.Client(bob.Token).UploadMediaFromBytes(ctx, mediatest.PNG(8, 8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(list ...*mastodon.Attachment) []mastodon.ID {
+			var out []mastodon.ID
+			for _, a := range list {
+				out = append(out, a.ID)
+			}
+			return out
+		}
+		// Refused: five files, someone else's file, an unknown id.
+		for _, media := range [][]mastodon.ID{ids(uploads...), ids(uploads[0], bobs), {"12345"}} {
+			if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "x", MediaIDs: media}); err == nil || !strings.Contains(err.Error(), "422") {
+				t.Errorf("media %v: %v", media, err)
+			}
+		}
+		// Media without text is a valid post, and sensitive is kept.
+		st, err := ac.PostStatus(ctx, &mastodon.Toot{MediaIDs: ids(uploads[0], uploads[1]), Sensitive: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.MediaAttachments) != 2 || st.MediaAttachments[0].ID != uploads[0].ID || !st.Sensitive ||
+			st.MediaAttachments[0].URL != uploads[0].URL || st.MediaAttachments[1].Meta.Original.Width != 21 {
+			t.Fatalf("posted = %+v", st)
+		}
+		// Attached once: not again, and no longer an upload of its own.
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "again", MediaIDs: ids(uploads[0])}); err == nil {
+			t.Error("an attached upload was attached again")
+		}
+		inst.Expect(t, 404, "GET", "/api/v1/media/"+string(uploads[0].ID), alice.Token, nil)
+		inst.Expect(t, 404, "DELETE", "/api/v1/media/"+string(uploads[0].ID), alice.Token, nil)
+
+		r := inst.Expect(t, 200, "GET", "/api/v1/statuses/"+string(st.ID), bob.Token, nil)
+		apischema.MustMatch(t, "Status", r.Body)
+		if !strings.Contains(string(r.Body), `"preview_url":"`+uploads[1].PreviewURL+`"`) {
+			t.Fatalf("status as bob reads it: %s", r.Body)
+		}
+		// An edit may send the same media back (apps do); the edited status
+		// is read afresh from the database, attachments included.
+		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "now with words", MediaIDs: ids(uploads[0], uploads[1])}, st.ID); err != nil {
+			t.Fatalf("edit keeping media: %v", err)
+		}
+		tl := inst.Expect(t, 200, "GET", "/api/v1/accounts/"+string(st.Account.ID)+"/statuses", bob.Token, nil)
+		apischema.MustMatchArray(t, "Status", tl.Body)
+		if !strings.Contains(string(tl.Body), "now with words") || !strings.Contains(string(tl.Body), uploads[1].URL) {
+			t.Fatalf("profile page after the edit: %s", tl.Body)
+		}
+		// Changing the attachments is refused.
+		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "swap", MediaIDs: ids(uploads[2])}, st.ID); err == nil {
+			t.Fatal("an edit replaced media")
+		}
+	})
+}

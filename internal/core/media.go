@@ -1,0 +1,285 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"herd/internal/ids"
+	"herd/internal/media"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// Mastodon's attachment limits (MediaAttachment::MAX_DESCRIPTION_LENGTH,
+// statuses' max_media_attachments) and how long an upload may stay
+// unattached before it is removed.
+const (
+	MaxMediaDescription = 1500
+	MaxStatusMedia      = 4
+	unattachedMediaTTL  = 24 * time.Hour
+)
+
+// SetMediaStorage sets where uploaded media is stored; without it uploads
+// are refused.
+func (c *Core) SetMediaStorage(s media.Storage) { c.media = s }
+
+// MediaURL is the public URL of a stored media file.
+func (c *Core) MediaURL(key string) string {
+	if c.media == nil || key == "" {
+		return ""
+	}
+	return c.media.URL(key)
+}
+
+// OpenMediaFile opens a stored media file by key for serving;
+// ErrRecordNotFound for keys that name nothing.
+func (c *Core) OpenMediaFile(ctx context.Context, key string) (media.File, error) {
+	if c.media == nil {
+		return nil, ErrRecordNotFound
+	}
+	f, err := c.media.Open(ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrRecordNotFound
+	}
+	return f, err
+}
+
+// UploadMedia processes an uploaded image (checked, re-encoded, previewed;
+// see media.ProcessImage), stores its files and records it unattached.
+// A file that is not an acceptable image is a 422 and leaves nothing behind.
+func (c *Core) UploadMedia(ctx context.Context, v *Viewer, data []byte, description, focus string) (*model.MediaAttachment, error) {
+	if c.media == nil {
+		return nil, ErrUnprocessable("Media uploads are not enabled")
+	}
+	focus, err := checkMediaFields(description, focus)
+	if err != nil {
+		return nil, err
+	}
+	img, err := media.ProcessImage(data)
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: File must be less than %d MB and %d megapixels",
+			media.MaxImageBytes>>20, media.MaxImagePixels/1_000_000))
+	case errors.Is(err, media.ErrUnsupported), errors.Is(err, media.ErrCorrupt):
+		return nil, ErrUnprocessable("Validation failed: File content type is invalid")
+	case err != nil:
+		return nil, err
+	}
+	folder := media.NewKey("media_attachments")
+	m := &model.MediaAttachment{
+		ID: ids.New(), AccountID: v.AccountID(), Type: "image",
+		FileKey: folder + "/original" + img.Ext, PreviewKey: folder + "/small" + img.SmallExt,
+		ContentType: img.ContentType, Description: description, Focus: focus, Blurhash: img.Blurhash,
+		Meta: model.MediaMeta{
+			Original: model.MediaSize{Width: img.Width, Height: img.Height},
+			Small:    model.MediaSize{Width: img.SmallWidth, Height: img.SmallHeight},
+		},
+		CreatedAt: time.Now(),
+	}
+	removeFiles := func() {
+		// Best effort: a file left behind is unreachable (no row names it).
+		_ = c.media.Delete(context.WithoutCancel(ctx), m.FileKey)
+		_ = c.media.Delete(context.WithoutCancel(ctx), m.PreviewKey)
+	}
+	if err := c.media.Put(ctx, m.FileKey, bytes.NewReader(img.Original)); err != nil {
+		removeFiles()
+		return nil, err
+	}
+	if err := c.media.Put(ctx, m.PreviewKey, bytes.NewReader(img.Small)); err != nil {
+		removeFiles()
+		return nil, err
+	}
+	if err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertMedia(ctx, m) }); err != nil {
+		removeFiles()
+		return nil, err
+	}
+	return m, nil
+}
+
+// checkMediaFields validates alt text and a focal point "x,y" (each in
+// -1..1), answering the focus as stored ("" when none was sent).
+func checkMediaFields(description, focus string) (string, error) {
+	if utf8.RuneCountInString(description) > MaxMediaDescription {
+		return "", ErrUnprocessable(fmt.Sprintf("Validation failed: Description is too long (maximum is %d characters)", MaxMediaDescription))
+	}
+	if strings.TrimSpace(focus) == "" {
+		return "", nil
+	}
+	xs, ys, ok := strings.Cut(focus, ",")
+	x, errX := strconv.ParseFloat(strings.TrimSpace(xs), 64)
+	y, errY := strconv.ParseFloat(strings.TrimSpace(ys), 64)
+	if !ok || errX != nil || errY != nil || x < -1 || x > 1 || y < -1 || y > 1 {
+		return "", ErrUnprocessable("Validation failed: Focus must be two numbers from -1 to 1")
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64) + "," + strconv.FormatFloat(y, 'f', 2, 64), nil
+}
+
+// OwnUnattachedMedia is one of the viewer's uploads not yet attached to a
+// status; others (someone else's, or attached) are a 404, as Mastodon's
+// /api/v1/media/:id only finds unattached uploads.
+func (c *Core) OwnUnattachedMedia(ctx context.Context, v *Viewer, id int64) (*model.MediaAttachment, error) {
+	m, err := c.Store.MediaByID(ctx, id)
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	if m.AccountID != v.AccountID() || m.StatusID != 0 {
+		return nil, ErrRecordNotFound
+	}
+	return m, nil
+}
+
+// UpdateMedia changes an unattached upload's alt text and focal point;
+// nil keeps a field as it is.
+func (c *Core) UpdateMedia(ctx context.Context, v *Viewer, id int64, description, focus *string) (*model.MediaAttachment, error) {
+	m, err := c.OwnUnattachedMedia(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	desc, foc := m.Description, m.Focus
+	if description != nil {
+		desc = *description
+	}
+	if focus != nil {
+		foc = *focus
+	}
+	if foc, err = checkMediaFields(desc, foc); err != nil {
+		return nil, err
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		return tx.UpdateUnattachedMedia(ctx, id, v.AccountID(), desc, foc)
+	})
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	m.Description, m.Focus = desc, foc
+	return m, nil
+}
+
+// DeleteMedia removes an unattached upload and its files.
+func (c *Core) DeleteMedia(ctx context.Context, v *Viewer, id int64) (*model.MediaAttachment, error) {
+	m, err := c.OwnUnattachedMedia(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteUnattachedMedia(ctx, id, v.AccountID()) })
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	c.deleteMediaFiles(ctx, m)
+	return m, nil
+}
+
+func (c *Core) deleteMediaFiles(ctx context.Context, m *model.MediaAttachment) {
+	for _, key := range []string{m.FileKey, m.PreviewKey} {
+		if key == "" || c.media == nil {
+			continue
+		}
+		if err := c.media.Delete(ctx, key); err != nil {
+			c.Log.Warn("delete media file", "key", key, "err", err)
+		}
+	}
+}
+
+// PruneUnattachedMedia removes uploads never attached to a status within
+// a day of their upload, with their files, and says how many it removed.
+func (c *Core) PruneUnattachedMedia(ctx context.Context) (int, error) {
+	return c.pruneUnattachedMediaBefore(ctx, time.Now().Add(-unattachedMediaTTL))
+}
+
+func (c *Core) pruneUnattachedMediaBefore(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	for {
+		stale, err := c.Store.StaleUnattachedMedia(ctx, cutoff, 100)
+		if err != nil || len(stale) == 0 {
+			return n, err
+		}
+		for _, m := range stale {
+			var removed bool
+			err := c.Store.InTx(ctx, func(tx *store.Store) error {
+				var err error
+				removed, err = tx.DeleteMediaIfUnattached(ctx, m.ID)
+				return err
+			})
+			if err != nil {
+				return n, err
+			}
+			if removed { // not attached in the meantime
+				c.deleteMediaFiles(ctx, m)
+				n++
+			}
+		}
+		if len(stale) < 100 {
+			return n, nil
+		}
+	}
+}
+
+// statusMedia checks the media_ids of a new status: at most
+// MaxStatusMedia, each the author's own unattached upload. It answers the
+// attachments in the order given.
+func (c *Core) statusMedia(ctx context.Context, authorID int64, raw []string) ([]*model.MediaAttachment, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	if len(raw) > MaxStatusMedia {
+		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", MaxStatusMedia))
+	}
+	want := make([]int64, 0, len(raw))
+	for _, s := range raw {
+		id, ok := ids.Parse(s)
+		if !ok {
+			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+		}
+		want = append(want, id)
+	}
+	found, err := c.Store.MediaByIDs(ctx, want)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*model.MediaAttachment, len(found))
+	for _, m := range found {
+		if m.AccountID == authorID && m.StatusID == 0 {
+			byID[m.ID] = m
+		}
+	}
+	out := make([]*model.MediaAttachment, 0, len(want))
+	for _, id := range want {
+		m := byID[id]
+		if m == nil {
+			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+		}
+		delete(byID, id) // the same id twice is refused too
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// attachMedia attaches checked uploads to st inside the post's
+// transaction; an upload attached elsewhere meanwhile fails the post.
+func attachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []*model.MediaAttachment) error {
+	if len(list) == 0 {
+		return nil
+	}
+	want := make([]int64, len(list))
+	for i, m := range list {
+		want[i] = m.ID
+	}
+	n, err := tx.AttachMedia(ctx, st.ID, st.AccountID, want)
+	if err != nil {
+		return err
+	}
+	if n != int64(len(want)) {
+		return ErrUnprocessable("Validation failed: Media attachments are invalid")
+	}
+	for _, m := range list {
+		m.StatusID = st.ID
+	}
+	return nil
+}

@@ -1,0 +1,33 @@
+package model
+
+import "time"
+
+// MediaAttachment is an uploaded (or, later, remote) file attached or
+// attachable to a status (Mastodon's MediaAttachment).
+type MediaAttachment struct {
+	ID          int64
+	AccountID   int64
+	StatusID    int64  // 0 while unattached
+	Type        string // "image" (video, gifv and audio to come)
+	FileKey     string // storage key of the processed original
+	PreviewKey  string // storage key of the small preview
+	ContentType string // of the original
+	Description string // alt text
+	Focus       string // "x,y" in -1..1, "" when unset
+	Blurhash    string
+	Meta        MediaMeta
+	RemoteURL   string
+	CreatedAt   time.Time
+}
+
+// MediaMeta is what the API's meta field reports about the files.
+type MediaMeta struct {
+	Original MediaSize `json:"original"`
+	Small    MediaSize `json:"small"`
+}
+
+// MediaSize is one file's dimensions.
+type MediaSize struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}

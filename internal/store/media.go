@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"herd/internal/model"
+)
+
+const mediaColumns = `id, account_id, status_id, type, file_key, preview_key, content_type, description,
+	focus, blurhash, meta, remote_url, created_at`
+
+func scanMedia(row interface{ Scan(...any) error }) (*model.MediaAttachment, error) {
+	var m model.MediaAttachment
+	var statusID sql.NullInt64
+	var meta string
+	var created int64
+	if err := row.Scan(&m.ID, &m.AccountID, &statusID, &m.Type, &m.FileKey, &m.PreviewKey, &m.ContentType,
+		&m.Description, &m.Focus, &m.Blurhash, &meta, &m.RemoteURL, &created); err != nil {
+		return nil, err
+	}
+	m.StatusID, m.CreatedAt = statusID.Int64, fromMS(created)
+	_ = json.Unmarshal([]byte(meta), &m.Meta) // written by InsertMedia; a bad value only loses sizes
+	return &m, nil
+}
+
+func scanMediaRows(rows *sql.Rows, err error) ([]*model.MediaAttachment, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.MediaAttachment
+	for rows.Next() {
+		m, err := scanMedia(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// InsertMedia stores a new, unattached upload.
+func (s *Store) InsertMedia(ctx context.Context, m *model.MediaAttachment) error {
+	meta, err := json.Marshal(m.Meta)
+	if err != nil {
+		return err
+	}
+	_, err = s.q.ExecContext(ctx, `INSERT INTO media_attachments (`+mediaColumns+`)
+		VALUES ($1,$2,NULL,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, m.ID, m.AccountID, m.Type, m.FileKey, m.PreviewKey,
+		m.ContentType, m.Description, m.Focus, m.Blurhash, string(meta), m.RemoteURL, ms(m.CreatedAt))
+	return dup(err)
+}
+
+// MediaByID loads one attachment; ErrNotFound when there is none.
+func (s *Store) MediaByID(ctx context.Context, id int64) (*model.MediaAttachment, error) {
+	m, err := scanMedia(s.q.QueryRowContext(ctx, "SELECT "+mediaColumns+" FROM media_attachments WHERE id = $1", id))
+	return m, notFound(err)
+}
+
+// MediaByIDs loads attachments by id, in id order; missing ids are absent.
+func (s *Store) MediaByIDs(ctx context.Context, ids []int64) ([]*model.MediaAttachment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return scanMediaRows(s.q.QueryContext(ctx, "SELECT "+mediaColumns+" FROM media_attachments WHERE "+
+		s.Dialect().InIDs("id", "$1")+" ORDER BY id", s.Dialect().IDs(ids)))
+}
+
+// UpdateUnattachedMedia writes an unattached upload's description and
+// focus; ErrNotFound when accountID has no such unattached upload.
+func (s *Store) UpdateUnattachedMedia(ctx context.Context, id, accountID int64, description, focus string) error {
+	n, err := affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET description = $3, focus = $4
+		WHERE id = $1 AND account_id = $2 AND status_id IS NULL`, id, accountID, description, focus))
+	if err == nil && n == 0 {
+		err = ErrNotFound
+	}
+	return err
+}
+
+// DeleteUnattachedMedia removes accountID's unattached upload id;
+// ErrNotFound when there is none.
+func (s *Store) DeleteUnattachedMedia(ctx context.Context, id, accountID int64) error {
+	n, err := affected(s.q.ExecContext(ctx, `DELETE FROM media_attachments
+		WHERE id = $1 AND account_id = $2 AND status_id IS NULL`, id, accountID))
+	if err == nil && n == 0 {
+		err = ErrNotFound
+	}
+	return err
+}
+
+// AttachMedia attaches accountID's unattached uploads ids to statusID and
+// says how many it attached (fewer than asked when some were not the
+// account's, were attached already, or do not exist).
+func (s *Store) AttachMedia(ctx context.Context, statusID, accountID int64, ids []int64) (int64, error) {
+	return affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET status_id = $1
+		WHERE account_id = $2 AND status_id IS NULL AND `+s.Dialect().InIDs("id", "$3"),
+		statusID, accountID, s.Dialect().IDs(ids)))
+}
+
+// MediaByStatusIDs loads the attachments of a batch of statuses, each
+// status's in upload order.
+func (s *Store) MediaByStatusIDs(ctx context.Context, statusIDs []int64) (map[int64][]*model.MediaAttachment, error) {
+	out := map[int64][]*model.MediaAttachment{}
+	if len(statusIDs) == 0 {
+		return out, nil
+	}
+	list, err := scanMediaRows(s.queryFixed(ctx, mediaByStatusIDsQuery(s), s.Dialect().IDs(statusIDs)))
+	for _, m := range list {
+		out[m.StatusID] = append(out[m.StatusID], m)
+	}
+	return out, err
+}
+
+var mediaByStatusIDsQuery = dialectQuery(func(in func(col, param string) string) string {
+	return "SELECT " + mediaColumns + " FROM media_attachments WHERE " + in("status_id", "$1") + " ORDER BY status_id, id"
+})
+
+// StaleUnattachedMedia lists up to limit uploads made before cutoff and
+// never attached to a status.
+func (s *Store) StaleUnattachedMedia(ctx context.Context, cutoff time.Time, limit int) ([]*model.MediaAttachment, error) {
+	return scanMediaRows(s.q.QueryContext(ctx, "SELECT "+mediaColumns+` FROM media_attachments
+		WHERE status_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2`, ms(cutoff), limit))
+}
+
+// DeleteMediaIfUnattached removes upload id unless it was attached in the
+// meantime; it says whether it removed it.
+func (s *Store) DeleteMediaIfUnattached(ctx context.Context, id int64) (bool, error) {
+	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM media_attachments WHERE id = $1 AND status_id IS NULL", id))
+	return n > 0, err
+}
