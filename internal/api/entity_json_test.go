@@ -2,21 +2,24 @@ package api
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/media"
 	"herd/internal/model"
 )
 
 // TestAppendStatusMatchesEncoding pins the fast renderer of pages to the
 // entity structs: for every shape of status (plain, reply with mentions and
-// tags, boost, edited, own and pinned, suspended author, HTML that
+// tags, boost, edited, own and pinned, suspended author, media, HTML that
 // encoding/json escapes) and both kinds of viewer, appendStatus must write
 // exactly the bytes json.Marshal makes of statusEntity, with the cached
 // prefixes empty and then warm.
 func TestAppendStatusMatchesEncoding(t *testing.T) {
 	a := &API{core: core.New(nil, core.Config{Domain: "herd.example", Protocol: "https"}, nil)}
+	a.core.SetMediaStorage(&media.Local{Dir: t.TempDir(), BaseURL: "https://herd.example/system"})
 	day := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	edited := day.Add(time.Hour)
 	suspendedAt := day
@@ -41,8 +44,20 @@ func TestAppendStatusMatchesEncoding(t *testing.T) {
 	suspended := &core.StatusView{Status: &model.Status{ID: 105, AccountID: gone.ID, Visibility: model.Public,
 		CreatedAt: day}, Account: gone}
 
+	withMedia := &core.StatusView{Status: &model.Status{ID: 106, AccountID: alice.ID, Visibility: model.Public,
+		CreatedAt: day, Sensitive: true, HasMedia: true}, Account: alice, Media: []*model.MediaAttachment{
+		{ID: 201, AccountID: alice.ID, StatusID: 106, Type: "image", FileKey: "media_attachments/ab/cd/abcd/original.jpg",
+			PreviewKey: "media_attachments/ab/cd/abcd/small.jpg", Description: `a "cat" <on> a mat & more`,
+			Focus: "0.50,-0.25", Blurhash: "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+			Meta: model.MediaMeta{Original: model.MediaSize{Width: 1200, Height: 800}, Small: model.MediaSize{Width: 480, Height: 320}}},
+		{ID: 202, AccountID: alice.ID, StatusID: 106, Type: "image", FileKey: "media_attachments/ef/01/ef01/original.png",
+			PreviewKey: "media_attachments/ef/01/ef01/small.png"},
+	}}
+	boostOfMedia := &core.StatusView{Status: &model.Status{ID: 107, AccountID: bob.ID, Visibility: model.Public,
+		ReblogOfID: 106, CreatedAt: day}, Account: bob, Reblog: withMedia}
+
 	for _, warm := range []bool{false, true} {
-		for _, v := range []*core.StatusView{plain, reply, boost, pinned, suspended} {
+		for _, v := range []*core.StatusView{plain, reply, boost, pinned, suspended, withMedia, boostOfMedia} {
 			for _, viewer := range []int64{0, alice.ID, bob.ID} {
 				withFragments(v, warm)
 				want, err := json.Marshal(a.statusEntity(v, viewer))
@@ -52,6 +67,9 @@ func TestAppendStatusMatchesEncoding(t *testing.T) {
 				got := a.appendStatus(nil, v, viewer)
 				if warm { // second time from the warm fragments
 					got = a.appendStatus(nil, v, viewer)
+				}
+				if v == withMedia && !strings.Contains(string(got), `"url":"https://herd.example/system/media_attachments/ab/cd/abcd/original.jpg"`) {
+					t.Errorf("media missing: %s", got)
 				}
 				if string(got) != string(want) {
 					t.Errorf("status %d, viewer %d, warm %v:\n got %s\nwant %s", v.Status.ID, viewer, warm, got, want)

@@ -148,21 +148,17 @@ func ruleEntities(rules []model.Rule) []Rule {
 // instanceConfiguration is what clients read to size their compose box.
 // Media and poll limits are Mastodon's defaults (docs.joinmastodon.org
 // entities/Instance#configuration): apps validate against them, and Herd
-// will enforce the same ones when it accepts media and polls.
+// enforces the same ones for media (and will for polls).
 func (a *API) instanceConfiguration(v2 bool) instanceConfig {
 	cfg := a.core.Config
 	c := instanceConfig{
 		Accounts: configAccounts{MaxFeaturedTags: 10},
 		Statuses: configStatuses{MaxCharacters: cfg.MaxStatusChars, MaxMediaAttachments: 4, CharactersReservedPerURL: 23},
 		MediaAttachments: configMedia{
-			SupportedMimeTypes: []string{
-				"image/jpeg", "image/png", "image/gif", "image/heic", "image/heif", "image/webp", "image/avif",
-				"video/webm", "video/mp4", "video/quicktime", "video/ogg",
-				"audio/wave", "audio/wav", "audio/x-wav", "audio/x-pn-wave", "audio/vnd.wave", "audio/ogg",
-				"audio/vorbis", "audio/mpeg", "audio/mp3", "audio/webm", "audio/flac", "audio/aac", "audio/m4a",
-				"audio/x-m4a", "audio/mp4", "audio/3gpp", "video/x-ms-asf",
-			},
-			ImageSizeLimit: 16 * 1024 * 1024, ImageMatrixLimit: 33177600,
+			// Only what uploads accept, so apps do not offer the rest
+			// (video and audio are still to come).
+			SupportedMimeTypes: []string{"image/jpeg", "image/png", "image/gif", "image/webp"},
+			ImageSizeLimit:     16 * 1024 * 1024, ImageMatrixLimit: 33177600,
 			VideoSizeLimit: 99 * 1024 * 1024, VideoFrameRateLimit: 120, VideoMatrixLimit: 8294400,
 			DescriptionLimit: 1500,
 		},

@@ -14,10 +14,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattn/go-mastodon"
 
 	"herd/internal/apischema"
+	"herd/internal/core"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
@@ -264,6 +266,60 @@ func TestPostStatusWithMedia(t *testing.T) {
 		// Changing the attachments is refused.
 		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "swap", MediaIDs: ids(uploads[2])}, st.ID); err == nil {
 			t.Fatal("an edit replaced media")
+		}
+	})
+}
+
+func TestPruneUnattachedMedia(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		ctx := context.Background()
+		ac := inst.Client(alice.Token)
+		kept, err := ac.UploadMediaFromBytes(ctx, mediatest.PNG(10, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dropped, err := ac.UploadMediaFromBytes(ctx, mediatest.PNG(12, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "kept", MediaIDs: []mastodon.ID{kept.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A day old is not yet: nothing goes.
+		if n, err := inst.Core.PruneUnattachedMedia(ctx, time.Now().Add(-core.UnattachedMediaTTL)); err != nil || n != 0 {
+			t.Fatalf("pruned %d fresh uploads (%v)", n, err)
+		}
+		if n, err := inst.Core.PruneUnattachedMedia(ctx, time.Now().Add(time.Second)); err != nil || n != 1 {
+			t.Fatalf("pruned %d, want 1 (%v)", n, err)
+		}
+		inst.Expect(t, 404, "GET", "/api/v1/media/"+string(dropped.ID), alice.Token, nil)
+		if r := fetch(t, inst, dropped.URL, nil); r.Status != 404 {
+			t.Fatalf("pruned file still served: %d", r.Status)
+		}
+		if r := fetch(t, inst, kept.URL, nil); r.Status != 200 {
+			t.Fatalf("attached file gone: %d", r.Status)
+		}
+		if n := mediaFiles(t, inst); n != 2 {
+			t.Fatalf("%d files left, want the attached upload's 2", n)
+		}
+		got, err := ac.GetStatus(ctx, st.ID)
+		if err != nil || len(got.MediaAttachments) != 1 {
+			t.Fatalf("status after pruning: %+v, %v", got, err)
+		}
+	})
+}
+
+func TestMediaFilesAreNotReachableByGuessedPaths(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		for _, p := range []string{"/system/../herd.db", "/system/%2e%2e/%2e%2e/etc/passwd", "/system/media_attachments/x.txt",
+			"/system/media_attachments/00/00/missing/original.jpg"} {
+			if r := fetch(t, inst, inst.URL+p, nil); r.Status != 404 {
+				t.Errorf("%s: %d", p, r.Status)
+			}
 		}
 	})
 }

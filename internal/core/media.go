@@ -23,7 +23,7 @@ import (
 const (
 	MaxMediaDescription = 1500
 	MaxStatusMedia      = 4
-	unattachedMediaTTL  = 24 * time.Hour
+	UnattachedMediaTTL  = 24 * time.Hour
 )
 
 // SetMediaStorage sets where uploaded media is stored; without it uploads
@@ -187,13 +187,10 @@ func (c *Core) deleteMediaFiles(ctx context.Context, m *model.MediaAttachment) {
 	}
 }
 
-// PruneUnattachedMedia removes uploads never attached to a status within
-// a day of their upload, with their files, and says how many it removed.
-func (c *Core) PruneUnattachedMedia(ctx context.Context) (int, error) {
-	return c.pruneUnattachedMediaBefore(ctx, time.Now().Add(-unattachedMediaTTL))
-}
-
-func (c *Core) pruneUnattachedMediaBefore(ctx context.Context, cutoff time.Time) (int, error) {
+// PruneUnattachedMedia removes uploads made before cutoff and never
+// attached to a status, with their files, and says how many it removed.
+// The maintenance loop calls it with UnattachedMediaTTL ago.
+func (c *Core) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int, error) {
 	n := 0
 	for {
 		stale, err := c.Store.StaleUnattachedMedia(ctx, cutoff, 100)

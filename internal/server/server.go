@@ -124,7 +124,7 @@ func (s *Server) maintenanceLoop(ctx context.Context) {
 			if err := s.Core.PruneEvents(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune events", "err", err)
 			}
-			if _, err := s.Core.PruneUnattachedMedia(ctx); err != nil && ctx.Err() == nil {
+			if _, err := s.Core.PruneUnattachedMedia(ctx, time.Now().Add(-core.UnattachedMediaTTL)); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune unattached media", "err", err)
 			}
 		}
