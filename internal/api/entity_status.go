@@ -43,7 +43,7 @@ type StatusStatic struct {
 	Mentions           []StatusMention `json:"mentions"`
 	Tags               []StatusTag     `json:"tags"`
 	Emojis             []any           `json:"emojis"`
-	Card               any             `json:"card"`
+	Card               *PreviewCard    `json:"card"`
 	Poll               any             `json:"poll"`
 }
 
@@ -125,6 +125,7 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 		Language: optString(st.Language), URI: st.URI, URL: optString(st.URL),
 		Content:          st.Content,
 		MediaAttachments: []any{}, Mentions: []StatusMention{}, Tags: []StatusTag{}, Emojis: []any{},
+		Card: cardEntity(v.Card),
 	}
 	if st.EditedAt != nil {
 		t := timestamp(*st.EditedAt)
@@ -148,7 +149,7 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 	}
 	if st.ReblogOfID != 0 {
 		// A boost carries its original's content fields empty, as Mastodon.
-		e.Content, e.SpoilerText = "", ""
+		e.Content, e.SpoilerText, e.Card = "", "", nil
 	}
 	return e
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting of a Herd node.
@@ -36,6 +37,10 @@ type Config struct {
 	// test network of several instances reaches each other's host names
 	// on their listeners.
 	OutboundResolve func(ctx context.Context, host, port string) ([]netip.AddrPort, error)
+	// RemoteCardSpread, for tests only (no flag or variable sets it), is
+	// the longest random delay before a remote status's link is fetched
+	// for its preview card (0: one minute; negative: no delay).
+	RemoteCardSpread time.Duration
 	// MaxStatusChars is the status length limit (Mastodon: 500).
 	MaxStatusChars int
 	// Registrations is open, approval or closed.

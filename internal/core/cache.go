@@ -108,7 +108,8 @@ type statusEntry struct {
 	Tags     []model.Tag
 	App      *model.App
 	Media    []*model.MediaAttachment
-	JSON     *model.Fragment // the rendered entity's static part; nil unless cached
+	Card     *model.PreviewCard // nil until the card job found one (cards.go)
+	JSON     *model.Fragment    // the rendered entity's static part; nil unless cached
 }
 
 // entityCaches are the read path's in-memory caches.

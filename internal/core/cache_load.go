@@ -178,7 +178,7 @@ func (c *Core) loadStatusEntries(ctx context.Context, ids []int64, fresh map[int
 	return out, nil
 }
 
-// statusExtras loads mentions, tags and apps for rows into out.
+// statusExtras loads mentions, tags, cards and apps for rows into out.
 func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, out map[int64]*statusEntry) error {
 	if len(rows) == 0 {
 		return nil
@@ -206,6 +206,10 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 	if err != nil {
 		return err
 	}
+	cards, err := c.Store.PreviewCardsByStatusIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
 	apps, err := cachedOrLoad(c.caches.apps, appIDs, func(ids []int64) (map[int64]*model.App, error) {
 		return c.Store.AppsByIDs(ctx, ids)
 	})
@@ -213,7 +217,8 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 		return err
 	}
 	for id, st := range rows {
-		out[id] = &statusEntry{Status: st, Mentions: mentions[id], Tags: tags[id], App: apps[st.ApplicationID], Media: attachments[id]}
+		out[id] = &statusEntry{Status: st, Mentions: mentions[id], Tags: tags[id], App: apps[st.ApplicationID], Media: attachments[id],
+			Card: cards[id]}
 	}
 	return nil
 }

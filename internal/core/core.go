@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"herd/internal/ids"
 	"herd/internal/media"
@@ -47,6 +48,10 @@ type Config struct {
 	// ShowDomainBlocks says who sees /api/v1/instance/domain_blocks: all,
 	// users (signed in) or disabled (Mastodon's show_domain_blocks).
 	ShowDomainBlocks string
+	// RemoteCardSpread is the longest random delay before the link of a
+	// status from another server is fetched for its preview card (0: one
+	// minute; negative: none, for tests).
+	RemoteCardSpread time.Duration
 }
 
 // Core is the set of use cases over one store.
@@ -73,6 +78,9 @@ type Core struct {
 	domains *domainHealth
 	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
 	media   media.Storage // uploaded files (media.go); nil refuses uploads
+	// cardFetcher fetches preview cards (cards.go); nil: no cards.
+	cardFetcher CardFetcher
+	cardFetches flightGroup // one fetch per URL at a time on this node
 }
 
 // New wires the use cases to a store.

@@ -17,6 +17,7 @@ type StatusView struct {
 	Tags     []model.Tag
 	App      *model.App
 	Media    []*model.MediaAttachment
+	Card     *model.PreviewCard // the preview card of its first link, nil if none
 
 	// What the viewer has done to this status.
 	Favourited, Reblogged, Bookmarked, Pinned, Muted bool
@@ -70,7 +71,7 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 		}
 		f := pl.flags[st.ID]
 		v := &StatusView{
-			Status: st, Account: acct, Tags: e.Tags, App: e.App, Media: e.Media, JSON: e.JSON,
+			Status: st, Account: acct, Tags: e.Tags, App: e.App, Media: e.Media, Card: e.Card, JSON: e.JSON,
 			Favourited: f.Favourited, Reblogged: f.Reblogged, Bookmarked: f.Bookmarked, Pinned: f.Pinned, Muted: f.Muted,
 		}
 		for _, id := range e.Mentions {

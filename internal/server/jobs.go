@@ -33,6 +33,9 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	}
 	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: batch,
 		Linger: linger, LingerAfter: 100})
+	// Card fetches wait on other sites: job by job, a few at a time, so
+	// one slow page holds up no other card (and no fan-out).
+	pool.Register(jobs.Queue{Name: core.QueueCards, Handler: c.CardJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	go pruneLoop(ctx, c, log)

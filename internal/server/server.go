@@ -10,6 +10,7 @@ import (
 
 	"herd/internal/activitypub"
 	"herd/internal/api"
+	"herd/internal/cards"
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/db"
@@ -60,6 +61,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	receiver := activitypub.NewReceiver(c, fetcher, log)
 	c.SetResolver(receiver)
 	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + mediaPathPrefix})
+	c.SetCardFetcher(cards.NewFetcher(outbound)) // preview cards through the same guarded client
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {
@@ -93,7 +95,7 @@ func CoreConfig(cfg *config.Config) core.Config {
 		Domain: cfg.Domain, Protocol: cfg.Protocol, MaxStatusChars: cfg.MaxStatusChars,
 		RegistrationMode: cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
 		ContactEmail: cfg.ContactEmail, AuthorizedFetch: cfg.AuthorizedFetch, LimitedFederation: cfg.LimitedFederation,
-		ShowDomainBlocks: cfg.ShowDomainBlocks,
+		ShowDomainBlocks: cfg.ShowDomainBlocks, RemoteCardSpread: cfg.RemoteCardSpread,
 	}
 }
 

@@ -31,6 +31,9 @@ const (
 	// EventDomainPolicy: the domain blocks or allows changed (an admin,
 	// through the API or the CLI); every node reloads its copy.
 	EventDomainPolicy = "domain.policy"
+	// EventStatusCard: a status got its preview card (or its card was
+	// refreshed); every node drops the status's cached rendering.
+	EventStatusCard = "status.card"
 )
 
 // Event is one row of the change log.

@@ -1,0 +1,219 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"herd/internal/model"
+	"herd/internal/store"
+	"herd/internal/text"
+)
+
+// QueueCards is the job queue of preview-card fetches: one job per status
+// with a card link, payload a cardJob.
+const QueueCards = "cards"
+
+const (
+	// cardFreshFor: a stored card is used this long before its page is
+	// fetched again (Mastodon refreshes cards after two weeks).
+	cardFreshFor = 14 * 24 * time.Hour
+	// defaultRemoteCardSpread: a status that arrived from another server
+	// has its link fetched after a random delay up to this, as Mastodon
+	// does, so the linked site is not hit by every instance at once.
+	defaultRemoteCardSpread = time.Minute
+	// maxRefreshForget bounds how many statuses showing a refreshed card
+	// are dropped from caches (the rest see it once they leave the cache).
+	maxRefreshForget = 200
+)
+
+// CardFetcher fetches the preview card of a web page; cards.Fetcher
+// implements it over the guarded outbound client.
+type CardFetcher interface {
+	FetchCard(ctx context.Context, url string) (*model.PreviewCard, error)
+}
+
+// SetCardFetcher enables preview cards; without one, card jobs are
+// dropped. Call before serving.
+func (c *Core) SetCardFetcher(f CardFetcher) { c.cardFetcher = f }
+
+// cardJob is the payload of a QueueCards job.
+type cardJob struct {
+	StatusID int64  `json:"status_id"`
+	URL      string `json:"url"`
+}
+
+// enqueueCard adds the card job of a new status inside its transaction,
+// when its content has a link that is not a mention or hashtag; remote
+// statuses' jobs are due after a random delay.
+func (c *Core) enqueueCard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account) error {
+	if st.ReblogOfID != 0 {
+		return nil
+	}
+	skip := map[string]bool{}
+	for _, m := range mentions {
+		if m.URL != "" {
+			skip[m.URL] = true
+		}
+		if m.URI != "" {
+			skip[m.URI] = true
+		}
+	}
+	link := text.CardLink(st.Content, skip)
+	if link == "" {
+		return nil
+	}
+	runAt := time.Now()
+	if !st.Local {
+		if spread := c.remoteCardSpread(); spread > 0 {
+			runAt = runAt.Add(rand.N(spread))
+		}
+	}
+	payload, err := json.Marshal(cardJob{StatusID: st.ID, URL: link})
+	if err != nil {
+		return err
+	}
+	_, err = tx.EnqueueJob(ctx, QueueCards, string(payload), runAt)
+	return err
+}
+
+func (c *Core) remoteCardSpread() time.Duration {
+	switch s := c.Config.RemoteCardSpread; {
+	case s < 0:
+		return 0
+	case s == 0:
+		return defaultRemoteCardSpread
+	default:
+		return s
+	}
+}
+
+// CardJobs works a batch of card jobs. A page that cannot be fetched or
+// is not HTML leaves its status without a card (no retry: the link is
+// not going to change); only database errors are retried.
+func (c *Core) CardJobs(ctx context.Context, batch []store.Job) map[int64]error {
+	failed := map[int64]error{}
+	for _, j := range batch {
+		var job cardJob
+		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || job.StatusID == 0 || job.URL == "" {
+			c.Log.Error("cards: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			continue
+		}
+		if err := c.attachCard(ctx, job); err != nil {
+			failed[j.ID] = err
+		}
+	}
+	return failed
+}
+
+// attachCard gives a status the card of its link: the stored one while
+// fresh, else fetched (once per URL however many jobs ask at the same
+// time), then linked to the status with an event, so every node drops
+// the status's cached rendering.
+func (c *Core) attachCard(ctx context.Context, job cardJob) error {
+	if _, err := c.Store.StatusByID(ctx, job.StatusID); errors.Is(err, store.ErrNotFound) {
+		return nil // deleted meanwhile
+	} else if err != nil {
+		return err
+	}
+	card, refreshed, err := c.cardOf(ctx, job.URL)
+	if err != nil || card == nil {
+		return err
+	}
+	var others []int64
+	if refreshed {
+		if others, err = c.Store.StatusIDsOfCard(ctx, card.ID, maxRefreshForget); err != nil {
+			return err
+		}
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LinkStatusCard(ctx, job.StatusID, card.ID); err != nil {
+			return err
+		}
+		for _, id := range append(others, job.StatusID) {
+			if err := tx.AppendEvent(ctx, store.EventStatusCard, id, 0, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range append(others, job.StatusID) {
+		c.forgetStatus(id)
+	}
+	return nil
+}
+
+// cardOf returns the card of url: stored and fresh, or fetched and saved
+// (refreshed reports a stored card that was fetched again). nil without
+// error when the page has no card.
+func (c *Core) cardOf(ctx context.Context, url string) (card *model.PreviewCard, refreshed bool, err error) {
+	stored, err := c.Store.PreviewCardByURL(ctx, url)
+	switch {
+	case err == nil && time.Since(stored.FetchedAt) < cardFreshFor:
+		return stored, false, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, false, err
+	}
+	if c.cardFetcher == nil {
+		return stored, false, nil
+	}
+	fetched, err := c.cardFetches.do(url, func() (*model.PreviewCard, error) {
+		card, err := c.cardFetcher.FetchCard(ctx, url)
+		if err != nil {
+			c.Log.Debug("cards: fetch failed", "url", url, "err", err)
+			return nil, nil
+		}
+		card.URL, card.FetchedAt = url, time.Now()
+		if stored != nil {
+			card.ID = stored.ID
+		}
+		return card, c.Store.InTx(ctx, func(tx *store.Store) error { return tx.SavePreviewCard(ctx, card) })
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if fetched == nil {
+		return stored, false, nil // a stale card beats none
+	}
+	return fetched, stored != nil, nil
+}
+
+// flightGroup runs one fetch per key at a time: callers that ask for a
+// key already being fetched wait for that fetch and share its answer.
+type flightGroup struct {
+	mu    sync.Mutex
+	calls map[string]*flight
+}
+
+type flight struct {
+	done chan struct{}
+	card *model.PreviewCard
+	err  error
+}
+
+func (g *flightGroup) do(key string, fn func() (*model.PreviewCard, error)) (*model.PreviewCard, error) {
+	g.mu.Lock()
+	if g.calls == nil {
+		g.calls = map[string]*flight{}
+	}
+	if f, ok := g.calls[key]; ok {
+		g.mu.Unlock()
+		<-f.done
+		return f.card, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	g.calls[key] = f
+	g.mu.Unlock()
+	f.card, f.err = fn()
+	g.mu.Lock()
+	delete(g.calls, key)
+	g.mu.Unlock()
+	close(f.done)
+	return f.card, f.err
+}
