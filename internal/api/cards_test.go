@@ -264,4 +264,3 @@ func TestPreviewCardRefreshedAfterTwoWeeks(t *testing.T) {
 		}
 	})
 }
-
