@@ -3,6 +3,7 @@ package activitypub
 import (
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ const asContext = "https://www.w3.org/ns/activitystreams"
 var noteContext = json.RawMessage(`["https://www.w3.org/ns/activitystreams",` +
 	`{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri","inReplyToAtomUri":"ostatus:inReplyToAtomUri",` +
 	`"conversation":"ostatus:conversation","sensitive":"as:sensitive","toot":"http://joinmastodon.org/ns#",` +
-	`"votersCount":"toot:votersCount","Hashtag":"as:Hashtag"}]`)
+	`"votersCount":"toot:votersCount","blurhash":"toot:blurhash",` +
+	`"focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag"}]`)
 
 // Note is a status as an ActivityPub object. Summary, InReplyTo and
 // InReplyToAtomURI are null when unset, as Mastodon sends them.
@@ -154,6 +156,9 @@ func (h *Handler) note(b *core.StatusBundle, st *model.Status) *Note {
 	if st.Language != "" {
 		n.ContentMap = map[string]string{st.Language: st.Content}
 	}
+	for _, m := range b.Media[st.ID] {
+		n.Attachment = append(n.Attachment, h.document(m))
+	}
 	for _, m := range mentioned {
 		n.Tag = append(n.Tag, Tag{Type: "Mention", Href: m.URI, Name: "@" + m.Acct()})
 	}
@@ -214,4 +219,31 @@ func (h *Handler) activity(b *core.StatusBundle, st *model.Status) *Activity {
 		ID: n.ID + "/activity", Type: "Create", Actor: author.URI, Published: n.Published,
 		To: n.To, Cc: n.Cc, Object: n,
 	}
+}
+
+// MediaDocument is an attachment of a Note, as Mastodon sends it
+// (ActivityPub::NoteSerializer::MediaAttachmentSerializer): the alt text
+// as name (null when none), blurhash, focal point and size.
+type MediaDocument struct {
+	Type       string     `json:"type"`
+	MediaType  string     `json:"mediaType"`
+	URL        string     `json:"url"`
+	Name       *string    `json:"name"`
+	Blurhash   string     `json:"blurhash,omitempty"`
+	FocalPoint [2]float64 `json:"focalPoint"`
+	Width      int        `json:"width,omitempty"`
+	Height     int        `json:"height,omitempty"`
+}
+
+func (h *Handler) document(m *model.MediaAttachment) MediaDocument {
+	d := MediaDocument{Type: "Document", MediaType: m.ContentType, URL: h.core.MediaURL(m.FileKey),
+		Blurhash: m.Blurhash, Width: m.Meta.Original.Width, Height: m.Meta.Original.Height}
+	if m.Description != "" {
+		d.Name = &m.Description
+	}
+	if xs, ys, ok := strings.Cut(m.Focus, ","); ok {
+		d.FocalPoint[0], _ = strconv.ParseFloat(xs, 64)
+		d.FocalPoint[1], _ = strconv.ParseFloat(ys, 64)
+	}
+	return d
 }

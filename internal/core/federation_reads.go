@@ -53,6 +53,7 @@ type StatusBundle struct {
 	Mentions    map[int64][]int64        // status id → mentioned account ids
 	Tags        map[int64][]model.Tag
 	SelfReplies map[int64][]store.StatusRef
+	Media       map[int64][]*model.MediaAttachment // status id → attachments, upload order
 
 	// The page's bounds before statuses were dropped (outbox paging):
 	// newest and oldest id, and whether the page was full.
@@ -150,8 +151,12 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 	b := &StatusBundle{}
 	ids := make([]int64, 0, len(statuses))
 	var parentIDs []int64
+	var withMedia []int64
 	for _, st := range statuses {
 		ids = append(ids, st.ID)
+		if st.HasMedia {
+			withMedia = append(withMedia, st.ID)
+		}
 		if st.InReplyToID != 0 {
 			parentIDs = append(parentIDs, st.InReplyToID)
 		}
@@ -170,6 +175,9 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 		return nil, err
 	}
 	if b.SelfReplies, err = c.Store.SelfReplies(ctx, ids, EmbeddedReplies); err != nil {
+		return nil, err
+	}
+	if b.Media, err = c.Store.MediaByStatusIDs(ctx, withMedia); err != nil {
 		return nil, err
 	}
 	var accountIDs []int64
