@@ -323,3 +323,34 @@ func TestMediaFilesAreNotReachableByGuessedPaths(t *testing.T) {
 		}
 	})
 }
+
+// Delete and redraft: the deleted status answers its attachments, which
+// become the author's unattached uploads again and can be posted anew.
+func TestDeleteAndRedraftKeepsMedia(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		ctx := context.Background()
+		ac := inst.Client(alice.Token)
+		att, err := ac.UploadMediaFromBytes(ctx, mediatest.PNG(16, 9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "first draft", MediaIDs: []mastodon.ID{att.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := inst.Expect(t, 200, "DELETE", "/api/v1/statuses/"+string(st.ID), alice.Token, nil)
+		if !strings.Contains(string(r.Body), `"id":"`+string(att.ID)+`"`) {
+			t.Fatalf("deleted status without its media: %s", r.Body)
+		}
+		inst.Expect(t, 200, "GET", "/api/v1/media/"+string(att.ID), alice.Token, nil)
+		again, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "second draft", MediaIDs: []mastodon.ID{att.ID}})
+		if err != nil || len(again.MediaAttachments) != 1 || again.MediaAttachments[0].URL != att.URL {
+			t.Fatalf("redraft = %+v, %v", again, err)
+		}
+		if r := fetch(t, inst, att.URL, nil); r.Status != 200 {
+			t.Fatalf("file after redraft: %d", r.Status)
+		}
+	})
+}

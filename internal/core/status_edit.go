@@ -241,6 +241,14 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 			return err
 		}
 	}
+	if st.HasMedia {
+		// The uploads go back to their owner, unattached, so a client can
+		// redraft with the same media_ids (as Mastodon's delete and
+		// redraft); left so, they are pruned a day later.
+		if err := tx.DetachMedia(ctx, st.ID, time.Now()); err != nil {
+			return err
+		}
+	}
 	if err := tx.DeleteStatusRow(ctx, st.ID); err != nil {
 		return err
 	}

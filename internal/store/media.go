@@ -100,6 +100,14 @@ func (s *Store) AttachMedia(ctx context.Context, statusID, accountID int64, ids 
 		statusID, accountID, s.Dialect().IDs(ids)))
 }
 
+// DetachMedia makes a status's attachments unattached uploads again, as
+// if uploaded at now (so the day before pruning starts over).
+func (s *Store) DetachMedia(ctx context.Context, statusID int64, now time.Time) error {
+	_, err := s.q.ExecContext(ctx, "UPDATE media_attachments SET status_id = NULL, created_at = $2 WHERE status_id = $1",
+		statusID, ms(now))
+	return err
+}
+
 // MediaByStatusIDs loads the attachments of a batch of statuses, each
 // status's in upload order.
 func (s *Store) MediaByStatusIDs(ctx context.Context, statusIDs []int64) (map[int64][]*model.MediaAttachment, error) {
