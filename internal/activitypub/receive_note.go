@@ -44,6 +44,7 @@ type noteJSON struct {
 	To           json.RawMessage   `json:"to"`
 	Cc           json.RawMessage   `json:"cc"`
 	Tag          json.RawMessage   `json:"tag"`
+	Attachment   json.RawMessage   `json:"attachment"`
 }
 
 // create stores the Note a Create carries: embedded (trusted, since the
@@ -142,6 +143,7 @@ func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw jso
 			n.Language = lang
 		}
 	}
+	n.CardURL, n.Card = linkAttachment(j.Attachment)
 	n.Published, _ = time.Parse(time.RFC3339, j.Published)
 	n.Updated, _ = time.Parse(time.RFC3339, j.Updated)
 	if parent := linkID(j.InReplyTo); parent != "" {

@@ -219,3 +219,16 @@ func language(s string) string {
 	}
 	return s
 }
+
+// FromPreview makes a card from what another server says a page holds
+// (a FEP-8967 Link attachment's preview): the same plain-text rules and
+// caps as a fetched page. Type is always "link": no player HTML is taken
+// from another server's word.
+func FromPreview(href, title, summary, image string) *model.PreviewCard {
+	u, err := url.Parse(href)
+	if err != nil {
+		return nil
+	}
+	return &model.PreviewCard{URL: href, Type: "link", Title: plain(title, maxTitle),
+		Description: plain(summary, maxDescription), ImageURL: absURL(u, image)}
+}

@@ -46,25 +46,50 @@ type cardJob struct {
 	URL      string `json:"url"`
 }
 
-// enqueueCard adds the card job of a new status inside its transaction,
-// when its content has a link that is not a mention or hashtag; remote
-// statuses' jobs are due after a random delay.
-func (c *Core) enqueueCard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account) error {
-	if st.ReblogOfID != 0 {
+// addCard gives a new status its card inside its transaction: the link is
+// the one its origin named (cardURL, FEP-8967) or else the first of its
+// content that is not a mention or hashtag. When the origin attached its
+// preview and no card of that URL is stored, the preview is stored as the
+// URL's card, already stale, so the next status linking the URL fetches
+// the page itself (another server's word never stands for long), and the
+// page is not fetched now. Otherwise one card job is enqueued, due after a
+// random delay for a status from another server.
+func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
+	cardURL string, preview *model.PreviewCard) error {
+	if st.ReblogOfID != 0 || st.HasMedia { // as Mastodon: media is the preview
 		return nil
 	}
-	skip := map[string]bool{}
-	for _, m := range mentions {
-		if m.URL != "" {
-			skip[m.URL] = true
+	link := cardURL
+	if link == "" {
+		skip := map[string]bool{}
+		for _, m := range mentions {
+			if m.URL != "" {
+				skip[m.URL] = true
+			}
+			if m.URI != "" {
+				skip[m.URI] = true
+			}
 		}
-		if m.URI != "" {
-			skip[m.URI] = true
-		}
+		link = text.CardLink(st.Content, skip)
 	}
-	link := text.CardLink(st.Content, skip)
 	if link == "" {
 		return nil
+	}
+	if preview != nil && preview.URL == link {
+		stored, err := tx.PreviewCardByURL(ctx, link)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			card := *preview
+			card.FetchedAt = time.UnixMilli(0)
+			if err := tx.SavePreviewCard(ctx, &card); err != nil {
+				return err
+			}
+			return tx.LinkStatusCard(ctx, st.ID, card.ID)
+		case err != nil:
+			return err
+		case time.Since(stored.FetchedAt) < cardFreshFor:
+			return tx.LinkStatusCard(ctx, st.ID, stored.ID)
+		}
 	}
 	runAt := time.Now()
 	if !st.Local {

@@ -42,6 +42,11 @@ type RemoteNote struct {
 	InReplyTo   *model.Status    // the parent, when it is a reply to a stored status
 	Mentions    []*model.Account // accounts tagged as Mention (local or known remote)
 	Tags        []string         // hashtag names, without #
+	// CardURL is the link its origin chose for the preview card (a
+	// FEP-8967 Link attachment), "" to pick the first link of Content;
+	// Card, when set, is the preview the origin attached for it.
+	CardURL string
+	Card    *model.PreviewCard
 }
 
 // ReceiveNote is the remote door for posting (DESIGN.md principle 2): it
@@ -82,8 +87,10 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	mentions, tags := remoteMentions(n.Mentions), remoteTags(n.Tags)
 	for attempt := 1; ; attempt++ {
 		err := c.Store.InTx(ctx, func(tx *store.Store) error {
-			_, err := c.recordStatus(ctx, tx, st, parent, mentions, tags)
-			return err
+			if _, err := c.recordStatus(ctx, tx, st, parent, mentions, tags); err != nil {
+				return err
+			}
+			return c.addCard(ctx, tx, st, mentions, n.CardURL, n.Card)
 		})
 		if err == nil {
 			break

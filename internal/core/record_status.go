@@ -58,9 +58,6 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if err := enqueueFanout(ctx, tx, st.ID); err != nil {
 		return nil, err
 	}
-	if err := c.enqueueCard(ctx, tx, st, mentions); err != nil {
-		return nil, err
-	}
 	if err := c.notifyNewStatus(ctx, tx, st, parent, mentions); err != nil {
 		return nil, err
 	}

@@ -157,6 +157,9 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 		if err := attachMedia(ctx, tx, st, attachments); err != nil {
 			return err
 		}
+		if err := c.addCard(ctx, tx, st, r.mentions, "", nil); err != nil {
+			return err
+		}
 		return c.queueDelivery(ctx, tx, author, createDelivery(st, parent, r.mentions))
 	})
 	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
