@@ -19,14 +19,26 @@ func Blurhash(img image.Image, nx, ny int) string {
 	w, h := b.Dx(), b.Dy()
 	factors := make([][3]float64, nx*ny)
 	if w > 0 && h > 0 {
-		// Linear RGB of every pixel, read once.
+		// Linear RGB of every pixel, read once (sRGB → linear by table).
+		var toLinear [256]float64
+		for v := range toLinear {
+			toLinear[v] = srgbToLinear(uint32(v))
+		}
 		lin := make([][3]float64, w*h)
+		rgba, _ := img.(*image.RGBA)
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
+				if rgba != nil {
+					o := rgba.PixOffset(b.Min.X+x, b.Min.Y+y)
+					lin[y*w+x] = [3]float64{toLinear[rgba.Pix[o]], toLinear[rgba.Pix[o+1]], toLinear[rgba.Pix[o+2]]}
+					continue
+				}
 				r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
-				lin[y*w+x] = [3]float64{srgbToLinear(r >> 8), srgbToLinear(g >> 8), srgbToLinear(bl >> 8)}
+				lin[y*w+x] = [3]float64{toLinear[r>>8], toLinear[g>>8], toLinear[bl>>8]}
 			}
 		}
+		// The cosine basis, per column and per row, computed once.
+		cosX, cosY := cosines(nx, w), cosines(ny, h)
 		for j := 0; j < ny; j++ {
 			for i := 0; i < nx; i++ {
 				norm := 2.0
@@ -35,9 +47,9 @@ func Blurhash(img image.Image, nx, ny int) string {
 				}
 				var f [3]float64
 				for y := 0; y < h; y++ {
-					cy := math.Cos(math.Pi * float64(j) * float64(y) / float64(h))
+					cy := cosY[j*h+y]
 					for x := 0; x < w; x++ {
-						basis := cy * math.Cos(math.Pi*float64(i)*float64(x)/float64(w))
+						basis := cy * cosX[i*w+x]
 						p := lin[y*w+x]
 						f[0] += basis * p[0]
 						f[1] += basis * p[1]
@@ -73,6 +85,17 @@ func Blurhash(img image.Image, nx, ny int) string {
 		writeBase83(&sb, quant(f[0])*19*19+quant(f[1])*19+quant(f[2]), 2)
 	}
 	return sb.String()
+}
+
+// cosines is cos(π·k·p/size) for k < n, p < size, at [k*size+p].
+func cosines(n, size int) []float64 {
+	out := make([]float64, n*size)
+	for k := 0; k < n; k++ {
+		for p := 0; p < size; p++ {
+			out[k*size+p] = math.Cos(math.Pi * float64(k) * float64(p) / float64(size))
+		}
+	}
+	return out
 }
 
 func writeBase83(sb *strings.Builder, v, length int) {

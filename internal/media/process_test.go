@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -40,6 +41,25 @@ func TestProcessImageAppliesOrientationAndStripsEXIF(t *testing.T) {
 	}
 	if img.ContentType != "image/jpeg" || img.Ext != ".jpg" || img.Blurhash == "" {
 		t.Fatalf("unexpected result %+v", img)
+	}
+}
+
+// Metadata goes from every format kept, not only JPEG: a PNG's text
+// chunk (where tools put GPS and camera data) does not survive.
+func TestProcessImageStripsPNGText(t *testing.T) {
+	in := mediatest.PNGWithText(20, 10, "Comment", mediatest.GPSMarker)
+	if !bytes.Contains(in, []byte(mediatest.GPSMarker)) {
+		t.Fatal("test file carries no text chunk")
+	}
+	if _, _, err := image.Decode(bytes.NewReader(in)); err != nil {
+		t.Fatalf("test file is not a valid PNG: %v", err)
+	}
+	img, err := media.ProcessImage(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(img.Original, []byte(mediatest.GPSMarker)) || bytes.Contains(img.Small, []byte(mediatest.GPSMarker)) {
+		t.Fatal("PNG text chunk kept")
 	}
 }
 

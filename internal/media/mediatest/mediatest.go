@@ -87,6 +87,22 @@ func PNG(w, h int) []byte {
 	return buf.Bytes()
 }
 
+// PNGWithText encodes a w×h Picture as PNG with a tEXt chunk key=value
+// right after the header, as cameras and editors write metadata.
+func PNGWithText(w, h int, key, value string) []byte {
+	b := PNG(w, h)
+	data := append([]byte(key+"\x00"), value...)
+	chunk := make([]byte, 8, 12+len(data))
+	binary.BigEndian.PutUint32(chunk, uint32(len(data)))
+	copy(chunk[4:], "tEXt")
+	chunk = append(chunk, data...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	// The IHDR chunk ends at 8 (signature) + 25 (length, type, 13 bytes, CRC).
+	out := append([]byte{}, b[:33]...)
+	out = append(out, chunk...)
+	return append(out, b[33:]...)
+}
+
 // GIF encodes a w×h Picture as GIF.
 func GIF(w, h int) []byte {
 	var buf bytes.Buffer
