@@ -354,3 +354,27 @@ func TestDeleteAndRedraftKeepsMedia(t *testing.T) {
 		}
 	})
 }
+
+// Uploads beyond the decoding slots wait their turn rather than fail.
+func TestConcurrentUploads(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		ac := inst.Client(alice.Token)
+		errs := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				_, err := ac.UploadMediaFromBytes(context.Background(), mediatest.JPEGWithEXIF(300+i, 200, 1))
+				errs <- err
+			}()
+		}
+		for i := 0; i < 8; i++ {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		if n := mediaFiles(t, inst); n != 16 {
+			t.Fatalf("%d files for 8 uploads", n)
+		}
+	})
+}

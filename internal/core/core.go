@@ -6,6 +6,7 @@ package core
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -78,6 +79,8 @@ type Core struct {
 	domains *domainHealth
 	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
 	media   media.Storage // uploaded files (media.go); nil refuses uploads
+	// imageSlots bounds how many uploads are decoded at once (media.go).
+	imageSlots chan struct{}
 	// cardFetcher fetches preview cards (cards.go); nil: no cards.
 	cardFetcher CardFetcher
 	cardFetches flightGroup // one fetch per URL at a time on this node
@@ -101,7 +104,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 		log = slog.Default()
 	}
 	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(),
-		domains: newDomainHealth(), policy: &domainPolicy{}}
+		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU())}
 	if st != nil {
 		st.OnViewersChanged(c.forgetViewers)
 		st.OnCountsChanged(c.forgetCounts)

@@ -62,7 +62,15 @@ func (c *Core) UploadMedia(ctx context.Context, v *Viewer, data []byte, descript
 	if err != nil {
 		return nil, err
 	}
+	// Decoding holds up to a few hundred MB for an image at the pixel
+	// limit: process at most one per CPU at a time, the rest wait.
+	select {
+	case c.imageSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	img, err := media.ProcessImage(data)
+	<-c.imageSlots
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: File must be less than %d MB and %d megapixels",
