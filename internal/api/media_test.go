@@ -378,3 +378,46 @@ func TestConcurrentUploads(t *testing.T) {
 		}
 	})
 }
+
+// A retried post (same Idempotency-Key) is answered with the first one,
+// though its media are attached by then.
+func TestRetriedPostWithMedia(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		att, err := inst.Client(alice.Token).UploadMediaFromBytes(context.Background(), mediatest.PNG(9, 9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		send := func() string {
+			form := url.Values{"status": {"once"}, "media_ids[]": {string(att.ID)}}
+			req, _ := http.NewRequest("POST", inst.URL+"/api/v1/statuses", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", "Bearer "+alice.Token)
+			req.Header.Set("Idempotency-Key", "retry-1")
+			resp, err := inst.HTTP.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var st struct {
+				ID    string `json:"id"`
+				Media []struct {
+					ID string `json:"id"`
+				} `json:"media_attachments"`
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("post: %d %s", resp.StatusCode, body)
+			}
+			(&testrig.Response{Body: body}).JSON(t, &st)
+			if len(st.Media) != 1 || st.Media[0].ID != string(att.ID) {
+				t.Fatalf("post answered %s", body)
+			}
+			return st.ID
+		}
+		if first, again := send(), send(); first != again {
+			t.Fatalf("retry made a second status: %s, %s", first, again)
+		}
+	})
+}

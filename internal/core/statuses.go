@@ -81,11 +81,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	if !n.Visibility.Valid() {
 		return nil, nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
 	}
-	attachments, err := c.statusMedia(ctx, author.ID, n.MediaIDs)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := c.validateText(n.Text, n.SpoilerText, len(attachments) > 0); err != nil {
+	if err := c.validateText(n.Text, n.SpoilerText, len(n.MediaIDs) > 0); err != nil {
 		return nil, nil, err
 	}
 	now := time.Now()
@@ -97,6 +93,12 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, nil, err
 		}
+	}
+	// After the Idempotency-Key: a retried post's media are attached
+	// already, to the status the retry is answered with.
+	attachments, err := c.statusMedia(ctx, author.ID, n.MediaIDs)
+	if err != nil {
+		return nil, nil, err
 	}
 	st := &model.Status{
 		ID: ids.New(), AccountID: author.ID, Local: true, Text: n.Text, SpoilerText: n.SpoilerText,
