@@ -264,3 +264,29 @@ func TestPreviewCardRefreshedAfterTwoWeeks(t *testing.T) {
 		}
 	})
 }
+
+// TestEditedLinkChangesCard: an edit that changes the link changes the
+// card; one that removes it removes the card.
+func TestEditedLinkChangesCard(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		other := strings.Replace(articlePage, "Sheep cross the road", "Goats too", 1)
+		site := newFakeSite(t, map[string]string{"/article": articlePage, "/other": other})
+		inst := testrig.Start(t, db, withSite(site))
+		alice := inst.NewUser(t, "alice")
+		st := post(t, inst, alice, mastodon.Toot{Status: "http://news.test/article"})
+		eventuallyCard(t, inst, alice, string(st.ID))
+		path := "/api/v1/statuses/" + string(st.ID)
+		inst.Expect(t, 200, "PUT", path, alice.Token, map[string]any{"status": "now http://news.test/other"})
+		deadline := time.Now().Add(10 * time.Second)
+		for c := statusCard(t, inst, alice, string(st.ID)); c == nil || c.Title != "Goats too"; c = statusCard(t, inst, alice, string(st.ID)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("card after the edit = %+v, want the new link's", c)
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		inst.Expect(t, 200, "PUT", path, alice.Token, map[string]any{"status": "no link any more"})
+		if c := statusCard(t, inst, alice, string(st.ID)); c != nil {
+			t.Fatalf("card = %+v after the link was edited out", c)
+		}
+	})
+}

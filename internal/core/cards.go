@@ -56,22 +56,7 @@ type cardJob struct {
 // random delay for a status from another server.
 func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
 	cardURL string, preview *model.PreviewCard) error {
-	if st.ReblogOfID != 0 || st.HasMedia { // as Mastodon: media is the preview
-		return nil
-	}
-	link := cardURL
-	if link == "" {
-		skip := map[string]bool{}
-		for _, m := range mentions {
-			if m.URL != "" {
-				skip[m.URL] = true
-			}
-			if m.URI != "" {
-				skip[m.URI] = true
-			}
-		}
-		link = text.CardLink(st.Content, skip)
-	}
+	link := cardLinkOf(st, mentions, cardURL)
 	if link == "" {
 		return nil
 	}
@@ -103,6 +88,50 @@ func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, m
 	}
 	_, err = tx.EnqueueJob(ctx, QueueCards, string(payload), runAt)
 	return err
+}
+
+// cardLinkOf is the link of a status that gets a card: the one its origin
+// named, else its content's first link that is not a mention or hashtag;
+// "" for boosts and statuses with media (as Mastodon: the media is the
+// preview).
+func cardLinkOf(st *model.Status, mentions []*model.Account, cardURL string) string {
+	if st.ReblogOfID != 0 || st.HasMedia {
+		return ""
+	}
+	if cardURL != "" {
+		return cardURL
+	}
+	skip := map[string]bool{}
+	for _, m := range mentions {
+		if m.URL != "" {
+			skip[m.URL] = true
+		}
+		if m.URI != "" {
+			skip[m.URI] = true
+		}
+	}
+	return text.CardLink(st.Content, skip)
+}
+
+// recard follows an edit: when the edited status's card link is not the
+// URL of its card, the card goes and the new link's is looked for as for
+// a new status.
+func (c *Core) recard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
+	cardURL string, preview *model.PreviewCard) error {
+	current, err := tx.PreviewCardsByStatusIDs(ctx, []int64{st.ID})
+	if err != nil {
+		return err
+	}
+	link := cardLinkOf(st, mentions, cardURL)
+	if card := current[st.ID]; card != nil {
+		if card.URL == link {
+			return nil
+		}
+		if err := tx.UnlinkStatusCard(ctx, st.ID); err != nil {
+			return err
+		}
+	}
+	return c.addCard(ctx, tx, st, mentions, cardURL, preview)
 }
 
 func (c *Core) remoteCardSpread() time.Duration {

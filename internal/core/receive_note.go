@@ -171,6 +171,9 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 		if err := c.updateMentionsAndTags(ctx, tx, &next, r); err != nil {
 			return err
 		}
+		if err := c.recard(ctx, tx, &next, r.mentions, n.CardURL, n.Card); err != nil {
+			return err
+		}
 		boosts, err := tx.ReblogsOf(ctx, st.ID)
 		if err != nil {
 			return err
@@ -182,6 +185,7 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	})
 	if err == nil {
 		c.forgetStatus(st.ID)
+		c.wakeJobs()
 	}
 	return err
 }

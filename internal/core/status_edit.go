@@ -97,6 +97,9 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 		if err := c.updateMentionsAndTags(ctx, tx, &next, r); err != nil {
 			return err
 		}
+		if err := c.recard(ctx, tx, &next, r.mentions, "", nil); err != nil {
+			return err
+		}
 		if changed {
 			boosts, err := tx.ReblogsOf(ctx, st.ID)
 			if err != nil {

@@ -58,6 +58,12 @@ func (s *Store) LinkStatusCard(ctx context.Context, statusID, cardID int64) erro
 	return err
 }
 
+// UnlinkStatusCard takes a status's card away (its link was edited out).
+func (s *Store) UnlinkStatusCard(ctx context.Context, statusID int64) error {
+	_, err := s.q.ExecContext(ctx, "DELETE FROM status_cards WHERE status_id = $1", statusID)
+	return err
+}
+
 // StatusIDsOfCard lists the statuses showing a card (to drop them from
 // caches after a refresh), at most limit of them, newest first.
 func (s *Store) StatusIDsOfCard(ctx context.Context, cardID int64, limit int) ([]int64, error) {
