@@ -421,3 +421,31 @@ func TestRetriedPostWithMedia(t *testing.T) {
 		}
 	})
 }
+
+// only_media filters a profile's statuses to those with attachments.
+func TestOnlyMediaFilter(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		ctx := context.Background()
+		ac := inst.Client(alice.Token)
+		att, err := ac.UploadMediaFromBytes(ctx, mediatest.GIF(6, 6))
+		if err != nil {
+			t.Fatal(err)
+		}
+		withMedia, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "picture", MediaIDs: []mastodon.ID{att.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "words only"}); err != nil {
+			t.Fatal(err)
+		}
+		var got []struct {
+			ID string `json:"id"`
+		}
+		inst.Expect(t, 200, "GET", "/api/v1/accounts/"+string(withMedia.Account.ID)+"/statuses?only_media=true", "", nil).JSON(t, &got)
+		if len(got) != 1 || got[0].ID != string(withMedia.ID) {
+			t.Fatalf("only_media = %v", got)
+		}
+	})
+}
