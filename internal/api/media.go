@@ -69,16 +69,7 @@ func (a *API) updateMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var desc, focus *string
-	if p.has("description") {
-		s := p.str("description")
-		desc = &s
-	}
-	if p.has("focus") {
-		s := p.str("focus")
-		focus = &s
-	}
-	m, err := a.core.UpdateMedia(r.Context(), viewerOf(r), id, desc, focus)
+	m, err := a.core.UpdateMedia(r.Context(), viewerOf(r), id, strParam(p, "description"), strParam(p, "focus"))
 	if err != nil {
 		return err
 	}

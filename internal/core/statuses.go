@@ -51,14 +51,7 @@ func (c *Core) PostStatusView(ctx context.Context, v *Viewer, n NewStatus) (*Sta
 	if authorLive != nil {
 		known = map[int64]store.AccountLive{st.AccountID: *authorLive}
 	}
-	vs, err := c.views(ctx, v.AccountID(), []int64{st.ID}, freshByID([]*model.Status{st}), nil, known)
-	if err != nil {
-		return nil, err
-	}
-	if len(vs) == 0 {
-		return nil, ErrRecordNotFound
-	}
-	return vs[0], nil
+	return c.statusView(ctx, v.AccountID(), st, known)
 }
 
 // postStatus is PostStatus, with the author's live counters as the post's

@@ -109,7 +109,13 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 
 // StatusView hydrates one status for a viewer.
 func (c *Core) StatusView(ctx context.Context, viewerID int64, st *model.Status) (*StatusView, error) {
-	vs, err := c.StatusViews(ctx, viewerID, []*model.Status{st})
+	return c.statusView(ctx, viewerID, st, nil)
+}
+
+// statusView is StatusView with accounts' live parts the caller just read
+// (see views).
+func (c *Core) statusView(ctx context.Context, viewerID int64, st *model.Status, knownLive map[int64]store.AccountLive) (*StatusView, error) {
+	vs, err := c.views(ctx, viewerID, []int64{st.ID}, freshByID([]*model.Status{st}), nil, knownLive)
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,24 @@ type EachQuerier interface {
 	QueryEach(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error
 }
 
+// EachRow takes a query's result and returns a function that calls scan
+// on each row, reads them all and closes them, then reports the first
+// error: the query's, a scan's or the iteration's.
+func EachRow(rows *sql.Rows, err error) func(scan func(*sql.Rows) error) error {
+	return func(scan func(*sql.Rows) error) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}
+
 // DB is an open database. On SQLite, Read is a pool of read-only
 // connections and Write is a single connection, because SQLite allows one
 // writer at a time and queuing writers in Go is cheaper than busy-waiting in

@@ -306,23 +306,10 @@ func (d detached) QueryContext(ctx context.Context, query string, args ...any) (
 // compiled statement without two callers sharing its cursor.
 func (d detached) QueryEach(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error {
 	ctx = context.WithoutCancel(ctx)
-	var rows *sql.Rows
-	var err error
 	if st := d.stmts.get(query); st != nil {
-		rows, err = d.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	} else {
-		rows, err = d.tx.QueryContext(ctx, query, args...)
+		return EachRow(d.tx.StmtContext(ctx, st).QueryContext(ctx, args...))(scan)
 	}
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return EachRow(d.tx.QueryContext(ctx, query, args...))(scan)
 }
 
 func (d detached) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {

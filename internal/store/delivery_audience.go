@@ -35,20 +35,7 @@ func (s *Store) RemoteAudienceOf(ctx context.Context, statusID int64, parent, in
 			UNION SELECT account_id FROM statuses WHERE reblog_of_id = $1
 			UNION SELECT account_id FROM statuses WHERE in_reply_to_id = $1`
 	}
-	rows, err := s.q.QueryContext(ctx, "SELECT id FROM accounts WHERE domain <> '' AND id IN ("+q+") ORDER BY id", statusID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanIDs(s.q.QueryContext(ctx, "SELECT id FROM accounts WHERE domain <> '' AND id IN ("+q+") ORDER BY id", statusID))
 }
 
 // FavouriteID is the id of accountID's favourite of statusID (the Like's

@@ -67,21 +67,8 @@ func (s *Store) UnlinkStatusCard(ctx context.Context, statusID int64) error {
 // StatusIDsOfCard lists the statuses showing a card (to drop them from
 // caches after a refresh), at most limit of them, newest first.
 func (s *Store) StatusIDsOfCard(ctx context.Context, cardID int64, limit int) ([]int64, error) {
-	rows, err := s.q.QueryContext(ctx, "SELECT status_id FROM status_cards WHERE card_id = $1 ORDER BY status_id DESC LIMIT $2",
-		cardID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanIDs(s.q.QueryContext(ctx, "SELECT status_id FROM status_cards WHERE card_id = $1 ORDER BY status_id DESC LIMIT $2",
+		cardID, limit))
 }
 
 var previewCardsByStatusIDsQuery = dialectQuery(func(in func(col, param string) string) string {

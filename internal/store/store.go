@@ -227,17 +227,7 @@ func (s *Store) queryEach(ctx context.Context, scan func(*sql.Rows) error, query
 	if e, ok := s.q.(db.EachQuerier); ok {
 		return e.QueryEach(ctx, scan, query, args...)
 	}
-	rows, err := s.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.EachRow(s.q.QueryContext(ctx, query, args...))(scan)
 }
 
 // queryIDs is queryEach for a query of one id column.
