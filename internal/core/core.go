@@ -84,6 +84,9 @@ type Core struct {
 	// cardFetcher fetches preview cards (cards.go); nil: no cards.
 	cardFetcher CardFetcher
 	cardFetches flightGroup // one fetch per URL at a time on this node
+	// mediaFetcher downloads remote media (remote_image.go); nil: remote
+	// files stay at their remote URLs.
+	mediaFetcher MediaFetcher
 }
 
 // New wires the use cases to a store.

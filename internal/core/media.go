@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -62,15 +61,7 @@ func (c *Core) UploadMedia(ctx context.Context, v *Viewer, data []byte, descript
 	if err != nil {
 		return nil, err
 	}
-	// Decoding holds up to a few hundred MB for an image at the pixel
-	// limit: process at most one per CPU at a time, the rest wait.
-	select {
-	case c.imageSlots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	img, err := media.ProcessImage(data)
-	<-c.imageSlots
+	img, err := c.processImage(ctx, data)
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: File must be less than %d MB and %d megapixels",
@@ -80,10 +71,13 @@ func (c *Core) UploadMedia(ctx context.Context, v *Viewer, data []byte, descript
 	case err != nil:
 		return nil, err
 	}
-	folder := media.NewKey("media_attachments")
+	fileKey, previewKey, err := c.storeImage(ctx, "media_attachments", img)
+	if err != nil {
+		return nil, err
+	}
 	m := &model.MediaAttachment{
 		ID: ids.New(), AccountID: v.AccountID(), Type: "image",
-		FileKey: folder + "/original" + img.Ext, PreviewKey: folder + "/small" + img.SmallExt,
+		FileKey: fileKey, PreviewKey: previewKey,
 		ContentType: img.ContentType, Description: description, Focus: focus, Blurhash: img.Blurhash,
 		Meta: model.MediaMeta{
 			Original: model.MediaSize{Width: img.Width, Height: img.Height},
@@ -91,21 +85,8 @@ func (c *Core) UploadMedia(ctx context.Context, v *Viewer, data []byte, descript
 		},
 		CreatedAt: time.Now(),
 	}
-	removeFiles := func() {
-		// Best effort: a file left behind is unreachable (no row names it).
-		_ = c.media.Delete(context.WithoutCancel(ctx), m.FileKey)
-		_ = c.media.Delete(context.WithoutCancel(ctx), m.PreviewKey)
-	}
-	if err := c.media.Put(ctx, m.FileKey, bytes.NewReader(img.Original)); err != nil {
-		removeFiles()
-		return nil, err
-	}
-	if err := c.media.Put(ctx, m.PreviewKey, bytes.NewReader(img.Small)); err != nil {
-		removeFiles()
-		return nil, err
-	}
 	if err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertMedia(ctx, m) }); err != nil {
-		removeFiles()
+		c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
 		return nil, err
 	}
 	return m, nil
@@ -185,14 +166,7 @@ func (c *Core) DeleteMedia(ctx context.Context, v *Viewer, id int64) (*model.Med
 }
 
 func (c *Core) deleteMediaFiles(ctx context.Context, m *model.MediaAttachment) {
-	for _, key := range []string{m.FileKey, m.PreviewKey} {
-		if key == "" || c.media == nil {
-			continue
-		}
-		if err := c.media.Delete(ctx, key); err != nil {
-			c.Log.Warn("delete media file", "key", key, "err", err)
-		}
-	}
+	c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
 }
 
 // PruneUnattachedMedia removes uploads made before cutoff and never
