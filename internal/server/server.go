@@ -61,7 +61,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	receiver := activitypub.NewReceiver(c, fetcher, log)
 	c.SetResolver(receiver)
 	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + mediaPathPrefix})
-	c.SetCardFetcher(cards.NewFetcher(outbound)) // preview cards through the same guarded client
+	c.SetCardFetcher(cards.NewFetcher(outbound))  // preview cards through the same guarded client
 	c.SetMediaFetcher(media.NewFetcher(outbound)) // remote attachments, avatars… likewise
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
