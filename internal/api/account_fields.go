@@ -8,23 +8,36 @@ import (
 	"herd/internal/model"
 )
 
-// profileFieldsParam reads fields_attributes in every shape clients send
-// it, or nil when it was not sent:
-//   - fields_attributes[0][name]=…&fields_attributes[0][value]=… (forms;
-//     also what a JSON object keyed "0".."3" or a JSON array of objects
-//     flattens to);
-//   - fields_attributes[][name]=…&fields_attributes[][value]=… (Rails'
-//     array-of-hashes form style);
-//   - an empty JSON array, which clears the fields.
-//
-// The keys' numbers only order the fields (docs.joinmastodon.org: "the
-// exact integer does not matter").
+// profileFieldsParam reads fields_attributes (see attributesParam), or nil
+// when it was not sent; an empty JSON array clears the fields.
 func profileFieldsParam(p params) *[]model.Field {
-	const prefix = "fields_attributes["
-	byIndex := map[string]*model.Field{}
+	list, sent := attributesParam(p, "fields_attributes")
+	if !sent {
+		return nil
+	}
+	out := make([]model.Field, 0, len(list)+4)
+	for _, attrs := range list {
+		out = append(out, model.Field{Name: attrs["name"], Value: attrs["value"]})
+	}
+	return &out
+}
+
+// attributesParam reads a Rails-style array of objects (fields_attributes,
+// media_attributes) in every shape clients send it, and whether it was
+// sent at all:
+//   - name[0][key]=…&name[0][other]=… (forms; also what a JSON object
+//     keyed "0".."3" or a JSON array of objects flattens to);
+//   - name[][key]=…&name[][other]=… (Rails' array-of-hashes form style);
+//   - an empty JSON array (sent, and empty).
+//
+// The keys' numbers only order the objects (docs.joinmastodon.org: "the
+// exact integer does not matter").
+func attributesParam(p params, name string) ([]map[string]string, bool) {
+	prefix := name + "["
+	byIndex := map[string]map[string]string{}
 	sent := false
 	for key := range p {
-		if !strings.HasPrefix(key, prefix) && key != "fields_attributes" {
+		if !strings.HasPrefix(key, prefix) && key != name {
 			continue
 		}
 		sent = true
@@ -32,43 +45,39 @@ func profileFieldsParam(p params) *[]model.Field {
 		if !ok || index == "" {
 			continue
 		}
-		f := byIndex[index]
-		if f == nil {
-			f = &model.Field{}
-			byIndex[index] = f
+		if byIndex[index] == nil {
+			byIndex[index] = map[string]string{}
 		}
-		switch attr {
-		case "name":
-			f.Name = p.str(key)
-		case "value":
-			f.Value = p.str(key)
-		}
+		byIndex[index][attr] = p.str(key)
 	}
 	if !sent {
-		return nil
+		return nil, false
 	}
 	indexes := make([]string, 0, len(byIndex))
 	for k := range byIndex {
 		indexes = append(indexes, k)
 	}
 	sort.Slice(indexes, func(i, j int) bool { return indexLess(indexes[i], indexes[j]) })
-	out := make([]model.Field, 0, len(indexes)+4)
+	out := make([]map[string]string, 0, len(indexes))
 	for _, k := range indexes {
-		out = append(out, *byIndex[k])
+		out = append(out, byIndex[k])
 	}
-	// The array form: values of fields_attributes[][name] pair up by position.
-	names, values := p["fields_attributes[][name]"], p["fields_attributes[][value]"]
-	for i := 0; i < max(len(names), len(values)); i++ {
-		var f model.Field
-		if i < len(names) {
-			f.Name = names[i]
+	// The array form: the values of name[][key] pair up by position.
+	arrayPrefix := name + "[]["
+	for key, values := range p {
+		attr, ok := strings.CutPrefix(key, arrayPrefix)
+		if !ok || !strings.HasSuffix(attr, "]") {
+			continue
 		}
-		if i < len(values) {
-			f.Value = values[i]
+		attr = strings.TrimSuffix(attr, "]")
+		for i, v := range values {
+			for len(out) <= len(indexes)+i {
+				out = append(out, map[string]string{})
+			}
+			out[len(indexes)+i][attr] = v
 		}
-		out = append(out, f)
 	}
-	return &out
+	return out, true
 }
 
 // splitFieldKey splits "3][name]" into ("3", "name").

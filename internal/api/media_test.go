@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -263,9 +265,124 @@ func TestPostStatusWithMedia(t *testing.T) {
 		if !strings.Contains(string(tl.Body), "now with words") || !strings.Contains(string(tl.Body), uploads[1].URL) {
 			t.Fatalf("profile page after the edit: %s", tl.Body)
 		}
-		// Changing the attachments is refused.
-		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "swap", MediaIDs: ids(uploads[2])}, st.ID); err == nil {
-			t.Fatal("an edit replaced media")
+		// Someone else's upload is refused in an edit too, and nothing changes.
+		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "swap", MediaIDs: ids(uploads[2], bobs)}, st.ID); err == nil {
+			t.Fatal("an edit attached someone else's upload")
+		}
+		if got := mediaOf(t, inst, bob.Token, st.ID); !slices.Equal(got, ids(uploads[0], uploads[1])) {
+			t.Fatalf("media after a refused edit: %v", got)
+		}
+	})
+}
+
+// mediaOf reads a status's attachment ids, in order, as viewer sees them.
+func mediaOf(t *testing.T, inst *testrig.Instance, token string, id mastodon.ID) []mastodon.ID {
+	t.Helper()
+	st, err := inst.Client(token).GetStatus(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mastodon.ID
+	for _, m := range st.MediaAttachments {
+		out = append(out, m.ID)
+	}
+	return out
+}
+
+func TestEditStatusMedia(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
+		ctx := context.Background()
+		ac := inst.Client(alice.Token)
+		var up []mastodon.ID
+		for i := 0; i < 4; i++ {
+			att, err := ac.UploadMediaFromBytes(ctx, mediatest.PNG(10+i, 10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			up = append(up, att.ID)
+		}
+		// Attachments keep the order of media_ids, not of the uploads.
+		st, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "v1", MediaIDs: []mastodon.ID{up[1], up[0]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mediaOf(t, inst, bob.Token, st.ID); !slices.Equal(got, []mastodon.ID{up[1], up[0]}) {
+			t.Fatalf("posted media = %v, want %v", got, []mastodon.ID{up[1], up[0]})
+		}
+		// Reorder, drop one, add a new upload.
+		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "v2", MediaIDs: []mastodon.ID{up[2], up[1]}}, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := mediaOf(t, inst, bob.Token, st.ID); !slices.Equal(got, []mastodon.ID{up[2], up[1]}) {
+			t.Fatalf("edited media = %v", got)
+		}
+		// The dropped upload stays the status's (for the history), so it is
+		// not an upload of alice's to attach elsewhere.
+		inst.Expect(t, 404, "GET", "/api/v1/media/"+string(up[0]), alice.Token, nil)
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "reuse", MediaIDs: []mastodon.ID{up[0]}}); err == nil {
+			t.Error("an upload an edit dropped was attached to another status")
+		}
+		// Alt text through media_attributes (Mastodon 4.1), form style.
+		inst.Expect(t, 200, "PUT", "/api/v1/statuses/"+string(st.ID), alice.Token, url.Values{
+			"status": {"v3"}, "media_ids[]": {string(up[2]), string(up[1])},
+			"media_attributes[][id]": {string(up[1])}, "media_attributes[][description]": {"a red square"}})
+		edited, err := inst.Client(bob.Token).GetStatus(ctx, st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(edited.MediaAttachments) != 2 || edited.MediaAttachments[1].Description != "a red square" {
+			t.Fatalf("after media_attributes: %+v", edited.MediaAttachments)
+		}
+		// media_attributes naming an attachment the status does not have is refused.
+		inst.Expect(t, 422, "PUT", "/api/v1/statuses/"+string(st.ID), alice.Token, url.Values{
+			"status": {"v4"}, "media_ids[]": {string(up[2])},
+			"media_attributes[][id]": {string(up[3])}, "media_attributes[][description]": {"x"}})
+		// No media_ids removes them all, as in Mastodon; the text must then stand alone.
+		inst.Expect(t, 422, "PUT", "/api/v1/statuses/"+string(st.ID), alice.Token, url.Values{"status": {""}})
+		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "words only"}, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := mediaOf(t, inst, bob.Token, st.ID); len(got) != 0 {
+			t.Fatalf("media after removing all: %v", got)
+		}
+		// only_media no longer finds it.
+		r := inst.Expect(t, 200, "GET", "/api/v1/accounts/"+string(st.Account.ID)+"/statuses?only_media=true", bob.Token, nil)
+		if strings.TrimSpace(string(r.Body)) != "[]" {
+			t.Fatalf("only_media after removing the media: %s", r.Body)
+		}
+		// The history shows each version with its own attachments, in order.
+		r = inst.Expect(t, 200, "GET", "/api/v1/statuses/"+string(st.ID)+"/history", bob.Token, nil)
+		apischema.MustMatchArray(t, "StatusEdit", r.Body)
+		var history []struct {
+			Content string `json:"content"`
+			Media   []struct {
+				ID mastodon.ID `json:"id"`
+			} `json:"media_attachments"`
+		}
+		if err := json.Unmarshal(r.Body, &history); err != nil {
+			t.Fatal(err)
+		}
+		want := [][]mastodon.ID{{up[1], up[0]}, {up[2], up[1]}, {up[2], up[1]}, nil}
+		if len(history) != len(want) {
+			t.Fatalf("%d versions, want %d: %s", len(history), len(want), r.Body)
+		}
+		for i, v := range history {
+			var got []mastodon.ID
+			for _, m := range v.Media {
+				got = append(got, m.ID)
+			}
+			if !slices.Equal(got, want[i]) {
+				t.Errorf("version %d (%s) media = %v, want %v", i, v.Content, got, want[i])
+			}
+		}
+		// Deleting the status gives every upload it ever had back, for a redraft.
+		if err := ac.DeleteStatus(ctx, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range up[:3] {
+			inst.Expect(t, 200, "GET", "/api/v1/media/"+string(id), alice.Token, nil)
 		}
 	})
 }

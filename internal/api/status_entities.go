@@ -16,14 +16,14 @@ type Context struct {
 
 // StatusEdit is Mastodon's StatusEdit entity: one version of a status.
 type StatusEdit struct {
-	Content          string  `json:"content"`
-	SpoilerText      string  `json:"spoiler_text"`
-	Sensitive        bool    `json:"sensitive"`
-	CreatedAt        string  `json:"created_at"`
-	Account          Account `json:"account"`
-	MediaAttachments []any   `json:"media_attachments"`
-	Emojis           []any   `json:"emojis"`
-	Poll             any     `json:"poll,omitempty"`
+	Content          string            `json:"content"`
+	SpoilerText      string            `json:"spoiler_text"`
+	Sensitive        bool              `json:"sensitive"`
+	CreatedAt        string            `json:"created_at"`
+	Account          Account           `json:"account"`
+	MediaAttachments []MediaAttachment `json:"media_attachments"`
+	Emojis           []any             `json:"emojis"`
+	Poll             any               `json:"poll,omitempty"`
 }
 
 // StatusSource is Mastodon's StatusSource entity: what a status was
@@ -63,7 +63,10 @@ func (a *API) statusHistory(w http.ResponseWriter, r *http.Request) error {
 	for i, ver := range versions {
 		out[i] = StatusEdit{Content: ver.Edit.Content, SpoilerText: ver.Edit.SpoilerText, Sensitive: ver.Edit.Sensitive,
 			CreatedAt: timestamp(ver.Edit.CreatedAt), Account: a.accountEntity(ver.Account),
-			MediaAttachments: []any{}, Emojis: []any{}}
+			MediaAttachments: make([]MediaAttachment, 0, len(ver.Media)), Emojis: []any{}}
+		for _, m := range ver.Media {
+			out[i].MediaAttachments = append(out[i].MediaAttachments, a.mediaEntity(m))
+		}
 	}
 	return writeJSON(w, out)
 }

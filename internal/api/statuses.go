@@ -151,6 +151,17 @@ func (a *API) editStatus(w http.ResponseWriter, r *http.Request) error {
 		l := p.str("language")
 		req.Language = &l
 	}
+	attrs, _ := attributesParam(p, "media_attributes")
+	for _, at := range attrs {
+		ma := core.MediaAttribute{ID: at["id"]}
+		if d, ok := at["description"]; ok {
+			ma.Description = &d
+		}
+		if f, ok := at["focus"]; ok {
+			ma.Focus = &f
+		}
+		req.MediaAttributes = append(req.MediaAttributes, ma)
+	}
 	st, err := a.core.EditStatus(r.Context(), viewerOf(r), id, req)
 	if err != nil {
 		return err

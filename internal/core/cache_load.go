@@ -1,7 +1,6 @@
 package core
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -324,9 +323,7 @@ func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*mod
 		app = apps[st.ApplicationID]
 	}
 	row := *st
-	// The page loader reads attachments in id order: cache them that way.
-	attachments = slices.Clone(attachments)
-	slices.SortFunc(attachments, func(a, b *model.MediaAttachment) int { return cmp.Compare(a.ID, b.ID) })
+	// attachments are in media_ids order, as the page loader reads them.
 	e := &statusEntry{Status: &row, Tags: tags, App: app, Media: attachments, JSON: new(model.Fragment)}
 	for _, m := range mentions {
 		e.Mentions = append(e.Mentions, m.ID)

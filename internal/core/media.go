@@ -200,10 +200,11 @@ func (c *Core) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int,
 	}
 }
 
-// statusMedia checks the media_ids of a new status: at most
-// MaxStatusMedia, each the author's own unattached upload. It answers the
+// statusMedia checks the media_ids of a new status (statusID 0) or of an
+// edit of statusID: at most MaxStatusMedia, each the author's own upload,
+// unattached or (for an edit) already the status's. It answers the
 // attachments in the order given.
-func (c *Core) statusMedia(ctx context.Context, authorID int64, raw []string) ([]*model.MediaAttachment, error) {
+func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []string) ([]*model.MediaAttachment, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
@@ -224,7 +225,7 @@ func (c *Core) statusMedia(ctx context.Context, authorID int64, raw []string) ([
 	}
 	byID := make(map[int64]*model.MediaAttachment, len(found))
 	for _, m := range found {
-		if m.AccountID == authorID && m.StatusID == 0 {
+		if m.AccountID == authorID && (m.StatusID == 0 || m.StatusID == statusID) {
 			byID[m.ID] = m
 		}
 	}
@@ -240,16 +241,13 @@ func (c *Core) statusMedia(ctx context.Context, authorID int64, raw []string) ([
 	return out, nil
 }
 
-// attachMedia attaches checked uploads to st inside the post's
-// transaction; an upload attached elsewhere meanwhile fails the post.
+// attachMedia attaches checked uploads to st, in order, inside the post's
+// or edit's transaction; an upload attached elsewhere meanwhile fails it.
 func attachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []*model.MediaAttachment) error {
 	if len(list) == 0 {
 		return nil
 	}
-	want := make([]int64, len(list))
-	for i, m := range list {
-		want[i] = m.ID
-	}
+	want := mediaIDs(list)
 	n, err := tx.AttachMedia(ctx, st.ID, st.AccountID, want)
 	if err != nil {
 		return err
@@ -261,4 +259,12 @@ func attachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []
 		m.StatusID = st.ID
 	}
 	return nil
+}
+
+func mediaIDs(list []*model.MediaAttachment) []int64 {
+	out := make([]int64, len(list))
+	for i, m := range list {
+		out[i] = m.ID
+	}
+	return out
 }

@@ -152,17 +152,21 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	}
 	next.EditedAt = &edited
 	r := &renderedText{html: next.Content, mentions: remoteMentions(n.Mentions), tags: remoteTags(n.Tags)}
+	media, err := c.currentMediaIDs(ctx, st)
+	if err != nil {
+		return err
+	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		edits, err := tx.StatusEditsOf(ctx, st.ID)
 		if err != nil {
 			return err
 		}
 		if len(edits) == 0 {
-			if err := tx.InsertStatusEdit(ctx, editOf(st, st.CreatedAt)); err != nil {
+			if err := tx.InsertStatusEdit(ctx, editOf(st, media, st.CreatedAt)); err != nil {
 				return err
 			}
 		}
-		if err := tx.InsertStatusEdit(ctx, editOf(&next, edited)); err != nil {
+		if err := tx.InsertStatusEdit(ctx, editOf(&next, media, edited)); err != nil {
 			return err
 		}
 		if err := tx.UpdateStatusContent(ctx, &next); err != nil {

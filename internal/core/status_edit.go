@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,8 +17,19 @@ type StatusEditRequest struct {
 	SpoilerText *string
 	Sensitive   *bool
 	Language    *string
-	MediaIDs    []string
-	Poll        bool
+	// MediaIDs are the status's attachments after the edit, in order;
+	// none removes them all, as in Mastodon.
+	MediaIDs []string
+	// MediaAttributes change attachments' alt text and focal point.
+	MediaAttributes []MediaAttribute
+	Poll            bool
+}
+
+// MediaAttribute is one media_attributes[] entry of an edit: nil fields
+// keep their value.
+type MediaAttribute struct {
+	ID                 string
+	Description, Focus *string
 }
 
 // ownStatus loads one of the viewer's own statuses (not a boost); others'
@@ -48,7 +60,17 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 	if req.Poll {
 		return nil, ErrUnprocessable("Polls are not supported yet")
 	}
-	if err := c.checkKeptMedia(ctx, st, req.MediaIDs); err != nil {
+	attachments, err := c.statusMedia(ctx, st.AccountID, st.ID, req.MediaIDs)
+	if err != nil {
+		return nil, err
+	}
+	before, err := c.currentMediaIDs(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	mediaChanged := !slices.Equal(before, mediaIDs(attachments))
+	describedMedia, err := applyMediaAttributes(attachments, req.MediaAttributes)
+	if err != nil {
 		return nil, err
 	}
 	next := *st
@@ -63,7 +85,8 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 	if req.Language != nil {
 		next.Language = *req.Language
 	}
-	if err := c.validateText(next.Text, next.SpoilerText, st.HasMedia); err != nil {
+	next.HasMedia = len(attachments) > 0
+	if err := c.validateText(next.Text, next.SpoilerText, next.HasMedia); err != nil {
 		return nil, err
 	}
 	r, err := c.renderText(ctx, next.Text)
@@ -71,7 +94,8 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 		return nil, err
 	}
 	next.Content = r.html
-	changed := next.Text != st.Text || next.SpoilerText != st.SpoilerText || next.Sensitive != st.Sensitive
+	changed := next.Text != st.Text || next.SpoilerText != st.SpoilerText || next.Sensitive != st.Sensitive ||
+		mediaChanged || len(describedMedia) > 0
 	now := time.Now()
 	if changed {
 		next.EditedAt = &now
@@ -83,11 +107,24 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 				return err
 			}
 			if len(edits) == 0 {
-				if err := tx.InsertStatusEdit(ctx, editOf(st, st.CreatedAt)); err != nil {
+				if err := tx.InsertStatusEdit(ctx, editOf(st, before, st.CreatedAt)); err != nil {
 					return err
 				}
 			}
-			if err := tx.InsertStatusEdit(ctx, editOf(&next, now)); err != nil {
+			if err := tx.InsertStatusEdit(ctx, editOf(&next, mediaIDs(attachments), now)); err != nil {
+				return err
+			}
+		}
+		if mediaChanged {
+			if err := attachMedia(ctx, tx, &next, attachments); err != nil {
+				return err
+			}
+			if err := tx.DropStatusMediaExcept(ctx, st.ID, mediaIDs(attachments)); err != nil {
+				return err
+			}
+		}
+		for _, m := range describedMedia {
+			if err := tx.UpdateStatusMediaFields(ctx, st.ID, m.ID, m.Description, m.Focus); err != nil {
 				return err
 			}
 		}
@@ -126,9 +163,54 @@ func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEd
 	return &next, nil
 }
 
-func editOf(st *model.Status, at time.Time) *model.StatusEdit {
+// editOf is a stored version of st with its attachments' ids.
+func editOf(st *model.Status, media []int64, at time.Time) *model.StatusEdit {
 	return &model.StatusEdit{ID: ids.New(), StatusID: st.ID, AccountID: st.AccountID, Text: st.Text, Content: st.Content,
-		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: at}
+		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, MediaIDs: media, CreatedAt: at}
+}
+
+// currentMediaIDs lists st's attachments, in order.
+func (c *Core) currentMediaIDs(ctx context.Context, st *model.Status) ([]int64, error) {
+	if !st.HasMedia {
+		return nil, nil
+	}
+	byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{st.ID})
+	if err != nil {
+		return nil, err
+	}
+	return mediaIDs(byStatus[st.ID]), nil
+}
+
+// applyMediaAttributes sets an edit's new alt texts and focal points on
+// the attachments they name (each must be one of the edited status's
+// attachments) and answers those it changed.
+func applyMediaAttributes(list []*model.MediaAttachment, attrs []MediaAttribute) ([]*model.MediaAttachment, error) {
+	var changed []*model.MediaAttachment
+	for _, a := range attrs {
+		i := slices.IndexFunc(list, func(m *model.MediaAttachment) bool { return ids.Format(m.ID) == a.ID })
+		if i < 0 {
+			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+		}
+		m := list[i]
+		desc, focus := m.Description, m.Focus
+		if a.Description != nil {
+			desc = *a.Description
+		}
+		if a.Focus != nil {
+			focus = *a.Focus
+		}
+		focus, err := checkMediaFields(desc, focus)
+		if err != nil {
+			return nil, err
+		}
+		if desc != m.Description || focus != m.Focus {
+			m.Description, m.Focus = desc, focus
+			if !slices.Contains(changed, m) {
+				changed = append(changed, m)
+			}
+		}
+	}
+	return changed, nil
 }
 
 // updateMentionsAndTags records new mentions (notifying the newly
@@ -244,10 +326,11 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 			return err
 		}
 	}
-	if st.HasMedia {
+	if st.HasMedia || st.EditedAt != nil {
 		// The uploads go back to their owner, unattached, so a client can
 		// redraft with the same media_ids (as Mastodon's delete and
-		// redraft); left so, they are pruned a day later.
+		// redraft); left so, they are pruned a day later. An edited status
+		// may hold uploads an edit dropped, kept for its history.
 		if err := tx.DetachMedia(ctx, st.ID, time.Now()); err != nil {
 			return err
 		}
@@ -267,39 +350,4 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 		return err
 	}
 	return tx.AppendEvent(ctx, store.EventStatusDeleted, st.ID, st.AccountID, "")
-}
-
-// checkKeptMedia accepts an edit's media_ids when they are the status's
-// attachments as they are (apps send them back with every edit); adding,
-// removing or replacing attachments is not supported yet (422).
-func (c *Core) checkKeptMedia(ctx context.Context, st *model.Status, raw []string) error {
-	if len(raw) == 0 && !st.HasMedia {
-		return nil
-	}
-	current := map[int64]*model.MediaAttachment{}
-	if st.HasMedia {
-		byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{st.ID})
-		if err != nil {
-			return err
-		}
-		for _, m := range byStatus[st.ID] {
-			current[m.ID] = m
-		}
-	}
-	if len(raw) == 0 {
-		// Mastodon removes all media when media_ids is absent from an
-		// edit; Herd keeps them until it can change attachments.
-		return nil
-	}
-	same := len(raw) == len(current)
-	for _, s := range raw {
-		id, ok := ids.Parse(s)
-		if !ok || current[id] == nil {
-			same = false
-		}
-	}
-	if !same {
-		return ErrUnprocessable("Changing a status's media attachments is not supported yet")
-	}
-	return nil
 }

@@ -124,6 +124,7 @@ func threadOrder(root *model.Status, replies []*model.Status) []*model.Status {
 type EditVersion struct {
 	Edit    model.StatusEdit
 	Account *model.Account
+	Media   []*model.MediaAttachment // the version's attachments, in order
 }
 
 // StatusHistory lists a status's versions oldest first, the current one
@@ -142,12 +143,39 @@ func (c *Core) StatusHistory(ctx context.Context, v *Viewer, id int64) ([]EditVe
 		return nil, err
 	}
 	if len(edits) == 0 {
+		current, err := c.currentMediaIDs(ctx, st)
+		if err != nil {
+			return nil, err
+		}
 		edits = []model.StatusEdit{{StatusID: st.ID, AccountID: st.AccountID, Text: st.Text, Content: st.Content,
-			SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, CreatedAt: st.CreatedAt}}
+			SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, MediaIDs: current, CreatedAt: st.CreatedAt}}
+	}
+	// The versions' attachments, each loaded once; an attachment an edit
+	// dropped is still the status's (position -1), so it is found here.
+	var want []int64
+	for _, e := range edits {
+		want = append(want, e.MediaIDs...)
+	}
+	media := map[int64]*model.MediaAttachment{}
+	if len(want) > 0 {
+		list, err := c.Store.MediaByIDs(ctx, want)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range list {
+			if m.StatusID == st.ID {
+				media[m.ID] = m
+			}
+		}
 	}
 	out := make([]EditVersion, len(edits))
 	for i, e := range edits {
 		out[i] = EditVersion{Edit: e, Account: author}
+		for _, id := range e.MediaIDs {
+			if m := media[id]; m != nil {
+				out[i].Media = append(out[i].Media, m)
+			}
+		}
 	}
 	return out, nil
 }

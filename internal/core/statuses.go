@@ -89,7 +89,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 	}
 	// After the Idempotency-Key: a retried post's media are attached
 	// already, to the status the retry is answered with.
-	attachments, err := c.statusMedia(ctx, author.ID, n.MediaIDs)
+	attachments, err := c.statusMedia(ctx, author.ID, 0, n.MediaIDs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -37,6 +37,7 @@ type StatusEdit struct {
 	Content     string
 	SpoilerText string
 	Sensitive   bool
+	MediaIDs    []int64 // the version's attachments, in order
 	CreatedAt   time.Time
 }
 

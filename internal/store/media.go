@@ -91,25 +91,54 @@ func (s *Store) DeleteUnattachedMedia(ctx context.Context, id, accountID int64) 
 	return err
 }
 
-// AttachMedia attaches accountID's unattached uploads ids to statusID and
-// says how many it attached (fewer than asked when some were not the
-// account's, were attached already, or do not exist).
+// AttachMedia makes ids, in that order, statusID's attachments: each
+// must be accountID's and either unattached or attached to statusID
+// already (an edit keeping it). It says how many it attached, fewer than
+// asked when some were not the account's, were attached elsewhere, or do
+// not exist. Attachments the list leaves out are not touched: an edit
+// drops them with DropStatusMediaExcept.
 func (s *Store) AttachMedia(ctx context.Context, statusID, accountID int64, ids []int64) (int64, error) {
-	return affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET status_id = $1
-		WHERE account_id = $2 AND status_id IS NULL AND `+s.Dialect().InIDs("id", "$3"),
-		statusID, accountID, s.Dialect().IDs(ids)))
+	var n int64
+	for i, id := range ids {
+		k, err := affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET status_id = $1, position = $4
+			WHERE id = $3 AND account_id = $2 AND (status_id IS NULL OR status_id = $1)`, statusID, accountID, id, i))
+		if err != nil {
+			return n, err
+		}
+		n += k
+	}
+	return n, nil
 }
 
-// DetachMedia makes a status's attachments unattached uploads again, as
-// if uploaded at now (so the day before pruning starts over).
-func (s *Store) DetachMedia(ctx context.Context, statusID int64, now time.Time) error {
-	_, err := s.q.ExecContext(ctx, "UPDATE media_attachments SET status_id = NULL, created_at = $2 WHERE status_id = $1",
-		statusID, ms(now))
+// UpdateStatusMediaFields changes the alt text and focal point of one of
+// statusID's attachments (an edit's media_attributes).
+func (s *Store) UpdateStatusMediaFields(ctx context.Context, statusID, id int64, description, focus string) error {
+	_, err := s.q.ExecContext(ctx, "UPDATE media_attachments SET description = $3, focus = $4 WHERE id = $2 AND status_id = $1",
+		statusID, id, description, focus)
 	return err
 }
 
-// MediaByStatusIDs loads the attachments of a batch of statuses, each
-// status's in upload order.
+// DropStatusMediaExcept takes the attachments of statusID that are not in
+// keep out of the status's media. They stay linked to the status (position
+// -1), for the edit history that still shows them.
+func (s *Store) DropStatusMediaExcept(ctx context.Context, statusID int64, keep []int64) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE media_attachments SET position = -1
+		WHERE status_id = $1 AND position >= 0 AND NOT (`+s.Dialect().InIDs("id", "$2")+")",
+		statusID, s.Dialect().IDs(keep))
+	return err
+}
+
+// DetachMedia makes all of a status's attachments, an edit's dropped ones
+// too, unattached uploads again, as if uploaded at now (so the day before
+// pruning starts over).
+func (s *Store) DetachMedia(ctx context.Context, statusID int64, now time.Time) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE media_attachments SET status_id = NULL, position = 0, created_at = $2
+		WHERE status_id = $1`, statusID, ms(now))
+	return err
+}
+
+// MediaByStatusIDs loads the current attachments of a batch of statuses,
+// each status's in its media_ids order.
 func (s *Store) MediaByStatusIDs(ctx context.Context, statusIDs []int64) (map[int64][]*model.MediaAttachment, error) {
 	out := map[int64][]*model.MediaAttachment{}
 	if len(statusIDs) == 0 {
@@ -123,7 +152,8 @@ func (s *Store) MediaByStatusIDs(ctx context.Context, statusIDs []int64) (map[in
 }
 
 var mediaByStatusIDsQuery = dialectQuery(func(in func(col, param string) string) string {
-	return "SELECT " + mediaColumns + " FROM media_attachments WHERE " + in("status_id", "$1") + " ORDER BY status_id, id"
+	return "SELECT " + mediaColumns + " FROM media_attachments WHERE " + in("status_id", "$1") +
+		" AND position >= 0 ORDER BY status_id, position, id"
 })
 
 // StaleUnattachedMedia lists up to limit uploads made before cutoff and

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"strings"
 
 	"herd/internal/model"
 )
@@ -80,11 +82,11 @@ func (s *Store) InsertStatus(ctx context.Context, st *model.Status) error {
 	return dup(err)
 }
 
-// UpdateStatusContent saves an edit of a status's text.
+// UpdateStatusContent saves an edit of a status's text and whether it has media.
 func (s *Store) UpdateStatusContent(ctx context.Context, st *model.Status) error {
 	_, err := s.q.ExecContext(ctx, `UPDATE statuses SET text = $2, content = $3, spoiler_text = $4,
-		sensitive = $5, language = $6, edited_at = $7 WHERE id = $1`,
-		st.ID, st.Text, st.Content, st.SpoilerText, st.Sensitive, st.Language, nullMS(st.EditedAt))
+		sensitive = $5, language = $6, edited_at = $7, has_media = $8 WHERE id = $1`,
+		st.ID, st.Text, st.Content, st.SpoilerText, st.Sensitive, st.Language, nullMS(st.EditedAt), st.HasMedia)
 	return err
 }
 
@@ -174,7 +176,7 @@ func (s *Store) TagsByStatusIDs(ctx context.Context, statusIDs []int64) (map[int
 // StatusEditsOf lists the earlier versions of a status, oldest first.
 func (s *Store) StatusEditsOf(ctx context.Context, statusID int64) ([]model.StatusEdit, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT id, status_id, account_id, text, content, spoiler_text, sensitive,
-		created_at FROM status_edits WHERE status_id = $1 ORDER BY id`, statusID)
+		media_ids, created_at FROM status_edits WHERE status_id = $1 ORDER BY id`, statusID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +185,17 @@ func (s *Store) StatusEditsOf(ctx context.Context, statusID int64) ([]model.Stat
 	for rows.Next() {
 		var e model.StatusEdit
 		var created int64
-		if err := rows.Scan(&e.ID, &e.StatusID, &e.AccountID, &e.Text, &e.Content, &e.SpoilerText, &e.Sensitive, &created); err != nil {
+		var mediaIDs string
+		if err := rows.Scan(&e.ID, &e.StatusID, &e.AccountID, &e.Text, &e.Content, &e.SpoilerText, &e.Sensitive,
+			&mediaIDs, &created); err != nil {
 			return nil, err
 		}
 		e.CreatedAt = fromMS(created)
+		for _, f := range strings.Split(mediaIDs, ",") {
+			if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+				e.MediaIDs = append(e.MediaIDs, id)
+			}
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -194,9 +203,14 @@ func (s *Store) StatusEditsOf(ctx context.Context, statusID int64) ([]model.Stat
 
 // InsertStatusEdit stores one version of a status.
 func (s *Store) InsertStatusEdit(ctx context.Context, e *model.StatusEdit) error {
+	mediaIDs := make([]string, len(e.MediaIDs))
+	for i, id := range e.MediaIDs {
+		mediaIDs[i] = strconv.FormatInt(id, 10)
+	}
 	_, err := s.q.ExecContext(ctx, `INSERT INTO status_edits (id, status_id, account_id, text, content,
-		spoiler_text, sensitive, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-		e.ID, e.StatusID, e.AccountID, e.Text, e.Content, e.SpoilerText, e.Sensitive, ms(e.CreatedAt))
+		spoiler_text, sensitive, media_ids, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+		e.ID, e.StatusID, e.AccountID, e.Text, e.Content, e.SpoilerText, e.Sensitive, strings.Join(mediaIDs, ","),
+		ms(e.CreatedAt))
 	return err
 }
 
