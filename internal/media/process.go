@@ -47,22 +47,6 @@ type Image struct {
 	Blurhash                string
 }
 
-// Sniff names an upload's real format from its first bytes, whatever its
-// file name or declared type: "jpeg", "png", "gif", "webp", or "".
-func Sniff(b []byte) string {
-	switch {
-	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
-		return "jpeg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "png"
-	case bytes.HasPrefix(b, []byte("GIF87a")) || bytes.HasPrefix(b, []byte("GIF89a")):
-		return "gif"
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		return "webp"
-	}
-	return ""
-}
-
 type codec struct {
 	config func([]byte) (image.Config, error)
 	decode func([]byte) (image.Image, error)
@@ -92,8 +76,12 @@ var codecs = map[string]codec{
 // applied, and the original (within OriginalPixels) and the preview
 // (within SmallPixels) are encoded afresh, JPEG as JPEG and everything
 // else as PNG (static: a GIF keeps its first frame).
-func ProcessImage(data []byte) (*Image, error) {
-	if len(data) > MaxImageBytes {
+func ProcessImage(data []byte) (*Image, error) { return processImage(data, MaxImageBytes) }
+
+// processImage is ProcessImage with a byte limit of its own (an image
+// ffmpeg decoded is checked by pixels before it was decoded).
+func processImage(data []byte, maxBytes int) (*Image, error) {
+	if len(data) > maxBytes {
 		return nil, ErrTooLarge
 	}
 	format := Sniff(data)
