@@ -43,7 +43,9 @@ func testsrc(size, rate, secs string) []string {
 	return []string{"-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=" + rate + ":duration=" + secs}
 }
 
-func sine(secs string) []string { return []string{"-f", "lavfi", "-i", "sine=frequency=440:duration=" + secs} }
+func sine(secs string) []string {
+	return []string{"-f", "lavfi", "-i", "sine=frequency=440:duration=" + secs}
+}
 
 // tagged is the metadata a phone would write into a video or song.
 var tagged = []string{"-metadata", "title=" + TitleMarker, "-metadata", "comment=" + CommentMarker,
