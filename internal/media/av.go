@@ -10,12 +10,11 @@ import (
 )
 
 // Mastodon's limits for video, gifv and audio (app/models/media_attachment.rb:
-// VIDEO_LIMIT, MAX_VIDEO_MATRIX_LIMIT, MAX_VIDEO_FRAME_RATE,
+// VIDEO_LIMIT is MaxVideoBytes in fetch.go, MAX_VIDEO_MATRIX_LIMIT, MAX_VIDEO_FRAME_RATE,
 // MAX_VIDEO_FRAMES; Attachmentable::GIF_MATRIX_LIMIT), all checked from
 // the headers before anything is decoded; and what a transcoded video is
 // kept within (1080p's area, 60 fps).
 const (
-	MaxVideoBytes     = 99 << 20
 	MaxVideoPixels    = 3840 * 2160
 	MaxVideoFrameRate = 120
 	MaxVideoFrames    = 36_000
