@@ -10,9 +10,10 @@ import (
 	"herd/internal/safehttp"
 )
 
-// Remote files have the limits of uploads: a remote image larger than
-// MaxImageBytes or a video or audio file larger than MaxVideoBytes (av.go)
-// is not fetched.
+// Limits of remote files (Mastodon's MediaAttachment IMAGE_LIMIT and
+// VIDEO_LIMIT): a remote image larger than MaxImageBytes or a video or
+// audio file larger than MaxVideoBytes is not fetched.
+const MaxVideoBytes = 99 << 20
 
 // ErrNotFetched is a remote file that could not be fetched: not a web
 // URL, or its server answered other than 200. Refused addresses
