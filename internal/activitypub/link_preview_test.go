@@ -3,11 +3,13 @@ package activitypub_test
 import (
 	"context"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
 
@@ -77,8 +79,10 @@ func TestRemoteLinkPreviewUsedWithoutFetching(t *testing.T) {
 		alice := n.remotes["remote.test"].person(t, "alice")
 		id := n.remotes["remote.test"].url("/notes/2")
 		obj := note(alice, id, `<p><a href="`+news.url("/other")+`">first</a> <a href="`+news.url("/story")+`">second</a></p>`)
+		news.serve("/sheep.png", answer{contentType: "image/png", body: mediatest.PNG(800, 600)})
 		obj["attachment"] = []any{map[string]any{"type": "Link", "href": news.url("/story"),
-			"preview": map[string]any{"type": "Article", "name": "<b>Origin's</b> title", "summary": "<p>Said by the origin</p>"}}}
+			"preview": map[string]any{"type": "Article", "name": "<b>Origin's</b> title", "summary": "<p>Said by the origin</p>",
+				"image": map[string]any{"type": "Image", "url": news.url("/sheep.png")}}}}
 		n.accept(t, create(alice, obj))
 		n.drain(t)
 		if got := cardTitle(t, n, id); got != "Origin's title" {
@@ -86,6 +90,16 @@ func TestRemoteLinkPreviewUsedWithoutFetching(t *testing.T) {
 		}
 		if hits := news.hitCount("/story") + news.hitCount("/other"); hits != 0 {
 			t.Fatalf("pages fetched %d times, want none", hits)
+		}
+		// The preview's image is copied (once), the page still not fetched.
+		var key, blurhash string
+		err := n.inst.Core.Store.DB.Read.QueryRow(`SELECT c.image_key, c.blurhash FROM preview_cards c
+			WHERE c.url = $1`, news.url("/story")).Scan(&key, &blurhash)
+		if err != nil || !strings.HasPrefix(key, "preview_cards/") || blurhash == "" {
+			t.Fatalf("card image key %q, blurhash %q (%v)", key, blurhash, err)
+		}
+		if hits := news.hitCount("/sheep.png"); hits != 1 {
+			t.Fatalf("image fetched %d times, want 1", hits)
 		}
 	})
 }

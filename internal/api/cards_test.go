@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -17,6 +19,7 @@ import (
 	"herd/internal/apischema"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
 
@@ -43,7 +46,11 @@ func newFakeSite(t *testing.T, pages map[string]string) *fakeSite {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if strings.HasPrefix(r.URL.Path, "/images/") {
+			w.Header().Set("Content-Type", http.DetectContentType([]byte(page)))
+		} else {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
 		fmt.Fprint(w, page)
 	}))
 	t.Cleanup(s.Close)
@@ -74,6 +81,7 @@ func withSite(site *fakeSite) func(*config.Config) {
 type cardJSON struct {
 	URL, Title, Description, Type, HTML string
 	Image                               *string
+	Blurhash                            *string
 	Width, Height                       int
 	ProviderName                        string `json:"provider_name"`
 	AuthorName                          string `json:"author_name"`
@@ -136,7 +144,8 @@ const articlePage = `<!doctype html><html lang="en"><head>
 
 func TestPreviewCardFromOpenGraph(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
-		site := newFakeSite(t, map[string]string{"/article": articlePage})
+		site := newFakeSite(t, map[string]string{"/article": articlePage,
+			"/images/sheep.jpg": string(mediatest.JPEGWithEXIF(1200, 630, 1))})
 		inst := testrig.Start(t, db, withSite(site))
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
 		follow(t, inst, bob, alice)
@@ -144,9 +153,17 @@ func TestPreviewCardFromOpenGraph(t *testing.T) {
 		c := eventuallyCard(t, inst, alice, string(st.ID))
 		if c.URL != "http://news.test/article" || c.Title != "Sheep cross the road" ||
 			c.Description != "A flock took the long way home." || c.Type != "link" || c.HTML != "" ||
-			c.Image == nil || *c.Image != "http://news.test/images/sheep.jpg" || c.Width != 1200 || c.Height != 630 ||
-			c.ProviderName != "News Test" || c.AuthorName != "Ann Reporter" {
+			c.Width != 1200 || c.Height != 630 || c.ProviderName != "News Test" || c.AuthorName != "Ann Reporter" {
 			t.Fatalf("card = %+v", c)
+		}
+		// The image is a copy in this instance's media storage, within
+		// Mastodon's card size, with a blurhash; never the site's address.
+		if c.Image == nil || !strings.HasPrefix(*c.Image, inst.URL+"/system/preview_cards/") || c.Blurhash == nil || *c.Blurhash == "" {
+			t.Fatalf("card image = %v, blurhash %v", c.Image, c.Blurhash)
+		}
+		img := fetch(t, inst, *c.Image, nil)
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(img.Body)); err != nil || cfg.Width*cfg.Height > 640*360 || cfg.Width == 0 {
+			t.Fatalf("card image: %d bytes, %+v (%v)", len(img.Body), cfg, err)
 		}
 		// The status was cached (rendered) before its card came: pages
 		// built from the cache show the card too.
@@ -168,6 +185,7 @@ func TestPreviewCardTextIsPlain(t *testing.T) {
 		site := newFakeSite(t, map[string]string{"/hostile": `<html><head>
 <title>&lt;script&gt;alert(1)&lt;/script&gt;Hello &amp; <b>bye</b></title>
 <meta name="description" content="&lt;img src=x onerror=alert(1)&gt;Safe   text">
+<meta property="og:image" content="/hostile">
 </head><body><script>document.title = "x"</script></body></html>`})
 		inst := testrig.Start(t, db, withSite(site))
 		alice := inst.NewUser(t, "alice")
@@ -175,6 +193,10 @@ func TestPreviewCardTextIsPlain(t *testing.T) {
 		c := eventuallyCard(t, inst, alice, string(st.ID))
 		if c.Title != "Hello & bye" || c.Description != "Safe text" || c.HTML != "" {
 			t.Fatalf("card = %+v, want markup stripped to plain text", c)
+		}
+		// Its "image" is the page itself, HTML: no image is shown.
+		if c.Image != nil {
+			t.Fatalf("card image = %q for an image URL that serves HTML", *c.Image)
 		}
 	})
 }

@@ -34,15 +34,17 @@ type PreviewCardAuthor struct {
 	Account *Account `json:"account"`
 }
 
-// cardEntity renders a card; nil renders as JSON null (no card).
-func cardEntity(c *model.PreviewCard) *PreviewCard {
+// cardEntity renders a card; nil renders as JSON null (no card). Its
+// image is the copy in media storage, null until there is one: the
+// linked site's own image address is never handed to readers.
+func (a *API) cardEntity(c *model.PreviewCard) *PreviewCard {
 	if c == nil {
 		return nil
 	}
 	e := &PreviewCard{
 		URL: c.URL, Title: c.Title, Description: c.Description, Language: optString(c.Language), Type: c.Type,
 		AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, ProviderName: c.ProviderName, ProviderURL: c.ProviderURL,
-		HTML: c.HTML, Width: c.Width, Height: c.Height, Image: optString(c.ImageURL), EmbedURL: c.EmbedURL,
+		HTML: c.HTML, Width: c.Width, Height: c.Height, Image: optString(a.core.MediaURL(c.ImageKey)), EmbedURL: c.EmbedURL,
 		Blurhash: optString(c.Blurhash), Authors: []PreviewCardAuthor{},
 	}
 	if c.PublishedAt != nil {

@@ -125,7 +125,7 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 		Language: optString(st.Language), URI: st.URI, URL: optString(st.URL),
 		Content:          st.Content,
 		MediaAttachments: []any{}, Mentions: []StatusMention{}, Tags: []StatusTag{}, Emojis: []any{},
-		Card: cardEntity(v.Card),
+		Card: a.cardEntity(v.Card),
 	}
 	if st.EditedAt != nil {
 		t := timestamp(*st.EditedAt)

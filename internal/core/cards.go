@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/media"
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
@@ -40,10 +42,13 @@ type CardFetcher interface {
 // dropped. Call before serving.
 func (c *Core) SetCardFetcher(f CardFetcher) { c.cardFetcher = f }
 
-// cardJob is the payload of a QueueCards job.
+// cardJob is the payload of a QueueCards job. ImageOnly: the card of URL
+// is stored already (an origin's FEP-8967 preview) and only its image is
+// to be copied; the page itself is not fetched.
 type cardJob struct {
-	StatusID int64  `json:"status_id"`
-	URL      string `json:"url"`
+	StatusID  int64  `json:"status_id"`
+	URL       string `json:"url"`
+	ImageOnly bool   `json:"image_only,omitempty"`
 }
 
 // addCard gives a new status its card inside its transaction: the link is
@@ -65,24 +70,36 @@ func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, m
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			card := *preview
-			card.FetchedAt = time.UnixMilli(0)
+			card.FetchedAt, card.ImageKey = time.UnixMilli(0), ""
 			if err := tx.SavePreviewCard(ctx, &card); err != nil {
 				return err
 			}
-			return tx.LinkStatusCard(ctx, st.ID, card.ID)
+			if err := tx.LinkStatusCard(ctx, st.ID, card.ID); err != nil {
+				return err
+			}
+			if card.ImageURL == "" {
+				return nil
+			}
+			return c.enqueueCardJob(ctx, tx, st, cardJob{StatusID: st.ID, URL: link, ImageOnly: true})
 		case err != nil:
 			return err
 		case time.Since(stored.FetchedAt) < cardFreshFor:
 			return tx.LinkStatusCard(ctx, st.ID, stored.ID)
 		}
 	}
+	return c.enqueueCardJob(ctx, tx, st, cardJob{StatusID: st.ID, URL: link})
+}
+
+// enqueueCardJob queues job, due after a random delay for a status from
+// another server.
+func (c *Core) enqueueCardJob(ctx context.Context, tx *store.Store, st *model.Status, job cardJob) error {
 	runAt := time.Now()
 	if !st.Local {
 		if spread := c.remoteCardSpread(); spread > 0 {
 			runAt = runAt.Add(rand.N(spread))
 		}
 	}
-	payload, err := json.Marshal(cardJob{StatusID: st.ID, URL: link})
+	payload, err := json.Marshal(job)
 	if err != nil {
 		return err
 	}
@@ -173,6 +190,9 @@ func (c *Core) attachCard(ctx context.Context, job cardJob) error {
 	} else if err != nil {
 		return err
 	}
+	if job.ImageOnly {
+		return c.copyPreviewImage(ctx, job)
+	}
 	card, refreshed, err := c.cardOf(ctx, job.URL)
 	if err != nil || card == nil {
 		return err
@@ -227,7 +247,16 @@ func (c *Core) cardOf(ctx context.Context, url string) (card *model.PreviewCard,
 		if stored != nil {
 			card.ID = stored.ID
 		}
-		return card, c.Store.InTx(ctx, func(tx *store.Store) error { return tx.SavePreviewCard(ctx, card) })
+		c.copyCardImage(ctx, card)
+		err = c.Store.InTx(ctx, func(tx *store.Store) error { return tx.SavePreviewCard(ctx, card) })
+		if err != nil {
+			c.deleteFiles(ctx, card.ImageKey)
+			return nil, err
+		}
+		if stored != nil && stored.ImageKey != card.ImageKey {
+			c.deleteFiles(ctx, stored.ImageKey) // the refreshed card's image replaces it
+		}
+		return card, nil
 	})
 	if err != nil {
 		return nil, false, err
@@ -236,6 +265,61 @@ func (c *Core) cardOf(ctx context.Context, url string) (card *model.PreviewCard,
 		return stored, false, nil // a stale card beats none
 	}
 	return fetched, stored != nil, nil
+}
+
+// copyCardImage copies a fetched card's image into media storage, as a
+// preview within Mastodon's card size (640×360), with its blurhash and,
+// when the page gave none, its size. A card whose image cannot be fetched
+// or is not an image shows none: readers' browsers never load it from the
+// linked site.
+func (c *Core) copyCardImage(ctx context.Context, card *model.PreviewCard) {
+	card.ImageKey = ""
+	if card.ImageURL == "" {
+		return
+	}
+	img, err := c.fetchRemoteImage(ctx, card.ImageURL)
+	if err != nil {
+		c.Log.Debug("cards: image not copied", "url", card.ImageURL, "err", err)
+		return
+	}
+	key := media.NewKey("preview_cards") + "/original" + img.SmallExt
+	if err := c.media.Put(ctx, key, bytes.NewReader(img.Small)); err != nil {
+		c.Log.Warn("cards: store image", "url", card.ImageURL, "err", err)
+		return
+	}
+	card.ImageKey, card.Blurhash = key, img.Blurhash
+	if card.Width == 0 || card.Height == 0 {
+		card.Width, card.Height = img.SmallWidth, img.SmallHeight
+	}
+}
+
+// copyPreviewImage copies the image of a card an origin server attached
+// (FEP-8967) and, if it is still without one, gives it to the card.
+func (c *Core) copyPreviewImage(ctx context.Context, job cardJob) error {
+	card, err := c.Store.PreviewCardByURL(ctx, job.URL)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil || card.ImageKey != "" {
+		return err
+	}
+	c.copyCardImage(ctx, card)
+	if card.ImageKey == "" {
+		return nil
+	}
+	var set bool
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if set, err = tx.SetPreviewCardImage(ctx, card.ID, card.ImageKey, card.Blurhash); err != nil || !set {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventStatusCard, job.StatusID, 0, "")
+	})
+	if err != nil || !set {
+		c.deleteFiles(ctx, card.ImageKey)
+		return err
+	}
+	c.forgetStatus(job.StatusID)
+	return nil
 }
 
 // flightGroup runs one fetch per key at a time: callers that ask for a

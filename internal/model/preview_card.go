@@ -18,7 +18,8 @@ type PreviewCard struct {
 	HTML         string
 	Width        int
 	Height       int
-	ImageURL     string // the remote image's URL (media storage will keep a copy)
+	ImageURL     string // the linked page's image
+	ImageKey     string // the image's copy in media storage, "" when none
 	EmbedURL     string
 	Blurhash     string
 	Language     string

@@ -9,14 +9,16 @@ import (
 )
 
 const previewCardColumns = `c.id, c.url, c.title, c.description, c.type, c.author_name, c.author_url, c.provider_name,
-	c.provider_url, c.html, c.width, c.height, c.image_url, c.embed_url, c.blurhash, c.language, c.published_at, c.fetched_at`
+	c.provider_url, c.html, c.width, c.height, c.image_url, c.embed_url, c.blurhash, c.language, c.published_at, c.fetched_at,
+	c.image_key`
 
 func scanPreviewCard(row interface{ Scan(...any) error }, extra ...any) (*model.PreviewCard, error) {
 	var c model.PreviewCard
 	var published sql.NullInt64
 	var fetched int64
 	dest := append(extra, &c.ID, &c.URL, &c.Title, &c.Description, &c.Type, &c.AuthorName, &c.AuthorURL, &c.ProviderName,
-		&c.ProviderURL, &c.HTML, &c.Width, &c.Height, &c.ImageURL, &c.EmbedURL, &c.Blurhash, &c.Language, &published, &fetched)
+		&c.ProviderURL, &c.HTML, &c.Width, &c.Height, &c.ImageURL, &c.EmbedURL, &c.Blurhash, &c.Language, &published, &fetched,
+		&c.ImageKey)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -38,17 +40,29 @@ func (s *Store) SavePreviewCard(ctx context.Context, c *model.PreviewCard) error
 		c.ID = ids.New()
 	}
 	err := s.q.QueryRowContext(ctx, `INSERT INTO preview_cards (id, url, title, description, type, author_name, author_url,
-		provider_name, provider_url, html, width, height, image_url, embed_url, blurhash, language, published_at, fetched_at, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18)
+		provider_name, provider_url, html, width, height, image_url, embed_url, blurhash, language, published_at, fetched_at, created_at,
+		image_key)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18,$19)
 		ON CONFLICT (url) DO UPDATE SET title = excluded.title, description = excluded.description, type = excluded.type,
 		author_name = excluded.author_name, author_url = excluded.author_url, provider_name = excluded.provider_name,
 		provider_url = excluded.provider_url, html = excluded.html, width = excluded.width, height = excluded.height,
 		image_url = excluded.image_url, embed_url = excluded.embed_url, blurhash = excluded.blurhash,
-		language = excluded.language, published_at = excluded.published_at, fetched_at = excluded.fetched_at
+		language = excluded.language, published_at = excluded.published_at, fetched_at = excluded.fetched_at,
+		image_key = excluded.image_key
 		RETURNING id`,
 		c.ID, c.URL, c.Title, c.Description, c.Type, c.AuthorName, c.AuthorURL, c.ProviderName, c.ProviderURL, c.HTML,
-		c.Width, c.Height, c.ImageURL, c.EmbedURL, c.Blurhash, c.Language, nullMS(c.PublishedAt), ms(c.FetchedAt)).Scan(&c.ID)
+		c.Width, c.Height, c.ImageURL, c.EmbedURL, c.Blurhash, c.Language, nullMS(c.PublishedAt), ms(c.FetchedAt),
+		c.ImageKey).Scan(&c.ID)
 	return err
+}
+
+// SetPreviewCardImage records the stored copy of a card's image, unless
+// the card has one already (a fetch of the page got there first); it says
+// whether it did.
+func (s *Store) SetPreviewCardImage(ctx context.Context, id int64, key, blurhash string) (bool, error) {
+	n, err := affected(s.q.ExecContext(ctx, `UPDATE preview_cards SET image_key = $2, blurhash = $3
+		WHERE id = $1 AND image_key = ''`, id, key, blurhash))
+	return n > 0, err
 }
 
 // LinkStatusCard makes cardID the card of a status (replacing any other).
