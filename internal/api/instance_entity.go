@@ -153,7 +153,7 @@ func (a *API) instanceConfiguration(v2 bool) instanceConfig {
 	cfg := a.core.Config
 	c := instanceConfig{
 		Accounts: configAccounts{MaxFeaturedTags: 10},
-		Statuses: configStatuses{MaxCharacters: cfg.MaxStatusChars, MaxMediaAttachments: 4, CharactersReservedPerURL: 23},
+		Statuses: configStatuses{MaxCharacters: cfg.MaxStatusChars, MaxMediaAttachments: cfg.MaxMediaAttachments, CharactersReservedPerURL: 23},
 		MediaAttachments: configMedia{
 			// Only what uploads accept, so apps do not offer the rest
 			// (video and audio are still to come).

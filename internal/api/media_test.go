@@ -21,6 +21,7 @@ import (
 	"github.com/mattn/go-mastodon"
 
 	"herd/internal/apischema"
+	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
@@ -563,6 +564,33 @@ func TestOnlyMediaFilter(t *testing.T) {
 		inst.Expect(t, 200, "GET", "/api/v1/accounts/"+string(withMedia.Account.ID)+"/statuses?only_media=true", "", nil).JSON(t, &got)
 		if len(got) != 1 || got[0].ID != string(withMedia.ID) {
 			t.Fatalf("only_media = %v", got)
+		}
+	})
+}
+
+func TestMaxMediaAttachmentsIsConfigurable(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db, func(c *config.Config) { c.MaxMediaAttachments = 2 })
+		alice := inst.NewUser(t, "alice")
+		ctx := context.Background()
+		ac := inst.Client(alice.Token)
+		var up []mastodon.ID
+		for i := 0; i < 3; i++ {
+			att, err := ac.UploadMediaFromBytes(ctx, mediatest.PNG(10+i, 10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			up = append(up, att.ID)
+		}
+		r := inst.Expect(t, 200, "GET", "/api/v2/instance", "", nil)
+		if !strings.Contains(string(r.Body), `"max_media_attachments":2`) {
+			t.Fatalf("instance does not report the limit: %s", r.Body)
+		}
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "three", MediaIDs: up}); err == nil || !strings.Contains(err.Error(), "at most 2 files") {
+			t.Fatalf("three files with a limit of two: %v", err)
+		}
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "two", MediaIDs: up[:2]}); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -43,6 +43,8 @@ type Config struct {
 	RemoteCardSpread time.Duration
 	// MaxStatusChars is the status length limit (Mastodon: 500).
 	MaxStatusChars int
+	// MaxMediaAttachments is how many files a status may carry (Mastodon: 4).
+	MaxMediaAttachments int
 	// Registrations is open, approval or closed.
 	Registrations string
 	// Title and Description describe the instance in /api/v2/instance.
@@ -84,7 +86,7 @@ type fieldSpec struct {
 func Load(args []string) (*Config, error) {
 	c := &Config{
 		Domain: "localhost:8080", DB: filepath.Join("data", "herd.db"), MediaDir: filepath.Join("data", "media"),
-		MaxStatusChars: 500, Registrations: "open", Title: "Herd",
+		MaxStatusChars: 500, MaxMediaAttachments: 4, Registrations: "open", Title: "Herd",
 		Description: "A Herd instance", TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
 		RateLimitPerAccount: 300, RateLimitPerIP: 300, ShowDomainBlocks: "all",
 	}
@@ -97,6 +99,7 @@ func Load(args []string) (*Config, error) {
 		{name: "protocol", usage: "https, or http (default http for localhost, https otherwise)", str: &c.Protocol},
 		{name: "allow-private-addresses", usage: "let outbound requests reach private addresses (testing only)", boolean: &c.AllowPrivateAddresses},
 		{name: "max-status-chars", usage: "status length limit", num: &c.MaxStatusChars},
+		{name: "max-media-attachments", usage: "files a status may carry (Mastodon's apps show at most 4)", num: &c.MaxMediaAttachments},
 		{name: "registrations", usage: "open, approval or closed", str: &c.Registrations},
 		{name: "title", usage: "instance title", str: &c.Title},
 		{name: "description", usage: "instance description", str: &c.Description},
@@ -218,6 +221,9 @@ func (c *Config) finish() error {
 	}
 	if c.MaxStatusChars < 1 {
 		return errors.New("max-status-chars must be positive")
+	}
+	if c.MaxMediaAttachments < 1 || c.MaxMediaAttachments > 20 {
+		return errors.New("max-media-attachments must be from 1 to 20")
 	}
 	for _, cidr := range c.TrustedProxies {
 		if _, _, err := net.ParseCIDR(cidr); err != nil {

@@ -32,14 +32,15 @@ const (
 
 // Config is what the use cases need to know about the instance.
 type Config struct {
-	Domain            string // public host[:port]
-	Protocol          string // https, or http for local testing
-	MaxStatusChars    int    // default 500
-	RegistrationMode  string // open | approval | closed
-	InstanceTitle     string
-	InstanceDesc      string
-	ContactEmail      string
-	MaxPinnedStatuses int
+	Domain              string // public host[:port]
+	Protocol            string // https, or http for local testing
+	MaxStatusChars      int    // default 500
+	MaxMediaAttachments int    // files per status, default 4
+	RegistrationMode    string // open | approval | closed
+	InstanceTitle       string
+	InstanceDesc        string
+	ContactEmail        string
+	MaxPinnedStatuses   int
 	// AuthorizedFetch serves ActivityPub documents only to signed requests
 	// from domains that are not suspended (Mastodon's AUTHORIZED_FETCH).
 	AuthorizedFetch bool
@@ -93,6 +94,9 @@ type Core struct {
 func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 	if cfg.MaxStatusChars <= 0 {
 		cfg.MaxStatusChars = 500
+	}
+	if cfg.MaxMediaAttachments <= 0 {
+		cfg.MaxMediaAttachments = DefaultMaxStatusMedia
 	}
 	if cfg.MaxPinnedStatuses <= 0 {
 		cfg.MaxPinnedStatuses = 5

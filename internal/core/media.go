@@ -20,9 +20,9 @@ import (
 // statuses' max_media_attachments) and how long an upload may stay
 // unattached before it is removed.
 const (
-	MaxMediaDescription = 1500
-	MaxStatusMedia      = 4
-	UnattachedMediaTTL  = 24 * time.Hour
+	MaxMediaDescription   = 1500
+	DefaultMaxStatusMedia = 4
+	UnattachedMediaTTL    = 24 * time.Hour
 )
 
 // SetMediaStorage sets where uploaded media is stored; without it uploads
@@ -201,15 +201,15 @@ func (c *Core) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int,
 }
 
 // statusMedia checks the media_ids of a new status (statusID 0) or of an
-// edit of statusID: at most MaxStatusMedia, each the author's own upload,
+// edit of statusID: at most Config.MaxMediaAttachments, each the author's own upload,
 // unattached or (for an edit) already the status's. It answers the
 // attachments in the order given.
 func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []string) ([]*model.MediaAttachment, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
-	if len(raw) > MaxStatusMedia {
-		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", MaxStatusMedia))
+	if len(raw) > c.Config.MaxMediaAttachments {
+		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", c.Config.MaxMediaAttachments))
 	}
 	want := make([]int64, 0, len(raw))
 	for _, s := range raw {

@@ -94,7 +94,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 func CoreConfig(cfg *config.Config) core.Config {
 	return core.Config{
 		Domain: cfg.Domain, Protocol: cfg.Protocol, MaxStatusChars: cfg.MaxStatusChars,
-		RegistrationMode: cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
+		MaxMediaAttachments: cfg.MaxMediaAttachments,
+		RegistrationMode:    cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
 		ContactEmail: cfg.ContactEmail, AuthorizedFetch: cfg.AuthorizedFetch, LimitedFederation: cfg.LimitedFederation,
 		ShowDomainBlocks: cfg.ShowDomainBlocks, RemoteCardSpread: cfg.RemoteCardSpread,
 	}

@@ -150,7 +150,7 @@ func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.C
 	domain := ts.Listener.Addr().String()
 	cfg := &config.Config{
 		Domain: domain, Listen: domain, DB: db.DSN(t), MediaDir: filepath.Join(t.TempDir(), "media"),
-		Protocol: "http", MaxStatusChars: 500, Registrations: "open", Title: "Herd test",
+		Protocol: "http", MaxStatusChars: 500, MaxMediaAttachments: 4, Registrations: "open", Title: "Herd test",
 		Description: "A test instance", ContactEmail: "admin@example.com",
 		TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
 	}
