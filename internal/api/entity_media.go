@@ -23,16 +23,22 @@ type MediaAttachment struct {
 }
 
 type mediaMeta struct {
-	Original mediaSize   `json:"original"`
-	Small    mediaSize   `json:"small"`
+	Original *mediaSize  `json:"original,omitempty"`
+	Small    *mediaSize  `json:"small,omitempty"`
 	Focus    *mediaFocus `json:"focus,omitempty"`
 }
 
+// mediaSize is one file's meta: dimensions for images and video, frame
+// rate, duration and bitrate for video and audio, as Mastodon reports
+// them (an audio file has no dimensions, so none are given).
 type mediaSize struct {
-	Width  int     `json:"width"`
-	Height int     `json:"height"`
-	Size   string  `json:"size"`
-	Aspect float64 `json:"aspect"`
+	Width     int     `json:"width,omitempty"`
+	Height    int     `json:"height,omitempty"`
+	Size      string  `json:"size,omitempty"`
+	Aspect    float64 `json:"aspect,omitempty"`
+	FrameRate string  `json:"frame_rate,omitempty"`
+	Duration  float64 `json:"duration,omitempty"`
+	Bitrate   int64   `json:"bitrate,omitempty"`
 }
 
 type mediaFocus struct {
@@ -40,19 +46,28 @@ type mediaFocus struct {
 	Y float64 `json:"y"`
 }
 
-func sizeOf(s model.MediaSize) mediaSize {
-	out := mediaSize{Width: s.Width, Height: s.Height, Size: strconv.Itoa(s.Width) + "x" + strconv.Itoa(s.Height)}
-	if s.Height > 0 {
-		out.Aspect = float64(s.Width) / float64(s.Height)
+// sizeOf renders a file's meta; nil when nothing is known of it (a
+// preview audio does not have, an upload still being processed).
+func sizeOf(s model.MediaSize) *mediaSize {
+	if s == (model.MediaSize{}) {
+		return nil
+	}
+	out := &mediaSize{Width: s.Width, Height: s.Height, FrameRate: s.FrameRate, Duration: s.Duration, Bitrate: s.Bitrate}
+	if s.Width > 0 && s.Height > 0 {
+		out.Size, out.Aspect = strconv.Itoa(s.Width)+"x"+strconv.Itoa(s.Height), float64(s.Width)/float64(s.Height)
 	}
 	return out
 }
 
-// mediaEntity renders an attachment.
+// mediaEntity renders an attachment; one not processed (yet) has no URLs.
 func (a *API) mediaEntity(m *model.MediaAttachment) MediaAttachment {
+	fileKey, previewKey := m.FileKey, m.PreviewKey
+	if m.Processing != model.MediaProcessed {
+		fileKey, previewKey = "", ""
+	}
 	e := MediaAttachment{
 		ID: ids.Format(m.ID), Type: m.Type,
-		URL: optString(a.core.MediaURL(m.FileKey)), PreviewURL: optString(a.core.MediaURL(m.PreviewKey)),
+		URL: optString(a.core.MediaURL(fileKey)), PreviewURL: optString(a.core.MediaURL(previewKey)),
 		RemoteURL: optString(m.RemoteURL), Description: optString(m.Description), Blurhash: optString(m.Blurhash),
 		Meta: mediaMeta{Original: sizeOf(m.Meta.Original), Small: sizeOf(m.Meta.Small)},
 	}

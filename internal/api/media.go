@@ -1,11 +1,11 @@
 package api
 
 import (
-	"io"
 	"net/http"
+	"strings"
 
 	"herd/internal/core"
-	"herd/internal/media"
+	"herd/internal/model"
 )
 
 // mediaRoutes registers uploads (docs.joinmastodon.org/methods/media).
@@ -18,11 +18,13 @@ func (a *API) mediaRoutes() {
 	a.handle("DELETE /api/v1/media/{id}", user("write:media"), a.deleteMedia)
 }
 
-// uploadMedia handles POST /api/v1/media and /api/v2/media: a multipart
-// file with optional description and focus. Images are processed before
-// the answer, so both versions answer 200 with the finished attachment.
+// uploadMedia handles POST /api/v1/media, which answers once the file
+// is processed, and POST /api/v2/media, which answers 200 for an image
+// (processed at once) and 202 with a null url for video, gifv and audio,
+// processed in the background: a multipart file with optional
+// description and focus.
 func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r)
+	p, err := parseParamsUpTo(r, maxUploadBytes)
 	if err != nil {
 		return err
 	}
@@ -34,16 +36,32 @@ func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer f.Close()
-	// One byte over the limit is enough to refuse it.
-	data, err := io.ReadAll(io.LimitReader(f, media.MaxImageBytes+1))
+	upload := a.core.UploadMedia
+	if strings.HasPrefix(r.URL.Path, "/api/v2/") {
+		upload = a.core.UploadMediaInBackground
+	}
+	m, err := upload(r.Context(), viewerOf(r), f, p.str("description"), p.str("focus"))
 	if err != nil {
 		return err
 	}
-	m, err := a.core.UploadMedia(r.Context(), viewerOf(r), data, p.str("description"), p.str("focus"))
-	if err != nil {
-		return err
+	if m.Processing == model.MediaPending {
+		return writeJSON(w, a.mediaEntity(m), http.StatusAccepted)
 	}
 	return writeJSON(w, a.mediaEntity(m))
+}
+
+// mediaStatus is the answer of GET and PUT /api/v1/media/:id: 206 while
+// the upload is processed, 200 once done; a failed upload is a 422
+// (Api::V1::MediaController#status_code_for_media_attachment and
+// #check_processing).
+func mediaStatus(m *model.MediaAttachment) (int, error) {
+	switch m.Processing {
+	case model.MediaPending:
+		return http.StatusPartialContent, nil
+	case model.MediaFailed:
+		return 0, core.ErrUnprocessable("Error processing thumbnail for uploaded media")
+	}
+	return http.StatusOK, nil
 }
 
 // getMedia handles GET /api/v1/media/:id (own unattached uploads only).
@@ -56,7 +74,11 @@ func (a *API) getMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.mediaEntity(m))
+	status, err := mediaStatus(m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, a.mediaEntity(m), status)
 }
 
 // updateMedia handles PUT /api/v1/media/:id: description and focus.
@@ -73,7 +95,11 @@ func (a *API) updateMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.mediaEntity(m))
+	status, err := mediaStatus(m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, a.mediaEntity(m), status)
 }
 
 // deleteMedia handles DELETE /api/v1/media/:id (unattached uploads only),

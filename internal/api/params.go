@@ -20,6 +20,7 @@ import (
 const (
 	maxBodyBytes      = 1 << 20
 	maxMultipartBytes = media.MaxImageBytes + 1<<20 // a file at the limit, and the other fields
+	maxUploadBytes    = media.MaxVideoBytes + 1<<20 // a video at the limit (POST /api/v*/media)
 )
 
 // errBodyTooLarge is the answer for a body over its bound.
@@ -34,7 +35,10 @@ type params map[string][]string
 
 // parseParams reads the request's parameters, answering 400 or 422 for
 // bodies that cannot be parsed.
-func parseParams(r *http.Request) (params, error) {
+func parseParams(r *http.Request) (params, error) { return parseParamsUpTo(r, maxMultipartBytes) }
+
+// parseParamsUpTo is parseParams with its own bound on multipart bodies.
+func parseParamsUpTo(r *http.Request, multipartBytes int64) (params, error) {
 	p := params{}
 	for k, v := range r.URL.Query() {
 		p[k] = v
@@ -78,7 +82,7 @@ func parseParams(r *http.Request) (params, error) {
 			p[k] = v
 		}
 	case "multipart/form-data":
-		r.Body = http.MaxBytesReader(nil, r.Body, maxMultipartBytes)
+		r.Body = http.MaxBytesReader(nil, r.Body, multipartBytes)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {

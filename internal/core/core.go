@@ -82,6 +82,7 @@ type Core struct {
 	media   media.Storage // uploaded files (media.go); nil refuses uploads
 	// imageSlots bounds how many uploads are decoded at once (media.go).
 	imageSlots chan struct{}
+	av         *media.FFmpeg // video, audio, AVIF (media_upload.go); nil refuses them
 	// cardFetcher fetches preview cards (cards.go); nil: no cards.
 	cardFetcher CardFetcher
 	cardFetches flightGroup // one fetch per URL at a time on this node

@@ -50,27 +50,9 @@ func (c *Core) OpenMediaFile(ctx context.Context, key string) (media.File, error
 	return f, err
 }
 
-// UploadMedia processes an uploaded image (checked, re-encoded, previewed;
-// see media.ProcessImage), stores its files and records it unattached.
-// A file that is not an acceptable image is a 422 and leaves nothing behind.
-func (c *Core) UploadMedia(ctx context.Context, v *Viewer, data []byte, description, focus string) (*model.MediaAttachment, error) {
-	if c.media == nil {
-		return nil, ErrUnprocessable("Media uploads are not enabled")
-	}
-	focus, err := checkMediaFields(description, focus)
-	if err != nil {
-		return nil, err
-	}
-	img, err := c.processImage(ctx, data)
-	switch {
-	case errors.Is(err, media.ErrTooLarge):
-		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: File must be less than %d MB and %d megapixels",
-			media.MaxImageBytes>>20, media.MaxImagePixels/1_000_000))
-	case errors.Is(err, media.ErrUnsupported), errors.Is(err, media.ErrCorrupt):
-		return nil, ErrUnprocessable("Validation failed: File content type is invalid")
-	case err != nil:
-		return nil, err
-	}
+// recordImage stores a processed image upload's files and records it
+// unattached; on failure nothing is left behind.
+func (c *Core) recordImage(ctx context.Context, v *Viewer, img *media.Image, description, focus string) (*model.MediaAttachment, error) {
 	fileKey, previewKey, err := c.storeImage(ctx, "media_attachments", img)
 	if err != nil {
 		return nil, err
@@ -234,6 +216,11 @@ func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []
 		m := byID[id]
 		if m == nil {
 			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+		}
+		if m.Processing != model.MediaProcessed {
+			// Mastodon's media_attachments.validations.not_ready (failed
+			// uploads included).
+			return nil, ErrUnprocessable("Cannot attach files that have not finished processing. Try again in a moment!")
 		}
 		delete(byID, id) // the same id twice is refused too
 		out = append(out, m)

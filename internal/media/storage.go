@@ -40,7 +40,8 @@ var ErrBadKey = errors.New("media: invalid storage key")
 
 // keyShape is the shape of every key NewKey makes: lowercase folders of
 // letters, digits and underscores, then a name with a known extension.
-var keyShape = regexp.MustCompile(`^[a-z0-9_]+(/[a-z0-9_]+)*\.(jpg|png)$`)
+// (.raw: an upload waiting to be processed, never served).
+var keyShape = regexp.MustCompile(`^[a-z0-9_]+(/[a-z0-9_]+)*\.(jpg|png|mp4|mp3|raw)$`)
 
 // ValidKey reports whether key has the shape NewKey gives keys.
 func ValidKey(key string) bool { return keyShape.MatchString(key) }

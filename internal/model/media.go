@@ -8,7 +8,7 @@ type MediaAttachment struct {
 	ID          int64
 	AccountID   int64
 	StatusID    int64  // 0 while unattached
-	Type        string // "image" (video, gifv and audio to come)
+	Type        string // "image", "video", "gifv" or "audio"
 	FileKey     string // storage key of the processed original
 	PreviewKey  string // storage key of the small preview
 	ContentType string // of the original
@@ -18,7 +18,18 @@ type MediaAttachment struct {
 	Meta        MediaMeta
 	RemoteURL   string
 	CreatedAt   time.Time
+	// Processing is MediaProcessed, or MediaPending while a video, gifv
+	// or audio upload waits for its job (FileKey then names the raw
+	// upload), or MediaFailed.
+	Processing int
 }
+
+// MediaAttachment.Processing states.
+const (
+	MediaProcessed = 0
+	MediaPending   = 1
+	MediaFailed    = 2
+)
 
 // MediaMeta is what the API's meta field reports about the files.
 type MediaMeta struct {
@@ -26,8 +37,12 @@ type MediaMeta struct {
 	Small    MediaSize `json:"small"`
 }
 
-// MediaSize is one file's dimensions.
+// MediaSize is one file's dimensions, and for video and audio its frame
+// rate ("30/1"), duration (seconds) and bitrate (bits per second).
 type MediaSize struct {
-	Width  int `json:"width"`
-	Height int `json:"height"`
+	Width     int     `json:"width"`
+	Height    int     `json:"height"`
+	FrameRate string  `json:"frame_rate,omitempty"`
+	Duration  float64 `json:"duration,omitempty"`
+	Bitrate   int64   `json:"bitrate,omitempty"`
 }

@@ -36,6 +36,11 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	// Card fetches wait on other sites: job by job, a few at a time, so
 	// one slow page holds up no other card (and no fan-out).
 	pool.Register(jobs.Queue{Name: core.QueueCards, Handler: c.CardJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
+	// Video, gifv and audio uploads: one at a time per node (each
+	// transcode uses every CPU it may), leased longer than the slowest
+	// transcode may run so no second node starts the same one.
+	pool.Register(jobs.Queue{Name: core.QueueMedia, Handler: c.MediaJobs, Batch: 1, MaxAttempts: core.MediaJobAttempts,
+		Lease: 45 * time.Minute})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	go pruneLoop(ctx, c, log)

@@ -15,7 +15,8 @@ const mediaPathPrefix = "/system"
 
 // mediaTypes maps the extensions the media store writes to their types;
 // a file is never served with a type sniffed from its bytes.
-var mediaTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png"}
+// (an upload waiting to be processed, .raw, is not served at all).
+var mediaTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4", ".mp3": "audio/mpeg"}
 
 // registerMediaFiles serves stored media: the exact content type, no
 // sniffing, a CSP that gives the file no power should a browser render

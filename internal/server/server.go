@@ -61,6 +61,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	receiver := activitypub.NewReceiver(c, fetcher, log)
 	c.SetResolver(receiver)
 	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + mediaPathPrefix})
+	c.SetTranscoder(media.NewFFmpeg())            // video, audio and AVIF uploads (Debian's ffmpeg)
 	c.SetCardFetcher(cards.NewFetcher(outbound))  // preview cards through the same guarded client
 	c.SetMediaFetcher(media.NewFetcher(outbound)) // remote attachments, avatars… likewise
 	mux := http.NewServeMux()

@@ -10,7 +10,7 @@ import (
 )
 
 const mediaColumns = `id, account_id, status_id, type, file_key, preview_key, content_type, description,
-	focus, blurhash, meta, remote_url, created_at`
+	focus, blurhash, meta, remote_url, created_at, processing`
 
 func scanMedia(row interface{ Scan(...any) error }) (*model.MediaAttachment, error) {
 	var m model.MediaAttachment
@@ -18,7 +18,7 @@ func scanMedia(row interface{ Scan(...any) error }) (*model.MediaAttachment, err
 	var meta string
 	var created int64
 	if err := row.Scan(&m.ID, &m.AccountID, &statusID, &m.Type, &m.FileKey, &m.PreviewKey, &m.ContentType,
-		&m.Description, &m.Focus, &m.Blurhash, &meta, &m.RemoteURL, &created); err != nil {
+		&m.Description, &m.Focus, &m.Blurhash, &meta, &m.RemoteURL, &created, &m.Processing); err != nil {
 		return nil, err
 	}
 	m.StatusID, m.CreatedAt = statusID.Int64, fromMS(created)
@@ -49,8 +49,8 @@ func (s *Store) InsertMedia(ctx context.Context, m *model.MediaAttachment) error
 		return err
 	}
 	_, err = s.q.ExecContext(ctx, `INSERT INTO media_attachments (`+mediaColumns+`)
-		VALUES ($1,$2,NULL,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, m.ID, m.AccountID, m.Type, m.FileKey, m.PreviewKey,
-		m.ContentType, m.Description, m.Focus, m.Blurhash, string(meta), m.RemoteURL, ms(m.CreatedAt))
+		VALUES ($1,$2,NULL,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, m.ID, m.AccountID, m.Type, m.FileKey, m.PreviewKey,
+		m.ContentType, m.Description, m.Focus, m.Blurhash, string(meta), m.RemoteURL, ms(m.CreatedAt), m.Processing)
 	return dup(err)
 }
 
@@ -167,5 +167,28 @@ func (s *Store) StaleUnattachedMedia(ctx context.Context, cutoff time.Time, limi
 // meantime; it says whether it removed it.
 func (s *Store) DeleteMediaIfUnattached(ctx context.Context, id int64) (bool, error) {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM media_attachments WHERE id = $1 AND status_id IS NULL", id))
+	return n > 0, err
+}
+
+// FinishMediaProcessing records the processed files of a pending upload
+// whose file_key still names rawKey; it says whether it did (false when
+// the upload was deleted, or finished by another run, meanwhile).
+func (s *Store) FinishMediaProcessing(ctx context.Context, m *model.MediaAttachment, rawKey string) (bool, error) {
+	meta, err := json.Marshal(m.Meta)
+	if err != nil {
+		return false, err
+	}
+	n, err := affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET file_key = $3, preview_key = $4,
+		content_type = $5, blurhash = $6, meta = $7, type = $8, processing = 0
+		WHERE id = $1 AND file_key = $2 AND processing = 1`, m.ID, rawKey, m.FileKey, m.PreviewKey,
+		m.ContentType, m.Blurhash, string(meta), m.Type))
+	return n > 0, err
+}
+
+// FailMediaProcessing marks a pending upload whose file_key names rawKey
+// failed, its raw file gone; it says whether it did.
+func (s *Store) FailMediaProcessing(ctx context.Context, id int64, rawKey string) (bool, error) {
+	n, err := affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET file_key = '', processing = 2
+		WHERE id = $1 AND file_key = $2 AND processing = 1`, id, rawKey))
 	return n > 0, err
 }
