@@ -118,11 +118,12 @@ func (h *Handler) actorDocument(a *model.Account) *Actor {
 		Tag:       []Tag{}, Attachment: fields,
 		Endpoints: Endpoints{SharedInbox: h.core.BaseURL() + "/inbox"},
 	}
-	if a.AvatarURL != "" {
-		doc.Icon = &Image{Type: "Image", MediaType: imageType(a.AvatarURL), URL: a.AvatarURL}
+	// Without an image of its own the actor has no icon/image, as Mastodon.
+	if u, own := h.core.AccountAvatar(a); own {
+		doc.Icon = &Image{Type: "Image", MediaType: imageType(u), URL: u}
 	}
-	if a.HeaderURL != "" {
-		doc.Image = &Image{Type: "Image", MediaType: imageType(a.HeaderURL), URL: a.HeaderURL}
+	if u, own := h.core.AccountHeader(a); own {
+		doc.Image = &Image{Type: "Image", MediaType: imageType(u), URL: u}
 	}
 	return doc
 }

@@ -66,8 +66,8 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) error {
 			{Rel: "self", Type: "application/activity+json", Href: a.URI},
 			subscribe,
 		}}
-		if a.AvatarURL != "" {
-			jrd.Links = append(jrd.Links, JRDLink{Rel: relAvatar, Type: imageType(a.AvatarURL), Href: a.AvatarURL})
+		if u, own := h.core.AccountAvatar(a); own {
+			jrd.Links = append(jrd.Links, JRDLink{Rel: relAvatar, Type: imageType(u), Href: u})
 		}
 	}
 	body, err := marshal(jrd)

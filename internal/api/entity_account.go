@@ -104,14 +104,9 @@ func lastStatusDay(t *time.Time) *string {
 }
 
 func (a *API) accountProfile(acct *model.Account) AccountProfile {
-	base := a.core.BaseURL()
-	avatar, header := acct.AvatarURL, acct.HeaderURL
-	if avatar == "" {
-		avatar = base + "/avatars/original/missing.png"
-	}
-	if header == "" {
-		header = base + "/headers/original/missing.png"
-	}
+	// Images are stored static, so *_static is the same file.
+	avatar, _ := a.core.AccountAvatar(acct)
+	header, _ := a.core.AccountHeader(acct)
 	fields := make([]model.Field, 0, len(acct.Fields))
 	for _, f := range acct.Fields {
 		if acct.Local() {

@@ -59,8 +59,10 @@ type Account struct {
 	Discoverable    bool
 	Indexable       bool
 	HideCollections bool
-	AvatarURL       string
+	AvatarURL       string // remote accounts: the origin server's image
 	HeaderURL       string
+	AvatarKey       string // media storage key of the processed image, "" for none
+	HeaderKey       string
 	URI             string
 	URL             string
 	InboxURL        string

@@ -14,7 +14,7 @@ import (
 const accountCols = `id, username, domain, display_name, note, note_source, fields, locked, bot,
 	discoverable, indexable, hide_collections, avatar_url, header_url, uri, url, inbox_url,
 	shared_inbox_url, public_key, private_key, statuses_count, followers_count, following_count,
-	last_status_at, suspended_at, created_at, updated_at`
+	last_status_at, suspended_at, created_at, updated_at, avatar_key, header_key`
 
 func scanAccount(row interface{ Scan(...any) error }) (*model.Account, error) {
 	var a model.Account
@@ -24,7 +24,8 @@ func scanAccount(row interface{ Scan(...any) error }) (*model.Account, error) {
 	err := row.Scan(&a.ID, &a.Username, &a.Domain, &a.DisplayName, &a.Note, &a.NoteSource, &fields,
 		&a.Locked, &a.Bot, &a.Discoverable, &a.Indexable, &a.HideCollections, &a.AvatarURL, &a.HeaderURL,
 		&a.URI, &a.URL, &a.InboxURL, &a.SharedInboxURL, &a.PublicKey, &a.PrivateKey,
-		&a.StatusesCount, &a.FollowersCount, &a.FollowingCount, &lastStatus, &suspended, &created, &updated)
+		&a.StatusesCount, &a.FollowersCount, &a.FollowingCount, &lastStatus, &suspended, &created, &updated,
+		&a.AvatarKey, &a.HeaderKey)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -232,3 +233,11 @@ type AccountLive struct {
 var accountsByIDsQuery = dialectQuery(func(in func(col, param string) string) string {
 	return "SELECT " + accountCols + " FROM accounts WHERE " + in("id", "$1")
 })
+
+// SetAccountImageKeys records the storage keys of an account's avatar and
+// header ("" for none), local uploads and cached remote images alike.
+func (s *Store) SetAccountImageKeys(ctx context.Context, id int64, avatarKey, headerKey string) error {
+	_, err := s.q.ExecContext(ctx, "UPDATE accounts SET avatar_key = $2, header_key = $3, updated_at = $4 WHERE id = $1",
+		id, avatarKey, headerKey, ms(time.Now()))
+	return err
+}
