@@ -37,6 +37,11 @@ usage: herd admin feeds rebuild [NAME]
                                rebuild home feeds from follows and statuses
                                (every local user's, or NAME's)
 
+usage: herd admin media prune [--days N]
+                               remove the files of remote media cached more
+                               than N days ago (default HERD_MEDIA_CACHE_DAYS);
+                               they are fetched again when viewed
+
 The admin commands read the same settings as serve (HERD_DB, -db, …) and
 work while the server runs: it sees each change at once.
 `
@@ -52,6 +57,9 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	if len(args) > 0 && args[0] == "feeds" {
 		return adminFeeds(args[1:], out, log) // admin_feeds.go
+	}
+	if len(args) > 0 && args[0] == "media" {
+		return adminMedia(args[1:], out, log) // admin_media.go
 	}
 	if len(args) < 2 || args[0] != "accounts" {
 		return errors.New(strings.TrimSpace(adminUsage))

@@ -24,7 +24,7 @@ var publicCollection = map[string]bool{
 }
 
 // noteTypes are the object types stored as statuses (Mastodon's
-// SUPPORTED_TYPES and CONVERTED_TYPES, without polls and media yet).
+// SUPPORTED_TYPES and CONVERTED_TYPES, without polls yet).
 var noteTypes = map[string]bool{"Note": true, "Article": true, "Page": true, "Question": true}
 
 // noteJSON is the part of a Note Herd reads. Properties that come in
@@ -144,6 +144,7 @@ func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw jso
 		}
 	}
 	n.CardURL, n.Card = linkAttachment(j.Attachment)
+	n.Media = mediaAttachments(j.Attachment)
 	n.Published, _ = time.Parse(time.RFC3339, j.Published)
 	n.Updated, _ = time.Parse(time.RFC3339, j.Updated)
 	if parent := linkID(j.InReplyTo); parent != "" {

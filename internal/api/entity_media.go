@@ -59,8 +59,13 @@ func sizeOf(s model.MediaSize) *mediaSize {
 	return out
 }
 
-// mediaEntity renders an attachment; one not processed (yet) has no URLs.
-func (a *API) mediaEntity(m *model.MediaAttachment) MediaAttachment {
+// mediaEntity renders an attachment of a status of visibility vis (an
+// upload's is public's). A remote attachment not cached (never fetched,
+// refused by the domain policy, or pruned) is shown, as Mastodon shows
+// it, through the media proxy, which fetches it again when asked, or by
+// its remote URL where the proxy does not serve it (see
+// core.MediaProxyURL).
+func (a *API) mediaEntity(m *model.MediaAttachment, vis model.Visibility) MediaAttachment {
 	fileKey, previewKey := m.FileKey, m.PreviewKey
 	if m.Processing != model.MediaProcessed {
 		fileKey, previewKey = "", ""
@@ -70,6 +75,16 @@ func (a *API) mediaEntity(m *model.MediaAttachment) MediaAttachment {
 		URL: optString(a.core.MediaURL(fileKey)), PreviewURL: optString(a.core.MediaURL(previewKey)),
 		RemoteURL: optString(m.RemoteURL), Description: optString(m.Description), Blurhash: optString(m.Blurhash),
 		Meta: mediaMeta{Original: sizeOf(m.Meta.Original), Small: sizeOf(m.Meta.Small)},
+	}
+	if !m.Cached() && m.RemoteURL != "" {
+		if proxy := a.core.MediaProxyURL(m, vis, false); proxy != "" {
+			e.URL, e.PreviewURL = &proxy, optString(a.core.MediaProxyURL(m, vis, true))
+		} else {
+			e.URL = &m.RemoteURL
+			if m.Type == "image" {
+				e.PreviewURL = &m.RemoteURL
+			}
+		}
 	}
 	if xs, ys, ok := strings.Cut(m.Focus, ","); ok {
 		x, _ := strconv.ParseFloat(xs, 64)

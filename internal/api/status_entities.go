@@ -6,6 +6,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/model"
 )
 
 // Context is Mastodon's Context entity: a status's thread.
@@ -65,7 +66,9 @@ func (a *API) statusHistory(w http.ResponseWriter, r *http.Request) error {
 			CreatedAt: timestamp(ver.Edit.CreatedAt), Account: a.accountEntity(ver.Account),
 			MediaAttachments: make([]MediaAttachment, 0, len(ver.Media)), Emojis: []any{}}
 		for _, m := range ver.Media {
-			out[i].MediaAttachments = append(out[i].MediaAttachments, a.mediaEntity(m))
+			// Uncached remote files show by their remote URL here: the
+			// history does not say whether the proxy may serve them.
+			out[i].MediaAttachments = append(out[i].MediaAttachments, a.mediaEntity(m, model.Direct))
 		}
 	}
 	return writeJSON(w, out)

@@ -41,6 +41,14 @@ type Config struct {
 	// the longest random delay before a remote status's link is fetched
 	// for its preview card (0: one minute; negative: no delay).
 	RemoteCardSpread time.Duration
+	// RemoteMediaSpread, for tests only, is the longest random delay
+	// before a remote status's attachments are fetched (0: five seconds;
+	// negative: no delay).
+	RemoteMediaSpread time.Duration
+	// MediaCacheDays is how long the files of remote media are kept
+	// before they are removed (fetched again when viewed); 0 keeps them
+	// forever. Default 7, as Mastodon's suggested media cache retention.
+	MediaCacheDays int
 	// MaxStatusChars is the status length limit (Mastodon: 500).
 	MaxStatusChars int
 	// MaxMediaAttachments is how many files a status may carry (Mastodon: 4).
@@ -88,7 +96,7 @@ func Load(args []string) (*Config, error) {
 		Domain: "localhost:8080", DB: filepath.Join("data", "herd.db"), MediaDir: filepath.Join("data", "media"),
 		MaxStatusChars: 500, MaxMediaAttachments: 4, Registrations: "open", Title: "Herd",
 		Description: "A Herd instance", TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
-		RateLimitPerAccount: 300, RateLimitPerIP: 300, ShowDomainBlocks: "all",
+		RateLimitPerAccount: 300, RateLimitPerIP: 300, ShowDomainBlocks: "all", MediaCacheDays: 7,
 	}
 	var trusted string
 	specs := []fieldSpec{
@@ -96,6 +104,7 @@ func Load(args []string) (*Config, error) {
 		{name: "listen", usage: "address to bind (default: the domain's port on all interfaces, or :8080)", str: &c.Listen},
 		{name: "db", usage: "SQLite file path or postgres:// URL", str: &c.DB},
 		{name: "media-dir", usage: "directory for uploaded media", str: &c.MediaDir},
+		{name: "media-cache-days", usage: "days remote media files are kept before pruning (0 = forever)", num: &c.MediaCacheDays},
 		{name: "protocol", usage: "https, or http (default http for localhost, https otherwise)", str: &c.Protocol},
 		{name: "allow-private-addresses", usage: "let outbound requests reach private addresses (testing only)", boolean: &c.AllowPrivateAddresses},
 		{name: "max-status-chars", usage: "status length limit", num: &c.MaxStatusChars},
@@ -218,6 +227,9 @@ func (c *Config) finish() error {
 	}
 	if c.LimitedFederation {
 		c.AuthorizedFetch = true
+	}
+	if c.MediaCacheDays < 0 {
+		return errors.New("media-cache-days must be 0 (keep) or more")
 	}
 	if c.MaxStatusChars < 1 {
 		return errors.New("max-status-chars must be positive")

@@ -54,6 +54,10 @@ type Config struct {
 	// status from another server is fetched for its preview card (0: one
 	// minute; negative: none, for tests).
 	RemoteCardSpread time.Duration
+	// RemoteMediaSpread is the longest random delay before a remote
+	// status's attachments are fetched (0: five seconds; negative: none,
+	// for tests).
+	RemoteMediaSpread time.Duration
 }
 
 // Core is the set of use cases over one store.

@@ -95,7 +95,7 @@ func (c *Core) apply(e store.Event) {
 		c.caches.accountLive.forget(e.AccountID) // the author's statuses_count and last post
 	case store.EventStatusUpdated:
 		c.forgetStatus(e.SubjectID)
-	case store.EventStatusCard:
+	case store.EventStatusCard, store.EventStatusMedia:
 		c.forgetStatus(e.SubjectID)
 	case store.EventStatusDeleted:
 		c.forgetStatus(e.SubjectID)

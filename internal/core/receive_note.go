@@ -47,6 +47,8 @@ type RemoteNote struct {
 	// Card, when set, is the preview the origin attached for it.
 	CardURL string
 	Card    *model.PreviewCard
+	// Media are its attachments (fetched and cached by a job).
+	Media []RemoteMedia
 }
 
 // ReceiveNote is the remote door for posting (DESIGN.md principle 2): it
@@ -74,6 +76,8 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	st := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: n.URI, URL: remoteURL(n.URL, n.URI),
 		Visibility: n.Visibility, CreatedAt: at}
 	setRemoteContent(st, n)
+	attachments := c.remoteAttachments(ctx, actor, n.Media)
+	st.HasMedia = len(attachments) > 0
 	var parent *model.Status
 	if p := n.InReplyTo; p != nil {
 		if p.ReblogOfID != 0 {
@@ -88,6 +92,9 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	for attempt := 1; ; attempt++ {
 		err := c.Store.InTx(ctx, func(tx *store.Store) error {
 			if _, err := c.recordStatus(ctx, tx, st, parent, mentions, tags); err != nil {
+				return err
+			}
+			if err := c.addRemoteMedia(ctx, tx, st, attachments); err != nil {
 				return err
 			}
 			return c.addCard(ctx, tx, st, mentions, n.CardURL, n.Card)

@@ -16,7 +16,8 @@ type MediaAttachment struct {
 	Focus       string // "x,y" in -1..1, "" when unset
 	Blurhash    string
 	Meta        MediaMeta
-	RemoteURL   string
+	RemoteURL   string    // where a remote attachment's file lives on its origin
+	CachedAt    time.Time // when a remote attachment's files were stored; zero while not cached
 	CreatedAt   time.Time
 	// Processing is MediaProcessed, or MediaPending while a video, gifv
 	// or audio upload waits for its job (FileKey then names the raw
@@ -30,6 +31,10 @@ const (
 	MediaPending   = 1
 	MediaFailed    = 2
 )
+
+// Cached reports whether the attachment's files are stored here (always,
+// for an upload; for a remote attachment, between fetch and prune).
+func (m *MediaAttachment) Cached() bool { return m.FileKey != "" }
 
 // MediaMeta is what the API's meta field reports about the files.
 type MediaMeta struct {

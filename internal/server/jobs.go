@@ -41,6 +41,9 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	// transcode may run so no second node starts the same one.
 	pool.Register(jobs.Queue{Name: core.QueueMedia, Handler: c.MediaJobs, Batch: 1, MaxAttempts: core.MediaJobAttempts,
 		Lease: 45 * time.Minute})
+	// Remote attachments likewise wait on other servers, one status's
+	// files per job.
+	pool.Register(jobs.Queue{Name: core.QueueRemoteMedia, Handler: c.RemoteMediaJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	go pruneLoop(ctx, c, log)

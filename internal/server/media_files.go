@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"herd/internal/core"
+	"herd/internal/ids"
 )
 
 // mediaPathPrefix is where stored media files are served from (Mastodon's
@@ -46,5 +47,30 @@ func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 		h.Set("ETag", `"`+strconv.FormatInt(f.ModTime().UnixNano(), 36)+`"`)
 		http.ServeContent(w, r, "", f.ModTime(), f)
+	})
+}
+
+// registerMediaProxy serves Mastodon's /media_proxy/:id/:variant: a remote
+// attachment's stored file (original or small), fetched again first when
+// it is not cached, answered with a redirect to it. Uploads, attachments
+// of statuses not public or unlisted, and files the domain policy refuses
+// or that cannot be fetched are 404.
+func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
+	mux.HandleFunc("GET /media_proxy/{id}/{variant}", func(w http.ResponseWriter, r *http.Request) {
+		id, ok := ids.Parse(r.PathValue("id"))
+		variant := r.PathValue("variant")
+		if !ok || (variant != "original" && variant != "small") {
+			http.NotFound(w, r)
+			return
+		}
+		target, err := c.RemoteMediaFile(r.Context(), id, variant == "small")
+		if err != nil {
+			if !errors.Is(err, core.ErrRecordNotFound) {
+				c.Log.Warn("media proxy", "media", id, "err", err)
+			}
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, target, http.StatusFound)
 	})
 }

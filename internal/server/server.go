@@ -85,6 +85,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	})
 	registerPlaceholderImages(mux)
 	registerMediaFiles(mux, c) // media_files.go
+	registerMediaProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
@@ -99,6 +100,7 @@ func CoreConfig(cfg *config.Config) core.Config {
 		RegistrationMode:    cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
 		ContactEmail: cfg.ContactEmail, AuthorizedFetch: cfg.AuthorizedFetch, LimitedFederation: cfg.LimitedFederation,
 		ShowDomainBlocks: cfg.ShowDomainBlocks, RemoteCardSpread: cfg.RemoteCardSpread,
+		RemoteMediaSpread: cfg.RemoteMediaSpread,
 	}
 }
 
@@ -113,7 +115,8 @@ func (s *Server) Run(ctx context.Context) {
 }
 
 // maintenanceLoop truncates SQLite's WAL, drops events every node has
-// long since read and removes uploads left unattached for a day, once a
+// long since read, removes uploads left unattached for a day and the
+// files of remote media cached longer than HERD_MEDIA_CACHE_DAYS, once a
 // minute.
 func (s *Server) maintenanceLoop(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
@@ -131,6 +134,12 @@ func (s *Server) maintenanceLoop(ctx context.Context) {
 			}
 			if _, err := s.Core.PruneUnattachedMedia(ctx, time.Now().Add(-core.UnattachedMediaTTL)); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune unattached media", "err", err)
+			}
+			if days := s.Config.MediaCacheDays; days > 0 {
+				cutoff := time.Now().Add(-time.Duration(days) * 24 * time.Hour)
+				if _, err := s.Core.PruneRemoteMedia(ctx, cutoff, nil); err != nil && ctx.Err() == nil {
+					s.log.Warn("prune remote media", "err", err)
+				}
 			}
 		}
 	}

@@ -34,6 +34,9 @@ const (
 	// EventStatusCard: a status got its preview card (or its card was
 	// refreshed); every node drops the status's cached rendering.
 	EventStatusCard = "status.card"
+	// EventStatusMedia: a remote status's attachment was cached or its
+	// files pruned; every node drops the status's cached rendering.
+	EventStatusMedia = "status.media"
 )
 
 // Event is one row of the change log.

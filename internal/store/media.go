@@ -10,18 +10,21 @@ import (
 )
 
 const mediaColumns = `id, account_id, status_id, type, file_key, preview_key, content_type, description,
-	focus, blurhash, meta, remote_url, created_at, processing`
+	focus, blurhash, meta, remote_url, created_at, processing, cached_at`
 
 func scanMedia(row interface{ Scan(...any) error }) (*model.MediaAttachment, error) {
 	var m model.MediaAttachment
 	var statusID sql.NullInt64
 	var meta string
-	var created int64
+	var cached, created int64
 	if err := row.Scan(&m.ID, &m.AccountID, &statusID, &m.Type, &m.FileKey, &m.PreviewKey, &m.ContentType,
-		&m.Description, &m.Focus, &m.Blurhash, &meta, &m.RemoteURL, &created, &m.Processing); err != nil {
+		&m.Description, &m.Focus, &m.Blurhash, &meta, &m.RemoteURL, &created, &m.Processing, &cached); err != nil {
 		return nil, err
 	}
 	m.StatusID, m.CreatedAt = statusID.Int64, fromMS(created)
+	if cached > 0 {
+		m.CachedAt = fromMS(cached)
+	}
 	_ = json.Unmarshal([]byte(meta), &m.Meta) // written by InsertMedia; a bad value only loses sizes
 	return &m, nil
 }
@@ -42,15 +45,25 @@ func scanMediaRows(rows *sql.Rows, err error) ([]*model.MediaAttachment, error) 
 	return out, rows.Err()
 }
 
-// InsertMedia stores a new, unattached upload.
+// InsertMedia stores a new attachment: an upload (StatusID 0,
+// unattached) or a remote status's attachment.
 func (s *Store) InsertMedia(ctx context.Context, m *model.MediaAttachment) error {
 	meta, err := json.Marshal(m.Meta)
 	if err != nil {
 		return err
 	}
+	var statusID sql.NullInt64
+	if m.StatusID != 0 {
+		statusID = sql.NullInt64{Int64: m.StatusID, Valid: true}
+	}
+	var cached int64
+	if !m.CachedAt.IsZero() {
+		cached = ms(m.CachedAt)
+	}
 	_, err = s.q.ExecContext(ctx, `INSERT INTO media_attachments (`+mediaColumns+`)
-		VALUES ($1,$2,NULL,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, m.ID, m.AccountID, m.Type, m.FileKey, m.PreviewKey,
-		m.ContentType, m.Description, m.Focus, m.Blurhash, string(meta), m.RemoteURL, ms(m.CreatedAt), m.Processing)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`, m.ID, m.AccountID, statusID, m.Type, m.FileKey,
+		m.PreviewKey, m.ContentType, m.Description, m.Focus, m.Blurhash, string(meta), m.RemoteURL, ms(m.CreatedAt),
+		m.Processing, cached)
 	return dup(err)
 }
 
