@@ -345,6 +345,8 @@ func TestRejectMediaDomain(t *testing.T) {
 		if _, err := rig.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
 			t.Fatal(err)
 		}
+		kept := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
+		keptMedia := r.eventuallyCached(t, kept)
 		yes, silence := true, "silence"
 		if _, err := rig.BlockDomain(ctx, core.DomainBlockParams{Domain: "remote.test", Severity: &silence, RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
@@ -352,9 +354,13 @@ func TestRejectMediaDomain(t *testing.T) {
 		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
 		r.waitJobs(t)
 		m := r.media(t, id)
-		if len(m) != 1 || m[0].Type != "unknown" || m[0].URL != "http://remote.test/a.png" || r.files.count("/a.png") != 0 {
+		if len(m) != 1 || m[0].Type != "unknown" || m[0].URL != "http://remote.test/a.png" || r.files.count("/a.png") != 1 {
 			t.Fatalf("attachment from a reject_media domain: %+v, fetched %d times; want unknown at its remote URL, never fetched",
 				m, r.files.count("/a.png"))
+		}
+		proxy := r.inst.Core.BaseURL() + "/media_proxy/" + keptMedia.ID + "/original"
+		if code, _, _ := get(t, proxy); code != http.StatusNotFound {
+			t.Fatalf("media proxy for a file cached before reject_media: %d, want 404", code)
 		}
 		old := r.media(t, earlier)[0]
 		if code, _, _ := get(t, old.URL); code != http.StatusNotFound || r.files.count("/b.png") != 1 {

@@ -302,6 +302,14 @@ func (c *Core) RemoteMediaFile(ctx context.Context, id int64, small bool) (strin
 	if !proxiedVisibility(st.Visibility) {
 		return "", ErrRecordNotFound
 	}
+	// Files cached before the domain was blocked are not served either.
+	author, err := c.Store.AccountByID(ctx, m.AccountID)
+	if err != nil {
+		return "", notFoundOr(err)
+	}
+	if author.Suspended() || c.mediaRejected(ctx, author.Domain) {
+		return "", ErrRecordNotFound
+	}
 	m, err = c.cacheRemoteMedia(ctx, m)
 	if isFetchFailure(err) {
 		return "", ErrRecordNotFound
