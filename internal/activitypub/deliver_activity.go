@@ -156,7 +156,10 @@ func (dl *Deliverer) buildActivity(ctx context.Context, d core.Delivery, actor *
 	case "Update:Person":
 		doc := h.actorDocument(actor)
 		doc.Context = nil // the activity carries it
-		return &outActivity{Context: actorContext, ID: actor.URI + "#updates/" + unixString(actor.UpdatedAt),
+		// Milliseconds, not Mastodon's seconds: receivers drop an activity id
+		// they have seen, and a picture removed in the second it was set
+		// must still reach them.
+		return &outActivity{Context: actorContext, ID: actor.URI + "#updates/" + strconv.FormatInt(actor.UpdatedAt.UnixMilli(), 10),
 			Type: "Update", Actor: actor.URI, To: []string{Public}, Object: doc}, nil
 	case "Add", "Remove":
 		uri, err := dl.statusURI(ctx, d)

@@ -167,7 +167,8 @@ func TestUpdateCredentialsValidation(t *testing.T) {
 			t.Error("a refused update changed the display name")
 		}
 
-		// Avatar and header uploads wait for media support.
+		// A file that is not an image fails the whole update (see
+		// account_images_test.go for the pictures themselves).
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		mw.WriteField("display_name", "pic")

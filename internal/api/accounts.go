@@ -1,9 +1,14 @@
 package api
 
 import (
+	"bytes"
+	"encoding/base64"
+	"io"
 	"net/http"
+	"strings"
 
 	"herd/internal/core"
+	"herd/internal/media"
 )
 
 // Scopes and access as docs.joinmastodon.org/methods/accounts lists them.
@@ -12,6 +17,9 @@ func (a *API) accountRoutes() {
 	// Rails routes both PATCH and PUT to credentials#update.
 	a.handle("PATCH /api/v1/accounts/update_credentials", user("write:accounts"), a.updateCredentials)
 	a.handle("PUT /api/v1/accounts/update_credentials", user("write:accounts"), a.updateCredentials)
+	// Mastodon 4.2: docs.joinmastodon.org/methods/profile
+	a.handle("DELETE /api/v1/profile/avatar", user("write:accounts"), a.deleteProfileImage(core.ProfileAvatar))
+	a.handle("DELETE /api/v1/profile/header", user("write:accounts"), a.deleteProfileImage(core.ProfileHeader))
 	a.handle("GET /api/v1/accounts", public, a.getAccounts)
 	a.handle("GET /api/v1/accounts/{id}", public, a.getAccount)
 	a.handle("GET /api/v1/accounts/lookup", public, a.lookupAccount)
@@ -32,12 +40,9 @@ func (a *API) verifyCredentials(w http.ResponseWriter, r *http.Request) error {
 
 // updateCredentials handles PATCH /api/v1/accounts/update_credentials.
 func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
-	p, err := parseParams(r)
+	p, err := parseParamsWithin(r, maxProfileDataURIBytes, maxProfileBytes)
 	if err != nil {
 		return err
-	}
-	if sentFile(r, p, "avatar") || sentFile(r, p, "header") {
-		return core.ErrUnprocessable("media uploads are not supported yet")
 	}
 	u := core.ProfileUpdate{
 		DisplayName: strParam(p, "display_name"), Note: strParam(p, "note"),
@@ -46,6 +51,16 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
 		Fields:  profileFieldsParam(p),
 		Privacy: strParam(p, "source[privacy]"), Sensitive: boolParam(p, "source[sensitive]"),
 		Language: strParam(p, "source[language]"),
+	}
+	for key, dst := range map[string]*io.Reader{"avatar": &u.Avatar, "header": &u.Header} {
+		f, err := sentFile(r, p, key)
+		if err != nil {
+			return err
+		}
+		if f != nil {
+			defer f.Close()
+			*dst = f
+		}
 	}
 	v, err := a.core.UpdateCredentials(r.Context(), viewerOf(r), u)
 	if err != nil {
@@ -58,13 +73,49 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, a.credentialAccount(v, n))
 }
 
-// sentFile reports whether an image was sent as key, as a multipart file
-// or (as some clients do) an encoded string.
-func sentFile(r *http.Request, p params, key string) bool {
-	if r.MultipartForm != nil && len(r.MultipartForm.File[key]) > 0 {
-		return true
+// deleteProfileImage handles DELETE /api/v1/profile/avatar and
+// /api/v1/profile/header, answering the CredentialAccount.
+func (a *API) deleteProfileImage(which core.ProfileImage) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v, err := a.core.DeleteProfileImage(r.Context(), viewerOf(r), which)
+		if err != nil {
+			return err
+		}
+		n, err := a.core.CountFollowRequests(r.Context(), v)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, a.credentialAccount(v, n))
 	}
-	return p.str(key) != ""
+}
+
+// maxProfileBytes bounds a multipart update_credentials body: an avatar
+// and a header each at the image limit, and the other fields. Images sent
+// as data: URIs in a form or JSON body (held in memory, a third bigger
+// than the file) are bounded lower, by maxProfileDataURIBytes.
+const (
+	maxProfileBytes        = 2*media.MaxImageBytes + 1<<20
+	maxProfileDataURIBytes = 12 << 20
+)
+
+// sentFile is the image sent as key: a multipart file, or (as Paperclip
+// accepts, and some clients send) a base64 data: URI in a plain field;
+// nil when none was sent. Any other text there is not an image: 422.
+func sentFile(r *http.Request, p params, key string) (io.ReadCloser, error) {
+	if r.MultipartForm != nil && len(r.MultipartForm.File[key]) > 0 {
+		return r.MultipartForm.File[key][0].Open()
+	}
+	s := p.str(key)
+	if s == "" {
+		return nil, nil
+	}
+	if head, data, ok := strings.Cut(s, ","); ok && strings.HasPrefix(head, "data:") && strings.HasSuffix(head, ";base64") {
+		if b, err := base64.StdEncoding.DecodeString(data); err == nil {
+			return io.NopCloser(bytes.NewReader(b)), nil
+		}
+	}
+	field := strings.ToUpper(key[:1]) + key[1:]
+	return nil, core.ErrUnprocessable("Validation failed: " + field + " content type is invalid")
 }
 
 // strParam reads an optional string: nil when the parameter is absent.

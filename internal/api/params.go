@@ -39,6 +39,12 @@ func parseParams(r *http.Request) (params, error) { return parseParamsUpTo(r, ma
 
 // parseParamsUpTo is parseParams with its own bound on multipart bodies.
 func parseParamsUpTo(r *http.Request, multipartBytes int64) (params, error) {
+	return parseParamsWithin(r, maxBodyBytes, multipartBytes)
+}
+
+// parseParamsWithin is parseParams with its own bounds on JSON and
+// form-urlencoded bodies (bodyBytes) and on multipart ones.
+func parseParamsWithin(r *http.Request, bodyBytes, multipartBytes int64) (params, error) {
 	p := params{}
 	for k, v := range r.URL.Query() {
 		p[k] = v
@@ -50,7 +56,7 @@ func parseParamsUpTo(r *http.Request, multipartBytes int64) (params, error) {
 	switch ct {
 	case "application/json":
 		var body any
-		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, bodyBytes))
 		dec.UseNumber()
 		if err := dec.Decode(&body); err != nil {
 			var tooBig *http.MaxBytesError
@@ -70,7 +76,7 @@ func parseParamsUpTo(r *http.Request, multipartBytes int64) (params, error) {
 			flatten(p, k, v)
 		}
 	case "application/x-www-form-urlencoded":
-		r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
+		r.Body = http.MaxBytesReader(nil, r.Body, bodyBytes)
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {

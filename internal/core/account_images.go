@@ -12,7 +12,8 @@ const (
 // AccountAvatar is the one rule for the avatar URL every door shows (the
 // API entity, the actor document, WebFinger): the stored file when the
 // account has one (a local upload, or a remote image cached here), else a
-// remote account's image at its origin, else the default picture. own is
+// remote account's image at its origin, else the default picture (also
+// for a suspended account, whatever it had). own is
 // false for the default, which the actor document and WebFinger leave out
 // as Mastodon does.
 func (c *Core) AccountAvatar(a *model.Account) (url string, own bool) {
@@ -25,6 +26,9 @@ func (c *Core) AccountHeader(a *model.Account) (url string, own bool) {
 }
 
 func (c *Core) accountImage(key, remoteURL string, a *model.Account, missing string) (string, bool) {
+	if a.Suspended() { // as Mastodon's serializer shows an unavailable account
+		return c.BaseURL() + missing, false
+	}
 	if u := c.MediaURL(key); u != "" {
 		return u, true
 	}

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -32,6 +33,8 @@ type ProfileUpdate struct {
 	Privacy         *string        // source[privacy]: default visibility of new posts
 	Sensitive       *bool          // source[sensitive]
 	Language        *string        // source[language]
+	Avatar          io.Reader      // a new avatar file; nil keeps the one there
+	Header          io.Reader      // a new header file; nil keeps the one there
 }
 
 // UpdateCredentials validates and saves the viewer's profile and posting
@@ -56,8 +59,29 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 	if u.Language != nil && !validLanguage(*u.Language) {
 		return nil, ErrUnprocessable("Validation failed: Default language is not included in the list")
 	}
+	// New pictures are stored first, under new keys; if anything fails
+	// before the row names them, they go again, and the replaced files
+	// go only once the row no longer names them.
+	var newKeys, oldKeys [2]string
+	committed := false
+	defer func() {
+		if !committed {
+			c.deleteFiles(ctx, newKeys[:]...)
+		}
+	}()
+	for which, r := range [2]io.Reader{ProfileAvatar: u.Avatar, ProfileHeader: u.Header} {
+		if r == nil {
+			continue
+		}
+		key, err := c.storeProfileImage(ctx, ProfileImage(which), r)
+		if err != nil {
+			return nil, err
+		}
+		newKeys[which] = key
+	}
 	var fresh *Viewer
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		oldKeys = [2]string{}
 		acct, err := tx.AccountByID(ctx, v.AccountID())
 		if err != nil {
 			return err
@@ -75,6 +99,12 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 			acct.NoteSource = *u.Note
 			if acct.Note, err = c.renderNote(ctx, tx, *u.Note); err != nil {
 				return err
+			}
+		}
+		for which, key := range newKeys {
+			if key != "" {
+				k := ProfileImage(which).key(acct)
+				oldKeys[which], *k = *k, key
 			}
 		}
 		setString(&acct.DisplayName, u.DisplayName)
@@ -107,16 +137,15 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 			return err
 		}
 		fresh = &Viewer{Token: v.Token, Account: acct, User: user}
-		// Followers' servers refresh the actor, as after Mastodon's
-		// update_credentials (sent whatever changed).
-		if err := c.queueDelivery(ctx, tx, acct, Delivery{Kind: "Update:Person", Followers: true}); err != nil {
-			return err
-		}
-		return tx.AppendEvent(ctx, store.EventAccountUpdated, acct.ID, acct.ID, "")
+		// Followers' servers refresh the actor (new pictures included), as
+		// after Mastodon's update_credentials (sent whatever changed).
+		return c.profileChanged(ctx, tx, acct)
 	})
 	if err != nil {
 		return nil, err
 	}
+	committed = true
+	c.deleteFiles(ctx, oldKeys[:]...)
 	c.wakeJobs()
 	// This node need not wait for the event log to stop serving the old
 	// profile and posting defaults from its token cache.

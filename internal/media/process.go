@@ -81,31 +81,9 @@ func ProcessImage(data []byte) (*Image, error) { return processImage(data, MaxIm
 // processImage is ProcessImage with a byte limit of its own (an image
 // ffmpeg decoded is checked by pixels before it was decoded).
 func processImage(data []byte, maxBytes int) (*Image, error) {
-	if len(data) > maxBytes {
-		return nil, ErrTooLarge
-	}
-	format := Sniff(data)
-	c, ok := codecs[format]
-	if !ok {
-		return nil, ErrUnsupported
-	}
-	cfg, err := c.config(data)
+	src, format, orientation, err := decodeChecked(data, maxBytes)
 	if err != nil {
-		return nil, ErrCorrupt
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, ErrCorrupt
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
-		return nil, ErrTooLarge
-	}
-	src, err := c.decode(data)
-	if err != nil {
-		return nil, ErrCorrupt
-	}
-	orientation := 1
-	if format == "jpeg" {
-		orientation = jpegOrientation(data)
+		return nil, err
 	}
 	// Resize (cheaper on fewer pixels) then orient; area limits do not
 	// care which way round the image stands.
@@ -140,6 +118,36 @@ func processImage(data []byte, maxBytes int) (*Image, error) {
 	}
 	out.Blurhash = Blurhash(small, blurhashX, blurhashY)
 	return out, nil
+}
+
+// decodeChecked decodes an image after checking, before any decoding,
+// its size, its sniffed type and its pixel count from the header. It
+// answers the image as stored, its format and its JPEG EXIF orientation
+// (1 when none), for the caller to apply after resizing.
+func decodeChecked(data []byte, maxBytes int) (src image.Image, format string, orientation int, err error) {
+	if len(data) > maxBytes {
+		return nil, "", 0, ErrTooLarge
+	}
+	format = Sniff(data)
+	c, ok := codecs[format]
+	if !ok {
+		return nil, "", 0, ErrUnsupported
+	}
+	cfg, err := c.config(data)
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, "", 0, ErrCorrupt
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+		return nil, "", 0, ErrTooLarge
+	}
+	if src, err = c.decode(data); err != nil {
+		return nil, "", 0, ErrCorrupt
+	}
+	orientation = 1
+	if format == "jpeg" {
+		orientation = jpegOrientation(data)
+	}
+	return src, format, orientation, nil
 }
 
 // fitArea scales w×h down, keeping its aspect, until it has at most

@@ -97,9 +97,9 @@ func (s *Store) UpdateAccountProfile(ctx context.Context, a *model.Account) erro
 	fields, _ := json.Marshal(fieldsOrEmpty(a.Fields))
 	_, err := s.q.ExecContext(ctx, `UPDATE accounts SET display_name = $2, note = $3, note_source = $4,
 		fields = $5, locked = $6, bot = $7, discoverable = $8, indexable = $9, hide_collections = $10,
-		avatar_url = $11, header_url = $12, updated_at = $13 WHERE id = $1`,
+		avatar_url = $11, header_url = $12, updated_at = $13, avatar_key = $14, header_key = $15 WHERE id = $1`,
 		a.ID, a.DisplayName, a.Note, a.NoteSource, string(fields), a.Locked, a.Bot, a.Discoverable,
-		a.Indexable, a.HideCollections, a.AvatarURL, a.HeaderURL, ms(time.Now()))
+		a.Indexable, a.HideCollections, a.AvatarURL, a.HeaderURL, ms(time.Now()), a.AvatarKey, a.HeaderKey)
 	return err
 }
 
