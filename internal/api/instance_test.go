@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -50,6 +51,9 @@ func TestInstanceV2(t *testing.T) {
 				Accounts struct {
 					MaxPinned int `json:"max_pinned_statuses"`
 				} `json:"accounts"`
+				Media struct {
+					Types []string `json:"supported_mime_types"`
+				} `json:"media_attachments"`
 			} `json:"configuration"`
 			Registrations struct {
 				Enabled          bool `json:"enabled"`
@@ -69,6 +73,13 @@ func TestInstanceV2(t *testing.T) {
 		}
 		if in.Configuration.Statuses.MaxCharacters != 1234 {
 			t.Errorf("max_characters = %d, want the configured 1234", in.Configuration.Statuses.MaxCharacters)
+		}
+		// ffmpeg is installed where the tests run (.ci/run installs it),
+		// so apps are told video and audio are welcome.
+		for _, want := range []string{"image/jpeg", "image/avif", "video/mp4", "video/webm", "audio/mpeg"} {
+			if !slices.Contains(in.Configuration.Media.Types, want) {
+				t.Errorf("supported_mime_types = %v, want %s", in.Configuration.Media.Types, want)
+			}
 		}
 		if in.Configuration.Accounts.MaxPinned != inst.Core.Config.MaxPinnedStatuses {
 			t.Errorf("max_pinned_statuses = %d", in.Configuration.Accounts.MaxPinned)

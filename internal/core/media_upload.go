@@ -42,6 +42,23 @@ const rawUploadName = "/upload.raw"
 // without one (or without ffmpeg installed) they are refused.
 func (c *Core) SetTranscoder(f *media.FFmpeg) { c.av = f }
 
+// SupportedMimeTypes lists the types uploads accept, for the instance
+// configuration apps read to decide what to offer: the images always, and
+// AVIF, video and audio only when ffmpeg is there to process them. Each
+// is a type one of the formats media.Sniff recognises is sent as (the
+// names are Mastodon's; what is accepted is still decided by the bytes).
+func (c *Core) SupportedMimeTypes() []string {
+	types := []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
+	if c.av.Available() {
+		types = append(types, "image/avif",
+			"video/mp4", "video/quicktime", "video/webm", "video/ogg",
+			"audio/mpeg", "audio/mp3", "audio/mp4", "audio/x-m4a", "audio/aac",
+			"audio/ogg", "audio/vorbis", "audio/webm", "audio/flac",
+			"audio/wav", "audio/wave", "audio/x-wav", "audio/vnd.wave")
+	}
+	return types
+}
+
 // UploadMedia processes an upload before answering (POST /api/v1/media,
 // which waits in Mastodon): images (JPEG, PNG, WebP, static GIF, AVIF)
 // are checked, re-encoded and previewed (media.ProcessImage); video,
