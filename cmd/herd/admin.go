@@ -37,6 +37,9 @@ usage: herd admin feeds rebuild [NAME]
                                rebuild home feeds from follows and statuses
                                (every local user's, or NAME's)
 
+usage: herd admin emoji add SHORTCODE FILE [--category C] | list | remove SHORTCODE
+                               custom emoji (PNG, GIF, WebP or JPEG under 256 KB)
+
 usage: herd admin media prune [--days N]
                                remove the files of remote media cached more
                                than N days ago (default HERD_MEDIA_CACHE_DAYS);
@@ -57,6 +60,9 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	if len(args) > 0 && args[0] == "feeds" {
 		return adminFeeds(args[1:], out, log) // admin_feeds.go
+	}
+	if len(args) > 0 && args[0] == "emoji" {
+		return adminEmoji(args[1:], out, log) // admin_emoji.go
 	}
 	if len(args) > 0 && args[0] == "media" {
 		return adminMedia(args[1:], out, log) // admin_media.go

@@ -17,7 +17,10 @@ type Account struct {
 	FollowingCount int64   `json:"following_count"`
 	StatusesCount  int64   `json:"statuses_count"`
 	LastStatusAt   *string `json:"last_status_at"`
-	Suspended      bool    `json:"suspended,omitempty"`
+	// Emojis are found when rendering, not cached with the profile
+	// (core.AccountEmojis).
+	Emojis    []CustomEmoji `json:"emojis"`
+	Suspended bool          `json:"suspended,omitempty"`
 }
 
 // AccountProfile is the part of an Account that only its owner changes.
@@ -41,7 +44,6 @@ type AccountProfile struct {
 	AvatarStatic    string        `json:"avatar_static"`
 	Header          string        `json:"header"`
 	HeaderStatic    string        `json:"header_static"`
-	Emojis          []any         `json:"emojis"`
 	Fields          []model.Field `json:"fields"`
 	Roles           []any         `json:"roles"`
 }
@@ -82,13 +84,13 @@ func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.
 func (a *API) accountEntity(acct *model.Account) Account {
 	e := Account{AccountProfile: a.accountProfile(acct),
 		FollowersCount: acct.FollowersCount, FollowingCount: acct.FollowingCount, StatusesCount: acct.StatusesCount,
-		LastStatusAt: lastStatusDay(acct.LastStatusAt),
+		LastStatusAt: lastStatusDay(acct.LastStatusAt), Emojis: a.accountEmojis(acct),
 	}
 	if acct.Suspended() {
 		// Mastodon 3.3+: a suspended account renders with suspended: true and
 		// its profile emptied.
 		e.Suspended = true
-		e.DisplayName, e.Note, e.Fields = "", "", []model.Field{}
+		e.DisplayName, e.Note, e.Fields, e.Emojis = "", "", []model.Field{}, []CustomEmoji{}
 		e.FollowersCount, e.FollowingCount, e.StatusesCount = 0, 0, 0
 	}
 	return e
@@ -124,7 +126,7 @@ func (a *API) accountProfile(acct *model.Account) AccountProfile {
 		CreatedAt: timestamp(acct.CreatedAt.UTC().Truncate(24 * time.Hour)),
 		Note:      acct.Note, URL: acct.URL, URI: acct.URI,
 		Avatar: avatar, AvatarStatic: avatar, Header: header, HeaderStatic: header,
-		Emojis: []any{}, Fields: fields, Roles: []any{},
+		Fields: fields, Roles: []any{},
 	}
 	if acct.Local() {
 		if p.URL == "" {
@@ -174,4 +176,13 @@ func (a *API) credentialAccount(v *core.Viewer, followRequests int64) Credential
 		},
 		Role: roleEntity(u.Role),
 	}
+}
+
+// accountEmojis is the emojis array of an account: the emoji of its
+// domain named in its display name, note and fields.
+func (a *API) accountEmojis(acct *model.Account) []CustomEmoji {
+	if acct.Suspended() {
+		return []CustomEmoji{}
+	}
+	return a.emojiEntities(a.core.AccountEmojis(acct))
 }

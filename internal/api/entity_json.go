@@ -35,6 +35,8 @@ func (a *API) appendStatus(dst []byte, v *core.StatusView, viewerID int64) []byt
 	dst = strconv.AppendInt(dst, st.ReblogsCount, 10)
 	dst = append(dst, `,"favourites_count":`...)
 	dst = strconv.AppendInt(dst, st.FavouritesCount, 10)
+	dst = append(dst, `,"emojis":`...)
+	dst = appendJSON(dst, a.statusEmojis(v))
 	if viewerID != 0 {
 		dst = append(dst, `,"favourited":`...)
 		dst = strconv.AppendBool(dst, v.Favourited)
@@ -82,7 +84,19 @@ func (a *API) appendAccount(dst []byte, acct *model.Account) []byte {
 	} else {
 		dst = append(dst, "null"...)
 	}
+	dst = append(dst, `,"emojis":`...)
+	dst = appendJSON(dst, a.accountEmojis(acct))
 	return append(dst, '}')
+}
+
+// appendJSON appends v encoded as encoding/json does.
+func appendJSON(dst []byte, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only plain strings, numbers and slices of them: cannot fail.
+		panic("api: encoding an entity part: " + err.Error())
+	}
+	return append(dst, b...)
 }
 
 // appendPrefix appends the JSON object of static without its closing

@@ -10,18 +10,21 @@ import (
 // the viewer's own flags, then the boosted status and the author.
 type Status struct {
 	StatusStatic
-	Sensitive       bool    `json:"sensitive"`
-	RepliesCount    int64   `json:"replies_count"`
-	ReblogsCount    int64   `json:"reblogs_count"`
-	FavouritesCount int64   `json:"favourites_count"`
-	Favourited      *bool   `json:"favourited,omitempty"`
-	Reblogged       *bool   `json:"reblogged,omitempty"`
-	Muted           *bool   `json:"muted,omitempty"`
-	Bookmarked      *bool   `json:"bookmarked,omitempty"`
-	Pinned          *bool   `json:"pinned,omitempty"`
-	Text            *string `json:"text,omitempty"`
-	Reblog          *Status `json:"reblog"`
-	Account         Account `json:"account"`
+	Sensitive       bool  `json:"sensitive"`
+	RepliesCount    int64 `json:"replies_count"`
+	ReblogsCount    int64 `json:"reblogs_count"`
+	FavouritesCount int64 `json:"favourites_count"`
+	// Emojis are found when rendering, not cached with the static part
+	// (core.CustomEmojisIn).
+	Emojis     []CustomEmoji `json:"emojis"`
+	Favourited *bool         `json:"favourited,omitempty"`
+	Reblogged  *bool         `json:"reblogged,omitempty"`
+	Muted      *bool         `json:"muted,omitempty"`
+	Bookmarked *bool         `json:"bookmarked,omitempty"`
+	Pinned     *bool         `json:"pinned,omitempty"`
+	Text       *string       `json:"text,omitempty"`
+	Reblog     *Status       `json:"reblog"`
+	Account    Account       `json:"account"`
 }
 
 // StatusStatic is the part of a Status that is the same for every viewer
@@ -42,7 +45,6 @@ type StatusStatic struct {
 	MediaAttachments   []any           `json:"media_attachments"`
 	Mentions           []StatusMention `json:"mentions"`
 	Tags               []StatusTag     `json:"tags"`
-	Emojis             []any           `json:"emojis"`
 	Card               *PreviewCard    `json:"card"`
 	Poll               any             `json:"poll"`
 }
@@ -92,7 +94,7 @@ func (a *API) statusEntity(v *core.StatusView, viewerID int64) Status {
 		StatusStatic: a.statusStatic(v),
 		Sensitive:    st.Sensitive,
 		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
-		Account: a.accountEntity(v.Account),
+		Emojis: a.statusEmojis(v), Account: a.accountEntity(v.Account),
 	}
 	if viewerID != 0 {
 		e.Favourited, e.Reblogged, e.Muted, e.Bookmarked = &v.Favourited, &v.Reblogged, &v.Muted, &v.Bookmarked
@@ -124,7 +126,7 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 		SpoilerText: st.SpoilerText, Visibility: string(st.Visibility),
 		Language: optString(st.Language), URI: st.URI, URL: optString(st.URL),
 		Content:          st.Content,
-		MediaAttachments: []any{}, Mentions: []StatusMention{}, Tags: []StatusTag{}, Emojis: []any{},
+		MediaAttachments: []any{}, Mentions: []StatusMention{}, Tags: []StatusTag{},
 		Card: a.cardEntity(v.Card),
 	}
 	if st.EditedAt != nil {
@@ -152,4 +154,15 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 		e.Content, e.SpoilerText, e.Card = "", "", nil
 	}
 	return e
+}
+
+// statusEmojis is the emojis array of a status: the emoji of its author's
+// domain named in its content and content warning (none for a boost,
+// whose content fields are empty).
+func (a *API) statusEmojis(v *core.StatusView) []CustomEmoji {
+	st := v.Status
+	if st.ReblogOfID != 0 {
+		return []CustomEmoji{}
+	}
+	return a.emojiEntities(a.core.CustomEmojisIn(v.Account.Domain, st.Content, st.SpoilerText))
 }

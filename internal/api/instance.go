@@ -24,9 +24,9 @@ func (a *API) instanceRoutes() {
 	// for terms of service when none are published.
 	a.handle("GET /api/v1/instance/privacy_policy", public, a.recordNotFound)
 	a.handle("GET /api/v1/instance/terms_of_service", public, a.recordNotFound)
-	a.handle("GET /api/v1/custom_emojis", public, a.emptyList)
-	a.nodeInfoRoutes()   // nodeinfo.go
-	a.preferenceRoutes() // preferences.go
+	a.handle("GET /api/v1/custom_emojis", public, a.getCustomEmojis) // custom_emojis.go
+	a.nodeInfoRoutes()                                               // nodeinfo.go
+	a.preferenceRoutes()                                             // preferences.go
 }
 
 // instanceInfo loads the stats, rules and contact account both instance

@@ -23,7 +23,7 @@ type StatusEdit struct {
 	CreatedAt        string            `json:"created_at"`
 	Account          Account           `json:"account"`
 	MediaAttachments []MediaAttachment `json:"media_attachments"`
-	Emojis           []any             `json:"emojis"`
+	Emojis           []CustomEmoji     `json:"emojis"`
 	Poll             any               `json:"poll,omitempty"`
 }
 
@@ -64,7 +64,8 @@ func (a *API) statusHistory(w http.ResponseWriter, r *http.Request) error {
 	for i, ver := range versions {
 		out[i] = StatusEdit{Content: ver.Edit.Content, SpoilerText: ver.Edit.SpoilerText, Sensitive: ver.Edit.Sensitive,
 			CreatedAt: timestamp(ver.Edit.CreatedAt), Account: a.accountEntity(ver.Account),
-			MediaAttachments: make([]MediaAttachment, 0, len(ver.Media)), Emojis: []any{}}
+			MediaAttachments: make([]MediaAttachment, 0, len(ver.Media)),
+			Emojis:           a.emojiEntities(a.core.CustomEmojisIn(ver.Account.Domain, ver.Edit.Content, ver.Edit.SpoilerText))}
 		for _, m := range ver.Media {
 			// Uncached remote files show by their remote URL here: the
 			// history does not say whether the proxy may serve them.

@@ -108,6 +108,13 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 	if pl.accounts, err = c.loadAccounts(ctx, accountIDs, knownLive); err != nil {
 		return nil, err
 	}
+	rows := make([]*model.Status, 0, len(pl.statuses))
+	for _, e := range pl.statuses {
+		rows = append(rows, e.Status)
+	}
+	if err := c.primeEmojis(ctx, rows, pl.accounts); err != nil {
+		return nil, err
+	}
 	return pl, nil
 }
 

@@ -93,6 +93,9 @@ type Core struct {
 	// mediaFetcher downloads remote media (remote_image.go); nil: remote
 	// files stay at their remote URLs.
 	mediaFetcher MediaFetcher
+	// emojis caches custom emoji by domain and shortcode
+	// (custom_emoji_lookup.go).
+	emojis *emojiCache
 }
 
 // New wires the use cases to a store.
@@ -116,7 +119,8 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 		log = slog.Default()
 	}
 	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(),
-		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU())}
+		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
+		emojis: newEmojiCache()}
 	if st != nil {
 		st.OnViewersChanged(c.forgetViewers)
 		st.OnCountsChanged(c.forgetCounts)

@@ -102,6 +102,8 @@ func (c *Core) apply(e store.Event) {
 		c.caches.accountLive.forget(e.AccountID)
 	case store.EventDomainPolicy:
 		c.forgetDomainPolicy()
+	case store.EventCustomEmoji:
+		c.emojis.clear()
 	}
 	c.hub.mu.RLock()
 	defer c.hub.mu.RUnlock()

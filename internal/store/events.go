@@ -37,6 +37,9 @@ const (
 	// EventStatusMedia: a remote status's attachment was cached or its
 	// files pruned; every node drops the status's cached rendering.
 	EventStatusMedia = "status.media"
+	// EventCustomEmoji: a custom emoji was added, removed or changed (its
+	// image cached or pruned); every node forgets the emoji it knew.
+	EventCustomEmoji = "custom_emoji"
 )
 
 // Event is one row of the change log.

@@ -1,0 +1,190 @@
+package core
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"herd/internal/model"
+	"herd/internal/text"
+)
+
+// Emoji in entities are found when rendering, as Mastodon's
+// CustomEmoji.from_text does: the ":shortcode:"s of a text, looked up on
+// its author's domain. Rows come from emojiCache, which also remembers
+// shortcodes that name no emoji; a page of statuses primes it with one
+// query for all its texts (loadPage), so rendering asks the database
+// nothing more, and any change to an emoji (added, removed, its image
+// cached or pruned) clears it on every node (EventCustomEmoji). Emoji are
+// not part of the cached entity JSON, which they would make stale.
+
+// emojiKey names an emoji: its domain ("" for local) and shortcode.
+type emojiKey struct{ domain, shortcode string }
+
+const (
+	// emojiCacheSize bounds the cache; past it the cache starts over.
+	emojiCacheSize = 20000
+	// maxEmojisPerText bounds how many shortcodes of one text are looked
+	// up (and shown).
+	maxEmojisPerText = 100
+	// emojiLookupTimeout bounds the query of a lookup the page did not
+	// prime (renderers have no request context).
+	emojiLookupTimeout = 5 * time.Second
+)
+
+// emojiCache maps emoji keys to rows, nil for "no such emoji".
+type emojiCache struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[emojiKey]*model.CustomEmoji
+}
+
+func newEmojiCache() *emojiCache { return &emojiCache{m: map[emojiKey]*model.CustomEmoji{}} }
+
+// get copies the cached entries of keys into out and returns the missing
+// keys and the generation to pass to put.
+func (c *emojiCache) get(keys []emojiKey, out map[emojiKey]*model.CustomEmoji) (missing []emojiKey, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range keys {
+		if e, ok := c.m[k]; ok {
+			out[k] = e
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	return missing, c.gen
+}
+
+// put caches what was loaded for keys after get returned gen (absent
+// keys as none), unless the cache was cleared since.
+func (c *emojiCache) put(gen uint64, keys []emojiKey, loaded map[emojiKey]*model.CustomEmoji) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if len(c.m)+len(keys) > emojiCacheSize {
+		c.m = map[emojiKey]*model.CustomEmoji{}
+	}
+	for _, k := range keys {
+		c.m[k] = loaded[k]
+	}
+}
+
+// clear forgets everything (an emoji changed).
+func (c *emojiCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.m = map[emojiKey]*model.CustomEmoji{}
+}
+
+// emojiKeys appends to keys those of the shortcodes in texts on domain.
+func emojiKeys(keys []emojiKey, domain string, texts ...string) []emojiKey {
+	for _, t := range texts {
+		codes := text.EmojiShortcodes(t)
+		if len(codes) > maxEmojisPerText {
+			codes = codes[:maxEmojisPerText]
+		}
+		for _, code := range codes {
+			keys = append(keys, emojiKey{domain, code})
+		}
+	}
+	return keys
+}
+
+// accountTexts are the texts of an account's profile that may hold emoji.
+func accountTexts(a *model.Account) []string {
+	out := []string{a.DisplayName, a.Note}
+	for _, f := range a.Fields {
+		out = append(out, f.Name, f.Value)
+	}
+	return out
+}
+
+// loadEmojis returns the emoji of keys, from the cache or with one query.
+func (c *Core) loadEmojis(ctx context.Context, keys []emojiKey) (map[emojiKey]*model.CustomEmoji, error) {
+	out := make(map[emojiKey]*model.CustomEmoji, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	missing, gen := c.emojis.get(keys, out)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var domains, codes []string
+	seenD, seenC := map[string]bool{}, map[string]bool{}
+	for _, k := range missing {
+		if !seenD[k.domain] {
+			seenD[k.domain] = true
+			domains = append(domains, k.domain)
+		}
+		if !seenC[k.shortcode] {
+			seenC[k.shortcode] = true
+			codes = append(codes, k.shortcode)
+		}
+	}
+	rows, err := c.Store.CustomEmojisNamed(ctx, domains, codes)
+	if err != nil {
+		return nil, err
+	}
+	loaded := make(map[emojiKey]*model.CustomEmoji, len(rows))
+	for _, e := range rows {
+		loaded[emojiKey{e.Domain, e.Shortcode}] = e
+	}
+	c.emojis.put(gen, missing, loaded)
+	for _, k := range missing {
+		out[k] = loaded[k]
+	}
+	return out, nil
+}
+
+// primeEmojis loads the emoji of a page's statuses and accounts into the
+// cache with at most one query.
+func (c *Core) primeEmojis(ctx context.Context, statuses []*model.Status, accounts map[int64]*model.Account) error {
+	var keys []emojiKey
+	for _, st := range statuses {
+		if a := accounts[st.AccountID]; a != nil {
+			keys = emojiKeys(keys, a.Domain, st.Content, st.SpoilerText)
+		}
+	}
+	for _, a := range accounts {
+		keys = emojiKeys(keys, a.Domain, accountTexts(a)...)
+	}
+	_, err := c.loadEmojis(ctx, keys)
+	return err
+}
+
+// CustomEmojisIn lists, in order of first use, the enabled emoji of
+// domain ("" for local) whose ":shortcode:" appears in texts: the emojis
+// array of an entity. A page's texts are in the cache already (see
+// primeEmojis); others cost one query. A failed lookup shows no emoji
+// rather than failing the page.
+func (c *Core) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmoji {
+	keys := emojiKeys(nil, domain, texts...)
+	if len(keys) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), emojiLookupTimeout)
+	defer cancel()
+	found, err := c.loadEmojis(ctx, keys)
+	if err != nil {
+		c.Log.Warn("custom emoji lookup", "err", err)
+		return nil
+	}
+	var out []*model.CustomEmoji
+	seen := map[emojiKey]bool{}
+	for _, k := range keys {
+		if e := found[k]; e != nil && !e.Disabled && !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// AccountEmojis is CustomEmojisIn for an account's profile texts.
+func (c *Core) AccountEmojis(a *model.Account) []*model.CustomEmoji {
+	return c.CustomEmojisIn(a.Domain, accountTexts(a)...)
+}

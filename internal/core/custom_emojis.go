@@ -1,0 +1,155 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"herd/internal/ids"
+	"herd/internal/media"
+	"herd/internal/model"
+	"herd/internal/store"
+	"herd/internal/text"
+)
+
+// maxEmojiCategory bounds an emoji's category name.
+const maxEmojiCategory = 64
+
+// AddCustomEmoji adds a local emoji (admin CLI): data is checked and
+// processed as an upload is (media.ProcessEmoji: Mastodon's 256 KB limit,
+// type sniffed, pixels bounded before decoding) and stored as a static
+// PNG. A bad file or shortcode, or one taken, is a 422 and nothing is
+// kept.
+func (c *Core) AddCustomEmoji(ctx context.Context, shortcode string, data []byte, category string) (*model.CustomEmoji, error) {
+	if !text.ValidShortcode(shortcode) {
+		return nil, ErrUnprocessable("Validation failed: Shortcode must be at least 2 characters: letters, digits and underscores")
+	}
+	category = strings.TrimSpace(category)
+	if len([]rune(category)) > maxEmojiCategory {
+		return nil, ErrUnprocessable("Validation failed: Category is too long")
+	}
+	if c.media == nil {
+		return nil, ErrNoMediaFetcher
+	}
+	if _, err := c.Store.CustomEmojiByShortcode(ctx, shortcode, ""); err == nil {
+		return nil, ErrUnprocessable("Validation failed: Shortcode has already been taken")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	img, err := c.processEmoji(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	key, err := c.storeEmoji(ctx, img)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	e := &model.CustomEmoji{ID: ids.New(), Shortcode: shortcode, ImageKey: key, VisibleInPicker: true,
+		Category: category, CreatedAt: now, UpdatedAt: now}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.InsertCustomEmoji(ctx, e); err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventCustomEmoji, e.ID, 0, "")
+	})
+	if err != nil {
+		c.deleteFiles(ctx, key)
+		if errors.Is(err, store.ErrDuplicate) {
+			return nil, ErrUnprocessable("Validation failed: Shortcode has already been taken")
+		}
+		return nil, err
+	}
+	c.emojis.clear()
+	return e, nil
+}
+
+// processEmoji runs media.ProcessEmoji in one of the node's image slots
+// (see processImage); a refused file is a 422 saying why.
+func (c *Core) processEmoji(ctx context.Context, data []byte) (*media.Image, error) {
+	select {
+	case c.imageSlots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	img, err := media.ProcessEmoji(data)
+	<-c.imageSlots
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		return nil, ErrUnprocessable("Validation failed: Image must be less than 256 KB (and 33 megapixels)")
+	case errors.Is(err, media.ErrUnsupported):
+		return nil, ErrUnprocessable("Validation failed: Image must be a PNG, GIF, WebP or JPEG image")
+	case errors.Is(err, media.ErrCorrupt):
+		return nil, ErrUnprocessable("Validation failed: Image could not be read")
+	}
+	return img, err
+}
+
+// storeEmoji stores a processed emoji image under a new key.
+func (c *Core) storeEmoji(ctx context.Context, img *media.Image) (string, error) {
+	if c.media == nil {
+		return "", ErrNoMediaFetcher
+	}
+	key := media.NewKey("custom_emojis") + "/static" + img.Ext
+	if err := c.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
+		c.deleteFiles(ctx, key)
+		return "", err
+	}
+	return key, nil
+}
+
+// RemoveCustomEmoji deletes a local emoji and its image (admin CLI); the
+// ":shortcode:" left in texts then shows as text.
+func (c *Core) RemoveCustomEmoji(ctx context.Context, shortcode string) error {
+	e, err := c.Store.CustomEmojiByShortcode(ctx, shortcode, "")
+	if err != nil {
+		return notFoundOr(err)
+	}
+	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteCustomEmoji(ctx, e.ID); err != nil {
+			return err
+		}
+		return tx.AppendEvent(ctx, store.EventCustomEmoji, e.ID, 0, "")
+	})
+	if err != nil {
+		return notFoundOr(err)
+	}
+	c.emojis.clear()
+	c.deleteFiles(ctx, e.ImageKey)
+	return nil
+}
+
+// LocalCustomEmojis lists the instance's own emoji, disabled and hidden
+// ones too (admin CLI).
+func (c *Core) LocalCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, error) {
+	return c.Store.LocalCustomEmojis(ctx)
+}
+
+// ListedCustomEmojis is what GET /api/v1/custom_emojis shows: the local
+// emoji that are enabled and visible in the picker (Mastodon's
+// CustomEmoji.listed).
+func (c *Core) ListedCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, error) {
+	all, err := c.Store.LocalCustomEmojis(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CustomEmoji, 0, len(all))
+	for _, e := range all {
+		if !e.Disabled && e.VisibleInPicker && e.ImageKey != "" {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// CustomEmojiURL is the address an emoji's image is shown at: its stored
+// copy, else (a remote emoji not cached: never fetched, pruned, or from a
+// domain that rejects media) its origin's address.
+func (c *Core) CustomEmojiURL(e *model.CustomEmoji) string {
+	if u := c.MediaURL(e.ImageKey); u != "" {
+		return u
+	}
+	return e.ImageRemoteURL
+}
