@@ -58,6 +58,6 @@ func adminMedia(args []string, out io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "pruned the files of %d remote attachment(s) cached before %s\n", n, cutoff.UTC().Format(time.RFC3339))
+	fmt.Fprintf(out, "pruned the files of %d remote attachment(s) and emoji cached before %s\n", n, cutoff.UTC().Format(time.RFC3339))
 	return nil
 }

@@ -20,7 +20,8 @@ var actorContext = json.RawMessage(`["https://www.w3.org/ns/activitystreams","ht
 	`"alsoKnownAs":{"@id":"as:alsoKnownAs","@type":"@id"},"movedTo":{"@id":"as:movedTo","@type":"@id"},` +
 	`"schema":"http://schema.org#","PropertyValue":"schema:PropertyValue","value":"schema:value",` +
 	`"discoverable":"toot:discoverable","suspended":"toot:suspended","memorial":"toot:memorial",` +
-	`"indexable":"toot:indexable","Hashtag":"as:Hashtag","focalPoint":{"@container":"@list","@id":"toot:focalPoint"}}]`)
+	`"indexable":"toot:indexable","Hashtag":"as:Hashtag","Emoji":"toot:Emoji",` +
+	`"focalPoint":{"@container":"@list","@id":"toot:focalPoint"}}]`)
 
 // Actor is a local account's actor document (Person, or Service for a
 // bot). Herd stores no account moves or aliases yet, so movedTo and
@@ -115,9 +116,13 @@ func (h *Handler) actorDocument(a *model.Account) *Actor {
 		// Mastodon publishes only the day an account was made.
 		Published: a.CreatedAt.UTC().Truncate(24 * time.Hour).Format(time.RFC3339),
 		PublicKey: PublicKey{ID: a.URI + "#main-key", Owner: a.URI, PublicKeyPem: a.PublicKey},
-		Tag:       []Tag{}, Attachment: fields,
+		Tag:       h.emojiTags(name, a.Note), Attachment: fields,
 		Endpoints: Endpoints{SharedInbox: h.core.BaseURL() + "/inbox"},
 	}
+	for _, f := range a.Fields {
+		doc.Tag = append(doc.Tag, h.emojiTags(f.Name, f.Value)...)
+	}
+	doc.Tag = dedupeTags(doc.Tag)
 	// Without an image of its own the actor has no icon/image, as Mastodon.
 	if u, own := h.core.AccountAvatar(a); own {
 		doc.Icon = &Image{Type: "Image", MediaType: imageType(u), URL: u}

@@ -47,6 +47,7 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 	mux.HandleFunc("GET /users/{name}/collections/featured", h.wrap(h.signed(h.featured)))
 	mux.HandleFunc("GET /users/{name}/collections/tags", h.wrap(h.signed(h.featuredTags)))
 	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.wrap(h.signed(h.status)))
+	mux.HandleFunc("GET /emojis/{id}", h.wrap(h.emoji)) // emoji.go
 	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.wrap(h.signed(h.statusActivity)))
 	mux.HandleFunc("GET /users/{name}/statuses/{id}/replies", h.wrap(h.signed(h.replies)))
 	mux.HandleFunc("GET /users/{name}/statuses/{id}/likes", h.wrap(h.signed(h.likes)))

@@ -21,7 +21,7 @@ var noteContext = json.RawMessage(`["https://www.w3.org/ns/activitystreams",` +
 	`{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri","inReplyToAtomUri":"ostatus:inReplyToAtomUri",` +
 	`"conversation":"ostatus:conversation","sensitive":"as:sensitive","toot":"http://joinmastodon.org/ns#",` +
 	`"votersCount":"toot:votersCount","blurhash":"toot:blurhash",` +
-	`"focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag"}]`)
+	`"focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag","Emoji":"toot:Emoji"}]`)
 
 // Note is a status as an ActivityPub object. Summary, InReplyTo and
 // InReplyToAtomURI are null when unset, as Mastodon sends them.
@@ -50,11 +50,15 @@ type Note struct {
 	Shares           *Collection       `json:"shares"`
 }
 
-// Tag is a Mention or a Hashtag in a Note's tag list.
+// Tag is a Mention, a Hashtag or an Emoji in a Note's or an actor's tag
+// list (an Emoji has an id, no href, and its image as icon).
 type Tag struct {
-	Type string `json:"type"`
-	Href string `json:"href"`
-	Name string `json:"name"`
+	ID      string `json:"id,omitempty"`
+	Type    string `json:"type"`
+	Href    string `json:"href,omitempty"`
+	Name    string `json:"name"`
+	Updated string `json:"updated,omitempty"`
+	Icon    *Image `json:"icon,omitempty"`
 }
 
 // Activity is a Create (with its Note) or an Announce (with the boosted
@@ -164,6 +168,9 @@ func (h *Handler) note(b *core.StatusBundle, st *model.Status) *Note {
 	}
 	for _, t := range b.Tags[st.ID] {
 		n.Tag = append(n.Tag, Tag{Type: "Hashtag", Href: h.core.TagURL(t.Name), Name: "#" + t.Name})
+	}
+	if author.Local() {
+		n.Tag = append(n.Tag, h.emojiTags(st.Content, st.SpoilerText)...)
 	}
 	n.Replies = h.embeddedReplies(b, id, st)
 	n.Likes = &Collection{ID: id + "/likes", Type: "Collection", TotalItems: &st.FavouritesCount}

@@ -156,7 +156,9 @@ func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw jso
 			n.InReplyTo = st
 		}
 	}
-	for _, t := range tags(j.Tag) {
+	tagList := tags(j.Tag)
+	n.Emojis = remoteEmojis(tagList)
+	for _, t := range tagList {
 		switch t.Type {
 		case "Mention":
 			if a := rc.knownAccount(ctx, t.Href); a != nil {
@@ -171,9 +173,12 @@ func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw jso
 }
 
 type tagJSON struct {
-	Type string `json:"type"`
-	Href string `json:"href"`
-	Name string `json:"name"`
+	ID      string          `json:"id"`
+	Type    string          `json:"type"`
+	Href    string          `json:"href"`
+	Name    string          `json:"name"`
+	Updated string          `json:"updated"`
+	Icon    json.RawMessage `json:"icon"` // of an Emoji
 }
 
 // tags reads a tag property (one object or a list); malformed items are

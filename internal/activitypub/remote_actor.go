@@ -54,6 +54,7 @@ type remoteActorJSON struct {
 	Icon                      json.RawMessage `json:"icon"`
 	Image                     json.RawMessage `json:"image"`
 	Attachment                json.RawMessage `json:"attachment"`
+	Tag                       json.RawMessage `json:"tag"`
 	ManuallyApprovesFollowers lenientBool     `json:"manuallyApprovesFollowers"`
 	Discoverable              lenientBool     `json:"discoverable"`
 	Indexable                 lenientBool     `json:"indexable"`
@@ -145,6 +146,7 @@ func (f *Fetcher) parseActor(doc *Document) (core.RemoteActor, error) {
 	r.DisplayName = truncateRunes(string(j.Name), maxRemoteDisplayName)
 	r.Note = text.SanitizeRemote(truncateRunes(string(j.Summary), maxRemoteNote))
 	r.Fields = propertyValues(j.Attachment)
+	r.Emojis = remoteEmojis(tags(j.Tag))
 	return r, nil
 }
 

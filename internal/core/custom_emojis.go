@@ -153,3 +153,16 @@ func (c *Core) CustomEmojiURL(e *model.CustomEmoji) string {
 	}
 	return e.ImageRemoteURL
 }
+
+// LocalCustomEmoji is local emoji id (its ActivityPub document); disabled
+// and unknown ones are not found.
+func (c *Core) LocalCustomEmoji(ctx context.Context, id int64) (*model.CustomEmoji, error) {
+	e, err := c.Store.CustomEmojiByID(ctx, id)
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	if !e.Local() || e.Disabled {
+		return nil, ErrRecordNotFound
+	}
+	return e, nil
+}

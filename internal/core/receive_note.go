@@ -49,6 +49,8 @@ type RemoteNote struct {
 	Card    *model.PreviewCard
 	// Media are its attachments (fetched and cached by a job).
 	Media []RemoteMedia
+	// Emojis are its Emoji tags (remote_emojis.go).
+	Emojis []RemoteEmoji
 }
 
 // ReceiveNote is the remote door for posting (DESIGN.md principle 2): it
@@ -71,6 +73,9 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	}
 	if !n.Visibility.Valid() {
 		return nil, rejected("%s has no visibility", n.URI)
+	}
+	if err := c.saveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
+		return nil, err
 	}
 	at := clampPublished(n.Published)
 	st := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: n.URI, URL: remoteURL(n.URL, n.URI),
@@ -146,6 +151,9 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	}
 	if st.AccountID != actor.ID || st.Local || st.ReblogOfID != 0 {
 		return rejected("%s cannot update status %d of account %d", actor.Acct(), st.ID, st.AccountID)
+	}
+	if err := c.saveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
+		return err
 	}
 	next := *st
 	setRemoteContent(&next, n)

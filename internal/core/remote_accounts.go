@@ -40,6 +40,7 @@ type RemoteActor struct {
 	StatusesCount  *int64
 	FollowersCount *int64
 	FollowingCount *int64
+	Emojis         []RemoteEmoji // its Emoji tags (remote_emojis.go)
 }
 
 // Resolver reaches other servers for core: it finds a remote account by
@@ -128,6 +129,9 @@ func (c *Core) SaveRemoteAccount(ctx context.Context, r RemoteActor) (*model.Acc
 		return nil, err
 	}
 	c.forgetAccount(saved.ID)
+	if err := c.saveRemoteEmojis(ctx, saved.Domain, r.Emojis); err != nil {
+		return nil, err
+	}
 	return saved, nil
 }
 

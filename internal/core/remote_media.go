@@ -49,9 +49,11 @@ type RemoteMedia struct {
 	Height      int
 }
 
-// remoteMediaJob is the payload of a QueueRemoteMedia job.
+// remoteMediaJob is the payload of a QueueRemoteMedia job: a remote
+// status's attachments, or remote custom emoji (remote_emojis.go).
 type remoteMediaJob struct {
-	StatusID int64 `json:"status_id"`
+	StatusID int64   `json:"status_id,omitempty"`
+	EmojiIDs []int64 `json:"emoji_ids,omitempty"`
 }
 
 // remoteAttachments turns a note's attachments into rows of st, checked
@@ -171,8 +173,14 @@ func (c *Core) RemoteMediaJobs(ctx context.Context, batch []store.Job) map[int64
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job remoteMediaJob
-		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || job.StatusID == 0 {
+		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || (job.StatusID == 0 && len(job.EmojiIDs) == 0) {
 			c.Log.Error("remote media: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			continue
+		}
+		if len(job.EmojiIDs) > 0 {
+			if err := c.cacheRemoteEmojis(ctx, job.EmojiIDs); err != nil {
+				failed[j.ID] = err
+			}
 			continue
 		}
 		byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{job.StatusID})
@@ -346,9 +354,20 @@ func (c *Core) MediaProxyURL(m *model.MediaAttachment, v model.Visibility, small
 
 // PruneRemoteMedia removes the files of remote attachments cached before
 // cutoff; the rows stay, uncached, and are fetched again when viewed.
-// Uploads are never touched. progress, when set, is told how many of how
-// many are done after each one. It says how many it pruned.
+// Remote custom emoji images are pruned the same way, and fetched again
+// when an object names them next. Uploads and local emoji are never
+// touched. progress, when set, is told how many attachments of how many
+// are done after each one. It says how many files it pruned.
 func (c *Core) PruneRemoteMedia(ctx context.Context, cutoff time.Time, progress func(done, total int)) (int, error) {
+	emojis, err := c.pruneRemoteEmojis(ctx, cutoff)
+	if err != nil {
+		return emojis, err
+	}
+	n, err := c.pruneRemoteAttachments(ctx, cutoff, progress)
+	return emojis + n, err
+}
+
+func (c *Core) pruneRemoteAttachments(ctx context.Context, cutoff time.Time, progress func(done, total int)) (int, error) {
 	total, err := c.Store.CountCachedRemoteMediaBefore(ctx, cutoff)
 	if err != nil || total == 0 {
 		return 0, err

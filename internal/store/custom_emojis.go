@@ -139,3 +139,15 @@ func (s *Store) CachedRemoteEmojisBefore(ctx context.Context, cutoff time.Time, 
 	return scanEmojis(s.q.QueryContext(ctx, "SELECT "+emojiColumns+
 		" FROM custom_emojis WHERE cached_at > 0 AND cached_at < $1 ORDER BY cached_at, id LIMIT $2", ms(cutoff), limit))
 }
+
+// CustomEmojiByID is emoji id; ErrNotFound when there is none.
+func (s *Store) CustomEmojiByID(ctx context.Context, id int64) (*model.CustomEmoji, error) {
+	list, err := scanEmojis(s.q.QueryContext(ctx, "SELECT "+emojiColumns+" FROM custom_emojis WHERE id = $1", id))
+	if err == nil && len(list) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return list[0], nil
+}

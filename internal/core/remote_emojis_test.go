@@ -1,0 +1,142 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"herd/internal/config"
+	"herd/internal/core"
+	"herd/internal/media"
+	"herd/internal/media/mediatest"
+	"herd/internal/testrig"
+)
+
+// recordingFetcher serves a PNG for every URL and records what was asked.
+type recordingFetcher struct {
+	mu    sync.Mutex
+	asked []string
+}
+
+func (f *recordingFetcher) FetchMedia(ctx context.Context, url string, max int64) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, url)
+	if max != media.MaxEmojiBytes {
+		return nil, fmt.Errorf("asked with a limit of %d", max)
+	}
+	return mediatest.PNG(32, 32), nil
+}
+
+func (f *recordingFetcher) wasAsked(prefix string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.asked {
+		if strings.HasPrefix(u, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRemoteEmojiTags: an actor's Emoji tags become its domain's emoji,
+// cached into this instance's storage; hostile tags (an id on another
+// host, a name that is no shortcode, a bad image URL, more than 50) are
+// ignored; a domain that rejects media gets its emoji recorded but never
+// fetched; pruning drops the cached image and the next mention fetches it
+// again.
+func TestRemoteEmojiTags(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		inst := testrig.Start(t, db, func(c *config.Config) { c.RemoteMediaSpread = -1 })
+		f := &recordingFetcher{}
+		inst.Core.SetMediaFetcher(f)
+		c := inst.Core
+		tag := func(host, code, img string) core.RemoteEmoji {
+			return core.RemoteEmoji{URI: "https://" + host + "/emojis/" + code, Shortcode: code, ImageURL: img}
+		}
+		list := []core.RemoteEmoji{
+			tag("far.test", "good", "https://cdn.far.test/good.png"),
+			tag("elsewhere.test", "spoofed", "https://far.test/spoofed.png"),                              // id on another host
+			{URI: "https://far.test/emojis/x", Shortcode: "bad code", ImageURL: "https://far.test/x.png"}, // not a shortcode
+			tag("far.test", "x", "https://far.test/x.png"),                                                // too short
+			tag("far.test", "noimage", "javascript:alert(1)"),                                             // not a web URL
+		}
+		for i := range 60 {
+			list = append(list, tag("far.test", fmt.Sprintf("many_%02d", i), "https://far.test/many.png"))
+		}
+		acct, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
+			Domain: "far.test", InboxURL: "https://far.test/users/mallory/inbox", DisplayName: "Mallory :good: :spoofed:",
+			Emojis: list})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := ""
+		for _, e := range list {
+			all += " :" + e.Shortcode + ":"
+		}
+		known := map[string]bool{}
+		for _, e := range c.CustomEmojisIn("far.test", all) {
+			known[e.Shortcode] = true
+		}
+		if !known["good"] || known["spoofed"] || known["x"] || known["noimage"] || !known["many_44"] || known["many_45"] {
+			t.Errorf("recorded %v; want good and the first 45 many_*, nothing hostile", known)
+		}
+		if len(known) != 46 {
+			t.Errorf("recorded %d emoji, want 46 (50 tags read)", len(known))
+		}
+		var url string
+		deadline := time.Now().Add(5 * time.Second)
+		for ; time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if es := c.AccountEmojis(acct); len(es) == 1 {
+				if url = c.CustomEmojiURL(es[0]); strings.HasPrefix(url, inst.URL+"/system/custom_emojis/") {
+					break
+				}
+			}
+		}
+		if !strings.HasPrefix(url, inst.URL+"/system/custom_emojis/") {
+			t.Fatalf(":good: shows at %q, want this instance's storage", url)
+		}
+		if f.wasAsked("https://far.test/spoofed") || f.wasAsked("https://far.test/x.png") {
+			t.Errorf("hostile emoji fetched: %v", f.asked)
+		}
+
+		// A domain that rejects media: recorded, shown at its origin, never fetched.
+		yes := true
+		if _, err := c.BlockDomain(ctx, core.DomainBlockParams{Domain: "nomedia.test", RejectMedia: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://nomedia.test/users/n", Username: "n",
+			Domain: "nomedia.test", InboxURL: "https://nomedia.test/inbox",
+			Emojis: []core.RemoteEmoji{tag("nomedia.test", "blocked", "https://nomedia.test/blocked.png")}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		es := c.CustomEmojisIn("nomedia.test", ":blocked:")
+		if len(es) != 1 || c.CustomEmojiURL(es[0]) != "https://nomedia.test/blocked.png" || f.wasAsked("https://nomedia.test/") {
+			t.Errorf("reject_media emoji: %+v, fetched: %v", es, f.asked)
+		}
+
+		// Pruned, then fetched again when an object names it next.
+		if _, err := c.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
+			t.Fatal(err)
+		}
+		if es := c.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || c.CustomEmojiURL(es[0]) != "https://cdn.far.test/good.png" {
+			t.Fatalf("pruned emoji: %+v", es)
+		}
+		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
+			Domain: "far.test", InboxURL: "https://far.test/users/mallory/inbox", Emojis: list[:1]}); err != nil {
+			t.Fatal(err)
+		}
+		deadline = time.Now().Add(5 * time.Second)
+		for ; time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if es := c.CustomEmojisIn("far.test", ":good:"); len(es) == 1 && strings.HasPrefix(c.CustomEmojiURL(es[0]), inst.URL+"/system/") {
+				return
+			}
+		}
+		t.Error("a pruned emoji named again was not fetched again")
+	})
+}
