@@ -3,6 +3,7 @@ package activitypub_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,8 +75,27 @@ func TestNetworkCustomEmoji(t *testing.T) {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
-		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "hello :blobcat: and :nothere:", Visibility: "public"}); err != nil {
+		posted, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "hello :blobcat: and :nothere:", Visibility: "public"})
+		if err != nil {
 			t.Fatal(err)
+		}
+		// The public pages show the emoji as images, the shortcode as alt
+		// text; the window title stays text.
+		for _, page := range []struct {
+			path   string
+			images int // the name's, and the post's
+		}{{"/@alice", 1}, {"/@alice/" + string(posted.ID), 2}} {
+			resp, err := a.HTTP.Client().Get(a.URL + page.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			html := string(body)
+			n := strings.Count(html, `<img class="custom-emoji" src="http://a.herd.test/system/custom_emojis/`)
+			if n != page.images || !strings.Contains(html, `alt=":blobcat:"`) || !strings.Contains(html, "<title>Alice :blobcat: (") {
+				t.Errorf("GET %s: %d emoji images, want %d:\n%s", page.path, n, page.images, html)
+			}
 		}
 		var seen *mastodon.Status
 		eventually(t, "bob sees the emoji stored on b", func() bool {

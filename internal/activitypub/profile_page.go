@@ -7,6 +7,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/text"
 )
 
 // profilePath handles GET /@NAME and /@NAME/ID, the profile and status
@@ -28,8 +29,10 @@ func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 		if wantsActivityJSON(r) {
 			return writeDocument(w, h.actorDocument(a))
 		}
+		emojis := h.core.EmojiURLs("", a.DisplayName, a.Note)
 		return writePage(w, pageData{Title: a.DisplayName, Handle: "@" + a.Username + "@" + h.core.Config.Domain,
-			Body: template.HTML(a.Note), Link: a.URI})
+			Heading: template.HTML(text.EmojifyText(a.DisplayName, emojis)),
+			Body:    template.HTML(text.EmojifyHTML(a.Note, emojis)), Link: a.URI})
 	}
 	if strings.Contains(rest, "/") {
 		return core.ErrRecordNotFound
@@ -49,19 +52,26 @@ func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 	a := b.Accounts[st.AccountID]
 	// Local content only (PublishedStatus serves local accounts), rendered
 	// and escaped by Herd's own formatter.
+	emojis := h.core.EmojiURLs("", a.DisplayName, st.SpoilerText, st.Content)
 	return writePage(w, pageData{Title: a.DisplayName, Handle: "@" + a.Username + "@" + h.core.Config.Domain,
-		Warning: st.SpoilerText, Body: template.HTML(st.Content), Link: h.noteURI(a, st)})
+		Heading: template.HTML(text.EmojifyText(a.DisplayName, emojis)),
+		Warning: template.HTML(text.EmojifyText(st.SpoilerText, emojis)),
+		Body:    template.HTML(text.EmojifyHTML(st.Content, emojis)), Link: h.noteURI(a, st)})
 }
 
+// pageData fills the page. Title is plain text (the window title);
+// Heading, Warning and Body are HTML Herd rendered and escaped, custom
+// emoji shown as images (text.EmojifyHTML).
 type pageData struct {
-	Title, Handle, Warning, Link string
-	Body                         template.HTML
+	Title, Handle, Link    string
+	Heading, Warning, Body template.HTML
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{if .Title}}{{.Title}} ({{.Handle}}){{else}}{{.Handle}}{{end}}</title>
-<link rel="alternate" type="application/activity+json" href="{{.Link}}"></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Handle}}</p>{{if .Warning}}<p><strong>{{.Warning}}</strong></p>{{end}}
+<link rel="alternate" type="application/activity+json" href="{{.Link}}">
+<style>.custom-emoji{width:1.25em;height:1.25em;object-fit:contain;vertical-align:middle}</style></head>
+<body><main><h1>{{.Heading}}</h1><p>{{.Handle}}</p>{{if .Warning}}<p><strong>{{.Warning}}</strong></p>{{end}}
 <div>{{.Body}}</div></main></body></html>
 `))
 

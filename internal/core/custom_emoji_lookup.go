@@ -188,3 +188,18 @@ func (c *Core) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmo
 func (c *Core) AccountEmojis(a *model.Account) []*model.CustomEmoji {
 	return c.CustomEmojisIn(a.Domain, accountTexts(a)...)
 }
+
+// EmojiURLs maps the shortcodes of domain's enabled emoji named in texts
+// to their image URLs, for pages that show them as images
+// (text.EmojifyHTML).
+func (c *Core) EmojiURLs(domain string, texts ...string) map[string]string {
+	list := c.CustomEmojisIn(domain, texts...)
+	if len(list) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(list))
+	for _, e := range list {
+		out[e.Shortcode] = c.CustomEmojiURL(e)
+	}
+	return out
+}

@@ -1,6 +1,8 @@
 package text
 
 import (
+	"html"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -71,4 +73,54 @@ func wordOrColon(s string, i int) bool {
 func wordOrColonBefore(s string, i int) bool {
 	r, _ := utf8.DecodeLastRuneInString(s[:i])
 	return r == ':' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// EmojifyHTML replaces each ":shortcode:" in the text of s, HTML this
+// instance rendered or sanitized, by an image of the emoji urls maps it to
+// (shortcodes not in urls stay text), as Mastodon's web pages show custom
+// emoji: class "custom-emoji" (sized by the page's CSS), alt and title
+// the shortcode. Tags are copied untouched, so attribute values (a link's
+// href) are never changed; the inserted URL is escaped.
+func EmojifyHTML(s string, urls map[string]string) string {
+	if len(urls) == 0 || !strings.Contains(s, ":") {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		if s[0] == '<' {
+			end := strings.IndexByte(s, '>')
+			if end < 0 {
+				end = len(s) - 1
+			}
+			b.WriteString(s[:end+1])
+			s = s[end+1:]
+			continue
+		}
+		end := strings.IndexByte(s, '<')
+		if end < 0 {
+			end = len(s)
+		}
+		seg, last := s[:end], 0
+		eachShortcode(seg, func(start, stop int) {
+			code := seg[start+1 : stop-1]
+			u, ok := urls[code]
+			if !ok {
+				return
+			}
+			b.WriteString(seg[last:start])
+			b.WriteString(`<img class="custom-emoji" src="`)
+			b.WriteString(html.EscapeString(u))
+			b.WriteString(`" alt=":` + code + `:" title=":` + code + `:" draggable="false">`)
+			last = stop
+		})
+		b.WriteString(seg[last:])
+		s = s[end:]
+	}
+	return b.String()
+}
+
+// EmojifyText escapes plain text s for HTML and shows its emoji as
+// EmojifyHTML does.
+func EmojifyText(s string, urls map[string]string) string {
+	return EmojifyHTML(html.EscapeString(s), urls)
 }

@@ -38,3 +38,21 @@ func TestValidShortcode(t *testing.T) {
 		}
 	}
 }
+
+func TestEmojifyHTML(t *testing.T) {
+	urls := map[string]string{"blob": `https://x.test/b.png?a=1&b="2"`}
+	img := `<img class="custom-emoji" src="https://x.test/b.png?a=1&amp;b=&#34;2&#34;" alt=":blob:" title=":blob:" draggable="false">`
+	for _, c := range []struct{ in, want string }{
+		{`<p>hi :blob: :nope:</p>`, `<p>hi ` + img + ` :nope:</p>`},
+		{`<a href="https://x.test/:blob:/" title=":blob:">:blob:</a>`, `<a href="https://x.test/:blob:/" title=":blob:">` + img + `</a>`},
+		{`a:blob:b`, `a:blob:b`},
+		{`:blob::blob:`, `:blob::blob:`},
+	} {
+		if got := EmojifyHTML(c.in, urls); got != c.want {
+			t.Errorf("EmojifyHTML(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+	if got := EmojifyText(`<b>:blob:</b>`, urls); got != `&lt;b&gt;`+img+`&lt;/b&gt;` {
+		t.Errorf("EmojifyText = %q", got)
+	}
+}

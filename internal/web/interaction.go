@@ -10,6 +10,7 @@ import (
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/oauth"
+	"herd/internal/text"
 )
 
 // interactionData fills interaction.html.
@@ -19,15 +20,17 @@ type interactionData struct {
 	Acct       string
 	ProfileURL string
 	Account    *model.Account
-	Status     *interactionStatus
-	Following  bool
-	Requested  bool
-	Self       bool
-	Done       string
+	// DisplayName is the account's, escaped, custom emoji as images.
+	DisplayName template.HTML
+	Status      *interactionStatus
+	Following   bool
+	Requested   bool
+	Self        bool
+	Done        string
 }
 
 type interactionStatus struct {
-	Content                         template.HTML // stored HTML: rendered here or sanitized on receipt
+	Content                         template.HTML // stored HTML (rendered here or sanitized on receipt), custom emoji as images
 	URL                             string
 	Favourited, Reblogged, CanBoost bool
 }
@@ -70,7 +73,8 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := interactionData{URI: uri, Account: t.Account, Acct: t.Account.Acct(), ProfileURL: t.Account.URL,
-		Done: doneMessages[q.Get("done")], Self: t.Account.ID == v.AccountID(),
+		DisplayName: template.HTML(text.EmojifyText(t.Account.DisplayName, h.core.EmojiURLs(t.Account.Domain, t.Account.DisplayName))),
+		Done:        doneMessages[q.Get("done")], Self: t.Account.ID == v.AccountID(),
 		Following: t.Relationship.Following, Requested: t.Relationship.Requested}
 	if t.Account.Local() {
 		d.Acct += "@" + h.core.Config.Domain
@@ -80,7 +84,8 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 	if sv := t.Status; sv != nil {
 		st := sv.Status
 		d.ID = ids.Format(st.ID)
-		d.Status = &interactionStatus{Content: template.HTML(st.Content), URL: st.URL, Favourited: sv.Favourited,
+		emojis := h.core.EmojiURLs(sv.Account.Domain, st.Content)
+		d.Status = &interactionStatus{Content: template.HTML(text.EmojifyHTML(st.Content, emojis)), URL: st.URL, Favourited: sv.Favourited,
 			Reblogged: sv.Reblogged, CanBoost: st.Visibility == model.Public || st.Visibility == model.Unlisted}
 		title = "Interact with a post"
 	} else {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"herd/internal/ids"
+	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
 
@@ -134,12 +136,17 @@ func TestAuthorizeInteraction(t *testing.T) {
 			t.Errorf("page after following: %s", p.Body)
 		}
 
-		// A post on b, by its URL: shown, and favourited from here.
+		// A post on b, by its URL: shown, its custom emoji as an image,
+		// and favourited from here.
+		if _, err := b.Core.AddCustomEmoji(context.Background(), "blob", mediatest.PNG(16, 16), ""); err != nil {
+			t.Fatal(err)
+		}
 		var st struct{ ID, URI, URL string }
 		b.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", bob.Token,
-			url.Values{"status": {"look at <this>"}}).JSON(t, &st)
+			url.Values{"status": {"look at <this> :blob:"}}).JSON(t, &st)
 		p = br.do(http.MethodGet, "/authorize_interaction?uri="+url.QueryEscape(st.URL), nil)
-		if p.Status != http.StatusOK || !strings.Contains(p.Body, "look at &lt;this&gt;") {
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "look at &lt;this&gt; <img class=\"custom-emoji\" src=\"http") ||
+			!strings.Contains(p.Body, `alt=":blob:"`) {
 			t.Fatalf("status page: %d %s", p.Status, p.Body)
 		}
 		p = br.press(p, "favourite")
