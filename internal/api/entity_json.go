@@ -36,7 +36,7 @@ func (a *API) appendStatus(dst []byte, v *core.StatusView, viewerID int64) []byt
 	dst = append(dst, `,"favourites_count":`...)
 	dst = strconv.AppendInt(dst, st.FavouritesCount, 10)
 	dst = append(dst, `,"emojis":`...)
-	dst = appendJSON(dst, a.statusEmojis(v))
+	dst = appendEmojis(dst, a.statusEmojis(v))
 	if viewerID != 0 {
 		dst = append(dst, `,"favourited":`...)
 		dst = strconv.AppendBool(dst, v.Favourited)
@@ -85,13 +85,16 @@ func (a *API) appendAccount(dst []byte, acct *model.Account) []byte {
 		dst = append(dst, "null"...)
 	}
 	dst = append(dst, `,"emojis":`...)
-	dst = appendJSON(dst, a.accountEmojis(acct))
+	dst = appendEmojis(dst, a.accountEmojis(acct))
 	return append(dst, '}')
 }
 
-// appendJSON appends v encoded as encoding/json does.
-func appendJSON(dst []byte, v any) []byte {
-	b, err := json.Marshal(v)
+// appendEmojis appends an emojis array as encoding/json encodes it.
+func appendEmojis(dst []byte, list []CustomEmoji) []byte {
+	if len(list) == 0 { // most texts name none: no encoder
+		return append(dst, "[]"...)
+	}
+	b, err := json.Marshal(list)
 	if err != nil {
 		// Only plain strings, numbers and slices of them: cannot fail.
 		panic("api: encoding an entity part: " + err.Error())

@@ -24,9 +24,6 @@ type emojiKey struct{ domain, shortcode string }
 const (
 	// emojiCacheSize bounds the cache; past it the cache starts over.
 	emojiCacheSize = 20000
-	// maxEmojisPerText bounds how many shortcodes of one text are looked
-	// up (and shown).
-	maxEmojisPerText = 100
 	// emojiLookupTimeout bounds the query of a lookup the page did not
 	// prime (renderers have no request context).
 	emojiLookupTimeout = 5 * time.Second
@@ -83,32 +80,19 @@ func (c *emojiCache) clear() {
 // emojiKeys appends to keys those of the shortcodes in texts on domain.
 func emojiKeys(keys []emojiKey, domain string, texts ...string) []emojiKey {
 	for _, t := range texts {
-		codes := text.EmojiShortcodes(t)
-		if len(codes) > maxEmojisPerText {
-			codes = codes[:maxEmojisPerText]
-		}
-		for _, code := range codes {
+		for _, code := range text.EmojiShortcodes(t) {
 			keys = append(keys, emojiKey{domain, code})
 		}
 	}
 	return keys
 }
 
-// accountTexts are the texts of an account's profile that may hold emoji.
-func accountTexts(a *model.Account) []string {
-	out := []string{a.DisplayName, a.Note}
-	for _, f := range a.Fields {
-		out = append(out, f.Name, f.Value)
-	}
-	return out
-}
-
 // loadEmojis returns the emoji of keys, from the cache or with one query.
 func (c *Core) loadEmojis(ctx context.Context, keys []emojiKey) (map[emojiKey]*model.CustomEmoji, error) {
-	out := make(map[emojiKey]*model.CustomEmoji, len(keys))
 	if len(keys) == 0 {
-		return out, nil
+		return nil, nil
 	}
+	out := make(map[emojiKey]*model.CustomEmoji, len(keys))
 	missing, gen := c.emojis.get(keys, out)
 	if len(missing) == 0 {
 		return out, nil
@@ -150,7 +134,10 @@ func (c *Core) primeEmojis(ctx context.Context, statuses []*model.Status, accoun
 		}
 	}
 	for _, a := range accounts {
-		keys = emojiKeys(keys, a.Domain, accountTexts(a)...)
+		keys = emojiKeys(keys, a.Domain, a.DisplayName, a.Note)
+		for _, f := range a.Fields {
+			keys = emojiKeys(keys, a.Domain, f.Name, f.Value)
+		}
 	}
 	_, err := c.loadEmojis(ctx, keys)
 	return err
@@ -162,16 +149,23 @@ func (c *Core) primeEmojis(ctx context.Context, statuses []*model.Status, accoun
 // primeEmojis); others cost one query. A failed lookup shows no emoji
 // rather than failing the page.
 func (c *Core) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmoji {
-	keys := emojiKeys(nil, domain, texts...)
+	return c.emojisOf(emojiKeys(nil, domain, texts...))
+}
+
+// emojisOf is CustomEmojisIn for keys found already.
+func (c *Core) emojisOf(keys []emojiKey) []*model.CustomEmoji {
 	if len(keys) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), emojiLookupTimeout)
-	defer cancel()
-	found, err := c.loadEmojis(ctx, keys)
-	if err != nil {
-		c.Log.Warn("custom emoji lookup", "err", err)
-		return nil
+	found := make(map[emojiKey]*model.CustomEmoji, len(keys))
+	if missing, _ := c.emojis.get(keys, found); len(missing) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), emojiLookupTimeout)
+		defer cancel()
+		var err error
+		if found, err = c.loadEmojis(ctx, keys); err != nil {
+			c.Log.Warn("custom emoji lookup", "err", err)
+			return nil
+		}
 	}
 	var out []*model.CustomEmoji
 	seen := map[emojiKey]bool{}
@@ -186,7 +180,11 @@ func (c *Core) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmo
 
 // AccountEmojis is CustomEmojisIn for an account's profile texts.
 func (c *Core) AccountEmojis(a *model.Account) []*model.CustomEmoji {
-	return c.CustomEmojisIn(a.Domain, accountTexts(a)...)
+	keys := emojiKeys(nil, a.Domain, a.DisplayName, a.Note)
+	for _, f := range a.Fields {
+		keys = emojiKeys(keys, a.Domain, f.Name, f.Value)
+	}
+	return c.emojisOf(keys)
 }
 
 // EmojiURLs maps the shortcodes of domain's enabled emoji named in texts

@@ -2,6 +2,7 @@ package text
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,22 +32,33 @@ func shortcodeByte(b byte) bool {
 // finds them: the colons must not touch a letter, a digit or another
 // colon on the outside (so "a:b:c" and "::ab::" name none). s may be plain
 // text or HTML; in HTML, tags and entities separate words as spaces do.
+//
+// It stops at MaxEmojiShortcodes: a text naming more (a hostile one) shows
+// only those.
 func EmojiShortcodes(s string) []string {
 	var out []string
-	seen := map[string]bool{}
-	eachShortcode(s, func(start, end int) {
-		if code := s[start+1 : end-1]; !seen[code] {
-			seen[code] = true
+	eachShortcode(s, func(start, end int) bool {
+		if code := s[start+1 : end-1]; !slices.Contains(out, code) {
 			out = append(out, code)
 		}
+		return len(out) < MaxEmojiShortcodes
 	})
 	return out
 }
 
+// MaxEmojiShortcodes bounds how many shortcodes of one text are looked up.
+const MaxEmojiShortcodes = 100
+
 // eachShortcode calls fn with the byte range of each ":shortcode:" in s
-// (colons included), left to right, not overlapping.
-func eachShortcode(s string, fn func(start, end int)) {
+// (colons included), left to right, not overlapping, until fn answers
+// false.
+func eachShortcode(s string, fn func(start, end int) bool) {
 	for i := 0; i < len(s); i++ {
+		next := strings.IndexByte(s[i:], ':')
+		if next < 0 {
+			return
+		}
+		i += next
 		if s[i] != ':' || (i > 0 && wordOrColonBefore(s, i)) {
 			continue
 		}
@@ -57,7 +69,9 @@ func eachShortcode(s string, fn func(start, end int)) {
 		if j-i-1 < 2 || j >= len(s) || s[j] != ':' || (j+1 < len(s) && wordOrColon(s, j+1)) {
 			continue
 		}
-		fn(i, j+1)
+		if !fn(i, j+1) {
+			return
+		}
 		i = j
 	}
 }
@@ -101,17 +115,18 @@ func EmojifyHTML(s string, urls map[string]string) string {
 			end = len(s)
 		}
 		seg, last := s[:end], 0
-		eachShortcode(seg, func(start, stop int) {
+		eachShortcode(seg, func(start, stop int) bool {
 			code := seg[start+1 : stop-1]
 			u, ok := urls[code]
 			if !ok {
-				return
+				return true
 			}
 			b.WriteString(seg[last:start])
 			b.WriteString(`<img class="custom-emoji" src="`)
 			b.WriteString(html.EscapeString(u))
 			b.WriteString(`" alt=":` + code + `:" title=":` + code + `:" draggable="false">`)
 			last = stop
+			return true
 		})
 		b.WriteString(seg[last:])
 		s = s[end:]

@@ -1,7 +1,9 @@
 package text
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -55,4 +57,45 @@ func TestEmojifyHTML(t *testing.T) {
 	if got := EmojifyText(`<b>:blob:</b>`, urls); got != `&lt;b&gt;`+img+`&lt;/b&gt;` {
 		t.Errorf("EmojifyText = %q", got)
 	}
+}
+
+// TestEmojiShortcodesBounded: a text naming thousands of shortcodes is
+// read up to MaxEmojiShortcodes.
+func TestEmojiShortcodesBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&b, ":e%d: ", i)
+	}
+	if got := EmojiShortcodes(b.String()); len(got) != MaxEmojiShortcodes || got[0] != "e0" {
+		t.Errorf("read %d shortcodes, want %d", len(got), MaxEmojiShortcodes)
+	}
+}
+
+// FuzzEmojifyHTML: emojifying only ever turns ":ab:" into its image
+// (putting the shortcodes back gives the input), whatever the markup, and
+// never inside a tag of sanitized HTML.
+func FuzzEmojifyHTML(f *testing.F) {
+	for _, s := range append(fuzzSeeds, `<p>:ab: <a href=":ab:">:ab:</a></p>`, ":ab::ab:", "é:ab: :ab:\xff", "<:ab:") {
+		f.Add(s)
+	}
+	urls := map[string]string{"ab": `https://x.test/"<>&.png`}
+	img := `<img class="custom-emoji" src="https://x.test/&#34;&lt;&gt;&amp;.png" alt=":ab:" title=":ab:" draggable="false">`
+	f.Fuzz(func(t *testing.T, in string) {
+		out := EmojifyHTML(in, urls)
+		if back := strings.ReplaceAll(out, img, ":ab:"); back != in {
+			t.Fatalf("EmojifyHTML(%q) = %q: more than emoji changed", in, out)
+		}
+		// In sanitized HTML no image lands inside a tag (an attribute).
+		out = EmojifyHTML(SanitizeRemote(in), urls)
+		for i := strings.Index(out, img); i >= 0; {
+			if lt := strings.LastIndexByte(out[:i], '<'); lt > strings.LastIndexByte(out[:i], '>') {
+				t.Fatalf("image inside a tag: %q", out)
+			}
+			next := strings.Index(out[i+1:], img)
+			if next < 0 {
+				break
+			}
+			i += 1 + next
+		}
+	})
 }
