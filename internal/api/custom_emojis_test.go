@@ -92,6 +92,20 @@ func TestCustomEmojis(t *testing.T) {
 			t.Errorf("home timeline = %+v, %v", tl, err)
 		}
 
+		// Each version of the edit history carries the emoji it named.
+		inst.Expect(t, 200, "PUT", "/api/v1/statuses/"+string(st.ID), alice.Token,
+			map[string]any{"status": "now only :party_parrot:"})
+		var history []struct {
+			Emojis []mastodon.Emoji `json:"emojis"`
+		}
+		r = inst.Expect(t, 200, "GET", "/api/v1/statuses/"+string(st.ID)+"/history", alice.Token, nil)
+		apischema.MustMatchArray(t, "StatusEdit", r.Body)
+		r.JSON(t, &history)
+		if len(history) != 2 || len(history[0].Emojis) != 2 || len(history[1].Emojis) != 1 ||
+			history[1].Emojis[0].ShortCode != "party_parrot" {
+			t.Errorf("history emojis = %+v", history)
+		}
+
 		name := "Alice :blobcat:"
 		acct, err := client.AccountUpdate(ctx, &mastodon.Profile{DisplayName: &name})
 		if err != nil {
@@ -107,7 +121,7 @@ func TestCustomEmojis(t *testing.T) {
 		if err := inst.Core.RemoveCustomEmoji(ctx, "blobcat"); err != nil {
 			t.Fatal(err)
 		}
-		if got, err = client.GetStatus(ctx, st.ID); err != nil || len(got.Emojis) != 1 {
+		if got, err = client.GetStatus(ctx, st.ID); err != nil || len(got.Emojis) != 1 || got.Emojis[0].ShortCode != "party_parrot" {
 			t.Errorf("after removal: %+v, %v", got.Emojis, err)
 		}
 		if r := fetch(t, inst, blob.URL, nil); r.Status != 404 {
