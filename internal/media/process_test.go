@@ -2,13 +2,9 @@ package media_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"image"
 	_ "image/png"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -127,39 +123,5 @@ func TestBlurhashKnownValues(t *testing.T) {
 	// A picture with structure has non-neutral AC components.
 	if got := media.Blurhash(mediatest.Picture(32, 32), 4, 3); strings.HasSuffix(got, strings.Repeat("fQ", 11)) || len(got) != 28 {
 		t.Fatalf("structured picture: %q", got)
-	}
-}
-
-func TestLocalStorageRoundTripAndKeys(t *testing.T) {
-	dir := t.TempDir()
-	s := &media.Local{Dir: dir, BaseURL: "https://h.test/system/"}
-	ctx := context.Background()
-	key := media.NewKey("media_attachments") + "/original.jpg"
-	if err := s.Put(ctx, key, strings.NewReader("data")); err != nil {
-		t.Fatal(err)
-	}
-	f, err := s.Open(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(f)
-	f.Close()
-	if string(b) != "data" || s.URL(key) != "https://h.test/system/"+key {
-		t.Fatalf("read %q, url %q", b, s.URL(key))
-	}
-	os.WriteFile(filepath.Join(filepath.Dir(dir), "secret.jpg"), []byte("x"), 0o600)
-	for _, bad := range []string{"../secret.jpg", "media_attachments/../../secret.jpg", "/etc/passwd", "a/B.jpg", "a/b.txt", ""} {
-		if _, err := s.Open(ctx, bad); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("Open(%q) = %v", bad, err)
-		}
-		if err := s.Put(ctx, bad, strings.NewReader("x")); !errors.Is(err, media.ErrBadKey) {
-			t.Errorf("Put(%q) = %v", bad, err)
-		}
-	}
-	if err := s.Delete(ctx, key); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Open(ctx, key); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("after delete: %v", err)
 	}
 }

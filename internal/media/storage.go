@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -46,6 +47,18 @@ var keyShape = regexp.MustCompile(`^[a-z0-9_]+(/[a-z0-9_]+)*\.(jpg|png|mp4|mp3|r
 // ValidKey reports whether key has the shape NewKey gives keys.
 func ValidKey(key string) bool { return keyShape.MatchString(key) }
 
+// contentTypes maps the extensions of served files to their types.
+var contentTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4", ".mp3": "audio/mpeg"}
+
+// ContentType is the type a stored file is served with, decided by its
+// key's extension and never sniffed from its bytes; "" for a file that
+// is never served (an unprocessed .raw upload).
+func ContentType(key string) string { return contentTypes[path.Ext(key)] }
+
+// CacheControl is the caching every stored file is served with: a key
+// never changes content (new content gets a new key), so a year, immutable.
+const CacheControl = "public, max-age=31536000, immutable"
+
 // NewKey makes a fresh, unguessable key folder under prefix
 // (e.g. "media_attachments"): prefix/ab/cd/<32 hex digits>. Files of one
 // attachment are stored as <folder>/original.jpg, <folder>/small.jpg.
@@ -67,7 +80,7 @@ type Local struct {
 
 var _ Storage = (*Local)(nil)
 
-func (l *Local) path(key string) (string, error) {
+func (l *Local) filePath(key string) (string, error) {
 	if !ValidKey(key) || strings.Contains(key, "..") {
 		return "", ErrBadKey
 	}
@@ -77,7 +90,7 @@ func (l *Local) path(key string) (string, error) {
 // Put writes the file through a temporary name and renames it, so a
 // reader never sees half a file.
 func (l *Local) Put(ctx context.Context, key string, r io.Reader) error {
-	p, err := l.path(key)
+	p, err := l.filePath(key)
 	if err != nil {
 		return err
 	}
@@ -108,7 +121,7 @@ func (f localFile) ModTime() time.Time { return f.mod }
 
 // Open opens the file under key.
 func (l *Local) Open(ctx context.Context, key string) (File, error) {
-	p, err := l.path(key)
+	p, err := l.filePath(key)
 	if err != nil {
 		return nil, fs.ErrNotExist
 	}
@@ -126,7 +139,7 @@ func (l *Local) Open(ctx context.Context, key string) (File, error) {
 
 // Delete removes the file under key.
 func (l *Local) Delete(ctx context.Context, key string) error {
-	p, err := l.path(key)
+	p, err := l.filePath(key)
 	if err != nil {
 		return err
 	}
