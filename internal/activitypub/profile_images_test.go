@@ -14,17 +14,20 @@ import (
 
 	"github.com/mattn/go-mastodon"
 
+	"herd/internal/config"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
 
 // TestNetworkAvatarChangeFederates: a follower's server sees a new avatar
-// (a picture it can fetch, 400×400) and its removal, through the
-// Update:Person the profile change sends.
+// and header through the Update:Person the profile change sends, cached
+// in its own storage (400×400 and 1500×500, as alice's server made
+// them), and the avatar's removal.
 func TestNetworkAvatarChangeFederates(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
-		insts := testrig.StartNetwork(t, db, "a.herd.test", "b.herd.test")
+		insts := testrig.StartNetworkWith(t, db, func(name string, c *config.Config) { c.RemoteMediaSpread = -1 },
+			"a.herd.test", "b.herd.test")
 		a, b := insts[0], insts[1]
 		alice := a.NewUser(t, "alice")
 		ac := a.Client(alice.Token)
@@ -41,13 +44,14 @@ func TestNetworkAvatarChangeFederates(t *testing.T) {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
-		avatarOnB := func() string {
+		picturesOnB := func() (string, string) {
 			acct, err := bc.GetAccount(ctx, aliceOnB.ID)
 			if err != nil {
-				return ""
+				return "", ""
 			}
-			return acct.Avatar
+			return acct.Avatar, acct.Header
 		}
+		avatarOnB := func() string { a, _ := picturesOnB(); return a }
 		const missing = "/avatars/original/missing.png"
 		if !strings.HasSuffix(avatarOnB(), missing) {
 			t.Fatalf("alice starts with avatar %q on b", avatarOnB())
@@ -55,28 +59,30 @@ func TestNetworkAvatarChangeFederates(t *testing.T) {
 
 		pic := mediatest.JPEGWithEXIF(900, 600, 1)
 		if _, err := ac.AccountUpdate(ctx, &mastodon.Profile{
-			Avatar: "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(pic)}); err != nil {
+			Avatar: "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(pic),
+			Header: "data:image/png;base64," + base64.StdEncoding.EncodeToString(mediatest.PNG(2000, 900))}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "the new avatar reaches b", func() bool {
-			u := avatarOnB()
-			return u != "" && !strings.HasSuffix(u, missing)
+		eventually(t, "the new avatar and header reach b, cached in b's storage", func() bool {
+			av, hd := picturesOnB()
+			return strings.HasPrefix(av, "http://b.herd.test/system/avatars/") && strings.HasPrefix(hd, "http://b.herd.test/system/headers/")
 		})
-		// Wherever b shows it from (alice's server, or a copy of its own),
-		// the picture is there and is alice's 400×400 avatar.
-		u := avatarOnB()
-		for _, inst := range insts {
-			u = strings.Replace(u, "http://"+inst.Domain, inst.URL, 1)
-		}
-		resp, err := a.HTTP.Client().Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
-		if resp.StatusCode != http.StatusOK || err != nil || cfg.Width != 400 || cfg.Height != 400 {
-			t.Fatalf("GET %s: %d, %+v, %v", u, resp.StatusCode, cfg, err)
+		av, hd := picturesOnB()
+		for _, c := range []struct {
+			url  string
+			w, h int
+		}{{av, 400, 400}, {hd, 1500, 500}} {
+			u := strings.Replace(c.url, "http://b.herd.test", b.URL, 1)
+			resp, err := b.HTTP.Client().Get(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			cfg, _, err := image.DecodeConfig(bytes.NewReader(body))
+			if resp.StatusCode != http.StatusOK || err != nil || cfg.Width != c.w || cfg.Height != c.h {
+				t.Fatalf("GET %s: %d, %+v, %v; want a %dx%d image", u, resp.StatusCode, cfg, err, c.w, c.h)
+			}
 		}
 
 		a.Expect(t, http.StatusOK, http.MethodDelete, "/api/v1/profile/avatar", alice.Token, nil)

@@ -1,6 +1,10 @@
 package core
 
-import "herd/internal/model"
+import (
+	"context"
+
+	"herd/internal/model"
+)
 
 // The images an account without its own shows, at Mastodon's paths
 // (served by the server package).
@@ -13,7 +17,8 @@ const (
 // API entity, the actor document, WebFinger): the stored file when the
 // account has one (a local upload, or a remote image cached here), else a
 // remote account's image at its origin, else the default picture (also
-// for a suspended account, whatever it had). own is
+// for a suspended account, whatever it had, and for an account of a
+// domain that rejects media, as Mastodon hides those pictures). own is
 // false for the default, which the actor document and WebFinger leave out
 // as Mastodon does.
 func (c *Core) AccountAvatar(a *model.Account) (url string, own bool) {
@@ -26,7 +31,9 @@ func (c *Core) AccountHeader(a *model.Account) (url string, own bool) {
 }
 
 func (c *Core) accountImage(key, remoteURL string, a *model.Account, missing string) (string, bool) {
-	if a.Suspended() { // as Mastodon's serializer shows an unavailable account
+	// As Mastodon's serializer shows an unavailable account; a domain
+	// that rejects media shows no pictures, cached before the block or not.
+	if a.Suspended() || (!a.Local() && (key != "" || remoteURL != "") && c.mediaRejected(context.Background(), a.Domain)) {
 		return c.BaseURL() + missing, false
 	}
 	if u := c.MediaURL(key); u != "" {

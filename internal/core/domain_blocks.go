@@ -107,9 +107,16 @@ func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.Dom
 		return nil, existingBlock(existing)
 	}
 	var touched []int64
+	var stale []string
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+		touched, stale = nil, nil
 		if err := tx.InsertDomainBlock(ctx, b); err != nil {
 			return err
+		}
+		if b.RejectMedia {
+			if err := c.domainMediaChanged(ctx, tx, b.Domain, true, &touched, &stale); err != nil {
+				return err
+			}
 		}
 		return c.limitDomainAccounts(ctx, tx, b, true, &touched)
 	})
@@ -124,6 +131,7 @@ func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.Dom
 		return nil, err
 	}
 	c.forgetDomainChange(touched)
+	c.deleteFiles(ctx, stale...)
 	return b, nil
 }
 
@@ -146,7 +154,9 @@ func existingBlock(b *model.DomainBlock) error {
 func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockParams) (*model.DomainBlock, error) {
 	var b *model.DomainBlock
 	var touched []int64
+	var stale []string
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		touched, stale = nil, nil
 		var err error
 		if b, err = tx.DomainBlockByID(ctx, id); err != nil {
 			return err
@@ -158,6 +168,11 @@ func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockPar
 		b.UpdatedAt = time.Now()
 		if err := tx.UpdateDomainBlock(ctx, b); err != nil {
 			return err
+		}
+		if old.RejectMedia != b.RejectMedia {
+			if err := c.domainMediaChanged(ctx, tx, b.Domain, b.RejectMedia, &touched, &stale); err != nil {
+				return err
+			}
 		}
 		if old.Severity == b.Severity {
 			return tx.AppendEvent(ctx, store.EventDomainPolicy, b.ID, 0, "")
@@ -171,6 +186,7 @@ func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockPar
 		return nil, notFoundOr(err)
 	}
 	c.forgetDomainChange(touched)
+	c.deleteFiles(ctx, stale...)
 	return b, nil
 }
 
@@ -185,6 +201,11 @@ func (c *Core) UnblockDomain(ctx context.Context, id int64) error {
 		}
 		if err := tx.DeleteDomainBlock(ctx, id); err != nil {
 			return err
+		}
+		if b.RejectMedia {
+			if err := c.domainMediaChanged(ctx, tx, b.Domain, false, &touched, nil); err != nil {
+				return err
+			}
 		}
 		return c.limitDomainAccounts(ctx, tx, b, false, &touched)
 	})
@@ -410,4 +431,37 @@ func publicDomain(b model.DomainBlock) string {
 		}
 	}
 	return string(chars)
+}
+
+// domainMediaChanged follows a domain's reject_media being set (reject
+// true) or lifted: its accounts show other pictures, so they are logged
+// as changed (every node drops its copies) and added to touched; when set,
+// their cached avatars and headers are forgotten and their keys added to
+// stale, to delete once committed, as Mastodon's BlockDomainService clears
+// the domain's account images. Lifted, pictures are fetched again when an
+// account is next stored.
+func (c *Core) domainMediaChanged(ctx context.Context, tx *store.Store, domain string, reject bool, touched *[]int64, stale *[]string) error {
+	accounts, err := tx.AccountsOnDomain(ctx, domain)
+	if err != nil {
+		return err
+	}
+	for _, id := range accounts {
+		if reject {
+			a, err := tx.AccountByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if a.AvatarKey != "" || a.HeaderKey != "" {
+				if err := tx.SetAccountImageKeys(ctx, id, "", ""); err != nil {
+					return err
+				}
+				*stale = append(*stale, a.AvatarKey, a.HeaderKey)
+			}
+		}
+		if err := tx.AppendEvent(ctx, store.EventAccountUpdated, id, id, ""); err != nil {
+			return err
+		}
+		*touched = append(*touched, id)
+	}
+	return nil
 }

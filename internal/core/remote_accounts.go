@@ -120,25 +120,31 @@ func (c *Core) SaveRemoteAccount(ctx context.Context, r RemoteActor) (*model.Acc
 	if a.URL == "" {
 		a.URL = a.URI
 	}
-	saved, err := c.saveRemoteAccount(ctx, r, a, now)
+	saved, stale, err := c.saveRemoteAccount(ctx, r, a, now)
 	if errors.Is(err, store.ErrDuplicate) {
 		// Another request stored the same new actor first: update it.
-		saved, err = c.saveRemoteAccount(ctx, r, a, now)
+		saved, stale, err = c.saveRemoteAccount(ctx, r, a, now)
 	}
 	if err != nil {
 		return nil, err
 	}
 	c.forgetAccount(saved.ID)
+	c.deleteFiles(ctx, stale...)
 	if err := c.saveRemoteEmojis(ctx, saved.Domain, r.Emojis); err != nil {
 		return nil, err
 	}
 	return saved, nil
 }
 
-// saveRemoteAccount is SaveRemoteAccount's transaction.
-func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Account, now time.Time) (*model.Account, error) {
+// saveRemoteAccount is SaveRemoteAccount's transaction. It also answers
+// the keys of cached avatar and header files whose remote address changed
+// (forgotten here, to delete once committed) and queues the fetch of the
+// images not cached.
+func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Account, now time.Time) (*model.Account, []string, error) {
 	var saved *model.Account
+	var stale []string
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		stale = nil
 		old, err := tx.RemoteAccountByURI(ctx, r.URI)
 		if errors.Is(err, store.ErrNotFound) {
 			old, err = tx.RemoteAccountByUsername(ctx, r.Username, a.Domain)
@@ -168,14 +174,21 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 			if err := tx.UpdateRemoteAccount(ctx, a, now); err != nil {
 				return err
 			}
+			if stale = changedRemoteImages(old.Account, a); len(stale) > 0 {
+				if err := tx.SetAccountImageKeys(ctx, a.ID, a.AvatarKey, a.HeaderKey); err != nil {
+					return err
+				}
+			}
 			if err := tx.AppendEvent(ctx, store.EventAccountUpdated, a.ID, a.ID, ""); err != nil {
 				return err
 			}
 		}
-		saved, err = tx.AccountByID(ctx, a.ID)
-		return err
+		if saved, err = tx.AccountByID(ctx, a.ID); err != nil {
+			return err
+		}
+		return c.queueRemoteAccountImages(ctx, tx, saved)
 	})
-	return saved, err
+	return saved, stale, err
 }
 
 // setCounts takes the counters the remote declared, else keeps old's.

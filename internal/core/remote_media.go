@@ -50,10 +50,12 @@ type RemoteMedia struct {
 }
 
 // remoteMediaJob is the payload of a QueueRemoteMedia job: a remote
-// status's attachments, or remote custom emoji (remote_emojis.go).
+// status's attachments, remote custom emoji (remote_emojis.go), or a
+// remote account's avatar and header (remote_account_images.go).
 type remoteMediaJob struct {
-	StatusID int64   `json:"status_id,omitempty"`
-	EmojiIDs []int64 `json:"emoji_ids,omitempty"`
+	StatusID  int64   `json:"status_id,omitempty"`
+	EmojiIDs  []int64 `json:"emoji_ids,omitempty"`
+	AccountID int64   `json:"account_id,omitempty"`
 }
 
 // remoteAttachments turns a note's attachments into rows of st, checked
@@ -173,8 +175,14 @@ func (c *Core) RemoteMediaJobs(ctx context.Context, batch []store.Job) map[int64
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job remoteMediaJob
-		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || (job.StatusID == 0 && len(job.EmojiIDs) == 0) {
+		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || (job.StatusID == 0 && len(job.EmojiIDs) == 0 && job.AccountID == 0) {
 			c.Log.Error("remote media: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			continue
+		}
+		if job.AccountID != 0 {
+			if err := c.cacheRemoteAccountImages(ctx, job.AccountID); err != nil {
+				failed[j.ID] = err
+			}
 			continue
 		}
 		if len(job.EmojiIDs) > 0 {

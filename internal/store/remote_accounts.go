@@ -97,3 +97,21 @@ func (s *Store) MarkRemoteAccountGone(ctx context.Context, id int64, at time.Tim
 		WHERE id = $1 AND domain <> ''`, id, ms(at))
 	return s.accountCountsChanged(ctx, err, true, id)
 }
+
+// CacheRemoteAccountImage records key as the cached file of remote account
+// id's avatar (or header), fetched from remoteURL, only while that is
+// still the account's image address and nothing is cached for it yet; it
+// says whether it did (false: the actor changed meanwhile, or another
+// fetch stored it first).
+func (s *Store) CacheRemoteAccountImage(ctx context.Context, id int64, header bool, remoteURL, key string) (bool, error) {
+	q := "UPDATE accounts SET avatar_key = $3 WHERE id = $1 AND domain <> '' AND avatar_url = $2 AND avatar_key = ''"
+	if header {
+		q = "UPDATE accounts SET header_key = $3 WHERE id = $1 AND domain <> '' AND header_url = $2 AND header_key = ''"
+	}
+	res, err := s.q.ExecContext(ctx, q, id, remoteURL, key)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -1,0 +1,194 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/media/mediatest"
+	"herd/internal/model"
+	"herd/internal/testrig"
+)
+
+// saveAnn stores ann again with the given avatar and header addresses, as
+// an Update:Person or a refresh of her actor does.
+func (r *remoteMediaRig) saveAnn(t *testing.T, avatar, header string) {
+	t.Helper()
+	var err error
+	r.ann, err = r.inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
+		Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox",
+		AvatarURL: avatar, HeaderURL: header})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// annPictures answers ann's avatar and header URLs as the API shows them.
+func (r *remoteMediaRig) annPictures(t *testing.T) (avatar, header string) {
+	t.Helper()
+	var a struct{ Avatar, Header string }
+	r.inst.Expect(t, http.StatusOK, "GET", "/api/v1/accounts/"+ids.Format(r.ann.ID), "", nil).JSON(t, &a)
+	return a.Avatar, a.Header
+}
+
+// profileFiles lists the stored avatar and header files.
+func profileFiles(t *testing.T, inst *testrig.Instance) []string {
+	t.Helper()
+	var out []string
+	for _, dir := range []string{"avatars", "headers"} {
+		err := filepath.WalkDir(filepath.Join(inst.Server.Config.MediaDir, dir), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				out = append(out, p)
+			}
+			if os.IsNotExist(err) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestRemoteAvatarCached: a remote actor's avatar and header are fetched
+// by a job, processed as local ones (400x400, 1500x500) and shown from
+// this instance's storage; storing the actor again with the same
+// addresses fetches nothing; a new avatar address fetches the new picture
+// and deletes the old file.
+func TestRemoteAvatarCached(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
+			"/av.png":  {"image/png", mediatest.PNG(900, 700)},
+			"/av2.jpg": {"image/jpeg", mediatest.JPEGWithEXIF(500, 800, 1)},
+			"/hd.png":  {"image/png", mediatest.PNG(3000, 1200)},
+		}, true)
+		r.saveAnn(t, "http://remote.test/av.png", "http://remote.test/hd.png")
+		r.waitJobs(t)
+		avatar, header := r.annPictures(t)
+		base := r.inst.Core.BaseURL() + "/system/"
+		if !strings.HasPrefix(avatar, base+"avatars/") || !strings.HasPrefix(header, base+"headers/") {
+			t.Fatalf("avatar %q, header %q; want both on this instance's storage", avatar, header)
+		}
+		for _, c := range []struct {
+			url  string
+			w, h int
+		}{{avatar, 400, 400}, {header, 1500, 500}} {
+			code, _, body := get(t, c.url)
+			if code != http.StatusOK {
+				t.Fatalf("GET %s: %d", c.url, code)
+			}
+			if w, h := decodedSize(t, body); w != c.w || h != c.h {
+				t.Fatalf("%s is %dx%d, want %dx%d", c.url, w, h, c.w, c.h)
+			}
+		}
+
+		r.saveAnn(t, "http://remote.test/av.png", "http://remote.test/hd.png")
+		r.waitJobs(t)
+		if a, h := r.annPictures(t); a != avatar || h != header || r.files.count("/av.png") != 1 || r.files.count("/hd.png") != 1 {
+			t.Fatalf("stored again unchanged: %q %q, fetched %d and %d times; want the same files, fetched once",
+				a, h, r.files.count("/av.png"), r.files.count("/hd.png"))
+		}
+
+		r.saveAnn(t, "http://remote.test/av2.jpg", "http://remote.test/hd.png")
+		r.waitJobs(t)
+		next, h := r.annPictures(t)
+		if next == avatar || !strings.HasPrefix(next, base+"avatars/") || h != header {
+			t.Fatalf("after a new avatar: %q, header %q; want a new cached avatar, the same header", next, h)
+		}
+		if code, _, body := get(t, next); code != http.StatusOK || !bytes.HasPrefix(body, []byte{0xff, 0xd8}) {
+			t.Fatalf("new avatar: %d, want a JPEG", code)
+		} else if w, h := decodedSize(t, body); w != 400 || h != 400 {
+			t.Fatalf("new avatar %dx%d, want 400x400", w, h)
+		}
+		if code, _, _ := get(t, avatar); code != http.StatusNotFound {
+			t.Fatalf("old avatar file: %d, want 404 (deleted)", code)
+		}
+		if files := profileFiles(t, r.inst); len(files) != 2 {
+			t.Fatalf("stored profile files %v, want the new avatar and the header", files)
+		}
+
+		// No avatar any more: the file goes, the default shows.
+		r.saveAnn(t, "", "http://remote.test/hd.png")
+		if a, _ := r.annPictures(t); !strings.HasSuffix(a, "/avatars/original/missing.png") {
+			t.Fatalf("avatar removed by its origin: %q, want the default", a)
+		}
+		if code, _, _ := get(t, next); code != http.StatusNotFound {
+			t.Fatalf("removed avatar file: %d, want 404", code)
+		}
+	})
+}
+
+// TestHostileRemoteAvatar: an avatar that is too big, not an image, or
+// not found is not cached: nothing is stored, the account shows the
+// origin's address, and the job is not retried.
+func TestHostileRemoteAvatar(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		big := append(mediatest.PNG(10, 10), bytes.Repeat([]byte{0}, 17<<20)...)
+		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
+			"/big.png":  {"image/png", big},
+			"/page.png": {"image/png", []byte("<!doctype html><html><body>not a picture</body></html>")},
+		}, true)
+		for _, c := range []struct{ avatar, header string }{
+			{"http://remote.test/big.png", "http://remote.test/page.png"},
+			{"http://remote.test/gone.png", "http://remote.test/big.png"},
+		} {
+			r.saveAnn(t, c.avatar, c.header)
+			r.waitJobs(t)
+			if a, h := r.annPictures(t); a != c.avatar || h != c.header {
+				t.Fatalf("avatar %q, header %q; want the origin's %q and %q", a, h, c.avatar, c.header)
+			}
+			if files := profileFiles(t, r.inst); len(files) != 0 {
+				t.Fatalf("stored %v from a bad file", files)
+			}
+		}
+		if r.files.count("/gone.png") != 1 || r.files.count("/page.png") != 1 {
+			t.Fatalf("asked the origin %d and %d times, want once each", r.files.count("/gone.png"), r.files.count("/page.png"))
+		}
+	})
+}
+
+// TestRejectMediaAvatar: an account of a domain that rejects media shows
+// the default pictures, cached before the block or not, and nothing is
+// fetched after it.
+func TestRejectMediaAvatar(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
+			"/av.png": {"image/png", mediatest.PNG(50, 50)}, "/av2.png": {"image/png", mediatest.PNG(60, 60)}}, true)
+		r.saveAnn(t, "http://remote.test/av.png", "")
+		r.waitJobs(t)
+		cached, _ := r.annPictures(t)
+		if !strings.HasPrefix(cached, r.inst.Core.BaseURL()+"/system/avatars/") {
+			t.Fatalf("avatar %q not cached", cached)
+		}
+		yes, noop := true, string(model.SeverityNoop)
+		if _, err := r.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "remote.test", Severity: &noop, RejectMedia: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		// The block itself clears what was cached (Mastodon's
+		// BlockDomainService): the default shows, the file is gone.
+		if a, _ := r.annPictures(t); !strings.HasSuffix(a, "/avatars/original/missing.png") {
+			t.Fatalf("after reject_media the avatar is %q, want the default", a)
+		}
+		if code, _, _ := get(t, cached); code != http.StatusNotFound {
+			t.Fatalf("cached avatar after reject_media: %d, want 404 (deleted)", code)
+		}
+		r.saveAnn(t, "http://remote.test/av2.png", "")
+		r.waitJobs(t)
+		if a, h := r.annPictures(t); !strings.HasSuffix(a, "/avatars/original/missing.png") || !strings.HasSuffix(h, "/headers/original/missing.png") {
+			t.Fatalf("reject_media account shows %q, %q; want the defaults", a, h)
+		}
+		if r.files.count("/av2.png") != 0 {
+			t.Fatal("fetched an avatar of a reject_media domain")
+		}
+	})
+}
