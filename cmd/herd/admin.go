@@ -220,5 +220,12 @@ func openCore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*core.
 		database.Close()
 		return nil, nil, errors.New("the database needs migrating first: run `herd migrate` (or start `herd serve`)")
 	}
-	return core.New(store.New(database), server.CoreConfig(cfg), log), func() { database.Close() }, nil
+	storage, err := server.MediaStorage(cfg)
+	if err != nil {
+		database.Close()
+		return nil, nil, err
+	}
+	c := core.New(store.New(database), server.CoreConfig(cfg), log)
+	c.SetMediaStorage(storage) // commands that add or remove files use the server's store
+	return c, func() { database.Close() }, nil
 }

@@ -54,7 +54,6 @@ func adminEmoji(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer closeDB()
-	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + "/system"})
 	switch {
 	case action == "add" && len(positional) == 2:
 		data, err := readEmojiFile(positional[1])

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"herd/internal/config"
 	"herd/internal/db"
 	"herd/internal/media/mediatest"
+	"herd/internal/media/s3test"
 )
 
 func TestAdminEmoji(t *testing.T) {
@@ -79,5 +81,43 @@ func TestAdminEmoji(t *testing.T) {
 	}
 	if _, err := run("frobnicate"); err == nil {
 		t.Error("unknown action accepted")
+	}
+}
+
+// TestAdminUsesS3Storage: the admin commands (emoji, media prune) store
+// and remove files where the server does, S3 included.
+func TestAdminUsesS3Storage(t *testing.T) {
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "herd.db")
+	database, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := database.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	database.Close()
+	s3 := s3test.Start(t, "herd-media")
+	cfg, err := config.Load([]string{"--db", dsn, "--s3-endpoint", s3.URL, "--s3-bucket", s3.Bucket, "--s3-path-style",
+		"--s3-access-key", s3test.AccessKey, "--s3-secret-key", s3test.SecretKey, "--s3-region", s3test.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.S3Transport = s3.Client.Transport // trusts the fake's certificate
+	c, closeDB, err := openCore(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB()
+	e, err := c.AddCustomEmoji(ctx, "bucket", mediatest.PNG(64, 64), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := s3.Keys(t)
+	if len(keys) != 1 || c.CustomEmojiURL(e) != s3.URL+"/herd-media/"+keys[0] {
+		t.Fatalf("emoji at %q, bucket holds %v", c.CustomEmojiURL(e), keys)
+	}
+	if err := c.RemoveCustomEmoji(ctx, "bucket"); err != nil || len(s3.Keys(t)) != 0 {
+		t.Fatalf("remove: %v, bucket holds %v", err, s3.Keys(t))
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"herd/internal/config"
-	"herd/internal/media"
 )
 
 // adminMedia runs "herd admin media prune [--days N]": the files of
@@ -45,7 +44,6 @@ func adminMedia(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer closeDB()
-	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + "/system"})
 	cutoff := time.Now().Add(-time.Duration(*days) * 24 * time.Hour)
 	shown := false
 	n, err := c.PruneRemoteMedia(ctx, cutoff, func(done, total int) {

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -27,6 +28,30 @@ type Config struct {
 	DB string
 	// MediaDir is where uploaded media is stored (local storage).
 	MediaDir string
+	// MediaHost, when set, is the separate host[:port] that serves the
+	// local media files under /system/ (e.g. media.example.com): it
+	// serves nothing else, and the domain serves no files, so a file
+	// never runs in the instance's origin and sees none of its cookies.
+	MediaHost string
+	// S3Endpoint, S3Bucket and the keys, when set, store media in
+	// S3-compatible object storage instead of MediaDir; clients fetch
+	// the files from S3PublicURL (default: the bucket's URL at the
+	// endpoint), a bucket made publicly readable by a bucket policy.
+	S3Endpoint  string
+	S3Bucket    string
+	S3AccessKey string
+	S3SecretKey string
+	// S3Region is the bucket's region (empty: asked from the service).
+	S3Region string
+	// S3PathStyle addresses the bucket as endpoint/bucket instead of
+	// bucket.endpoint-host (MinIO, Garage and most self-hosted services).
+	S3PathStyle bool
+	// S3PublicURL is the base URL of the files (a CDN in front of the
+	// bucket, e.g. https://cdn.example.com/bucket).
+	S3PublicURL string
+	// S3Transport, for tests only (no flag or variable sets it), carries
+	// the requests to the S3 service.
+	S3Transport http.RoundTripper
 	// Protocol is https, or http for localhost and local testing.
 	Protocol string
 	// AllowPrivateAddresses lets outbound requests reach loopback and private
@@ -104,6 +129,14 @@ func Load(args []string) (*Config, error) {
 		{name: "listen", usage: "address to bind (default: the domain's port on all interfaces, or :8080)", str: &c.Listen},
 		{name: "db", usage: "SQLite file path or postgres:// URL", str: &c.DB},
 		{name: "media-dir", usage: "directory for uploaded media", str: &c.MediaDir},
+		{name: "media-host", usage: "separate host[:port] serving the local media files (e.g. media.example.com)", str: &c.MediaHost},
+		{name: "s3-endpoint", usage: "URL of an S3-compatible service storing media instead of media-dir (e.g. https://s3.eu-central-1.amazonaws.com)", str: &c.S3Endpoint},
+		{name: "s3-bucket", usage: "S3 bucket for media (readable by anyone through a bucket policy)", str: &c.S3Bucket},
+		{name: "s3-access-key", usage: "S3 access key id", str: &c.S3AccessKey},
+		{name: "s3-secret-key", usage: "S3 secret access key", str: &c.S3SecretKey},
+		{name: "s3-region", usage: "S3 region (default: asked from the service)", str: &c.S3Region},
+		{name: "s3-path-style", usage: "address the bucket as endpoint/bucket (MinIO, Garage) rather than bucket.endpoint", boolean: &c.S3PathStyle},
+		{name: "s3-public-url", usage: "base URL clients fetch media from, e.g. a CDN (default: the bucket's URL)", str: &c.S3PublicURL},
 		{name: "media-cache-days", usage: "days remote media files are kept before pruning (0 = forever)", num: &c.MediaCacheDays},
 		{name: "protocol", usage: "https, or http (default http for localhost, https otherwise)", str: &c.Protocol},
 		{name: "allow-private-addresses", usage: "let outbound requests reach private addresses (testing only)", boolean: &c.AllowPrivateAddresses},
@@ -228,6 +261,9 @@ func (c *Config) finish() error {
 	if c.LimitedFederation {
 		c.AuthorizedFetch = true
 	}
+	if err := c.checkMedia(); err != nil {
+		return err
+	}
 	if c.MediaCacheDays < 0 {
 		return errors.New("media-cache-days must be 0 (keep) or more")
 	}
@@ -241,6 +277,33 @@ func (c *Config) finish() error {
 		if _, _, err := net.ParseCIDR(cidr); err != nil {
 			return fmt.Errorf("trusted proxy %q is not a CIDR", cidr)
 		}
+	}
+	return nil
+}
+
+// UsesS3 says media is stored in S3-compatible storage.
+func (c *Config) UsesS3() bool { return c.S3Endpoint != "" || c.S3Bucket != "" }
+
+// checkMedia validates the media host and the S3 settings (the endpoint
+// and public URL are checked again, fully, when the storage is made).
+func (c *Config) checkMedia() error {
+	c.MediaHost = strings.ToLower(strings.TrimSpace(c.MediaHost))
+	if c.MediaHost != "" {
+		if strings.ContainsAny(c.MediaHost, "/ @?#") {
+			return errors.New("media-host must be a host[:port], like media.example.com")
+		}
+		if c.MediaHost == c.Domain {
+			return errors.New("media-host must differ from the domain")
+		}
+	}
+	if !c.UsesS3() {
+		return nil
+	}
+	if c.S3Endpoint == "" || c.S3Bucket == "" || c.S3AccessKey == "" || c.S3SecretKey == "" {
+		return errors.New("S3 storage needs s3-endpoint, s3-bucket, s3-access-key and s3-secret-key")
+	}
+	if c.MediaHost != "" {
+		return errors.New("media-host serves local files; with S3 storage set s3-public-url instead")
 	}
 	return nil
 }

@@ -91,3 +91,45 @@ func TestFederationModes(t *testing.T) {
 		t.Error("an unknown show-domain-blocks value was accepted")
 	}
 }
+
+// TestMediaStorageSettings: S3 comes from HERD_S3_* or flags and needs
+// its endpoint, bucket and keys; a media host is a bare host and goes
+// with local storage only.
+func TestMediaStorageSettings(t *testing.T) {
+	t.Setenv("HERD_DOMAIN", "example.com")
+	c, err := Load(nil)
+	if err != nil || c.UsesS3() || c.MediaHost != "" {
+		t.Fatalf("defaults: S3 %v, media host %q, %v", c.UsesS3(), c.MediaHost, err)
+	}
+	t.Setenv("HERD_S3_ENDPOINT", "https://s3.example.net")
+	t.Setenv("HERD_S3_BUCKET", "herd")
+	t.Setenv("HERD_S3_ACCESS_KEY", "id")
+	t.Setenv("HERD_S3_SECRET_KEY", "secret")
+	t.Setenv("HERD_S3_PATH_STYLE", "true")
+	c, err = Load([]string{"-s3-region", "eu-1", "-s3-public-url", "https://cdn.example.com/herd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.UsesS3() || c.S3Endpoint != "https://s3.example.net" || c.S3Bucket != "herd" || c.S3AccessKey != "id" ||
+		c.S3SecretKey != "secret" || !c.S3PathStyle || c.S3Region != "eu-1" || c.S3PublicURL != "https://cdn.example.com/herd" {
+		t.Errorf("S3 settings: %+v", c)
+	}
+	if _, err := Load([]string{"-media-host", "media.example.com"}); err == nil {
+		t.Error("a media host was accepted with S3 storage")
+	}
+	t.Setenv("HERD_S3_SECRET_KEY", "")
+	if _, err := Load(nil); err == nil {
+		t.Error("S3 without a secret key was accepted")
+	}
+	for _, k := range []string{"HERD_S3_ENDPOINT", "HERD_S3_BUCKET", "HERD_S3_ACCESS_KEY"} {
+		t.Setenv(k, "")
+	}
+	if c, err := Load([]string{"-media-host", "Media.Example.com"}); err != nil || c.MediaHost != "media.example.com" {
+		t.Errorf("media host: %q, %v", c.MediaHost, err)
+	}
+	for _, bad := range []string{"https://media.example.com", "media.example.com/system", "example.com"} {
+		if _, err := Load([]string{"-media-host", bad}); err == nil {
+			t.Errorf("media host %q accepted", bad)
+		}
+	}
+}

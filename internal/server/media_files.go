@@ -3,21 +3,35 @@ package server
 import (
 	"errors"
 	"net/http"
-	"path"
 	"strconv"
 
+	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/media"
 )
 
 // mediaPathPrefix is where stored media files are served from (Mastodon's
 // local storage path).
 const mediaPathPrefix = "/system"
 
-// mediaTypes maps the extensions the media store writes to their types;
-// a file is never served with a type sniffed from its bytes.
-// (an upload waiting to be processed, .raw, is not served at all).
-var mediaTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4", ".mp3": "audio/mpeg"}
+// MediaStorage is the media store the settings name: S3-compatible
+// storage when an S3 bucket is set (clients fetch files from its public
+// URL), else the local folder this server serves under /system/, on the
+// media host when one is set.
+func MediaStorage(cfg *config.Config) (media.Storage, error) {
+	if cfg.UsesS3() {
+		return media.NewS3(media.S3Options{
+			Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+			Region: cfg.S3Region, PathStyle: cfg.S3PathStyle, PublicURL: cfg.S3PublicURL, Transport: cfg.S3Transport,
+		})
+	}
+	host := cfg.Domain
+	if cfg.MediaHost != "" {
+		host = cfg.MediaHost
+	}
+	return &media.Local{Dir: cfg.MediaDir, BaseURL: cfg.Protocol + "://" + host + mediaPathPrefix}, nil
+}
 
 // registerMediaFiles serves stored media: the exact content type, no
 // sniffing, a CSP that gives the file no power should a browser render
@@ -26,8 +40,8 @@ var mediaTypes = map[string]string{".jpg": "image/jpeg", ".png": "image/png", ".
 func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 	mux.HandleFunc("GET "+mediaPathPrefix+"/{key...}", func(w http.ResponseWriter, r *http.Request) {
 		key := r.PathValue("key")
-		ct, ok := mediaTypes[path.Ext(key)]
-		if !ok {
+		ct := media.ContentType(key) // never sniffed; a .raw upload has none and is not served
+		if ct == "" {
 			http.NotFound(w, r)
 			return
 		}
@@ -44,7 +58,7 @@ func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 		h.Set("Content-Type", ct)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("Cache-Control", media.CacheControl)
 		h.Set("ETag", `"`+strconv.FormatInt(f.ModTime().UnixNano(), 36)+`"`)
 		http.ServeContent(w, r, "", f.ModTime(), f)
 	})

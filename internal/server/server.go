@@ -60,7 +60,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
 	receiver := activitypub.NewReceiver(c, fetcher, log)
 	c.SetResolver(receiver)
-	c.SetMediaStorage(&media.Local{Dir: cfg.MediaDir, BaseURL: c.BaseURL() + mediaPathPrefix})
+	storage, err := MediaStorage(cfg) // media_files.go
+	if err != nil {
+		database.Close()
+		return nil, err
+	}
+	c.SetMediaStorage(storage)
 	c.SetTranscoder(media.NewFFmpeg())            // video, audio and AVIF uploads (Debian's ffmpeg)
 	c.SetCardFetcher(cards.NewFetcher(outbound))  // preview cards through the same guarded client
 	c.SetMediaFetcher(media.NewFetcher(outbound)) // remote attachments, avatars… likewise
@@ -84,7 +89,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		w.Write([]byte("OK"))
 	})
 	registerPlaceholderImages(mux)
-	registerMediaFiles(mux, c) // media_files.go
+	if !cfg.UsesS3() { // S3's files are fetched from the bucket's public URL
+		registerMediaFiles(mux, c) // media_files.go
+	}
 	registerMediaProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}

@@ -23,6 +23,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/media/s3test"
 	"herd/internal/model"
 	"herd/internal/server"
 )
@@ -143,6 +144,16 @@ func StartNetworkWith(t testing.TB, db DB, configure func(name string, c *config
 		}))
 	}
 	return out
+}
+
+// WithS3 configures an instance to store its media in the fake S3
+// service srv (s3test.Start), files fetched from the bucket's own URL.
+func WithS3(srv *s3test.Server) func(*config.Config) {
+	return func(c *config.Config) {
+		c.S3Endpoint, c.S3Bucket, c.S3PathStyle = srv.URL, srv.Bucket, true
+		c.S3AccessKey, c.S3SecretKey, c.S3Region = s3test.AccessKey, s3test.SecretKey, s3test.Region
+		c.S3Transport = srv.Client.Transport
+	}
 }
 
 func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.Config)) *Instance {
