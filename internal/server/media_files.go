@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"herd/internal/config"
 	"herd/internal/core"
@@ -61,6 +62,34 @@ func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 		h.Set("Cache-Control", media.CacheControl)
 		h.Set("ETag", `"`+strconv.FormatInt(f.ModTime().UnixNano(), 36)+`"`)
 		http.ServeContent(w, r, "", f.ModTime(), f)
+	})
+}
+
+// byMediaHost sends requests for the media host to files (which serves
+// /system/ and nothing else: no page, API or cookie ever comes from that
+// origin) and all others to app.
+func byMediaHost(mediaHost string, files, app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Host, mediaHost) {
+			files.ServeHTTP(w, r)
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
+}
+
+// redirectMediaFiles answers /system/ on the instance's own host, once a
+// media host serves the files, with a redirect there, so file URLs given
+// out before (in federated posts, say) keep working without the files
+// being served from the instance's origin.
+func redirectMediaFiles(mux *http.ServeMux, mediaBase string) {
+	mux.HandleFunc("GET "+mediaPathPrefix+"/{key...}", func(w http.ResponseWriter, r *http.Request) {
+		key := r.PathValue("key")
+		if !media.ValidKey(key) || media.ContentType(key) == "" {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, mediaBase+mediaPathPrefix+"/"+key, http.StatusFound) // not 301: the setting may change
 	})
 }
 

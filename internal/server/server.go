@@ -89,13 +89,23 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		w.Write([]byte("OK"))
 	})
 	registerPlaceholderImages(mux)
-	if !cfg.UsesS3() { // S3's files are fetched from the bucket's public URL
-		registerMediaFiles(mux, c) // media_files.go
+	var files *http.ServeMux // the media host's handler, when there is one
+	switch {
+	case cfg.UsesS3(): // files are fetched from the bucket's public URL
+	case cfg.MediaHost != "":
+		files = http.NewServeMux()
+		registerMediaFiles(files, c)                              // media_files.go
+		redirectMediaFiles(mux, cfg.Protocol+"://"+cfg.MediaHost) // URLs given out before the media host was set
+	default:
+		registerMediaFiles(mux, c)
 	}
 	registerMediaProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
+	if files != nil {
+		s.Handler = byMediaHost(cfg.MediaHost, files, s.Handler)
+	}
 	return s, nil
 }
 
