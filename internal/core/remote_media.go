@@ -138,7 +138,7 @@ func (c *Core) addRemoteMedia(ctx context.Context, tx *store.Store, st *model.St
 		if err := tx.InsertMedia(ctx, m); err != nil {
 			return err
 		}
-		fetch = fetch || m.Type == "image"
+		fetch = fetch || fetchable(m)
 	}
 	if !fetch {
 		return nil
@@ -197,7 +197,7 @@ func (c *Core) RemoteMediaJobs(ctx context.Context, batch []store.Job) map[int64
 			continue
 		}
 		for _, m := range byStatus[job.StatusID] {
-			if m.Cached() || m.RemoteURL == "" || m.Type != "image" {
+			if m.Cached() || !fetchable(m) {
 				continue
 			}
 			if _, err := c.cacheRemoteMedia(ctx, m); err != nil && !isFetchFailure(err) {
@@ -221,15 +221,27 @@ func isFetchFailure(err error) bool {
 	return errors.As(err, &f)
 }
 
-// cacheRemoteMedia fetches a remote image attachment, stores its files
-// and records them; it returns the attachment as stored (cached by
-// another fetch meanwhile, perhaps). Refusals and remote failures are
-// *fetchFailure errors (ErrMediaRefused inside for the policy).
+// fetchable: a remote attachment this instance caches (an image, video,
+// gifv or audio file; "unknown" ones stay at their remote URL).
+func fetchable(m *model.MediaAttachment) bool {
+	switch m.Type {
+	case "image", "video", "gifv", "audio":
+		return m.RemoteURL != ""
+	}
+	return false
+}
+
+// cacheRemoteMedia fetches a remote attachment, stores its files and
+// records them; it returns the attachment as stored (cached by another
+// fetch meanwhile, perhaps). Images are processed as uploads are; video,
+// gifv and audio are transcoded as uploads (cacheRemoteAV). Refusals and
+// remote failures are *fetchFailure errors (ErrMediaRefused inside for
+// the policy).
 func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
 	if m.Cached() {
 		return m, nil
 	}
-	if m.RemoteURL == "" || m.StatusID == 0 || m.Type != "image" {
+	if m.StatusID == 0 || !fetchable(m) {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
 	author, err := c.Store.AccountByID(ctx, m.AccountID)
@@ -248,29 +260,18 @@ func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (
 	if b := c.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
-	img, err := c.fetchRemoteImage(ctx, m.RemoteURL)
+	next, err := c.fetchRemoteAttachment(ctx, m)
 	if err != nil {
-		if errors.Is(err, ErrNoMediaFetcher) || ctx.Err() != nil {
+		if !isFetchFailure(err) {
 			return nil, err
 		}
 		c.Log.Debug("remote media: not cached", "media", m.ID, "url", m.RemoteURL, "err", err)
-		return nil, &fetchFailure{err}
-	}
-	next := *m
-	if next.FileKey, next.PreviewKey, err = c.storeImage(ctx, "media_attachments", img); err != nil {
 		return nil, err
 	}
-	next.ContentType, next.CachedAt = img.ContentType, time.Now()
-	next.Meta = model.MediaMeta{
-		Original: model.MediaSize{Width: img.Width, Height: img.Height},
-		Small:    model.MediaSize{Width: img.SmallWidth, Height: img.SmallHeight},
-	}
-	if next.Blurhash == "" { // the origin's own blurhash is kept, as it shows while loading there too
-		next.Blurhash = img.Blurhash
-	}
+	next.CachedAt = time.Now()
 	var stored bool
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
-		if stored, err = tx.CacheRemoteMedia(ctx, &next); err != nil || !stored {
+		if stored, err = tx.CacheRemoteMedia(ctx, next); err != nil || !stored {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventStatusMedia, m.StatusID, m.AccountID, "")
@@ -283,7 +284,7 @@ func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (
 		return c.Store.MediaByID(ctx, m.ID) // cached by another fetch
 	}
 	c.forgetStatus(m.StatusID)
-	return &next, nil
+	return next, nil
 }
 
 // mediaRejected reports whether files from host (or a parent domain) are
@@ -298,7 +299,7 @@ func (c *Core) mediaRejected(ctx context.Context, host string) bool {
 }
 
 // RemoteMediaFile answers the stored file of remote attachment id (its
-// preview when small), fetching it again when it is not cached (never
+// preview when small), fetching an image again when it is not cached (never
 // fetched, or pruned): Mastodon's /media_proxy/:id/:variant. Local
 // uploads, attachments of statuses not public or unlisted, and files
 // refused by the domain policy or failing to fetch are not found. It
@@ -324,6 +325,11 @@ func (c *Core) RemoteMediaFile(ctx context.Context, id int64, small bool) (strin
 		return "", notFoundOr(err)
 	}
 	if author.Suspended() || c.mediaRejected(ctx, author.Domain) {
+		return "", ErrRecordNotFound
+	}
+	// Video and audio (up to 99 MB, transcoded) are cached by the job
+	// only, never while a request waits.
+	if !m.Cached() && m.Type != "image" {
 		return "", ErrRecordNotFound
 	}
 	m, err = c.cacheRemoteMedia(ctx, m)

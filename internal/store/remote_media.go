@@ -8,7 +8,8 @@ import (
 	"herd/internal/model"
 )
 
-// CacheRemoteMedia records the files fetched for remote attachment id,
+// CacheRemoteMedia records the files fetched for remote attachment id
+// (and its type, as processing found it: a video may be a gifv),
 // unless another fetch cached it first (it then says false, and the
 // caller removes its own files).
 func (s *Store) CacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (bool, error) {
@@ -17,9 +18,9 @@ func (s *Store) CacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) 
 		return false, err
 	}
 	n, err := affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET file_key = $2, preview_key = $3,
-		content_type = $4, blurhash = $5, meta = $6, cached_at = $7
+		content_type = $4, blurhash = $5, meta = $6, cached_at = $7, type = $8
 		WHERE id = $1 AND file_key = '' AND remote_url <> ''`, m.ID, m.FileKey, m.PreviewKey, m.ContentType,
-		m.Blurhash, string(meta), ms(m.CachedAt)))
+		m.Blurhash, string(meta), ms(m.CachedAt), m.Type))
 	return n > 0, err
 }
 

@@ -1,0 +1,96 @@
+package activitypub_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-mastodon"
+
+	"herd/internal/config"
+	"herd/internal/media/mediatest"
+	"herd/internal/testrig"
+)
+
+// uploadV1 uploads a file through POST /api/v1/media (processed before
+// the answer, video too) and answers the attachment's id and URL.
+func uploadV1(t *testing.T, inst *testrig.Instance, token, name string, data []byte) (id, fileURL string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", inst.URL+"/api/v1/media", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := inst.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var att struct{ ID, URL string }
+	if err := json.NewDecoder(resp.Body).Decode(&att); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("upload %s: %d, %v", name, resp.StatusCode, err)
+	}
+	return att.ID, att.URL
+}
+
+// TestNetworkRemoteVideo: alice on a posts a video; bob on b, her
+// follower, sees it cached on b (an MP4 on b's storage, with its
+// preview), remote_url naming a's file.
+func TestNetworkRemoteVideo(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		insts := testrig.StartNetworkWith(t, db, func(name string, c *config.Config) { c.RemoteMediaSpread = -1 },
+			"a.herd.test", "b.herd.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		ac := a.Client(alice.Token)
+		bc := b.Client(b.NewUser(t, "bob").Token)
+		aliceOnB, err := bc.AccountLookup(ctx, "alice@a.herd.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "alice counts bob as a follower", func() bool {
+			me, err := ac.GetAccountCurrentUser(ctx)
+			return err == nil && me.FollowersCount == 1
+		})
+		id, fileURL := uploadV1(t, a, alice.Token, "clip.webm", mediatest.WebM(t))
+		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "a clip for bob", MediaIDs: []mastodon.ID{mastodon.ID(id)},
+			Visibility: "public"}); err != nil {
+			t.Fatal(err)
+		}
+		var seen *mastodon.Attachment
+		eventually(t, "bob sees the video cached on b", func() bool {
+			home, err := bc.GetTimelineHome(ctx, nil)
+			st := withText(home, "a clip for bob")
+			if err != nil || st == nil || len(st.MediaAttachments) != 1 {
+				return false
+			}
+			seen = &st.MediaAttachments[0]
+			return strings.HasPrefix(seen.URL, "http://b.herd.test/system/media_attachments/")
+		})
+		if seen.Type != "video" || seen.RemoteURL != fileURL || !strings.HasSuffix(seen.URL, ".mp4") ||
+			!strings.HasPrefix(seen.PreviewURL, "http://b.herd.test/system/") || seen.Meta.Original.Width != 160 {
+			t.Fatalf("bob's copy %+v; want a 160x120 video on b with its preview, remote_url %s", seen, fileURL)
+		}
+		resp, err := b.HTTP.Client().Get(b.URL + strings.TrimPrefix(seen.URL, "http://b.herd.test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(body) < 8 || string(body[4:8]) != "ftyp" {
+			t.Fatalf("b's stored video: %d, %d bytes; want an MP4", resp.StatusCode, len(body))
+		}
+	})
+}
