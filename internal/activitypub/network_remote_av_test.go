@@ -94,3 +94,64 @@ func TestNetworkRemoteVideo(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkRemoteEditMedia: alice on a edits a post, swapping its
+// picture for another; bob on b sees the new picture, cached on b, and
+// the history shows each version with its own picture.
+func TestNetworkRemoteEditMedia(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		insts := testrig.StartNetworkWith(t, db, func(name string, c *config.Config) { c.RemoteMediaSpread = -1 },
+			"a.herd.test", "b.herd.test")
+		a, b := insts[0], insts[1]
+		alice := a.NewUser(t, "alice")
+		ac := a.Client(alice.Token)
+		bc := b.Client(b.NewUser(t, "bob").Token)
+		aliceOnB, err := bc.AccountLookup(ctx, "alice@a.herd.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "alice counts bob as a follower", func() bool {
+			me, err := ac.GetAccountCurrentUser(ctx)
+			return err == nil && me.FollowersCount == 1
+		})
+		firstID, firstURL := uploadV1(t, a, alice.Token, "first.png", mediatest.PNG(300, 200))
+		st, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "before", MediaIDs: []mastodon.ID{mastodon.ID(firstID)},
+			Visibility: "public"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var onB *mastodon.Status
+		eventually(t, "bob sees the first picture cached", func() bool {
+			home, err := bc.GetTimelineHome(ctx, nil)
+			onB = withText(home, "before")
+			return err == nil && onB != nil && len(onB.MediaAttachments) == 1 &&
+				strings.HasPrefix(onB.MediaAttachments[0].URL, "http://b.herd.test/system/")
+		})
+		secondID, secondURL := uploadV1(t, a, alice.Token, "second.png", mediatest.PNG(500, 100))
+		if _, err := ac.UpdateStatus(ctx, &mastodon.Toot{Status: "after", MediaIDs: []mastodon.ID{mastodon.ID(secondID)}},
+			st.ID); err != nil {
+			t.Fatal(err)
+		}
+		var now *mastodon.Status
+		eventually(t, "bob sees the edit with the second picture cached on b", func() bool {
+			now, err = bc.GetStatus(ctx, onB.ID)
+			return err == nil && len(now.MediaAttachments) == 1 && now.MediaAttachments[0].RemoteURL == secondURL &&
+				strings.HasPrefix(now.MediaAttachments[0].URL, "http://b.herd.test/system/")
+		})
+		if m := now.MediaAttachments[0]; m.Meta.Original.Width != 500 || m.Meta.Original.Height != 100 {
+			t.Fatalf("second picture on b: %+v", m.Meta.Original)
+		}
+		history, err := bc.GetStatusHistory(ctx, onB.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(history) != 2 || len(history[0].MediaAttachments) != 1 || len(history[1].MediaAttachments) != 1 ||
+			history[0].MediaAttachments[0].RemoteURL != firstURL || history[1].MediaAttachments[0].RemoteURL != secondURL {
+			t.Fatalf("history on b: %+v; want the first picture, then the second", history)
+		}
+	})
+}

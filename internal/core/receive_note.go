@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -157,8 +158,15 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	}
 	next := *st
 	setRemoteContent(&next, n)
+	before, err := c.currentMedia(ctx, st)
+	if err != nil {
+		return err
+	}
+	after, added, described := c.remoteMediaEdit(ctx, actor, before, n.Media)
+	mediaChanged := !slices.Equal(mediaIDs(before), mediaIDs(after))
+	next.HasMedia = len(after) > 0
 	if next.Content == st.Content && next.SpoilerText == st.SpoilerText && next.Sensitive == st.Sensitive &&
-		next.Language == st.Language {
+		next.Language == st.Language && !mediaChanged && len(described) == 0 {
 		return nil // a repeat of the current version
 	}
 	edited := time.Now()
@@ -167,21 +175,20 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	}
 	next.EditedAt = &edited
 	r := &renderedText{html: next.Content, mentions: remoteMentions(n.Mentions), tags: remoteTags(n.Tags)}
-	media, err := c.currentMediaIDs(ctx, st)
-	if err != nil {
-		return err
-	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		edits, err := tx.StatusEditsOf(ctx, st.ID)
 		if err != nil {
 			return err
 		}
 		if len(edits) == 0 {
-			if err := tx.InsertStatusEdit(ctx, editOf(st, media, st.CreatedAt)); err != nil {
+			if err := tx.InsertStatusEdit(ctx, editOf(st, mediaIDs(before), st.CreatedAt)); err != nil {
 				return err
 			}
 		}
-		if err := tx.InsertStatusEdit(ctx, editOf(&next, media, edited)); err != nil {
+		if err := tx.InsertStatusEdit(ctx, editOf(&next, mediaIDs(after), edited)); err != nil {
+			return err
+		}
+		if err := c.applyRemoteMediaEdit(ctx, tx, &next, after, added, described, mediaChanged); err != nil {
 			return err
 		}
 		if err := tx.UpdateStatusContent(ctx, &next); err != nil {

@@ -143,7 +143,13 @@ func (c *Core) addRemoteMedia(ctx context.Context, tx *store.Store, st *model.St
 	if !fetch {
 		return nil
 	}
-	payload, err := json.Marshal(remoteMediaJob{StatusID: st.ID})
+	return c.queueStatusMedia(ctx, tx, st.ID)
+}
+
+// queueStatusMedia queues the job fetching the uncached attachments of
+// status id, after a random delay up to the spread.
+func (c *Core) queueStatusMedia(ctx context.Context, tx *store.Store, statusID int64) error {
+	payload, err := json.Marshal(remoteMediaJob{StatusID: statusID})
 	if err != nil {
 		return err
 	}
