@@ -40,10 +40,13 @@ usage: herd admin feeds rebuild [NAME]
 usage: herd admin emoji add SHORTCODE FILE [--category C] | list | remove SHORTCODE
                                custom emoji (PNG, GIF, WebP or JPEG under 256 KB)
 
-usage: herd admin media prune [--days N]
+usage: herd admin media prune [--days N] [--profiles]
                                remove the files of remote media cached more
                                than N days ago (default HERD_MEDIA_CACHE_DAYS);
-                               they are fetched again when viewed
+                               they are fetched again when viewed. --profiles:
+                               also the avatars and headers of remote accounts
+                               not refreshed in N days and not followed by or
+                               following a local account
 
 The admin commands read the same settings as serve (HERD_DB, -db, …) and
 work while the server runs: it sees each change at once.

@@ -13,17 +13,21 @@ import (
 	"herd/internal/config"
 )
 
-// adminMedia runs "herd admin media prune [--days N]": the files of
-// remote media cached more than N days ago (default HERD_MEDIA_CACHE_DAYS)
-// are removed; their rows stay and are fetched again when viewed. Uploads
-// are never touched. Progress goes to stderr as one updating line.
+// adminMedia runs "herd admin media prune [--days N] [--profiles]": the
+// files of remote media cached more than N days ago (default
+// HERD_MEDIA_CACHE_DAYS) are removed; their rows stay and are fetched
+// again when viewed. With --profiles, the avatars and headers of remote
+// accounts not refreshed in N days that no local account follows or is
+// followed by go too (Mastodon's --prune-profiles). Uploads are never
+// touched. Progress goes to stderr as one updating line.
 func adminMedia(args []string, out io.Writer, log *slog.Logger) error {
-	usage := errors.New("usage: herd admin media prune [--days N] [settings flags]")
+	usage := errors.New("usage: herd admin media prune [--days N] [--profiles] [settings flags]")
 	if len(args) < 1 || args[0] != "prune" {
 		return usage
 	}
 	fs := flag.NewFlagSet("admin media", flag.ContinueOnError)
 	days := fs.Int("days", -1, "prune remote media cached more than this many days ago (default: media-cache-days)")
+	profiles := fs.Bool("profiles", false, "also prune the avatars and headers of remote accounts not refreshed in as many days that no local account follows or is followed by")
 	settings, err := splitSettings(fs, args[1:])
 	if err != nil {
 		return err
@@ -57,5 +61,13 @@ func adminMedia(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	fmt.Fprintf(out, "pruned the files of %d remote attachment(s) and emoji cached before %s\n", n, cutoff.UTC().Format(time.RFC3339))
+	if *profiles {
+		n, err := c.PruneRemoteProfiles(ctx, cutoff)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "pruned the avatars and headers of %d remote account(s) not followed and not refreshed since %s\n",
+			n, cutoff.UTC().Format(time.RFC3339))
+	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"herd/internal/core"
 	"herd/internal/ids"
@@ -189,6 +190,59 @@ func TestRejectMediaAvatar(t *testing.T) {
 		}
 		if r.files.count("/av2.png") != 0 {
 			t.Fatal("fetched an avatar of a reject_media domain")
+		}
+	})
+}
+
+// TestPruneRemoteProfiles: the media prune leaves profile pictures alone
+// (as Mastodon's media cache retention); the profile prune removes those
+// of accounts no local account follows, not of followed ones; a pruned
+// account shows its origin's picture and is fetched again when stored.
+func TestPruneRemoteProfiles(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
+			"/av.png": {"image/png", mediatest.PNG(50, 50)}, "/ben.png": {"image/png", mediatest.PNG(60, 60)}}, true)
+		r.saveAnn(t, "http://remote.test/av.png", "")
+		ben, err := r.inst.Core.SaveRemoteAccount(ctx, core.RemoteActor{URI: "http://remote.test/users/ben",
+			Username: "ben", Domain: "remote.test", InboxURL: "http://remote.test/users/ben/inbox", AvatarURL: "http://remote.test/ben.png"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		carol := r.inst.NewUser(t, "carol")
+		if _, err := r.inst.Core.Store.DB.Write.Exec("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)",
+			ids.New(), carol.Account.ID, ben.ID, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		r.waitJobs(t)
+		cached, _ := r.annPictures(t)
+		if !strings.HasPrefix(cached, r.inst.Core.BaseURL()+"/system/avatars/") {
+			t.Fatalf("avatar %q not cached", cached)
+		}
+		later := time.Now().Add(time.Second)
+		if _, err := r.inst.Core.PruneRemoteMedia(ctx, later, nil); err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := r.annPictures(t); a != cached {
+			t.Fatalf("the media prune touched an avatar: %q", a)
+		}
+		n, err := r.inst.Core.PruneRemoteProfiles(ctx, later)
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d profiles, %v; want ann's only", n, err)
+		}
+		if a, _ := r.annPictures(t); a != "http://remote.test/av.png" {
+			t.Fatalf("pruned avatar shows %q, want the origin's", a)
+		}
+		if code, _, _ := get(t, cached); code != http.StatusNotFound {
+			t.Fatalf("pruned avatar file: %d, want 404", code)
+		}
+		if files := profileFiles(t, r.inst); len(files) != 1 {
+			t.Fatalf("profile files %v, want ben's (followed) only", files)
+		}
+		r.saveAnn(t, "http://remote.test/av.png", "")
+		r.waitJobs(t)
+		if a, _ := r.annPictures(t); !strings.HasPrefix(a, r.inst.Core.BaseURL()+"/system/avatars/") || r.files.count("/av.png") != 2 {
+			t.Fatalf("after a refresh the avatar is %q (fetched %d times); want it cached again", a, r.files.count("/av.png"))
 		}
 	})
 }

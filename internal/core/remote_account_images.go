@@ -136,3 +136,43 @@ func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, wh
 	c.forgetAccount(a.ID)
 	return nil
 }
+
+// PruneRemoteProfiles removes the cached avatars and headers of remote
+// accounts not stored again since cutoff that no local account follows
+// or is followed by, as Mastodon's 'tootctl media remove --prune-profiles'
+// (its media cache retention, like the maintenance loop here, leaves
+// profile pictures alone). Such an account shows its origin's pictures
+// until it is next stored (refreshed, or its Update comes), which fetches
+// them again. It says how many accounts it pruned.
+func (c *Core) PruneRemoteProfiles(ctx context.Context, cutoff time.Time) (int, error) {
+	pruned := 0
+	var after int64
+	for {
+		batch, err := c.Store.UnfollowedProfileImagesBefore(ctx, cutoff, after, 100)
+		if err != nil || len(batch) == 0 {
+			return pruned, err
+		}
+		for _, p := range batch {
+			after = p.ID
+			var ok bool
+			err := c.Store.InTx(ctx, func(tx *store.Store) error {
+				var err error
+				if ok, err = tx.UncacheRemoteProfileImages(ctx, p); err != nil || !ok {
+					return err
+				}
+				return tx.AppendEvent(ctx, store.EventAccountUpdated, p.ID, p.ID, "")
+			})
+			if err != nil {
+				return pruned, err
+			}
+			if ok {
+				c.forgetAccount(p.ID)
+				c.deleteFiles(ctx, p.AvatarKey, p.HeaderKey)
+				pruned++
+			}
+		}
+		if len(batch) < 100 {
+			return pruned, nil
+		}
+	}
+}

@@ -115,3 +115,49 @@ func (s *Store) CacheRemoteAccountImage(ctx context.Context, id int64, header bo
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// RemoteProfileImages is a remote account's cached avatar and header keys.
+type RemoteProfileImages struct {
+	ID                   int64
+	AvatarKey, HeaderKey string
+}
+
+// UnfollowedProfileImagesBefore lists, by id after afterID, up to limit
+// remote accounts with a cached avatar or header that were not stored
+// again since cutoff and that no local account follows or is followed by
+// (the profiles Mastodon's 'tootctl media remove --prune-profiles' takes).
+func (s *Store) UnfollowedProfileImagesBefore(ctx context.Context, cutoff time.Time, afterID int64, limit int) ([]RemoteProfileImages, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT a.id, a.avatar_key, a.header_key FROM accounts a
+		WHERE a.domain <> '' AND (a.avatar_key <> '' OR a.header_key <> '') AND a.updated_at < $1 AND a.id > $2
+		AND NOT EXISTS (SELECT 1 FROM follows f JOIN accounts l ON l.id = f.account_id AND l.domain = ''
+			WHERE f.target_account_id = a.id)
+		AND NOT EXISTS (SELECT 1 FROM follows f JOIN accounts l ON l.id = f.target_account_id AND l.domain = ''
+			WHERE f.account_id = a.id)
+		ORDER BY a.id LIMIT $3`, ms(cutoff), afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RemoteProfileImages
+	for rows.Next() {
+		var p RemoteProfileImages
+		if err := rows.Scan(&p.ID, &p.AvatarKey, &p.HeaderKey); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// UncacheRemoteProfileImages forgets p's cached avatar and header while
+// they are still those keys; it says whether it did (the caller then
+// deletes the files).
+func (s *Store) UncacheRemoteProfileImages(ctx context.Context, p RemoteProfileImages) (bool, error) {
+	res, err := s.q.ExecContext(ctx, `UPDATE accounts SET avatar_key = '', header_key = ''
+		WHERE id = $1 AND domain <> '' AND avatar_key = $2 AND header_key = $3`, p.ID, p.AvatarKey, p.HeaderKey)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
