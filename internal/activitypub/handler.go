@@ -56,13 +56,19 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 }
 
 // WithProfilePaths routes GET requests for /@NAME and /@NAME/ID (Mastodon's
-// profile and status page URLs) to the handler and everything else to
-// next. ServeMux patterns cannot match a segment that starts with "@", so
-// these paths are picked out before the mux.
-func (h *Handler) WithProfilePaths(next http.Handler) http.Handler {
+// profile and status page URLs): ActivityPub clients get the actor or
+// Note document from this handler, browsers get pages's web pages, and
+// everything else goes to next. ServeMux patterns cannot match a segment
+// that starts with "@", so these paths are picked out before the mux.
+func (h *Handler) WithProfilePaths(next, pages http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/@") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			h.wrap(h.signed(h.profilePath))(w, r)
+			if wantsActivityJSON(r) {
+				h.wrap(h.signed(h.profilePath))(w, r)
+			} else {
+				w.Header().Add("Vary", "Accept")
+				pages.ServeHTTP(w, r)
+			}
 			return
 		}
 		next.ServeHTTP(w, r)

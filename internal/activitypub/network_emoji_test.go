@@ -83,8 +83,8 @@ func TestNetworkCustomEmoji(t *testing.T) {
 		// text; the window title stays text.
 		for _, page := range []struct {
 			path   string
-			images int // the name's, and the post's
-		}{{"/@alice", 1}, {"/@alice/" + string(posted.ID), 2}} {
+			images int // the name's (heading and posts), and the post's
+		}{{"/@alice", 3}, {"/@alice/" + string(posted.ID), 2}} {
 			resp, err := a.HTTP.Client().Get(a.URL + page.path)
 			if err != nil {
 				t.Fatal(err)
@@ -93,7 +93,7 @@ func TestNetworkCustomEmoji(t *testing.T) {
 			resp.Body.Close()
 			html := string(body)
 			n := strings.Count(html, `<img class="custom-emoji" src="http://a.herd.test/system/custom_emojis/`)
-			if n != page.images || !strings.Contains(html, `alt=":blobcat:"`) || !strings.Contains(html, "<title>Alice :blobcat: (") {
+			if n != page.images || !strings.Contains(html, `alt=":blobcat:"`) || !strings.Contains(html, "<title>Alice :blobcat:") {
 				t.Errorf("GET %s: %d emoji images, want %d:\n%s", page.path, n, page.images, html)
 			}
 		}

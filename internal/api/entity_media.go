@@ -60,31 +60,13 @@ func sizeOf(s model.MediaSize) *mediaSize {
 }
 
 // mediaEntity renders an attachment of a status of visibility vis (an
-// upload's is public's). A remote attachment not cached (never fetched,
-// refused by the domain policy, or pruned) is shown, as Mastodon shows
-// it, through the media proxy, which fetches it again when asked, or by
-// its remote URL where the proxy does not serve it (see
-// core.MediaProxyURL).
+// upload's is public's); core.AttachmentURLs picks where it is shown.
 func (a *API) mediaEntity(m *model.MediaAttachment, vis model.Visibility) MediaAttachment {
-	fileKey, previewKey := m.FileKey, m.PreviewKey
-	if m.Processing != model.MediaProcessed {
-		fileKey, previewKey = "", ""
-	}
+	file, preview := a.core.AttachmentURLs(m, vis)
 	e := MediaAttachment{
-		ID: ids.Format(m.ID), Type: m.Type,
-		URL: optString(a.core.MediaURL(fileKey)), PreviewURL: optString(a.core.MediaURL(previewKey)),
+		ID: ids.Format(m.ID), Type: m.Type, URL: optString(file), PreviewURL: optString(preview),
 		RemoteURL: optString(m.RemoteURL), Description: optString(m.Description), Blurhash: optString(m.Blurhash),
 		Meta: mediaMeta{Original: sizeOf(m.Meta.Original), Small: sizeOf(m.Meta.Small)},
-	}
-	if !m.Cached() && m.RemoteURL != "" {
-		if proxy := a.core.MediaProxyURL(m, vis, false); proxy != "" {
-			e.URL, e.PreviewURL = &proxy, optString(a.core.MediaProxyURL(m, vis, true))
-		} else {
-			e.URL = &m.RemoteURL
-			if m.Type == "image" {
-				e.PreviewURL = &m.RemoteURL
-			}
-		}
 	}
 	if xs, ys, ok := strings.Cut(m.Focus, ","); ok {
 		x, _ := strconv.ParseFloat(xs, 64)

@@ -372,6 +372,28 @@ func (c *Core) MediaProxyURL(m *model.MediaAttachment, v model.Visibility, small
 	return c.BaseURL() + "/media_proxy/" + ids.Format(m.ID) + "/" + variant
 }
 
+// AttachmentURLs are the addresses an attachment of a status of
+// visibility v is shown at, the file and its preview ("" while a video
+// or audio upload is processed). A remote attachment not cached (never
+// fetched, refused by the domain policy, or pruned) is shown, as Mastodon
+// shows it, through the media proxy, which fetches it again when asked,
+// or by its remote URL where the proxy does not serve it.
+func (c *Core) AttachmentURLs(m *model.MediaAttachment, v model.Visibility) (file, preview string) {
+	if m.Processing == model.MediaProcessed {
+		file, preview = c.MediaURL(m.FileKey), c.MediaURL(m.PreviewKey)
+	}
+	if m.Cached() || m.RemoteURL == "" {
+		return file, preview
+	}
+	if proxy := c.MediaProxyURL(m, v, false); proxy != "" {
+		return proxy, c.MediaProxyURL(m, v, true)
+	}
+	if m.Type == "image" {
+		return m.RemoteURL, m.RemoteURL
+	}
+	return m.RemoteURL, preview
+}
+
 // PruneRemoteMedia removes the files of remote attachments cached before
 // cutoff; the rows stay, uncached, and are fetched again when viewed.
 // Remote custom emoji images are pruned the same way, and fetched again

@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	}
 	api.New(c, log, mux).Gate = gate
 	oauth.New(c, log, mux)              // OAuth endpoints and the sign-in/sign-up/sign-out pages
-	web.New(c, log, mux)                // pages for signed-in browsers (authorize_interaction)
+	pages := web.New(c, log, mux)       // the web interface: public pages and the web client
 	fed := activitypub.New(c, log, mux) // WebFinger, host-meta, actors, statuses, collections
 	fed.SetFetcher(fetcher)             // keys of signed GETs (authorized fetch)
 	inbox := activitypub.NewInbox(c, fetcher, log, mux)
@@ -102,7 +102,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	registerMediaProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
-	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux)))
+	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath))))
 	if files != nil {
 		s.Handler = byMediaHost(cfg.MediaHost, files, s.Handler)
 	}

@@ -54,17 +54,17 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 	if uri == "" {
 		uri = q.Get("acct") // older Mastodon links
 	}
-	v, ok := h.viewer(w, r, uri)
+	v, ok := h.interactionViewer(w, r, uri)
 	if !ok {
 		return
 	}
 	if uri == "" {
-		h.render(w, r, http.StatusBadRequest, "error", "Nothing to show", "No account or post was named.", nil)
+		h.show(w, r, http.StatusBadRequest, "error", "Nothing to show", "No account or post was named.", nil)
 		return
 	}
 	t, err := h.core.FindInteractionTarget(r.Context(), v, uri)
 	if errors.Is(err, core.ErrRecordNotFound) {
-		h.render(w, r, http.StatusNotFound, "error", "Not found",
+		h.show(w, r, http.StatusNotFound, "error", "Not found",
 			"Nothing could be found at that address. It may be private, deleted, or its server unreachable.", nil)
 		return
 	}
@@ -91,7 +91,7 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 	} else {
 		d.ID = ids.Format(t.Account.ID)
 	}
-	h.render(w, r, http.StatusOK, "interaction", title, "", d)
+	h.show(w, r, http.StatusOK, "interaction", title, "", d)
 }
 
 // interact handles the page's form: follow the account, or favourite or
@@ -100,22 +100,22 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		h.render(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
+		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
 		return
 	}
 	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
-		h.render(w, r, http.StatusForbidden, "error", "Expired form",
+		h.show(w, r, http.StatusForbidden, "error", "Expired form",
 			"This form has expired or did not come from this site. Go back, reload the page and try again.", nil)
 		return
 	}
 	uri := r.PostFormValue("uri")
-	v, ok := h.viewer(w, r, uri)
+	v, ok := h.interactionViewer(w, r, uri)
 	if !ok {
 		return
 	}
 	id, valid := ids.Parse(r.PostFormValue("id"))
 	if !valid {
-		h.render(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
+		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
 		return
 	}
 	ctx := r.Context()
@@ -129,7 +129,7 @@ func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
 	case "reblog":
 		_, err = h.core.Reblog(ctx, v, id, "")
 	default:
-		h.render(w, r, http.StatusBadRequest, "error", "Bad request", "Unknown action.", nil)
+		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "Unknown action.", nil)
 		return
 	}
 	if err != nil {
@@ -139,9 +139,9 @@ func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, interactionPath(uri)+"&done="+action, http.StatusSeeOther)
 }
 
-// viewer finds the signed-in user; without one it sends the browser to
+// interactionViewer finds the signed-in user; without one it sends the browser to
 // sign in and come back to the page for uri, and reports false.
-func (h *Handler) viewer(w http.ResponseWriter, r *http.Request, uri string) (*core.Viewer, bool) {
+func (h *Handler) interactionViewer(w http.ResponseWriter, r *http.Request, uri string) (*core.Viewer, bool) {
 	v, err := oauth.SessionViewer(h.core, r)
 	if err == nil {
 		return v, true

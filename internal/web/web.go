@@ -1,15 +1,27 @@
-// Package web serves Herd's server-rendered pages for signed-in browsers
-// (the sign-in pages themselves live with OAuth). For now it holds the
-// page other servers send their users to when they want to act on
-// something from here: /authorize_interaction.
+// Package web serves Herd's web interface from the same binary: the
+// public pages (landing, profiles, statuses, tags) anyone may read, and
+// the web client a signed-in user works in (timelines, composer, actions,
+// settings). Pages are rendered on the server with html/template and work
+// without JavaScript; the small script in static/ only enhances them.
+//
+// Files by area: web.go (handler, rendering, headers), assets.go (static
+// files with content-hashed names), views.go (statuses and accounts as
+// templates see them), profile.go (/@ pages), timelines.go (home and the
+// public timelines), interaction.go (/authorize_interaction). Templates
+// live in templates/: layout.html and partials.html are shared, every
+// other file is one page named after it.
 package web
 
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 
 	"herd/internal/core"
 	"herd/internal/oauth"
@@ -20,35 +32,124 @@ var templateFS embed.FS
 
 // Handler serves the pages.
 type Handler struct {
-	core  *core.Core
-	log   *slog.Logger
-	pages map[string]*template.Template
+	core   *core.Core
+	log    *slog.Logger
+	pages  map[string]*template.Template
+	assets *assets
 }
 
-// New builds the handler and registers its routes on mux.
+// New builds the handler and registers its routes on mux. Pages under /@
+// are not registered here (ServeMux patterns cannot start a segment with
+// "@"): the server sends browsers' requests for them to ServeProfilePath.
 func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
-	h := &Handler{core: c, log: log, pages: map[string]*template.Template{}}
-	for _, name := range []string{"interaction", "error"} {
-		h.pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
-	}
+	h := &Handler{core: c, log: log, pages: map[string]*template.Template{}, assets: loadAssets()}
+	h.parseTemplates()
+	mux.Handle("GET /assets/{name}", h.assets)
+	mux.HandleFunc("GET /{$}", h.root)
 	mux.HandleFunc("GET /authorize_interaction", h.showInteraction)
 	mux.HandleFunc("POST /authorize_interaction", h.interact)
+	mux.HandleFunc("GET /statuses/{id}", h.statusRedirect)
+	h.timelineRoutes(mux)
 	return h
 }
 
-// page is what every template sees; Data holds the page's own fields.
-type page struct {
-	Title string
-	CSRF  string
-	Error string
-	Data  any
+// parseTemplates parses every page with the shared layout and partials.
+func (h *Handler) parseTemplates() {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	funcs := h.templateFuncs()
+	for _, file := range names {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		h.pages[name] = template.Must(template.New(name).Funcs(funcs).
+			ParseFS(templateFS, "templates/layout.html", "templates/partials.html", file))
+	}
 }
 
-// render writes a page with status. Pages act on the signed-in user's
-// behalf, so they are never cached and never framed (a framed Follow
-// button could be clickjacked).
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, errMsg string, data any) {
-	p := page{Title: title, CSRF: oauth.CSRFToken(w, r, h.core.Config.Protocol == "https"), Error: errMsg, Data: data}
+// page is what every template sees: the layout's fields, and Data, the
+// page's own.
+type page struct {
+	Title    string // window title, plain text
+	Nav      string // the navigation entry to mark current ("home", "local"…)
+	Viewer   *core.Viewer
+	Me       *accountItem // the signed-in account as shown, nil for visitors
+	CSRF     string
+	Error    string
+	Notice   string
+	Instance string // the instance's name
+	Meta     *pageMeta
+	Data     any
+}
+
+// pageMeta is what a public page tells link previews, feed readers and
+// ActivityPub clients about itself (OpenGraph, Twitter, alternates).
+type pageMeta struct {
+	Description string
+	Image       string
+	URL         string // canonical
+	Type        string // og:type
+	ActivityURL string // the ActivityPub document of the same thing
+	FeedURL     string // RSS of the account or tag
+	NoIndex     bool
+}
+
+// viewer is the signed-in user of this browser, nil for visitors (and
+// for a session expired or waiting for approval).
+func (h *Handler) viewer(r *http.Request) *core.Viewer {
+	v, err := oauth.SessionViewer(h.core, r)
+	if err != nil {
+		if e, ok := core.AsError(err); !ok || e.Status >= 500 {
+			if !errors.Is(err, core.ErrPendingApproval) {
+				h.log.Warn("session", "err", err)
+			}
+		}
+		return nil
+	}
+	return v
+}
+
+// newPage starts a page for this request, with its viewer.
+func (h *Handler) newPage(r *http.Request, title string, v *core.Viewer, data any) *page {
+	p := &page{Title: title, Viewer: v, Instance: h.instanceName(), Data: data}
+	if v != nil {
+		me := h.accountItem(v.Account)
+		p.Me = &me
+	}
+	return p
+}
+
+func (h *Handler) instanceName() string {
+	if t := h.core.Config.InstanceTitle; t != "" {
+		return t
+	}
+	return h.core.Config.Domain
+}
+
+func (h *Handler) secure() bool { return h.core.Config.Protocol == "https" }
+
+// contentSecurityPolicy allows only this site's own scripts and styles
+// (no inline code), images and media from this site, its media host and
+// remote servers (remote pictures not cached are shown at their origin),
+// forms posting here only, and no framing.
+func (h *Handler) contentSecurityPolicy() string {
+	remote := "https:"
+	if !h.secure() {
+		remote = "https: http:" // development instances serve their media over http
+	}
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: " + remote +
+		"; media-src 'self' blob: " + remote + "; connect-src 'self'; font-src 'self'; manifest-src 'self'" +
+		"; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+}
+
+// render writes page p with template name and status. Pages are never
+// framed (a framed Follow button could be clickjacked); a signed-in
+// user's pages are never cached.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	p.CSRF = oauth.CSRFToken(w, r, h.secure())
 	var buf bytes.Buffer
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.Error("render page", "page", name, "err", err)
@@ -57,10 +158,12 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Cache-Control", "no-store")
+	hd.Set("Cache-Control", "private, no-store")
 	hd.Set("X-Frame-Options", "DENY")
-	hd.Set("Content-Security-Policy", "frame-ancestors 'none'; form-action 'self'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", h.contentSecurityPolicy())
 	hd.Set("Referrer-Policy", "same-origin")
+	hd.Add("Vary", "Accept, Cookie")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -68,10 +171,41 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // fail shows an error: core errors with their status and message, others
 // logged and shown as a bare 500.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	v := h.viewer(r)
 	if e, ok := core.AsError(err); ok && e.Status < 500 {
-		h.render(w, r, e.Status, "error", "Error", e.Message, nil)
+		title := "Error"
+		if e.Status == http.StatusNotFound {
+			title = "Not found"
+		}
+		p := h.newPage(r, title, v, nil)
+		p.Error = e.Message
+		h.render(w, r, e.Status, "error", p)
 		return
 	}
 	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	h.render(w, r, http.StatusInternalServerError, "error", "Error", "Something went wrong on our side. Please try again.", nil)
+	p := h.newPage(r, "Error", v, nil)
+	p.Error = "Something went wrong on our side. Please try again."
+	h.render(w, r, http.StatusInternalServerError, "error", p)
+}
+
+// signInRedirect sends a visitor to the sign-in page, to come back here.
+func signInRedirect(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/auth/sign_in?return_to="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+}
+
+// root handles GET /: a signed-in user's home timeline, the landing page
+// for visitors.
+func (h *Handler) root(w http.ResponseWriter, r *http.Request) {
+	if v := h.viewer(r); v != nil {
+		http.Redirect(w, r, "/home", http.StatusFound)
+		return
+	}
+	h.landing(w, r)
+}
+
+// show renders a page from a title, an error message and the page's data.
+func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, name, title, errMsg string, data any) {
+	p := h.newPage(r, title, h.viewer(r), data)
+	p.Error = errMsg
+	h.render(w, r, status, name, p)
 }

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// assets are the embedded static files, each served under a name that
+// carries a hash of its content ("herd.css" as "herd-1a2b3c4d5e.css"), so
+// that browsers may cache them for a year and a new build is fetched at
+// once. Text files are kept gzipped too, for browsers that accept it.
+type assets struct {
+	byName   map[string]string // "herd.css" → "/assets/herd-1a2b3c4d5e.css"
+	byHashed map[string]*asset // "herd-1a2b3c4d5e.css" → the file
+}
+
+type asset struct {
+	contentType string
+	body, gz    []byte
+}
+
+func loadAssets() *assets {
+	a := &assets{byName: map[string]string{}, byHashed: map[string]*asset{}}
+	files, err := fs.Glob(staticFS, "static/*")
+	if err != nil {
+		panic(err)
+	}
+	for _, file := range files {
+		body, err := staticFS.ReadFile(file)
+		if err != nil {
+			panic(err)
+		}
+		name := path.Base(file)
+		sum := sha256.Sum256(body)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "-" + hex.EncodeToString(sum[:5]) + ext
+		f := &asset{contentType: mime.TypeByExtension(ext), body: body}
+		if strings.HasPrefix(f.contentType, "text/") || ext == ".js" || ext == ".svg" {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(body)
+			zw.Close()
+			f.gz = buf.Bytes()
+		}
+		a.byName[name] = "/assets/" + hashed
+		a.byHashed[hashed] = f
+	}
+	return a
+}
+
+// path is the URL of the static file name; templates call it as
+// {{asset "herd.css"}}. An unknown name is a programming error.
+func (a *assets) path(name string) string {
+	p, ok := a.byName[name]
+	if !ok {
+		panic("web: no static file " + name)
+	}
+	return p
+}
+
+// ServeHTTP handles GET /assets/{name}.
+func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f := a.byHashed[r.PathValue("name")]
+	if f == nil {
+		http.NotFound(w, r)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", f.contentType)
+	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Vary", "Accept-Encoding")
+	body := f.body
+	if f.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		hd.Set("Content-Encoding", "gzip")
+		body = f.gz
+	}
+	w.Write(body)
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/store"
+)
+
+// pageSize is how many statuses a timeline page shows.
+const pageSize = 20
+
+// statusList is a page of statuses as the "statuses" template shows it:
+// Older is the link to the next page ("" at the end).
+type statusList struct {
+	Items []statusItem
+	Page  *page
+	Empty string
+	Older string
+}
+
+// statusArgs is what the "status" template sees.
+type statusArgs struct {
+	S    statusItem
+	Me   *accountItem
+	CSRF string
+}
+
+func makeStatusArgs(s statusItem, p *page) statusArgs {
+	return statusArgs{S: s, Me: p.Me, CSRF: p.CSRF}
+}
+
+// timelineData fills timeline.html.
+type timelineData struct {
+	Heading string
+	List    statusList
+	Compose bool // show the composer above the list
+}
+
+func (h *Handler) timelineRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /home", h.home)
+	mux.HandleFunc("GET /public/local", h.localTimeline)
+	mux.HandleFunc("GET /public", h.federatedTimeline)
+}
+
+// maxIDPage reads ?max_id= (older pages); a malformed one is ignored.
+func maxIDPage(r *http.Request) store.Page {
+	p := store.Page{Limit: pageSize}
+	if id, ok := ids.Parse(r.URL.Query().Get("max_id")); ok {
+		p.MaxID = id
+	}
+	return p
+}
+
+// olderLink is the link to the page after a full one.
+func olderLink(r *http.Request, sp *core.StatusPage) string {
+	if sp == nil || sp.OldestID == 0 || len(sp.Statuses) == 0 {
+		return ""
+	}
+	q := url.Values{}
+	for k, v := range r.URL.Query() {
+		if k != "max_id" {
+			q[k] = v
+		}
+	}
+	q.Set("max_id", ids.Format(sp.OldestID))
+	return r.URL.Path + "?" + q.Encode()
+}
+
+// showTimeline renders a timeline page read by load.
+func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *core.Viewer, nav, title, empty string, compose bool,
+	load func(ctx context.Context, p store.Page) (*core.StatusPage, error)) {
+	sp, err := load(r.Context(), maxIDPage(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := &timelineData{Heading: title, Compose: compose && v != nil}
+	p := h.newPage(r, title, v, d)
+	p.Nav = nav
+	d.List = statusList{Items: h.statusItems(v, sp.Statuses), Page: p, Empty: empty}
+	if len(sp.Statuses) > 0 {
+		d.List.Older = olderLink(r, sp)
+	}
+	h.render(w, r, http.StatusOK, "timeline", p)
+}
+
+// home handles GET /home: the signed-in user's home timeline.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	v := h.viewer(r)
+	if v == nil {
+		signInRedirect(w, r)
+		return
+	}
+	h.showTimeline(w, r, v, "home", "Home", "Your home timeline is empty. Follow people to see their posts here.", true,
+		func(ctx context.Context, p store.Page) (*core.StatusPage, error) {
+			return h.core.HomeTimeline(ctx, v, p)
+		})
+}
+
+// localTimeline handles GET /public/local: public posts of this instance,
+// readable by visitors too.
+func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) {
+	v := h.viewer(r)
+	h.showTimeline(w, r, v, "local", "Local timeline", "Nobody here has posted in public yet.", false,
+		func(ctx context.Context, p store.Page) (*core.StatusPage, error) {
+			return h.core.PublicTimeline(ctx, v, core.PublicFilter{Local: true}, p)
+		})
+}
+
+// federatedTimeline handles GET /public: public posts this instance knows
+// of, from here and elsewhere.
+func (h *Handler) federatedTimeline(w http.ResponseWriter, r *http.Request) {
+	v := h.viewer(r)
+	h.showTimeline(w, r, v, "federated", "Federated timeline", "No public posts are known here yet.", false,
+		func(ctx context.Context, p store.Page) (*core.StatusPage, error) {
+			return h.core.PublicTimeline(ctx, v, core.PublicFilter{}, p)
+		})
+}
