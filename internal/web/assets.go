@@ -20,6 +20,11 @@ var staticFS embed.FS
 // carries a hash of its content ("herd.css" as "herd-1a2b3c4d5e.css"), so
 // that browsers may cache them for a year and a new build is fetched at
 // once. Text files are kept gzipped too, for browsers that accept it.
+//
+// The stylesheet and the script are bundles: herd.css is static/css/*.css
+// and herd.js is static/js/*.js, each joined in file name order, so that
+// each area of the interface keeps its own file and a page loads one of
+// each.
 type assets struct {
 	byName   map[string]string // "herd.css" → "/assets/herd-1a2b3c4d5e.css"
 	byHashed map[string]*asset // "herd-1a2b3c4d5e.css" → the file
@@ -32,7 +37,7 @@ type asset struct {
 
 func loadAssets() *assets {
 	a := &assets{byName: map[string]string{}, byHashed: map[string]*asset{}}
-	files, err := fs.Glob(staticFS, "static/*")
+	files, err := fs.Glob(staticFS, "static/*.*")
 	if err != nil {
 		panic(err)
 	}
@@ -41,22 +46,45 @@ func loadAssets() *assets {
 		if err != nil {
 			panic(err)
 		}
-		name := path.Base(file)
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "-" + hex.EncodeToString(sum[:5]) + ext
-		f := &asset{contentType: mime.TypeByExtension(ext), body: body}
-		if strings.HasPrefix(f.contentType, "text/") || ext == ".js" || ext == ".svg" {
-			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			zw.Write(body)
-			zw.Close()
-			f.gz = buf.Bytes()
-		}
-		a.byName[name] = "/assets/" + hashed
-		a.byHashed[hashed] = f
+		a.add(path.Base(file), body)
 	}
+	a.add("herd.css", bundle("static/css/*.css"))
+	a.add("herd.js", bundle("static/js/*.js"))
 	return a
+}
+
+// bundle joins the files pattern matches, in name order.
+func bundle(pattern string) []byte {
+	files, err := fs.Glob(staticFS, pattern)
+	if err != nil {
+		panic(err)
+	}
+	var out []byte
+	for _, file := range files {
+		body, err := staticFS.ReadFile(file)
+		if err != nil {
+			panic(err)
+		}
+		out = append(append(out, body...), '\n')
+	}
+	return out
+}
+
+// add keeps one file under its hashed name.
+func (a *assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "-" + hex.EncodeToString(sum[:5]) + ext
+	f := &asset{contentType: mime.TypeByExtension(ext), body: body}
+	if strings.HasPrefix(f.contentType, "text/") || ext == ".js" || ext == ".svg" {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		f.gz = buf.Bytes()
+	}
+	a.byName[name] = "/assets/" + hashed
+	a.byHashed[hashed] = f
 }
 
 // path is the URL of the static file name; templates call it as

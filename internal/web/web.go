@@ -5,11 +5,12 @@
 // without JavaScript; the small script in static/ only enhances them.
 //
 // Files by area: web.go (handler, rendering, headers), assets.go (static
-// files with content-hashed names), views.go (statuses and accounts as
-// templates see them), profile.go (/@ pages), timelines.go (home and the
-// public timelines), interaction.go (/authorize_interaction). Templates
-// live in templates/: layout.html and partials.html are shared, every
-// other file is one page named after it.
+// files with content-hashed names; the stylesheet and script are bundled
+// from static/css/ and static/js/, a file per area), views.go (statuses
+// and accounts as templates see them), profile.go (/@ pages), timelines.go
+// (home and the public timelines), interaction.go (/authorize_interaction).
+// Templates live in templates/: layout.html and partials.html are shared,
+// every other file is one page named after it.
 package web
 
 import (
