@@ -211,3 +211,31 @@ func TestHomePage(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesGzipped: a page is sent gzipped to a browser that accepts it,
+// and whole.
+func TestPagesGzipped(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	alice := inst.NewUser(t, "alice")
+	for i := 0; i < 5; i++ {
+		post(t, inst, alice, map[string]any{"status": "a post long enough to be worth compressing, number " + strings.Repeat("x", i)})
+	}
+	req, _ := http.NewRequest(http.MethodGet, inst.URL+"/@alice", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := inst.HTTP.Client().Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(body)), "</html>") || !strings.Contains(string(body), "number xxxx") {
+		t.Errorf("gzipped page: %v: %s", err, body)
+	}
+}
