@@ -1,0 +1,52 @@
+package browser
+
+import (
+	"net/http"
+	"testing"
+
+	"herd/internal/ids"
+	"herd/internal/testrig"
+)
+
+// post publishes a status through the API and returns its id.
+func post(t testing.TB, inst *testrig.Instance, user *testrig.User, fields map[string]any) string {
+	t.Helper()
+	var s struct{ ID string }
+	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", user.Token, fields).JSON(t, &s)
+	return s.ID
+}
+
+// follow makes user follow target through the API.
+func follow(t testing.TB, inst *testrig.Instance, user, target *testrig.User) {
+	t.Helper()
+	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/accounts/"+ids.Format(target.Account.ID)+"/follow", user.Token, nil)
+}
+
+// TestPageScreenshots saves screenshots of the main pages, as a visitor
+// and signed in, at phone and desktop widths in light and dark (see
+// Screenshots for what each also checks). SQLite only: the pictures do
+// not depend on the database, and the flows test both.
+func TestPageScreenshots(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	alice := inst.NewUser(t, "alice")
+	bob := inst.NewUser(t, "bob")
+	follow(t, inst, bob, alice)
+	post(t, inst, alice, map[string]any{"status": "Good morning, #herd! Fresh bread at https://bakery.example/today 🍞"})
+	post(t, inst, alice, map[string]any{"status": "The ending was a surprise.", "spoiler_text": "Film spoilers"})
+	first := post(t, inst, bob, map[string]any{"status": "@alice how was the film?"})
+	reply := post(t, inst, alice, map[string]any{"status": "@bob worth seeing twice", "in_reply_to_id": first})
+
+	visitor := newTab(t, inst)
+	visitor.Screenshots("landing", "/")
+	visitor.Screenshots("sign-in", "/auth/sign_in")
+	visitor.Screenshots("sign-up", "/auth/sign_up")
+	visitor.Screenshots("profile", "/@alice")
+	visitor.Screenshots("status", "/@alice/"+reply)
+
+	b := newTab(t, inst)
+	b.Visit("/auth/sign_in")
+	b.signIn(bob.Email, testrig.Password())
+	b.Screenshots("home", "/home")
+	b.Screenshots("local", "/public/local")
+	b.Screenshots("profile-signed-in", "/@alice")
+}
