@@ -57,7 +57,16 @@ func maxIDPage(r *http.Request) store.Page {
 
 // olderLink is the link to the page after a full one.
 func olderLink(r *http.Request, sp *core.StatusPage) string {
-	if sp == nil || sp.OldestID == 0 || len(sp.Statuses) == 0 {
+	if sp == nil || len(sp.Statuses) == 0 {
+		return ""
+	}
+	return olderPage(r, sp.OldestID)
+}
+
+// olderPage is this page's link to the entries older than cursor oldest
+// ("" for none).
+func olderPage(r *http.Request, oldest int64) string {
+	if oldest == 0 {
 		return ""
 	}
 	q := url.Values{}
@@ -66,7 +75,7 @@ func olderLink(r *http.Request, sp *core.StatusPage) string {
 			q[k] = v
 		}
 	}
-	q.Set("max_id", ids.Format(sp.OldestID))
+	q.Set("max_id", ids.Format(oldest))
 	return r.URL.Path + "?" + q.Encode()
 }
 

@@ -254,39 +254,6 @@ func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// composeData fills the composer: empty for a new post, filled for a
-// reply (InReplyToID, mentions in Text), an edit or a redraft.
-type composeData struct {
-	Action, Button       string
-	Text, SpoilerText    string
-	Visibility, Language string
-	InReplyToID          string
-	Sensitive            bool
-	MaxChars             int
-}
-
-// composeOf is the composer of page p: the one its data carries
-// (Compose *composeData), or a new post with the user's defaults.
-func (h *Handler) composeOf(p *page) *composeData {
-	if withCompose, ok := p.Data.(interface{ composer() *composeData }); ok {
-		if c := withCompose.composer(); c != nil {
-			return c
-		}
-	}
-	return h.newCompose(p.Viewer)
-}
-
-func (h *Handler) newCompose(v *core.Viewer) *composeData {
-	c := &composeData{Action: "/statuses", Button: "Publish", Visibility: "public", MaxChars: h.core.Config.MaxStatusChars}
-	if v != nil && v.User != nil {
-		if v.User.DefaultPrivacy != "" {
-			c.Visibility = string(v.User.DefaultPrivacy)
-		}
-		c.Language, c.Sensitive = v.User.DefaultLanguage, v.User.DefaultSensitive
-	}
-	return c
-}
-
 // icon is an icon of static/icons.svg; label, when given, is what screen
 // readers say (otherwise the icon is decoration beside a label).
 func (h *Handler) icon(name, label string) template.HTML {

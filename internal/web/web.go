@@ -54,6 +54,7 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 	mux.HandleFunc("POST /authorize_interaction", h.interact)
 	mux.HandleFunc("GET /statuses/{id}", h.statusRedirect)
 	h.timelineRoutes(mux)
+	h.clientRoutes(mux)
 	return h
 }
 

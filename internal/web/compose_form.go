@@ -1,0 +1,184 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+
+	"herd/internal/media"
+	"herd/internal/oauth"
+)
+
+// composeForm is a composer's submission: its fields, and the files of
+// its attachment slots with each one's alt text.
+type composeForm struct {
+	values url.Values
+	files  []formFile // the slots holding a file, in order
+}
+
+// formFile is a file sent in a slot, spooled to a temporary file.
+type formFile struct {
+	path        string
+	description string
+}
+
+// Bounds of a composer's submission: each file at most what an upload
+// may be (Mastodon's video limit; images are checked against their own
+// limit when processed), the other fields together well under a megabyte.
+const (
+	maxFieldBytes  = 64 << 10
+	maxFieldsBytes = 1 << 20
+)
+
+var (
+	errFormTooLarge = errors.New("form too large")
+	errFormCSRF     = errors.New("form without a valid token")
+)
+
+// close removes the spooled files.
+func (f *composeForm) close() {
+	for _, file := range f.files {
+		os.Remove(file.path)
+	}
+}
+
+// readComposeForm reads a composer's form, urlencoded or multipart, and
+// checks its CSRF token; it answers the error itself and reports false
+// when the request must stop there. The caller closes the form.
+//
+// Each attachment slot is a file input named "media" followed by a text
+// input named "media_description"; browsers send every slot, empty ones
+// as a part without a file name, so the n-th description belongs to the
+// n-th file input. The token comes first in the form: a file sent before
+// a valid token is refused before it is stored.
+func (h *Handler) readComposeForm(w http.ResponseWriter, r *http.Request) (*composeForm, bool) {
+	f := &composeForm{values: url.Values{}}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	if ct == "multipart/form-data" {
+		limit := int64(h.core.Config.MaxMediaAttachments)*(media.MaxVideoBytes+4<<10) + maxFieldsBytes
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		err = h.readMultipart(r, f)
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFieldsBytes)
+		if err = r.ParseForm(); err == nil {
+			f.values = r.PostForm
+		}
+	}
+	r.PostForm, r.Form = f.values, f.values
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig) || errors.Is(err, errFormTooLarge):
+		f.close()
+		h.formError(w, r, http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("That is too large to post: a file may be at most %d MB.", media.MaxVideoBytes>>20))
+		return nil, false
+	case errors.Is(err, errFormCSRF):
+		f.close()
+		h.csrfRefused(w, r)
+		return nil, false
+	case err != nil:
+		f.close()
+		h.formError(w, r, http.StatusBadRequest, "The form could not be read.")
+		return nil, false
+	}
+	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+		f.close()
+		h.csrfRefused(w, r)
+		return nil, false
+	}
+	return f, true
+}
+
+func (h *Handler) readMultipart(r *http.Request, f *composeForm) error {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return err
+	}
+	var slots []string        // each "media" part's spooled file, "" for an empty slot
+	var descriptions []string // each "media_description", in order
+	fieldBytes := 0
+	defer func() {
+		for _, path := range slots {
+			if path != "" {
+				f.files = append(f.files, formFile{path: path})
+			}
+		}
+		n := 0
+		for i, path := range slots {
+			if path == "" {
+				continue
+			}
+			if i < len(descriptions) {
+				f.files[n].description = descriptions[i]
+			}
+			n++
+		}
+	}()
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		name := part.FormName()
+		if name == "media" && part.FileName() != "" {
+			if len(slots) >= h.core.Config.MaxMediaAttachments {
+				return errFormTooLarge
+			}
+			r.PostForm = f.values
+			if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+				return errFormCSRF
+			}
+			path, err := spool(part)
+			slots = append(slots, path)
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		value, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+		if err != nil {
+			return err
+		}
+		fieldBytes += len(value)
+		if len(value) > maxFieldBytes || fieldBytes > maxFieldsBytes {
+			return errFormTooLarge
+		}
+		switch name {
+		case "media": // an empty slot
+			slots = append(slots, "")
+		case "media_description":
+			descriptions = append(descriptions, string(value))
+		default:
+			f.values.Add(name, string(value))
+		}
+	}
+}
+
+// spool copies a file part to a temporary file, "" for an empty one; a
+// file over the upload limit is refused.
+func spool(part io.Reader) (string, error) {
+	tmp, err := os.CreateTemp("", "herd-form-*")
+	if err != nil {
+		return "", err
+	}
+	n, err := io.Copy(tmp, io.LimitReader(part, media.MaxVideoBytes+1))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > media.MaxVideoBytes {
+		err = errFormTooLarge
+	}
+	if err != nil || n == 0 {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return tmp.Name(), nil
+}
