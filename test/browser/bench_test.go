@@ -76,21 +76,13 @@ func seedTimeline(tb testing.TB) *timeline {
 	return tl
 }
 
-// upload posts a 640×480 PNG through the media API and returns its id.
+// upload posts a photo through the media API and returns its id.
 func upload(tb testing.TB, inst *testrig.Instance, user *testrig.User, alt string) string {
 	tb.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
-	for y := range 480 {
-		for x := range 640 {
-			img.Set(x, y, color.RGBA{uint8(x / 3), uint8(100 + y/5), uint8(x ^ y), 255})
-		}
-	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", "beans.png")
-	if err := png.Encode(fw, img); err != nil {
-		tb.Fatal(err)
-	}
+	fw.Write(photo(tb))
 	mw.WriteField("description", alt)
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, inst.URL+"/api/v2/media", &body)
@@ -108,6 +100,22 @@ func upload(tb testing.TB, inst *testrig.Instance, user *testrig.User, alt strin
 	var m struct{ ID string }
 	(&testrig.Response{Body: raw}).JSON(tb, &m)
 	return m.ID
+}
+
+// photo is a 640×480 PNG, a picture to upload.
+func photo(tb testing.TB) []byte {
+	tb.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for y := range 480 {
+		for x := range 640 {
+			img.Set(x, y, color.RGBA{uint8(x / 3), uint8(100 + y/5), uint8(x ^ y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // signedIn returns a cookie-keeping client signed in as user through the

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,6 +19,11 @@ import (
 // actionTimeout bounds one step (a navigation, a click, a read), so a
 // page that never loads fails its test instead of hanging the suite.
 const actionTimeout = 30 * time.Second
+
+// waitTimeout bounds the wait for what an action should show (Act): a
+// form's answer or herd.js's change comes within a second or two, so
+// longer means it is not coming.
+const waitTimeout = 10 * time.Second
 
 // Tab is one browser tab pointed at an instance, in a browser context of
 // its own: a person at their own computer.
@@ -136,7 +142,36 @@ func (b *Tab) Submit(sel string) {
 	}
 }
 
-// Check clicks the checkbox or radio button sel (nothing loads).
+// Act clicks sel and waits until until (a CSS selector, or an XPath
+// starting with "/") matches on the page, whether the click loaded a new
+// page (forms without JavaScript) or changed this one in place (herd.js).
+// until must not match before the click.
+func (b *Tab) Act(sel, until string) {
+	b.t.Helper()
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	b.WaitFor(until)
+}
+
+// WaitFor waits until until (CSS, or XPath when it starts with "/")
+// matches.
+func (b *Tab) WaitFor(until string) {
+	b.t.Helper()
+	wait := chromedp.WaitReady(chromedp.CSS(until))
+	if strings.HasPrefix(until, "/") {
+		wait = chromedp.WaitReady(until)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, wait); err != nil {
+		page := b.Text("body")
+		if len(page) > 400 {
+			page = page[:400] + "…"
+		}
+		b.t.Fatalf("waited for %s: %v; the page (%s) says: %s", until, err, b.URL(), page)
+	}
+}
+
+// Check clicks sel, a checkbox, radio button or <summary> (nothing loads).
 func (b *Tab) Check(sel string) {
 	b.t.Helper()
 	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
@@ -145,7 +180,13 @@ func (b *Tab) Check(sel string) {
 // Type types text into the field sel, key by key, after emptying it.
 func (b *Tab) Type(sel, text string) {
 	b.t.Helper()
-	b.do("type into "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), text))
+	q, _ := json.Marshal(sel)
+	// The DevTools protocol evaluates this even when the page's own
+	// scripts are off. (chromedp's SetValue refuses "", and its Clear
+	// resets only a textarea's default text, not what was typed.)
+	b.do("type into "+sel, chromedp.WaitReady(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+string(q)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
 // Choose selects the option with value in the <select> sel, as a person
