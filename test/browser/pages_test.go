@@ -22,6 +22,15 @@ func follow(t testing.TB, inst *testrig.Instance, user, target *testrig.User) {
 	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/accounts/"+ids.Format(target.Account.ID)+"/follow", user.Token, nil)
 }
 
+// statusSel is the article of status id.
+func statusSel(id string) string { return "#s-" + id }
+
+// withText is an XPath for a status article whose text contains text
+// (text must not hold a double quote).
+func withText(text string) string {
+	return `//article[contains(concat(" ", @class, " "), " status ")][contains(., "` + text + `")]`
+}
+
 // TestPageScreenshots saves screenshots of the main pages, as a visitor
 // and signed in, at phone and desktop widths in light and dark (see
 // Screenshots for what each also checks). SQLite only: the pictures do
