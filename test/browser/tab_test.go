@@ -152,6 +152,35 @@ func (b *Tab) Act(sel, until string) {
 	b.WaitFor(until)
 }
 
+// ActInPlace is Act for what herd.js does without loading a page (a
+// favourite, a follow): it fails if the page was loaded again, which is
+// how actions.js falls back when its request fails.
+func (b *Tab) ActInPlace(sel, until string) {
+	b.t.Helper()
+	b.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.herdTestMark = true`))
+	b.Act(sel, until)
+	if !run(b, "read the mark", chromedp.Evaluate[bool](`window.herdTestMark === true`)) {
+		b.t.Fatalf("click %s: the page was loaded again instead of changing in place", sel)
+	}
+}
+
+// Poll loads path again until sel matches (for what background jobs
+// deliver, such as notifications), failing after waitTimeout.
+func (b *Tab) Poll(path, sel string) {
+	b.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		b.Visit(path)
+		if b.Count(sel) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s never showed %s: %s", path, sel, b.Text("main"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // WaitFor waits until until (CSS, or XPath when it starts with "/")
 // matches.
 func (b *Tab) WaitFor(until string) {
