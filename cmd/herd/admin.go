@@ -40,6 +40,9 @@ usage: herd admin feeds rebuild [NAME]
 usage: herd admin emoji add SHORTCODE FILE [--category C] | list | remove SHORTCODE
                                custom emoji (PNG, GIF, WebP or JPEG under 256 KB)
 
+usage: herd admin reports list [--all] [--limit N]
+                               the reports users filed (open ones, or all)
+
 usage: herd admin media prune [--days N] [--profiles]
                                remove the files of remote media cached more
                                than N days ago (default HERD_MEDIA_CACHE_DAYS);
@@ -69,6 +72,9 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	if len(args) > 0 && args[0] == "media" {
 		return adminMedia(args[1:], out, log) // admin_media.go
+	}
+	if len(args) > 0 && args[0] == "reports" {
+		return adminReports(args[1:], out, log) // admin_reports.go
 	}
 	if len(args) < 2 || args[0] != "accounts" {
 		return errors.New(strings.TrimSpace(adminUsage))

@@ -12,6 +12,7 @@ func (a *API) routes() {
 	a.notificationRoutes() // notifications.go
 	a.searchRoutes()       // search.go
 	a.markerRoutes()       // markers.go
+	a.reportRoutes()       // reports.go
 	a.instanceRoutes()     // instance.go
 	a.adminDomainRoutes()  // admin_domain_blocks.go
 	a.startupRoutes()      // startup.go: empty answers for features still to come

@@ -60,7 +60,6 @@ func (a *API) startupRoutes() {
 
 	a.handle("GET /api/v1/polls/{id}", public, a.recordNotFound)
 	a.handle("POST /api/v1/polls/{id}/votes", user("write:statuses"), a.recordNotFound)
-	a.handle("POST /api/v1/reports", user("write:reports"), notYet("Reports are not supported yet"))
 
 	// Mastodon 4.3's notification filtering: Herd filters nothing, so the
 	// policy accepts everything and there are no filtered requests.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"herd/internal/ids"
+	"herd/internal/store"
 	"herd/internal/testrig"
 )
 
@@ -185,6 +187,61 @@ func TestAccountActions(t *testing.T) {
 		}
 		if r := rel(carolID); r["muting"] != false || r["blocking"] != false {
 			t.Errorf("after unmute and unblock: %v", r)
+		}
+	})
+}
+
+// TestReportPage: a user reports a post from its menu: the form offers
+// the account's posts (that one checked), the categories and the rules;
+// sent, the moderators find it and the user is thanked. A comment too
+// long comes back with the form, and a forged form reports nothing.
+func TestReportPage(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		ctx := context.Background()
+		alice := inst.NewUser(t, "alice")
+		bob := inst.NewUser(t, "bob")
+		rule, err := inst.Core.AddInstanceRule(ctx, "No advertising", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		older := post(t, inst, bob, map[string]any{"status": "an older post"})
+		s := post(t, inst, bob, map[string]any{"status": "buy my stuff"})
+		bobID := ids.Format(bob.Account.ID)
+		br := newBrowser(t, inst)
+		br.signIn(alice)
+		p := br.do(http.MethodGet, "/accounts/"+bobID+"/report?status_id="+s.ID, nil)
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, `name="status_ids" value="`+s.ID+`" checked`) ||
+			!strings.Contains(p.Body, `name="status_ids" value="`+older.ID+`">`) || !strings.Contains(p.Body, "No advertising") {
+			t.Fatalf("report form: %d %s", p.Status, p.Body)
+		}
+		f := p.form()
+		f.Set("category", "violation")
+		f.Set("rule_ids", ids.Format(rule.ID))
+		f.Set("status_ids", s.ID)
+		f.Set("comment", strings.Repeat("x", 1001))
+		if q := br.do(http.MethodPost, "/accounts/"+bobID+"/report", f); q.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(q.Body, "Comment is too long") || !strings.Contains(q.Body, strings.Repeat("x", 1001)+"</textarea>") {
+			t.Errorf("long comment: %d", q.Status)
+		}
+		f.Set("comment", "ads everywhere")
+		forged := url.Values{"category": {"spam"}}
+		if q := br.do(http.MethodPost, "/accounts/"+bobID+"/report", forged); q.Status != http.StatusForbidden {
+			t.Errorf("forged report: %d", q.Status)
+		}
+		p = br.do(http.MethodPost, "/accounts/"+bobID+"/report", f)
+		if p.Status != http.StatusOK || !strings.Contains(p.Body, "Thanks for reporting") {
+			t.Fatalf("sent: %d at %s", p.Status, p.Path)
+		}
+		list, err := inst.Core.Reports(ctx, false, store.Page{Limit: 10})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("reports: %v, %v", list, err)
+		}
+		r := list[0]
+		if r.AccountID != alice.Account.ID || r.TargetAccountID != bob.Account.ID || r.Category != "violation" ||
+			r.Comment != "ads everywhere" || len(r.StatusIDs) != 1 || ids.Format(r.StatusIDs[0]) != s.ID ||
+			len(r.RuleIDs) != 1 || r.RuleIDs[0] != rule.ID {
+			t.Errorf("report stored as %+v", r)
 		}
 	})
 }

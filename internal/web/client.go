@@ -21,6 +21,8 @@ func (h *Handler) clientRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /statuses/{id}/delete", h.deleteStatus)
 	mux.HandleFunc("POST /statuses/{id}/redraft", h.redraft)
 	mux.HandleFunc("POST /statuses/{id}/{action}", h.statusAction)
+	mux.HandleFunc("GET /accounts/{id}/report", h.reportForm)
+	mux.HandleFunc("POST /accounts/{id}/report", h.report)
 	mux.HandleFunc("GET /accounts/{id}/{action}", h.accountActionForm)
 	mux.HandleFunc("POST /accounts/{id}/{action}", h.accountAction)
 	mux.HandleFunc("POST /follow_requests/{id}/{action}", h.followRequestAction)

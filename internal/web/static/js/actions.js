@@ -28,8 +28,9 @@
   // updateStatus sets every copy of the status's buttons (a post may be
   // on the page twice, boosted and not) to the state the server sent.
   function updateStatus(state) {
-    document.querySelectorAll('form[action^="/statuses/' + state.id + '/"][data-act]').forEach(function (form) {
-      var kind = form.dataset.act, f = fields[kind];
+    document.querySelectorAll('form[action^="/statuses/' + state.id + '/"]').forEach(function (form) {
+      var m = statusRe.exec(form.getAttribute("action"));
+      var kind = m && m[3], f = fields[kind];
       if (!f) return;
       var on = !!state[f[0]];
       form.setAttribute("action", "/statuses/" + state.id + "/" + (on ? "un" : "") + kind);

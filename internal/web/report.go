@@ -1,0 +1,154 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"herd/internal/core"
+	"herd/internal/ids"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// reportPosts is how many of the account's recent posts the report form
+// offers to cite.
+const reportPosts = 10
+
+// reportData fills report.html.
+type reportData struct {
+	Account  accountItem
+	Remote   string // the account's server, "" for a local account
+	Posts    []reportPost
+	Rules    []reportRule
+	Category string
+	Comment  string
+	Forward  bool
+	Sent     bool
+	Page     *page
+}
+
+type reportPost struct {
+	Status  statusItem
+	Checked bool
+}
+
+type reportRule struct {
+	ID, Text string
+	Checked  bool
+}
+
+// reportForm handles GET /accounts/{id}/report (?status_id= names a post
+// to cite, checked): what is wrong, which posts, rules and a comment, as
+// Mastodon's report dialog asks. ?sent=1 thanks the reporter.
+func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) {
+	v := h.requireUser(w, r)
+	if v == nil {
+		return
+	}
+	id, ok := ids.Parse(r.PathValue("id"))
+	if !ok {
+		h.fail(w, r, core.ErrRecordNotFound)
+		return
+	}
+	d := &reportData{Category: model.ReportSpam, Sent: r.URL.Query().Get("sent") != ""}
+	var cited []int64
+	if sid, ok := ids.Parse(r.URL.Query().Get("status_id")); ok {
+		cited = append(cited, sid)
+	}
+	h.showReport(w, r, v, id, d, cited, nil, http.StatusOK, "")
+}
+
+// showReport renders the report form for account id, the posts in cited
+// and the rules in rules checked.
+func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Viewer, id int64, d *reportData,
+	cited, rules []int64, status int, errMsg string) {
+	ctx := r.Context()
+	a, err := h.core.Account(ctx, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Account, d.Remote = h.accountItem(a), a.Domain
+	if !d.Sent {
+		sp, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{ExcludeReblogs: true}, store.Page{Limit: reportPosts})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		views := sp.Statuses
+		var missing []int64
+		for _, sid := range cited {
+			if !slices.ContainsFunc(views, func(sv *core.StatusView) bool { return sv.Status.ID == sid }) {
+				missing = append(missing, sid)
+			}
+		}
+		if len(missing) > 0 { // an older post, cited from where it was shown
+			older, err := h.core.Statuses(ctx, v, missing)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			for _, sv := range older {
+				if sv.Status.AccountID == a.ID {
+					views = append([]*core.StatusView{sv}, views...)
+				}
+			}
+		}
+		for _, sv := range views {
+			d.Posts = append(d.Posts, reportPost{Status: h.statusItem(v, sv), Checked: slices.Contains(cited, sv.Status.ID)})
+		}
+		list, err := h.core.InstanceRules(ctx)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, rule := range list {
+			d.Rules = append(d.Rules, reportRule{ID: ids.Format(rule.ID), Text: rule.Text, Checked: slices.Contains(rules, rule.ID)})
+		}
+	}
+	p := h.newPage(r, "Report "+d.Account.Handle, v, d)
+	p.Error = errMsg
+	d.Page = p
+	h.render(w, r, status, "report", p)
+}
+
+// report handles POST /accounts/{id}/report: category, rule_ids,
+// status_ids, comment and forward go to core.Report; then a page thanks
+// the reporter (303 to ?sent=1), or the form comes back with the reason.
+func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
+	v := h.requireUser(w, r)
+	if v == nil || !h.readForm(w, r) {
+		return
+	}
+	id, ok := ids.Parse(r.PathValue("id"))
+	if !ok {
+		h.fail(w, r, core.ErrRecordNotFound)
+		return
+	}
+	req := core.ReportRequest{AccountID: id, Comment: strings.TrimSpace(r.PostFormValue("comment")),
+		Category: r.PostFormValue("category"), Forward: r.PostFormValue("forward") != ""}
+	for _, s := range r.PostForm["status_ids"] {
+		if sid, ok := ids.Parse(s); ok {
+			req.StatusIDs = append(req.StatusIDs, sid)
+		}
+	}
+	if req.Category == model.ReportViolation { // rules are cited only for a violation
+		for _, s := range r.PostForm["rule_ids"] {
+			if rid, ok := ids.Parse(s); ok {
+				req.RuleIDs = append(req.RuleIDs, rid)
+			}
+		}
+	}
+	_, _, err := h.core.Report(r.Context(), v, req)
+	if e, ok := core.AsError(err); ok && e.Status == http.StatusUnprocessableEntity {
+		d := &reportData{Category: req.Category, Comment: req.Comment, Forward: req.Forward}
+		h.showReport(w, r, v, id, d, req.StatusIDs, req.RuleIDs, e.Status, strings.TrimPrefix(e.Message, "Validation failed: "))
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/accounts/"+r.PathValue("id")+"/report?sent=1", http.StatusSeeOther)
+}
