@@ -27,6 +27,9 @@ func (h *Handler) clientRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /accounts/{id}/{action}", h.accountAction)
 	mux.HandleFunc("POST /follow_requests/{id}/{action}", h.followRequestAction)
 	mux.HandleFunc("GET /notifications", h.notifications)
+	mux.HandleFunc("GET /bookmarks", h.bookmarks)
+	mux.HandleFunc("GET /favourites", h.favourites)
+	mux.HandleFunc("GET /search", h.search)
 }
 
 // formBytes bounds a form without files.

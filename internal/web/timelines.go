@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/oauth"
 	"herd/internal/store"
 )
 
@@ -37,8 +39,14 @@ func makeStatusArgs(s statusItem, p *page) statusArgs {
 type timelineData struct {
 	Heading string
 	List    statusList
-	Compose bool // show the composer above the list
+	Compose bool   // show the composer above the list
+	Poll    string // where poll.js asks for newer statuses ("" for none)
+	Newest  string // the newest entry's id, where polling starts
 }
+
+// maxNewer is how many newer statuses one poll brings; with more, the
+// script offers to reload the timeline instead.
+const maxNewer = 40
 
 func (h *Handler) timelineRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /home", h.home)
@@ -82,12 +90,20 @@ func olderPage(r *http.Request, oldest int64) string {
 // showTimeline renders a timeline page read by load.
 func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *core.Viewer, nav, title, empty string, compose bool,
 	load func(ctx context.Context, p store.Page) (*core.StatusPage, error)) {
-	sp, err := load(r.Context(), maxIDPage(r))
+	if isFetch(r) && r.URL.Query().Has("since_id") {
+		h.newerStatuses(w, r, v, load)
+		return
+	}
+	pg := maxIDPage(r)
+	sp, err := load(r.Context(), pg)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	d := &timelineData{Heading: title, Compose: compose && v != nil}
+	if v != nil && pg.MaxID == 0 {
+		d.Poll, d.Newest = r.URL.Path, ids.Format(sp.NewestID)
+	}
 	p := h.newPage(r, title, v, d)
 	p.Nav = nav
 	d.List = statusList{Items: h.statusItems(v, sp.Statuses), Page: p, Empty: empty}
@@ -95,6 +111,43 @@ func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *core.V
 		d.List.Older = olderLink(r, sp)
 	}
 	h.render(w, r, http.StatusOK, "timeline", p)
+}
+
+// newerStatuses answers poll.js: the statuses newer than ?since_id=, as
+// HTML to insert above the timeline (the same "status" template), the
+// newest id in X-Newest-ID, X-More when there were more than one poll
+// brings; 204 when there is nothing new.
+func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *core.Viewer,
+	load func(ctx context.Context, p store.Page) (*core.StatusPage, error)) {
+	since, _ := ids.Parse(r.URL.Query().Get("since_id"))
+	sp, err := load(r.Context(), store.Page{SinceID: since, Limit: maxNewer})
+	if err != nil {
+		h.failAction(w, r, err)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Cache-Control", "private, no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Add("Vary", "Cookie, Accept-Encoding")
+	if len(sp.Statuses) == 0 {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	p := h.newPage(r, "", v, nil)
+	p.CSRF = oauth.CSRFToken(w, r, h.secure())
+	var buf bytes.Buffer
+	list := statusList{Items: h.statusItems(v, sp.Statuses), Page: p}
+	if err := h.pages["timeline"].ExecuteTemplate(&buf, "status-items", list); err != nil {
+		h.log.Error("render new statuses", "err", err)
+		http.Error(w, "Internal server error", http.StatusInternalServerError)
+		return
+	}
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("X-Newest-ID", ids.Format(sp.NewestID))
+	if len(sp.Statuses) == maxNewer {
+		hd.Set("X-More", "1")
+	}
+	writeCompressed(w, r, http.StatusOK, buf.Bytes())
 }
 
 // home handles GET /home: the signed-in user's home timeline.
