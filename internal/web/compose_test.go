@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -246,4 +247,38 @@ func decode(t *testing.T, body string, v any) {
 	if err := json.Unmarshal([]byte(body), v); err != nil {
 		t.Fatalf("decode %s: %v", body, err)
 	}
+}
+
+// TestComposerVideoAndLimits: a video posted from the composer is
+// transcoded before the post is made, so the post carries it; more files
+// than may be attached are refused (413) and nothing is posted.
+func TestComposerVideoAndLimits(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		br := newBrowser(t, inst)
+		br.signIn(alice)
+		tok := br.do(http.MethodGet, "/home", nil).token()
+		parts := append([]part{field("authenticity_token", tok), field("status", "a clip")},
+			slot("clip.mp4", mediatest.MP4(t), "a test pattern")...)
+		if p := br.postMultipart("/statuses", parts...); p.Status != http.StatusOK {
+			t.Fatalf("video post: %d at %s: %s", p.Status, p.Path, p.Body)
+		}
+		s, _ := getStatus(t, inst, alice, latest(t, inst, alice))
+		if len(s.MediaAttachments) != 1 || s.MediaAttachments[0].Type != "video" || s.MediaAttachments[0].Description != "a test pattern" {
+			t.Fatalf("video post: %+v", s)
+		}
+
+		before := s.ID
+		parts = []part{field("authenticity_token", tok), field("status", "too many")}
+		for i := 0; i < 5; i++ {
+			parts = append(parts, slot(fmt.Sprintf("%d.png", i), mediatest.PNG(8, 8), "")...)
+		}
+		if p := br.postMultipart("/statuses", parts...); p.Status != http.StatusRequestEntityTooLarge {
+			t.Errorf("five files: %d", p.Status)
+		}
+		if latest(t, inst, alice) != before {
+			t.Error("a post with too many files was posted")
+		}
+	})
 }

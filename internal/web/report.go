@@ -28,9 +28,11 @@ type reportData struct {
 	Page     *page
 }
 
+// reportPost is a post the form offers to cite, as one line of text.
 type reportPost struct {
-	Status  statusItem
-	Checked bool
+	ID, Text, SpoilerText, Created string
+	HasMedia                       bool
+	Checked                        bool
 }
 
 type reportRule struct {
@@ -96,7 +98,9 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Vie
 			}
 		}
 		for _, sv := range views {
-			d.Posts = append(d.Posts, reportPost{Status: h.statusItem(v, sv), Checked: slices.Contains(cited, sv.Status.ID)})
+			st := sv.Status
+			d.Posts = append(d.Posts, reportPost{ID: ids.Format(st.ID), Text: plainText(st.Content, 280), SpoilerText: st.SpoilerText,
+				Created: shortDate(st.CreatedAt), HasMedia: len(sv.Media) > 0, Checked: slices.Contains(cited, st.ID)})
 		}
 		list, err := h.core.InstanceRules(ctx)
 		if err != nil {
