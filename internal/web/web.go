@@ -55,10 +55,12 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 	mux.HandleFunc("GET /statuses/{id}", h.statusRedirect)
 	h.timelineRoutes(mux)
 	h.clientRoutes(mux)
+	h.publicRoutes(mux) // about.go
 	return h
 }
 
-// parseTemplates parses every page with the shared layout and partials.
+// parseTemplates parses every page with the shared layout and partials
+// (partials.html, and partials-AREA.html files of an area's own pieces).
 func (h *Handler) parseTemplates() {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -67,11 +69,11 @@ func (h *Handler) parseTemplates() {
 	funcs := h.templateFuncs()
 	for _, file := range names {
 		name := strings.TrimSuffix(path.Base(file), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || strings.HasPrefix(name, "partials") {
 			continue
 		}
 		h.pages[name] = template.Must(template.New(name).Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/partials.html", file))
+			ParseFS(templateFS, "templates/layout.html", "templates/partials*.html", file))
 	}
 }
 
