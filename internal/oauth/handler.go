@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/model"
 )
 
 //go:embed templates
@@ -19,7 +20,10 @@ type Handler struct {
 	core  *core.Core
 	log   *slog.Logger
 	pages map[string]*template.Template
-	style template.CSS
+	// asset names the web interface's static files (its stylesheet and
+	// script, under content-hashed names), so these pages look like the
+	// rest of the site; nil leaves them unstyled.
+	asset func(name string) string
 }
 
 // New builds the handler and registers its routes on mux.
@@ -29,14 +33,15 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 		"form_post", "error"} {
 		h.pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
-	css, err := templateFS.ReadFile("templates/style.css")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	h.style = template.CSS(css)
 	h.routes(mux)
 	return h
 }
+
+// UseAssets gives the pages the web interface's stylesheet and script:
+// asset maps a file name ("herd.css") to its URL. The web package serves
+// them and imports this one, so it is handed over when the server is
+// wired rather than imported.
+func (h *Handler) UseAssets(asset func(name string) string) { h.asset = asset }
 
 func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /oauth/authorize", h.authorizeForm)
@@ -54,17 +59,34 @@ func (h *Handler) routes(mux *http.ServeMux) {
 
 // page is what every template sees; Data holds the page's own fields.
 type page struct {
-	Title string
-	Style template.CSS
-	CSRF  string
-	Error string
-	Data  any
+	Title      string
+	Instance   string // the instance's name, as the web interface's header shows it
+	Stylesheet string // "" when no stylesheet was given (UseAssets)
+	Script     string
+	Me         *model.Account // the signed-in account, nil for visitors
+	CSRF       string
+	Error      string
+	Data       any
 }
+
+// contentSecurityPolicy is the web interface's, less form-action: only
+// this site's own scripts and styles (no inline code), images from here,
+// no framing. No form-action: browsers apply it to the redirect that
+// follows the consent POST, which may go to an app's custom scheme, and
+// form_post answers post to the app's own site.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:" +
+	"; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // render writes a page with status. Pages are never cached and never
 // framed (the consent page must not be clickjacked).
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, errMsg string, data any) {
-	p := page{Title: title, Style: h.style, CSRF: h.csrfToken(w, r), Error: errMsg, Data: data}
+	p := page{Title: title, Instance: h.instanceName(), CSRF: h.csrfToken(w, r), Error: errMsg, Data: data}
+	if h.asset != nil {
+		p.Stylesheet, p.Script = h.asset("herd.css"), h.asset("herd.js")
+	}
+	if acct, err := h.SessionAccount(r); err == nil {
+		p.Me = acct
+	}
 	var buf bytes.Buffer
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.Error("render page", "page", name, "err", err)
@@ -75,12 +97,18 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Frame-Options", "DENY")
-	// No form-action here: browsers apply it to the redirect that follows
-	// the consent POST, which may go to an app's custom scheme.
-	hd.Set("Content-Security-Policy", "frame-ancestors 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", contentSecurityPolicy)
 	hd.Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+func (h *Handler) instanceName() string {
+	if t := h.core.Config.InstanceTitle; t != "" {
+		return t
+	}
+	return h.core.Config.Domain
 }
 
 // errorPage shows an error that must not go back to the client app (an

@@ -16,6 +16,7 @@ type signInData struct {
 	Account   *model.Account
 	CanSignUp bool
 	SignUpURL string
+	CanReset  bool // mail is set up: the form offers a password reset
 }
 
 // signInForm handles GET /auth/sign_in. A signed-in visitor coming from

@@ -116,3 +116,8 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write(body)
 }
+
+// AssetPath is the URL of the static file name ("herd.css" →
+// "/assets/herd-1a2b3c4d5e.css"), for pages served by other packages (the
+// sign-in and consent pages) to share the interface's look.
+func (h *Handler) AssetPath(name string) string { return h.assets.path(name) }
