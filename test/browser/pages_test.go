@@ -44,6 +44,8 @@ func TestPageScreenshots(t *testing.T) {
 	post(t, inst, alice, map[string]any{"status": "The ending was a surprise.", "spoiler_text": "Film spoilers"})
 	first := post(t, inst, bob, map[string]any{"status": "@alice how was the film?"})
 	reply := post(t, inst, alice, map[string]any{"status": "@bob worth seeing twice", "in_reply_to_id": first})
+	follow(t, inst, alice, bob)
+	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses/"+first+"/favourite", alice.Token, nil)
 
 	visitor := newTab(t, inst)
 	visitor.Screenshots("landing", "/")
@@ -58,4 +60,7 @@ func TestPageScreenshots(t *testing.T) {
 	b.Screenshots("home", "/home")
 	b.Screenshots("local", "/public/local")
 	b.Screenshots("profile-signed-in", "/@alice")
+	b.Screenshots("status-signed-in", "/@bob/"+first)
+	b.Screenshots("compose-edit", "/statuses/"+first+"/edit")
+	b.Screenshots("notifications", "/notifications")
 }
