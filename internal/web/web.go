@@ -55,6 +55,7 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 	mux.HandleFunc("GET /statuses/{id}", h.statusRedirect)
 	h.timelineRoutes(mux)
 	h.clientRoutes(mux)
+	h.settingsRoutes(mux)
 	h.publicRoutes(mux) // about.go
 	return h
 }
