@@ -16,6 +16,8 @@ func (h *Handler) settingsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/profile", h.profileSettings)
 	mux.HandleFunc("POST /settings/profile", h.saveProfile)
 	mux.HandleFunc("POST /settings/profile/{picture}/delete", h.deleteProfilePicture)
+	mux.HandleFunc("GET /settings/preferences", h.preferencesSettings)
+	mux.HandleFunc("POST /settings/preferences", h.savePreferences)
 }
 
 // settingsPage is what every settings page carries besides its form: the
@@ -32,8 +34,7 @@ type settingsLink struct {
 
 // Links is the settings navigation, the current section marked.
 func (s settingsPage) Links() []settingsLink {
-	links := []settingsLink{{"/settings/profile", "Profile", false}, {"/settings/preferences", "Preferences", false},
-		{"/settings/account", "Account", false}}
+	links := []settingsLink{{"/settings/profile", "Profile", false}, {"/settings/preferences", "Preferences", false}}
 	for i := range links {
 		links[i].Current = links[i].Path == "/settings/"+s.Section
 	}
@@ -47,6 +48,7 @@ var settingsNotices = map[string]string{
 	"profile":        "Your profile was saved.",
 	"avatar-removed": "Your avatar was removed.",
 	"header-removed": "Your header image was removed.",
+	"preferences":    "Your preferences were saved.",
 }
 
 // showSettings renders a settings page: its notice (from the query after
