@@ -10,10 +10,11 @@ import (
 
 // publicRoutes registers the pages anyone may read without signing in
 // (besides /@ pages, see ServeProfilePath): the instance's about page and
-// privacy policy.
+// privacy policy, and hashtag pages with their feeds.
 func (h *Handler) publicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /about", h.about)
 	mux.HandleFunc("GET /privacy-policy", h.privacyPolicy)
+	mux.HandleFunc("GET /tags/{name}", h.tagPage) // tags.go
 }
 
 // instanceData fills landing.html and about.html: what a visitor needs to

@@ -2,11 +2,13 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"herd/internal/core"
 	"herd/internal/ids"
 	"herd/internal/model"
+	"herd/internal/store"
 )
 
 // profileData fills profile.html.
@@ -17,73 +19,78 @@ type profileData struct {
 	List     statusList
 	Relation *model.Relationship // the viewer's relationship, nil for visitors and oneself
 	Self     bool
+	// MeLinks are the links of a local account's fields, given as
+	// <link rel="me"> so that the pages they name can verify the account
+	// (Mastodon does the same on its profile pages).
+	MeLinks []string
+	// Hidden says why the posts are not shown: the account blocks the
+	// viewer ("blocked_by") or the viewer blocks it ("blocking").
+	Hidden  string
+	RSS     string // the account's feeds, local accounts only
+	Atom    string
+	Handle  string // the username, for profile:username
+	Summary string // the bio as text
 }
-
-// statusPageData fills status.html: the status and its thread.
-type statusPageData struct {
-	Ancestors   []statusItem
-	Status      statusItem
-	Descendants []statusItem
-	Page        *page
-	Compose     *composeData // the reply form, for a signed-in viewer
-}
-
-func (d *statusPageData) composer() *composeData { return d.Compose }
 
 // ServeProfilePath serves a browser's GET of /@NAME, /@NAME@HOST, their
-// tabs (/with_replies, /media) and statuses (/@NAME/ID): the pages people
-// share. The server routes ActivityPub clients' requests for the same
-// URLs to the actor and Note documents instead.
+// tabs (/with_replies, /media), statuses (/@NAME/ID) and the feeds of a
+// local account (/@NAME.rss, /@NAME.atom, and each tab's): the pages
+// people share. The server routes ActivityPub clients' requests for the
+// same URLs to the actor and Note documents instead.
 func (h *Handler) ServeProfilePath(w http.ResponseWriter, r *http.Request) {
 	acct, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/@"), "/")
+	var feed string
+	if rest == "" {
+		acct, feed = cutFeedFormat(acct)
+	} else {
+		rest, feed = cutFeedFormat(rest)
+	}
 	if acct == "" || strings.Contains(rest, "/") {
 		h.fail(w, r, core.ErrRecordNotFound)
 		return
 	}
-	v := h.viewer(r)
 	a, err := h.core.LookupAccount(r.Context(), acct)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	if a.Suspended() {
-		h.fail(w, r, core.ErrAccountGone)
+		h.gone(w, r, a)
 		return
 	}
-	switch rest {
-	case "", "with_replies", "media":
-		h.profile(w, r, v, a, rest)
+	switch {
+	case feed != "" && (rest == "" || rest == "with_replies" || rest == "media"):
+		h.accountFeed(w, r, a, rest, feed)
+	case feed != "":
+		h.fail(w, r, core.ErrRecordNotFound)
+	case rest == "" || rest == "with_replies" || rest == "media":
+		h.profile(w, r, h.viewer(r), a, rest)
 	default:
 		id, ok := ids.Parse(rest)
 		if !ok {
 			h.fail(w, r, core.ErrRecordNotFound)
 			return
 		}
-		h.statusPage(w, r, v, a, id)
+		h.statusPage(w, r, h.viewer(r), a, id)
 	}
+}
+
+// gone answers for a suspended account's pages: 410, as Mastodon, with a
+// word for the person who followed a link there.
+func (h *Handler) gone(w http.ResponseWriter, r *http.Request, a *model.Account) {
+	p := h.newPage(r, "Account suspended", h.viewer(r), nil)
+	p.Error = "@" + h.accountItem(a).Handle[1:] + " has been suspended, and its posts are no longer shown here."
+	p.Meta = &pageMeta{NoIndex: true}
+	h.render(w, r, http.StatusGone, "error", p)
 }
 
 // profile shows an account's page: its profile, pinned posts on the first
 // page of its posts, and its posts as the viewer may see them.
 func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *core.Viewer, a *model.Account, tab string) {
 	ctx := r.Context()
-	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media"}
-	sp, err := h.core.AccountStatuses(ctx, v, a.ID, f, maxIDPage(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if tab == "" {
-		tab = "posts"
-	}
-	d := &profileData{Account: h.accountItem(a), Tab: tab}
-	if tab == "posts" && r.URL.Query().Get("max_id") == "" {
-		pinned, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{Pinned: true}, maxIDPage(r))
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		d.Pinned = h.statusItems(v, pinned.Statuses)
+	d := &profileData{Account: h.accountItem(a), Tab: tab, Handle: a.Username, Summary: plainText(a.Note, 300)}
+	if d.Tab == "" {
+		d.Tab = "posts"
 	}
 	if v != nil {
 		d.Self = v.AccountID() == a.ID
@@ -98,103 +105,83 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *core.Viewer
 			}
 		}
 	}
+	if rel := d.Relation; rel != nil && rel.BlockedBy {
+		d.Hidden = "blocked_by"
+	} else if rel != nil && rel.Blocking {
+		d.Hidden = "blocking"
+	}
 	p := h.newPage(r, d.Account.PlainName+" ("+d.Account.Handle+")", v, d)
 	if d.Self {
 		p.Nav = "profile"
 	}
-	p.Meta = &pageMeta{Description: plainText(a.Note, 300), Image: d.Account.Avatar, URL: d.Account.OriginURL,
-		Type: "profile", NoIndex: !a.Local() || !a.Indexable}
+	p.Meta = &pageMeta{Description: d.Summary, Image: d.Account.Avatar, URL: d.Account.OriginURL,
+		Type: "profile", Card: "summary", NoIndex: !a.Local() || !a.Indexable}
 	if a.Local() {
 		p.Meta.ActivityURL = a.URI
+		feeds := d.Account.OriginURL // the absolute address, as feed readers keep it
+		if tab != "" {
+			feeds += "/" + tab
+		}
+		d.RSS, d.Atom = feeds+".rss", feeds+".atom"
+		p.Meta.FeedURL = d.RSS
+		d.MeLinks = meLinks(a)
 	}
-	d.List = statusList{Items: h.statusItems(v, sp.Statuses), Page: p, Empty: "No posts here yet."}
-	if len(sp.Statuses) > 0 {
-		d.List.Older = olderLink(r, sp)
+	d.List = statusList{Page: p, Empty: "No posts here yet."}
+	if d.Hidden != "" {
+		h.render(w, r, http.StatusOK, "profile", p)
+		return
 	}
+	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media"}
+	sp, err := h.core.AccountStatuses(ctx, v, a.ID, f, peekPage(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.List.Older = olderThanPage(r, sp)
+	if d.Tab == "posts" && r.URL.Query().Get("max_id") == "" {
+		pinned, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{Pinned: true}, maxIDPage(r))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Pinned = h.statusItems(v, pinned.Statuses)
+		for i := range d.Pinned {
+			d.Pinned[i].InPinned = true
+		}
+	}
+	d.List.Items = h.statusItems(v, sp.Statuses)
 	h.render(w, r, http.StatusOK, "profile", p)
 }
 
-// statusPage shows a status with its thread. A status shown under another
-// account's name is sent to its own address.
-func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *core.Viewer, a *model.Account, id int64) {
-	ctx := r.Context()
-	sv, err := h.core.Status(ctx, v, id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if sv.Status.AccountID != a.ID {
-		h.fail(w, r, core.ErrRecordNotFound)
-		return
-	}
-	if sv.Reblog != nil { // a boost's page is the boosted status's
-		http.Redirect(w, r, h.statusItem(v, sv.Reblog).Page, http.StatusFound)
-		return
-	}
-	thread, err := h.core.Context(ctx, v, id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	d := &statusPageData{Status: h.statusItem(v, sv), Ancestors: h.statusItems(v, thread.Ancestors),
-		Descendants: h.statusItems(v, thread.Descendants)}
-	d.Status.Focus = true
-	if v != nil {
-		c := h.newCompose(v)
-		c.InReplyToID = d.Status.ID
-		c.Button = "Reply"
-		if sv.Status.Visibility == model.Direct || sv.Status.Visibility == model.Private {
-			c.Visibility = string(sv.Status.Visibility)
-		}
-		c.Text = replyMentions(v, sv)
-		d.Compose = c
-	}
-	p := h.newPage(r, d.Status.Account.PlainName+": "+plainText(sv.Status.SpoilerText+" "+sv.Status.Content, 60), v, d)
-	d.Page = p
-	p.Meta = &pageMeta{Description: plainText(sv.Status.Content, 300), URL: d.Status.OriginURL, Type: "article",
-		NoIndex: !a.Local() || !a.Indexable}
-	if sv.Status.SpoilerText != "" {
-		p.Meta.Description = "Content warning: " + sv.Status.SpoilerText
-	} else if len(d.Status.Media) > 0 && d.Status.Media[0].Type == "image" && !sv.Status.Sensitive {
-		p.Meta.Image = d.Status.Media[0].URL
-	}
-	if p.Meta.Image == "" {
-		p.Meta.Image = d.Status.Account.Avatar
-	}
-	if sv.Status.Local {
-		p.Meta.ActivityURL = sv.Status.URI
-	}
-	h.render(w, r, http.StatusOK, "status", p)
-}
-
-// replyMentions starts a reply with the author's and the other mentioned
-// accounts' addresses, as Mastodon's composer does, leaving out the
-// viewer.
-func replyMentions(v *core.Viewer, sv *core.StatusView) string {
-	var b strings.Builder
-	seen := map[int64]bool{v.AccountID(): true}
-	for _, a := range append([]*model.Account{sv.Account}, sv.Mentions...) {
-		if seen[a.ID] {
+// meLinks lists the fields of a local account whose whole value is a web
+// address: the links Mastodon offers for rel="me" verification.
+func meLinks(a *model.Account) []string {
+	var out []string
+	for _, f := range a.Fields {
+		v := strings.TrimSpace(f.Value)
+		u, err := url.Parse(v)
+		if err != nil || strings.ContainsAny(v, " \t\n") || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			continue
 		}
-		seen[a.ID] = true
-		b.WriteString("@" + a.Acct() + " ")
+		out = append(out, u.String())
 	}
-	return b.String()
+	return out
 }
 
-// statusRedirect handles GET /statuses/{id}: the status's page.
-func (h *Handler) statusRedirect(w http.ResponseWriter, r *http.Request) {
-	id, ok := ids.Parse(r.PathValue("id"))
-	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
-		return
+// peekPage is maxIDPage asking for one status more than a page shows, so
+// that olderThanPage knows whether an older page has anything on it.
+func peekPage(r *http.Request) store.Page {
+	p := maxIDPage(r)
+	p.Limit++
+	return p
+}
+
+// olderThanPage trims a page read with peekPage to the page's size and
+// returns the link to the older page, "" when nothing is older.
+func olderThanPage(r *http.Request, sp *core.StatusPage) string {
+	if len(sp.Statuses) <= pageSize {
+		return ""
 	}
-	v := h.viewer(r)
-	sv, err := h.core.Status(r.Context(), v, id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, h.statusItem(v, sv).Page, http.StatusFound)
+	sp.Statuses = sp.Statuses[:pageSize]
+	return olderPage(r, sp.Statuses[pageSize-1].Status.ID)
 }

@@ -66,6 +66,7 @@ type statusItem struct {
 	Edited      bool
 	ReplyToID   string
 	ReplyToPage string
+	ReplyToAcct string // whom it answers, when known: "name" or "name@host"
 	Media       []mediaItem
 	Card        *cardItem
 	Mentions    []accountItem
@@ -76,9 +77,11 @@ type statusItem struct {
 	Reblogged   bool
 	Bookmarked  bool
 	Pinned      bool
-	Own         bool // the viewer wrote it
-	CanBoost    bool // public or unlisted, or the viewer's own private post
-	Focus       bool // the status a thread page is about
+	Own         bool   // the viewer wrote it
+	CanBoost    bool   // public or unlisted, or the viewer's own private post
+	Focus       bool   // the status a thread page is about
+	InPinned    bool   // shown among a profile's pinned posts
+	When        string // the full date and time, under a thread's focused status
 }
 
 // mediaItem is an attachment.
@@ -214,6 +217,12 @@ func (h *Handler) statusItem(v *core.Viewer, sv *core.StatusView) statusItem {
 	}
 	for _, a := range sv.Mentions {
 		item.Mentions = append(item.Mentions, h.accountItem(a))
+		if st.InReplyToAccountID == a.ID {
+			item.ReplyToAcct = a.Acct()
+		}
+	}
+	if st.InReplyToAccountID != 0 && st.InReplyToAccountID == st.AccountID {
+		item.ReplyToAcct = sv.Account.Acct()
 	}
 	return item
 }

@@ -98,6 +98,8 @@ type page struct {
 type pageMeta struct {
 	Description string
 	Image       string
+	ImageAlt    string
+	Card        string // twitter:card when not the default (summary_large_image with an image)
 	URL         string // canonical
 	Type        string // og:type
 	ActivityURL string // the ActivityPub document of the same thing
