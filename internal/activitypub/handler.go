@@ -60,8 +60,16 @@ func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 // Note document from this handler, browsers get pages's web pages, and
 // everything else goes to next. ServeMux patterns cannot match a segment
 // that starts with "@", so these paths are picked out before the mux.
+// Hashtag pages (/tags/NAME, served by next) are negotiated here too.
 func (h *Handler) WithProfilePaths(next, pages http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/tags/") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			if wantsActivityJSON(r) {
+				h.wrap(h.signed(h.tagCollection))(w, r) // tags.go
+				return
+			}
+			w.Header().Add("Vary", "Accept")
+		}
 		if strings.HasPrefix(r.URL.Path, "/@") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			if wantsActivityJSON(r) {
 				h.wrap(h.signed(h.profilePath))(w, r)

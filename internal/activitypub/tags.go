@@ -1,0 +1,39 @@
+package activitypub
+
+import (
+	"net/http"
+	"strings"
+
+	"herd/internal/core"
+	"herd/internal/store"
+)
+
+// tagPageSize is how many posts a hashtag's collection lists, Mastodon's
+// page size.
+const tagPageSize = 20
+
+// tagCollection answers an ActivityPub client's GET of /tags/NAME, the
+// address hashtags link to (browsers get the web page there): as
+// Mastodon, an OrderedCollection of the ids of this server's latest public
+// posts with the hashtag.
+func (h *Handler) tagCollection(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimPrefix(r.URL.Path, "/tags/")
+	if strings.Contains(name, "/") {
+		return core.ErrRecordNotFound
+	}
+	tag, err := h.core.Tag(r.Context(), name)
+	if err != nil {
+		return err
+	}
+	sp, err := h.core.TagTimeline(r.Context(), nil, core.TagQuery{Tag: name}, core.PublicFilter{Local: true},
+		store.Page{Limit: tagPageSize})
+	if err != nil {
+		return err
+	}
+	items := make([]string, 0, len(sp.Statuses))
+	for _, sv := range sp.Statuses {
+		items = append(items, sv.Status.URI)
+	}
+	return writeDocument(w, &Collection{Context: asContext, ID: h.core.TagURL(tag.Tag.Name), Type: "OrderedCollection",
+		OrderedItems: items})
+}
