@@ -49,6 +49,7 @@ func TestPageScreenshots(t *testing.T) {
 
 	visitor := newTab(t, inst)
 	visitor.Screenshots("landing", "/")
+	visitor.Screenshots("about", "/about")
 	visitor.Screenshots("sign-in", "/auth/sign_in")
 	visitor.Screenshots("sign-up", "/auth/sign_up")
 	visitor.Screenshots("profile", "/@alice")
