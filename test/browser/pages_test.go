@@ -64,4 +64,6 @@ func TestPageScreenshots(t *testing.T) {
 	b.Screenshots("status-signed-in", "/@bob/"+first)
 	b.Screenshots("compose-edit", "/statuses/"+first+"/edit")
 	b.Screenshots("notifications", "/notifications")
+	b.Screenshots("settings-profile", "/settings/profile")
+	b.Screenshots("settings-preferences", "/settings/preferences")
 }
