@@ -41,6 +41,7 @@ func TestStatusActions(t *testing.T) {
 				dana := inst.NewUser(t, "dana")
 				follow(t, inst, dana, bob)
 				id := post(t, inst, bob, map[string]any{"status": "Sourdough out of the oven"})
+				inHome(t, inst, dana, id)
 
 				b := signedInTab(t, inst, dana, js)
 				act := actor(b, js)

@@ -48,6 +48,7 @@ func seedTimeline(tb testing.TB) *timeline {
 	follow(tb, inst, tl.alice, tl.carol)
 	follow(tb, inst, tl.bob, tl.carol)
 	var last string
+	var posted []string
 	for i := range 20 {
 		author, other := tl.bob, "@carol"
 		if i%3 == 2 {
@@ -66,12 +67,16 @@ func seedTimeline(tb testing.TB) *timeline {
 			fields["in_reply_to_id"] = last
 		}
 		last = post(tb, inst, author, fields)
+		posted = append(posted, last)
 		if i%2 == 0 {
 			inst.Expect(tb, http.StatusOK, http.MethodPost, "/api/v1/statuses/"+last+"/favourite", tl.alice.Token, nil)
 		}
 		if i%7 == 0 {
 			inst.Expect(tb, http.StatusOK, http.MethodPost, "/api/v1/statuses/"+last+"/reblog", tl.carol.Token, nil)
 		}
+	}
+	for _, id := range posted {
+		inHome(tb, inst, tl.alice, id)
 	}
 	return tl
 }

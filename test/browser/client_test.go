@@ -68,6 +68,8 @@ func TestSavedAndSearch(t *testing.T) {
 				follow(t, inst, dana, bob)
 				saved := post(t, inst, bob, map[string]any{"status": "A recipe worth keeping"})
 				liked := post(t, inst, bob, map[string]any{"status": "A joke worth a star"})
+				inHome(t, inst, dana, saved)
+				inHome(t, inst, dana, liked)
 
 				b := signedInTab(t, inst, dana, js)
 				act := actor(b, js)

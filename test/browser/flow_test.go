@@ -123,6 +123,7 @@ func coreFlow(t *testing.T, db testrig.DB, js bool) {
 		t.Fatalf("dana does not follow bob: %+v", rel)
 	}
 	loaf := post(t, inst, bob, map[string]any{"status": "Sourdough out of the oven"})
+	inHome(t, inst, dana, loaf)
 	b.Visit("/home")
 	b.WantText(statusSel(loaf), "Sourdough out of the oven")
 

@@ -3,6 +3,7 @@ package browser
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"herd/internal/ids"
 	"herd/internal/testrig"
@@ -14,6 +15,27 @@ func post(t testing.TB, inst *testrig.Instance, user *testrig.User, fields map[s
 	var s struct{ ID string }
 	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses", user.Token, fields).JSON(t, &s)
 	return s.ID
+}
+
+// inHome waits until status id is in user's home timeline: posts reach
+// followers' home feeds through a background job, a moment after they
+// are published.
+func inHome(t testing.TB, inst *testrig.Instance, user *testrig.User, id string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		var home []struct{ ID string }
+		inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/timelines/home?limit=40", user.Token, nil).JSON(t, &home)
+		for _, s := range home {
+			if s.ID == id {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status %s never reached %s's home", id, user.Account.Username)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // follow makes user follow target through the API.
@@ -45,6 +67,7 @@ func TestPageScreenshots(t *testing.T) {
 	first := post(t, inst, bob, map[string]any{"status": "@alice how was the film?"})
 	reply := post(t, inst, alice, map[string]any{"status": "@bob worth seeing twice", "in_reply_to_id": first})
 	follow(t, inst, alice, bob)
+	inHome(t, inst, bob, reply)
 	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses/"+first+"/favourite", alice.Token, nil)
 
 	visitor := newTab(t, inst)
