@@ -5,11 +5,13 @@ package config
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -102,6 +104,21 @@ type Config struct {
 	// ShowDomainBlocks says who may read /api/v1/instance/domain_blocks:
 	// all (default), users (signed in) or disabled.
 	ShowDomainBlocks string
+	// SMTPHost, when set, is the SMTP server the instance sends mail
+	// through (password resets); without it no mail is sent and nothing
+	// that needs it is offered. SMTPPort is 587 (STARTTLS when offered)
+	// by default; 465 is implicit TLS. SMTPUsername and SMTPPassword log
+	// in with AUTH PLAIN (over TLS only). SMTPFrom is the sender
+	// (default notifications@ the domain's host).
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	SMTPFrom     string
+	// SMTPTLS, for tests only (no flag or variable sets it), replaces
+	// the TLS settings of the SMTP connection (to trust a test
+	// certificate).
+	SMTPTLS *tls.Config
 }
 
 // fieldSpec declares one setting: its flag name (env: HERD_ + upper snake).
@@ -152,6 +169,11 @@ func Load(args []string) (*Config, error) {
 		{name: "authorized-fetch", usage: "serve ActivityPub documents only to signed requests", boolean: &c.AuthorizedFetch},
 		{name: "limited-federation", usage: "federate only with allowed domains (implies authorized-fetch)", boolean: &c.LimitedFederation},
 		{name: "show-domain-blocks", usage: "who sees the domain blocks list: all, users or disabled", str: &c.ShowDomainBlocks},
+		{name: "smtp-host", usage: "SMTP server for the instance's mail (password resets); unset: no mail", str: &c.SMTPHost},
+		{name: "smtp-port", usage: "SMTP port: 587 uses STARTTLS when offered, 465 implicit TLS", num: &c.SMTPPort},
+		{name: "smtp-username", usage: "SMTP login (sent over TLS only)", str: &c.SMTPUsername},
+		{name: "smtp-password", usage: "SMTP password", str: &c.SMTPPassword},
+		{name: "smtp-from", usage: "sender of the instance's mail, e.g. Herd <notifications@example.com> (default notifications@ the domain)", str: &c.SMTPFrom},
 	}
 	fs := flag.NewFlagSet("herd", flag.ContinueOnError)
 	for _, s := range specs {
@@ -264,6 +286,9 @@ func (c *Config) finish() error {
 	if err := c.checkMedia(); err != nil {
 		return err
 	}
+	if err := c.checkSMTP(); err != nil {
+		return err
+	}
 	if c.MediaCacheDays < 0 {
 		return errors.New("media-cache-days must be 0 (keep) or more")
 	}
@@ -277,6 +302,27 @@ func (c *Config) finish() error {
 		if _, _, err := net.ParseCIDR(cidr); err != nil {
 			return fmt.Errorf("trusted proxy %q is not a CIDR", cidr)
 		}
+	}
+	return nil
+}
+
+// checkSMTP fills the mail defaults and validates them.
+func (c *Config) checkSMTP() error {
+	c.SMTPHost = strings.TrimSpace(c.SMTPHost)
+	if c.SMTPHost == "" {
+		return nil
+	}
+	if c.SMTPPort == 0 {
+		c.SMTPPort = 587
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		return errors.New("smtp-port must be a port number")
+	}
+	if c.SMTPFrom == "" {
+		c.SMTPFrom = "notifications@" + c.Host()
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		return fmt.Errorf("smtp-from %q is not an address: %v", c.SMTPFrom, err)
 	}
 	return nil
 }

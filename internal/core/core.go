@@ -96,6 +96,9 @@ type Core struct {
 	// emojis caches custom emoji by domain and shortcode
 	// (custom_emoji_lookup.go).
 	emojis *emojiCache
+	// mailer sends the instance's mail (password_reset.go); nil: none is
+	// sent and nothing that needs it is offered.
+	mailer Mailer
 }
 
 // New wires the use cases to a store.

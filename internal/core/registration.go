@@ -21,6 +21,7 @@ type Registration struct {
 	Agreement bool   // the server rules and terms were accepted
 	Locale    string // e.g. "en"
 	Reason    string // why they want to join; required when approval is
+	UserAgent string // the sign-up page's browser, kept with the session it opens
 }
 
 // FieldError is one failed validation of one field, as Mastodon's
@@ -176,7 +177,7 @@ func (c *Core) SignUp(ctx context.Context, reg Registration) (string, *model.Acc
 	if !user.Approved {
 		return "", acct, nil
 	}
-	secret, err := c.openSession(ctx, acct.ID)
+	secret, err := c.openSession(ctx, acct.ID, reg.UserAgent)
 	if err != nil {
 		return "", nil, err
 	}

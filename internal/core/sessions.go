@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"herd/internal/model"
@@ -17,9 +18,10 @@ const SessionLifetime = 30 * 24 * time.Hour
 var ErrPendingApproval = ErrForbidden("Your login is currently pending approval")
 
 // SignIn checks an email and password and opens a browser session,
-// returning the session secret for the cookie (only its hash is stored).
-// A pending user is refused a session: there is nothing they may do yet.
-func (c *Core) SignIn(ctx context.Context, email, password string) (string, *model.Account, error) {
+// returning the session secret for the cookie (only its hash is stored);
+// userAgent is the browser's, kept to list the session. A pending user
+// is refused a session: there is nothing they may do yet.
+func (c *Core) SignIn(ctx context.Context, email, password, userAgent string) (string, *model.Account, error) {
 	acct, user, err := c.CheckPassword(ctx, email, password)
 	if err != nil {
 		return "", nil, err
@@ -27,22 +29,29 @@ func (c *Core) SignIn(ctx context.Context, email, password string) (string, *mod
 	if !user.Approved {
 		return "", acct, ErrPendingApproval
 	}
-	secret, err := c.openSession(ctx, acct.ID)
+	secret, err := c.openSession(ctx, acct.ID, userAgent)
 	if err != nil {
 		return "", nil, err
 	}
 	return secret, acct, nil
 }
 
-// openSession stores a new session for accountID.
-func (c *Core) openSession(ctx context.Context, accountID int64) (string, error) {
+// maxUserAgent bounds the User-Agent kept with a session.
+const maxUserAgent = 300
+
+// openSession stores a new session for accountID, opened by the browser
+// userAgent.
+func (c *Core) openSession(ctx context.Context, accountID int64, userAgent string) (string, error) {
+	if len(userAgent) > maxUserAgent {
+		userAgent = strings.ToValidUTF8(userAgent[:maxUserAgent], "")
+	}
 	secret := NewSecret()
 	now := time.Now()
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteExpiredSessions(ctx, now); err != nil {
 			return err
 		}
-		return tx.InsertSession(ctx, HashSecret(secret), accountID, now, now.Add(SessionLifetime))
+		return tx.InsertSession(ctx, HashSecret(secret), accountID, now, now.Add(SessionLifetime), userAgent)
 	})
 	if err != nil {
 		return "", err

@@ -30,7 +30,7 @@ type Handler struct {
 func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
 	h := &Handler{core: c, log: log, pages: map[string]*template.Template{}}
 	for _, name := range []string{"sign_in", "sign_up", "signed_in", "pending", "authorize", "code",
-		"form_post", "error"} {
+		"form_post", "error", "password_new", "password_sent", "password_edit", "password_changed"} {
 		h.pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	h.routes(mux)
@@ -55,6 +55,10 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /auth/sign_up", h.signUpForm)
 	mux.HandleFunc("POST /auth/sign_up", h.signUp)
 	mux.HandleFunc("POST /auth/sign_out", h.signOut)
+	mux.HandleFunc("GET /auth/password/new", h.passwordForm)
+	mux.HandleFunc("POST /auth/password", h.requestPasswordReset)
+	mux.HandleFunc("GET /auth/password/edit", h.newPasswordForm)
+	mux.HandleFunc("POST /auth/password/edit", h.resetPassword)
 }
 
 // page is what every template sees; Data holds the page's own fields.

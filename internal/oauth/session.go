@@ -70,6 +70,10 @@ func (h *Handler) clearSession(w http.ResponseWriter) {
 	})
 }
 
+// SessionSecret is this browser's session secret, "" when it has none: the
+// account page marks and keeps the current session with it.
+func SessionSecret(r *http.Request) string { return sessionSecret(r) }
+
 func sessionSecret(r *http.Request) string {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		return c.Value

@@ -43,6 +43,7 @@ func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int,
 	}
 	h.render(w, r, status, "sign_in", "Sign in", errMsg, signInData{
 		Email: email, ReturnTo: returnTo, CanSignUp: h.core.RegistrationsOpen(), SignUpURL: signUp,
+		CanReset: h.core.MailEnabled(),
 	})
 }
 
@@ -53,7 +54,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, returnTo := r.PostFormValue("email"), r.PostFormValue("return_to")
-	secret, acct, err := h.core.SignIn(r.Context(), email, r.PostFormValue("password"))
+	secret, acct, err := h.core.SignIn(r.Context(), email, r.PostFormValue("password"), r.UserAgent())
 	switch {
 	case errors.Is(err, core.ErrPendingApproval):
 		h.render(w, r, http.StatusForbidden, "pending", "Pending approval", "", signInData{Account: acct})
@@ -124,7 +125,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, acct, err := h.core.SignUp(r.Context(), core.Registration{
 		Username: data.Username, Email: data.Email, Password: r.PostFormValue("password"),
-		Agreement: data.Agreement, Reason: data.Reason, Locale: "en",
+		Agreement: data.Agreement, Reason: data.Reason, Locale: "en", UserAgent: r.UserAgent(),
 	})
 	var verr *core.ValidationError
 	switch {

@@ -51,9 +51,11 @@ func (g *apiGate) Admit(w http.ResponseWriter, r *http.Request, v *core.Viewer) 
 // passwords cannot be guessed, nor accounts mass-created, at API speed.
 const credentialAttempts = 25
 
-// throttleCredentials wraps the whole handler: the sign-in and sign-up
-// forms are not API routes, and POST /api/v1/accounts counts here as well
-// as against the API limit. It is off when the per-IP limit is 0.
+// throttleCredentials wraps the whole handler: the sign-in, sign-up and
+// password reset forms are not API routes, and POST /api/v1/accounts
+// counts here as well as against the API limit (Mastodon throttles
+// password resets by address as sign-ins: 25 per 5 minutes). It is off
+// when the per-IP limit is 0.
 func (g *apiGate) throttleCredentials(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bucket := ""
@@ -63,6 +65,8 @@ func (g *apiGate) throttleCredentials(next http.Handler) http.Handler {
 				bucket = "login"
 			case "/auth/sign_up", "/api/v1/accounts":
 				bucket = "signup"
+			case "/auth/password": // mails a reset link
+				bucket = "password"
 			}
 		}
 		if bucket != "" && g.policy.PerIP > 0 && !g.policy.AllowIP(w, r, bucket, credentialAttempts) {

@@ -69,6 +69,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	c.SetTranscoder(media.NewFFmpeg())            // video, audio and AVIF uploads (Debian's ffmpeg)
 	c.SetCardFetcher(cards.NewFetcher(outbound))  // preview cards through the same guarded client
 	c.SetMediaFetcher(media.NewFetcher(outbound)) // remote attachments, avatars… likewise
+	setMailer(c, cfg)                             // mail.go: password resets, when SMTP is set
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {

@@ -61,10 +61,11 @@ func (s *Store) DeleteExpiredAuthCodes(ctx context.Context, now time.Time) error
 	return err
 }
 
-// InsertSession stores a browser session by the hash of its cookie secret.
-func (s *Store) InsertSession(ctx context.Context, idHash string, accountID int64, created, expires time.Time) error {
-	_, err := s.q.ExecContext(ctx, `INSERT INTO sessions (id_hash, account_id, created_at, expires_at)
-		VALUES ($1,$2,$3,$4)`, idHash, accountID, ms(created), ms(expires))
+// InsertSession stores a browser session by the hash of its cookie
+// secret, with the browser's User-Agent.
+func (s *Store) InsertSession(ctx context.Context, idHash string, accountID int64, created, expires time.Time, userAgent string) error {
+	_, err := s.q.ExecContext(ctx, `INSERT INTO sessions (id_hash, account_id, created_at, expires_at, user_agent)
+		VALUES ($1,$2,$3,$4,$5)`, idHash, accountID, ms(created), ms(expires), userAgent)
 	return dup(err)
 }
 

@@ -18,6 +18,11 @@ func (h *Handler) settingsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/profile/{picture}/delete", h.deleteProfilePicture)
 	mux.HandleFunc("GET /settings/preferences", h.preferencesSettings)
 	mux.HandleFunc("POST /settings/preferences", h.savePreferences)
+	mux.HandleFunc("GET /settings/account", h.accountSettings)
+	mux.HandleFunc("POST /settings/account/email", h.changeEmail)
+	mux.HandleFunc("POST /settings/account/password", h.changePassword)
+	mux.HandleFunc("POST /settings/account/sessions/revoke", h.revokeSession)
+	mux.HandleFunc("POST /settings/account/apps/{id}/revoke", h.revokeApp)
 }
 
 // settingsPage is what every settings page carries besides its form: the
@@ -34,7 +39,8 @@ type settingsLink struct {
 
 // Links is the settings navigation, the current section marked.
 func (s settingsPage) Links() []settingsLink {
-	links := []settingsLink{{"/settings/profile", "Profile", false}, {"/settings/preferences", "Preferences", false}}
+	links := []settingsLink{{"/settings/profile", "Profile", false}, {"/settings/preferences", "Preferences", false},
+		{"/settings/account", "Account", false}}
 	for i := range links {
 		links[i].Current = links[i].Path == "/settings/"+s.Section
 	}
@@ -45,10 +51,14 @@ func (s settingsPage) Links() []settingsLink {
 // and the browser was sent back to it (POST, redirect, GET): the query
 // names one of these, never the text itself.
 var settingsNotices = map[string]string{
-	"profile":        "Your profile was saved.",
-	"avatar-removed": "Your avatar was removed.",
-	"header-removed": "Your header image was removed.",
-	"preferences":    "Your preferences were saved.",
+	"profile":         "Your profile was saved.",
+	"avatar-removed":  "Your avatar was removed.",
+	"header-removed":  "Your header image was removed.",
+	"preferences":     "Your preferences were saved.",
+	"email":           "Your email address was changed.",
+	"password":        "Your password was changed, and every other browser signed out.",
+	"session-revoked": "That browser was signed out.",
+	"app-revoked":     "The app's access to your account was revoked.",
 }
 
 // showSettings renders a settings page: its notice (from the query after
