@@ -77,6 +77,7 @@ func TestPageScreenshots(t *testing.T) {
 	visitor.Screenshots("sign-up", "/auth/sign_up")
 	visitor.Screenshots("profile", "/@alice")
 	visitor.Screenshots("status", "/@alice/"+reply)
+	visitor.Screenshots("tag", "/tags/herd")
 
 	b := newTab(t, inst)
 	b.Visit("/auth/sign_in")

@@ -23,14 +23,15 @@ func (b *Tab) Visible(sel string) bool {
 }
 
 // TestVisitorPages: a visitor without JavaScript reads a profile: public
-// posts show, followers-only and direct ones never do; a content warning
-// and sensitive media stay folded until clicked (plain <details>); the
-// keyboard's first stop is a visible "skip to content" link.
+// posts show, followers-only and direct ones never do; a hashtag leads to
+// its page; a content warning and sensitive media stay folded until
+// clicked (plain <details>); the keyboard's first stop is a visible "skip
+// to content" link.
 func TestVisitorPages(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
 		alice := inst.NewUser(t, "alice")
-		post(t, inst, alice, map[string]any{"status": "Hello from alice"})
+		hello := post(t, inst, alice, map[string]any{"status": "Hello from alice #herd"})
 		cw := post(t, inst, alice, map[string]any{"status": "The ending", "spoiler_text": "Film spoilers"})
 		nsfw := post(t, inst, alice, map[string]any{"status": "Look at this", "sensitive": true,
 			"media_ids": []string{upload(t, inst, alice, "A startling picture")}})
@@ -55,6 +56,12 @@ func TestVisitorPages(t *testing.T) {
 		if focused["href"] != "#main" || focused["left"].(float64) < 0 {
 			t.Fatalf("the first Tab stop is %v, want the visible skip link to #main", focused)
 		}
+
+		// A hashtag in a post leads to the tag's page, which lists the post.
+		b.Submit(statusSel(hello) + ` a.hashtag`)
+		b.WantPath("/tags/herd")
+		b.WantText(statusSel(hello), "Hello from alice")
+		b.Visit("/@alice")
 
 		body := statusSel(cw) + ` .e-content`
 		if b.Visible(body) {
