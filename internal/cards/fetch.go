@@ -40,34 +40,46 @@ func NewFetcher(client *safehttp.Client) *Fetcher { return &Fetcher{client: clie
 func (f *Fetcher) FetchCard(ctx context.Context, rawURL string) (*model.PreviewCard, error) {
 	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 	defer cancel()
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("cards: not a web link: %q", rawURL)
-	}
-	resp, err := f.client.Get(ctx, rawURL, "text/html, application/xhtml+xml;q=0.9")
+	base, doc, err := f.fetchPage(ctx, rawURL)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("cards: %s answered %d", rawURL, resp.StatusCode)
-	}
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/html" && mt != "application/xhtml+xml" {
-		return nil, ErrNotHTML
-	}
-	doc, err := io.ReadAll(io.LimitReader(resp.Body, maxPage))
-	if err != nil {
-		return nil, err
-	}
-	card, oembed := Parse(resp.Request.URL, doc)
+	card, oembed := Parse(base, doc)
 	card.URL = rawURL
 	if oembed != "" {
 		// A page whose oEmbed fails still has its own metadata.
 		if o, err := f.fetchOEmbed(ctx, oembed); err == nil {
-			o.apply(card, resp.Request.URL)
+			o.apply(card, base)
 		}
 	}
 	return card, nil
+}
+
+// fetchPage GETs the web page at rawURL and returns the first megabyte of
+// its HTML with the URL it came from after redirects (for relative
+// links). Other than an http(s) link to an HTML page answering 200 is an
+// error.
+func (f *Fetcher) fetchPage(ctx context.Context, rawURL string) (*url.URL, []byte, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, nil, fmt.Errorf("cards: not a web link: %q", rawURL)
+	}
+	resp, err := f.client.Get(ctx, rawURL, "text/html, application/xhtml+xml;q=0.9")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, nil, fmt.Errorf("cards: %s answered %d", rawURL, resp.StatusCode)
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/html" && mt != "application/xhtml+xml" {
+		return nil, nil, ErrNotHTML
+	}
+	doc, err := io.ReadAll(io.LimitReader(resp.Body, maxPage))
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp.Request.URL, doc, nil
 }
 
 // oEmbed is the part of an oEmbed response (https://oembed.com/) a card uses.

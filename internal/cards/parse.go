@@ -1,7 +1,8 @@
 // Package cards builds preview cards (Mastodon's PreviewCard) for links in
 // statuses: it fetches a page through the guarded outbound client and
 // reads its OpenGraph, Twitter card, <title> and description metadata,
-// and its oEmbed document when the page announces one.
+// and its oEmbed document when the page announces one. The same guarded
+// fetch reads a page's rel="me" links, to verify profile links (relme.go).
 package cards
 
 import (

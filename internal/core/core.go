@@ -90,6 +90,9 @@ type Core struct {
 	// cardFetcher fetches preview cards (cards.go); nil: no cards.
 	cardFetcher CardFetcher
 	cardFetches flightGroup // one fetch per URL at a time on this node
+	// linkVerifier reads rel="me" links (link_verification.go); nil: no
+	// profile link is verified.
+	linkVerifier LinkVerifier
 	// mediaFetcher downloads remote media (remote_image.go); nil: remote
 	// files stay at their remote URLs.
 	mediaFetcher MediaFetcher

@@ -132,6 +132,9 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 		if err := tx.UpdateUserPreferences(ctx, user); err != nil {
 			return err
 		}
+		if err := c.queueLinkVerification(ctx, tx, acct, 0); err != nil { // link_verification.go
+			return err
+		}
 		// Reload: accepting requests moved the counters in SQL.
 		if acct, err = tx.AccountByID(ctx, acct.ID); err != nil {
 			return err

@@ -166,6 +166,7 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 		default:
 			a.ID, a.CreatedAt = old.ID, old.CreatedAt
 			setCounts(a, r, old.Account)
+			keepVerified(a.Fields, old.Account.Fields) // link_verification.go
 			if !strings.EqualFold(old.Username, a.Username) {
 				if other, err := tx.RemoteAccountByUsername(ctx, a.Username, a.Domain); err == nil && other.ID != a.ID {
 					a.Username = old.Username
@@ -184,6 +185,9 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 			}
 		}
 		if saved, err = tx.AccountByID(ctx, a.ID); err != nil {
+			return err
+		}
+		if err := c.queueLinkVerification(ctx, tx, saved, c.remoteLinkDelay()); err != nil {
 			return err
 		}
 		return c.queueRemoteAccountImages(ctx, tx, saved)

@@ -44,6 +44,8 @@ func startJobs(ctx context.Context, c *core.Core, log *slog.Logger) *jobs.Pool {
 	// Remote attachments likewise wait on other servers, one status's
 	// files per job.
 	pool.Register(jobs.Queue{Name: core.QueueRemoteMedia, Handler: c.RemoteMediaJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
+	// Profile link verification reads other sites' pages like cards.
+	pool.Register(jobs.Queue{Name: core.QueueLinks, Handler: c.LinkJobs, InFlight: 2, Batch: 2, MaxAttempts: 3})
 	c.SetJobWaker(pool.Wake)
 	pool.Run(ctx)
 	go pruneLoop(ctx, c, log)

@@ -68,6 +68,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	c.SetMediaStorage(storage)
 	c.SetTranscoder(media.NewFFmpeg())            // video, audio and AVIF uploads (Debian's ffmpeg)
 	c.SetCardFetcher(cards.NewFetcher(outbound))  // preview cards through the same guarded client
+	c.SetLinkVerifier(cards.NewFetcher(outbound)) // rel="me" links of profile fields, likewise
 	c.SetMediaFetcher(media.NewFetcher(outbound)) // remote attachments, avatars… likewise
 	setMailer(c, cfg)                             // mail.go: password resets, when SMTP is set
 	mux := http.NewServeMux()

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"herd/internal/core"
@@ -153,17 +152,14 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *core.Viewer
 	h.render(w, r, http.StatusOK, "profile", p)
 }
 
-// meLinks lists the fields of a local account whose whole value is a web
-// address: the links Mastodon offers for rel="me" verification.
+// meLinks lists the web addresses of a local account's fields: the links
+// Mastodon offers for rel="me" verification.
 func meLinks(a *model.Account) []string {
 	var out []string
 	for _, f := range a.Fields {
-		v := strings.TrimSpace(f.Value)
-		u, err := url.Parse(v)
-		if err != nil || strings.ContainsAny(v, " \t\n") || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			continue
+		if u, ok := core.VerifiableURL(a, f.Value); ok {
+			out = append(out, u)
 		}
-		out = append(out, u.String())
 	}
 	return out
 }
