@@ -48,13 +48,14 @@ func loadAssets() *assets {
 		}
 		a.add(path.Base(file), body)
 	}
-	a.add("herd.css", bundle("static/css/*.css"))
-	a.add("herd.js", bundle("static/js/*.js"))
+	a.add("herd.css", bundle("static/css/*.css", stripCSS))
+	a.add("herd.js", bundle("static/js/*.js", stripJS))
 	return a
 }
 
-// bundle joins the files pattern matches, in name order.
-func bundle(pattern string) []byte {
+// bundle joins the files pattern matches, in name order, each passed
+// through strip.
+func bundle(pattern string, strip func([]byte) []byte) []byte {
 	files, err := fs.Glob(staticFS, pattern)
 	if err != nil {
 		panic(err)
@@ -65,7 +66,44 @@ func bundle(pattern string) []byte {
 		if err != nil {
 			panic(err)
 		}
-		out = append(append(out, body...), '\n')
+		out = append(append(out, strip(body)...), '\n')
+	}
+	return out
+}
+
+// stripCSS drops a stylesheet's comments and the whitespace that starts
+// its lines: the sources stay readable, browsers get fewer bytes.
+func stripCSS(src []byte) []byte {
+	var out []byte
+	for {
+		start := bytes.Index(src, []byte("/*"))
+		if start < 0 {
+			break
+		}
+		end := bytes.Index(src[start+2:], []byte("*/"))
+		if end < 0 {
+			break
+		}
+		out = append(out, src[:start]...)
+		src = src[start+2+end+2:]
+	}
+	return stripLines(append(out, src...), nil)
+}
+
+// stripJS drops a script's whole-line // comments and the whitespace that
+// starts its lines. Only whole lines go (a // inside a string or a regular
+// expression is left alone), and no line is joined to the next, so the
+// script's meaning cannot change.
+func stripJS(src []byte) []byte { return stripLines(src, []byte("//")) }
+
+func stripLines(src, commentPrefix []byte) []byte {
+	out := make([]byte, 0, len(src))
+	for line := range bytes.Lines(src) {
+		line = bytes.TrimLeft(line, " \t")
+		if len(bytes.TrimSpace(line)) == 0 || (commentPrefix != nil && bytes.HasPrefix(line, commentPrefix)) {
+			continue
+		}
+		out = append(out, line...)
 	}
 	return out
 }

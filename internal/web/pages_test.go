@@ -5,6 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -237,5 +240,32 @@ func TestPagesGzipped(t *testing.T) {
 	body, err := io.ReadAll(zr)
 	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(body)), "</html>") || !strings.Contains(string(body), "number xxxx") {
 		t.Errorf("gzipped page: %v: %s", err, body)
+	}
+}
+
+// TestBundledScriptParses: the script bundle, comments and indentation
+// stripped, is still JavaScript Node accepts (skipped without Node).
+func TestBundledScriptParses(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed; the bundle's syntax is checked where it is")
+	}
+	inst := testrig.Start(t, testrig.SQLite)
+	p := newBrowser(t, inst).do(http.MethodGet, "/", nil)
+	var script string
+	for _, m := range assetRE.FindAllStringSubmatch(p.Body, -1) {
+		if strings.HasSuffix(m[1], ".js") {
+			script = newBrowser(t, inst).do(http.MethodGet, m[1], nil).Body
+		}
+	}
+	if len(script) < 1000 || strings.Contains(script, "\n//") || strings.Contains(script, "\n  ") {
+		t.Fatalf("script bundle of %d bytes, comments or indentation left: %.300s", len(script), script)
+	}
+	file := filepath.Join(t.TempDir(), "herd.js")
+	if err := os.WriteFile(file, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(node, "--check", file).CombinedOutput(); err != nil {
+		t.Errorf("node --check: %v: %s", err, out)
 	}
 }
