@@ -90,4 +90,5 @@ func TestPageScreenshots(t *testing.T) {
 	b.Screenshots("notifications", "/notifications")
 	b.Screenshots("settings-profile", "/settings/profile")
 	b.Screenshots("settings-preferences", "/settings/preferences")
+	b.Screenshots("settings-account", "/settings/account")
 }
