@@ -20,10 +20,12 @@ const (
 
 // StatusPage is a timeline page: the statuses the viewer may see, and the
 // cursors of the raw page for the Link header (a page thinned by
-// visibility still pages on from where it ended).
+// visibility still pages on from where it ended). Rows is how many the
+// raw page had: fewer than the limit asked for means it was the last.
 type StatusPage struct {
 	Statuses           []*StatusView
 	NewestID, OldestID int64
+	Rows               int
 }
 
 func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Status, where audienceContext) (*StatusPage, error) {
@@ -31,7 +33,7 @@ func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Sta
 	if len(list) == 0 {
 		return out, nil
 	}
-	out.NewestID, out.OldestID = list[0].ID, list[len(list)-1].ID
+	out.NewestID, out.OldestID, out.Rows = list[0].ID, list[len(list)-1].ID, len(list)
 	var err error
 	out.Statuses, err = c.visibleViews(ctx, viewerID, idsOf(list), freshByID(list), where)
 	return out, err
@@ -60,7 +62,7 @@ func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	out.Statuses, out.NewestID, out.OldestID = views, feedIDs[0], feedIDs[len(feedIDs)-1]
+	out.Statuses, out.NewestID, out.OldestID, out.Rows = views, feedIDs[0], feedIDs[len(feedIDs)-1], len(feedIDs)
 	return out, nil
 }
 

@@ -209,6 +209,9 @@ func TestHomePage(t *testing.T) {
 			!strings.Contains(p.Body, `action="/statuses/`+s.ID+`/favourite"`) {
 			t.Errorf("home: %d at %s: %s", p.Status, p.Path, p.Body)
 		}
+		if strings.Contains(p.Body, `rel="next"`) {
+			t.Error("a home page of one post links to older posts")
+		}
 		if p := br.do(http.MethodGet, "/public/local", nil); p.Status != http.StatusOK || strings.Contains(p.Body, "for my followers") {
 			t.Errorf("local timeline shows a private post or failed: %d", p.Status)
 		}

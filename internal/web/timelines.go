@@ -63,9 +63,10 @@ func maxIDPage(r *http.Request) store.Page {
 	return p
 }
 
-// olderLink is the link to the page after a full one.
+// olderLink is the link to the page after a full one: a page that read
+// fewer rows than it asked for was the last.
 func olderLink(r *http.Request, sp *core.StatusPage) string {
-	if sp == nil || len(sp.Statuses) == 0 {
+	if sp == nil || sp.Rows < pageSize {
 		return ""
 	}
 	return olderPage(r, sp.OldestID)
