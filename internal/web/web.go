@@ -89,6 +89,7 @@ type page struct {
 	Error    string
 	Notice   string
 	Instance string // the instance's name
+	SignUp   bool   // registrations are open (or by approval): the header offers "Sign up"
 	Meta     *pageMeta
 	Data     any
 }
@@ -124,7 +125,7 @@ func (h *Handler) viewer(r *http.Request) *core.Viewer {
 
 // newPage starts a page for this request, with its viewer.
 func (h *Handler) newPage(r *http.Request, title string, v *core.Viewer, data any) *page {
-	p := &page{Title: title, Viewer: v, Instance: h.instanceName(), Data: data}
+	p := &page{Title: title, Viewer: v, Instance: h.instanceName(), SignUp: h.core.RegistrationsOpen(), Data: data}
 	if v != nil {
 		me := h.accountItem(v.Account)
 		p.Me = &me
