@@ -1,11 +1,13 @@
 package browser
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"herd/internal/testrig"
 )
@@ -126,5 +128,64 @@ func TestAccessibilityAudit(t *testing.T) {
 	}
 	if len(problems) > 0 {
 		t.Fatalf("%d accessibility problems:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+}
+
+// focused describes the element that has the keyboard focus.
+const focusedScript = `(function(e) {
+	var cs = getComputedStyle(e);
+	return {tag: e.tagName.toLowerCase(), href: e.getAttribute("href") || "", label: e.getAttribute("aria-label") || "",
+		pressed: e.getAttribute("aria-pressed") || "", status: (e.closest("article.status") || {}).id || "",
+		outline: cs.outlineStyle, outlineWidth: cs.outlineWidth, focusVisible: e.matches(":focus-visible")};
+})(document.activeElement)`
+
+// TestKeyboard: on home, with only the keyboard, the first Tab reaches
+// the skip link; Tab then reaches the first post's favourite button,
+// which Enter activates (the server has the favourite); every stop on
+// the way shows a focus ring (:focus-visible draws an outline).
+func TestKeyboard(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	alice := inst.NewUser(t, "alice")
+	bob := inst.NewUser(t, "bob")
+	follow(t, inst, bob, alice)
+	id := post(t, inst, alice, map[string]any{"status": "Keyboards all the way down"})
+	inHome(t, inst, bob, id)
+
+	b := signedInTab(t, inst, bob, true)
+	b.Visit("/home")
+	tab := func() map[string]string {
+		t.Helper()
+		b.do("press Tab", chromedp.KeyEvent(kb.Tab))
+		got := run(b, "read the focus", chromedp.Evaluate[map[string]any](focusedScript))
+		m := map[string]string{}
+		for k, v := range got {
+			m[k] = fmt.Sprint(v)
+		}
+		return m
+	}
+	first := tab()
+	if first["href"] != "#main" {
+		t.Fatalf("the first Tab stop is %v, want the skip link", first)
+	}
+	fav := statusSel(id) + ` button[aria-label=Favourite]`
+	for stops := 1; ; stops++ {
+		f := tab()
+		if f["outline"] == "none" || f["outlineWidth"] == "0px" || f["focusVisible"] != "true" {
+			t.Errorf("Tab stop %d (%v) shows no focus ring", stops, f)
+		}
+		if f["status"] == "s-"+id && f["label"] == "Favourite" {
+			t.Logf("the favourite button is Tab stop %d", stops)
+			break
+		}
+		if stops == 80 {
+			t.Fatalf("80 Tab stops and no favourite button on the first post; the last was %v", f)
+		}
+	}
+	b.do("press Enter", chromedp.KeyEvent(kb.Enter))
+	b.WaitFor(fav + `[aria-pressed=true]`)
+	var got apiStatus
+	inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/statuses/"+id, bob.Token, nil).JSON(t, &got)
+	if !got.Favourited {
+		t.Fatalf("Enter on the favourite button: the server has no favourite")
 	}
 }
