@@ -189,3 +189,30 @@ func TestKeyboard(t *testing.T) {
 		t.Fatalf("Enter on the favourite button: the server has no favourite")
 	}
 }
+
+// TestPhoneNavigation: on a phone, every entry of the signed-in
+// navigation is on screen at once, with nothing to scroll sideways, and
+// each is big enough to tap (44 px, as WCAG's target size advises, less
+// a little for the two rows' gap).
+func TestPhoneNavigation(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	bob := inst.NewUser(t, "bob")
+	b := signedInTab(t, inst, bob, false)
+	for _, v := range []viewport{phone, {name: "small phone", width: 320, height: 640, phone: true}} {
+		b.do("emulate a "+v.name, v.emulate())
+		b.Visit("/home")
+		got := run(b, "measure the navigation", chromedp.Evaluate[[]string](`(function() {
+	var out = [], nav = document.querySelector("header nav");
+	if (nav.scrollWidth > nav.clientWidth) out.push("the navigation scrolls sideways: " + nav.scrollWidth + " > " + nav.clientWidth);
+	nav.querySelectorAll("a, button").forEach(function(e) {
+		var r = e.getBoundingClientRect();
+		if (r.left < 0 || r.right > window.innerWidth) out.push(e.textContent.trim() + " is off screen (" + r.left + " to " + r.right + ")");
+		if (r.height < 40 || r.width < 40) out.push(e.textContent.trim() + " is " + r.width + "×" + r.height + " px, too small to tap");
+	});
+	return out;
+})()`))
+		if len(got) > 0 {
+			t.Errorf("on a %s:\n%s", v.name, strings.Join(got, "\n"))
+		}
+	}
+}
