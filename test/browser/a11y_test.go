@@ -1,14 +1,23 @@
 package browser
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"herd/internal/ids"
+	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
 
@@ -104,17 +113,27 @@ func TestAccessibilityAudit(t *testing.T) {
 	inHome(t, inst, bob, reply)
 	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/statuses/"+first+"/favourite", alice.Token, nil)
 
+	var raw map[string]any
+	inst.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/apps", "", url.Values{
+		"client_name": {"Pocket Toot"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {"read write"},
+	}).JSON(t, &raw)
+	clientID, _ := raw["client_id"].(string)
+	aliceID := ids.Format(alice.Account.ID)
+
 	var problems []string
 	check := func(b *Tab, who, path string) {
 		t.Helper()
-		b.Visit(path)
+		if st := b.Open(path); st != http.StatusOK && !(st == http.StatusNotFound && strings.HasPrefix(path, "/@nobody")) {
+			t.Fatalf("GET %s: %d", path, st)
+		}
 		for _, p := range b.audit() {
 			problems = append(problems, who+" "+path+": "+p)
 		}
 	}
 	visitor := newTabNoJS(t, inst)
 	for _, path := range []string{"/", "/about", "/auth/sign_in", "/auth/sign_up", "/public/local",
-		"/@alice", "/@alice/" + reply, "/@bob/" + first, "/tags/herd"} {
+		"/@alice", "/@alice/with_replies", "/@alice/media", "/@alice/" + reply, "/@bob/" + first, "/tags/herd",
+		"/privacy-policy", "/@nobody"} {
 		check(visitor, "visitor", path)
 	}
 	b := newTab(t, inst)
@@ -123,7 +142,9 @@ func TestAccessibilityAudit(t *testing.T) {
 	for _, path := range []string{"/home", "/public/local", "/public", "/@alice", "/@bob/" + first,
 		"/@alice/" + reply, "/notifications", "/search", "/search?q=herd", "/bookmarks", "/favourites",
 		"/settings/profile", "/settings/preferences", "/settings/account", "/tags/herd",
-		"/statuses/" + first + "/edit", "/auth/sign_in"} {
+		"/statuses/" + first + "/edit", "/statuses/" + first + "/delete", "/accounts/" + aliceID + "/report?status_id=" + reply,
+		"/accounts/" + aliceID + "/block", "/accounts/" + aliceID + "/mute", "/auth/sign_in", "/@nobody",
+		"/oauth/authorize?response_type=code&client_id=" + clientID + "&redirect_uri=urn:ietf:wg:oauth:2.0:oob&scope=read+write"} {
 		check(b, "bob", path)
 	}
 	if len(problems) > 0 {
@@ -213,6 +234,73 @@ func TestPhoneNavigation(t *testing.T) {
 })()`))
 		if len(got) > 0 {
 			t.Errorf("on a %s:\n%s", v.name, strings.Join(got, "\n"))
+		}
+	}
+}
+
+// uploadGIF posts an animated GIF through the media API, waits until it
+// is processed (a gifv, played as a looping video) and returns its id.
+func uploadGIF(t *testing.T, inst *testrig.Instance, user *testrig.User) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "loop.gif")
+	fw.Write(mediatest.AnimatedGIF(t))
+	mw.WriteField("description", "A test pattern, looping")
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, inst.URL+"/api/v2/media", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+user.Token)
+	resp, err := inst.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload a GIF: %d %s", resp.StatusCode, raw)
+	}
+	var m struct{ ID, Type string }
+	(&testrig.Response{Body: raw}).JSON(t, &m)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		r := inst.Do(t, http.MethodGet, "/api/v1/media/"+m.ID, user.Token, nil)
+		if r.Status == http.StatusOK {
+			break
+		}
+		if r.Status != http.StatusPartialContent || time.Now().After(deadline) {
+			t.Fatalf("the GIF was not processed: %d %s", r.Status, r.Body)
+		}
+	}
+	return m.ID
+}
+
+// TestReducedMotion: an animated GIF plays on its own, unless the
+// reader's system asks for reduced motion: then it stays still, with
+// controls to play it.
+func TestReducedMotion(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	alice := inst.NewUser(t, "alice")
+	id := post(t, inst, alice, map[string]any{"status": "Look, it moves", "media_ids": []string{uploadGIF(t, inst, alice)}})
+	video := statusSel(id) + ` video.u-video`
+	state := `(function(v){return {autoplay: v.hasAttribute("autoplay"), controls: v.controls, paused: v.paused}})(document.querySelector(` +
+		strconv.Quote(video) + `))`
+
+	b := newTab(t, inst)
+	for _, reduce := range []bool{false, true} {
+		value := "no-preference"
+		if reduce {
+			value = "reduce"
+		}
+		b.do("emulate prefers-reduced-motion: "+value, call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: value}},
+		}))
+		b.Visit("/@alice/" + id)
+		got := run(b, "read the video", chromedp.Evaluate[map[string]bool](state))
+		if reduce && (got["autoplay"] || !got["paused"] || !got["controls"]) {
+			t.Errorf("with reduced motion the GIF is %v, want still, with controls", got)
+		}
+		if !reduce && (!got["autoplay"] || got["controls"]) {
+			t.Errorf("without reduced motion the GIF is %v, want playing on its own, without controls", got)
 		}
 	}
 }
