@@ -163,8 +163,15 @@ const focusedScript = `(function(e) {
 // TestKeyboard: on home, with only the keyboard, the first Tab reaches
 // the skip link; Tab then reaches the first post's favourite button,
 // which Enter activates (the server has the favourite); every stop on
-// the way shows a focus ring (:focus-visible draws an outline).
+// the way shows a focus ring (:focus-visible draws an outline). With
+// JavaScript (in place) and without (the form is sent).
 func TestKeyboard(t *testing.T) {
+	for _, js := range []bool{true, false} {
+		t.Run(jsName(js), func(t *testing.T) { keyboard(t, js) })
+	}
+}
+
+func keyboard(t *testing.T, js bool) {
 	inst := testrig.Start(t, testrig.SQLite)
 	alice := inst.NewUser(t, "alice")
 	bob := inst.NewUser(t, "bob")
@@ -172,7 +179,7 @@ func TestKeyboard(t *testing.T) {
 	id := post(t, inst, alice, map[string]any{"status": "Keyboards all the way down"})
 	inHome(t, inst, bob, id)
 
-	b := signedInTab(t, inst, bob, true)
+	b := signedInTab(t, inst, bob, js)
 	b.Visit("/home")
 	tab := func() map[string]string {
 		t.Helper()
