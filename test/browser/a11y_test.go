@@ -23,7 +23,8 @@ import (
 
 // auditScript lists, in the page, what a screen reader or keyboard user
 // would trip over: images without alt text, visible form fields without a
-// label, buttons and links without a name, not exactly one h1, no main
+// label, buttons and links without a name, a field marked invalid without
+// its error message as its description, not exactly one h1, no main
 // landmark, duplicate ids, skipped heading levels, and no language on the
 // page. It returns one line per problem. Links hidden from screen readers
 // (aria-hidden, a second link to where a named one goes) need no name but
@@ -69,6 +70,10 @@ document.querySelectorAll("button, a[href], summary, input[type=submit], input[t
 	if ((e.textContent || "").trim()) return;
 	if (Array.prototype.some.call(e.querySelectorAll("img[alt]"), function(i) { return i.alt.trim(); })) return;
 	out.push((e.tagName === "A" ? "link" : e.tagName.toLowerCase()) + " without a name: " + desc(e));
+});
+document.querySelectorAll("[aria-invalid=true]").forEach(function(e) {
+	var by = (e.getAttribute("aria-describedby") || "").split(/\s+/).filter(function(id) { var d = document.getElementById(id); return d && d.classList.contains("field-error"); });
+	if (!by.length) out.push("invalid field without its error in aria-describedby: " + desc(e));
 });
 var h1 = document.querySelectorAll("h1").length;
 if (h1 !== 1) out.push(h1 + " h1 elements, want 1");
@@ -309,5 +314,48 @@ func TestReducedMotion(t *testing.T) {
 		if !reduce && (!got["autoplay"] || got["controls"]) {
 			t.Errorf("without reduced motion the GIF is %v, want playing on its own, without controls", got)
 		}
+	}
+}
+
+// TestSignUpErrorsAccessible: when the sign-up form (or the password
+// change in the account settings) comes back with an error, the field at fault is marked invalid and its error message is
+// part of its description, so a screen reader says it on the field; the
+// page passes the audit.
+func TestSignUpErrorsAccessible(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	bob := inst.NewUser(t, "bob")
+	b := newTabNoJS(t, inst)
+	b.Visit("/auth/sign_up")
+	b.Type(`input[name=username]`, "bob")
+	b.Type(`input[name=email]`, "another@example.com")
+	b.Type(`input[name=password]`, "a long passphrase")
+	b.Type(`input[name=password_confirmation]`, "a long passphrase")
+	b.Check(`input[name=agreement]`)
+	b.Click(signUpButton)
+	got := run(b, "read the username field", chromedp.Evaluate[map[string]string](`(function(e) {
+	return {invalid: e.getAttribute("aria-invalid") || "", described: (e.getAttribute("aria-describedby") || "").split(/\s+/).map(function(id) {
+		var d = document.getElementById(id); return d ? d.textContent.trim() : "(no #" + id + ")"; }).join(" | ")};
+})(document.querySelector("input[name=username]"))`))
+	if got["invalid"] != "true" || !strings.Contains(got["described"], "taken") {
+		t.Fatalf("after signing up with a taken username, the field is %v; want aria-invalid and the error in its description", got)
+	}
+	if b.Count(`input[name=email][aria-invalid]`) != 0 {
+		t.Errorf("the email field is marked invalid though it is fine")
+	}
+	if p := b.audit(); len(p) > 0 {
+		t.Errorf("the sign-up page with an error: %s", strings.Join(p, "; "))
+	}
+
+	b = signedInTab(t, inst, bob, false)
+	b.Visit("/settings/account")
+	b.Type(`#current_password`, "not my password")
+	b.Type(`#password`, "a new long passphrase")
+	b.Type(`#password_confirmation`, "a new long passphrase")
+	b.Click(`form[action="/settings/account/password"] button[type=submit]`)
+	if b.Count(`#current_password[aria-invalid=true]`) != 1 {
+		t.Fatalf("a wrong current password: the field is not marked invalid: %s", b.Text("main"))
+	}
+	if p := b.audit(); len(p) > 0 {
+		t.Errorf("the account settings with an error: %s", strings.Join(p, "; "))
 	}
 }
