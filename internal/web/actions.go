@@ -46,13 +46,8 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		h.failAction(w, r, core.ErrRecordNotFound)
 		return
 	}
 	sv, err := act(h.core, r.Context(), v, id)
@@ -112,13 +107,8 @@ func (h *Handler) accountAction(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		h.failAction(w, r, core.ErrRecordNotFound)
 		return
 	}
 	rel, err := act(h.core, r.Context(), v, id)
@@ -205,13 +195,8 @@ func (h *Handler) followRequestAction(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		h.failAction(w, r, core.ErrRecordNotFound)
 		return
 	}
 	rel, err := act(r.Context(), v, id)

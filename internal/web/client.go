@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/ids"
 	"herd/internal/oauth"
 )
 
@@ -118,6 +119,23 @@ func (h *Handler) failAction(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	h.fail(w, r, err)
+}
+
+// postedTarget starts a signed-in form's POST on the account or status
+// named by the path's {id}: the user (or a redirect to sign in), the form
+// read with its CSRF token checked, and the id (404 when malformed). It
+// answers itself and reports false when the request stops there.
+func (h *Handler) postedTarget(w http.ResponseWriter, r *http.Request) (*core.Viewer, int64, bool) {
+	v := h.requireUser(w, r)
+	if v == nil || !h.readForm(w, r) {
+		return nil, 0, false
+	}
+	id, ok := ids.Parse(r.PathValue("id"))
+	if !ok {
+		h.failAction(w, r, core.ErrRecordNotFound)
+		return nil, 0, false
+	}
+	return v, id, true
 }
 
 // writeJSON answers the page's script.

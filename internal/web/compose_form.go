@@ -57,41 +57,55 @@ func (f *composeForm) close() {
 // a valid token is refused before it is stored.
 func (h *Handler) readComposeForm(w http.ResponseWriter, r *http.Request) (*composeForm, bool) {
 	f := &composeForm{values: url.Values{}}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var err error
-	if ct == "multipart/form-data" {
-		limit := int64(h.core.Config.MaxMediaAttachments)*(media.MaxVideoBytes+4<<10) + maxFieldsBytes
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		err = h.readMultipart(r, f)
-	} else {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFieldsBytes)
-		if err = r.ParseForm(); err == nil {
-			f.values = r.PostForm
-		}
-	}
-	r.PostForm, r.Form = f.values, f.values
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig) || errors.Is(err, errFormTooLarge):
-		f.close()
-		h.formError(w, r, http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("That is too large to post: a file may be at most %d MB.", media.MaxVideoBytes>>20))
-		return nil, false
-	case errors.Is(err, errFormCSRF):
-		f.close()
-		h.csrfRefused(w, r)
-		return nil, false
-	case err != nil:
-		f.close()
-		h.formError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return nil, false
-	}
-	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
-		f.close()
-		h.csrfRefused(w, r)
+	limit := int64(h.core.Config.MaxMediaAttachments)*(media.MaxVideoBytes+4<<10) + maxFieldsBytes
+	tooBig := fmt.Sprintf("That is too large to post: a file may be at most %d MB.", media.MaxVideoBytes>>20)
+	if !h.readUploadForm(w, r, limit, tooBig, &f.values, func() error { return h.readMultipart(r, f) }, f.close) {
 		return nil, false
 	}
 	return f, true
+}
+
+// readUploadForm reads a form that may carry files: multipart, bounded by
+// limit, through readParts (which spools the files and fills *values), or
+// url-encoded, bounded by maxFieldsBytes. Either way the fields become
+// r.PostForm and the CSRF token is checked. On failure it removes what was
+// spooled (discard), answers the error itself (413 with tooBig, 403, 400)
+// and reports false.
+func (h *Handler) readUploadForm(w http.ResponseWriter, r *http.Request, limit int64, tooBig string,
+	values *url.Values, readParts func() error, discard func()) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	if ct == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		err = readParts()
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFieldsBytes)
+		if err = r.ParseForm(); err == nil {
+			*values = r.PostForm
+		}
+	}
+	r.PostForm, r.Form = *values, *values
+	var maxBytes *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxBytes) || errors.Is(err, errFormTooLarge):
+		discard()
+		h.formError(w, r, http.StatusRequestEntityTooLarge, tooBig)
+		return false
+	case errors.Is(err, errFormCSRF):
+		discard()
+		h.csrfRefused(w, r)
+		return false
+	case err != nil:
+		discard()
+		h.formError(w, r, http.StatusBadRequest, "The form could not be read.")
+		return false
+	}
+	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+		discard()
+		h.csrfRefused(w, r)
+		return false
+	}
+	return true
 }
 
 func (h *Handler) readMultipart(r *http.Request, f *composeForm) error {

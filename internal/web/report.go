@@ -121,13 +121,8 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Vie
 // status_ids, comment and forward go to core.Report; then a page thanks
 // the reporter (303 to ?sent=1), or the form comes back with the reason.
 func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
 		return
 	}
 	req := core.ReportRequest{AccountID: id, Comment: strings.TrimSpace(r.PostFormValue("comment")),

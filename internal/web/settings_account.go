@@ -124,13 +124,8 @@ func (h *Handler) revokeSession(w http.ResponseWriter, r *http.Request) {
 // revokeApp handles POST /settings/account/apps/{id}/revoke: the app's
 // tokens stop working at once.
 func (h *Handler) revokeApp(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		http.NotFound(w, r)
 		return
 	}
 	if err := h.core.RevokeAppAuthorization(r.Context(), v, id); err != nil {

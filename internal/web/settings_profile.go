@@ -1,10 +1,8 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -172,37 +170,8 @@ func (f *profileUpload) close() {
 // and reports false when the request must stop there.
 func (h *Handler) readProfileForm(w http.ResponseWriter, r *http.Request) (*profileUpload, bool) {
 	f := &profileUpload{values: url.Values{}, files: map[string]string{}}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var err error
-	if ct == "multipart/form-data" {
-		r.Body = http.MaxBytesReader(w, r.Body, maxProfileBody)
-		err = h.readProfileMultipart(r, f)
-	} else {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFieldsBytes)
-		if err = r.ParseForm(); err == nil {
-			f.values = r.PostForm
-		}
-	}
-	r.PostForm, r.Form = f.values, f.values
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig) || errors.Is(err, errFormTooLarge):
-		f.close()
-		h.formError(w, r, http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("That is too large: an avatar or header may be at most %d MB.", media.MaxImageBytes>>20))
-		return nil, false
-	case errors.Is(err, errFormCSRF):
-		f.close()
-		h.csrfRefused(w, r)
-		return nil, false
-	case err != nil:
-		f.close()
-		h.formError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return nil, false
-	}
-	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
-		f.close()
-		h.csrfRefused(w, r)
+	tooBig := fmt.Sprintf("That is too large: an avatar or header may be at most %d MB.", media.MaxImageBytes>>20)
+	if !h.readUploadForm(w, r, maxProfileBody, tooBig, &f.values, func() error { return h.readProfileMultipart(r, f) }, f.close) {
 		return nil, false
 	}
 	return f, true

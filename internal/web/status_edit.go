@@ -162,13 +162,8 @@ func (h *Handler) deleteForm(w http.ResponseWriter, r *http.Request) {
 // deleteStatus handles POST /statuses/{id}/delete, back to where the
 // browser came from (the author's profile when that was the post itself).
 func (h *Handler) deleteStatus(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		h.failAction(w, r, core.ErrRecordNotFound)
 		return
 	}
 	if _, err := h.core.DeleteStatus(r.Context(), v, id); err != nil {
@@ -192,13 +187,8 @@ func (h *Handler) deleteStatus(w http.ResponseWriter, r *http.Request) {
 // answered and its attachments (back with the author, unattached) fill
 // the composer, as Mastodon's "Delete & redraft".
 func (h *Handler) redraft(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
-	}
-	id, ok := ids.Parse(r.PathValue("id"))
+	v, id, ok := h.postedTarget(w, r)
 	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
 		return
 	}
 	sv, err := h.core.DeleteStatus(r.Context(), v, id)
