@@ -94,6 +94,13 @@ type Config struct {
 	// (Mastodon: 300 per account, 300 per IP); 0 disables the limit.
 	RateLimitPerAccount int
 	RateLimitPerIP      int
+	// BodyMinRate is the average rate, in bytes per second, a request body
+	// must keep up after its first BodyReadGrace, so that clients trickling
+	// bodies can't hold connections open (0 turns the check off).
+	BodyMinRate int
+	// BodyReadGrace, for tests only (no flag or variable sets it), is the
+	// time a body is given before the rate counts (default 10 s).
+	BodyReadGrace time.Duration
 	// AuthorizedFetch serves actors, statuses and collections to
 	// ActivityPub clients only on a valid HTTP signature from a domain
 	// that is not suspended (Mastodon's AUTHORIZED_FETCH).
@@ -139,6 +146,7 @@ func Load(args []string) (*Config, error) {
 		MaxStatusChars: 500, MaxMediaAttachments: 4, Registrations: "open", Title: "Herd",
 		Description: "A Herd instance", TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
 		RateLimitPerAccount: 300, RateLimitPerIP: 300, ShowDomainBlocks: "all", MediaCacheDays: 7,
+		BodyMinRate: 4096, BodyReadGrace: 10 * time.Second,
 	}
 	var trusted string
 	specs := []fieldSpec{
@@ -166,6 +174,7 @@ func Load(args []string) (*Config, error) {
 		{name: "trusted-proxies", usage: "comma-separated CIDRs whose X-Forwarded-For is trusted", str: &trusted},
 		{name: "rate-limit-account", usage: "requests per 5 minutes per account (0 = off)", num: &c.RateLimitPerAccount},
 		{name: "rate-limit-ip", usage: "requests per 5 minutes per IP (0 = off)", num: &c.RateLimitPerIP},
+		{name: "body-min-rate", usage: "bytes per second a request body must average after its first 10 s (0 = off)", num: &c.BodyMinRate},
 		{name: "authorized-fetch", usage: "serve ActivityPub documents only to signed requests", boolean: &c.AuthorizedFetch},
 		{name: "limited-federation", usage: "federate only with allowed domains (implies authorized-fetch)", boolean: &c.LimitedFederation},
 		{name: "show-domain-blocks", usage: "who sees the domain blocks list: all, users or disabled", str: &c.ShowDomainBlocks},

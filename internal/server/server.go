@@ -105,7 +105,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	registerMediaProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
-	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath))))
+	slowBodies := bodyDeadline{grace: cfg.BodyReadGrace, minRate: int64(cfg.BodyMinRate)} // body_deadline.go
+	s.Handler = slowBodies.wrap(withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath)))))
 	if files != nil {
 		s.Handler = byMediaHost(cfg.MediaHost, files, s.Handler)
 	}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -163,7 +164,7 @@ func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.C
 		Domain: domain, Listen: domain, DB: db.DSN(t), MediaDir: filepath.Join(t.TempDir(), "media"),
 		Protocol: "http", MaxStatusChars: 500, MaxMediaAttachments: 4, Registrations: "open", Title: "Herd test",
 		Description: "A test instance", ContactEmail: "admin@example.com",
-		TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
+		TrustedProxies: []string{"127.0.0.0/8", "::1/128"}, BodyMinRate: 4096, BodyReadGrace: 10 * time.Second,
 	}
 	for _, f := range configure {
 		f(cfg)
