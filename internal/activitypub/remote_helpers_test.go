@@ -120,6 +120,13 @@ func (r *fakeRemote) serveJSON(path string, v any) {
 	r.serve(path, answer{contentType: "application/activity+json", body: b})
 }
 
+// getCount is how many GETs this remote has answered.
+func (r *fakeRemote) getCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.reqs)
+}
+
 func (r *fakeRemote) hitCount(path string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -446,17 +446,45 @@ func TestAccountLookupResolvesRemoteAddresses(t *testing.T) {
 		n := newNetwork(t, db, "remote.test")
 		r := n.remotes["remote.test"]
 		r.publish(t, r.actorDoc(t, "bob"))
-		n.inst.NewUser(t, "alice")
+		alice := n.inst.NewUser(t, "alice")
 		var ent map[string]any
-		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@remote.test", "", nil).JSON(t, &ent)
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@remote.test", alice.Token, nil).JSON(t, &ent)
 		if ent["acct"] != "bob@remote.test" || ent["statuses_count"] != float64(42) {
 			t.Errorf("lookup of an unknown remote account gave %v", ent)
 		}
-		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=nobody@remote.test", "", nil)
-		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@"+localDomain, "", nil)
+		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=nobody@remote.test", alice.Token, nil)
+		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@"+localDomain, alice.Token, nil)
 		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@"+localDomain, "", nil)
 		if len(n.remotes[localDomain].hits) != 0 {
 			t.Errorf("the local host was asked")
+		}
+	})
+}
+
+// TestAnonymousAccountLookupDoesNotFetch: without a token, lookup answers
+// from what is known and never makes this server fetch a remote address
+// (as search refuses resolve=true to anonymous callers), so anyone can't
+// aim this server's requests at hosts of their choosing.
+func TestAnonymousAccountLookupDoesNotFetch(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		n := newNetwork(t, db, "remote.test")
+		r := n.remotes["remote.test"]
+		r.publish(t, r.actorDoc(t, "bob"))
+		alice := n.inst.NewUser(t, "alice")
+		n.inst.Expect(t, http.StatusNotFound, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@remote.test", "", nil)
+		if got := r.getCount(); got != 0 {
+			t.Fatalf("an anonymous lookup made %d requests to remote.test", got)
+		}
+		// Once a signed-in user has resolved it, anyone can look it up.
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@remote.test", alice.Token, nil)
+		fetched := r.getCount()
+		var ent map[string]any
+		n.inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/accounts/lookup?acct=bob@remote.test", "", nil).JSON(t, &ent)
+		if ent["acct"] != "bob@remote.test" {
+			t.Errorf("anonymous lookup of a known account gave %v", ent)
+		}
+		if r.getCount() != fetched {
+			t.Errorf("the anonymous lookup of a known account fetched it again")
 		}
 	})
 }

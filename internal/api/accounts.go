@@ -154,14 +154,15 @@ func (a *API) getAccounts(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, a.accountEntities(list))
 }
 
-// lookupAccount handles GET /api/v1/accounts/lookup?acct=; a remote
-// address unknown or stale is resolved through WebFinger.
+// lookupAccount handles GET /api/v1/accounts/lookup?acct=; for a
+// signed-in viewer, a remote address unknown or stale is resolved through
+// WebFinger.
 func (a *API) lookupAccount(w http.ResponseWriter, r *http.Request) error {
 	p, err := parseParams(r)
 	if err != nil {
 		return err
 	}
-	acct, err := a.core.ResolveAccount(r.Context(), p.str("acct"))
+	acct, err := a.core.ResolveAccount(r.Context(), viewerOf(r), p.str("acct"))
 	if err != nil {
 		return err
 	}

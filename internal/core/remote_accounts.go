@@ -62,13 +62,18 @@ func (c *Core) SetResolver(r Resolver) { c.resolver = r }
 
 // ResolveAccount finds an account by address for
 // GET /api/v1/accounts/lookup: a local one by name, a remote one known
-// (refreshed in the background when stale) or found through the Resolver
-// (WebFinger, then the actor) within RemoteResolveTimeout. An address
-// that resolves to nothing, or to an account its origin said is gone, is
-// a 404.
-func (c *Core) ResolveAccount(ctx context.Context, acct string) (*model.Account, error) {
+// (refreshed in the background when stale) or, for a signed-in viewer,
+// found through the Resolver (WebFinger, then the actor) within
+// RemoteResolveTimeout. An address that resolves to nothing, or to an
+// account its origin said is gone, is a 404.
+//
+// An anonymous viewer gets known accounts only, as search with resolve
+// refuses anonymous callers: otherwise anyone could make this server send
+// requests (four per address) to hosts of their choosing, and Mastodon's
+// lookup never resolves (ResolveAccountService with skip_webfinger).
+func (c *Core) ResolveAccount(ctx context.Context, v *Viewer, acct string) (*model.Account, error) {
 	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
-	if c.isLocalDomain(domain) || name == "" {
+	if c.isLocalDomain(domain) || name == "" || v.AccountID() == 0 {
 		return c.LookupAccount(ctx, acct)
 	}
 	a, err := c.remoteAccountByAddress(ctx, name, domain)
