@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
-	"herd/internal/oauth"
+	"herd/internal/scope"
 )
 
 // API serves the Mastodon client API.
@@ -105,7 +105,7 @@ func (a *API) authenticate(r *http.Request, acc access) (*core.Viewer, error) {
 	if acc.user && v.Account == nil {
 		return nil, core.ErrForbidden("This method requires an authenticated user")
 	}
-	if len(acc.scopes) > 0 && !oauth.CoversAny(v.Token.Scopes, acc.scopes...) {
+	if len(acc.scopes) > 0 && !scope.CoversAny(v.Token.Scopes, acc.scopes...) {
 		return nil, core.ErrForbidden("This action is outside the authorized scopes")
 	}
 	return v, nil

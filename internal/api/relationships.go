@@ -11,7 +11,7 @@ import (
 	"herd/internal/store"
 )
 
-// Scopes as docs.joinmastodon.org lists them; oauth.Covers lets "read",
+// Scopes as docs.joinmastodon.org lists them; scope.Covers lets "read",
 // "write" and the deprecated "follow" stand for their parts.
 func (a *API) relationshipRoutes() {
 	a.handle("GET /api/v1/accounts/relationships", user("read:follows"), a.relationships)

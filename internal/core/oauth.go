@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"herd/internal/model"
-	"herd/internal/oauth/scope"
+	"herd/internal/scope"
 	"herd/internal/store"
 )
 

@@ -4,33 +4,7 @@
 // session the authorize flow (and later the web UI) relies on.
 package oauth
 
-import (
-	"strings"
-
-	"herd/internal/oauth/scope"
-)
-
-// The scope vocabulary lives in package scope, which core can import
-// without importing this HTTP package; these names keep the adapters'
-// calls short.
-
-// AllScopes lists every scope Herd grants.
-var AllScopes = scope.All
-
-// ValidScope reports whether s is a scope Herd knows.
-func ValidScope(s string) bool { return scope.Valid(s) }
-
-// ParseScopes splits a scope string; empty means "read".
-func ParseScopes(s string) []string { return scope.Parse(s) }
-
-// Subset reports whether every scope in want is covered by have.
-func Subset(want, have []string) bool { return scope.Subset(want, have) }
-
-// Covers reports whether granted scopes allow need.
-func Covers(granted []string, need string) bool { return scope.Covers(granted, need) }
-
-// CoversAny reports whether granted allows at least one of needs.
-func CoversAny(granted []string, needs ...string) bool { return scope.CoversAny(granted, needs...) }
+import "strings"
 
 // scopeDescriptions say in plain words what the consent page grants,
 // following Mastodon's own wording for the top-level scopes.

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
-	"herd/internal/oauth/scope"
+	"herd/internal/scope"
 )
 
 // tokenJSON is Mastodon's Token entity; refresh_token is added when one
