@@ -83,17 +83,24 @@ func (c *Core) authenticateClient(ctx context.Context, id, secret string) (*mode
 
 // exchangeCode redeems an authorization code. The code is deleted whether
 // or not the exchange succeeds, so a guessed PKCE verifier gets one try.
+// A code presented again revokes the tokens issued from it.
 func (c *Core) exchangeCode(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
 	if req.Code == "" {
 		return nil, missingParam("code")
 	}
+	codeHash := HashSecret(req.Code)
 	var it *IssuedToken
 	var failure *OAuthError
+	var revoked []int64
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
-		code, err := tx.TakeAuthCode(ctx, HashSecret(req.Code))
+		code, err := tx.TakeAuthCode(ctx, codeHash)
 		if errors.Is(err, store.ErrNotFound) {
+			// Used already (or never issued). A used code presented again
+			// has leaked, and whoever exchanged it first may be the thief:
+			// RFC 6749 §4.1.2 says to revoke the tokens issued from it.
 			failure = NewOAuthError("invalid_grant")
-			return nil
+			revoked, err = revokeCodeTokens(ctx, tx, codeHash)
+			return err
 		}
 		if err != nil {
 			return err
@@ -115,16 +122,47 @@ func (c *Core) exchangeCode(ctx context.Context, app *model.App, req TokenReques
 				return nil
 			}
 		}
-		it, err = mintToken(ctx, tx, app.ID, code.AccountID, code.Scopes, true)
+		it, err = mintToken(ctx, tx, app.ID, code.AccountID, code.Scopes, true, codeHash)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, id := range revoked {
+		c.forgetToken(id)
+	}
+	if len(revoked) > 0 {
+		c.Log.Warn("authorization code replayed: its tokens are revoked", "app", app.ID, "tokens", len(revoked))
+	}
 	if failure != nil {
 		return nil, failure
 	}
 	return it, nil
+}
+
+// revokeCodeTokens revokes the live tokens issued from an authorization
+// code (by its hash) and those refreshed from them, appending the event
+// that makes every node drop them; it returns their ids.
+func revokeCodeTokens(ctx context.Context, tx *store.Store, codeHash string) ([]int64, error) {
+	tokens, err := tx.LiveTokensFromCode(ctx, codeHash)
+	if err != nil {
+		return nil, err
+	}
+	var revoked []int64
+	for _, t := range tokens {
+		ok, err := tx.RevokeToken(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue // revoked meanwhile, its event written by whoever did
+		}
+		if err := tx.AppendEvent(ctx, store.EventTokenRevoked, t.ID, t.AccountID, ""); err != nil {
+			return nil, err
+		}
+		revoked = append(revoked, t.ID)
+	}
+	return revoked, nil
 }
 
 // pkceMatches checks an S256 challenge (RFC 7636 §4.6).
@@ -197,7 +235,13 @@ func (c *Core) refreshGrant(ctx context.Context, app *model.App, req TokenReques
 			return err
 		}
 		oldID = old.ID
-		it, err = mintToken(ctx, tx, app.ID, old.AccountID, scopes, true)
+		// The successor stems from the same authorization code, if any, so
+		// a replay of that code revokes it too.
+		codeHash, err := tx.TokenCodeHash(ctx, old.ID)
+		if err != nil {
+			return err
+		}
+		it, err = mintToken(ctx, tx, app.ID, old.AccountID, scopes, true, codeHash)
 		return err
 	})
 	if err != nil {
@@ -212,7 +256,9 @@ func (c *Core) refreshGrant(ctx context.Context, app *model.App, req TokenReques
 
 // mintToken creates a token inside tx (IssueToken runs its own
 // transaction; a code exchange must consume the code and mint in one).
-func mintToken(ctx context.Context, tx *store.Store, appID, accountID int64, scopes []string, withRefresh bool) (*IssuedToken, error) {
+// codeHash is the hash of the authorization code the token stems from, ""
+// for the other grants.
+func mintToken(ctx context.Context, tx *store.Store, appID, accountID int64, scopes []string, withRefresh bool, codeHash string) (*IssuedToken, error) {
 	it := &IssuedToken{
 		Token:       &model.Token{ID: ids.New(), AppID: appID, AccountID: accountID, Scopes: scopes, CreatedAt: time.Now()},
 		AccessToken: NewSecret(),
@@ -222,7 +268,7 @@ func mintToken(ctx context.Context, tx *store.Store, appID, accountID int64, sco
 		it.RefreshToken = NewSecret()
 		refreshHash = HashSecret(it.RefreshToken)
 	}
-	if err := tx.InsertToken(ctx, it.Token, HashSecret(it.AccessToken), refreshHash); err != nil {
+	if err := tx.InsertToken(ctx, it.Token, HashSecret(it.AccessToken), refreshHash, codeHash); err != nil {
 		return nil, err
 	}
 	return it, nil

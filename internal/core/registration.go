@@ -157,7 +157,7 @@ func (c *Core) RegisterThroughApp(ctx context.Context, v *Viewer, reg Registrati
 	var it *IssuedToken
 	_, _, err = c.register(ctx, reg, func(ctx context.Context, tx *store.Store, acct *model.Account) error {
 		var terr error
-		it, terr = mintToken(ctx, tx, app.ID, acct.ID, app.Scopes, true)
+		it, terr = mintToken(ctx, tx, app.ID, acct.ID, app.Scopes, true, "")
 		return terr
 	})
 	if err != nil {

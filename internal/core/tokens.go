@@ -47,7 +47,7 @@ func (c *Core) IssueToken(ctx context.Context, appID, accountID int64, scopes []
 	var it *IssuedToken
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
-		it, err = mintToken(ctx, tx, appID, accountID, scopes, withRefresh)
+		it, err = mintToken(ctx, tx, appID, accountID, scopes, withRefresh, "")
 		return err
 	})
 	if err != nil {

@@ -250,3 +250,89 @@ func TestExpiredCodeRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestReplayedCodeRevokesItsTokens: a code exchanged a second time is
+// refused and every token issued from it, refreshed ones included, stops
+// working at once (RFC 6749 §4.1.2), though cached, and on every node: a
+// replay means the code leaked, so whoever exchanged it first may be the
+// thief.
+func TestReplayedCodeRevokesItsTokens(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		alice := inst.NewUser(t, "alice")
+		app := registerApp(t, inst, appRedirect, "read")
+		b := newBrowser(t, inst)
+		b.signIn(b.get("/auth/sign_in"), alice.Email)
+		// A second core on the same database, as a second node would be.
+		otherNode := core.New(inst.Core.Store, inst.Core.Config, nil)
+
+		cases := []struct {
+			name        string
+			refresh     bool // the first token is traded for a successor before the replay
+			onOtherNode bool // the replay reaches another node than the one using the token
+		}{
+			{name: "token issued from the code"},
+			{name: "token refreshed from it", refresh: true},
+			{name: "replay on another node", onOtherNode: true},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				exchange := url.Values{"grant_type": {"authorization_code"},
+					"code":      {authorizeCode(t, b, authorizePath(app, appRedirect, nil))},
+					"client_id": {app.ClientID}, "client_secret": {app.ClientSecret}, "redirect_uri": {appRedirect}}
+				r, tok := postToken(t, inst, exchange)
+				if r.Status != 200 {
+					t.Fatalf("exchange = %d %s", r.Status, r.Body)
+				}
+				if c.refresh {
+					r, tok = postToken(t, inst, url.Values{"grant_type": {"refresh_token"}, "client_id": {app.ClientID},
+						"client_secret": {app.ClientSecret}, "refresh_token": {tok.RefreshToken}})
+					if r.Status != 200 {
+						t.Fatalf("refresh = %d %s", r.Status, r.Body)
+					}
+				}
+				inst.Expect(t, 200, "GET", "/api/v1/accounts/verify_credentials", tok.AccessToken, nil) // now cached
+
+				if c.onOtherNode {
+					_, err := otherNode.Token(context.Background(), core.TokenRequest{GrantType: "authorization_code",
+						ClientID: app.ClientID, ClientSecret: app.ClientSecret, Code: exchange.Get("code"),
+						RedirectURI: appRedirect})
+					if oerr, ok := err.(*core.OAuthError); !ok || oerr.Code != "invalid_grant" {
+						t.Fatalf("replay on another node = %v, want invalid_grant", err)
+					}
+					// This node learns of it from the events log.
+					waitForStatus(t, inst, 401, tok.AccessToken)
+				} else {
+					if r, replay := postToken(t, inst, exchange); r.Status != 400 || replay.Error != "invalid_grant" {
+						t.Fatalf("replay = %d %s, want 400 invalid_grant", r.Status, r.Body)
+					}
+					inst.Expect(t, 401, "GET", "/api/v1/accounts/verify_credentials", tok.AccessToken, nil)
+				}
+				// Its refresh token is revoked with it.
+				r, _ = postToken(t, inst, url.Values{"grant_type": {"refresh_token"}, "client_id": {app.ClientID},
+					"client_secret": {app.ClientSecret}, "refresh_token": {tok.RefreshToken}})
+				if r.Status != 400 {
+					t.Errorf("refresh after the replay = %d %s, want 400", r.Status, r.Body)
+				}
+			})
+		}
+	})
+}
+
+// waitForStatus waits up to 5 seconds for verify_credentials with token to
+// answer want (a change made on another node arrives through the events
+// log, read every few hundred milliseconds).
+func waitForStatus(t *testing.T, inst *testrig.Instance, want int, token string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r := inst.Do(t, "GET", "/api/v1/accounts/verify_credentials", token, nil)
+		if r.Status == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("verify_credentials = %d after 5 s, want %d", r.Status, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -17,18 +17,30 @@ var templateFS embed.FS
 // Handler serves the OAuth endpoints and the sign-in, sign-up and
 // sign-out pages.
 type Handler struct {
-	core  *core.Core
-	log   *slog.Logger
-	pages map[string]*template.Template
+	core     *core.Core
+	log      *slog.Logger
+	throttle SignInThrottle
+	pages    map[string]*template.Template
 	// asset names the web interface's static files (its stylesheet and
 	// script, under content-hashed names), so these pages look like the
 	// rest of the site; nil leaves them unstyled.
 	asset func(name string) string
 }
 
-// New builds the handler and registers its routes on mux.
-func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
-	h := &Handler{core: c, log: log, pages: map[string]*template.Template{}}
+// SignInThrottle limits password attempts. The sign-in form and the
+// password grant both try a password, so both count with it: otherwise
+// the grant would be a way round the form's limits.
+type SignInThrottle interface {
+	// AllowSignIn counts one attempt to sign in as login (the email
+	// address as submitted, "" when none was) by r's client. It may set
+	// X-RateLimit-* headers on w; false means the attempt is over a limit.
+	AllowSignIn(w http.ResponseWriter, r *http.Request, login string) bool
+}
+
+// New builds the handler and registers its routes on mux; throttle counts
+// sign-in attempts.
+func New(c *core.Core, log *slog.Logger, mux *http.ServeMux, throttle SignInThrottle) *Handler {
+	h := &Handler{core: c, log: log, throttle: throttle, pages: map[string]*template.Template{}}
 	for _, name := range []string{"sign_in", "sign_up", "signed_in", "pending", "authorize", "code",
 		"form_post", "error", "password_new", "password_sent", "password_edit", "password_changed"} {
 		h.pages[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))

@@ -125,11 +125,22 @@ func CheckCSRF(r *http.Request, baseURL string) bool {
 // answers the error page itself and reports false when the request must
 // stop there.
 func (h *Handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	return h.readForm(w, r) && h.formFromHere(w, r)
+}
+
+// readForm is parseForm's first half: it reads the form, bounded in size.
+func (h *Handler) readForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		h.errorPage(w, r, http.StatusBadRequest, "Bad request", "The form could not be read.")
 		return false
 	}
+	return true
+}
+
+// formFromHere is parseForm's second half: it checks a read form's CSRF
+// token.
+func (h *Handler) formFromHere(w http.ResponseWriter, r *http.Request) bool {
 	if !h.checkCSRF(r) {
 		h.errorPage(w, r, http.StatusForbidden, "Expired form",
 			"This form has expired or did not come from this site. Go back, reload the page and try again.")

@@ -50,7 +50,9 @@ func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int,
 // signIn handles POST /auth/sign_in: email and password open a session,
 // then the browser returns to where it came from (a local path only).
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
+	// The attempt counts before the CSRF check, as rack-attack counts
+	// every POST here: a stale or forged form costs the sender too.
+	if !h.readForm(w, r) || !h.allowSignIn(w, r, r.PostFormValue("email")) || !h.formFromHere(w, r) {
 		return
 	}
 	email, returnTo := r.PostFormValue("email"), r.PostFormValue("return_to")
@@ -70,6 +72,17 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	h.setSession(w, secret)
 	http.Redirect(w, r, localPath(returnTo), http.StatusSeeOther)
+}
+
+// allowSignIn counts a password attempt as login with the throttle and,
+// when it is over a limit, answers 429 with Mastodon's throttled answer
+// (rack-attack's JSON, on the form as on the token endpoint).
+func (h *Handler) allowSignIn(w http.ResponseWriter, r *http.Request, login string) bool {
+	if h.throttle.AllowSignIn(w, r, login) {
+		return true
+	}
+	writeOAuthJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too many requests"})
+	return false
 }
 
 // signOut handles POST /auth/sign_out (a form with the CSRF token, so no

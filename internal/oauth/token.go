@@ -39,6 +39,13 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		h.oauthError(w, r, err)
 		return
 	}
+	// A password grant tries a password as the sign-in form does, so it
+	// counts with it, before the client is even checked (anyone can
+	// register one). Other grants prove a code, a refresh token or only
+	// the client, and do not count.
+	if v.Get("grant_type") == "password" && !h.allowSignIn(w, r, v.Get("username")) {
+		return
+	}
 	id, secret := clientCredentials(r, v)
 	it, err := h.core.Token(r.Context(), core.TokenRequest{
 		GrantType: v.Get("grant_type"), ClientID: id, ClientSecret: secret, Scope: v.Get("scope"),

@@ -59,3 +59,13 @@ func (p *Policy) AllowIP(w http.ResponseWriter, r *http.Request, bucket string, 
 	}
 	return p.take(w, bucket+":"+ipKey(ip), limit)
 }
+
+// AllowKey counts the request against key alone, wherever it comes from (a
+// throttle on an account name must hold against a client that rotates
+// addresses), with the same headers and loopback exemption as Allow.
+func (p *Policy) AllowKey(w http.ResponseWriter, r *http.Request, key string, limit int) bool {
+	if limit <= 0 || ClientIP(r, p.Trusted).IsLoopback() {
+		return true
+	}
+	return p.take(w, key, limit)
+}

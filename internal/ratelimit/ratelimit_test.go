@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"testing"
@@ -88,5 +89,27 @@ func TestIPv6GroupedBy64(t *testing.T) {
 	c := ipKey(netip.MustParseAddr("2001:db8:1:3::1"))
 	if a != b || a == c {
 		t.Errorf("keys %s %s %s", a, b, c)
+	}
+}
+
+// TestAllowKeyIgnoresAddress: a key's count holds whichever address the
+// requests come from, loopback aside.
+func TestAllowKeyIgnoresAddress(t *testing.T) {
+	p := &Policy{Limiter: New(Period)}
+	from := func(peer string) *http.Request {
+		r := httptest.NewRequest("POST", "/", nil)
+		r.RemoteAddr = peer + ":1234"
+		return r
+	}
+	for _, peer := range []string{"198.51.100.1", "198.51.100.2"} {
+		if !p.AllowKey(httptest.NewRecorder(), from(peer), "k", 2) {
+			t.Fatalf("attempt from %s refused under the limit", peer)
+		}
+	}
+	if p.AllowKey(httptest.NewRecorder(), from("203.0.113.3"), "k", 2) {
+		t.Error("a third address escaped the key's limit")
+	}
+	if !p.AllowKey(httptest.NewRecorder(), from("127.0.0.1"), "k", 2) {
+		t.Error("loopback limited")
 	}
 }

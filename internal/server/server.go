@@ -78,11 +78,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		return nil, err
 	}
 	api.New(c, log, mux).Gate = gate
-	auth := oauth.New(c, log, mux)      // OAuth endpoints and the sign-in/sign-up/sign-out pages
-	pages := web.New(c, log, mux)       // the web interface: public pages and the web client
-	auth.UseAssets(pages.AssetPath)     // …which lends the sign-in pages its stylesheet and script
-	fed := activitypub.New(c, log, mux) // WebFinger, host-meta, actors, statuses, collections
-	fed.SetFetcher(fetcher)             // keys of signed GETs (authorized fetch)
+	auth := oauth.New(c, log, mux, gate) // OAuth endpoints and the sign-in/sign-up/sign-out pages
+	pages := web.New(c, log, mux)        // the web interface: public pages and the web client
+	auth.UseAssets(pages.AssetPath)      // …which lends the sign-in pages its stylesheet and script
+	fed := activitypub.New(c, log, mux)  // WebFinger, host-meta, actors, statuses, collections
+	fed.SetFetcher(fetcher)              // keys of signed GETs (authorized fetch)
 	inbox := activitypub.NewInbox(c, fetcher, log, mux)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {

@@ -43,17 +43,18 @@ func (s *Store) AppByID(ctx context.Context, id int64) (*model.App, error) {
 	return scanApp(s.q.QueryRowContext(ctx, "SELECT "+appCols+" FROM apps WHERE id = $1", id))
 }
 
-// InsertToken stores an access token by the hashes of its secrets.
-func (s *Store) InsertToken(ctx context.Context, t *model.Token, tokenHash, refreshHash string) error {
+// InsertToken stores an access token by the hashes of its secrets and of
+// the authorization code it stems from ("" when it does not).
+func (s *Store) InsertToken(ctx context.Context, t *model.Token, tokenHash, refreshHash, codeHash string) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO tokens (id, token_hash, refresh_hash, app_id, account_id,
-		scopes, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-		t.ID, tokenHash, refreshHash, t.AppID, t.AccountID, strings.Join(t.Scopes, " "), ms(t.CreatedAt))
+		scopes, created_at, code_hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		t.ID, tokenHash, refreshHash, t.AppID, t.AccountID, strings.Join(t.Scopes, " "), ms(t.CreatedAt), codeHash)
 	return dup(err)
 }
 
 const tokenCols = "id, app_id, account_id, scopes, created_at, revoked_at"
 
-func scanToken(row *sql.Row) (*model.Token, error) {
+func scanToken(row interface{ Scan(...any) error }) (*model.Token, error) {
 	var t model.Token
 	var scopes string
 	var created int64
@@ -80,6 +81,35 @@ func (s *Store) TokenByRefreshHash(ctx context.Context, hash string) (*model.Tok
 	}
 	return scanToken(s.q.QueryRowContext(ctx, "SELECT "+tokenCols+
 		" FROM tokens WHERE refresh_hash = $1 AND revoked_at IS NULL", hash))
+}
+
+// TokenCodeHash returns the hash of the authorization code a token stems
+// from, "" when it was issued by another grant.
+func (s *Store) TokenCodeHash(ctx context.Context, id int64) (string, error) {
+	var hash string
+	err := s.q.QueryRowContext(ctx, "SELECT code_hash FROM tokens WHERE id = $1", id).Scan(&hash)
+	return hash, notFound(err)
+}
+
+// LiveTokensFromCode lists the live tokens that stem from an authorization
+// code: the one it was exchanged for and those refreshed from it.
+func (s *Store) LiveTokensFromCode(ctx context.Context, codeHash string) ([]*model.Token, error) {
+	// code_hash <> '' lets SQLite use the partial index tokens_code_hash.
+	rows, err := s.q.QueryContext(ctx, "SELECT "+tokenCols+
+		" FROM tokens WHERE code_hash = $1 AND code_hash <> '' AND revoked_at IS NULL", codeHash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // RevokeToken marks a token revoked; it reports whether one was live.
