@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/httpsig"
+	"herd/internal/model"
 	"herd/internal/safehttp"
 	"herd/internal/store"
 )
@@ -68,7 +69,7 @@ func (dl *Deliverer) Jobs(ctx context.Context, batch []store.Job) map[int64]erro
 	failed := map[int64]error{}
 	for _, j := range batch {
 		if err := dl.expand(ctx, j); err != nil {
-			if errors.Is(err, errNothingToSend) || errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, errNothingToSend) || errors.Is(err, model.ErrNotFound) {
 				dl.log.Info("delivery dropped", "job", j.ID, "reason", err)
 				continue
 			}

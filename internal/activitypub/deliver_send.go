@@ -15,6 +15,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/jobs"
+	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -89,7 +90,7 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j store.Job) error {
 	defer release()
 	status, err := dl.post(ctx, p)
 	switch {
-	case errors.Is(err, errNothingToSend) || errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, errNothingToSend) || errors.Is(err, model.ErrNotFound):
 		dl.log.Info("delivery dropped", "inbox", p.Inbox, "reason", err)
 		return nil
 	case err != nil && ctx.Err() != nil:

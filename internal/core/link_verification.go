@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -163,7 +164,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 		return nil
 	}
 	a, err := c.Store.AccountByID(ctx, accountID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil || a.Suspended() {
@@ -215,7 +216,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, accountID, accountID, "")
 	})
-	if err == nil || errors.Is(err, ErrRecordNotFound) {
+	if err == nil || errors.Is(err, fault.ErrRecordNotFound) {
 		c.forgetAccount(accountID)
 		return nil
 	}
