@@ -28,7 +28,7 @@ func BenchmarkHomePath(b *testing.B) {
 	}
 	defer database.Close()
 	st := store.New(database)
-	c := core.New(st, core.Config{Domain: benchDomain, Protocol: "https"}, nil)
+	c := core.New(core.Deps{Store: st, Config: core.Config{Domain: benchDomain, Protocol: "https"}})
 	var viewers []int64
 	rows, err := database.Read.QueryContext(ctx, "SELECT DISTINCT account_id FROM home_feed LIMIT 500")
 	if err != nil {

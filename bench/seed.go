@@ -108,7 +108,7 @@ func seed(ctx context.Context, c seedConfig, out io.Writer) (*seedReport, error)
 			}
 		}
 	}
-	cr := core.New(store.New(database), core.Config{Domain: c.Domain, Protocol: c.Protocol}, nil)
+	cr := core.New(core.Deps{Store: store.New(database), Config: core.Config{Domain: c.Domain, Protocol: c.Protocol}})
 	step := stepTimer(out)
 
 	w := newWorld(c, cr)

@@ -97,7 +97,7 @@ func checkTokensAuthenticate(t *testing.T, database *db.DB, cfg seedConfig) {
 	if len(tg.Tokens) != cfg.Tokens || len(tg.Threads) == 0 {
 		t.Fatalf("targets: %d tokens, %d threads", len(tg.Tokens), len(tg.Threads))
 	}
-	c := core.New(store.New(database), core.Config{Domain: cfg.Domain, Protocol: cfg.Protocol}, nil)
+	c := core.New(core.Deps{Store: store.New(database), Config: core.Config{Domain: cfg.Domain, Protocol: cfg.Protocol}})
 	for _, tok := range tg.Tokens {
 		if v, err := c.Authenticate(ctx, tok); err != nil || v.AccountID() == 0 {
 			t.Fatalf("seeded token does not authenticate: %v", err)

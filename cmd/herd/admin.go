@@ -234,7 +234,7 @@ func openCore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*core.
 		database.Close()
 		return nil, nil, err
 	}
-	c := core.New(store.New(database), server.CoreConfig(cfg), log)
-	c.SetMediaStorage(storage) // commands that add or remove files use the server's store
+	// Commands that add or remove files use the server's storage.
+	c := core.New(core.Deps{Store: store.New(database), Config: server.CoreConfig(cfg), Log: log, Media: storage})
 	return c, func() { database.Close() }, nil
 }

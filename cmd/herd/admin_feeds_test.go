@@ -52,7 +52,7 @@ func TestAdminFeedsRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer database.Close()
-	c := core.New(store.New(database), server.CoreConfig(cfg), nil)
+	c := core.New(core.Deps{Store: store.New(database), Config: server.CoreConfig(cfg)})
 	viewer := func(name string) *model.Viewer {
 		acct, err := c.Store.AccountByUsername(ctx, name, "")
 		if err != nil {

@@ -135,7 +135,7 @@ func issueToken(t *testing.T, env []string, username string) string {
 		t.Fatal(err)
 	}
 	defer database.Close()
-	c := core.New(store.New(database), server.CoreConfig(cfg), nil)
+	c := core.New(core.Deps{Store: store.New(database), Config: server.CoreConfig(cfg)})
 	acct, err := c.Store.AccountByUsername(ctx, username, "")
 	if err != nil {
 		t.Fatal(err)

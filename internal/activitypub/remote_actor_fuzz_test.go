@@ -35,7 +35,7 @@ func FuzzParseActor(f *testing.F) {
 		`"publicKey":[{"id":"` + id + `#k","owner":"` + id + `","publicKeyPem":` + string(pemJSON) + `}],"endpoints":{"sharedInbox":"https://remote.example/inbox"}}`)
 	f.Add(`{"id":"` + id + `","type":"Person","preferredUsername":"b@c","inbox":5,"publicKey":"` + id + `#k"}`)
 	f.Add(`[]`)
-	c := core.New(nil, core.Config{Domain: "herd.example", Protocol: "https"}, nil)
+	c := core.New(core.Deps{Config: core.Config{Domain: "herd.example", Protocol: "https"}})
 	fetcher := NewFetcher(nil, c, nil)
 	f.Fuzz(func(t *testing.T, body string) {
 		r, err := fetcher.parseActor(&Document{ID: id, Body: []byte(body)})

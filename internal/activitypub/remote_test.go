@@ -567,7 +567,7 @@ func TestCheckURI(t *testing.T) {
 		{"https", "ftp://remote.example/x", false},
 	}
 	for _, row := range rows {
-		c := core.New(nil, core.Config{Domain: "herd.example", Protocol: row.protocol}, nil)
+		c := core.New(core.Deps{Config: core.Config{Domain: "herd.example", Protocol: row.protocol}})
 		f := activitypub.NewFetcher(nil, c, nil)
 		_, err := f.CheckURI(row.uri)
 		if (err == nil) != row.ok {

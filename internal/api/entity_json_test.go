@@ -18,8 +18,8 @@ import (
 // exactly the bytes json.Marshal makes of statusEntity, with the cached
 // prefixes empty and then warm.
 func TestAppendStatusMatchesEncoding(t *testing.T) {
-	a := &API{core: core.New(nil, core.Config{Domain: "herd.example", Protocol: "https"}, nil)}
-	a.core.SetMediaStorage(&media.Local{Dir: t.TempDir(), BaseURL: "https://herd.example/system"})
+	a := &API{core: core.New(core.Deps{Config: core.Config{Domain: "herd.example", Protocol: "https"},
+		Media: &media.Local{Dir: t.TempDir(), BaseURL: "https://herd.example/system"}})}
 	day := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	edited := day.Add(time.Hour)
 	suspendedAt := day

@@ -51,6 +51,12 @@ type Config struct {
 	// S3PublicURL is the base URL of the files (a CDN in front of the
 	// bucket, e.g. https://cdn.example.com/bucket).
 	S3PublicURL string
+	// MediaFetcher, for tests only (no flag or variable sets it), replaces
+	// the guarded client's downloads of remote media (attachments,
+	// avatars, emoji) with canned answers.
+	MediaFetcher interface {
+		FetchMedia(ctx context.Context, url string, max int64) ([]byte, error)
+	}
 	// S3Transport, for tests only (no flag or variable sets it), carries
 	// the requests to the S3 service.
 	S3Transport http.RoundTripper

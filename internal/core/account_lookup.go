@@ -32,7 +32,7 @@ func (c *Core) LookupAccount(ctx context.Context, acct string) (*model.Account, 
 	if name == "" {
 		return nil, fault.ErrRecordNotFound
 	}
-	if c.isLocalDomain(domain) {
+	if c.IsLocalDomain(domain) {
 		domain = ""
 	}
 	a, err := c.Store.AccountByUsername(ctx, name, domain)
@@ -59,7 +59,7 @@ type AccountSearch struct {
 func (c *Core) SearchAccounts(ctx context.Context, v *model.Viewer, q AccountSearch) ([]*model.Account, error) {
 	query := strings.TrimPrefix(strings.TrimSpace(q.Query), "@")
 	if name, domain, ok := strings.Cut(query, "@"); ok {
-		if !c.isLocalDomain(domain) {
+		if !c.IsLocalDomain(domain) {
 			return c.searchRemoteAddress(ctx, v, name, domain, q)
 		}
 		query = name

@@ -38,10 +38,6 @@ type CardFetcher interface {
 	FetchCard(ctx context.Context, url string) (*model.PreviewCard, error)
 }
 
-// SetCardFetcher enables preview cards; without one, card jobs are
-// dropped. Call before serving.
-func (c *Core) SetCardFetcher(f CardFetcher) { c.cardFetcher = f }
-
 // cardJob is the payload of a QueueCards job. ImageOnly: the card of URL
 // is stored already (an origin's FEP-8967 preview) and only its image is
 // to be copied; the page itself is not fetched.

@@ -7,11 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
-	"herd/internal/ids"
+	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
 )
@@ -62,12 +61,13 @@ type Config struct {
 
 // Core is the set of use cases over one store.
 type Core struct {
-	Store  *store.Store
-	Config Config
-	Log    *slog.Logger
-	tokens *tokenCache
-	hub    *hub
-	caches *entityCaches // read path's rows by id (cache.go)
+	site.Site // the instance's addresses: BaseURL, AccountURI, StatusURL…
+	Store     *store.Store
+	Config    Config
+	Log       *slog.Logger
+	tokens    *tokenCache
+	hub       *hub
+	caches    *entityCaches // read path's rows by id (cache.go)
 	// resolver finds remote accounts (remote_accounts.go); nil until
 	// SetResolver, and then only known remote accounts are found.
 	resolver Resolver
@@ -104,8 +104,38 @@ type Core struct {
 	mailer Mailer
 }
 
-// New wires the use cases to a store.
-func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
+// Deps is everything the use cases are built from. Only Store and Config
+// are needed; each collaborator left out turns its feature off, as said
+// beside it, which is what tools and tests that need no network want.
+type Deps struct {
+	Store  *store.Store
+	Config Config
+	Log    *slog.Logger // slog.Default() when nil
+	// Wake wakes the job system right after a commit that enqueued jobs
+	// (jobs.Pool.Wake); without it workers find jobs at their next poll.
+	Wake func()
+	// Media stores uploaded and cached files; without it uploads are
+	// refused and remote files stay at their remote URLs.
+	Media media.Storage
+	// Transcoder processes video, audio and AVIF (Debian's ffmpeg);
+	// without it those uploads are refused.
+	Transcoder *media.FFmpeg
+	// Cards fetches link previews; without it statuses get no cards.
+	Cards CardFetcher
+	// Links reads the rel="me" links of profile fields; without it no
+	// field is verified.
+	Links LinkVerifier
+	// MediaFetcher downloads remote attachments, avatars and emoji through
+	// the guarded client; without it remote files stay remote.
+	MediaFetcher MediaFetcher
+	// Mailer sends the instance's mail; without it no mail is sent and
+	// nothing that needs it (password resets) is offered.
+	Mailer Mailer
+}
+
+// New builds the use cases from their dependencies.
+func New(d Deps) *Core {
+	cfg := d.Config
 	if cfg.MaxStatusChars <= 0 {
 		cfg.MaxStatusChars = 500
 	}
@@ -121,40 +151,25 @@ func New(st *store.Store, cfg Config, log *slog.Logger) *Core {
 	if cfg.RegistrationMode == "" {
 		cfg.RegistrationMode = RegistrationsOpen
 	}
+	log := d.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &Core{Store: st, Config: cfg, Log: log, tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(),
+	wake := d.Wake
+	if wake == nil {
+		wake = func() {}
+	}
+	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
+		tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(), wake: wake,
 		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
-		emojis: newEmojiCache()}
-	if st != nil {
-		st.OnViewersChanged(c.forgetViewers)
-		st.OnCountsChanged(c.forgetCounts)
+		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
+		mediaFetcher: d.MediaFetcher, mailer: d.Mailer}
+	if d.Store != nil {
+		d.Store.OnViewersChanged(c.forgetViewers)
+		d.Store.OnCountsChanged(c.forgetCounts)
 	}
 	return c
 }
-
-// BaseURL is the instance's origin, e.g. https://example.com.
-func (c *Core) BaseURL() string { return c.Config.Protocol + "://" + c.Config.Domain }
-
-// AccountURI is a local account's ActivityPub id.
-func (c *Core) AccountURI(username string) string { return c.BaseURL() + "/users/" + username }
-
-// AccountURL is a local account's profile page.
-func (c *Core) AccountURL(username string) string { return c.BaseURL() + "/@" + username }
-
-// StatusURI is a local status's ActivityPub id.
-func (c *Core) StatusURI(username string, id int64) string {
-	return c.AccountURI(username) + "/statuses/" + ids.Format(id)
-}
-
-// StatusURL is a local status's web page.
-func (c *Core) StatusURL(username string, id int64) string {
-	return c.AccountURL(username) + "/" + ids.Format(id)
-}
-
-// TagURL is a hashtag's page.
-func (c *Core) TagURL(name string) string { return c.BaseURL() + "/tags/" + strings.ToLower(name) }
 
 // Ready checks the database answers.
 func (c *Core) Ready(ctx context.Context) error { return c.Store.DB.Ping(ctx) }

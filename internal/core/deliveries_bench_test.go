@@ -65,7 +65,7 @@ func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *model.View
 	if err := d.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	c := core.New(store.New(d), core.Config{Domain: "herd.test", Protocol: "https"}, nil)
+	c := core.New(core.Deps{Store: store.New(d), Config: core.Config{Domain: "herd.test", Protocol: "https"}})
 	author, user, err := c.CreateAccount(ctx, core.NewAccount{Username: "author", Email: "author@example.com",
 		Password: "correct horse battery", Approved: true})
 	if err != nil {

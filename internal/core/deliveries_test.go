@@ -54,7 +54,7 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 	if err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r := &deliveryRig{c: core.New(store.New(d), core.Config{Domain: "herd.test", Protocol: "https"}, nil), remote: remote}
+	r := &deliveryRig{c: core.New(core.Deps{Store: store.New(d), Config: core.Config{Domain: "herd.test", Protocol: "https"}}), remote: remote}
 	r.alice = r.localUser(t, "alice")
 	if remote {
 		r.fan, r.other = r.remoteUser(t, "fan"), r.remoteUser(t, "other")

@@ -17,7 +17,7 @@ import (
 func TestEventsWrittenRightAfterStartAreRead(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		node := core.New(inst.Core.Store, inst.Core.Config, nil)
+		node := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
 		seen := make(chan store.Event, 16)
 		node.Subscribe(func(e store.Event) { seen <- e })
 		ctx, cancel := context.WithCancel(context.Background())

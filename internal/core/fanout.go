@@ -29,15 +29,7 @@ const (
 	trimEvery = 256
 )
 
-// SetJobWaker registers what wakes the job workers after a use case
-// commits a job (the server's jobs.Pool.Wake). Call before serving.
-func (c *Core) SetJobWaker(wake func()) { c.wake = wake }
-
-func (c *Core) wakeJobs() {
-	if c.wake != nil {
-		c.wake()
-	}
-}
+func (c *Core) wakeJobs() { c.wake() }
 
 // enqueueFanout adds the fan-out job of a new status inside its transaction.
 func enqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {

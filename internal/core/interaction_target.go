@@ -56,7 +56,7 @@ func (c *Core) FindInteractionTarget(ctx context.Context, v *model.Viewer, uri s
 // also finds prefixes and display names).
 func (c *Core) isAddressOf(q string, a *model.Account) bool {
 	name, domain, _ := strings.Cut(strings.TrimPrefix(q, "@"), "@")
-	if !c.isLocalDomain(domain) {
+	if !c.IsLocalDomain(domain) {
 		// An address elsewhere finds the one account it resolves to,
 		// which may be another name WebFinger led to.
 		return !a.Local()

@@ -35,10 +35,6 @@ type LinkVerifier interface {
 	RelMeLinks(ctx context.Context, url string) ([]string, error)
 }
 
-// SetLinkVerifier enables link verification; without one, verification
-// jobs are dropped. Call before serving.
-func (c *Core) SetLinkVerifier(v LinkVerifier) { c.linkVerifier = v }
-
 type linkJob struct {
 	AccountID int64 `json:"account_id"`
 }

@@ -26,10 +26,6 @@ const (
 	UnattachedMediaTTL    = 24 * time.Hour
 )
 
-// SetMediaStorage sets where uploaded media is stored; without it uploads
-// are refused.
-func (c *Core) SetMediaStorage(s media.Storage) { c.media = s }
-
 // MediaURL is the public URL of a stored media file.
 func (c *Core) MediaURL(key string) string {
 	if c.media == nil || key == "" {

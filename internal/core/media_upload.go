@@ -39,10 +39,6 @@ type mediaJob struct {
 // extension the media server serves, so it is never handed out.
 const rawUploadName = "/upload.raw"
 
-// SetTranscoder sets the ffmpeg runner for video, audio and AVIF uploads;
-// without one (or without ffmpeg installed) they are refused.
-func (c *Core) SetTranscoder(f *media.FFmpeg) { c.av = f }
-
 // SupportedMimeTypes lists the types uploads accept, for the instance
 // configuration apps read to decide what to offer: the images always, and
 // AVIF, video and audio only when ffmpeg is there to process them. Each

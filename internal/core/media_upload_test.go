@@ -13,7 +13,7 @@ func TestSupportedMimeTypesFollowFFmpeg(t *testing.T) {
 	if got := c.SupportedMimeTypes(); !slices.Equal(got, images) {
 		t.Errorf("without ffmpeg: %v, want only %v", got, images)
 	}
-	c.SetTranscoder(&media.FFmpeg{FFmpegPath: "/usr/bin/ffmpeg", FFprobePath: "/usr/bin/ffprobe"})
+	c = &Core{av: &media.FFmpeg{FFmpegPath: "/usr/bin/ffmpeg", FFprobePath: "/usr/bin/ffprobe"}}
 	got := c.SupportedMimeTypes()
 	for _, want := range append(images, "image/avif", "video/mp4", "video/quicktime", "video/webm", "audio/mpeg", "audio/wav", "audio/flac") {
 		if !slices.Contains(got, want) {

@@ -19,10 +19,6 @@ type Mailer interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
-// SetMailer lets core send mail; without one, nothing that needs it is
-// offered (password resets among them).
-func (c *Core) SetMailer(m Mailer) { c.mailer = m }
-
 // MailEnabled reports whether the instance can send mail.
 func (c *Core) MailEnabled() bool { return c.mailer != nil }
 

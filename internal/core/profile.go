@@ -227,7 +227,7 @@ func cut(s string) string {
 func (c *Core) renderNote(ctx context.Context, st *store.Store, note string) (string, error) {
 	var names []string
 	for _, m := range text.Parse(note).Mentions {
-		if c.isLocalDomain(m.Domain) {
+		if c.IsLocalDomain(m.Domain) {
 			names = append(names, m.Username)
 		}
 	}
@@ -236,7 +236,7 @@ func (c *Core) renderNote(ctx context.Context, st *store.Store, note string) (st
 		return "", err
 	}
 	resolve := func(m text.Mention) (string, bool) {
-		if !c.isLocalDomain(m.Domain) {
+		if !c.IsLocalDomain(m.Domain) {
 			return "", false
 		}
 		a := accts[strings.ToLower(m.Username)]
@@ -246,12 +246,6 @@ func (c *Core) renderNote(ctx context.Context, st *store.Store, note string) (st
 		return c.AccountURL(a.Username), true
 	}
 	return text.Render(note, resolve, c.TagURL), nil
-}
-
-// isLocalDomain reports whether an address's domain part names this
-// instance ("" counts, as in "@alice").
-func (c *Core) isLocalDomain(domain string) bool {
-	return domain == "" || strings.EqualFold(domain, c.Config.Domain)
 }
 
 // FieldHTML renders a local profile field's value as Mastodon does for

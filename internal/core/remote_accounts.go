@@ -73,7 +73,7 @@ func (c *Core) SetResolver(r Resolver) { c.resolver = r }
 // lookup never resolves (ResolveAccountService with skip_webfinger).
 func (c *Core) ResolveAccount(ctx context.Context, v *model.Viewer, acct string) (*model.Account, error) {
 	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
-	if c.isLocalDomain(domain) || name == "" || v.AccountID() == 0 {
+	if c.IsLocalDomain(domain) || name == "" || v.AccountID() == 0 {
 		return c.LookupAccount(ctx, acct)
 	}
 	a, err := c.remoteAccountByAddress(ctx, name, domain)

@@ -51,9 +51,8 @@ func (f *recordingFetcher) wasAsked(prefix string) bool {
 func TestRemoteEmojiTags(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
-		inst := testrig.Start(t, db, func(c *config.Config) { c.RemoteMediaSpread = -1 })
 		f := &recordingFetcher{}
-		inst.Core.SetMediaFetcher(f)
+		inst := testrig.Start(t, db, func(c *config.Config) { c.RemoteMediaSpread = -1; c.MediaFetcher = f })
 		c := inst.Core
 		tag := func(host, code, img string) core.RemoteEmoji {
 			return core.RemoteEmoji{URI: "https://" + host + "/emojis/" + code, Shortcode: code, ImageURL: img}

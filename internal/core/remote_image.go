@@ -19,11 +19,6 @@ type MediaFetcher interface {
 // fetcher or no storage set).
 var ErrNoMediaFetcher = errors.New("core: remote media fetching is not enabled")
 
-// SetMediaFetcher enables fetching remote media (attachments, avatars,
-// card images, emoji); without it remote files stay at their remote URL.
-// Call before serving.
-func (c *Core) SetMediaFetcher(f MediaFetcher) { c.mediaFetcher = f }
-
 // processImage runs media.ProcessImage holding one of the node's image
 // slots: decoding an image at the pixel limit takes a few hundred MB, so
 // at most one per CPU is decoded at a time, uploads and fetches alike.

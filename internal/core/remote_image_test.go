@@ -28,7 +28,8 @@ func (f *fakeMediaFetcher) FetchMedia(ctx context.Context, url string, max int64
 
 func TestFetchRemoteImage(t *testing.T) {
 	ctx := context.Background()
-	c := New(nil, Config{Domain: "herd.test", Protocol: "https"}, nil)
+	cfg := Config{Domain: "herd.test", Protocol: "https"}
+	c := New(Deps{Config: cfg})
 	if _, err := c.fetchRemoteImage(ctx, "https://remote.test/a.png"); !errors.Is(err, ErrNoMediaFetcher) {
 		t.Fatalf("without a fetcher: %v, want ErrNoMediaFetcher", err)
 	}
@@ -36,8 +37,8 @@ func TestFetchRemoteImage(t *testing.T) {
 		"https://remote.test/a.png":    mediatest.PNG(1280, 720),
 		"https://remote.test/page.png": []byte("<html><body>not an image</body></html>"),
 	}}
-	c.SetMediaFetcher(f)
-	c.SetMediaStorage(&media.Local{Dir: filepath.Join(t.TempDir(), "media"), BaseURL: "https://herd.test/system"})
+	c = New(Deps{Config: cfg, MediaFetcher: f,
+		Media: &media.Local{Dir: filepath.Join(t.TempDir(), "media"), BaseURL: "https://herd.test/system"}})
 
 	img, err := c.fetchRemoteImage(ctx, "https://remote.test/a.png")
 	if err != nil {

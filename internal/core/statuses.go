@@ -202,7 +202,7 @@ func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) 
 	var names []string
 	var remote []text.Mention
 	for _, m := range parsed.Mentions {
-		if c.isLocalDomain(m.Domain) {
+		if c.IsLocalDomain(m.Domain) {
 			names = append(names, m.Username)
 		} else {
 			remote = append(remote, m)
@@ -220,7 +220,7 @@ func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) 
 	seen := map[int64]bool{}
 	resolve := func(m text.Mention) (string, bool) {
 		var a *model.Account
-		if c.isLocalDomain(m.Domain) {
+		if c.IsLocalDomain(m.Domain) {
 			a = accounts[strings.ToLower(m.Username)]
 		} else {
 			a = remoteAccounts[mentionKey(m)]

@@ -264,7 +264,7 @@ func TestReplayedCodeRevokesItsTokens(t *testing.T) {
 		b := newBrowser(t, inst)
 		b.signIn(b.get("/auth/sign_in"), alice.Email)
 		// A second core on the same database, as a second node would be.
-		otherNode := core.New(inst.Core.Store, inst.Core.Config, nil)
+		otherNode := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
 
 		cases := []struct {
 			name        string

@@ -6,11 +6,11 @@ import (
 	"herd/internal/mail"
 )
 
-// setMailer gives core the SMTP server of the settings, when there is one.
-func setMailer(c *core.Core, cfg *config.Config) {
+// mailer is the SMTP server of the settings, or nil when there is none.
+func mailer(cfg *config.Config) core.Mailer {
 	if cfg.SMTPHost == "" {
-		return
+		return nil
 	}
-	c.SetMailer(&mail.SMTP{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
-		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Hello: cfg.Host()})
+	return &mail.SMTP{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Hello: cfg.Host()}
 }

@@ -27,7 +27,7 @@ type Server struct {
 	Config  *config.Config
 	DB      *db.DB
 	Core    *core.Core
-	Jobs    *jobs.Pool // set by Run
+	Jobs    *jobs.Pool // every queue's workers, started by Run
 	Handler http.Handler
 	// Inbox and Receiver are the receiving door of federation (tests
 	// point their fetcher at fake remotes).
@@ -36,8 +36,6 @@ type Server struct {
 	// Deliverer sends outgoing activities (tests point its client at
 	// fake remotes).
 	Deliverer *activitypub.Deliverer
-	ingest    *jobs.Pool // set by Run
-	delivery  *jobs.Pool // set by Run
 	log       *slog.Logger
 }
 
@@ -52,25 +50,39 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		database.Close()
 		return nil, err
 	}
-	c := core.New(store.New(database), CoreConfig(cfg), log)
-	// The one outbound client; remote accounts are fetched through it,
-	// signed as the instance actor.
-	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses,
-		Resolve: cfg.OutboundResolve})
-	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
-	receiver := activitypub.NewReceiver(c, fetcher, log)
-	c.SetResolver(receiver)
+	st := store.New(database)
 	storage, err := MediaStorage(cfg) // media_files.go
 	if err != nil {
 		database.Close()
 		return nil, err
 	}
-	c.SetMediaStorage(storage)
-	c.SetTranscoder(media.NewFFmpeg())            // video, audio and AVIF uploads (Debian's ffmpeg)
-	c.SetCardFetcher(cards.NewFetcher(outbound))  // preview cards through the same guarded client
-	c.SetLinkVerifier(cards.NewFetcher(outbound)) // rel="me" links of profile fields, likewise
-	c.SetMediaFetcher(media.NewFetcher(outbound)) // remote attachments, avatars… likewise
-	setMailer(c, cfg)                             // mail.go: password resets, when SMTP is set
+	// The one outbound client: remote accounts, cards, media and rel="me"
+	// links are all fetched through it.
+	outbound := safehttp.New(safehttp.Options{Domain: cfg.Domain, AllowPrivateAddresses: cfg.AllowPrivateAddresses,
+		Resolve: cfg.OutboundResolve})
+	// The one job system: every queue's workers, woken by the use cases
+	// after each commit that enqueued a job.
+	pool := jobs.New(st, log)
+	var mediaFetcher core.MediaFetcher = media.NewFetcher(outbound)
+	if cfg.MediaFetcher != nil {
+		mediaFetcher = cfg.MediaFetcher
+	}
+	c := core.New(core.Deps{Store: st, Config: CoreConfig(cfg), Log: log, Wake: pool.Wake,
+		Media:        storage,
+		Transcoder:   media.NewFFmpeg(),          // video, audio and AVIF uploads (Debian's ffmpeg)
+		Cards:        cards.NewFetcher(outbound), // preview cards through the guarded client
+		Links:        cards.NewFetcher(outbound), // rel="me" links of profile fields, likewise
+		MediaFetcher: mediaFetcher,               // remote attachments, avatars… likewise
+		Mailer:       mailer(cfg),                // mail.go: password resets, when SMTP is set
+	})
+	// Remote accounts are fetched signed as the instance actor. The
+	// receiver resolves remote objects for core and calls core to store
+	// them: the one real cycle, closed by SetResolver.
+	fetcher := activitypub.NewFetcher(outbound, c, activitypub.InstanceActorKey(c))
+	receiver := activitypub.NewReceiver(c, fetcher, log)
+	c.SetResolver(receiver)
+	deliverer := activitypub.NewDeliverer(c, outbound, log)
+	registerQueues(pool, c, receiver, deliverer) // jobs.go
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {
@@ -103,8 +115,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		registerMediaFiles(mux, c)
 	}
 	registerMediaProxy(mux, c)
-	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
-		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
+	s := &Server{Config: cfg, DB: database, Core: c, Jobs: pool, Inbox: inbox, Receiver: receiver,
+		Deliverer: deliverer, log: log}
 	slowBodies := bodyDeadline{grace: cfg.BodyReadGrace, minRate: int64(cfg.BodyMinRate)} // body_deadline.go
 	s.Handler = slowBodies.wrap(withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath)))))
 	if files != nil {
@@ -126,13 +138,12 @@ func CoreConfig(cfg *config.Config) core.Config {
 }
 
 // Run runs the background loops (events log, WAL checkpoints, job
-// workers) until ctx ends.
+// workers, hourly pruning) until ctx ends.
 func (s *Server) Run(ctx context.Context) {
 	s.Core.StartEvents(ctx)
 	go s.maintenanceLoop(ctx)
-	s.Jobs = startJobs(ctx, s.Core, s.log)                                                                 // jobs.go
-	s.ingest = startIngest(ctx, s.Core, s.Receiver, s.Jobs.Wake, s.log)                                    // inbox_jobs.go
-	s.delivery = startDelivery(ctx, s.Core, s.Deliverer, func() { s.Jobs.Wake(); s.ingest.Wake() }, s.log) // deliver_jobs.go
+	s.Jobs.Run(ctx)
+	go s.hourlyLoop(ctx) // jobs.go
 }
 
 // maintenanceLoop truncates SQLite's WAL, drops events every node has
@@ -169,14 +180,6 @@ func (s *Server) maintenanceLoop(ctx context.Context) {
 // Close waits for the job workers (stopped by Run's context) and closes
 // the database.
 func (s *Server) Close() error {
-	if s.Jobs != nil {
-		s.Jobs.Wait()
-	}
-	if s.ingest != nil {
-		s.ingest.Wait()
-	}
-	if s.delivery != nil {
-		s.delivery.Wait()
-	}
+	s.Jobs.Wait()
 	return s.DB.Close()
 }
