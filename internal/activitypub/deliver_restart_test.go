@@ -12,6 +12,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/safehttp"
 	"herd/internal/server"
@@ -58,19 +59,19 @@ func TestDeliveryResumesAfterRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		n.enqueue(t, core.Delivery{Kind: "Follow", ActorID: alice.Account.ID, ObjectID: 21, TargetID: ra.ID})
-		claim := func(queue string, lease time.Duration) []store.Job {
-			var jobs []store.Job
+		claim := func(queue string, lease time.Duration) []jobs.Job {
+			var claimed []jobs.Job
 			if err := one.Core.Store.InTx(ctx, func(tx *store.Store) error {
 				var err error
-				jobs, err = tx.ClaimJobs(ctx, queue, time.Now(), lease, 10)
+				claimed, err = tx.ClaimJobs(ctx, queue, time.Now(), lease, 10)
 				return err
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if len(jobs) != 1 {
-				t.Fatalf("%d %s jobs claimed, want 1", len(jobs), queue)
+			if len(claimed) != 1 {
+				t.Fatalf("%d %s jobs claimed, want 1", len(claimed), queue)
 			}
-			return jobs
+			return claimed
 		}
 		expand := claim(core.QueueDelivery, time.Minute)
 		for range 2 {

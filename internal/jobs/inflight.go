@@ -4,13 +4,11 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"herd/internal/store"
 )
 
 // outcome is one job a flow worked, waiting to be recorded.
 type outcome struct {
-	job    store.Job
+	job    Job
 	failed bool
 	err    error
 }
@@ -34,7 +32,7 @@ func (p *Pool) flow(ctx context.Context, q *runningQueue) {
 	for ctx.Err() == nil {
 		free := q.InFlight - len(slots)
 		limit := min(free, q.Batch)
-		var batch []store.Job
+		var batch []Job
 		if limit > 0 {
 			var err error
 			if batch, err = p.claim(ctx, q, limit); err != nil && ctx.Err() == nil {
@@ -46,7 +44,7 @@ func (p *Pool) flow(ctx context.Context, q *runningQueue) {
 			running.Add(1)
 			go func() {
 				defer running.Done()
-				err, bad := q.Handler(ctx, []store.Job{j})[j.ID]
+				err, bad := q.Handler(ctx, []Job{j})[j.ID]
 				results <- outcome{job: j, failed: bad, err: err}
 				<-slots
 				select {
@@ -83,7 +81,7 @@ func (p *Pool) flow(ctx context.Context, q *runningQueue) {
 // taking what has piled up into each transaction.
 func (p *Pool) record(ctx context.Context, q *runningQueue, results <-chan outcome) {
 	for first := range results {
-		batch := []store.Job{first.job}
+		batch := []Job{first.job}
 		failed := map[int64]error{}
 		add := func(o outcome) {
 			batch = append(batch, o.job)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"herd/internal/jobs"
-	"herd/internal/store"
 	"herd/internal/testrig"
 )
 
@@ -27,7 +26,7 @@ func TestInFlightJobsFinishOneByOne(t *testing.T) {
 		var running, most atomic.Int32
 		var mu sync.Mutex
 		deferred := 0
-		handler := func(ctx context.Context, batch []store.Job) map[int64]error {
+		handler := func(ctx context.Context, batch []jobs.Job) map[int64]error {
 			if len(batch) != 1 {
 				t.Errorf("handler got %d jobs at once", len(batch))
 			}
@@ -54,7 +53,7 @@ func TestInFlightJobsFinishOneByOne(t *testing.T) {
 			}
 			return nil
 		}
-		pool := jobs.New(st, slog.Default())
+		pool := jobs.New(st.JobQueue(), slog.Default())
 		pool.Register(jobs.Queue{Name: "test", Handler: handler, InFlight: 3, Batch: 2, Poll: 20 * time.Millisecond})
 		hang := enqueue(t, st, "hang")
 		bad := enqueue(t, st, "bad")

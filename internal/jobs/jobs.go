@@ -13,14 +13,48 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
-
-	"herd/internal/store"
 )
+
+// Job is one row of the durable work queue.
+type Job struct {
+	ID       int64
+	Queue    string
+	Payload  string
+	Attempts int // including the current one once claimed
+}
+
+// Store is the durable queue the pool works, over the database's jobs
+// table (the store package implements it). Both calls are transactions
+// of their own.
+type Store interface {
+	// ClaimJobs leases up to limit due jobs of queue until now+lease and
+	// counts the attempt.
+	ClaimJobs(ctx context.Context, queue string, now time.Time, lease time.Duration, limit int) ([]Job, error)
+	// FinishJobs records what became of worked jobs, all at once.
+	FinishJobs(ctx context.Context, f Finished) error
+}
+
+// Finished is the outcome of worked jobs: Done are deleted (finished, or
+// given up), Later run again at their time.
+type Finished struct {
+	Done  []int64
+	Later []Later
+}
+
+// Later is a job to run again at RunAt: a failure to retry (its error is
+// kept, and its attempt counts), or a job deferred untried (Deferred: its
+// remote host was busy, so the attempt does not count).
+type Later struct {
+	ID       int64
+	RunAt    time.Time
+	Deferred bool
+	Error    string
+}
 
 // Handler works a batch of claimed jobs of one queue and returns the
 // failures by job id; every job not in the map succeeded and is deleted.
 // Handlers must be idempotent: a job may run again after a crash.
-type Handler func(ctx context.Context, batch []store.Job) map[int64]error
+type Handler func(ctx context.Context, batch []Job) map[int64]error
 
 // Queue configures the workers of one queue.
 type Queue struct {
@@ -68,7 +102,7 @@ func (q *Queue) defaults() {
 
 // Pool runs the workers of several queues over one store.
 type Pool struct {
-	store  *store.Store
+	store  Store
 	log    *slog.Logger
 	queues []*runningQueue
 	wg     sync.WaitGroup
@@ -80,7 +114,7 @@ type runningQueue struct {
 }
 
 // New returns a pool with no queues; Register them, then Run.
-func New(st *store.Store, log *slog.Logger) *Pool {
+func New(st Store, log *slog.Logger) *Pool {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -175,59 +209,36 @@ func (p *Pool) RunOnce(ctx context.Context, queue string) (int, error) {
 }
 
 // claim leases up to limit due jobs of q.
-func (p *Pool) claim(ctx context.Context, q *runningQueue, limit int) ([]store.Job, error) {
-	var batch []store.Job
-	err := p.store.InTx(ctx, func(tx *store.Store) error {
-		var err error
-		batch, err = tx.ClaimJobs(ctx, q.Name, time.Now(), q.Lease, limit)
-		return err
-	})
-	return batch, err
+func (p *Pool) claim(ctx context.Context, q *runningQueue, limit int) ([]Job, error) {
+	return p.store.ClaimJobs(ctx, q.Name, time.Now(), q.Lease, limit)
 }
 
 // finish records the outcome of worked jobs: the failed ones (by id) are
 // retried after a back-off, put back (DeferError) or given up, the others
 // deleted.
-func (p *Pool) finish(ctx context.Context, q *runningQueue, batch []store.Job, failed map[int64]error) error {
-	// Finishing uses a fresh context: a batch worked during shutdown is
-	// still recorded, rather than run again after the lease.
-	done := context.WithoutCancel(ctx)
-	var finished []int64
+func (p *Pool) finish(ctx context.Context, q *runningQueue, batch []Job, failed map[int64]error) error {
+	var f Finished
 	for _, j := range batch {
-		if _, bad := failed[j.ID]; !bad {
-			finished = append(finished, j.ID)
+		jobErr, bad := failed[j.ID]
+		if !bad {
+			f.Done = append(f.Done, j.ID)
+			continue
+		}
+		var later *DeferError
+		switch {
+		case errors.As(jobErr, &later):
+			f.Later = append(f.Later, Later{ID: j.ID, RunAt: time.Now().Add(later.After), Deferred: true})
+		case j.Attempts >= q.MaxAttempts:
+			p.log.Error("jobs: giving up", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
+			f.Done = append(f.Done, j.ID)
+		default:
+			p.log.Warn("jobs: will retry", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
+			f.Later = append(f.Later, Later{ID: j.ID, RunAt: time.Now().Add(Backoff(j.Attempts)), Error: errorText(jobErr)})
 		}
 	}
-	return p.store.InTx(done, func(tx *store.Store) error {
-		if err := tx.DeleteJobs(done, finished); err != nil {
-			return err
-		}
-		for _, j := range batch {
-			jobErr, bad := failed[j.ID]
-			if !bad {
-				continue
-			}
-			var later *DeferError
-			if errors.As(jobErr, &later) {
-				if err := tx.DeferJob(done, j.ID, time.Now().Add(later.After)); err != nil {
-					return err
-				}
-				continue
-			}
-			if j.Attempts >= q.MaxAttempts {
-				p.log.Error("jobs: giving up", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
-				if err := tx.DeleteJobs(done, []int64{j.ID}); err != nil {
-					return err
-				}
-				continue
-			}
-			p.log.Warn("jobs: will retry", "queue", q.Name, "job", j.ID, "attempts", j.Attempts, "err", jobErr)
-			if err := tx.RetryJob(done, j.ID, time.Now().Add(Backoff(j.Attempts)), errorText(jobErr)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	// Finishing uses a fresh context: a batch worked during shutdown is
+	// still recorded, rather than run again after the lease.
+	return p.store.FinishJobs(context.WithoutCancel(ctx), f)
 }
 
 func (p *Pool) queue(name string) *runningQueue {

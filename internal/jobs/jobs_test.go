@@ -33,12 +33,12 @@ func enqueue(t *testing.T, st *store.Store, payload string) int64 {
 // whose payload is in fail.
 type recorder struct {
 	mu   sync.Mutex
-	seen []store.Job
+	seen []jobs.Job
 	fail map[string]bool
 	got  chan struct{}
 }
 
-func (r *recorder) handle(ctx context.Context, batch []store.Job) map[int64]error {
+func (r *recorder) handle(ctx context.Context, batch []jobs.Job) map[int64]error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	failed := map[int64]error{}
@@ -80,7 +80,7 @@ func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		rec := &recorder{got: make(chan struct{}, 10)}
-		pool := jobs.New(st, slog.Default())
+		pool := jobs.New(st.JobQueue(), slog.Default())
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: 50 * time.Millisecond})
 		runCtx, cancel := context.WithCancel(ctx)
 		pool.Run(runCtx)
@@ -116,7 +116,7 @@ func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 		st := inst.Core.Store
 		ctx := context.Background()
 		rec := &recorder{got: make(chan struct{}, 10), fail: map[string]bool{"bad": true}}
-		pool := jobs.New(st, slog.Default())
+		pool := jobs.New(st.JobQueue(), slog.Default())
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, MaxAttempts: 2})
 		bad, good := enqueue(t, st, "bad"), enqueue(t, st, "good")
 		if n, err := pool.RunOnce(ctx, "test"); err != nil || n != 2 {
@@ -155,7 +155,7 @@ func TestWakeRunsNewJobsAtOnce(t *testing.T) {
 		inst := testrig.Start(t, db)
 		st := inst.Core.Store
 		rec := &recorder{got: make(chan struct{}, 10)}
-		pool := jobs.New(st, slog.Default())
+		pool := jobs.New(st.JobQueue(), slog.Default())
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: time.Hour})
 		ctx, cancel := context.WithCancel(context.Background())
 		pool.Run(ctx)
@@ -176,7 +176,7 @@ func TestLingerOnlyWhileBusy(t *testing.T) {
 		inst := testrig.Start(t, db)
 		st := inst.Core.Store
 		rec := &recorder{got: make(chan struct{}, 100)}
-		pool := jobs.New(st, slog.Default())
+		pool := jobs.New(st.JobQueue(), slog.Default())
 		const linger = 1500 * time.Millisecond
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: time.Hour, Batch: 50,
 			Linger: linger, LingerAfter: 3})

@@ -62,7 +62,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		Resolve: cfg.OutboundResolve})
 	// The one job system: every queue's workers, woken by the use cases
 	// after each commit that enqueued a job.
-	pool := jobs.New(st, log)
+	pool := jobs.New(st.JobQueue(), log)
 	var mediaFetcher core.MediaFetcher = media.NewFetcher(outbound)
 	if cfg.MediaFetcher != nil {
 		mediaFetcher = cfg.MediaFetcher

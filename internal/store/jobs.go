@@ -7,14 +7,49 @@ import (
 
 	"herd/internal/db"
 	"herd/internal/ids"
+	"herd/internal/jobs"
 )
 
-// Job is one row of the durable work queue.
-type Job struct {
-	ID       int64
-	Queue    string
-	Payload  string
-	Attempts int // including the current one once claimed
+// JobQueue is the jobs table as the job system sees it: each call is a
+// transaction of its own (through the single writer on SQLite).
+type JobQueue struct{ s *Store }
+
+var _ jobs.Store = JobQueue{}
+
+// JobQueue gives the job system its queue.
+func (s *Store) JobQueue() JobQueue { return JobQueue{s: s} }
+
+// ClaimJobs implements jobs.Store.
+func (q JobQueue) ClaimJobs(ctx context.Context, queue string, now time.Time, lease time.Duration, limit int) ([]jobs.Job, error) {
+	var batch []jobs.Job
+	err := q.s.InTx(ctx, func(tx *Store) error {
+		var err error
+		batch, err = tx.ClaimJobs(ctx, queue, now, lease, limit)
+		return err
+	})
+	return batch, err
+}
+
+// FinishJobs implements jobs.Store: finished jobs are deleted, the others
+// rescheduled, in one transaction.
+func (q JobQueue) FinishJobs(ctx context.Context, f jobs.Finished) error {
+	return q.s.InTx(ctx, func(tx *Store) error {
+		if err := tx.DeleteJobs(ctx, f.Done); err != nil {
+			return err
+		}
+		for _, l := range f.Later {
+			var err error
+			if l.Deferred {
+				err = tx.DeferJob(ctx, l.ID, l.RunAt)
+			} else {
+				err = tx.RetryJob(ctx, l.ID, l.RunAt, l.Error)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // EnqueueJob adds a job to run at runAt; call it inside the transaction of
@@ -31,14 +66,14 @@ func (s *Store) EnqueueJob(ctx context.Context, queue, payload string, runAt tim
 // the lease runs out, so a worker that dies mid-job (or a node that is
 // killed) only delays it. On PostgreSQL, SKIP LOCKED lets several nodes
 // claim side by side; on SQLite the single writer serializes claims.
-func (s *Store) ClaimJobs(ctx context.Context, queue string, now time.Time, lease time.Duration, limit int) ([]Job, error) {
+func (s *Store) ClaimJobs(ctx context.Context, queue string, now time.Time, lease time.Duration, limit int) ([]jobs.Job, error) {
 	pick := `SELECT id FROM jobs WHERE queue = $1 AND run_at <= $2 AND locked_until < $2 ORDER BY run_at, id LIMIT $4`
 	if s.Dialect() == db.Postgres {
 		pick += " FOR UPDATE SKIP LOCKED"
 	}
-	var out []Job
+	var out []jobs.Job
 	err := s.queryEach(ctx, func(rows *sql.Rows) error {
-		var j Job
+		var j jobs.Job
 		err := rows.Scan(&j.ID, &j.Queue, &j.Payload, &j.Attempts)
 		out = append(out, j)
 		return err
@@ -81,8 +116,8 @@ func (s *Store) QueueStats(ctx context.Context, queue string, now time.Time) (Jo
 }
 
 // JobByID loads a job (tests and admin).
-func (s *Store) JobByID(ctx context.Context, id int64) (*Job, error) {
-	var j Job
+func (s *Store) JobByID(ctx context.Context, id int64) (*jobs.Job, error) {
+	var j jobs.Job
 	err := s.q.QueryRowContext(ctx, "SELECT id, queue, payload, attempts FROM jobs WHERE id = $1", id).
 		Scan(&j.ID, &j.Queue, &j.Payload, &j.Attempts)
 	if err != nil {
