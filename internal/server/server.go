@@ -103,6 +103,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		registerMediaFiles(mux, c)
 	}
 	registerMediaProxy(mux, c)
+	registerAccountImageProxy(mux, c)
+	registerCustomEmojiProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Inbox: inbox, Receiver: receiver,
 		Deliverer: activitypub.NewDeliverer(c, outbound, log), log: log}
 	s.Handler = withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath))))
