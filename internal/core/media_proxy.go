@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -65,7 +66,7 @@ func (c *Core) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bo
 		return "", notFoundOr(err)
 	}
 	if m.RemoteURL == "" || m.StatusID == 0 {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	if _, err := c.VisibleStatus(ctx, viewerID, m.StatusID); err != nil {
 		return "", err
@@ -76,23 +77,23 @@ func (c *Core) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bo
 		return "", notFoundOr(err)
 	}
 	if author.Suspended() || c.mediaRejected(ctx, author.Domain) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	if !m.Cached() {
 		if !fetchable(m) || !c.imageTries.claim(c.mediaProxyURL(m, false), time.Now(), remoteImageRetry) {
-			return "", ErrRecordNotFound
+			return "", fault.ErrRecordNotFound
 		}
 		if m.Type != "image" {
 			if err := c.Store.InTx(ctx, func(tx *store.Store) error { return c.queueStatusMedia(ctx, tx, m.StatusID) }); err != nil {
 				return "", err
 			}
 			c.wakeJobs()
-			return "", ErrRecordNotFound
+			return "", fault.ErrRecordNotFound
 		}
 	}
 	m, err = c.cacheRemoteMedia(ctx, m)
 	if isFetchFailure(err) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	if err != nil {
 		return "", err
@@ -104,7 +105,7 @@ func (c *Core) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bo
 	if u := c.MediaURL(key); u != "" {
 		return u, nil
 	}
-	return "", ErrRecordNotFound // audio has no preview
+	return "", fault.ErrRecordNotFound // audio has no preview
 }
 
 // accountImageProxyURL is the media proxy's address for a picture of
@@ -127,7 +128,7 @@ func (c *Core) accountImageProxyURL(id int64, which ProfileImage) string {
 func (c *Core) AccountImageFile(ctx context.Context, id int64, which ProfileImage) (string, error) {
 	missing := c.BaseURL() + which.missingPath()
 	a, err := c.Store.AccountByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return missing, nil
 	}
 	if err != nil {
@@ -173,16 +174,16 @@ func (c *Core) CustomEmojiFile(ctx context.Context, id int64) (string, error) {
 	proxy := c.customEmojiProxyURL(e.ID)
 	switch u := c.CustomEmojiURL(e); {
 	case e.Disabled || u == "":
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	case u != proxy:
 		return u, nil
 	}
 	if !c.imageTries.claim(proxy, time.Now(), remoteImageRetry) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	err = c.cacheRemoteEmoji(ctx, id)
 	if isFetchFailure(err) || errors.Is(err, ErrNoMediaFetcher) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	if err != nil {
 		return "", err
@@ -193,5 +194,5 @@ func (c *Core) CustomEmojiFile(ctx context.Context, id int64) (string, error) {
 	if u := c.MediaURL(e.ImageKey); u != "" {
 		return u, nil
 	}
-	return "", ErrRecordNotFound
+	return "", fault.ErrRecordNotFound
 }

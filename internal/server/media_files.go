@@ -8,6 +8,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
 	"herd/internal/oauth"
@@ -49,7 +50,7 @@ func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 		}
 		f, err := c.OpenMediaFile(r.Context(), key)
 		if err != nil {
-			if !errors.Is(err, core.ErrRecordNotFound) {
+			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("open media file", "key", key, "err", err)
 			}
 			http.NotFound(w, r)
@@ -116,7 +117,7 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 		}
 		target, err := c.RemoteMediaFile(r.Context(), viewerID, id, variant == "small")
 		if err != nil {
-			if !errors.Is(err, core.ErrRecordNotFound) {
+			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("media proxy", "media", id, "err", err)
 			}
 			http.NotFound(w, r)
@@ -163,7 +164,7 @@ func registerCustomEmojiProxy(mux *http.ServeMux, c *core.Core) {
 			return
 		}
 		target, err := c.CustomEmojiFile(r.Context(), id)
-		if errors.Is(err, core.ErrRecordNotFound) {
+		if errors.Is(err, fault.ErrRecordNotFound) {
 			http.NotFound(w, r)
 			return
 		}
