@@ -59,10 +59,11 @@ func sizeOf(s model.MediaSize) *mediaSize {
 	return out
 }
 
-// mediaEntity renders an attachment of a status of visibility vis (an
-// upload's is public's); core.AttachmentURLs picks where it is shown.
-func (a *API) mediaEntity(m *model.MediaAttachment, vis model.Visibility) MediaAttachment {
-	file, preview := a.core.AttachmentURLs(m, vis)
+// mediaEntity renders an attachment; core.AttachmentURLs picks where it
+// is shown (url and preview_url, always on this instance; remote_url is
+// the origin's address, as in Mastodon).
+func (a *API) mediaEntity(m *model.MediaAttachment) MediaAttachment {
+	file, preview := a.core.AttachmentURLs(m)
 	e := MediaAttachment{
 		ID: ids.Format(m.ID), Type: m.Type, URL: optString(file), PreviewURL: optString(preview),
 		RemoteURL: optString(m.RemoteURL), Description: optString(m.Description), Blurhash: optString(m.Blurhash),

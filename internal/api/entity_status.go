@@ -141,7 +141,7 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 		e.Mentions = append(e.Mentions, StatusMention{ID: ids.Format(m.ID), Username: m.Username, URL: url, Acct: m.Acct()})
 	}
 	for _, m := range v.Media {
-		e.MediaAttachments = append(e.MediaAttachments, a.mediaEntity(m, st.Visibility))
+		e.MediaAttachments = append(e.MediaAttachments, a.mediaEntity(m))
 	}
 	for _, t := range v.Tags {
 		e.Tags = append(e.Tags, StatusTag{Name: t.Name, URL: a.core.TagURL(t.Name)})

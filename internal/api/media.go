@@ -45,9 +45,9 @@ func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if m.Processing == model.MediaPending {
-		return writeJSON(w, a.mediaEntity(m, model.Public), http.StatusAccepted)
+		return writeJSON(w, a.mediaEntity(m), http.StatusAccepted)
 	}
-	return writeJSON(w, a.mediaEntity(m, model.Public))
+	return writeJSON(w, a.mediaEntity(m))
 }
 
 // mediaStatus is the answer of GET and PUT /api/v1/media/:id: 206 while
@@ -78,7 +78,7 @@ func (a *API) getMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.mediaEntity(m, model.Public), status)
+	return writeJSON(w, a.mediaEntity(m), status)
 }
 
 // updateMedia handles PUT /api/v1/media/:id: description and focus.
@@ -99,7 +99,7 @@ func (a *API) updateMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.mediaEntity(m, model.Public), status)
+	return writeJSON(w, a.mediaEntity(m), status)
 }
 
 // deleteMedia handles DELETE /api/v1/media/:id (unattached uploads only),
@@ -113,5 +113,5 @@ func (a *API) deleteMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, a.mediaEntity(m, model.Public))
+	return writeJSON(w, a.mediaEntity(m))
 }

@@ -84,6 +84,10 @@ func TestMediaOnS3(t *testing.T) {
 		if r := fetch(t, inst, inst.URL+"/system/"+file, nil); r.Status != 404 {
 			t.Fatalf("the instance served /system/ with S3 storage: %d", r.Status)
 		}
+		// Pages allow pictures from the bucket's public URL.
+		if csp := inst.Expect(t, 200, "GET", "/@alice", "", nil).Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' "+s3.URL+" data: blob:;") {
+			t.Fatalf("page CSP %q does not allow the bucket %s", csp, s3.URL)
+		}
 
 		st, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "from the bucket", MediaIDs: []mastodon.ID{att.ID}})
 		if err != nil {

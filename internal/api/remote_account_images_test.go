@@ -3,6 +3,9 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -129,8 +132,10 @@ func TestRemoteAvatarCached(t *testing.T) {
 }
 
 // TestHostileRemoteAvatar: an avatar that is too big, not an image, or
-// not found is not cached: nothing is stored, the account shows the
-// origin's address, and the job is not retried.
+// not found is not cached: nothing is stored, the job is not retried, and
+// the account shows the media proxy, never the origin's address; the
+// proxy tries the origin once more, then answers the default picture
+// without asking it again.
 func TestHostileRemoteAvatar(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		big := append(mediatest.PNG(10, 10), bytes.Repeat([]byte{0}, 17<<20)...)
@@ -144,8 +149,9 @@ func TestHostileRemoteAvatar(t *testing.T) {
 		} {
 			r.saveAnn(t, c.avatar, c.header)
 			r.waitJobs(t)
-			if a, h := r.annPictures(t); a != c.avatar || h != c.header {
-				t.Fatalf("avatar %q, header %q; want the origin's %q and %q", a, h, c.avatar, c.header)
+			proxy := r.inst.Core.BaseURL() + "/media_proxy/accounts/" + ids.Format(r.ann.ID)
+			if a, h := r.annPictures(t); a != proxy+"/avatar" || h != proxy+"/header" {
+				t.Fatalf("avatar %q, header %q; want the media proxy", a, h)
 			}
 			if files := profileFiles(t, r.inst); len(files) != 0 {
 				t.Fatalf("stored %v from a bad file", files)
@@ -153,6 +159,15 @@ func TestHostileRemoteAvatar(t *testing.T) {
 		}
 		if r.files.count("/gone.png") != 1 || r.files.count("/page.png") != 1 {
 			t.Fatalf("asked the origin %d and %d times, want once each", r.files.count("/gone.png"), r.files.count("/page.png"))
+		}
+		avatar, _ := r.annPictures(t)
+		for range 2 {
+			if got := fetchImage(t, r.inst, avatar); !strings.HasSuffix(got, "/avatars/original/missing.png") {
+				t.Fatalf("media proxy for a missing avatar answers %s, want the default", got)
+			}
+		}
+		if n := r.files.count("/gone.png"); n != 2 {
+			t.Fatalf("two views asked the origin %d times in all, want twice (the job, then the proxy once)", n)
 		}
 	})
 }
@@ -197,7 +212,8 @@ func TestRejectMediaAvatar(t *testing.T) {
 // TestPruneRemoteProfiles: the media prune leaves profile pictures alone
 // (as Mastodon's media cache retention); the profile prune removes those
 // of accounts no local account follows, not of followed ones; a pruned
-// account shows its origin's picture and is fetched again when stored.
+// account's picture shows through the media proxy, which fetches it again
+// when viewed, as does storing the account again.
 func TestPruneRemoteProfiles(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
@@ -230,8 +246,9 @@ func TestPruneRemoteProfiles(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d profiles, %v; want ann's only", n, err)
 		}
-		if a, _ := r.annPictures(t); a != "http://remote.test/av.png" {
-			t.Fatalf("pruned avatar shows %q, want the origin's", a)
+		proxy := r.inst.Core.BaseURL() + "/media_proxy/accounts/" + ids.Format(r.ann.ID) + "/avatar"
+		if a, _ := r.annPictures(t); a != proxy {
+			t.Fatalf("pruned avatar shows %q, want the media proxy %q", a, proxy)
 		}
 		if code, _, _ := get(t, cached); code != http.StatusNotFound {
 			t.Fatalf("pruned avatar file: %d, want 404", code)
@@ -239,10 +256,150 @@ func TestPruneRemoteProfiles(t *testing.T) {
 		if files := profileFiles(t, r.inst); len(files) != 1 {
 			t.Fatalf("profile files %v, want ben's (followed) only", files)
 		}
+		viewed := fetchImage(t, r.inst, proxy)
+		if !strings.HasPrefix(viewed, r.inst.Core.BaseURL()+"/system/avatars/") || r.files.count("/av.png") != 2 {
+			t.Fatalf("the media proxy answers %s (origin asked %d times); want the avatar fetched again and stored", viewed, r.files.count("/av.png"))
+		}
+		if a, _ := r.annPictures(t); a != viewed {
+			t.Fatalf("after a view through the proxy the avatar is %q, want the stored %q", a, viewed)
+		}
+		n, err = r.inst.Core.PruneRemoteProfiles(ctx, time.Now().Add(time.Second))
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d profiles again, %v; want ann's", n, err)
+		}
 		r.saveAnn(t, "http://remote.test/av.png", "")
 		r.waitJobs(t)
-		if a, _ := r.annPictures(t); !strings.HasPrefix(a, r.inst.Core.BaseURL()+"/system/avatars/") || r.files.count("/av.png") != 2 {
+		if a, _ := r.annPictures(t); !strings.HasPrefix(a, r.inst.Core.BaseURL()+"/system/avatars/") || r.files.count("/av.png") != 3 {
 			t.Fatalf("after a refresh the avatar is %q (fetched %d times); want it cached again", a, r.files.count("/av.png"))
+		}
+	})
+}
+
+// fetchImage GETs rawURL, following redirects, and fails unless every
+// address on the way is on the instance's own host and the answer is an
+// image; it returns the final address.
+func fetchImage(t *testing.T, inst *testrig.Instance, rawURL string) string {
+	t.Helper()
+	own := inst.Core.BaseURL() + "/"
+	var hops []string
+	client := &http.Client{CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		hops = append(hops, req.URL.String())
+		if !strings.HasPrefix(req.URL.String(), own) {
+			return fmt.Errorf("redirected off the instance to %s", req.URL)
+		}
+		return nil
+	}}
+	resp, err := client.Get(rawURL)
+	if err != nil {
+		t.Fatalf("GET %s: %v", rawURL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if _, _, err := image.DecodeConfig(bytes.NewReader(body)); resp.StatusCode != http.StatusOK || err != nil ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Fatalf("GET %s (via %v): %d %s, %v; want an image", rawURL, hops, resp.StatusCode, resp.Header.Get("Content-Type"), err)
+	}
+	return resp.Request.URL.String()
+}
+
+// TestUnfetchableRemoteAvatarNeverRaw: an actor whose icon and image
+// point where this instance must not fetch from (a closed port on
+// loopback, a private address) never has those addresses handed to
+// viewers' browsers: the API's account entity and the profile page (its
+// header, avatar, status lines and og:image) show pictures on this
+// instance's own host, which answer the default pictures.
+func TestUnfetchableRemoteAvatarNeverRaw(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		const evilAvatar, evilHeader = "http://127.0.0.1:9/evil.png", "http://127.0.0.1:9/evil-header.png"
+		r := newRemoteMediaRig(t, db, nil, false)
+		r.saveAnn(t, evilAvatar, evilHeader)
+		r.receive(t, model.Public)
+		r.waitJobs(t)
+
+		var a struct {
+			Avatar       string `json:"avatar"`
+			AvatarStatic string `json:"avatar_static"`
+			Header       string `json:"header"`
+			HeaderStatic string `json:"header_static"`
+		}
+		r.inst.Expect(t, http.StatusOK, "GET", "/api/v1/accounts/"+ids.Format(r.ann.ID), "", nil).JSON(t, &a)
+		own := r.inst.Core.BaseURL() + "/"
+		for _, u := range []string{a.Avatar, a.AvatarStatic, a.Header, a.HeaderStatic} {
+			if !strings.HasPrefix(u, own) {
+				t.Errorf("account entity %+v: a picture not on this instance", a)
+				break
+			}
+		}
+		page := r.inst.Expect(t, http.StatusOK, "GET", "/@ann@remote.test", "", nil)
+		if i := bytes.Index(page.Body, []byte("127.0.0.1:9")); i >= 0 {
+			t.Fatalf("profile page hands out the origin's address: …%s…", page.Body[max(0, i-80):min(len(page.Body), i+40)])
+		}
+		for _, want := range []string{`src="` + a.Avatar + `"`, `src="` + a.Header + `"`, `property="og:image" content="` + a.Avatar + `"`} {
+			if !bytes.Contains(page.Body, []byte(want)) {
+				t.Fatalf("profile page lacks %s:\n%s", want, page.Body)
+			}
+		}
+		if got := fetchImage(t, r.inst, a.Avatar); !strings.HasSuffix(got, "/avatars/original/missing.png") {
+			t.Fatalf("unfetchable avatar answers %s, want the default", got)
+		}
+		if got := fetchImage(t, r.inst, a.Header); !strings.HasSuffix(got, "/headers/original/missing.png") {
+			t.Fatalf("unfetchable header answers %s, want the default", got)
+		}
+	})
+}
+
+// TestUnfetchableRemoteFilesNeverRaw: the other remote files a page or
+// an entity shows, an actor's custom emoji and a status's picture, are
+// never shown at their origin's address either when they cannot be
+// fetched: the API gives that address as remote_url only, the pages not
+// at all; both show the media proxy, which answers 404 for them.
+func TestUnfetchableRemoteFilesNeverRaw(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		const evil = "http://127.0.0.1:9/"
+		r := newRemoteMediaRig(t, db, nil, false)
+		var err error
+		r.ann, err = r.inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
+			Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox",
+			DisplayName: "Ann :blink:", Emojis: []core.RemoteEmoji{{URI: "http://remote.test/emojis/1", Shortcode: "blink", ImageURL: evil + "blink.png"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := r.receive(t, model.Public, core.RemoteMedia{URL: evil + "photo.png", MediaType: "image/png"})
+		r.waitJobs(t)
+
+		viewer := r.inst.NewUser(t, "viewer").Token
+		status := r.inst.Expect(t, http.StatusOK, "GET", "/api/v1/statuses/"+id, viewer, nil)
+		var st struct {
+			MediaAttachments []remoteMediaJSON `json:"media_attachments"`
+			Account          struct {
+				Emojis []struct{ URL string }
+			}
+		}
+		status.JSON(t, &st)
+		if n := strings.Count(string(status.Body), evil); n != 1 || len(st.MediaAttachments) != 1 ||
+			st.MediaAttachments[0].RemoteURL == nil || *st.MediaAttachments[0].RemoteURL != evil+"photo.png" {
+			t.Fatalf("status entity names the origin %d times, want once, as the attachment's remote_url: %s", n, status.Body)
+		}
+		own := r.inst.Core.BaseURL() + "/media_proxy/"
+		m := st.MediaAttachments[0]
+		if !strings.HasPrefix(m.URL, own) || m.PreviewURL == nil || !strings.HasPrefix(*m.PreviewURL, own) ||
+			len(st.Account.Emojis) != 1 || !strings.HasPrefix(st.Account.Emojis[0].URL, own) {
+			t.Fatalf("status entity %s: want the attachment and the emoji through the media proxy", status.Body)
+		}
+		for _, u := range []string{m.URL, *m.PreviewURL, st.Account.Emojis[0].URL} {
+			if code, _, _ := get(t, u); code != http.StatusNotFound {
+				t.Fatalf("media proxy for an unfetchable file %s: %d, want 404", u, code)
+			}
+		}
+
+		for _, path := range []string{"/@ann@remote.test", "/@ann@remote.test/" + id} {
+			page := r.inst.Expect(t, http.StatusOK, "GET", path, "", nil)
+			if i := bytes.Index(page.Body, []byte(evil)); i >= 0 {
+				t.Fatalf("%s hands out the origin's address: …%s…", path, page.Body[max(0, i-80):min(len(page.Body), i+40)])
+			}
+			if !bytes.Contains(page.Body, []byte(`src="`+st.Account.Emojis[0].URL+`"`)) {
+				t.Fatalf("%s does not show the emoji through the media proxy:\n%s", path, page.Body)
+			}
 		}
 	})
 }

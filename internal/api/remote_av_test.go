@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"herd/internal/core"
 	"herd/internal/media/mediatest"
@@ -80,9 +82,10 @@ func TestRemoteAVCached(t *testing.T) {
 }
 
 // TestHostileRemoteAV: a remote video that is not found, is a web page,
-// or is a still image stays uncached at its remote URL, nothing stored,
-// fetched once by the job (not retried); the media proxy does not fetch
-// video in a request.
+// or is a still image stays uncached, shown through the media proxy
+// (never at its origin's address), nothing stored, fetched once by the
+// job (not retried); the media proxy does not fetch video in a request,
+// it answers 404 and queues the job again, once however often it is asked.
 func TestHostileRemoteAV(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
@@ -102,18 +105,48 @@ func TestHostileRemoteAV(t *testing.T) {
 			t.Fatalf("%d attachments, want 4", len(got))
 		}
 		for i, m := range got {
-			if m.URL != "http://remote.test"+paths[i] || r.files.count(paths[i]) != 1 {
-				t.Fatalf("attachment %d: %+v, fetched %d times; want its remote URL, fetched once", i, m, r.files.count(paths[i]))
+			if m.URL != r.inst.Core.BaseURL()+"/media_proxy/"+m.ID+"/original" || r.files.count(paths[i]) != 1 {
+				t.Fatalf("attachment %d: %+v, fetched %d times; want the media proxy, fetched once", i, m, r.files.count(paths[i]))
 			}
-			if code, _, _ := get(t, r.inst.Core.BaseURL()+"/media_proxy/"+m.ID+"/original"); code != http.StatusNotFound {
+		}
+		for range 2 {
+			if code, _, _ := get(t, got[1].URL); code != http.StatusNotFound {
 				t.Fatalf("media proxy for an uncached video: %d, want 404", code)
+			}
+			r.waitJobs(t)
+			if n := r.files.count("/page.mp4"); n != 2 {
+				t.Fatalf("after a view the video was fetched %d times, want twice (the job, queued again once)", n)
 			}
 		}
 		if files := attachmentFiles(t, r.inst); len(files) != 0 {
 			t.Fatalf("stored %v from bad files", files)
 		}
-		if r.files.count("/page.mp4") != 1 {
-			t.Fatal("the proxy fetched a video")
+	})
+}
+
+// TestPrunedRemoteVideoViewed: a pruned video shows through the media
+// proxy; a view queues the job, which fetches and transcodes it again,
+// and the entity then shows the stored file.
+func TestPrunedRemoteVideoViewed(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		ctx := context.Background()
+		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/v.webm": {"video/webm", mediatest.WebM(t)}}, true)
+		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/v.webm", MediaType: "video/webm"})
+		r.waitJobs(t)
+		if _, err := r.inst.Core.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
+			t.Fatal(err)
+		}
+		m := r.media(t, id)[0]
+		if m.URL != r.inst.Core.BaseURL()+"/media_proxy/"+m.ID+"/original" {
+			t.Fatalf("pruned video shows at %q, want the media proxy", m.URL)
+		}
+		if code, _, _ := get(t, m.URL); code != http.StatusNotFound {
+			t.Fatalf("media proxy for a pruned video: %d, want 404 (the job fetches it)", code)
+		}
+		r.waitJobs(t)
+		after := r.media(t, id)[0]
+		if !strings.HasPrefix(after.URL, r.inst.Core.BaseURL()+"/system/media_attachments/") || r.files.count("/v.webm") != 2 {
+			t.Fatalf("after a view the video shows at %q (fetched %d times), want it stored again", after.URL, r.files.count("/v.webm"))
 		}
 	})
 }

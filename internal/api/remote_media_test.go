@@ -273,7 +273,8 @@ func TestRemoteMediaPruneAndRefetch(t *testing.T) {
 
 // TestHostileRemoteMedia: files that must not be cached (too large, not
 // an image though served as image/png, missing) leave the status stored
-// with its attachments uncached, shown through the proxy.
+// with its attachments uncached, shown through the proxy, which asks the
+// origin again once, not on every view.
 func TestHostileRemoteMedia(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		huge := append(mediatest.PNG(10, 10), make([]byte, 17<<20)...)
@@ -302,8 +303,15 @@ func TestHostileRemoteMedia(t *testing.T) {
 			if !strings.HasPrefix(m.URL, r.inst.Core.BaseURL()+"/media_proxy/") {
 				t.Errorf("%v cached as %s", m.RemoteURL, m.URL)
 			}
-			if code, _, _ := get(t, m.URL); code != http.StatusNotFound {
-				t.Errorf("media proxy for %v: %d, want 404", m.RemoteURL, code)
+			for range 2 {
+				if code, _, _ := get(t, m.URL); code != http.StatusNotFound {
+					t.Errorf("media proxy for %v: %d, want 404", m.RemoteURL, code)
+				}
+			}
+		}
+		for _, p := range []string{"/huge.png", "/page.png", "/bomb.png", "/missing.png"} {
+			if r.files.count(p) != 2 {
+				t.Errorf("%s asked %d times after two views, want twice (the job, the proxy once)", p, r.files.count(p))
 			}
 		}
 	})
@@ -330,8 +338,9 @@ func TestRemoteMediaPrivateAddress(t *testing.T) {
 }
 
 // TestRejectMediaDomain: a domain with reject_media gets none of its
-// files fetched: attachments are "unknown", shown by their remote URL,
-// and the proxy refuses them, also when the block came after the status.
+// files fetched: attachments are "unknown", with their origin's address
+// as remote_url only (url is the media proxy's, as in Mastodon), and the
+// proxy refuses them, also when the block came after the status.
 func TestRejectMediaDomain(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
@@ -354,9 +363,13 @@ func TestRejectMediaDomain(t *testing.T) {
 		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
 		r.waitJobs(t)
 		m := r.media(t, id)
-		if len(m) != 1 || m[0].Type != "unknown" || m[0].URL != "http://remote.test/a.png" || r.files.count("/a.png") != 1 {
-			t.Fatalf("attachment from a reject_media domain: %+v, fetched %d times; want unknown at its remote URL, never fetched",
+		if len(m) != 1 || m[0].Type != "unknown" || m[0].URL != r.inst.Core.BaseURL()+"/media_proxy/"+m[0].ID+"/original" ||
+			m[0].RemoteURL == nil || *m[0].RemoteURL != "http://remote.test/a.png" || r.files.count("/a.png") != 1 {
+			t.Fatalf("attachment from a reject_media domain: %+v, fetched %d times; want unknown through the proxy, never fetched",
 				m, r.files.count("/a.png"))
+		}
+		if code, _, _ := get(t, m[0].URL); code != http.StatusNotFound || r.files.count("/a.png") != 1 {
+			t.Fatalf("media proxy for a reject_media attachment: %d; want 404 without asking", code)
 		}
 		proxy := r.inst.Core.BaseURL() + "/media_proxy/" + keptMedia.ID + "/original"
 		if code, _, _ := get(t, proxy); code != http.StatusNotFound {
@@ -369,9 +382,11 @@ func TestRejectMediaDomain(t *testing.T) {
 	})
 }
 
-// TestRemoteMediaOfPrivateStatus: the media proxy serves anyone, so an
-// uncached attachment of a followers-only status is shown by its remote
-// URL and the proxy does not fetch it.
+// TestRemoteMediaOfPrivateStatus: an uncached attachment of a
+// followers-only status shows through the media proxy like any other
+// (never at its origin's address), and the proxy, which answers anyone
+// who asks, serves it only to a browser signed in as someone who may see
+// the status (Mastodon's MediaProxyController authorizes it so).
 func TestRemoteMediaOfPrivateStatus(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
@@ -386,19 +401,40 @@ func TestRemoteMediaOfPrivateStatus(t *testing.T) {
 		if _, err := r.inst.Core.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
 			t.Fatal(err)
 		}
-		media, err := r.inst.Core.Store.MediaByStatusIDs(ctx, []int64{st.ID})
-		if err != nil || len(media[st.ID]) != 1 {
-			t.Fatalf("media of the private status: %v, %v", media, err)
+		carol := r.inst.NewUser(t, "carol")
+		if _, err := r.inst.Core.Store.DB.Write.Exec("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)",
+			ids.New(), carol.Account.ID, r.ann.ID, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
 		}
-		m := media[st.ID][0]
-		if m.Cached() {
-			t.Fatal("still cached after pruning")
+		var entity struct {
+			MediaAttachments []remoteMediaJSON `json:"media_attachments"`
 		}
-		if got := r.inst.Core.MediaProxyURL(m, model.Private, false); got != "" {
-			t.Fatalf("a followers-only status's attachment shows through the proxy: %s", got)
+		r.inst.Expect(t, http.StatusOK, "GET", "/api/v1/statuses/"+ids.Format(st.ID), carol.Token, nil).JSON(t, &entity)
+		if len(entity.MediaAttachments) != 1 {
+			t.Fatalf("carol sees %d attachments, want 1", len(entity.MediaAttachments))
 		}
-		if code, _, _ := get(t, r.inst.Core.BaseURL()+"/media_proxy/"+ids.Format(m.ID)+"/original"); code != http.StatusNotFound {
-			t.Fatalf("media proxy for a followers-only status: %d, want 404", code)
+		m := entity.MediaAttachments[0]
+		proxy := r.inst.Core.BaseURL() + "/media_proxy/" + m.ID + "/original"
+		if m.URL != proxy || m.RemoteURL == nil || *m.RemoteURL != "http://remote.test/a.png" {
+			t.Fatalf("pruned attachment of a followers-only status: url %q, remote_url %v; want the media proxy, the origin's address", m.URL, m.RemoteURL)
+		}
+		if code, _, _ := get(t, proxy); code != http.StatusNotFound || r.files.count("/a.png") != 1 {
+			t.Fatalf("media proxy for a visitor: %d, origin asked %d times; want 404 without asking", code, r.files.count("/a.png"))
+		}
+
+		session, _, err := r.inst.Core.SignIn(ctx, carol.Email, testrig.Password(), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", proxy, nil)
+		req.AddCookie(&http.Cookie{Name: "herd_session", Value: session})
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), r.inst.Core.BaseURL()+"/system/") {
+			t.Fatalf("media proxy for a follower's browser: %d to %q, want a redirect to the file fetched again", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	})
 }

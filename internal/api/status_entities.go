@@ -67,9 +67,7 @@ func (a *API) statusHistory(w http.ResponseWriter, r *http.Request) error {
 			MediaAttachments: make([]MediaAttachment, 0, len(ver.Media)),
 			Emojis:           a.emojiEntities(a.core.CustomEmojisIn(ver.Account.Domain, ver.Edit.Content, ver.Edit.SpoilerText))}
 		for _, m := range ver.Media {
-			// Uncached remote files show by their remote URL here: the
-			// history does not say whether the proxy may serve them.
-			out[i].MediaAttachments = append(out[i].MediaAttachments, a.mediaEntity(m, model.Direct))
+			out[i].MediaAttachments = append(out[i].MediaAttachments, a.mediaEntity(m))
 		}
 	}
 	return writeJSON(w, out)

@@ -14,33 +14,38 @@ const (
 )
 
 // AccountAvatar is the one rule for the avatar URL every door shows (the
-// API entity, the actor document, WebFinger): the stored file when the
-// account has one (a local upload, or a remote image cached here), else a
-// remote account's image at its origin, else the default picture (also
-// for a suspended account, whatever it had, and for an account of a
-// domain that rejects media, as Mastodon hides those pictures). own is
-// false for the default, which the actor document and WebFinger leave out
-// as Mastodon does.
+// API entity, the web pages, the actor document, WebFinger), always an
+// address on this instance or its media storage, never a remote server's:
+// viewers' browsers load it, and an origin's address could point them
+// anywhere, inside their own networks too. It is the stored file when the
+// account has one (a local upload, or a remote image cached here); for a
+// remote account whose picture is not cached (not fetched yet, failed, or
+// pruned), the media proxy, which fetches it when asked
+// (AccountImageFile); else the default picture (also for a suspended
+// account, whatever it had, and for an account of a domain that rejects
+// media, as Mastodon hides those pictures). own is false for the default,
+// which the actor document and WebFinger leave out as Mastodon does.
 func (c *Core) AccountAvatar(a *model.Account) (url string, own bool) {
-	return c.accountImage(a.AvatarKey, a.AvatarURL, a, missingAvatarPath)
+	return c.accountImage(a, ProfileAvatar)
 }
 
 // AccountHeader is AccountAvatar for the profile header.
 func (c *Core) AccountHeader(a *model.Account) (url string, own bool) {
-	return c.accountImage(a.HeaderKey, a.HeaderURL, a, missingHeaderPath)
+	return c.accountImage(a, ProfileHeader)
 }
 
-func (c *Core) accountImage(key, remoteURL string, a *model.Account, missing string) (string, bool) {
+func (c *Core) accountImage(a *model.Account, which ProfileImage) (string, bool) {
+	key, remoteURL := *which.key(a), which.remoteURL(a)
 	// As Mastodon's serializer shows an unavailable account; a domain
 	// that rejects media shows no pictures, cached before the block or not.
 	if a.Suspended() || (!a.Local() && (key != "" || remoteURL != "") && c.mediaRejected(context.Background(), a.Domain)) {
-		return c.BaseURL() + missing, false
+		return c.BaseURL() + which.missingPath(), false
 	}
 	if u := c.MediaURL(key); u != "" {
 		return u, true
 	}
 	if !a.Local() && remoteURL != "" {
-		return remoteURL, true
+		return c.accountImageProxyURL(a.ID, which), true
 	}
-	return c.BaseURL() + missing, false
+	return c.BaseURL() + which.missingPath(), false
 }

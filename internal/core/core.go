@@ -73,7 +73,10 @@ type Core struct {
 	resolver Resolver
 	// refreshing rate-limits background refreshes of stale remote
 	// accounts (remote_resolve.go).
-	refreshing refreshes
+	refreshing attempts[int64]
+	// imageTries rate-limits the media proxy's fetches of remote
+	// pictures, by proxy address (account_images.go, custom_emojis.go).
+	imageTries attempts[string]
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.

@@ -144,10 +144,10 @@ func (c *Core) primeEmojis(ctx context.Context, statuses []*model.Status, accoun
 }
 
 // CustomEmojisIn lists, in order of first use, the enabled emoji of
-// domain ("" for local) whose ":shortcode:" appears in texts: the emojis
-// array of an entity. A page's texts are in the cache already (see
-// primeEmojis); others cost one query. A failed lookup shows no emoji
-// rather than failing the page.
+// domain ("" for local) with an image to show (CustomEmojiURL) whose
+// ":shortcode:" appears in texts: the emojis array of an entity. A page's
+// texts are in the cache already (see primeEmojis); others cost one
+// query. A failed lookup shows no emoji rather than failing the page.
 func (c *Core) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmoji {
 	return c.emojisOf(emojiKeys(nil, domain, texts...))
 }
@@ -170,7 +170,9 @@ func (c *Core) emojisOf(keys []emojiKey) []*model.CustomEmoji {
 	var out []*model.CustomEmoji
 	seen := map[emojiKey]bool{}
 	for _, k := range keys {
-		if e := found[k]; e != nil && !e.Disabled && !seen[k] {
+		// An emoji without an image to show (its domain rejects media)
+		// stays text, as Mastodon, which does not record it.
+		if e := found[k]; e != nil && !e.Disabled && !seen[k] && c.CustomEmojiURL(e) != "" {
 			seen[k] = true
 			out = append(out, e)
 		}

@@ -145,14 +145,24 @@ func (c *Core) ListedCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, er
 	return out, nil
 }
 
-// CustomEmojiURL is the address an emoji's image is shown at: its stored
-// copy, else (a remote emoji not cached: never fetched, pruned, or from a
-// domain that rejects media) its origin's address.
+// CustomEmojiURL is the address an emoji's image is shown at, on this
+// instance or its media storage, never a remote server's, which viewers'
+// browsers would load: its stored copy; for a remote emoji not cached
+// (never fetched, failed, or pruned), the media proxy, which fetches it
+// when asked (CustomEmojiFile). It is "" for an emoji of a domain that
+// rejects media, which is not shown at all (CustomEmojisIn leaves it
+// out): Mastodon does not even record those.
 func (c *Core) CustomEmojiURL(e *model.CustomEmoji) string {
+	if !e.Local() && c.mediaRejected(context.Background(), e.Domain) {
+		return ""
+	}
 	if u := c.MediaURL(e.ImageKey); u != "" {
 		return u
 	}
-	return e.ImageRemoteURL
+	if !e.Local() && e.ImageRemoteURL != "" {
+		return c.customEmojiProxyURL(e.ID)
+	}
+	return ""
 }
 
 // LocalCustomEmoji is local emoji id (its ActivityPub document); disabled

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,19 @@ func (c *Core) MediaURL(key string) string {
 		return ""
 	}
 	return c.media.URL(key)
+}
+
+// MediaOrigin is the origin (scheme and host) stored files are served
+// from: this instance, its media host, or the S3 bucket's public URL; ""
+// without storage. The pages' Content-Security-Policy allows images from
+// it and from nowhere else but this instance.
+func (c *Core) MediaOrigin() string {
+	// Every key is served from the same origin; any key tells which.
+	u, err := url.Parse(c.MediaURL("media_attachments/origin.png"))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // OpenMediaFile opens a stored media file by key for serving;

@@ -42,6 +42,22 @@ func (p ProfileImage) key(a *model.Account) *string {
 	return &a.HeaderKey
 }
 
+// remoteURL is a remote account's address of the picture at its origin.
+func (p ProfileImage) remoteURL(a *model.Account) string {
+	if p == ProfileAvatar {
+		return a.AvatarURL
+	}
+	return a.HeaderURL
+}
+
+// missingPath is the default picture's path.
+func (p ProfileImage) missingPath() string {
+	if p == ProfileAvatar {
+		return missingAvatarPath
+	}
+	return missingHeaderPath
+}
+
 // storeProfileImage checks, crops, re-encodes and stores an avatar or
 // header sent by its owner (media.ProcessProfileImage: the same checks as
 // an upload, sniffed type and limits before decoding) under a new key,

@@ -59,8 +59,8 @@ func (c *Core) queueRemoteAccountImages(ctx context.Context, tx *store.Store, a 
 // cacheRemoteAccountImages fetches the avatar and header of remote account
 // id that are not cached (a remote_media job) and processes them as local
 // ones (400x400 and 1500x500, centre-cropped). Refusals and remote
-// failures leave a picture uncached, shown at its remote address; only
-// database and storage errors are returned.
+// failures leave a picture uncached, shown through the media proxy
+// (AccountImageFile); only database and storage errors are returned.
 func (c *Core) cacheRemoteAccountImages(ctx context.Context, id int64) error {
 	a, err := c.Store.AccountByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
@@ -73,30 +73,31 @@ func (c *Core) cacheRemoteAccountImages(ctx context.Context, id int64) error {
 		return nil
 	}
 	for _, which := range []ProfileImage{ProfileAvatar, ProfileHeader} {
-		remoteURL := a.AvatarURL
-		if which == ProfileHeader {
-			remoteURL = a.HeaderURL
-		}
+		remoteURL := which.remoteURL(a)
 		if *which.key(a) != "" || remoteURL == "" {
 			continue
 		}
-		if err := c.cacheRemoteAccountImage(ctx, a, which, remoteURL); err != nil && !isFetchFailure(err) {
+		if _, err := c.cacheRemoteAccountImage(ctx, a, which, remoteURL); err != nil && !isFetchFailure(err) {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, which ProfileImage, remoteURL string) error {
+// cacheRemoteAccountImage fetches and stores one picture of remote
+// account a, answering its key ("" when the account changed meanwhile
+// and nothing was stored). Refusals and remote failures are *fetchFailure
+// errors.
+func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, which ProfileImage, remoteURL string) (string, error) {
 	u, err := url.Parse(remoteURL)
 	if err != nil {
-		return &fetchFailure{ErrMediaRefused}
+		return "", &fetchFailure{ErrMediaRefused}
 	}
 	if b := c.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
-		return &fetchFailure{ErrMediaRefused}
+		return "", &fetchFailure{ErrMediaRefused}
 	}
 	if c.mediaFetcher == nil || c.media == nil {
-		return ErrNoMediaFetcher
+		return "", ErrNoMediaFetcher
 	}
 	spec := profileImageSpecs[which]
 	data, err := c.mediaFetcher.FetchMedia(ctx, remoteURL, media.MaxImageBytes)
@@ -105,22 +106,22 @@ func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, wh
 		select {
 		case c.imageSlots <- struct{}{}:
 		case <-ctx.Done():
-			return ctx.Err()
+			return "", ctx.Err()
 		}
 		img, err = media.ProcessProfileImage(data, spec.width, spec.height)
 		<-c.imageSlots
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return err
+			return "", err
 		}
 		c.Log.Debug("remote profile image: not cached", "account", a.ID, "url", remoteURL, "err", err)
-		return &fetchFailure{err}
+		return "", &fetchFailure{err}
 	}
 	key := media.NewKey(spec.prefix) + "/original" + img.Ext
 	if err := c.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
 		c.deleteFiles(ctx, key)
-		return err
+		return "", err
 	}
 	var stored bool
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
@@ -131,19 +132,19 @@ func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, wh
 	})
 	if err != nil || !stored {
 		c.deleteFiles(ctx, key)
-		return err
+		return "", err
 	}
 	c.forgetAccount(a.ID)
-	return nil
+	return key, nil
 }
 
 // PruneRemoteProfiles removes the cached avatars and headers of remote
 // accounts not stored again since cutoff that no local account follows
 // or is followed by, as Mastodon's 'tootctl media remove --prune-profiles'
 // (its media cache retention, like the maintenance loop here, leaves
-// profile pictures alone). Such an account shows its origin's pictures
-// until it is next stored (refreshed, or its Update comes), which fetches
-// them again. It says how many accounts it pruned.
+// profile pictures alone). Such an account's pictures are shown through
+// the media proxy, which fetches them again when viewed, as does the
+// account's next refresh or Update. It says how many accounts it pruned.
 func (c *Core) PruneRemoteProfiles(ctx context.Context, cutoff time.Time) (int, error) {
 	pruned := 0
 	var after int64

@@ -37,7 +37,7 @@ type RemoteEmoji struct {
 // shortcode, whose image is not a web URL, or past the first
 // maxRemoteEmojis, is ignored. Images not cached are fetched by one
 // remote_media job, never here; nothing is fetched from a domain that
-// rejects media (its emoji show at their remote URL).
+// rejects media (its emoji are not shown, see CustomEmojiURL).
 func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []RemoteEmoji) error {
 	domain = strings.ToLower(domain)
 	if domain == "" || len(list) == 0 {

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -46,8 +47,9 @@ func (f *recordingFetcher) wasAsked(prefix string) bool {
 // cached into this instance's storage; hostile tags (an id on another
 // host, a name that is no shortcode, a bad image URL, more than 50) are
 // ignored; a domain that rejects media gets its emoji recorded but never
-// fetched; pruning drops the cached image and the next mention fetches it
-// again.
+// fetched nor shown; pruning drops the cached image, which then shows
+// through the media proxy (never at its origin's address), and a view
+// through the proxy or the next mention fetches it again.
 func TestRemoteEmojiTags(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
@@ -103,7 +105,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 			t.Errorf("hostile emoji fetched: %v", f.asked)
 		}
 
-		// A domain that rejects media: recorded, shown at its origin, never fetched.
+		// A domain that rejects media: recorded, never fetched nor shown.
 		yes := true
 		if _, err := c.BlockDomain(ctx, core.DomainBlockParams{Domain: "nomedia.test", RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
@@ -113,18 +115,33 @@ func TestRemoteEmojiTags(t *testing.T) {
 			Emojis: []core.RemoteEmoji{tag("nomedia.test", "blocked", "https://nomedia.test/blocked.png")}}); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(300 * time.Millisecond)
-		es := c.CustomEmojisIn("nomedia.test", ":blocked:")
-		if len(es) != 1 || c.CustomEmojiURL(es[0]) != "https://nomedia.test/blocked.png" || f.wasAsked("https://nomedia.test/") {
-			t.Errorf("reject_media emoji: %+v, fetched: %v", es, f.asked)
+		if es := c.CustomEmojisIn("nomedia.test", ":blocked:"); len(es) != 0 || f.wasAsked("https://nomedia.test/") {
+			t.Errorf("reject_media emoji: %+v, fetched: %v; want none shown, none fetched", es, f.asked)
 		}
 
-		// Pruned, then fetched again when an object names it next.
+		// Pruned: shown through the media proxy, which fetches it again.
 		if _, err := c.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
 			t.Fatal(err)
 		}
-		if es := c.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || c.CustomEmojiURL(es[0]) != "https://cdn.far.test/good.png" {
-			t.Fatalf("pruned emoji: %+v", es)
+		es := c.CustomEmojisIn("far.test", ":good:")
+		if len(es) != 1 || !strings.HasPrefix(c.CustomEmojiURL(es[0]), inst.URL+"/media_proxy/custom_emojis/") {
+			t.Fatalf("pruned emoji: %+v at %q, want the media proxy", es, c.CustomEmojiURL(es[0]))
+		}
+		resp, err := inst.HTTP.Client().Get(c.CustomEmojiURL(es[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.String(), inst.URL+"/system/custom_emojis/") {
+			t.Fatalf("media proxy for a pruned emoji: %d at %s, want the image stored again", resp.StatusCode, resp.Request.URL)
+		}
+		if es := c.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || c.CustomEmojiURL(es[0]) != resp.Request.URL.String() {
+			t.Fatalf("after a view through the proxy: %+v, want the stored image", es)
+		}
+
+		// Pruned again, then fetched again when an object names it next.
+		if _, err := c.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
+			t.Fatal(err)
 		}
 		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
 			Domain: "far.test", InboxURL: "https://far.test/users/mallory/inbox", Emojis: list[:1]}); err != nil {

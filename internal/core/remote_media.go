@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/jobs"
 	"herd/internal/model"
@@ -304,96 +303,6 @@ func (c *Core) mediaRejected(ctx context.Context, host string) bool {
 	}
 	b := c.DomainBlockFor(ctx, host)
 	return b != nil && b.RejectMedia
-}
-
-// RemoteMediaFile answers the stored file of remote attachment id (its
-// preview when small), fetching an image again when it is not cached (never
-// fetched, or pruned): Mastodon's /media_proxy/:id/:variant. Local
-// uploads, attachments of statuses not public or unlisted, and files
-// refused by the domain policy or failing to fetch are not found. It
-// returns the file's public URL.
-func (c *Core) RemoteMediaFile(ctx context.Context, id int64, small bool) (string, error) {
-	m, err := c.Store.MediaByID(ctx, id)
-	if err != nil {
-		return "", notFoundOr(err)
-	}
-	if m.RemoteURL == "" || m.StatusID == 0 {
-		return "", fault.ErrRecordNotFound
-	}
-	st, err := c.Store.StatusByID(ctx, m.StatusID)
-	if err != nil {
-		return "", notFoundOr(err)
-	}
-	if !proxiedVisibility(st.Visibility) {
-		return "", fault.ErrRecordNotFound
-	}
-	// Files cached before the domain was blocked are not served either.
-	author, err := c.Store.AccountByID(ctx, m.AccountID)
-	if err != nil {
-		return "", notFoundOr(err)
-	}
-	if author.Suspended() || c.mediaRejected(ctx, author.Domain) {
-		return "", fault.ErrRecordNotFound
-	}
-	// Video and audio (up to 99 MB, transcoded) are cached by the job
-	// only, never while a request waits.
-	if !m.Cached() && m.Type != "image" {
-		return "", fault.ErrRecordNotFound
-	}
-	m, err = c.cacheRemoteMedia(ctx, m)
-	if isFetchFailure(err) {
-		return "", fault.ErrRecordNotFound
-	}
-	if err != nil {
-		return "", err
-	}
-	if small {
-		return c.MediaURL(m.PreviewKey), nil
-	}
-	return c.MediaURL(m.FileKey), nil
-}
-
-// proxiedVisibility: the media proxy serves anyone who asks, so only
-// attachments of statuses anyone may see are fetched through it; others
-// are shown by their remote URL until cached.
-func proxiedVisibility(v model.Visibility) bool { return v == model.Public || v == model.Unlisted }
-
-// MediaProxyURL is the address through which an uncached remote
-// attachment of a status of visibility v is shown (fetched and cached
-// when asked), or "" when it is shown by its remote URL: not an image,
-// from a domain that rejects media ("unknown"), or of a status not
-// everyone may see.
-func (c *Core) MediaProxyURL(m *model.MediaAttachment, v model.Visibility, small bool) string {
-	if m.Cached() || m.RemoteURL == "" || m.Type != "image" || !proxiedVisibility(v) {
-		return ""
-	}
-	variant := "original"
-	if small {
-		variant = "small"
-	}
-	return c.BaseURL() + "/media_proxy/" + ids.Format(m.ID) + "/" + variant
-}
-
-// AttachmentURLs are the addresses an attachment of a status of
-// visibility v is shown at, the file and its preview ("" while a video
-// or audio upload is processed). A remote attachment not cached (never
-// fetched, refused by the domain policy, or pruned) is shown, as Mastodon
-// shows it, through the media proxy, which fetches it again when asked,
-// or by its remote URL where the proxy does not serve it.
-func (c *Core) AttachmentURLs(m *model.MediaAttachment, v model.Visibility) (file, preview string) {
-	if m.Processing == model.MediaProcessed {
-		file, preview = c.MediaURL(m.FileKey), c.MediaURL(m.PreviewKey)
-	}
-	if m.Cached() || m.RemoteURL == "" {
-		return file, preview
-	}
-	if proxy := c.MediaProxyURL(m, v, false); proxy != "" {
-		return proxy, c.MediaProxyURL(m, v, true)
-	}
-	if m.Type == "image" {
-		return m.RemoteURL, m.RemoteURL
-	}
-	return m.RemoteURL, preview
 }
 
 // PruneRemoteMedia removes the files of remote attachments cached before

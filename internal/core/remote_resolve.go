@@ -26,39 +26,41 @@ const remoteRefreshRetry = 10 * time.Minute
 // up at once.
 const maxParallelResolves = 4
 
-// refreshes remembers when each stale remote account was last sent to be
-// refreshed in the background (refreshLater).
-type refreshes struct {
+// attempts remembers when each thing (a stale remote account to refresh,
+// a remote picture to fetch) was last tried on this node, so that it is
+// tried at most once per interval however often it is asked for.
+type attempts[K comparable] struct {
 	mu   sync.Mutex
-	last map[int64]time.Time
+	last map[K]time.Time
 }
 
-// claim reports whether account id may be refreshed now, and records it.
-func (r *refreshes) claim(id int64, now time.Time) bool {
+// claim reports whether k may be tried now, at most once per every, and
+// records it.
+func (r *attempts[K]) claim(k K, now time.Time, every time.Duration) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.last == nil {
-		r.last = map[int64]time.Time{}
+		r.last = map[K]time.Time{}
 	}
-	if t, ok := r.last[id]; ok && now.Sub(t) < remoteRefreshRetry {
+	if t, ok := r.last[k]; ok && now.Sub(t) < every {
 		return false
 	}
 	if len(r.last) > 10_000 {
 		for k, t := range r.last {
-			if now.Sub(t) >= remoteRefreshRetry {
+			if now.Sub(t) >= every {
 				delete(r.last, k)
 			}
 		}
 	}
-	r.last[id] = now
+	r.last[k] = now
 	return true
 }
 
-// forget clears account id's record after a refresh that worked: the
-// account is fresh again, and when it is next stale it may be refreshed.
-func (r *refreshes) forget(id int64) {
+// forget clears k's record after an attempt that worked: when k is next
+// asked for (a refreshed account that is stale again), it may be tried.
+func (r *attempts[K]) forget(k K) {
 	r.mu.Lock()
-	delete(r.last, id)
+	delete(r.last, k)
 	r.mu.Unlock()
 }
 
@@ -101,7 +103,7 @@ func (c *Core) remoteAccountByAddress(ctx context.Context, user, domain string) 
 // Resolver does that).
 func (c *Core) refreshLater(a *store.RemoteAccount) {
 	now := time.Now()
-	if c.resolver == nil || !RemoteIsStale(a, now) || !c.refreshing.claim(a.ID, now) {
+	if c.resolver == nil || !RemoteIsStale(a, now) || !c.refreshing.claim(a.ID, now, remoteRefreshRetry) {
 		return
 	}
 	id, uri := a.ID, a.URI

@@ -11,6 +11,7 @@ import (
 	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
+	"herd/internal/oauth"
 )
 
 // mediaPathPrefix is where stored media files are served from (Mastodon's
@@ -97,8 +98,8 @@ func redirectMediaFiles(mux *http.ServeMux, mediaBase string) {
 // registerMediaProxy serves Mastodon's /media_proxy/:id/:variant: a remote
 // attachment's stored file (original or small), fetched again first when
 // it is not cached, answered with a redirect to it. Uploads, attachments
-// of statuses not public or unlisted, and files the domain policy refuses
-// or that cannot be fetched are 404.
+// of statuses the browser's signed-in user (if any) may not see, and
+// files the domain policy refuses or that cannot be fetched are 404.
 func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 	mux.HandleFunc("GET /media_proxy/{id}/{variant}", func(w http.ResponseWriter, r *http.Request) {
 		id, ok := ids.Parse(r.PathValue("id"))
@@ -107,12 +108,69 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 			http.NotFound(w, r)
 			return
 		}
-		target, err := c.RemoteMediaFile(r.Context(), id, variant == "small")
+		// As Mastodon's MediaProxyController authorizes the status for the
+		// session's user: a page's followers-only post shows its pictures
+		// to whoever may read it. Apps' requests carry no session.
+		var viewerID int64
+		if v, err := oauth.SessionViewer(c, r); err == nil {
+			viewerID = v.AccountID()
+		}
+		target, err := c.RemoteMediaFile(r.Context(), viewerID, id, variant == "small")
 		if err != nil {
 			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("media proxy", "media", id, "err", err)
 			}
 			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+	})
+}
+
+// registerAccountImageProxy serves the media proxy's addresses of remote
+// accounts' avatars and headers not cached here (core.AccountAvatar gives
+// them out instead of the origin's address): a redirect to the stored
+// file, fetched first if need be, or to the default picture.
+func registerAccountImageProxy(mux *http.ServeMux, c *core.Core) {
+	serve := func(which core.ProfileImage) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			id, ok := ids.Parse(r.PathValue("id"))
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			target, err := c.AccountImageFile(r.Context(), id, which)
+			if err != nil {
+				c.Log.Warn("media proxy", "account", id, "err", err)
+				http.Error(w, "Internal server error", http.StatusInternalServerError)
+				return
+			}
+			http.Redirect(w, r, target, http.StatusFound)
+		}
+	}
+	mux.HandleFunc("GET /media_proxy/accounts/{id}/avatar", serve(core.ProfileAvatar))
+	mux.HandleFunc("GET /media_proxy/accounts/{id}/header", serve(core.ProfileHeader))
+}
+
+// registerCustomEmojiProxy serves the media proxy's addresses of remote
+// custom emoji not cached here (core.CustomEmojiURL gives them out instead
+// of the origin's address): a redirect to the stored image, fetched first
+// if need be; 404 when there is none to show.
+func registerCustomEmojiProxy(mux *http.ServeMux, c *core.Core) {
+	mux.HandleFunc("GET /media_proxy/custom_emojis/{id}", func(w http.ResponseWriter, r *http.Request) {
+		id, ok := ids.Parse(r.PathValue("id"))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		target, err := c.CustomEmojiFile(r.Context(), id)
+		if errors.Is(err, fault.ErrRecordNotFound) {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			c.Log.Warn("media proxy", "emoji", id, "err", err)
+			http.Error(w, "Internal server error", http.StatusInternalServerError)
 			return
 		}
 		http.Redirect(w, r, target, http.StatusFound)

@@ -100,4 +100,11 @@ func TestMediaHost(t *testing.T) {
 	if r, _ := onHost(t, inst, inst.Domain, "/api/v1/instance", nil); r.StatusCode != 200 {
 		t.Fatalf("own host API: %d", r.StatusCode)
 	}
+
+	// Pages allow pictures from the media host (and their own site).
+	page, _ := onHost(t, inst, inst.Domain, "/@alice", map[string]string{"Accept": "text/html"})
+	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' http://"+mediaHost+" data: blob:;") ||
+		!strings.Contains(csp, "media-src 'self' http://"+mediaHost+" blob:;") {
+		t.Fatalf("page CSP %q does not allow the media host's files", csp)
+	}
 }

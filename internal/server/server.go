@@ -115,6 +115,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		registerMediaFiles(mux, c)
 	}
 	registerMediaProxy(mux, c)
+	registerAccountImageProxy(mux, c)
+	registerCustomEmojiProxy(mux, c)
 	s := &Server{Config: cfg, DB: database, Core: c, Jobs: pool, Inbox: inbox, Receiver: receiver,
 		Deliverer: deliverer, log: log}
 	slowBodies := bodyDeadline{grace: cfg.BodyReadGrace, minRate: int64(cfg.BodyMinRate)} // body_deadline.go

@@ -68,7 +68,7 @@ func (h *Handler) newCompose(v *model.Viewer) *composeData {
 }
 
 func (h *Handler) composeMedia(m *model.MediaAttachment) composeMedia {
-	file, preview := h.core.AttachmentURLs(m, model.Public)
+	file, preview := h.core.AttachmentURLs(m)
 	if preview == "" {
 		preview = file
 	}

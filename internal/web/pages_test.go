@@ -118,7 +118,9 @@ func TestPublicPages(t *testing.T) {
 }
 
 // TestPageHeaders: pages carry a strict Content-Security-Policy (no
-// inline script or style allowed), refuse framing and are not cached.
+// inline script or style allowed, images and media from this site only,
+// as remote ones are shown through its media proxy), refuse framing and
+// are not cached.
 func TestPageHeaders(t *testing.T) {
 	inst := testrig.Start(t, testrig.SQLite)
 	inst.NewUser(t, "alice")
@@ -128,7 +130,8 @@ func TestPageHeaders(t *testing.T) {
 	}
 	resp.Body.Close()
 	csp := resp.Header.Get("Content-Security-Policy")
-	for _, want := range []string{"default-src 'none'", "script-src 'self';", "style-src 'self';", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"} {
+	for _, want := range []string{"default-src 'none'", "script-src 'self';", "style-src 'self';", "img-src 'self' data: blob:;",
+		"media-src 'self' blob:;", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
 		}

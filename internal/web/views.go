@@ -200,7 +200,13 @@ func (h *Handler) statusItem(v *model.Viewer, sv *core.StatusView) statusItem {
 	item.CanBoost = st.Visibility == model.Public || st.Visibility == model.Unlisted ||
 		(item.Own && st.Visibility == model.Private)
 	for _, m := range sv.Media {
-		file, preview := h.core.AttachmentURLs(m, st.Visibility)
+		file, preview := h.core.AttachmentURLs(m)
+		if m.Type == "unknown" && m.RemoteURL != "" {
+			// Never fetched (its domain rejects media, or it is no image,
+			// video or audio): a link to the origin, as Mastodon's web UI
+			// shows it; a link is only followed when clicked.
+			file, preview = m.RemoteURL, ""
+		}
 		item.Media = append(item.Media, mediaItem{
 			Type: m.Type, URL: file, Preview: preview, Description: m.Description,
 			Width: m.Meta.Original.Width, Height: m.Meta.Original.Height, Processing: file == "",

@@ -145,16 +145,19 @@ func (h *Handler) instanceName() string {
 func (h *Handler) secure() bool { return h.core.Config.Protocol == "https" }
 
 // contentSecurityPolicy allows only this site's own scripts and styles
-// (no inline code), images and media from this site, its media host and
-// remote servers (remote pictures not cached are shown at their origin),
-// forms posting here only, and no framing.
+// (no inline code); images and media from this site and from where its
+// media files are served (a media host, an S3 bucket's public URL) only,
+// as every picture a page shows is there: remote files not cached are
+// shown through the media proxy on this site (core.AttachmentURLs,
+// AccountAvatar, CustomEmojiURL), so no page makes a browser load what a
+// remote server names; forms posting here only; and no framing.
 func (h *Handler) contentSecurityPolicy() string {
-	remote := "https:"
-	if !h.secure() {
-		remote = "https: http:" // development instances serve their media over http
+	files := "'self'"
+	if o := h.core.MediaOrigin(); o != "" && o != h.core.BaseURL() {
+		files += " " + o
 	}
-	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: " + remote +
-		"; media-src 'self' blob: " + remote + "; connect-src 'self'; font-src 'self'; manifest-src 'self'" +
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src " + files + " data: blob:" +
+		"; media-src " + files + " blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'" +
 		"; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 }
 
