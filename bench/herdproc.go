@@ -28,10 +28,14 @@ type herdProc struct {
 }
 
 // memory is a process's resident set, now and at its peak, in bytes.
-type memory struct{ RSS, Peak int64 }
+// memory is a process's resident set: Anon is memory it allocated (the Go
+// heap, SQLite's page caches), File the pages of files it mapped (SQLite's
+// mmap of the database), which the kernel can drop and read back at will.
+type memory struct{ RSS, Peak, Anon, File int64 }
 
 func (m memory) String() string {
-	return fmt.Sprintf("%.1f MB (peak %.1f MB)", float64(m.RSS)/1e6, float64(m.Peak)/1e6)
+	return fmt.Sprintf("%.1f MB (peak %.1f MB; allocated %.1f MB, mapped files %.1f MB)",
+		float64(m.RSS)/1e6, float64(m.Peak)/1e6, float64(m.Anon)/1e6, float64(m.File)/1e6)
 }
 
 // buildHerd compiles cmd/herd into dir; tags adds build tags (benchpprof
@@ -134,6 +138,10 @@ func (p *herdProc) Memory() (memory, error) {
 			m.RSS = kb * 1024
 		case "VmHWM:":
 			m.Peak = kb * 1024
+		case "RssAnon:":
+			m.Anon = kb * 1024
+		case "RssFile:":
+			m.File = kb * 1024
 		}
 	}
 	return m, sc.Err()

@@ -96,6 +96,24 @@ func (m *measurer) startProfile(ctx context.Context, name string, d time.Duratio
 	return wg.Wait
 }
 
+// saveHeapProfile saves what herd's heap holds after the load (when
+// profiling), to see which caches the RSS after the load is made of.
+func (m *measurer) saveHeapProfile(ctx context.Context) {
+	if m.pprof == "" {
+		return
+	}
+	url := fmt.Sprintf("http://%s/debug/pprof/heap?gc=1", m.pprof)
+	code, body, _, err := do(ctx, &http.Client{Timeout: time.Minute}, url, request{method: "GET"})
+	if err != nil || code != http.StatusOK {
+		fmt.Fprintf(m.out, "heap profile: %v %d\n", err, code)
+		return
+	}
+	path := m.cfg.profilePath("heap")
+	if err := os.WriteFile(path, body, 0o644); err == nil {
+		fmt.Fprintf(m.out, "    heap after the load: go tool pprof -sample_index=inuse_space -top %s\n", path)
+	}
+}
+
 // sample is one look at the posting phase.
 type sample struct {
 	At      time.Duration

@@ -120,6 +120,7 @@ func run(ctx context.Context, c runConfig, out io.Writer) error {
 	if rep.RSSAfter, err = p.Memory(); err != nil {
 		return err
 	}
+	m.saveHeapProfile(ctx)
 	rep.print(out)
 	return nil
 }
