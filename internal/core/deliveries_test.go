@@ -25,10 +25,10 @@ import (
 type deliveryRig struct {
 	c           *core.Core
 	remote      bool
-	alice       *core.Viewer
+	alice       *model.Viewer
 	fan, other  *model.Account
-	fanViewer   *core.Viewer // local rig only
-	otherViewer *core.Viewer // local rig only
+	fanViewer   *model.Viewer // local rig only
+	otherViewer *model.Viewer // local rig only
 	notes       int
 }
 
@@ -72,14 +72,14 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 	return r
 }
 
-func (r *deliveryRig) localUser(t *testing.T, name string) *core.Viewer {
+func (r *deliveryRig) localUser(t *testing.T, name string) *model.Viewer {
 	t.Helper()
 	a, u, err := r.c.CreateAccount(context.Background(), core.NewAccount{Username: name, Email: name + "@example.com",
 		Password: "correct horse battery", Approved: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &core.Viewer{Account: a, User: u}
+	return &model.Viewer{Account: a, User: u}
 }
 
 func (r *deliveryRig) remoteUser(t *testing.T, name string) *model.Account {
@@ -381,7 +381,7 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		locked := true
-		r.alice = must[*core.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &locked}))
+		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &locked}))
 		r.take(t)
 		them := r.other.ID
 		request := func() string {
@@ -414,7 +414,7 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 
 		uri = request()
 		unlocked := false
-		r.alice = must[*core.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &unlocked}))
+		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &unlocked}))
 		f = must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, them, r.alice.AccountID()))
 		r.expect(t, "unlock", core.Delivery{Kind: "Accept", ObjectID: f.ID, TargetID: them, URI: uri},
 			core.Delivery{Kind: "Update:Person", Followers: true})
@@ -481,7 +481,7 @@ func TestDeliveryOfProfileAndPins(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		name := "Alice"
-		r.alice = must[*core.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{DisplayName: &name}))
+		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{DisplayName: &name}))
 		r.expect(t, "profile", core.Delivery{Kind: "Update:Person", Followers: true})
 
 		st := r.post(t, core.NewStatus{Text: "pin me"})

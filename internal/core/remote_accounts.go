@@ -79,13 +79,13 @@ func (c *Core) ResolveAccount(ctx context.Context, acct string) (*model.Account,
 }
 
 // RemoteAccountByURI finds a known remote account by its ActivityPub id
-// (store.ErrNotFound when unknown).
+// (model.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByURI(ctx context.Context, uri string) (*store.RemoteAccount, error) {
 	return c.Store.RemoteAccountByURI(ctx, uri)
 }
 
 // RemoteAccountByAcct finds a known remote account by name and domain
-// (store.ErrNotFound when unknown).
+// (model.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByAcct(ctx context.Context, username, domain string) (*store.RemoteAccount, error) {
 	return c.Store.RemoteAccountByUsername(ctx, username, domain)
 }
@@ -146,11 +146,11 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		stale = nil
 		old, err := tx.RemoteAccountByURI(ctx, r.URI)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			old, err = tx.RemoteAccountByUsername(ctx, r.Username, a.Domain)
 		}
 		switch {
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, model.ErrNotFound):
 			a.ID = ids.New()
 			setCounts(a, r, nil)
 			if err := tx.InsertRemoteAccount(ctx, a, now); err != nil {

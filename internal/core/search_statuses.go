@@ -62,7 +62,7 @@ func parseStatusQuery(q string) parsedQuery {
 // store.SearchStatuses for which ones), then applies the visibility rules
 // with timeline semantics, as Mastodon leaves out blocked and muted
 // accounts' posts from search.
-func (c *Core) searchStatuses(ctx context.Context, v *Viewer, query string, q SearchQuery) ([]*StatusView, error) {
+func (c *Core) searchStatuses(ctx context.Context, v *model.Viewer, query string, q SearchQuery) ([]*StatusView, error) {
 	pq := parseStatusQuery(query)
 	s := store.StatusSearch{ViewerID: v.AccountID(), Terms: pq.terms, Excluded: pq.excluded, AccountID: q.AccountID,
 		MaxID: q.MaxID, MinID: q.MinID, Limit: q.Limit, Offset: q.Offset}

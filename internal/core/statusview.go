@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -120,7 +121,7 @@ func (c *Core) statusView(ctx context.Context, viewerID int64, st *model.Status,
 		return nil, err
 	}
 	if len(vs) == 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return vs[0], nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"herd/internal/jobs"
+	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/testrig"
 )
@@ -99,7 +100,7 @@ func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 		// machine that can take a while.
 		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			_, err := st.JobByID(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, model.ErrNotFound) {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -121,7 +122,7 @@ func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 		if n, err := pool.RunOnce(ctx, "test"); err != nil || n != 2 {
 			t.Fatalf("RunOnce = %d, %v", n, err)
 		}
-		if _, err := st.JobByID(ctx, good); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.JobByID(ctx, good); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("good job not deleted: %v", err)
 		}
 		j, err := st.JobByID(ctx, bad)
@@ -143,7 +144,7 @@ func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 		if n, _ := pool.RunOnce(ctx, "test"); n != 1 {
 			t.Errorf("second attempt claimed %d", n)
 		}
-		if _, err := st.JobByID(ctx, bad); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.JobByID(ctx, bad); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("job kept after its last attempt: %v", err)
 		}
 	})

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // Feeds: RSS 2.0 and Atom of a local account's posts (/@NAME.rss, and
@@ -62,12 +62,12 @@ func feedLimitParam(r *http.Request) int {
 // or "media"), ?tag= narrowing it to a hashtag.
 func (h *Handler) accountFeed(w http.ResponseWriter, r *http.Request, a *model.Account, tab, format string) {
 	if !a.Local() {
-		h.fail(w, r, core.ErrRecordNotFound) // a remote account's feed is its own server's
+		h.fail(w, r, fault.ErrRecordNotFound) // a remote account's feed is its own server's
 		return
 	}
 	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media", ExcludeReblogs: true,
 		Tagged: r.URL.Query().Get("tag")}
-	sp, err := h.core.AccountStatuses(r.Context(), nil, a.ID, f, store.Page{Limit: feedLimitParam(r)})
+	sp, err := h.core.AccountStatuses(r.Context(), nil, a.ID, f, model.Page{Limit: feedLimitParam(r)})
 	if err != nil {
 		h.fail(w, r, err)
 		return
