@@ -191,8 +191,9 @@ func (f *Fetcher) fetchOnce(ctx context.Context, uri string) (*Document, error) 
 }
 
 // get GETs uri (signed when asked and a key is available) and returns the
-// body of a 200 answer with an acceptable content type, and the URL the
-// answer came from after redirects.
+// body of a 200 answer with an acceptable content type (JSON, without its
+// NUL characters: withoutNUL), and the URL the answer came from after
+// redirects.
 func (f *Fetcher) get(ctx context.Context, uri, accept string, activityPub bool) ([]byte, *url.URL, error) {
 	u, err := f.CheckURI(uri)
 	if err != nil {
@@ -246,7 +247,7 @@ func (f *Fetcher) get(ctx context.Context, uri, accept string, activityPub bool)
 	if err != nil {
 		return nil, nil, err
 	}
-	return body, final, nil
+	return withoutNUL(body), final, nil
 }
 
 // isActivityPubType accepts application/activity+json, and

@@ -50,8 +50,9 @@ type activity struct {
 
 // Jobs works a batch of ingest jobs. An activity refused on purpose
 // (core.ErrRejected) or that can never succeed (a refused URI, an invalid
-// or gone document) is logged and done; other failures (a remote that did
-// not answer, the database) are retried with back-off.
+// or gone document, text the database cannot store) is logged and done;
+// other failures (a remote that did not answer, the database) are retried
+// with back-off.
 //
 // Processing commits need not wait for the disk: the jobs' deletion after
 // the batch is an ordinary commit, and makes them durable (a crash before
@@ -86,7 +87,7 @@ func permanent(err error) bool {
 			return true
 		}
 	}
-	return errors.As(err, &syntax) || errors.As(err, &typ)
+	return errors.As(err, &syntax) || errors.As(err, &typ) || store.IsUnstorableText(err)
 }
 
 // Process handles one stored activity (an ingest job's payload).
@@ -95,6 +96,7 @@ func (rc *Receiver) Process(ctx context.Context, payload string) error {
 	if err := json.Unmarshal([]byte(payload), &job); err != nil {
 		return err
 	}
+	job.Activity = withoutNUL(job.Activity)
 	var act activity
 	if err := json.Unmarshal(job.Activity, &act); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
+	"herd/internal/text"
 )
 
 // maxBodyBytes bounds request bodies that are not media uploads;
@@ -100,6 +101,9 @@ func parseParamsWithin(r *http.Request, bodyBytes, multipartBytes int64) (params
 			p[k] = v
 		}
 	}
+	// Body text is made text.Storable here, as the server does for every
+	// query string before routing (storableURLs).
+	text.StorableValues(p)
 	return p, nil
 }
 

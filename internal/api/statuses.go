@@ -7,6 +7,7 @@ import (
 	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
+	"herd/internal/text"
 )
 
 // statusRoutes registers posting, reading, editing and deleting statuses;
@@ -41,7 +42,9 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request) error {
 		Text: p.str("status"), SpoilerText: p.str("spoiler_text"), Visibility: model.Visibility(p.str("visibility")),
 		Language: p.str("language"), InReplyToID: replyTo, MediaIDs: nonEmpty(p.list("media_ids")),
 		Poll:        p.has("poll[options][]") || p.has("poll[options]") || p.has("poll[expires_in]"),
-		ScheduledAt: p.str("scheduled_at"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
+		ScheduledAt: p.str("scheduled_at"),
+		// A header may carry any byte over 0x7F: read it as a body's values are.
+		IdempotencyKey: text.Storable(r.Header.Get("Idempotency-Key")),
 	}
 	if p.has("sensitive") {
 		s := p.boolean("sensitive", false)

@@ -275,6 +275,15 @@ func IsUniqueViolation(err error) bool {
 	return false
 }
 
+// IsUnstorableText reports whether err is PostgreSQL refusing a text
+// value: a NUL character or invalid UTF-8 (SQLSTATE 22021,
+// character_not_in_repertoire, or 22P05, untranslatable_character).
+// SQLite stores both.
+func IsUnstorableText(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05")
+}
+
 // In renders a list of int64 as a parenthesized placeholder list starting at
 // $start, e.g. In(2, []int64{7, 8}) = "($2,$3)", [7 8]. Batch loads use it
 // on both dialects; callers bound len(ids) (a page, never a whole table).

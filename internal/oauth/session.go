@@ -9,6 +9,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/model"
+	"herd/internal/text"
 )
 
 // Cookie names. The session cookie holds a secret whose hash is the
@@ -122,6 +123,15 @@ func CheckCSRF(r *http.Request, baseURL string) bool {
 	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(csrfField))) == 1
 }
 
+// StorableForm makes the values of a parsed form text.Storable (no NUL,
+// no invalid UTF-8), in r.Form and r.PostForm. Every form door calls it
+// right after parsing (these pages, the token endpoint, the web
+// interface's forms), as the API does in its parameter parser.
+func StorableForm(r *http.Request) {
+	text.StorableValues(r.Form)
+	text.StorableValues(r.PostForm)
+}
+
 // parseForm reads a page's form, bounded in size, and checks CSRF; it
 // answers the error page itself and reports false when the request must
 // stop there.
@@ -136,6 +146,7 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request) bool {
 		h.errorPage(w, r, http.StatusBadRequest, "Bad request", "The form could not be read.")
 		return false
 	}
+	StorableForm(r)
 	return true
 }
 

@@ -8,6 +8,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/model"
+	"herd/internal/text"
 )
 
 // signInData fills sign_in.html and signed_in.html.
@@ -57,7 +58,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, returnTo := r.PostFormValue("email"), r.PostFormValue("return_to")
-	secret, acct, err := h.core.SignIn(r.Context(), email, r.PostFormValue("password"), r.UserAgent())
+	secret, acct, err := h.core.SignIn(r.Context(), email, r.PostFormValue("password"), userAgent(r))
 	switch {
 	case errors.Is(err, core.ErrPendingApproval):
 		h.render(w, r, http.StatusForbidden, "pending", "Pending approval", "", signInData{Account: acct})
@@ -139,7 +140,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, acct, err := h.core.SignUp(r.Context(), core.Registration{
 		Username: data.Username, Email: data.Email, Password: r.PostFormValue("password"),
-		Agreement: data.Agreement, Reason: data.Reason, Locale: "en", UserAgent: r.UserAgent(),
+		Agreement: data.Agreement, Reason: data.Reason, Locale: "en", UserAgent: userAgent(r),
 	})
 	var verr *core.ValidationError
 	switch {
@@ -165,3 +166,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	h.setSession(w, secret)
 	http.Redirect(w, r, localPath(data.ReturnTo), http.StatusSeeOther)
 }
+
+// userAgent is the browser's name a session keeps, text.Storable as the
+// form's fields are: a header may carry any byte over 0x7F.
+func userAgent(r *http.Request) string { return text.Storable(r.UserAgent()) }

@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/scope"
+	"herd/internal/text"
 )
 
 // tokenJSON is Mastodon's Token entity; refresh_token is added when one
@@ -82,17 +83,18 @@ func clientCredentials(r *http.Request, v url.Values) (id, secret string) {
 	if u, p, ok := r.BasicAuth(); ok {
 		id, err1 := url.QueryUnescape(u)
 		secret, err2 := url.QueryUnescape(p)
-		if err1 == nil && err2 == nil {
-			return id, secret
+		if err1 != nil || err2 != nil {
+			id, secret = u, p
 		}
-		return u, p
+		// Base64 and escapes may carry any byte: read them as the body's.
+		return text.Storable(id), text.Storable(secret)
 	}
 	return v.Get("client_id"), v.Get("client_secret")
 }
 
 // requestValues reads the token endpoints' parameters from a form body
 // (the standard), a JSON body (which Doorkeeper accepts too, and some
-// clients send), or the query string.
+// clients send), or the query string; their values are text.Storable.
 func requestValues(r *http.Request) (url.Values, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -112,6 +114,7 @@ func requestValues(r *http.Request) (url.Values, error) {
 				v.Set(k, fmt.Sprint(t))
 			}
 		}
+		text.StorableValues(v)
 		return v, nil
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(64 << 10); err != nil {
@@ -122,6 +125,7 @@ func requestValues(r *http.Request) (url.Values, error) {
 			return nil, core.NewOAuthError("invalid_request")
 		}
 	}
+	StorableForm(r)
 	return r.Form, nil
 }
 

@@ -124,6 +124,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	if files != nil {
 		s.Handler = byMediaHost(cfg.MediaHost, files, s.Handler)
 	}
+	s.Handler = storableURLs(s.Handler) // storable_urls.go: no NUL or invalid UTF-8 reaches a door
 	return s, nil
 }
 

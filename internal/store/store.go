@@ -204,6 +204,13 @@ func dup(err error) error {
 	return err
 }
 
+// IsUnstorableText reports whether err is the database refusing a text
+// value it cannot store (PostgreSQL: a NUL character or invalid UTF-8,
+// db.IsUnstorableText). The doors remove both from what they read
+// (text.Storable), so this is a value that slipped past them, and the
+// same write will fail again however often it is retried.
+func IsUnstorableText(err error) bool { return db.IsUnstorableText(err) }
+
 // affected returns the rows an Exec changed.
 func affected(res sql.Result, err error) (int64, error) {
 	if err != nil {

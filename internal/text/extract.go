@@ -263,7 +263,8 @@ func tagSeparator(r rune) bool {
 
 // scanTag returns the end of a hashtag name starting at s[start], or start if
 // there is none. The name starts and ends with a word character and must
-// contain a letter, so that "#1" or "#2024" are not tags.
+// contain a letter, so that "#1" or "#2024" are not tags; a name over
+// maxTagLength characters is none either.
 func scanTag(s string, start int) int {
 	end, j := start, start
 	letter := false
@@ -282,7 +283,7 @@ func scanTag(s string, start int) int {
 		}
 		break
 	}
-	if !letter {
+	if !letter || utf8.RuneCountInString(s[start:end]) > maxTagLength {
 		return start
 	}
 	return end

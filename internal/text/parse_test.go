@@ -146,3 +146,20 @@ func TestNormalizeTag(t *testing.T) {
 		}
 	}
 }
+
+// TestTagLength: a hashtag name longer than maxTagLength characters is
+// no hashtag at all (not linked, not recorded, not valid from a remote
+// server), rather than cut to a shorter name, which would be another tag.
+func TestTagLength(t *testing.T) {
+	longest, tooLong := strings.Repeat("é", maxTagLength), strings.Repeat("a", maxTagLength+1)
+	if got := Parse("#" + longest + " #" + tooLong + " #ok").Tags; !reflect.DeepEqual(got, []string{longest, "ok"}) {
+		t.Errorf("Parse found tags %q", got)
+	}
+	if !ValidTag(longest) || ValidTag(tooLong) {
+		t.Errorf("ValidTag: longest %v, too long %v", ValidTag(longest), ValidTag(tooLong))
+	}
+	html := Render("#"+tooLong, nil, func(tag string) string { return "https://x.example/tags/" + tag })
+	if strings.Contains(html, "<a") {
+		t.Errorf("Render linked a tag too long: %s", html)
+	}
+}

@@ -98,6 +98,15 @@ func Length(s string) int {
 // maxUsernameLength is Mastodon's limit for local usernames.
 const maxUsernameLength = 30
 
+// maxTagLength is the most characters a hashtag name may have, in a local
+// post and from a remote server alike (ValidTag): a longer name is no
+// hashtag at all, since cutting it would make another tag. Mastodon has
+// no limit but a post's length; 100 is more than a real tag needs (a long
+// compound word, a CamelCase phrase) and keeps a hostile server's name
+// (20,000 characters were sent) out of the tags table, its unique index,
+// /tags/NAME addresses and the statuses that show it.
+const maxTagLength = 100
+
 // ValidUsername reports whether s is a valid local username: [A-Za-z0-9_]{1,30}.
 // This is Mastodon's rule for accounts created on this server; remote
 // usernames found in mentions may additionally contain dots and dashes.
@@ -131,7 +140,7 @@ func NormalizeTag(s string) string {
 // Render would link: Unicode letters, marks, digits and underscores, plus the
 // separators Mastodon allows between them (middle dot, katakana middle dot
 // and zero-width non-joiner), containing at least one letter so that "#1"
-// stays plain text.
+// stays plain text, and at most maxTagLength characters.
 func ValidTag(s string) bool {
 	return s != "" && scanTag(s, 0) == len(s)
 }

@@ -76,6 +76,7 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request) bool {
 		h.formError(w, r, http.StatusBadRequest, "The form could not be read.")
 		return false
 	}
+	oauth.StorableForm(r)
 	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
 		h.csrfRefused(w, r)
 		return false

@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/media"
 	"herd/internal/oauth"
+	"herd/internal/text"
 )
 
 // composeForm is a composer's submission: its fields, and the files of
@@ -68,9 +69,9 @@ func (h *Handler) readComposeForm(w http.ResponseWriter, r *http.Request) (*comp
 // readUploadForm reads a form that may carry files: multipart, bounded by
 // limit, through readParts (which spools the files and fills *values), or
 // url-encoded, bounded by maxFieldsBytes. Either way the fields become
-// r.PostForm and the CSRF token is checked. On failure it removes what was
-// spooled (discard), answers the error itself (413 with tooBig, 403, 400)
-// and reports false.
+// r.PostForm, made storable (oauth.StorableForm), and the CSRF token is
+// checked. On failure it removes what was spooled (discard), answers the
+// error itself (413 with tooBig, 403, 400) and reports false.
 func (h *Handler) readUploadForm(w http.ResponseWriter, r *http.Request, limit int64, tooBig string,
 	values *url.Values, readParts func() error, discard func()) bool {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -85,6 +86,7 @@ func (h *Handler) readUploadForm(w http.ResponseWriter, r *http.Request, limit i
 		}
 	}
 	r.PostForm, r.Form = *values, *values
+	oauth.StorableForm(r)
 	var maxBytes *http.MaxBytesError
 	switch {
 	case errors.As(err, &maxBytes) || errors.Is(err, errFormTooLarge):
@@ -168,8 +170,8 @@ func (h *Handler) readMultipart(r *http.Request, f *composeForm) error {
 		switch name {
 		case "media": // an empty slot
 			slots = append(slots, "")
-		case "media_description":
-			descriptions = append(descriptions, string(value))
+		case "media_description": // kept apart from f.values, which readUploadForm makes storable
+			descriptions = append(descriptions, text.Storable(string(value)))
 		default:
 			f.values.Add(name, string(value))
 		}

@@ -104,6 +104,7 @@ func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
 		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
 		return
 	}
+	oauth.StorableForm(r)
 	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
 		h.show(w, r, http.StatusForbidden, "error", "Expired form",
 			"This form has expired or did not come from this site. Go back, reload the page and try again.", nil)
