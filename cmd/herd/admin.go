@@ -121,7 +121,7 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 		fmt.Fprintf(out, "created @%s (id %d, role %s)\n", acct.Username, acct.ID, role)
 		return nil
 	case "list":
-		users, err := c.Store.ListLocalUsers(ctx)
+		users, err := c.LocalUsers(ctx)
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 		if err := need(1); err != nil {
 			return err
 		}
-		acct, err := c.Store.AccountByUsername(ctx, positional[0], "")
+		acct, err := c.LocalAccountByName(ctx, positional[0])
 		if err != nil {
 			return fmt.Errorf("no local account %q", positional[0])
 		}
@@ -161,7 +161,7 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 		if err := need(2); err != nil {
 			return err
 		}
-		acct, err := c.Store.AccountByUsername(ctx, positional[0], "")
+		acct, err := c.LocalAccountByName(ctx, positional[0])
 		if err != nil {
 			return fmt.Errorf("no local account %q", positional[0])
 		}

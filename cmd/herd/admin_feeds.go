@@ -33,13 +33,13 @@ func adminFeeds(args []string, out io.Writer, log *slog.Logger) error {
 	defer closeDB()
 	var accounts []*model.Account
 	if name != "" {
-		acct, err := c.Store.AccountByUsername(ctx, name, "")
+		acct, err := c.LocalAccountByName(ctx, name)
 		if err != nil {
 			return fmt.Errorf("no local account %q", name)
 		}
 		accounts = append(accounts, acct)
 	} else {
-		users, err := c.Store.ListLocalUsers(ctx)
+		users, err := c.LocalUsers(ctx)
 		if err != nil {
 			return err
 		}

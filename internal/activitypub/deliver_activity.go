@@ -214,7 +214,7 @@ func (dl *Deliverer) statusURI(ctx context.Context, d core.Delivery) (string, er
 
 // target loads the account d.TargetID.
 func (dl *Deliverer) target(ctx context.Context, d core.Delivery) (*model.Account, error) {
-	a, err := dl.core.Store.AccountByID(ctx, d.TargetID)
+	a, err := dl.core.StoredAccount(ctx, d.TargetID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, fmt.Errorf("%w: account %d", errNothingToSend, d.TargetID)
 	}

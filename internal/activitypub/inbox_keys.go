@@ -13,7 +13,6 @@ import (
 	"herd/internal/core"
 	"herd/internal/httpsig"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // inboxKeys finds the key of an incoming signature through the remote
@@ -85,7 +84,7 @@ func (k *inboxKeys) FetchKey(ctx context.Context, keyID string, refetch bool) (h
 	case refetch:
 		a, err = k.fetcher.refreshActor(ctx, actorURI)
 	default:
-		var known *store.RemoteAccount
+		var known *model.RemoteAccount
 		known, err = k.fetcher.core.RemoteAccountByURI(ctx, actorURI)
 		if err == nil {
 			// A stale actor's stored key is tried as it is, so the inbox

@@ -15,7 +15,6 @@ import (
 	"herd/internal/core"
 	"herd/internal/jobs"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // Receiver processes the activities the inbox stored (queue
@@ -58,7 +57,7 @@ type activity struct {
 // the batch is an ordinary commit, and makes them durable (a crash before
 // it loses both, and the activities are processed again).
 func (rc *Receiver) Jobs(ctx context.Context, batch []jobs.Job) map[int64]error {
-	ctx = store.DeferDurability(ctx)
+	ctx = core.DeferDurability(ctx)
 	failed := map[int64]error{}
 	for _, j := range batch {
 		err := rc.Process(ctx, j.Payload)
@@ -87,7 +86,7 @@ func permanent(err error) bool {
 			return true
 		}
 	}
-	return errors.As(err, &syntax) || errors.As(err, &typ) || store.IsUnstorableText(err)
+	return errors.As(err, &syntax) || errors.As(err, &typ) || core.IsUnstorableText(err)
 }
 
 // Process handles one stored activity (an ingest job's payload).
@@ -222,7 +221,7 @@ func (rc *Receiver) followAnswer(ctx context.Context, actor *model.Account, act 
 		if f.TargetAccountID != actor.ID {
 			return fmt.Errorf("%w: %s answers a follow of account %d", core.ErrRejected, actor.URI, f.TargetAccountID)
 		}
-		a, err := rc.core.Store.AccountByID(ctx, f.AccountID)
+		a, err := rc.core.StoredAccount(ctx, f.AccountID)
 		if err != nil {
 			return err
 		}
@@ -327,7 +326,7 @@ func (rc *Receiver) undoByID(ctx context.Context, actor *model.Account, uri stri
 	}
 	for _, find := range []func(context.Context, string) (*model.Follow, error){rc.core.FollowByURI, rc.core.FollowRequestByURI} {
 		if f, err := find(ctx, uri); err == nil && f.AccountID == actor.ID {
-			target, err := rc.core.Store.AccountByID(ctx, f.TargetAccountID)
+			target, err := rc.core.StoredAccount(ctx, f.TargetAccountID)
 			if err != nil {
 				return err
 			}
@@ -387,7 +386,7 @@ func (rc *Receiver) refetch(ctx context.Context, act activity) error {
 		if err != nil {
 			return err
 		}
-		author, err := rc.core.Store.AccountByID(ctx, st.AccountID)
+		author, err := rc.core.StoredAccount(ctx, st.AccountID)
 		if err != nil {
 			return err
 		}

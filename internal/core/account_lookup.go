@@ -18,6 +18,24 @@ func (c *Core) Account(ctx context.Context, id int64) (*model.Account, error) {
 	return c.targetAccount(ctx, c.Store, id)
 }
 
+// StoredAccount loads any account by id as it is stored, suspended or
+// pending approval included: for federation, which must still answer for
+// such accounts (a Delete, a Reject), where Account hides them.
+func (c *Core) StoredAccount(ctx context.Context, id int64) (*model.Account, error) {
+	return c.Store.AccountByID(ctx, id)
+}
+
+// LocalAccountByName loads a local account by username (the admin CLI).
+func (c *Core) LocalAccountByName(ctx context.Context, username string) (*model.Account, error) {
+	return c.Store.AccountByUsername(ctx, username, "")
+}
+
+// LocalUsers lists the local users with their accounts, oldest first
+// (the admin CLI).
+func (c *Core) LocalUsers(ctx context.Context) ([]model.LocalUser, error) {
+	return c.Store.ListLocalUsers(ctx)
+}
+
 // Accounts loads the approved accounts among ids, in the order asked and
 // once each (GET /api/v1/accounts?id[]=).
 func (c *Core) Accounts(ctx context.Context, ids []int64) ([]*model.Account, error) {

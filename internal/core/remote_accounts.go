@@ -85,20 +85,20 @@ func (c *Core) ResolveAccount(ctx context.Context, v *model.Viewer, acct string)
 
 // RemoteAccountByURI finds a known remote account by its ActivityPub id
 // (model.ErrNotFound when unknown).
-func (c *Core) RemoteAccountByURI(ctx context.Context, uri string) (*store.RemoteAccount, error) {
+func (c *Core) RemoteAccountByURI(ctx context.Context, uri string) (*model.RemoteAccount, error) {
 	return c.Store.RemoteAccountByURI(ctx, uri)
 }
 
 // RemoteAccountByAcct finds a known remote account by name and domain
 // (model.ErrNotFound when unknown).
-func (c *Core) RemoteAccountByAcct(ctx context.Context, username, domain string) (*store.RemoteAccount, error) {
+func (c *Core) RemoteAccountByAcct(ctx context.Context, username, domain string) (*model.RemoteAccount, error) {
 	return c.Store.RemoteAccountByUsername(ctx, username, domain)
 }
 
 // RemoteIsStale reports whether a stored remote account should be fetched
 // again before use: never fetched, or fetched more than RemoteStaleAfter
 // ago. A gone account is never stale: its origin said it will not return.
-func RemoteIsStale(a *store.RemoteAccount, now time.Time) bool {
+func RemoteIsStale(a *model.RemoteAccount, now time.Time) bool {
 	if a.GoneAt != nil {
 		return false
 	}

@@ -9,7 +9,6 @@ import (
 
 	"herd/internal/core/fault"
 	"herd/internal/model"
-	"herd/internal/store"
 	"herd/internal/text"
 )
 
@@ -101,7 +100,7 @@ func (c *Core) remoteAccountByAddress(ctx context.Context, user, domain string) 
 // most once per remoteRefreshRetry, so the request that used it does not
 // wait on its origin. An origin answering 410 marks it gone (the
 // Resolver does that).
-func (c *Core) refreshLater(a *store.RemoteAccount) {
+func (c *Core) refreshLater(a *model.RemoteAccount) {
 	now := time.Now()
 	if c.resolver == nil || !RemoteIsStale(a, now) || !c.refreshing.claim(a.ID, now, remoteRefreshRetry) {
 		return

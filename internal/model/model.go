@@ -121,6 +121,12 @@ type User struct {
 	CreatedAt        time.Time
 }
 
+// LocalUser pairs a local user with its account, for listings.
+type LocalUser struct {
+	Account *Account
+	User    *User
+}
+
 // App is a registered OAuth client application.
 type App struct {
 	ID           int64

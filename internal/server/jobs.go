@@ -13,7 +13,7 @@ import (
 // registerQueues gives the job system every queue, with its handler and
 // the workers it needs. Each queue has workers of its own, so a slow
 // remote (a delivery, an inbox fetch, a card) never holds up fan-out.
-func registerQueues(pool *jobs.Pool, c *core.Core, rc *activitypub.Receiver, dl *activitypub.Deliverer) {
+func registerQueues(pool *jobs.Pool, dialect db.Dialect, c *core.Core, rc *activitypub.Receiver, dl *activitypub.Deliverer) {
 	// Fan-out writes a whole batch of statuses with a few set-based
 	// statements, so one worker keeps up; on SQLite it runs on the single
 	// writer anyway. Feed rows land on the newest page of each recipient's
@@ -28,7 +28,7 @@ func registerQueues(pool *jobs.Pool, c *core.Core, rc *activitypub.Receiver, dl 
 	// PostgreSQL has concurrent writers: two workers overlap one batch's
 	// statement with the next claim.
 	workers, batch, linger := 1, 20000, time.Second
-	if c.Store.Dialect() == db.Postgres {
+	if dialect == db.Postgres {
 		workers, batch, linger = 2, 2000, 100*time.Millisecond
 	}
 	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: batch,
@@ -49,7 +49,7 @@ func registerQueues(pool *jobs.Pool, c *core.Core, rc *activitypub.Receiver, dl 
 	// The inbox's activities: each may wait on a remote (a key, a parent
 	// post), so several run side by side; their writes are short.
 	ingestWorkers := 4
-	if c.Store.Dialect() == db.Postgres {
+	if dialect == db.Postgres {
 		ingestWorkers = 8
 	}
 	pool.Register(jobs.Queue{Name: core.QueueIngest, Handler: rc.Jobs, Workers: ingestWorkers, Batch: 10,
@@ -68,7 +68,7 @@ func registerQueues(pool *jobs.Pool, c *core.Core, rc *activitypub.Receiver, dl 
 	// writer, grouped; on PostgreSQL several nodes claim side by side (SKIP
 	// LOCKED). The lease outlasts a POST (30 s at most) by far.
 	inFlight, inboxBatch := 128, 64
-	if c.Store.Dialect() == db.Postgres {
+	if dialect == db.Postgres {
 		inboxBatch = 32
 	}
 	pool.Register(jobs.Queue{Name: core.QueueDeliverInbox, Handler: dl.InboxJobs, InFlight: inFlight, Batch: inboxBatch,

@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	receiver := activitypub.NewReceiver(c, fetcher, log)
 	c.SetResolver(receiver)
 	deliverer := activitypub.NewDeliverer(c, outbound, log)
-	registerQueues(pool, c, receiver, deliverer) // jobs.go
+	registerQueues(pool, st.Dialect(), c, receiver, deliverer) // jobs.go
 	mux := http.NewServeMux()
 	gate, err := newAPIGate(cfg, c, log) // ratelimit.go
 	if err != nil {

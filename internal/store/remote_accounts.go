@@ -10,26 +10,15 @@ import (
 	"herd/internal/model"
 )
 
-// RemoteAccount is a remote account with the bookkeeping federation keeps
-// about it (migration 0003).
-type RemoteAccount struct {
-	*model.Account
-	// FetchedAt is when the actor document was last fetched; nil when
-	// never (an account known only from a WebFinger answer, or older rows).
-	FetchedAt *time.Time
-	// GoneAt is when its origin answered 410 Gone.
-	GoneAt *time.Time
-}
-
 // remoteAccount reads one account row plus its federation columns.
-func (s *Store) remoteAccount(ctx context.Context, where string, args ...any) (*RemoteAccount, error) {
+func (s *Store) remoteAccount(ctx context.Context, where string, args ...any) (*model.RemoteAccount, error) {
 	var fetched, gone sql.NullInt64
 	row := s.q.QueryRowContext(ctx, "SELECT "+accountCols+", fetched_at, gone_at FROM accounts WHERE domain <> '' AND "+where, args...)
 	a, err := scanAccount(scanTail{row: row, tail: []any{&fetched, &gone}})
 	if err != nil {
 		return nil, err
 	}
-	return &RemoteAccount{Account: a, FetchedAt: fromNullMS(fetched), GoneAt: fromNullMS(gone)}, nil
+	return &model.RemoteAccount{Account: a, FetchedAt: fromNullMS(fetched), GoneAt: fromNullMS(gone)}, nil
 }
 
 // scanTail lets scanAccount read a row that has extra columns after the
@@ -42,13 +31,13 @@ type scanTail struct {
 func (s scanTail) Scan(dest ...any) error { return s.row.Scan(append(dest, s.tail...)...) }
 
 // RemoteAccountByURI finds a remote account by its ActivityPub id.
-func (s *Store) RemoteAccountByURI(ctx context.Context, uri string) (*RemoteAccount, error) {
+func (s *Store) RemoteAccountByURI(ctx context.Context, uri string) (*model.RemoteAccount, error) {
 	return s.remoteAccount(ctx, "uri = $1", uri)
 }
 
 // RemoteAccountByUsername finds a remote account by name and domain,
 // case-insensitively.
-func (s *Store) RemoteAccountByUsername(ctx context.Context, username, domain string) (*RemoteAccount, error) {
+func (s *Store) RemoteAccountByUsername(ctx context.Context, username, domain string) (*model.RemoteAccount, error) {
 	return s.remoteAccount(ctx, "username_lower = $1 AND domain = $2", strings.ToLower(username), strings.ToLower(domain))
 }
 

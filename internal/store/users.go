@@ -77,15 +77,9 @@ func (s *Store) TouchUserActive(ctx context.Context, accountID int64, t time.Tim
 	return err
 }
 
-// LocalUser pairs a user with its account, for listings.
-type LocalUser struct {
-	Account *model.Account
-	User    *model.User
-}
-
 // ListLocalUsers returns local users oldest first, in two queries (users,
 // then their accounts) whatever their number.
-func (s *Store) ListLocalUsers(ctx context.Context) ([]LocalUser, error) {
+func (s *Store) ListLocalUsers(ctx context.Context) ([]model.LocalUser, error) {
 	rows, err := s.q.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY account_id")
 	if err != nil {
 		return nil, err
@@ -112,10 +106,10 @@ func (s *Store) ListLocalUsers(ctx context.Context) ([]LocalUser, error) {
 	for _, a := range accounts {
 		byID[a.ID] = a
 	}
-	out := make([]LocalUser, 0, len(users))
+	out := make([]model.LocalUser, 0, len(users))
 	for _, u := range users {
 		if a := byID[u.AccountID]; a != nil {
-			out = append(out, LocalUser{Account: a, User: u})
+			out = append(out, model.LocalUser{Account: a, User: u})
 		}
 	}
 	return out, nil
