@@ -18,9 +18,9 @@ func (c *Core) Account(ctx context.Context, id int64) (*model.Account, error) {
 	return c.targetAccount(ctx, c.Store, id)
 }
 
-// Accounts loads the approved accounts among ids, in the order asked and
-// once each (GET /api/v1/accounts?id[]=).
-func (c *Core) Accounts(ctx context.Context, ids []int64) ([]*model.Account, error) {
+// AccountsByIDs loads the approved accounts among ids, in the order asked
+// and once each (GET /api/v1/accounts?id[]=).
+func (c *Core) AccountsByIDs(ctx context.Context, ids []int64) ([]*model.Account, error) {
 	return c.orderedAccounts(ctx, ids)
 }
 
