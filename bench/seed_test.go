@@ -99,7 +99,7 @@ func checkTokensAuthenticate(t *testing.T, database *db.DB, cfg seedConfig) {
 	}
 	c := core.New(core.Deps{Store: store.New(database), Config: core.Config{Domain: cfg.Domain, Protocol: cfg.Protocol}})
 	for _, tok := range tg.Tokens {
-		if v, err := c.Authenticate(ctx, tok); err != nil || v.AccountID() == 0 {
+		if v, err := c.Accounts.Authenticate(ctx, tok); err != nil || v.AccountID() == 0 {
 			t.Fatalf("seeded token does not authenticate: %v", err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strconv"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 )
 
 // writeFeeds fills each active account's home feed with its newest
@@ -124,7 +124,7 @@ func (w *world) writeTokens(ctx context.Context, l *loader) error {
 	appID := idAt(w.now-86400000, 1)
 	err := l.exec(ctx, `INSERT INTO apps (id, name, website, redirect_uris, scopes, client_id, client_secret,
 		created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, appID, benchApp, "", "urn:ietf:wg:oauth:2.0:oob",
-		benchScopes, core.NewSecret(), core.NewSecret(), w.now-86400000)
+		benchScopes, accounts.NewSecret(), accounts.NewSecret(), w.now-86400000)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (w *world) writeTokens(ctx context.Context, l *loader) error {
 		}
 		a := &w.accounts[i]
 		at := w.now - 86400000 + int64(n)
-		if err := l.add(ctx, "tokens", idAt(at, n), core.HashSecret(tokenSecret(a.id)), appID, a.id, benchScopes, at); err != nil {
+		if err := l.add(ctx, "tokens", idAt(at, n), accounts.HashSecret(tokenSecret(a.id)), appID, a.id, benchScopes, at); err != nil {
 			return err
 		}
 		w.tokens++

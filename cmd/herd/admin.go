@@ -12,6 +12,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/db"
 	"herd/internal/model"
 	"herd/internal/server"
@@ -113,7 +114,7 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 		} else if *isMod {
 			role = model.RoleModerator
 		}
-		acct, _, err := c.CreateAccount(ctx, core.NewAccount{Username: positional[0], Email: *email,
+		acct, _, err := c.Accounts.CreateAccount(ctx, accounts.NewAccount{Username: positional[0], Email: *email,
 			Password: *password, Role: role, Approved: true})
 		if err != nil {
 			return err
@@ -148,9 +149,9 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 		}
 		switch action {
 		case "approve":
-			err = c.ApproveAccount(ctx, acct.ID)
+			err = c.Accounts.ApproveAccount(ctx, acct.ID)
 		default:
-			err = c.SuspendAccount(ctx, acct.ID, action == "suspend")
+			err = c.Accounts.SuspendAccount(ctx, acct.ID, action == "suspend")
 		}
 		if err != nil {
 			return err
@@ -165,7 +166,7 @@ func admin(args []string, out io.Writer, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("no local account %q", positional[0])
 		}
-		if err := c.SetRole(ctx, acct.ID, positional[1]); err != nil {
+		if err := c.Accounts.SetRole(ctx, acct.ID, positional[1]); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "@%s is now %s\n", acct.Username, positional[1])

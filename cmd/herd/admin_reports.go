@@ -45,7 +45,7 @@ func adminReports(args []string, out io.Writer, log *slog.Logger) error {
 	for _, r := range reports {
 		accountIDs = append(accountIDs, r.AccountID, r.TargetAccountID)
 	}
-	accounts, err := c.Accounts(ctx, accountIDs)
+	accounts, err := c.AccountsByIDs(ctx, accountIDs)
 	if err != nil {
 		return err
 	}

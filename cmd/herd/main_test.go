@@ -140,11 +140,11 @@ func issueToken(t *testing.T, env []string, username string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := c.CreateApp(ctx, "cli-test", "", []string{"urn:ietf:wg:oauth:2.0:oob"}, []string{"read"})
+	app, err := c.Accounts.CreateApp(ctx, "cli-test", "", []string{"urn:ietf:wg:oauth:2.0:oob"}, []string{"read"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	it, err := c.IssueToken(ctx, app.ID, acct.ID, []string{"read"}, false)
+	it, err := c.Accounts.IssueToken(ctx, app.ID, acct.ID, []string{"read"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,7 +121,7 @@ func TestSuspendedAccountIsGone(t *testing.T) {
 		inst := testrig.Start(t, db)
 		alice := inst.NewUser(t, "alice")
 		id := post(t, inst, alice, url.Values{"status": {"before"}})
-		if err := inst.Core.SuspendAccount(context.Background(), alice.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(context.Background(), alice.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		for _, path := range []string{"/users/alice", "/@alice", statusPath("alice", id),

@@ -124,7 +124,7 @@ func TestNetworkStaleAndGoneActors(t *testing.T) {
 		a.Expect(t, http.StatusOK, http.MethodGet, lookup, alice.Token, nil)
 		eventually(t, "stale account refreshed", func() bool { return account().DisplayName == "Robert" })
 
-		if err := b.Core.SuspendAccount(context.Background(), bob.Account.ID, true); err != nil {
+		if err := b.Core.Accounts.SuspendAccount(context.Background(), bob.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		ageRemoteAccounts(t, a)

@@ -160,7 +160,7 @@ func TestAvatarAndHeaderUpload(t *testing.T) {
 		}
 
 		// A suspended account shows the default pictures, as in Mastodon.
-		if err := inst.Core.SuspendAccount(ctx, alice.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(ctx, alice.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		r = inst.Expect(t, 200, "GET", "/api/v1/accounts/"+string(got.ID), "", nil)

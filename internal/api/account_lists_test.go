@@ -153,7 +153,7 @@ func TestRelationshipsForMixedStates(t *testing.T) {
 		}
 
 		// Suspended accounts only with with_suspended=true (Mastodon 4.3).
-		if err := inst.Core.SuspendAccount(context.Background(), blocker.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(context.Background(), blocker.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		path := fmt.Sprintf("/api/v1/accounts/relationships?id[]=%d", blocker.Account.ID)

@@ -9,7 +9,7 @@ import (
 	"github.com/mattn/go-mastodon"
 
 	"herd/internal/apischema"
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/testrig"
 )
 
@@ -30,7 +30,7 @@ func TestGetAccounts(t *testing.T) {
 
 		// Suspended accounts answer with suspended: true and nothing else.
 		inst.Expect(t, 200, "PATCH", "/api/v1/accounts/update_credentials", bob.Token, map[string]any{"display_name": "Bob"})
-		if err := inst.Core.SuspendAccount(ctx, bob.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(ctx, bob.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		r = inst.Expect(t, 200, "GET", fmt.Sprintf("/api/v1/accounts/%d", bob.Account.ID), "", nil)
@@ -45,7 +45,7 @@ func TestGetAccounts(t *testing.T) {
 		}
 
 		// Accounts pending approval do not exist for others.
-		pending, _, err := inst.Core.CreateAccount(ctx, core.NewAccount{Username: "pending", Email: "p@example.com",
+		pending, _, err := inst.Core.Accounts.CreateAccount(ctx, accounts.NewAccount{Username: "pending", Email: "p@example.com",
 			Password: testrig.Password()})
 		if err != nil {
 			t.Fatal(err)

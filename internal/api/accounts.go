@@ -148,7 +148,7 @@ func (a *API) getAccounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.Accounts(r.Context(), idList(p))
+	list, err := a.core.AccountsByIDs(r.Context(), idList(p))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -97,7 +98,7 @@ func adminPage[T any](a *API, w http.ResponseWriter, r *http.Request, rows []T, 
 }
 
 func (a *API) listDomainBlocks(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	blocks, err := a.core.DomainBlocks(r.Context())
@@ -116,7 +117,7 @@ func (a *API) listDomainBlocks(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getDomainBlock(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -156,7 +157,7 @@ func domainBlockParams(p params) core.DomainBlockParams {
 }
 
 func (a *API) createDomainBlock(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	p, err := parseParams(r)
@@ -177,7 +178,7 @@ func (a *API) createDomainBlock(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) updateDomainBlock(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -196,7 +197,7 @@ func (a *API) updateDomainBlock(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteDomainBlock(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -210,7 +211,7 @@ func (a *API) deleteDomainBlock(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listDomainAllows(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	allows, err := a.core.DomainAllows(r.Context())
@@ -229,7 +230,7 @@ func (a *API) listDomainAllows(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getDomainAllow(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -244,7 +245,7 @@ func (a *API) getDomainAllow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) createDomainAllow(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	p, err := parseParams(r)
@@ -259,7 +260,7 @@ func (a *API) createDomainAllow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteDomainAllow(w http.ResponseWriter, r *http.Request) error {
-	if err := core.RequireAdmin(viewerOf(r)); err != nil {
+	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")

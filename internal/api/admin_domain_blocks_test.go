@@ -10,6 +10,7 @@ import (
 	"herd/internal/apischema"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/model"
 	"herd/internal/testrig"
 )
@@ -17,7 +18,7 @@ import (
 // adminToken creates an admin and a token with the given scopes.
 func adminToken(t *testing.T, inst *testrig.Instance, scopes ...string) string {
 	t.Helper()
-	a, _, err := inst.Core.CreateAccount(context.Background(), core.NewAccount{Username: "boss", Email: "boss@example.com",
+	a, _, err := inst.Core.Accounts.CreateAccount(context.Background(), accounts.NewAccount{Username: "boss", Email: "boss@example.com",
 		Password: testrig.Password(), Approved: true, Role: model.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)

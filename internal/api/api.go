@@ -100,7 +100,7 @@ func (a *API) authenticate(r *http.Request, acc access) (*model.Viewer, error) {
 		}
 		return nil, nil
 	}
-	v, err := a.core.Authenticate(r.Context(), secret)
+	v, err := a.core.Accounts.Authenticate(r.Context(), secret)
 	if err != nil {
 		return nil, err
 	}

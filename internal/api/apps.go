@@ -21,7 +21,7 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	app, err := a.core.RegisterApp(r.Context(), p.str("client_name"), p.str("website"),
+	app, err := a.core.Accounts.RegisterApp(r.Context(), p.str("client_name"), p.str("website"),
 		p.list("redirect_uris"), p.str("scopes"))
 	if err != nil {
 		return err
@@ -32,7 +32,7 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request) error {
 // verifyAppCredentials handles GET /api/v1/apps/verify_credentials: any
 // valid token, app-only or user, shows the app it was issued to.
 func (a *API) verifyAppCredentials(w http.ResponseWriter, r *http.Request) error {
-	app, err := a.core.AppForToken(r.Context(), viewerOf(r))
+	app, err := a.core.Accounts.AppForToken(r.Context(), viewerOf(r))
 	if err != nil {
 		return err
 	}

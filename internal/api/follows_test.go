@@ -86,7 +86,7 @@ func TestFollowAndUnfollow(t *testing.T) {
 		inst.Expect(t, 404, "POST", "/api/v1/accounts/12345/follow", alice.Token, nil)
 		inst.Expect(t, 404, "POST", "/api/v1/accounts/nope/unfollow", alice.Token, nil)
 		suspended := inst.NewUser(t, "gone")
-		if err := inst.Core.SuspendAccount(ctx, suspended.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(ctx, suspended.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		inst.Expect(t, 404, "POST", fmt.Sprintf("/api/v1/accounts/%d/follow", suspended.Account.ID), alice.Token, nil)

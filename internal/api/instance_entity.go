@@ -2,6 +2,7 @@ package api
 
 import (
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/version"
@@ -200,8 +201,8 @@ func (a *API) instanceV2(info instanceInfo) Instance {
 		Thumbnail: instanceThumbnail{URL: a.thumbnailURL()}, Icon: []any{}, Languages: []string{"en"},
 		Configuration: a.instanceConfiguration(true),
 		Registrations: instanceRegistering{
-			Enabled:          cfg.RegistrationMode != core.RegistrationsClosed,
-			ApprovalRequired: cfg.RegistrationMode == core.RegistrationsApproval,
+			Enabled:          cfg.RegistrationMode != accounts.RegistrationsClosed,
+			ApprovalRequired: cfg.RegistrationMode == accounts.RegistrationsApproval,
 		},
 		APIVersions: map[string]int{"mastodon": version.MastodonAPIVersion},
 		Contact:     instanceContact{Email: cfg.ContactEmail, Account: info.contact},
@@ -220,8 +221,8 @@ func (a *API) instanceV1(info instanceInfo) V1Instance {
 		Stats: v1Stats{UserCount: info.stats.Users, StatusCount: info.stats.Statuses,
 			DomainCount: info.stats.Domains},
 		Thumbnail: a.thumbnailURL(), Languages: []string{"en"},
-		Registrations:    cfg.RegistrationMode != core.RegistrationsClosed,
-		ApprovalRequired: cfg.RegistrationMode == core.RegistrationsApproval,
+		Registrations:    cfg.RegistrationMode != accounts.RegistrationsClosed,
+		ApprovalRequired: cfg.RegistrationMode == accounts.RegistrationsApproval,
 		Configuration:    a.instanceConfiguration(false), ContactAccount: info.contact, Rules: info.rules,
 	}
 }

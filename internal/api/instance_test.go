@@ -10,6 +10,7 @@ import (
 	"herd/internal/apischema"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -21,7 +22,7 @@ func TestInstanceV2(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db, func(c *config.Config) { c.MaxStatusChars = 1234 })
 		ctx := context.Background()
-		admin, _, err := inst.Core.CreateAccount(ctx, core.NewAccount{Username: "boss", Email: "boss@example.com",
+		admin, _, err := inst.Core.Accounts.CreateAccount(ctx, accounts.NewAccount{Username: "boss", Email: "boss@example.com",
 			Password: testrig.Password(), Approved: true, Role: "admin"})
 		if err != nil {
 			t.Fatal(err)

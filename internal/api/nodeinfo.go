@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/version"
 )
 
@@ -83,7 +83,7 @@ func (a *API) nodeInfo(schema string) handlerFunc {
 			Services:  nodeInfoServices{Outbound: []string{}, Inbound: []string{}},
 			// Mastodon's serializer: open unless registrations are closed
 			// (approval-required sign-ups count as open).
-			OpenRegistrations: cfg.RegistrationMode != core.RegistrationsClosed,
+			OpenRegistrations: cfg.RegistrationMode != accounts.RegistrationsClosed,
 			Metadata:          map[string]any{"nodeName": cfg.InstanceTitle, "nodeDescription": cfg.InstanceDesc},
 		}
 		if schema == "2.1" {

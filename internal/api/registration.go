@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/oauth"
 )
 
@@ -21,11 +21,11 @@ func (a *API) registerAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	it, err := a.core.RegisterThroughApp(r.Context(), viewerOf(r), core.Registration{
+	it, err := a.core.Accounts.RegisterThroughApp(r.Context(), viewerOf(r), accounts.Registration{
 		Username: p.str("username"), Email: p.str("email"), Password: p.str("password"),
 		Agreement: p.boolean("agreement", false), Locale: p.str("locale"), Reason: p.str("reason"),
 	})
-	var verr *core.ValidationError
+	var verr *accounts.ValidationError
 	if errors.As(err, &verr) {
 		return writeJSON(w, validationErrorEntity(verr), http.StatusUnprocessableEntity)
 	}
@@ -41,7 +41,7 @@ type fieldErrorJSON struct {
 }
 
 // validationErrorEntity is Mastodon's ValidationError entity.
-func validationErrorEntity(e *core.ValidationError) map[string]any {
+func validationErrorEntity(e *accounts.ValidationError) map[string]any {
 	details := map[string][]fieldErrorJSON{}
 	for _, f := range e.Fields {
 		details[f.Field] = append(details[f.Field], fieldErrorJSON{Error: f.Code, Description: f.Description})

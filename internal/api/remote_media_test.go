@@ -422,7 +422,7 @@ func TestRemoteMediaOfPrivateStatus(t *testing.T) {
 			t.Fatalf("media proxy for a visitor: %d, origin asked %d times; want 404 without asking", code, r.files.count("/a.png"))
 		}
 
-		session, _, err := r.inst.Core.SignIn(ctx, carol.Email, testrig.Password(), "test")
+		session, _, err := r.inst.Core.Accounts.SignIn(ctx, carol.Email, testrig.Password(), "test")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,9 +36,10 @@ func (c *Core) LocalUsers(ctx context.Context) ([]model.LocalUser, error) {
 	return c.Store.ListLocalUsers(ctx)
 }
 
-// Accounts loads the approved accounts among ids, in the order asked and
-// once each (GET /api/v1/accounts?id[]=).
-func (c *Core) Accounts(ctx context.Context, ids []int64) ([]*model.Account, error) {
+// AccountsByIDs loads the approved accounts among ids, in the order asked
+// and once each (GET /api/v1/accounts?id[]=).
+func (c *Core) AccountsByIDs(ctx context.Context, ids []int64) ([]*model.Account, error) {
+
 	return c.orderedAccounts(ctx, ids)
 }
 

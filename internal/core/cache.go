@@ -176,6 +176,13 @@ func (c *Core) forgetStatus(statusID int64) {
 	c.caches.statusCounts.forget(statusID)
 }
 
+// forgetAccount drops what this node caches about an account after it
+// changed: its entities here and its viewers in the accounts area.
+func (c *Core) forgetAccount(accountID int64) {
+	c.forgetCachedAccount(accountID)
+	c.Accounts.ForgetViewers(accountID)
+}
+
 // forgetCachedAccount drops a cached account after its profile changed.
 func (c *Core) forgetCachedAccount(accountID int64) {
 	c.caches.accounts.forget(accountID)

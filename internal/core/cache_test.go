@@ -50,7 +50,7 @@ func TestCacheSameNode(t *testing.T) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
 		alice, bob, carol := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol")
-		av, _ := inst.Core.Authenticate(ctx, alice.Token)
+		av, _ := inst.Core.Accounts.Authenticate(ctx, alice.Token)
 		st, err := inst.Core.PostStatus(ctx, av, core.NewStatus{Text: "hello"})
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +97,7 @@ func TestCacheSameNode(t *testing.T) {
 			t.Errorf("deleted status still served: %+v", v)
 		}
 
-		if err := inst.Core.SuspendAccount(ctx, alice.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(ctx, alice.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if v := readByID(t, inst, bob.Token, st.ID); v != nil {
@@ -115,7 +115,7 @@ func TestCacheOtherNode(t *testing.T) {
 		ctx := context.Background()
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
 		other := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
-		av, err := other.Authenticate(ctx, alice.Token)
+		av, err := other.Accounts.Authenticate(ctx, alice.Token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +165,7 @@ func TestPostedStatusPrimedAsStored(t *testing.T) {
 		ctx := context.Background()
 		alice := inst.NewUser(t, "alice")
 		zed, bob := inst.NewUser(t, "zed"), inst.NewUser(t, "bob")
-		av, err := inst.Core.Authenticate(ctx, alice.Token)
+		av, err := inst.Core.Accounts.Authenticate(ctx, alice.Token)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,16 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/core/accounts"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
-)
-
-// Registration modes.
-const (
-	RegistrationsOpen     = "open"
-	RegistrationsApproval = "approval"
-	RegistrationsClosed   = "closed"
 )
 
 // Who sees the instance's domain blocks (Config.ShowDomainBlocks).
@@ -65,7 +59,7 @@ type Core struct {
 	Store     *store.Store
 	Config    Config
 	Log       *slog.Logger
-	tokens    *tokenCache
+	Accounts  *accounts.Service // local accounts and how they sign in
 	hub       *hub
 	caches    *entityCaches // read path's rows by id (cache.go)
 	// resolver finds remote accounts (remote_accounts.go); nil until
@@ -102,9 +96,6 @@ type Core struct {
 	// emojis caches custom emoji by domain and shortcode
 	// (custom_emoji_lookup.go).
 	emojis *emojiCache
-	// mailer sends the instance's mail (password_reset.go); nil: none is
-	// sent and nothing that needs it is offered.
-	mailer Mailer
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -133,7 +124,7 @@ type Deps struct {
 	MediaFetcher MediaFetcher
 	// Mailer sends the instance's mail; without it no mail is sent and
 	// nothing that needs it (password resets) is offered.
-	Mailer Mailer
+	Mailer accounts.Mailer
 }
 
 // New builds the use cases from their dependencies.
@@ -152,7 +143,7 @@ func New(d Deps) *Core {
 		cfg.ShowDomainBlocks = ShowDomainBlocksAll
 	}
 	if cfg.RegistrationMode == "" {
-		cfg.RegistrationMode = RegistrationsOpen
+		cfg.RegistrationMode = accounts.RegistrationsOpen
 	}
 	log := d.Log
 	if log == nil {
@@ -163,10 +154,12 @@ func New(d Deps) *Core {
 		wake = func() {}
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
-		tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(), wake: wake,
+		hub: newHub(), caches: newEntityCaches(), wake: wake,
 		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
 		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
-		mediaFetcher: d.MediaFetcher, mailer: d.Mailer}
+		mediaFetcher: d.MediaFetcher}
+	c.Accounts = accounts.New(accounts.Deps{Store: d.Store, Site: c.Site, Log: log,
+		RegistrationMode: cfg.RegistrationMode, Mailer: d.Mailer, AccountChanged: c.forgetCachedAccount})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/db"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -66,7 +67,7 @@ func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *model.View
 		b.Fatal(err)
 	}
 	c := core.New(core.Deps{Store: store.New(d), Config: core.Config{Domain: "herd.test", Protocol: "https"}})
-	author, user, err := c.CreateAccount(ctx, core.NewAccount{Username: "author", Email: "author@example.com",
+	author, user, err := c.Accounts.CreateAccount(ctx, accounts.NewAccount{Username: "author", Email: "author@example.com",
 		Password: "correct horse battery", Approved: true})
 	if err != nil {
 		b.Fatal(err)

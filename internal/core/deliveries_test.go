@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/db"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -74,7 +75,7 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 
 func (r *deliveryRig) localUser(t *testing.T, name string) *model.Viewer {
 	t.Helper()
-	a, u, err := r.c.CreateAccount(context.Background(), core.NewAccount{Username: name, Email: name + "@example.com",
+	a, u, err := r.c.Accounts.CreateAccount(context.Background(), accounts.NewAccount{Username: name, Email: name + "@example.com",
 		Password: "correct horse battery", Approved: true})
 	if err != nil {
 		t.Fatal(err)

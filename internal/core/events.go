@@ -84,7 +84,7 @@ func (c *Core) apply(e store.Event) {
 	case store.EventAccountSuspended, store.EventAccountUpdated:
 		c.forgetAccount(e.SubjectID)
 	case store.EventTokenRevoked:
-		c.forgetToken(e.SubjectID)
+		c.Accounts.ForgetToken(e.SubjectID)
 	case store.EventViewerChanged:
 		c.caches.viewers.forget(e.SubjectID)
 	case store.EventStatusCounts:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -221,7 +222,7 @@ func (c *Core) InstanceActorKeys(ctx context.Context) (publicKey, privateKey str
 	if !errors.Is(err, model.ErrNotFound) {
 		return "", "", err
 	}
-	priv, pub, err = newKeyPair()
+	priv, pub, err = accounts.NewKeyPair()
 	if err != nil {
 		return "", "", err
 	}

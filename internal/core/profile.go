@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -57,7 +58,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 			return nil, fault.Unprocessable("Validation failed: Default privacy is not included in the list")
 		}
 	}
-	if u.Language != nil && !validLanguage(*u.Language) {
+	if u.Language != nil && !accounts.ValidLanguage(*u.Language) {
 		return nil, fault.Unprocessable("Validation failed: Default language is not included in the list")
 	}
 	// New pictures are stored first, under new keys; if anything fails
@@ -167,22 +168,6 @@ func setBool(dst *bool, v *bool) {
 	if v != nil {
 		*dst = *v
 	}
-}
-
-// validLanguage accepts an empty language or an ISO 639 code.
-func validLanguage(s string) bool {
-	if s == "" {
-		return true
-	}
-	if len(s) < 2 || len(s) > 3 {
-		return false
-	}
-	for _, r := range strings.ToLower(s) {
-		if r < 'a' || r > 'z' {
-			return false
-		}
-	}
-	return true
 }
 
 // profileFields applies Mastodon's fields_attributes rules: pairs with

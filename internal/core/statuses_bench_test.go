@@ -46,7 +46,7 @@ func benchInstance(b *testing.B, followers int) (*testrig.Instance, *model.Viewe
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := inst.Core.Authenticate(ctx, author.Token)
+	v, err := inst.Core.Accounts.Authenticate(ctx, author.Token)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func BenchmarkHomeTimeline(b *testing.B) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	reader := inst.NewUser(b, "reader")
-	v, _ := inst.Core.Authenticate(ctx, reader.Token)
+	v, _ := inst.Core.Accounts.Authenticate(ctx, reader.Token)
 	// The reader follows the author; the first read rebuilds their feed.
 	if _, err := inst.Core.Follow(ctx, v, author.AccountID(), core.FollowOptions{}); err != nil {
 		b.Fatal(err)

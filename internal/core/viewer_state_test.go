@@ -40,7 +40,7 @@ func TestViewerStateSameNode(t *testing.T) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
-		av, _ := inst.Core.Authenticate(ctx, alice.Token)
+		av, _ := inst.Core.Accounts.Authenticate(ctx, alice.Token)
 		st, err := inst.Core.PostStatus(ctx, av, core.NewStatus{Text: "hello"})
 		if err != nil {
 			t.Fatal(err)
@@ -96,8 +96,8 @@ func TestViewerStateOtherNode(t *testing.T) {
 		ctx := context.Background()
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
 		other := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config}) // takes over the store's commit hook
-		av, _ := other.Authenticate(ctx, alice.Token)
-		bv, _ := other.Authenticate(ctx, bob.Token)
+		av, _ := other.Accounts.Authenticate(ctx, alice.Token)
+		bv, _ := other.Accounts.Authenticate(ctx, bob.Token)
 		st, err := other.PostStatus(ctx, av, core.NewStatus{Text: "hello"})
 		if err != nil {
 			t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 )
 
 // authorizeParams are the request parameters the consent form carries
@@ -14,8 +14,8 @@ import (
 var authorizeParams = []string{"response_type", "client_id", "redirect_uri", "scope", "state",
 	"code_challenge", "code_challenge_method", "response_mode"}
 
-func authorizationRequest(v url.Values) core.AuthorizationRequest {
-	return core.AuthorizationRequest{
+func authorizationRequest(v url.Values) accounts.AuthorizationRequest {
+	return accounts.AuthorizationRequest{
 		ResponseType: v.Get("response_type"), ClientID: v.Get("client_id"), RedirectURI: v.Get("redirect_uri"),
 		Scope: v.Get("scope"), State: v.Get("state"), CodeChallenge: v.Get("code_challenge"),
 		CodeChallengeMethod: v.Get("code_challenge_method"),
@@ -48,7 +48,7 @@ func (h *Handler) authorizeForm(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			// force_login lets someone pick another account of this server
 			// (docs.joinmastodon.org/methods/oauth#authorize): sign out first.
-			if err := h.core.SignOut(r.Context(), sessionSecret(r)); err != nil {
+			if err := h.core.Accounts.SignOut(r.Context(), sessionSecret(r)); err != nil {
 				h.serverError(w, r, err)
 				return
 			}
@@ -95,11 +95,11 @@ func (h *Handler) authorizeDecision(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("decision") != "authorize" {
 		h.redirectBack(w, r, a, mode, url.Values{
 			"error":             {"access_denied"},
-			"error_description": {core.NewOAuthError("access_denied").Description},
+			"error_description": {accounts.NewOAuthError("access_denied").Description},
 		})
 		return
 	}
-	code, err := h.core.GrantAuthorization(r.Context(), a, acct.ID)
+	code, err := h.core.Accounts.GrantAuthorization(r.Context(), a, acct.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -109,12 +109,12 @@ func (h *Handler) authorizeDecision(w http.ResponseWriter, r *http.Request) {
 
 // checkAuthorization validates a request; errors about the client or its
 // redirect URI show a page, the others go back to the verified URI.
-func (h *Handler) checkAuthorization(w http.ResponseWriter, r *http.Request, v url.Values) (*core.Authorization, bool) {
-	a, err := h.core.CheckAuthorization(r.Context(), authorizationRequest(v))
+func (h *Handler) checkAuthorization(w http.ResponseWriter, r *http.Request, v url.Values) (*accounts.Authorization, bool) {
+	a, err := h.core.Accounts.CheckAuthorization(r.Context(), authorizationRequest(v))
 	if err == nil {
 		return a, true
 	}
-	var oerr *core.OAuthError
+	var oerr *accounts.OAuthError
 	if !errors.As(err, &oerr) {
 		h.serverError(w, r, err)
 		return nil, false
@@ -132,11 +132,11 @@ func (h *Handler) checkAuthorization(w http.ResponseWriter, r *http.Request, v u
 // redirectBack sends the answer (code or error, plus state) to the app:
 // in the query (default), the fragment, or an auto-submitted form
 // (response_mode form_post); for the out-of-band URI it shows the code.
-func (h *Handler) redirectBack(w http.ResponseWriter, r *http.Request, a *core.Authorization, mode string, params url.Values) {
+func (h *Handler) redirectBack(w http.ResponseWriter, r *http.Request, a *accounts.Authorization, mode string, params url.Values) {
 	if a.Request.State != "" {
 		params.Set("state", a.Request.State)
 	}
-	if a.RedirectURI == core.OOBRedirectURI {
+	if a.RedirectURI == accounts.OOBRedirectURI {
 		if code := params.Get("code"); code != "" {
 			http.Redirect(w, r, "/oauth/authorize/native?code="+url.QueryEscape(code), http.StatusSeeOther)
 			return

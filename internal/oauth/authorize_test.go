@@ -10,6 +10,7 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/store"
 	"herd/internal/testrig"
 )
@@ -229,7 +230,7 @@ func TestExpiredCodeRefused(t *testing.T) {
 		}
 		insert := func(code string, expires time.Time) {
 			err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
-				return tx.InsertAuthCode(ctx, core.HashSecret(code), &store.AuthCode{AppID: a.ID,
+				return tx.InsertAuthCode(ctx, accounts.HashSecret(code), &store.AuthCode{AppID: a.ID,
 					AccountID: alice.Account.ID, RedirectURI: appRedirect, Scopes: []string{"read"}, ExpiresAt: expires})
 			})
 			if err != nil {
@@ -237,7 +238,7 @@ func TestExpiredCodeRefused(t *testing.T) {
 			}
 		}
 		insert("stale-code", time.Now().Add(-time.Second))
-		insert("fresh-code", time.Now().Add(core.AuthCodeLifetime))
+		insert("fresh-code", time.Now().Add(accounts.AuthCodeLifetime))
 		form := url.Values{"grant_type": {"authorization_code"}, "client_id": {app.ClientID},
 			"client_secret": {app.ClientSecret}, "redirect_uri": {appRedirect}}
 		form.Set("code", "stale-code")
@@ -294,10 +295,10 @@ func TestReplayedCodeRevokesItsTokens(t *testing.T) {
 				inst.Expect(t, 200, "GET", "/api/v1/accounts/verify_credentials", tok.AccessToken, nil) // now cached
 
 				if c.onOtherNode {
-					_, err := otherNode.Token(context.Background(), core.TokenRequest{GrantType: "authorization_code",
+					_, err := otherNode.Accounts.Token(context.Background(), accounts.TokenRequest{GrantType: "authorization_code",
 						ClientID: app.ClientID, ClientSecret: app.ClientSecret, Code: exchange.Get("code"),
 						RedirectURI: appRedirect})
-					if oerr, ok := err.(*core.OAuthError); !ok || oerr.Code != "invalid_grant" {
+					if oerr, ok := err.(*accounts.OAuthError); !ok || oerr.Code != "invalid_grant" {
 						t.Fatalf("replay on another node = %v, want invalid_grant", err)
 					}
 					// This node learns of it from the events log.

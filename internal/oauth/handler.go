@@ -98,7 +98,7 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // render writes a page with status. Pages are never cached and never
 // framed (the consent page must not be clickjacked).
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title, errMsg string, data any) {
-	p := page{Title: title, Instance: h.instanceName(), SignUp: h.core.RegistrationsOpen(), CSRF: h.csrfToken(w, r), Error: errMsg, Data: data}
+	p := page{Title: title, Instance: h.instanceName(), SignUp: h.core.Accounts.RegistrationsOpen(), CSRF: h.csrfToken(w, r), Error: errMsg, Data: data}
 	if h.asset != nil {
 		p.Stylesheet, p.Script = h.asset("herd.css"), h.asset("herd.js")
 	}

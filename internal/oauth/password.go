@@ -4,7 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 )
 
@@ -21,7 +21,7 @@ type passwordData struct {
 
 // passwordForm handles GET /auth/password/new.
 func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request) {
-	if !h.core.MailEnabled() {
+	if !h.core.Accounts.MailEnabled() {
 		h.errorPage(w, r, http.StatusNotFound, "Not available", "This server cannot send mail, so passwords cannot be reset here. Ask its admin.")
 		return
 	}
@@ -35,7 +35,7 @@ func (h *Handler) requestPasswordReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := r.PostFormValue("email")
-	if err := h.core.RequestPasswordReset(r.Context(), email); err != nil {
+	if err := h.core.Accounts.RequestPasswordReset(r.Context(), email); err != nil {
 		h.serverError(w, r, err)
 		return
 	}
@@ -45,7 +45,7 @@ func (h *Handler) requestPasswordReset(w http.ResponseWriter, r *http.Request) {
 // newPasswordForm handles GET /auth/password/edit?token=, the link mailed.
 func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("token")
-	if err := h.core.CheckPasswordReset(r.Context(), token); err != nil {
+	if err := h.core.Accounts.CheckPasswordReset(r.Context(), token); err != nil {
 		h.resetFailed(w, r, err)
 		return
 	}
@@ -59,8 +59,8 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.PostFormValue("token")
-	err := h.core.ResetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("password_confirmation"))
-	var verr *core.ValidationError
+	err := h.core.Accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("password_confirmation"))
+	var verr *accounts.ValidationError
 	switch {
 	case errors.As(err, &verr):
 		data := passwordData{Token: token, FieldErrors: map[string][]string{}}

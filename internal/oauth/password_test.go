@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/mail/mailtest"
 	"herd/internal/store"
 	"herd/internal/testrig"
@@ -100,10 +100,10 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("reset: %d %s", p.Status, p.Body)
 		}
 
-		if _, _, err := inst.Core.CheckPassword(ctx, alice.Email, "brand new passphrase"); err != nil {
+		if _, _, err := inst.Core.Accounts.CheckPassword(ctx, alice.Email, "brand new passphrase"); err != nil {
 			t.Errorf("the new password does not work: %v", err)
 		}
-		if _, _, err := inst.Core.CheckPassword(ctx, alice.Email, testrig.Password()); err == nil {
+		if _, _, err := inst.Core.Accounts.CheckPassword(ctx, alice.Email, testrig.Password()); err == nil {
 			t.Error("the old password still works")
 		}
 		inst.Expect(t, http.StatusUnauthorized, http.MethodGet, "/api/v1/accounts/verify_credentials", alice.Token, nil)
@@ -120,7 +120,7 @@ func TestPasswordReset(t *testing.T) {
 		// An expired link.
 		past := time.Now().Add(-2 * time.Hour)
 		if err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
-			return tx.ReplacePasswordReset(ctx, core.HashSecret("old-link"), alice.Account.ID, past, past.Add(time.Hour))
+			return tx.ReplacePasswordReset(ctx, accounts.HashSecret("old-link"), alice.Account.ID, past, past.Add(time.Hour))
 		}); err != nil {
 			t.Fatal(err)
 		}

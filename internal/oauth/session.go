@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/text"
@@ -23,7 +24,7 @@ const (
 // SessionAccount returns the account signed in on this browser, for the
 // authorize flow and the web UI. It fails with core's 401 when nobody is
 // signed in (or the session expired, or the account was suspended) and
-// with core.ErrPendingApproval for an account still waiting.
+// with accounts.ErrPendingApproval for an account still waiting.
 func (h *Handler) SessionAccount(r *http.Request) (*model.Account, error) {
 	return SessionAccount(h.core, r)
 }
@@ -35,7 +36,7 @@ func SessionAccount(c *core.Core, r *http.Request) (*model.Account, error) {
 	if err != nil {
 		return nil, fault.Unauthorized("Not signed in")
 	}
-	acct, _, err := c.SessionViewer(r.Context(), cookie.Value)
+	acct, _, err := c.Accounts.SessionViewer(r.Context(), cookie.Value)
 	return acct, err
 }
 
@@ -46,7 +47,7 @@ func SessionViewer(c *core.Core, r *http.Request) (*model.Viewer, error) {
 	if err != nil {
 		return nil, fault.Unauthorized("Not signed in")
 	}
-	acct, user, err := c.SessionViewer(r.Context(), cookie.Value)
+	acct, user, err := c.Accounts.SessionViewer(r.Context(), cookie.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func (h *Handler) secure() bool { return h.core.Config.Protocol == "https" }
 func (h *Handler) setSession(w http.ResponseWriter, secret string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true, Secure: h.secure(),
-		SameSite: http.SameSiteLaxMode, MaxAge: int(core.SessionLifetime.Seconds()),
+		SameSite: http.SameSiteLaxMode, MaxAge: int(accounts.SessionLifetime.Seconds()),
 	})
 }
 
@@ -100,7 +101,7 @@ func CSRFToken(w http.ResponseWriter, r *http.Request, secure bool) string {
 	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
 		return c.Value
 	}
-	tok := core.NewSecret()
+	tok := accounts.NewSecret()
 	http.SetCookie(w, &http.Cookie{
 		Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteLaxMode,

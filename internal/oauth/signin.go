@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/text"
@@ -44,8 +44,8 @@ func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int,
 		signUp += "?return_to=" + url.QueryEscape(returnTo)
 	}
 	h.render(w, r, status, "sign_in", "Sign in", errMsg, signInData{
-		Email: email, ReturnTo: returnTo, CanSignUp: h.core.RegistrationsOpen(), SignUpURL: signUp,
-		CanReset: h.core.MailEnabled(),
+		Email: email, ReturnTo: returnTo, CanSignUp: h.core.Accounts.RegistrationsOpen(), SignUpURL: signUp,
+		CanReset: h.core.Accounts.MailEnabled(),
 	})
 }
 
@@ -58,9 +58,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email, returnTo := r.PostFormValue("email"), r.PostFormValue("return_to")
-	secret, acct, err := h.core.SignIn(r.Context(), email, r.PostFormValue("password"), userAgent(r))
+	secret, acct, err := h.core.Accounts.SignIn(r.Context(), email, r.PostFormValue("password"), userAgent(r))
 	switch {
-	case errors.Is(err, core.ErrPendingApproval):
+	case errors.Is(err, accounts.ErrPendingApproval):
 		h.render(w, r, http.StatusForbidden, "pending", "Pending approval", "", signInData{Account: acct})
 		return
 	case err != nil:
@@ -93,7 +93,7 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 	if !h.parseForm(w, r) {
 		return
 	}
-	if err := h.core.SignOut(r.Context(), sessionSecret(r)); err != nil {
+	if err := h.core.Accounts.SignOut(r.Context(), sessionSecret(r)); err != nil {
 		h.serverError(w, r, err)
 		return
 	}
@@ -112,13 +112,13 @@ type signUpData struct {
 
 // signUpForm handles GET /auth/sign_up.
 func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
-	if !h.core.RegistrationsOpen() {
+	if !h.core.Accounts.RegistrationsOpen() {
 		h.errorPage(w, r, http.StatusForbidden, "Registrations are closed",
 			"This server is not accepting new accounts at the moment.")
 		return
 	}
 	h.render(w, r, http.StatusOK, "sign_up", "Sign up", "", signUpData{
-		ReturnTo: r.URL.Query().Get("return_to"), ApprovalRequired: h.core.ApprovalRequired(),
+		ReturnTo: r.URL.Query().Get("return_to"), ApprovalRequired: h.core.Accounts.ApprovalRequired(),
 	})
 }
 
@@ -131,18 +131,18 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	data := signUpData{
 		Username: r.PostFormValue("username"), Email: r.PostFormValue("email"),
 		Reason: r.PostFormValue("reason"), ReturnTo: r.PostFormValue("return_to"),
-		Agreement: r.PostFormValue("agreement") != "", ApprovalRequired: h.core.ApprovalRequired(),
+		Agreement: r.PostFormValue("agreement") != "", ApprovalRequired: h.core.Accounts.ApprovalRequired(),
 	}
 	if r.PostFormValue("password") != r.PostFormValue("password_confirmation") {
 		data.FieldErrors = map[string][]string{"password_confirmation": {"doesn't match Password"}}
 		h.render(w, r, http.StatusUnprocessableEntity, "sign_up", "Sign up", "Please review the problems below.", data)
 		return
 	}
-	secret, acct, err := h.core.SignUp(r.Context(), core.Registration{
+	secret, acct, err := h.core.Accounts.SignUp(r.Context(), accounts.Registration{
 		Username: data.Username, Email: data.Email, Password: r.PostFormValue("password"),
 		Agreement: data.Agreement, Reason: data.Reason, Locale: "en", UserAgent: userAgent(r),
 	})
-	var verr *core.ValidationError
+	var verr *accounts.ValidationError
 	switch {
 	case errors.As(err, &verr):
 		data.FieldErrors = map[string][]string{}
@@ -151,7 +151,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 		}
 		h.render(w, r, http.StatusUnprocessableEntity, "sign_up", "Sign up", "Please review the problems below.", data)
 		return
-	case errors.Is(err, core.ErrRegistrationsClosed):
+	case errors.Is(err, accounts.ErrRegistrationsClosed):
 		h.errorPage(w, r, http.StatusForbidden, "Registrations are closed",
 			"This server is not accepting new accounts at the moment.")
 		return

@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/scope"
 	"herd/internal/text"
 )
@@ -26,7 +26,7 @@ type tokenJSON struct {
 
 // TokenEntity renders a freshly issued token (also used by registration
 // in the client API).
-func TokenEntity(it *core.IssuedToken) any {
+func TokenEntity(it *accounts.IssuedToken) any {
 	return tokenJSON{
 		AccessToken: it.AccessToken, TokenType: "Bearer", Scope: strings.Join(it.Token.Scopes, " "),
 		CreatedAt: it.Token.CreatedAt.Unix(), RefreshToken: it.RefreshToken,
@@ -48,7 +48,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret := clientCredentials(r, v)
-	it, err := h.core.Token(r.Context(), core.TokenRequest{
+	it, err := h.core.Accounts.Token(r.Context(), accounts.TokenRequest{
 		GrantType: v.Get("grant_type"), ClientID: id, ClientSecret: secret, Scope: v.Get("scope"),
 		Code: v.Get("code"), RedirectURI: v.Get("redirect_uri"), CodeVerifier: v.Get("code_verifier"),
 		Username: v.Get("username"), Password: v.Get("password"), RefreshToken: v.Get("refresh_token"),
@@ -69,7 +69,7 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret := clientCredentials(r, v)
-	err = h.core.Revoke(r.Context(), core.RevokeRequest{ClientID: id, ClientSecret: secret, Token: v.Get("token")})
+	err = h.core.Accounts.Revoke(r.Context(), accounts.RevokeRequest{ClientID: id, ClientSecret: secret, Token: v.Get("token")})
 	if err != nil {
 		h.oauthError(w, r, err)
 		return
@@ -102,7 +102,7 @@ func requestValues(r *http.Request) (url.Values, error) {
 	case "application/json":
 		var body map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-			return nil, core.NewOAuthError("invalid_request")
+			return nil, accounts.NewOAuthError("invalid_request")
 		}
 		v := r.URL.Query()
 		for k, x := range body {
@@ -118,11 +118,11 @@ func requestValues(r *http.Request) (url.Values, error) {
 		return v, nil
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(64 << 10); err != nil {
-			return nil, core.NewOAuthError("invalid_request")
+			return nil, accounts.NewOAuthError("invalid_request")
 		}
 	default:
 		if err := r.ParseForm(); err != nil {
-			return nil, core.NewOAuthError("invalid_request")
+			return nil, accounts.NewOAuthError("invalid_request")
 		}
 	}
 	StorableForm(r)
@@ -133,10 +133,10 @@ func requestValues(r *http.Request) (url.Values, error) {
 // Doorkeeper's status; a failed client authentication adds the
 // WWW-Authenticate challenge RFC 6749 §5.2 asks for.
 func (h *Handler) oauthError(w http.ResponseWriter, r *http.Request, err error) {
-	var oerr *core.OAuthError
+	var oerr *accounts.OAuthError
 	if !errors.As(err, &oerr) {
 		h.log.Error("oauth request failed", "path", r.URL.Path, "err", err)
-		oerr = &core.OAuthError{Status: http.StatusInternalServerError, Code: "server_error",
+		oerr = &accounts.OAuthError{Status: http.StatusInternalServerError, Code: "server_error",
 			Description: "The authorization server encountered an unexpected condition which prevented it from fulfilling the request."}
 	}
 	if oerr.Status == http.StatusUnauthorized {

@@ -2,12 +2,12 @@ package server
 
 import (
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/mail"
 )
 
 // mailer is the SMTP server of the settings, or nil when there is none.
-func mailer(cfg *config.Config) core.Mailer {
+func mailer(cfg *config.Config) accounts.Mailer {
 	if cfg.SMTPHost == "" {
 		return nil
 	}

@@ -83,7 +83,7 @@ func (g *apiGate) AllowSignIn(w http.ResponseWriter, r *http.Request, login stri
 	if g.policy.PerIP > 0 && !g.policy.AllowIP(w, r, "login", credentialAttempts) {
 		return false
 	}
-	// Trimmed and lowercased as core.CheckPassword finds the user, so the
+	// Trimmed and lowercased as accounts.CheckPassword finds the user, so the
 	// spellings of one address share a count; hashed, so the table keeps
 	// no addresses and a 64 kB name costs what a short one does.
 	login = strings.ToLower(strings.TrimSpace(login))

@@ -24,6 +24,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/media/s3test"
 	"herd/internal/model"
 	"herd/internal/server"
@@ -233,7 +234,7 @@ func (i *Instance) NewUser(t testing.TB, username string) *User {
 	t.Helper()
 	ctx := context.Background()
 	email := username + "@example.com"
-	acct, _, err := i.Core.CreateAccount(ctx, core.NewAccount{Username: username, Email: email,
+	acct, _, err := i.Core.Accounts.CreateAccount(ctx, accounts.NewAccount{Username: username, Email: email,
 		Password: testPassword, Approved: true})
 	if err != nil {
 		t.Fatalf("create %s: %v", username, err)
@@ -247,14 +248,14 @@ func (i *Instance) Token(t testing.TB, accountID int64, scopes ...string) string
 	t.Helper()
 	ctx := context.Background()
 	if i.app == nil {
-		app, err := i.Core.CreateApp(ctx, "testrig", "", []string{"urn:ietf:wg:oauth:2.0:oob"},
+		app, err := i.Core.Accounts.CreateApp(ctx, "testrig", "", []string{"urn:ietf:wg:oauth:2.0:oob"},
 			[]string{"read", "write", "follow", "push", "profile"})
 		if err != nil {
 			t.Fatalf("create app: %v", err)
 		}
 		i.app = app
 	}
-	it, err := i.Core.IssueToken(ctx, i.app.ID, accountID, scopes, false)
+	it, err := i.Core.Accounts.IssueToken(ctx, i.app.ID, accountID, scopes, false)
 	if err != nil {
 		t.Fatalf("issue token: %v", err)
 	}

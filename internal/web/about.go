@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 )
@@ -22,7 +23,7 @@ func (h *Handler) publicRoutes(mux *http.ServeMux) {
 // decide whether to join, and whom to ask.
 type instanceData struct {
 	Description  string
-	Registration string // core.RegistrationsOpen, RegistrationsApproval or RegistrationsClosed
+	Registration string // accounts.RegistrationsOpen, RegistrationsApproval or RegistrationsClosed
 	Rules        []model.Rule
 	Contact      *accountItem // the admin to write to, nil before there is one
 	ContactEmail string
@@ -40,7 +41,7 @@ func (h *Handler) instanceData(ctx context.Context) (*instanceData, error) {
 	d := &instanceData{Description: h.core.Config.InstanceDesc, Registration: h.core.Config.RegistrationMode,
 		ContactEmail: h.core.Config.ContactEmail}
 	if d.Registration == "" {
-		d.Registration = core.RegistrationsOpen
+		d.Registration = accounts.RegistrationsOpen
 	}
 	var err error
 	if d.Rules, err = h.core.InstanceRules(ctx); err != nil {

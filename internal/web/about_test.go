@@ -20,7 +20,7 @@ func TestLandingAndAbout(t *testing.T) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
 		admin := inst.NewUser(t, "boss")
-		if err := inst.Core.SetRole(ctx, admin.Account.ID, "admin"); err != nil {
+		if err := inst.Core.Accounts.SetRole(ctx, admin.Account.ID, "admin"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := inst.Core.AddInstanceRule(ctx, "Be <kind>", "No harassment"); err != nil {

@@ -137,7 +137,7 @@ func TestSuspendedProfile(t *testing.T) {
 		inst := testrig.Start(t, db)
 		alice := inst.NewUser(t, "alice")
 		s := post(t, inst, alice, map[string]any{"status": "before the fall"})
-		if err := inst.Core.SuspendAccount(context.Background(), alice.Account.ID, true); err != nil {
+		if err := inst.Core.Accounts.SuspendAccount(context.Background(), alice.Account.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		br := newBrowser(t, inst)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/oauth"
@@ -46,7 +46,7 @@ func (h *Handler) accountSettings(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *accountForm) {
 	f.Section, f.Email = "account", v.User.Email
-	sessions, err := h.core.AccountSessions(r.Context(), v, oauth.SessionSecret(r))
+	sessions, err := h.core.Accounts.AccountSessions(r.Context(), v, oauth.SessionSecret(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -55,7 +55,7 @@ func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *model.V
 		f.Sessions = append(f.Sessions, sessionItem{ID: s.ID, Browser: describeBrowser(s.UserAgent),
 			SignedIn: longDate(s.CreatedAt), SignedInISO: s.CreatedAt.UTC().Format(time.RFC3339), Current: s.Current})
 	}
-	apps, err := h.core.AuthorizedApps(r.Context(), v)
+	apps, err := h.core.Accounts.AuthorizedApps(r.Context(), v)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -74,7 +74,7 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	email := r.PostFormValue("email")
-	err := h.core.ChangeEmail(r.Context(), v, r.PostFormValue("current_password"), email)
+	err := h.core.Accounts.ChangeEmail(r.Context(), v, r.PostFormValue("current_password"), email)
 	if fields, ok := fieldErrors(err); ok {
 		h.showAccount(w, r, v, http.StatusUnprocessableEntity, "Your email address was not changed: please review the problems below.",
 			&accountForm{NewEmail: email, EmailErrors: fields})
@@ -94,7 +94,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	if v == nil || !h.readForm(w, r) {
 		return
 	}
-	err := h.core.ChangePassword(r.Context(), v, oauth.SessionSecret(r), r.PostFormValue("current_password"),
+	err := h.core.Accounts.ChangePassword(r.Context(), v, oauth.SessionSecret(r), r.PostFormValue("current_password"),
 		r.PostFormValue("password"), r.PostFormValue("password_confirmation"))
 	if fields, ok := fieldErrors(err); ok {
 		h.showAccount(w, r, v, http.StatusUnprocessableEntity, "Your password was not changed: please review the problems below.",
@@ -115,7 +115,7 @@ func (h *Handler) revokeSession(w http.ResponseWriter, r *http.Request) {
 	if v == nil || !h.readForm(w, r) {
 		return
 	}
-	if err := h.core.RevokeSession(r.Context(), v, r.PostFormValue("id")); err != nil {
+	if err := h.core.Accounts.RevokeSession(r.Context(), v, r.PostFormValue("id")); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -129,7 +129,7 @@ func (h *Handler) revokeApp(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := h.core.RevokeAppAuthorization(r.Context(), v, id); err != nil {
+	if err := h.core.Accounts.RevokeAppAuthorization(r.Context(), v, id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -138,7 +138,7 @@ func (h *Handler) revokeApp(w http.ResponseWriter, r *http.Request) {
 
 // fieldErrors are a validation error's messages by field.
 func fieldErrors(err error) (map[string][]string, bool) {
-	var verr *core.ValidationError
+	var verr *accounts.ValidationError
 	if !errors.As(err, &verr) {
 		return nil, false
 	}

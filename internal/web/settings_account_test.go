@@ -61,7 +61,7 @@ func TestAccountSettings(t *testing.T) {
 			return here.do(http.MethodPost, path, f)
 		}
 		passwordWorks := func(email, password string) bool {
-			_, _, err := inst.Core.CheckPassword(ctx, email, password)
+			_, _, err := inst.Core.Accounts.CheckPassword(ctx, email, password)
 			return err == nil
 		}
 

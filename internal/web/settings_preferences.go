@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 )
@@ -47,7 +47,7 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 	}
 	f := &preferencesForm{Visibility: r.PostFormValue("visibility"), Sensitive: r.PostFormValue("sensitive") != "",
 		Language: r.PostFormValue("language")}
-	_, err := h.core.SetPostingDefaults(r.Context(), v, core.PostingDefaults{
+	_, err := h.core.Accounts.SetPostingDefaults(r.Context(), v, accounts.PostingDefaults{
 		Privacy: model.Visibility(f.Visibility), Sensitive: f.Sensitive, Language: f.Language,
 	})
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/oauth"
@@ -116,7 +117,7 @@ func (h *Handler) viewer(r *http.Request) *model.Viewer {
 	v, err := oauth.SessionViewer(h.core, r)
 	if err != nil {
 		if e, ok := fault.As(err); !ok || e.Status >= 500 {
-			if !errors.Is(err, core.ErrPendingApproval) {
+			if !errors.Is(err, accounts.ErrPendingApproval) {
 				h.log.Warn("session", "err", err)
 			}
 		}
@@ -127,7 +128,7 @@ func (h *Handler) viewer(r *http.Request) *model.Viewer {
 
 // newPage starts a page for this request, with its viewer.
 func (h *Handler) newPage(r *http.Request, title string, v *model.Viewer, data any) *page {
-	p := &page{Title: title, Viewer: v, Instance: h.instanceName(), SignUp: h.core.RegistrationsOpen(), Data: data}
+	p := &page{Title: title, Viewer: v, Instance: h.instanceName(), SignUp: h.core.Accounts.RegistrationsOpen(), Data: data}
 	if v != nil {
 		me := h.accountItem(v.Account)
 		p.Me = &me

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -19,8 +19,16 @@ type Mailer interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
+// noMailer stands in for the Mailer of an instance without mail.
+type noMailer struct{}
+
+func (noMailer) Send(context.Context, string, string, string) error { return ErrMailDisabled }
+
 // MailEnabled reports whether the instance can send mail.
-func (c *Core) MailEnabled() bool { return c.mailer != nil }
+func (s *Service) MailEnabled() bool {
+	_, none := s.mailer.(noMailer)
+	return !none
+}
 
 // Password reset links: valid for an hour, once; a new one is mailed at
 // most every two minutes per account, so the form cannot flood a mailbox.
@@ -38,18 +46,18 @@ var ErrMailDisabled = fault.NotFound("This server cannot send mail")
 // there is or not, and does not wait for the mail (sent in the
 // background), so neither the answer nor its time tells whether an
 // address has an account here.
-func (c *Core) RequestPasswordReset(ctx context.Context, email string) error {
-	if c.mailer == nil {
+func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+	if !s.MailEnabled() {
 		return ErrMailDisabled
 	}
-	user, err := c.Store.UserByEmail(ctx, strings.TrimSpace(email))
+	user, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	acct, err := c.Store.AccountByID(ctx, user.AccountID)
+	acct, err := s.store.AccountByID(ctx, user.AccountID)
 	if err != nil {
 		return err
 	}
@@ -59,7 +67,7 @@ func (c *Core) RequestPasswordReset(ctx context.Context, email string) error {
 	secret := NewSecret()
 	now := time.Now()
 	sent := false
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteExpiredPasswordResets(ctx, now); err != nil {
 			return err
 		}
@@ -76,15 +84,15 @@ func (c *Core) RequestPasswordReset(ctx context.Context, email string) error {
 	if err != nil || !sent {
 		return err
 	}
-	link := c.BaseURL() + "/auth/password/edit?token=" + secret
-	body := "Someone asked to change the password of @" + acct.Username + " on " + c.Config.Domain + ".\n\n" +
+	link := s.site.BaseURL() + "/auth/password/edit?token=" + secret
+	body := "Someone asked to change the password of @" + acct.Username + " on " + s.site.Domain + ".\n\n" +
 		"To choose a new password, open this link within an hour:\n\n" + link + "\n\n" +
 		"It works once. If you did not ask for it, ignore this message: your password stays as it is.\n"
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), mailTimeout)
 		defer cancel()
-		if err := c.mailer.Send(ctx, user.Email, "Reset your password on "+c.Config.Domain, body); err != nil {
-			c.Log.Warn("password reset mail", "account", acct.ID, "err", err)
+		if err := s.mailer.Send(ctx, user.Email, "Reset your password on "+s.site.Domain, body); err != nil {
+			s.log.Warn("password reset mail", "account", acct.ID, "err", err)
 		}
 	}()
 	return nil
@@ -95,11 +103,11 @@ var ErrPasswordResetInvalid = fault.NotFound("This link to reset your password i
 
 // CheckPasswordReset tells whether a reset link still works, before its
 // form is shown.
-func (c *Core) CheckPasswordReset(ctx context.Context, token string) error {
+func (s *Service) CheckPasswordReset(ctx context.Context, token string) error {
 	if token == "" {
 		return ErrPasswordResetInvalid
 	}
-	_, err := c.Store.PasswordResetByHash(ctx, HashSecret(token), time.Now())
+	_, err := s.store.PasswordResetByHash(ctx, HashSecret(token), time.Now())
 	if errors.Is(err, model.ErrNotFound) {
 		return ErrPasswordResetInvalid
 	}
@@ -111,11 +119,11 @@ func (c *Core) CheckPasswordReset(ctx context.Context, token string) error {
 // every app token revoked, as Mastodon does after a reset: whoever knew
 // the old password keeps no way in. A bad new password is a
 // *ValidationError and leaves the link usable.
-func (c *Core) ResetPassword(ctx context.Context, token, password, confirmation string) error {
+func (s *Service) ResetPassword(ctx context.Context, token, password, confirmation string) error {
 	verr := &ValidationError{}
 	checkNewPassword(verr, password, confirmation)
 	if len(verr.Fields) > 0 {
-		if err := c.CheckPasswordReset(ctx, token); err != nil {
+		if err := s.CheckPasswordReset(ctx, token); err != nil {
 			return err
 		}
 		return verr
@@ -125,7 +133,7 @@ func (c *Core) ResetPassword(ctx context.Context, token, password, confirmation 
 		return err
 	}
 	var accountID int64
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		id, err := tx.TakePasswordReset(ctx, HashSecret(token), time.Now())
 		if errors.Is(err, model.ErrNotFound) {
 			return ErrPasswordResetInvalid
@@ -149,6 +157,6 @@ func (c *Core) ResetPassword(ctx context.Context, token, password, confirmation 
 	if err != nil {
 		return err
 	}
-	c.forgetAccount(accountID)
+	s.forgetAccount(accountID)
 	return nil
 }

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -21,9 +21,9 @@ import (
 // ChangeEmail gives the viewer a new email address once their current
 // password is confirmed. Failures are a *ValidationError (current_password,
 // email) with Devise's messages.
-func (c *Core) ChangeEmail(ctx context.Context, v *model.Viewer, currentPassword, email string) error {
+func (s *Service) ChangeEmail(ctx context.Context, v *model.Viewer, currentPassword, email string) error {
 	email = strings.TrimSpace(email)
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		user, err := tx.UserByAccountID(ctx, v.AccountID())
 		if err != nil {
 			return err
@@ -62,8 +62,8 @@ func (c *Core) ChangeEmail(ctx context.Context, v *model.Viewer, currentPassword
 // Mastodon does on a password change. Apps keep their tokens, as in
 // Mastodon; the account page lists them to revoke. Failures are a
 // *ValidationError (current_password, password, password_confirmation).
-func (c *Core) ChangePassword(ctx context.Context, v *model.Viewer, keepSession, currentPassword, password, confirmation string) error {
-	user, err := c.Store.UserByAccountID(ctx, v.AccountID())
+func (s *Service) ChangePassword(ctx context.Context, v *model.Viewer, keepSession, currentPassword, password, confirmation string) error {
+	user, err := s.store.UserByAccountID(ctx, v.AccountID())
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (c *Core) ChangePassword(ctx context.Context, v *model.Viewer, keepSession,
 	if err != nil {
 		return err
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.SetUserPassword(ctx, user.AccountID, string(hash)); err != nil {
 			return err
 		}
@@ -126,24 +126,24 @@ type SessionInfo struct {
 
 // AccountSessions lists the viewer's live browser sessions, newest first;
 // current is this browser's session secret.
-func (c *Core) AccountSessions(ctx context.Context, v *model.Viewer, current string) ([]SessionInfo, error) {
-	rows, err := c.Store.AccountSessions(ctx, v.AccountID(), time.Now())
+func (s *Service) AccountSessions(ctx context.Context, v *model.Viewer, current string) ([]SessionInfo, error) {
+	rows, err := s.store.AccountSessions(ctx, v.AccountID(), time.Now())
 	if err != nil {
 		return nil, err
 	}
 	currentHash := HashSecret(current)
 	out := make([]SessionInfo, len(rows))
-	for i, s := range rows {
-		out[i] = SessionInfo{ID: s.IDHash, UserAgent: s.UserAgent, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt,
-			Current: current != "" && s.IDHash == currentHash}
+	for i, row := range rows {
+		out[i] = SessionInfo{ID: row.IDHash, UserAgent: row.UserAgent, CreatedAt: row.CreatedAt, ExpiresAt: row.ExpiresAt,
+			Current: current != "" && row.IDHash == currentHash}
 	}
 	return out, nil
 }
 
 // RevokeSession signs one of the viewer's browsers out; 404 when the
 // viewer has no such session.
-func (c *Core) RevokeSession(ctx context.Context, v *model.Viewer, id string) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) RevokeSession(ctx context.Context, v *model.Viewer, id string) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		return notFoundOr(tx.DeleteAccountSession(ctx, v.AccountID(), id))
 	})
 }
@@ -160,8 +160,8 @@ type AuthorizedApp struct {
 
 // AuthorizedApps lists the apps signed in as the viewer, first authorized
 // first.
-func (c *Core) AuthorizedApps(ctx context.Context, v *model.Viewer) ([]AuthorizedApp, error) {
-	tokens, err := c.Store.AccountAppTokens(ctx, v.AccountID())
+func (s *Service) AuthorizedApps(ctx context.Context, v *model.Viewer) ([]AuthorizedApp, error) {
+	tokens, err := s.store.AccountAppTokens(ctx, v.AccountID())
 	if err != nil {
 		return nil, err
 	}
@@ -174,9 +174,9 @@ func (c *Core) AuthorizedApps(ctx context.Context, v *model.Viewer) ([]Authorize
 			index[t.AppID] = i
 			out = append(out, AuthorizedApp{ID: t.AppID, Name: t.AppName, Website: t.Website, AuthorizedAt: t.CreatedAt})
 		}
-		for _, s := range t.Scopes {
-			if !containsString(out[i].Scopes, s) {
-				out[i].Scopes = append(out[i].Scopes, s)
+		for _, name := range t.Scopes {
+			if !containsString(out[i].Scopes, name) {
+				out[i].Scopes = append(out[i].Scopes, name)
 			}
 		}
 	}
@@ -189,9 +189,9 @@ func (c *Core) AuthorizedApps(ctx context.Context, v *model.Viewer) ([]Authorize
 // RevokeAppAuthorization revokes every token of the viewer's held by app,
 // as Mastodon's "Revoke" on an authorized application; every node drops
 // them at once. 404 when the app holds none.
-func (c *Core) RevokeAppAuthorization(ctx context.Context, v *model.Viewer, appID int64) error {
+func (s *Service) RevokeAppAuthorization(ctx context.Context, v *model.Viewer, appID int64) error {
 	var revoked []int64
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		tokens, err := tx.AccountAppTokens(ctx, v.AccountID())
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func (c *Core) RevokeAppAuthorization(ctx context.Context, v *model.Viewer, appI
 		return err
 	}
 	for _, id := range revoked {
-		c.forgetToken(id)
+		s.ForgetToken(id)
 	}
 	return nil
 }

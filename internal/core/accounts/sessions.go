@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -22,15 +22,15 @@ var ErrPendingApproval = fault.Forbidden("Your login is currently pending approv
 // returning the session secret for the cookie (only its hash is stored);
 // userAgent is the browser's, kept to list the session. A pending user
 // is refused a session: there is nothing they may do yet.
-func (c *Core) SignIn(ctx context.Context, email, password, userAgent string) (string, *model.Account, error) {
-	acct, user, err := c.CheckPassword(ctx, email, password)
+func (s *Service) SignIn(ctx context.Context, email, password, userAgent string) (string, *model.Account, error) {
+	acct, user, err := s.CheckPassword(ctx, email, password)
 	if err != nil {
 		return "", nil, err
 	}
 	if !user.Approved {
 		return "", acct, ErrPendingApproval
 	}
-	secret, err := c.openSession(ctx, acct.ID, userAgent)
+	secret, err := s.openSession(ctx, acct.ID, userAgent)
 	if err != nil {
 		return "", nil, err
 	}
@@ -42,13 +42,13 @@ const maxUserAgent = 300
 
 // openSession stores a new session for accountID, opened by the browser
 // userAgent.
-func (c *Core) openSession(ctx context.Context, accountID int64, userAgent string) (string, error) {
+func (s *Service) openSession(ctx context.Context, accountID int64, userAgent string) (string, error) {
 	if len(userAgent) > maxUserAgent {
 		userAgent = strings.ToValidUTF8(userAgent[:maxUserAgent], "")
 	}
 	secret := NewSecret()
 	now := time.Now()
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteExpiredSessions(ctx, now); err != nil {
 			return err
 		}
@@ -63,25 +63,25 @@ func (c *Core) openSession(ctx context.Context, accountID int64, userAgent strin
 // SessionViewer resolves a session cookie to its signed-in user. It fails
 // with 401 for an unknown or expired session or a suspended account, and
 // with ErrPendingApproval for an unapproved one.
-func (c *Core) SessionViewer(ctx context.Context, secret string) (*model.Account, *model.User, error) {
+func (s *Service) SessionViewer(ctx context.Context, secret string) (*model.Account, *model.User, error) {
 	if secret == "" {
 		return nil, nil, fault.Unauthorized("Not signed in")
 	}
-	id, err := c.Store.SessionAccountID(ctx, HashSecret(secret), time.Now())
+	id, err := s.store.SessionAccountID(ctx, HashSecret(secret), time.Now())
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil, fault.Unauthorized("Not signed in")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	acct, err := c.Store.AccountByID(ctx, id)
+	acct, err := s.store.AccountByID(ctx, id)
 	if err != nil {
 		return nil, nil, fault.Unauthorized("Not signed in")
 	}
 	if acct.Suspended() {
 		return nil, nil, fault.Unauthorized("Your login is currently disabled")
 	}
-	user, err := c.Store.UserByAccountID(ctx, id)
+	user, err := s.store.UserByAccountID(ctx, id)
 	if err != nil {
 		return nil, nil, fault.Unauthorized("Not signed in")
 	}
@@ -92,11 +92,11 @@ func (c *Core) SessionViewer(ctx context.Context, secret string) (*model.Account
 }
 
 // SignOut ends a browser session; an unknown session is already ended.
-func (c *Core) SignOut(ctx context.Context, secret string) error {
+func (s *Service) SignOut(ctx context.Context, secret string) error {
 	if secret == "" {
 		return nil
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.DeleteSession(ctx, HashSecret(secret))
 	})
 }

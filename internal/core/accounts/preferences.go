@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -18,21 +18,21 @@ type PostingDefaults struct {
 }
 
 // SetPostingDefaults saves the viewer's posting defaults, as the
-// preferences page does: only the user's row changes, so unlike
+// preferences page does: only the user's row changes, so unlike core's
 // UpdateCredentials nothing is sent to followers' servers. Every node
 // drops the viewer it cached, which carries the old defaults. Invalid
 // values are 422 with Mastodon's messages.
-func (c *Core) SetPostingDefaults(ctx context.Context, v *model.Viewer, d PostingDefaults) (*model.Viewer, error) {
+func (s *Service) SetPostingDefaults(ctx context.Context, v *model.Viewer, d PostingDefaults) (*model.Viewer, error) {
 	switch d.Privacy {
 	case model.Public, model.Unlisted, model.Private:
 	default:
 		return nil, fault.Unprocessable("Validation failed: Default privacy is not included in the list")
 	}
-	if !validLanguage(d.Language) {
+	if !ValidLanguage(d.Language) {
 		return nil, fault.Unprocessable("Validation failed: Default language is not included in the list")
 	}
 	var fresh *model.Viewer
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		user, err := tx.UserByAccountID(ctx, v.AccountID())
 		if err != nil {
 			return err
@@ -47,6 +47,24 @@ func (c *Core) SetPostingDefaults(ctx context.Context, v *model.Viewer, d Postin
 	if err != nil {
 		return nil, err
 	}
-	c.forgetAccount(v.AccountID())
+	s.forgetAccount(v.AccountID())
 	return fresh, nil
+}
+
+// ValidLanguage accepts an empty language or an ISO 639 code, the
+// languages a user may post in by default (here and through the profile's
+// source[language]).
+func ValidLanguage(s string) bool {
+	if s == "" {
+		return true
+	}
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for _, r := range strings.ToLower(s) {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -34,7 +34,7 @@ type TokenRequest struct {
 // runs the grant. Failures are *OAuthError. Refresh tokens are issued for
 // the authorization_code, password and refresh_token grants, never for an
 // app-only token.
-func (c *Core) Token(ctx context.Context, req TokenRequest) (*IssuedToken, error) {
+func (s *Service) Token(ctx context.Context, req TokenRequest) (*IssuedToken, error) {
 	if req.GrantType == "" {
 		return nil, missingParam("grant_type")
 	}
@@ -43,33 +43,33 @@ func (c *Core) Token(ctx context.Context, req TokenRequest) (*IssuedToken, error
 	default:
 		return nil, NewOAuthError("unsupported_grant_type")
 	}
-	app, err := c.authenticateClient(ctx, req.ClientID, req.ClientSecret)
+	app, err := s.authenticateClient(ctx, req.ClientID, req.ClientSecret)
 	if err != nil {
 		return nil, err
 	}
 	switch req.GrantType {
 	case "authorization_code":
-		return c.exchangeCode(ctx, app, req)
+		return s.exchangeCode(ctx, app, req)
 	case "client_credentials":
 		scopes, oerr := grantScopes(req.Scope, app)
 		if oerr != nil {
 			return nil, oerr
 		}
-		return c.IssueToken(ctx, app.ID, 0, scopes, false)
+		return s.IssueToken(ctx, app.ID, 0, scopes, false)
 	case "password":
-		return c.passwordGrant(ctx, app, req)
+		return s.passwordGrant(ctx, app, req)
 	default:
-		return c.refreshGrant(ctx, app, req)
+		return s.refreshGrant(ctx, app, req)
 	}
 }
 
 // authenticateClient checks a client_id and client_secret, comparing the
 // secret in constant time.
-func (c *Core) authenticateClient(ctx context.Context, id, secret string) (*model.App, error) {
+func (s *Service) authenticateClient(ctx context.Context, id, secret string) (*model.App, error) {
 	if id == "" || secret == "" {
 		return nil, NewOAuthError("invalid_client")
 	}
-	app, err := c.Store.AppByClientID(ctx, id)
+	app, err := s.store.AppByClientID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, NewOAuthError("invalid_client")
 	}
@@ -85,7 +85,7 @@ func (c *Core) authenticateClient(ctx context.Context, id, secret string) (*mode
 // exchangeCode redeems an authorization code. The code is deleted whether
 // or not the exchange succeeds, so a guessed PKCE verifier gets one try.
 // A code presented again revokes the tokens issued from it.
-func (c *Core) exchangeCode(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
+func (s *Service) exchangeCode(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
 	if req.Code == "" {
 		return nil, missingParam("code")
 	}
@@ -93,7 +93,7 @@ func (c *Core) exchangeCode(ctx context.Context, app *model.App, req TokenReques
 	var it *IssuedToken
 	var failure *OAuthError
 	var revoked []int64
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		code, err := tx.TakeAuthCode(ctx, codeHash)
 		if errors.Is(err, model.ErrNotFound) {
 			// Used already (or never issued). A used code presented again
@@ -130,10 +130,10 @@ func (c *Core) exchangeCode(ctx context.Context, app *model.App, req TokenReques
 		return nil, err
 	}
 	for _, id := range revoked {
-		c.forgetToken(id)
+		s.ForgetToken(id)
 	}
 	if len(revoked) > 0 {
-		c.Log.Warn("authorization code replayed: its tokens are revoked", "app", app.ID, "tokens", len(revoked))
+		s.log.Warn("authorization code replayed: its tokens are revoked", "app", app.ID, "tokens", len(revoked))
 	}
 	if failure != nil {
 		return nil, failure
@@ -175,7 +175,7 @@ func pkceMatches(challenge, verifier string) bool {
 
 // passwordGrant signs a user in by email and password. A wrong password
 // and an unknown email give the same answer in the same time.
-func (c *Core) passwordGrant(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
+func (s *Service) passwordGrant(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
 	if req.Username == "" {
 		return nil, missingParam("username")
 	}
@@ -183,7 +183,7 @@ func (c *Core) passwordGrant(ctx context.Context, app *model.App, req TokenReque
 	if oerr != nil {
 		return nil, oerr
 	}
-	acct, _, err := c.CheckPassword(ctx, req.Username, req.Password)
+	acct, _, err := s.CheckPassword(ctx, req.Username, req.Password)
 	if err != nil {
 		if _, ok := fault.As(err); ok {
 			return nil, NewOAuthError("invalid_grant")
@@ -192,19 +192,19 @@ func (c *Core) passwordGrant(ctx context.Context, app *model.App, req TokenReque
 	}
 	// A pending user gets a token, as in Mastodon; using it answers 403
 	// until the account is approved (see Authenticate).
-	return c.IssueToken(ctx, app.ID, acct.ID, scopes, true)
+	return s.IssueToken(ctx, app.ID, acct.ID, scopes, true)
 }
 
 // refreshGrant trades a refresh token for a new token pair and revokes
 // the old one; scopes may be narrowed, never widened.
-func (c *Core) refreshGrant(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
+func (s *Service) refreshGrant(ctx context.Context, app *model.App, req TokenRequest) (*IssuedToken, error) {
 	if req.RefreshToken == "" {
 		return nil, missingParam("refresh_token")
 	}
 	var it *IssuedToken
 	var oldID int64
 	var failure *OAuthError
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		old, err := tx.TokenByRefreshHash(ctx, HashSecret(req.RefreshToken))
 		if errors.Is(err, model.ErrNotFound) || (err == nil && old.AppID != app.ID) {
 			failure = NewOAuthError("invalid_grant")
@@ -251,7 +251,7 @@ func (c *Core) refreshGrant(ctx context.Context, app *model.App, req TokenReques
 	if failure != nil {
 		return nil, failure
 	}
-	c.forgetToken(oldID)
+	s.ForgetToken(oldID)
 	return it, nil
 }
 
@@ -286,15 +286,15 @@ type RevokeRequest struct {
 // so every node drops it, and drops it from this node's cache at once. An
 // unknown token is not an error (RFC 7009 §2.2); another client's token is
 // refused with Doorkeeper's 403.
-func (c *Core) Revoke(ctx context.Context, req RevokeRequest) error {
+func (s *Service) Revoke(ctx context.Context, req RevokeRequest) error {
 	if req.Token == "" {
 		return missingParam("token")
 	}
-	app, err := c.authenticateClient(ctx, req.ClientID, req.ClientSecret)
+	app, err := s.authenticateClient(ctx, req.ClientID, req.ClientSecret)
 	if err != nil {
 		return err
 	}
-	tok, err := c.Store.TokenByAnySecretHash(ctx, HashSecret(req.Token))
+	tok, err := s.store.TokenByAnySecretHash(ctx, HashSecret(req.Token))
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -305,9 +305,9 @@ func (c *Core) Revoke(ctx context.Context, req RevokeRequest) error {
 		return &OAuthError{Status: http.StatusForbidden, Code: "unauthorized_client",
 			Description: "You are not authorized to revoke this token"}
 	}
-	if err := c.RevokeToken(ctx, tok.ID); err != nil {
+	if err := s.RevokeToken(ctx, tok.ID); err != nil {
 		return err
 	}
-	c.forgetToken(tok.ID)
+	s.ForgetToken(tok.ID)
 	return nil
 }

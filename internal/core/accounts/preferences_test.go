@@ -1,11 +1,11 @@
-package core_test
+package accounts_test
 
 import (
 	"context"
 	"net/http"
 	"testing"
 
-	"herd/internal/core"
+	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/testrig"
@@ -26,7 +26,7 @@ func TestSetPostingDefaults(t *testing.T) {
 		}
 		prefs() // the token's viewer is now cached
 		v := &model.Viewer{Account: alice.Account}
-		fresh, err := inst.Core.SetPostingDefaults(ctx, v, core.PostingDefaults{Privacy: model.Private, Sensitive: true, Language: "DE"})
+		fresh, err := inst.Core.Accounts.SetPostingDefaults(ctx, v, accounts.PostingDefaults{Privacy: model.Private, Sensitive: true, Language: "DE"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,8 +37,8 @@ func TestSetPostingDefaults(t *testing.T) {
 		if p["posting:default:visibility"] != "private" || p["posting:default:sensitive"] != true || p["posting:default:language"] != "de" {
 			t.Errorf("preferences after setting: %v", p)
 		}
-		for _, bad := range []core.PostingDefaults{{Privacy: model.Direct}, {Privacy: "everyone"}, {Privacy: model.Public, Language: "english"}} {
-			_, err := inst.Core.SetPostingDefaults(ctx, v, bad)
+		for _, bad := range []accounts.PostingDefaults{{Privacy: model.Direct}, {Privacy: "everyone"}, {Privacy: model.Public, Language: "english"}} {
+			_, err := inst.Core.Accounts.SetPostingDefaults(ctx, v, bad)
 			if e, ok := fault.As(err); !ok || e.Status != http.StatusUnprocessableEntity {
 				t.Errorf("%+v: %v", bad, err)
 			}

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -11,6 +11,13 @@ import (
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
+)
+
+// Registration modes.
+const (
+	RegistrationsOpen     = "open"
+	RegistrationsApproval = "approval"
+	RegistrationsClosed   = "closed"
 )
 
 // Registration is what someone signing up provides, through the API
@@ -49,7 +56,7 @@ func (e *ValidationError) Error() string {
 	return "Validation failed: " + strings.Join(parts, ", ")
 }
 
-// Unwrap lets AsError find the 422 inside.
+// Unwrap lets fault.As find the 422 inside.
 func (e *ValidationError) Unwrap() error { return fault.Unprocessable(e.Error()) }
 
 func (e *ValidationError) add(field, label, code, desc string) {
@@ -65,32 +72,32 @@ var localeRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$`)
 var ErrRegistrationsClosed = fault.Forbidden("This action is not allowed")
 
 // RegistrationsOpen reports whether anyone may sign up (open or approval).
-func (c *Core) RegistrationsOpen() bool { return c.Config.RegistrationMode != RegistrationsClosed }
+func (s *Service) RegistrationsOpen() bool { return s.registrationMode != RegistrationsClosed }
 
 // ApprovalRequired reports whether new accounts wait for a moderator.
-func (c *Core) ApprovalRequired() bool { return c.Config.RegistrationMode == RegistrationsApproval }
+func (s *Service) ApprovalRequired() bool { return s.registrationMode == RegistrationsApproval }
 
 // Register creates an account by the instance's registration mode: open
 // makes it approved, approval leaves it pending (and requires a reason),
 // closed refuses. Every invalid field is reported in a *ValidationError.
-func (c *Core) Register(ctx context.Context, reg Registration) (*model.Account, *model.User, error) {
-	return c.register(ctx, reg, nil)
+func (s *Service) Register(ctx context.Context, reg Registration) (*model.Account, *model.User, error) {
+	return s.register(ctx, reg, nil)
 }
 
-func (c *Core) register(ctx context.Context, reg Registration, then func(context.Context, *store.Store, *model.Account) error) (*model.Account, *model.User, error) {
-	if !c.RegistrationsOpen() {
+func (s *Service) register(ctx context.Context, reg Registration, then func(context.Context, *store.Store, *model.Account) error) (*model.Account, *model.User, error) {
+	if !s.RegistrationsOpen() {
 		return nil, nil, ErrRegistrationsClosed
 	}
-	if verr := c.validateRegistration(ctx, &reg); verr != nil {
+	if verr := s.validateRegistration(ctx, &reg); verr != nil {
 		return nil, nil, verr
 	}
-	return c.CreateAccount(ctx, NewAccount{
+	return s.CreateAccount(ctx, NewAccount{
 		Username: reg.Username, Email: reg.Email, Password: reg.Password, Reason: reg.Reason,
-		Locale: reg.Locale, Approved: !c.ApprovalRequired(), Then: then,
+		Locale: reg.Locale, Approved: !s.ApprovalRequired(), Then: then,
 	})
 }
 
-func (c *Core) validateRegistration(ctx context.Context, reg *Registration) error {
+func (s *Service) validateRegistration(ctx context.Context, reg *Registration) error {
 	reg.Username = strings.TrimSpace(reg.Username)
 	reg.Email = strings.TrimSpace(reg.Email)
 	reg.Reason = strings.TrimSpace(reg.Reason)
@@ -105,7 +112,7 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 	case reservedUsernames[strings.ToLower(u)]:
 		v.add("username", "Username", "ERR_RESERVED", "is reserved")
 	default:
-		if _, err := c.Store.AccountByUsername(ctx, u, ""); err == nil {
+		if _, err := s.store.AccountByUsername(ctx, u, ""); err == nil {
 			v.add("username", "Username", "ERR_TAKEN", "has already been taken")
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
@@ -117,7 +124,7 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 	case !validEmail(e):
 		v.add("email", "Email", "ERR_INVALID", "is invalid")
 	default:
-		if _, err := c.Store.UserByEmail(ctx, e); err == nil {
+		if _, err := s.store.UserByEmail(ctx, e); err == nil {
 			v.add("email", "Email", "ERR_TAKEN", "has already been taken")
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
@@ -137,7 +144,7 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 	if !reg.Agreement {
 		v.add("agreement", "Agreement", "ERR_ACCEPTED", "must be accepted")
 	}
-	if c.ApprovalRequired() && reg.Reason == "" {
+	if s.ApprovalRequired() && reg.Reason == "" {
 		v.add("reason", "Reason", "ERR_BLANK", "can't be blank")
 	}
 	if len(v.Fields) > 0 {
@@ -150,13 +157,13 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 // and answers a token for it issued to the calling app with the app's
 // scopes, as Mastodon's AppSignUpService does, even when the account is
 // pending approval (the token then answers 403 until approval).
-func (c *Core) RegisterThroughApp(ctx context.Context, v *model.Viewer, reg Registration) (*IssuedToken, error) {
-	app, err := c.AppForToken(ctx, v)
+func (s *Service) RegisterThroughApp(ctx context.Context, v *model.Viewer, reg Registration) (*IssuedToken, error) {
+	app, err := s.AppForToken(ctx, v)
 	if err != nil {
 		return nil, err
 	}
 	var it *IssuedToken
-	_, _, err = c.register(ctx, reg, func(ctx context.Context, tx *store.Store, acct *model.Account) error {
+	_, _, err = s.register(ctx, reg, func(ctx context.Context, tx *store.Store, acct *model.Account) error {
 		var terr error
 		it, terr = mintToken(ctx, tx, app.ID, acct.ID, app.Scopes, true, "")
 		return terr
@@ -170,15 +177,15 @@ func (c *Core) RegisterThroughApp(ctx context.Context, v *model.Viewer, reg Regi
 // SignUp is the sign-up page: it registers an account and, when it is
 // approved at once, opens a session for it. The session secret is ""
 // while the account waits for approval.
-func (c *Core) SignUp(ctx context.Context, reg Registration) (string, *model.Account, error) {
-	acct, user, err := c.Register(ctx, reg)
+func (s *Service) SignUp(ctx context.Context, reg Registration) (string, *model.Account, error) {
+	acct, user, err := s.Register(ctx, reg)
 	if err != nil {
 		return "", nil, err
 	}
 	if !user.Approved {
 		return "", acct, nil
 	}
-	secret, err := c.openSession(ctx, acct.ID, reg.UserAgent)
+	secret, err := s.openSession(ctx, acct.ID, reg.UserAgent)
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -71,7 +71,7 @@ func redirectable(e *OAuthError) *OAuthError { e.Redirectable = true; return e }
 // RegisterApp validates and registers an OAuth application (POST
 // /api/v1/apps). Invalid input is 422 with Rails' "Validation failed: …"
 // message, attribute names as Mastodon's locale spells them.
-func (c *Core) RegisterApp(ctx context.Context, name, website string, redirectURIs []string, scopes string) (*model.App, error) {
+func (s *Service) RegisterApp(ctx context.Context, name, website string, redirectURIs []string, scopes string) (*model.App, error) {
 	name = strings.TrimSpace(name)
 	website = strings.TrimSpace(website)
 	var problems []string
@@ -98,8 +98,8 @@ func (c *Core) RegisterApp(ctx context.Context, name, website string, redirectUR
 		}
 	}
 	granted := scope.Parse(scopes)
-	for _, s := range granted {
-		if !scope.Valid(s) {
+	for _, name := range granted {
+		if !scope.Valid(name) {
 			problems = append(problems, "Scopes doesn't match configured on the server.")
 			break
 		}
@@ -107,7 +107,7 @@ func (c *Core) RegisterApp(ctx context.Context, name, website string, redirectUR
 	if len(problems) > 0 {
 		return nil, fault.Unprocessable("Validation failed: " + strings.Join(problems, ", "))
 	}
-	return c.CreateApp(ctx, name, website, uris, dedupe(granted))
+	return s.CreateApp(ctx, name, website, uris, dedupe(granted))
 }
 
 // redirectURIProblem applies Doorkeeper's redirect URI validator (with
@@ -176,11 +176,11 @@ type Authorization struct {
 // order: the client and the redirect URI first (failures are shown on a
 // page, never sent to an unverified URI), then the response type, scopes
 // and PKCE method (failures are Redirectable to the verified URI).
-func (c *Core) CheckAuthorization(ctx context.Context, req AuthorizationRequest) (*Authorization, error) {
+func (s *Service) CheckAuthorization(ctx context.Context, req AuthorizationRequest) (*Authorization, error) {
 	if req.ClientID == "" {
 		return nil, missingParam("client_id")
 	}
-	app, err := c.Store.AppByClientID(ctx, req.ClientID)
+	app, err := s.store.AppByClientID(ctx, req.ClientID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, NewOAuthError("invalid_client")
 	}
@@ -250,14 +250,14 @@ func grantScopes(requested string, app *model.App) ([]string, *OAuthError) {
 
 // GrantAuthorization records the signed-in user's consent and returns the
 // authorization code to send back to the client (valid 10 minutes, once).
-func (c *Core) GrantAuthorization(ctx context.Context, a *Authorization, accountID int64) (string, error) {
+func (s *Service) GrantAuthorization(ctx context.Context, a *Authorization, accountID int64) (string, error) {
 	code := NewSecret()
 	ac := &store.AuthCode{
 		AppID: a.App.ID, AccountID: accountID, RedirectURI: a.RedirectURI, Scopes: a.Scopes,
 		CodeChallenge: a.Request.CodeChallenge, ChallengeMethod: a.Request.CodeChallengeMethod,
 		ExpiresAt: time.Now().Add(AuthCodeLifetime),
 	}
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteExpiredAuthCodes(ctx, time.Now()); err != nil {
 			return err
 		}
@@ -271,8 +271,8 @@ func (c *Core) GrantAuthorization(ctx context.Context, a *Authorization, account
 
 // AppForToken returns the application a token was issued to
 // (GET /api/v1/apps/verify_credentials).
-func (c *Core) AppForToken(ctx context.Context, v *model.Viewer) (*model.App, error) {
-	app, err := c.Store.AppByID(ctx, v.Token.AppID)
+func (s *Service) AppForToken(ctx context.Context, v *model.Viewer) (*model.App, error) {
+	app, err := s.store.AppByID(ctx, v.Token.AppID)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}

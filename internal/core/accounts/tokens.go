@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -22,12 +22,12 @@ func NewSecret() string {
 }
 
 // CreateApp registers an OAuth application.
-func (c *Core) CreateApp(ctx context.Context, name, website string, redirectURIs, scopes []string) (*model.App, error) {
+func (s *Service) CreateApp(ctx context.Context, name, website string, redirectURIs, scopes []string) (*model.App, error) {
 	app := &model.App{
 		ID: ids.New(), Name: name, Website: website, RedirectURIs: redirectURIs, Scopes: scopes,
 		ClientID: NewSecret(), ClientSecret: NewSecret(), CreatedAt: time.Now(),
 	}
-	if err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertApp(ctx, app) }); err != nil {
+	if err := s.store.InTx(ctx, func(tx *store.Store) error { return tx.InsertApp(ctx, app) }); err != nil {
 		return nil, err
 	}
 	return app, nil
@@ -43,9 +43,9 @@ type IssuedToken struct {
 
 // IssueToken mints an access token for app, on behalf of accountID (0 for
 // an app-only token); withRefresh also mints a refresh token.
-func (c *Core) IssueToken(ctx context.Context, appID, accountID int64, scopes []string, withRefresh bool) (*IssuedToken, error) {
+func (s *Service) IssueToken(ctx context.Context, appID, accountID int64, scopes []string, withRefresh bool) (*IssuedToken, error) {
 	var it *IssuedToken
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		it, err = mintToken(ctx, tx, appID, accountID, scopes, withRefresh, "")
 		return err
@@ -57,8 +57,8 @@ func (c *Core) IssueToken(ctx context.Context, appID, accountID int64, scopes []
 }
 
 // RevokeToken revokes a token; every node drops it from its cache.
-func (c *Core) RevokeToken(ctx context.Context, tokenID int64) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) RevokeToken(ctx context.Context, tokenID int64) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.RevokeToken(ctx, tokenID); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -68,12 +68,12 @@ func (c *tokenCache) forget(pred func(*model.Viewer) bool) {
 
 // Authenticate resolves a bearer token. It fails with 401 for unknown or
 // revoked tokens and for suspended or unapproved accounts.
-func (c *Core) Authenticate(ctx context.Context, secret string) (*model.Viewer, error) {
+func (s *Service) Authenticate(ctx context.Context, secret string) (*model.Viewer, error) {
 	hash := HashSecret(secret)
-	if v := c.tokens.get(hash); v != nil {
+	if v := s.tokens.get(hash); v != nil {
 		return v, nil
 	}
-	tok, err := c.Store.TokenByHash(ctx, hash)
+	tok, err := s.store.TokenByHash(ctx, hash)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, fault.Unauthorized("The access token is invalid")
 	}
@@ -82,14 +82,14 @@ func (c *Core) Authenticate(ctx context.Context, secret string) (*model.Viewer, 
 	}
 	v := &model.Viewer{Token: tok}
 	if tok.AccountID != 0 {
-		acct, err := c.Store.AccountByID(ctx, tok.AccountID)
+		acct, err := s.store.AccountByID(ctx, tok.AccountID)
 		if err != nil {
 			return nil, fault.Unauthorized("The access token is invalid")
 		}
 		if acct.Suspended() {
 			return nil, fault.Unauthorized("Your login is currently disabled")
 		}
-		user, err := c.Store.UserByAccountID(ctx, tok.AccountID)
+		user, err := s.store.UserByAccountID(ctx, tok.AccountID)
 		if err != nil {
 			return nil, fault.Unauthorized("The access token is invalid")
 		}
@@ -98,19 +98,26 @@ func (c *Core) Authenticate(ctx context.Context, secret string) (*model.Viewer, 
 		}
 		v.Account, v.User = acct, user
 	}
-	c.tokens.put(hash, v)
+	s.tokens.put(hash, v)
 	return v, nil
 }
 
-// forgetAccount drops cached viewers of an account after it changed.
-func (c *Core) forgetAccount(accountID int64) {
-	c.forgetCachedAccount(accountID)
-	c.tokens.forget(func(v *model.Viewer) bool { return v.AccountID() == accountID })
+// forgetAccount drops what this node caches about an account after the
+// area changed it: core's cached entities and the area's cached viewers.
+func (s *Service) forgetAccount(accountID int64) {
+	s.accountChanged(accountID)
+	s.ForgetViewers(accountID)
 }
 
-// forgetToken drops a cached token after revocation.
-func (c *Core) forgetToken(tokenID int64) {
-	c.tokens.forget(func(v *model.Viewer) bool { return v.Token.ID == tokenID })
+// ForgetViewers drops this node's cached viewers of an account (its
+// tokens), after an event says the account changed elsewhere.
+func (s *Service) ForgetViewers(accountID int64) {
+	s.tokens.forget(func(v *model.Viewer) bool { return v.AccountID() == accountID })
+}
+
+// ForgetToken drops a cached token after revocation.
+func (s *Service) ForgetToken(tokenID int64) {
+	s.tokens.forget(func(v *model.Viewer) bool { return v.Token.ID == tokenID })
 }
 
 // RequireAdmin lets through only users with the admin role: Mastodon's

@@ -1,4 +1,4 @@
-package core
+package accounts
 
 import (
 	"context"
@@ -44,7 +44,7 @@ var reservedUsernames = map[string]bool{
 
 // CreateAccount validates and creates a local account with its user, in one
 // transaction. Validation failures are 422 with Mastodon's messages.
-func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account, *model.User, error) {
+func (s *Service) CreateAccount(ctx context.Context, n NewAccount) (*model.Account, *model.User, error) {
 	username := strings.TrimSpace(n.Username)
 	email := strings.TrimSpace(n.Email)
 	switch {
@@ -64,15 +64,15 @@ func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account,
 	if err != nil {
 		return nil, nil, err
 	}
-	privPEM, pubPEM, err := newKeyPair()
+	privPEM, pubPEM, err := NewKeyPair()
 	if err != nil {
 		return nil, nil, err
 	}
 	now := time.Now()
 	acct := &model.Account{
 		ID: ids.New(), Username: username, Discoverable: true, Indexable: true,
-		URI: c.AccountURI(username), URL: c.AccountURL(username),
-		InboxURL: c.AccountURI(username) + "/inbox", SharedInboxURL: c.BaseURL() + "/inbox",
+		URI: s.site.AccountURI(username), URL: s.site.AccountURL(username),
+		InboxURL: s.site.AccountURI(username) + "/inbox", SharedInboxURL: s.site.BaseURL() + "/inbox",
 		PublicKey: pubPEM, PrivateKey: privPEM, CreatedAt: now, UpdatedAt: now,
 	}
 	role := n.Role
@@ -87,7 +87,7 @@ func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account,
 		AccountID: acct.ID, Email: email, PasswordHash: string(hash), Role: role, Approved: n.Approved,
 		Confirmed: true, Reason: n.Reason, Locale: locale, DefaultPrivacy: model.Public, CreatedAt: now,
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.AccountByUsername(ctx, username, ""); err == nil {
 			return fault.Unprocessable("Validation failed: Username has already been taken")
 		}
@@ -126,9 +126,9 @@ func validEmail(s string) bool {
 	return at > 0 && strings.Contains(s[at+1:], ".")
 }
 
-// newKeyPair makes the RSA key an account signs its federation requests
-// with (used by the federation issue; made now so every account has one).
-func newKeyPair() (privPEM, pubPEM string, err error) {
+// NewKeyPair makes the RSA key pair (PEM) an actor signs its federation
+// requests with: each new local account's, and the instance actor's.
+func NewKeyPair() (privPEM, pubPEM string, err error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return "", "", err
@@ -151,9 +151,9 @@ func mustPKCS8(key *rsa.PrivateKey) []byte {
 
 // CheckPassword signs a user in by email and password. It answers the same
 // error for an unknown email and a wrong password.
-func (c *Core) CheckPassword(ctx context.Context, email, password string) (*model.Account, *model.User, error) {
+func (s *Service) CheckPassword(ctx context.Context, email, password string) (*model.Account, *model.User, error) {
 	bad := fault.Unauthorized("Invalid email or password")
-	u, err := c.Store.UserByEmail(ctx, strings.TrimSpace(email))
+	u, err := s.store.UserByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, model.ErrNotFound) {
 		// Spend the same time as a real check so timing does not reveal emails.
 		bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z3FpY0DpZ1P7uRfFEjw5PmG."), []byte(password))
@@ -165,7 +165,7 @@ func (c *Core) CheckPassword(ctx context.Context, email, password string) (*mode
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		return nil, nil, bad
 	}
-	acct, err := c.Store.AccountByID(ctx, u.AccountID)
+	acct, err := s.store.AccountByID(ctx, u.AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,8 +177,8 @@ func (c *Core) CheckPassword(ctx context.Context, email, password string) (*mode
 
 // SuspendAccount suspends (or lifts the suspension of) a local or remote
 // account; its tokens are revoked and every node drops them at once.
-func (c *Core) SuspendAccount(ctx context.Context, accountID int64, suspend bool) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) SuspendAccount(ctx context.Context, accountID int64, suspend bool) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.AccountByID(ctx, accountID); err != nil {
 			return notFoundOr(err)
 		}
@@ -198,8 +198,8 @@ func (c *Core) SuspendAccount(ctx context.Context, accountID int64, suspend bool
 }
 
 // ApproveAccount approves a pending registration.
-func (c *Core) ApproveAccount(ctx context.Context, accountID int64) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) ApproveAccount(ctx context.Context, accountID int64) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.SetUserApproved(ctx, accountID, true); err != nil {
 			return err
 		}
@@ -208,13 +208,13 @@ func (c *Core) ApproveAccount(ctx context.Context, accountID int64) error {
 }
 
 // SetRole changes a user's role.
-func (c *Core) SetRole(ctx context.Context, accountID int64, role string) error {
+func (s *Service) SetRole(ctx context.Context, accountID int64, role string) error {
 	switch role {
 	case model.RoleUser, model.RoleModerator, model.RoleAdmin:
 	default:
 		return fault.Unprocessable("role must be user, moderator or admin")
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.SetUserRole(ctx, accountID, role); err != nil {
 			return notFoundOr(err)
 		}
