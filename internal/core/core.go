@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/core/domains"
+	"herd/internal/core/instance"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
@@ -20,13 +22,6 @@ const (
 	RegistrationsOpen     = "open"
 	RegistrationsApproval = "approval"
 	RegistrationsClosed   = "closed"
-)
-
-// Who sees the instance's domain blocks (Config.ShowDomainBlocks).
-const (
-	ShowDomainBlocksAll      = "all"
-	ShowDomainBlocksUsers    = "users"
-	ShowDomainBlocksDisabled = "disabled"
 )
 
 // Config is what the use cases need to know about the instance.
@@ -78,12 +73,8 @@ type Core struct {
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.
 	homeReads sync.Map
-	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
-	// domains remembers which remote hosts deliveries fail to reach
-	// (domain_health.go).
-	domains *domainHealth
-	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
-	media   media.Storage // uploaded files (media.go); nil refuses uploads
+	wake      func()        // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	media     media.Storage // uploaded files (media.go); nil refuses uploads
 	// imageSlots bounds how many uploads are decoded at once (media.go).
 	imageSlots chan struct{}
 	av         *media.FFmpeg // video, audio, AVIF (media_upload.go); nil refuses them
@@ -102,6 +93,16 @@ type Core struct {
 	// mailer sends the instance's mail (password_reset.go); nil: none is
 	// sent and nothing that needs it is offered.
 	mailer Mailer
+
+	// The areas moved out of core (internal/core/<area>), built in New;
+	// the doors call their use cases through these fields.
+
+	// Domains is how this instance treats other servers: domain blocks
+	// and allows, the federation policy, delivery health.
+	Domains *domains.Service
+	// Instance is what the instance says about itself: stats, peers,
+	// rules, contact account, weekly activity.
+	Instance *instance.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -146,7 +147,7 @@ func New(d Deps) *Core {
 		cfg.MaxPinnedStatuses = 5
 	}
 	if cfg.ShowDomainBlocks == "" {
-		cfg.ShowDomainBlocks = ShowDomainBlocksAll
+		cfg.ShowDomainBlocks = domains.ShowDomainBlocksAll
 	}
 	if cfg.RegistrationMode == "" {
 		cfg.RegistrationMode = RegistrationsOpen
@@ -161,9 +162,13 @@ func New(d Deps) *Core {
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
 		tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(), wake: wake,
-		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
-		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
+		imageSlots: make(chan struct{}, runtime.NumCPU()), emojis: newEmojiCache(),
+		media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
 		mediaFetcher: d.MediaFetcher, mailer: d.Mailer}
+	c.Domains = domains.New(domains.Deps{Store: d.Store, Log: log, AuthorizedFetch: cfg.AuthorizedFetch,
+		LimitedFederation: cfg.LimitedFederation, ShowDomainBlocks: cfg.ShowDomainBlocks,
+		AccountChanged: c.forgetAccount, DeleteFiles: c.deleteFiles})
+	c.Instance = instance.New(instance.Deps{Store: d.Store, DomainBlockFor: c.Domains.DomainBlockFor})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)
