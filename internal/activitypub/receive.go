@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -55,7 +56,7 @@ type activity struct {
 // Processing commits need not wait for the disk: the jobs' deletion after
 // the batch is an ordinary commit, and makes them durable (a crash before
 // it loses both, and the activities are processed again).
-func (rc *Receiver) Jobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (rc *Receiver) Jobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	ctx = store.DeferDurability(ctx)
 	failed := map[int64]error{}
 	for _, j := range batch {

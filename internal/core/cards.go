@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/jobs"
 	"herd/internal/media"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -161,7 +162,7 @@ func (c *Core) remoteCardSpread() time.Duration {
 // CardJobs works a batch of card jobs. A page that cannot be fetched or
 // is not HTML leaves its status without a card (no retry: the link is
 // not going to change); only database errors are retried.
-func (c *Core) CardJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) CardJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job cardJob

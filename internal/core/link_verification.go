@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"herd/internal/core/fault"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -138,7 +139,7 @@ func keepVerified(fields, old []model.Field) {
 // LinkJobs works a batch of link verification jobs. A page that cannot be
 // fetched or does not link back leaves its field unverified, without a
 // retry, as in Mastodon; only a failure to save is retried.
-func (c *Core) LinkJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) LinkJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job linkJob

@@ -258,7 +258,7 @@ func uploadError(err error) error {
 
 // MediaJobs works a batch of media jobs (one at a time: each transcode
 // already uses the CPUs it is given).
-func (c *Core) MediaJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) MediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job mediaJob

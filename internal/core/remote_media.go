@@ -13,6 +13,7 @@ import (
 
 	"herd/internal/core/fault"
 	"herd/internal/ids"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -178,7 +179,7 @@ func (c *Core) remoteMediaSpread() time.Duration {
 // be fetched or is not an acceptable image stays uncached, shown by its
 // remote URL or fetched again when viewed; only database and storage
 // errors are retried.
-func (c *Core) RemoteMediaJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) RemoteMediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job remoteMediaJob
