@@ -10,7 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"herd/internal/core"
+	"herd/internal/core/domains"
 )
 
 const domainsUsage = `usage: herd admin domains <action> [flags] [settings flags]
@@ -57,7 +57,7 @@ func adminDomains(args []string, out io.Writer, log *slog.Logger) error {
 	case action == "block" && len(positional) == 1:
 		// Only the flags given change an existing block; a new one starts
 		// from the defaults (severity suspend).
-		p := core.DomainBlockParams{Domain: positional[0], Severity: severity}
+		p := domains.DomainBlockParams{Domain: positional[0], Severity: severity}
 		fs.Visit(func(f *flag.Flag) {
 			switch f.Name {
 			case "reject-media":
@@ -72,8 +72,8 @@ func adminDomains(args []string, out io.Writer, log *slog.Logger) error {
 				p.PrivateComment = privateComment
 			}
 		})
-		b, err := c.BlockDomain(ctx, p)
-		var existing *core.ExistingDomainBlockError
+		b, err := c.Domains.BlockDomain(ctx, p)
+		var existing *domains.ExistingDomainBlockError
 		if errors.As(err, &existing) {
 			if existing.Existing.Domain != normalizedOrRaw(p.Domain) {
 				return fmt.Errorf("%s is already covered by the block of %s", positional[0], existing.Existing.Domain)
@@ -82,7 +82,7 @@ func adminDomains(args []string, out io.Writer, log *slog.Logger) error {
 			if !flagGiven(fs, "severity") {
 				p.Severity = nil
 			}
-			b, err = c.UpdateDomainBlock(ctx, existing.Existing.ID, p)
+			b, err = c.Domains.UpdateDomainBlock(ctx, existing.Existing.ID, p)
 		}
 		if err != nil {
 			return err
@@ -90,38 +90,38 @@ func adminDomains(args []string, out io.Writer, log *slog.Logger) error {
 		fmt.Fprintf(out, "blocked %s (%s)\n", b.Domain, b.Severity)
 		return nil
 	case action == "unblock" && len(positional) == 1:
-		b, err := c.DomainBlockByDomain(ctx, positional[0])
+		b, err := c.Domains.DomainBlockByDomain(ctx, positional[0])
 		if err != nil {
 			return fmt.Errorf("no block of %q", positional[0])
 		}
-		if err := c.UnblockDomain(ctx, b.ID); err != nil {
+		if err := c.Domains.UnblockDomain(ctx, b.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "unblocked %s\n", b.Domain)
 		return nil
 	case action == "allow" && len(positional) == 1:
-		a, err := c.AllowDomain(ctx, positional[0])
+		a, err := c.Domains.AllowDomain(ctx, positional[0])
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "allowed %s\n", a.Domain)
 		return nil
 	case action == "disallow" && len(positional) == 1:
-		a, err := c.DomainAllowByDomain(ctx, positional[0])
+		a, err := c.Domains.DomainAllowByDomain(ctx, positional[0])
 		if err != nil {
 			return fmt.Errorf("%q is not allowed", positional[0])
 		}
-		if err := c.DisallowDomain(ctx, a.ID); err != nil {
+		if err := c.Domains.DisallowDomain(ctx, a.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "disallowed %s\n", a.Domain)
 		return nil
 	case action == "list" && len(positional) == 0:
-		blocks, err := c.DomainBlocks(ctx)
+		blocks, err := c.Domains.DomainBlocks(ctx)
 		if err != nil {
 			return err
 		}
-		allows, err := c.DomainAllows(ctx)
+		allows, err := c.Domains.DomainAllows(ctx)
 		if err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 
 // normalizedOrRaw is a domain as blocks store it, or the input when it is not one.
 func normalizedOrRaw(domain string) string {
-	if d, err := core.NormalizeDomain(domain); err == nil {
+	if d, err := domains.NormalizeDomain(domain); err == nil {
 		return d
 	}
 	return domain

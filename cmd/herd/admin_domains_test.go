@@ -26,7 +26,7 @@ func TestAdminDomains(t *testing.T) {
 		return out.String(), err
 	}
 	// The running server has loaded its policy: evil.example federates.
-	if !inst.Core.FederationAllowed(ctx, "evil.example") {
+	if !inst.Core.Domains.FederationAllowed(ctx, "evil.example") {
 		t.Fatal("evil.example refused before any block")
 	}
 	// The server's events reader starts at the end of the log; let it
@@ -36,7 +36,7 @@ func TestAdminDomains(t *testing.T) {
 	if err != nil || out != "blocked evil.example (suspend)\n" {
 		t.Fatalf("block = %q, %v", out, err)
 	}
-	waitFor(t, func() bool { return !inst.Core.FederationAllowed(ctx, "sub.evil.example") }, "the server to see the block")
+	waitFor(t, func() bool { return !inst.Core.Domains.FederationAllowed(ctx, "sub.evil.example") }, "the server to see the block")
 	var public []struct{ Domain, Severity string }
 	inst.Expect(t, http.StatusOK, "GET", "/api/v1/instance/domain_blocks", "", nil).JSON(t, &public)
 	if len(public) != 1 || public[0].Domain == "evil.example" || public[0].Severity != "suspend" {
@@ -46,7 +46,7 @@ func TestAdminDomains(t *testing.T) {
 	if out, err := run("block", "evil.example", "--severity", "silence"); err != nil || !strings.Contains(out, "(silence)") {
 		t.Fatalf("re-block = %q, %v", out, err)
 	}
-	waitFor(t, func() bool { return inst.Core.FederationAllowed(ctx, "evil.example") }, "the server to see the silence")
+	waitFor(t, func() bool { return inst.Core.Domains.FederationAllowed(ctx, "evil.example") }, "the server to see the silence")
 	if _, err := run("block", "sub.evil.example", "--severity", "noop"); err == nil {
 		t.Error("a weaker block of a subdomain was accepted")
 	}

@@ -45,14 +45,14 @@ func adminRules(args []string, out io.Writer, log *slog.Logger) error {
 	defer closeDB()
 	switch {
 	case action == "add" && len(positional) == 1:
-		r, err := c.AddInstanceRule(ctx, positional[0], *hint)
+		r, err := c.Instance.AddInstanceRule(ctx, positional[0], *hint)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "added rule %s\n", ids.Format(r.ID))
 		return nil
 	case action == "list" && len(positional) == 0:
-		rules, err := c.InstanceRules(ctx)
+		rules, err := c.Instance.InstanceRules(ctx)
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func adminRules(args []string, out io.Writer, log *slog.Logger) error {
 		if !ok {
 			return fmt.Errorf("%q is not a rule id", positional[0])
 		}
-		if err := c.RemoveInstanceRule(ctx, id); err != nil {
+		if err := c.Instance.RemoveInstanceRule(ctx, id); err != nil {
 			if e, ok := fault.As(err); ok && e.Status == http.StatusNotFound {
 				return fmt.Errorf("no rule %s", positional[0])
 			}

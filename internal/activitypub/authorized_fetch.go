@@ -26,7 +26,7 @@ func (h *Handler) SetFetcher(f *Fetcher) { h.fetcher.Store(f) }
 // signed wraps a document handler with the authorized-fetch check.
 func (h *Handler) signed(next func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if !h.core.AuthorizedFetch() || !wantsActivityJSON(r) {
+		if !h.core.Domains.AuthorizedFetch() || !wantsActivityJSON(r) {
 			return next(w, r)
 		}
 		w.Header().Add("Vary", "Signature")
@@ -48,7 +48,7 @@ func (h *Handler) verifyGET(r *http.Request) (int, string) {
 	if f == nil {
 		return http.StatusUnauthorized, "Request not signed"
 	}
-	keys := &federatedKeys{inner: &inboxKeys{fetcher: f, cache: h.keys}, allowed: h.core.FederationAllowed}
+	keys := &federatedKeys{inner: &inboxKeys{fetcher: f, cache: h.keys}, allowed: h.core.Domains.FederationAllowed}
 	v := httpsig.Verifier{Keys: keys, Scheme: h.core.Config.Protocol}
 	if _, err := v.Verify(r.Context(), r, nil); err != nil {
 		if keys.refused {

@@ -69,14 +69,14 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j jobs.Job) error {
 		return nil
 	}
 	host := core.DeliveryHost(u)
-	if !dl.core.DeliveryAllowed(ctx, host) {
+	if !dl.core.Domains.DeliveryAllowed(ctx, host) {
 		// Suspended since the job was queued (or, in limited-federation
 		// mode, not allowed): nothing goes out, as Mastodon's
 		// DeliveryWorker drops deliveries to blocked domains.
 		dl.log.Info("delivery: domain blocked, dropped", "inbox", p.Inbox)
 		return nil
 	}
-	if ok, err := dl.core.DomainAvailable(ctx, host); err != nil || !ok {
+	if ok, err := dl.core.Domains.DomainAvailable(ctx, host); err != nil || !ok {
 		if err == nil {
 			dl.log.Debug("delivery: host unavailable, dropped", "inbox", p.Inbox)
 		}
@@ -106,7 +106,7 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j jobs.Job) error {
 	if err == nil {
 		err = fmt.Errorf("activitypub: POST %s: status %d", p.Inbox, status)
 	}
-	if ferr := dl.core.DeliveryFailed(ctx, host, time.Now()); ferr != nil {
+	if ferr := dl.core.Domains.DeliveryFailed(ctx, host, time.Now()); ferr != nil {
 		dl.log.Warn("delivery: record failure", "host", host, "err", ferr)
 	}
 	return err
@@ -115,7 +115,7 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j jobs.Job) error {
 // answered records that host took a delivery; a failure to record it is
 // logged, not retried (the activity was delivered).
 func (dl *Deliverer) answered(ctx context.Context, host string) error {
-	if err := dl.core.DomainAnswered(ctx, host); err != nil {
+	if err := dl.core.Domains.DomainAnswered(ctx, host); err != nil {
 		dl.log.Warn("delivery: record success", "host", host, "err", err)
 	}
 	return nil

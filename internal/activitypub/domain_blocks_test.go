@@ -15,6 +15,7 @@ import (
 	"herd/internal/activitypub"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/domains"
 	"herd/internal/httpsig"
 	"herd/internal/model"
 	"herd/internal/testrig"
@@ -141,7 +142,7 @@ func TestDomainSuspendNetwork(t *testing.T) {
 			t.Fatal("status delivered before the block is not stored and public")
 		}
 
-		block, err := b.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "A.test",
+		block, err := b.Core.Domains.BlockDomain(context.Background(), domains.DomainBlockParams{Domain: "A.test",
 			Severity: ptr(model.SeveritySuspend)})
 		if err != nil {
 			t.Fatal(err)
@@ -173,7 +174,7 @@ func TestDomainSuspendNetwork(t *testing.T) {
 			t.Error("an account of a blocked domain was fetched")
 		}
 
-		if err := b.Core.UnblockDomain(context.Background(), block.ID); err != nil {
+		if err := b.Core.Domains.UnblockDomain(context.Background(), block.ID); err != nil {
 			t.Fatal(err)
 		}
 		acct.Suspended = false // omitted when false
@@ -196,7 +197,7 @@ func TestDomainSuspendFetchesNothing(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		n := newFederation(t, db, "evil.test", "sub.evil.test", "fine.test")
 		ctx := context.Background()
-		if _, err := n.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "evil.test",
+		if _, err := n.inst.Core.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "evil.test",
 			Severity: ptr(model.SeveritySuspend)}); err != nil {
 			t.Fatal(err)
 		}
@@ -292,7 +293,7 @@ func TestAuthorizedFetch(t *testing.T) {
 			t.Errorf("tampered signature = %d, want 401", req)
 		}
 
-		if _, err := b.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "a.test",
+		if _, err := b.Core.Domains.BlockDomain(context.Background(), domains.DomainBlockParams{Domain: "a.test",
 			Severity: ptr(model.SeveritySuspend)}); err != nil {
 			t.Fatal(err)
 		}
@@ -346,7 +347,7 @@ func TestLimitedFederation(t *testing.T) {
 			t.Errorf("lookup on a domain not allowed = %d, want 404", r.Status)
 		}
 
-		if _, err := b.Core.AllowDomain(context.Background(), "a.test"); err != nil {
+		if _, err := b.Core.Domains.AllowDomain(context.Background(), "a.test"); err != nil {
 			t.Fatal(err)
 		}
 		if r := sendSigned(t, b, http.MethodGet, "/users/bob", nil, instanceSigner(t, a)); r.Status != http.StatusOK {
@@ -371,7 +372,7 @@ func TestDeliveryToBlockedDomains(t *testing.T) {
 		ctx := context.Background()
 		allows := map[string]int64{}
 		for _, host := range []string{"ok.test", "gone.test", "evil.test"} {
-			a, err := n.inst.Core.AllowDomain(ctx, host)
+			a, err := n.inst.Core.Domains.AllowDomain(ctx, host)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -384,10 +385,10 @@ func TestDeliveryToBlockedDomains(t *testing.T) {
 		n.quiet(t)
 		n.forgetPosts()
 
-		if err := n.inst.Core.DisallowDomain(ctx, allows["gone.test"]); err != nil {
+		if err := n.inst.Core.Domains.DisallowDomain(ctx, allows["gone.test"]); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := n.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "evil.test",
+		if _, err := n.inst.Core.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "evil.test",
 			Severity: ptr(model.SeveritySuspend)}); err != nil {
 			t.Fatal(err)
 		}
@@ -434,11 +435,11 @@ func TestDomainSilence(t *testing.T) {
 		if !publicTimelineHas(t, n.inst, bob+"/statuses/1") {
 			t.Fatal("a post of an unblocked domain is not public")
 		}
-		block, err := n.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "loud.test"})
+		block, err := n.inst.Core.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "loud.test"})
 		if err != nil || block.Severity != model.SeveritySilence {
 			t.Fatalf("block %+v, %v (the default severity is silence)", block, err)
 		}
-		if !n.inst.Core.FederationAllowed(ctx, "loud.test") {
+		if !n.inst.Core.Domains.FederationAllowed(ctx, "loud.test") {
 			t.Fatal("a silenced domain may no longer federate")
 		}
 		if publicTimelineHas(t, n.inst, bob+"/statuses/1") {
@@ -495,7 +496,7 @@ func TestDomainSilence(t *testing.T) {
 			t.Errorf("carol (not a follower) notifications %v, want none from a silenced account", types)
 		}
 
-		if err := n.inst.Core.UnblockDomain(ctx, block.ID); err != nil {
+		if err := n.inst.Core.Domains.UnblockDomain(ctx, block.ID); err != nil {
 			t.Fatal(err)
 		}
 		if !publicTimelineHas(t, n.inst, bob+"/statuses/1") || !publicTimelineHas(t, n.inst, dave+"/statuses/1") {
@@ -550,7 +551,7 @@ func TestDomainSuspendBetweenFollowers(t *testing.T) {
 		}
 		eventually(t, "bob's post reaches alice", func() bool { return homeHas(ctx, ac, "bob before the block") })
 
-		block, err := b.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "a.test", Severity: ptr(model.SeveritySuspend)})
+		block, err := b.Core.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "a.test", Severity: ptr(model.SeveritySuspend)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -565,7 +566,7 @@ func TestDomainSuspendBetweenFollowers(t *testing.T) {
 		}
 		never(t, "bob's post reaches the suspended domain", func() bool { return homeHas(ctx, ac, "bob after the block") })
 
-		if err := b.Core.UnblockDomain(ctx, block.ID); err != nil {
+		if err := b.Core.Domains.UnblockDomain(ctx, block.ID); err != nil {
 			t.Fatal(err)
 		}
 		if !homeHas(ctx, bc, "hello from a") {

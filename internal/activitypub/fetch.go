@@ -199,7 +199,7 @@ func (f *Fetcher) get(ctx context.Context, uri, accept string, activityPub bool)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !f.core.FederationAllowed(ctx, u.Host) {
+	if !f.core.Domains.FederationAllowed(ctx, u.Host) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrBlockedDomain, uri)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
@@ -223,7 +223,7 @@ func (f *Fetcher) get(ctx context.Context, uri, accept string, activityPub bool)
 		return nil, nil, err
 	}
 	final := resp.Request.URL
-	if final.Host != u.Host && !f.core.FederationAllowed(ctx, final.Host) {
+	if final.Host != u.Host && !f.core.Domains.FederationAllowed(ctx, final.Host) {
 		resp.Body.Close()
 		return nil, nil, fmt.Errorf("%w: %s redirected to %s", ErrBlockedDomain, uri, final)
 	}

@@ -32,17 +32,18 @@ type Inbox struct {
 	// Now is the clock signatures are judged by; nil means time.Now.
 	Now func() time.Time
 	// Admit decides whether a host may deliver at all:
-	// core.FederationAllowed (suspended domains, and in limited-federation
-	// mode those not allowed, are refused). Both the activity's actor and
-	// the signing key must be on admitted hosts; otherwise the inbox
-	// answers 403 before any key is fetched, as Mastodon's signature
-	// check refuses a domain that is not allowed. Tests may replace it.
+	// core.Domains.FederationAllowed (suspended domains, and in
+	// limited-federation mode those not allowed, are refused). Both the
+	// activity's actor and the signing key must be on admitted hosts;
+	// otherwise the inbox answers 403 before any key is fetched, as
+	// Mastodon's signature check refuses a domain that is not allowed.
+	// Tests may replace it.
 	Admit func(ctx context.Context, host string) bool
 }
 
 // NewInbox registers the inbox routes on mux. f fetches keys and actors.
 func NewInbox(c *core.Core, f *Fetcher, log *slog.Logger, mux *http.ServeMux) *Inbox {
-	in := &Inbox{core: c, log: log, keys: newKeyCache(), Admit: c.FederationAllowed}
+	in := &Inbox{core: c, log: log, keys: newKeyCache(), Admit: c.Domains.FederationAllowed}
 	in.fetcher.Store(f)
 	mux.HandleFunc("POST /inbox", in.serve)
 	mux.HandleFunc("POST /users/{name}/inbox", in.serve)

@@ -443,7 +443,7 @@ func (rc *Receiver) answered(ctx context.Context, actor *model.Account) {
 			continue
 		}
 		done[host] = true
-		if err := rc.core.DomainAnswered(ctx, host); err != nil {
+		if err := rc.core.Domains.DomainAnswered(ctx, host); err != nil {
 			rc.log.Warn("inbox: clear delivery failures", "host", host, "err", err)
 		}
 	}

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"net/http"
 
-	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/domains"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -49,7 +49,7 @@ func domainBlockEntity(b *model.DomainBlock) adminDomainBlock {
 		}
 		return &s
 	}
-	return adminDomainBlock{ID: ids.Format(b.ID), Domain: b.Domain, Digest: core.DomainDigest(b.Domain),
+	return adminDomainBlock{ID: ids.Format(b.ID), Domain: b.Domain, Digest: domains.DomainDigest(b.Domain),
 		CreatedAt: timestamp(b.CreatedAt), Severity: b.Severity, RejectMedia: b.RejectMedia,
 		RejectReports: b.RejectReports, PrivateComment: opt(b.PrivateComment), PublicComment: opt(b.PublicComment),
 		Obfuscate: b.Obfuscate}
@@ -101,7 +101,7 @@ func (a *API) listDomainBlocks(w http.ResponseWriter, r *http.Request) error {
 	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
-	blocks, err := a.core.DomainBlocks(r.Context())
+	blocks, err := a.core.Domains.DomainBlocks(r.Context())
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (a *API) getDomainBlock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.core.DomainBlock(r.Context(), id)
+	b, err := a.core.Domains.DomainBlock(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -133,8 +133,8 @@ func (a *API) getDomainBlock(w http.ResponseWriter, r *http.Request) error {
 
 // domainBlockParams reads the settings a create or update may send; those
 // not sent stay nil (unchanged, or the default on create).
-func domainBlockParams(p params) core.DomainBlockParams {
-	var out core.DomainBlockParams
+func domainBlockParams(p params) domains.DomainBlockParams {
+	var out domains.DomainBlockParams
 	str := func(key string) *string {
 		if !p.has(key) {
 			return nil
@@ -164,8 +164,8 @@ func (a *API) createDomainBlock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.core.BlockDomain(r.Context(), domainBlockParams(p))
-	var existing *core.ExistingDomainBlockError
+	b, err := a.core.Domains.BlockDomain(r.Context(), domainBlockParams(p))
+	var existing *domains.ExistingDomainBlockError
 	if errors.As(err, &existing) {
 		// Mastodon's ExistingDomainBlockErrorSerializer.
 		return writeJSON(w, map[string]any{"error": existing.Err.Message,
@@ -189,7 +189,7 @@ func (a *API) updateDomainBlock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.core.UpdateDomainBlock(r.Context(), id, domainBlockParams(p))
+	b, err := a.core.Domains.UpdateDomainBlock(r.Context(), id, domainBlockParams(p))
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (a *API) deleteDomainBlock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.core.UnblockDomain(r.Context(), id); err != nil {
+	if err := a.core.Domains.UnblockDomain(r.Context(), id); err != nil {
 		return err
 	}
 	return writeJSON(w, map[string]any{})
@@ -214,7 +214,7 @@ func (a *API) listDomainAllows(w http.ResponseWriter, r *http.Request) error {
 	if err := accounts.RequireAdmin(viewerOf(r)); err != nil {
 		return err
 	}
-	allows, err := a.core.DomainAllows(r.Context())
+	allows, err := a.core.Domains.DomainAllows(r.Context())
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (a *API) getDomainAllow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := a.core.DomainAllow(r.Context(), id)
+	d, err := a.core.Domains.DomainAllow(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (a *API) createDomainAllow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := a.core.AllowDomain(r.Context(), p.str("domain"))
+	d, err := a.core.Domains.AllowDomain(r.Context(), p.str("domain"))
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (a *API) deleteDomainAllow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.core.DisallowDomain(r.Context(), id); err != nil {
+	if err := a.core.Domains.DisallowDomain(r.Context(), id); err != nil {
 		return err
 	}
 	return writeJSON(w, map[string]any{})
@@ -283,7 +283,7 @@ type instanceDomainBlock struct {
 
 // getInstanceDomainBlocks handles GET /api/v1/instance/domain_blocks.
 func (a *API) getInstanceDomainBlocks(w http.ResponseWriter, r *http.Request) error {
-	blocks, err := a.core.PublicDomainBlocks(r.Context(), viewerOf(r))
+	blocks, err := a.core.Domains.PublicDomainBlocks(r.Context(), viewerOf(r))
 	if err != nil {
 		return err
 	}

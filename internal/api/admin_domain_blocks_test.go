@@ -9,8 +9,8 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/config"
-	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/domains"
 	"herd/internal/model"
 	"herd/internal/testrig"
 )
@@ -59,7 +59,7 @@ func TestAdminDomainBlocks(t *testing.T) {
 		r.JSON(t, &b)
 		if b.Domain != "evil.example" || b.Severity != "suspend" || !b.RejectMedia || b.RejectReports || !b.Obfuscate ||
 			b.PublicComment == nil || *b.PublicComment != "spam" || b.PrivateComment != nil || b.ID == "" ||
-			b.Digest != core.DomainDigest("evil.example") {
+			b.Digest != domains.DomainDigest("evil.example") {
 			t.Fatalf("created %+v", b)
 		}
 		// A block that exists, on the domain or through a parent at least
@@ -185,14 +185,14 @@ func TestInstanceDomainBlocks(t *testing.T) {
 		ctx := context.Background()
 		sev := func(s string) *string { return &s }
 		yes := true
-		for _, p := range []core.DomainBlockParams{
+		for _, p := range []domains.DomainBlockParams{
 			{Domain: "zzz.example", Severity: sev("suspend")},
 			{Domain: "aaa.example", Severity: sev("suspend"), PublicComment: sev("harassment")},
 			{Domain: "quiet.example", Severity: sev("silence")},
 			{Domain: "hidden-spam.example", Severity: sev("suspend"), Obfuscate: &yes},
 			{Domain: "media.example", Severity: sev("noop"), RejectMedia: &yes}, // not user-facing: not listed
 		} {
-			if _, err := inst.Core.BlockDomain(ctx, p); err != nil {
+			if _, err := inst.Core.Domains.BlockDomain(ctx, p); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -203,16 +203,16 @@ func TestInstanceDomainBlocks(t *testing.T) {
 			Comment                  *string
 		}
 		r.JSON(t, &list)
-		var domains []string
+		var shown []string
 		for _, b := range list {
-			domains = append(domains, b.Domain)
+			shown = append(shown, b.Domain)
 		}
 		// Silences first, then suspensions, each by domain.
 		want := []string{"quiet.example", "aaa.example", "hidde******.***mple", "zzz.example"}
-		if strings.Join(domains, " ") != strings.Join(want, " ") {
-			t.Fatalf("domains %v, want %v", domains, want)
+		if strings.Join(shown, " ") != strings.Join(want, " ") {
+			t.Fatalf("domains %v, want %v", shown, want)
 		}
-		if list[2].Digest != core.DomainDigest("hidden-spam.example") || list[2].Severity != "suspend" {
+		if list[2].Digest != domains.DomainDigest("hidden-spam.example") || list[2].Severity != "suspend" {
 			t.Errorf("obfuscated entry %+v", list[2])
 		}
 		if list[1].Comment == nil || *list[1].Comment != "harassment" || list[3].Comment != nil {

@@ -40,19 +40,19 @@ func (a *API) loadInstanceInfo(r *http.Request, allStats bool) (instanceInfo, er
 	var info instanceInfo
 	var err error
 	if allStats {
-		info.stats, err = a.core.InstanceStats(ctx)
+		info.stats, err = a.core.Instance.InstanceStats(ctx)
 	} else {
-		info.stats.ActiveMonth, err = a.core.ActiveUsersThisMonth(ctx)
+		info.stats.ActiveMonth, err = a.core.Instance.ActiveUsersThisMonth(ctx)
 	}
 	if err != nil {
 		return info, err
 	}
-	rules, err := a.core.InstanceRules(ctx)
+	rules, err := a.core.Instance.InstanceRules(ctx)
 	if err != nil {
 		return info, err
 	}
 	info.rules = ruleEntities(rules)
-	contact, err := a.core.InstanceContact(ctx)
+	contact, err := a.core.Instance.InstanceContact(ctx)
 	if err != nil {
 		return info, err
 	}
@@ -80,7 +80,7 @@ func (a *API) getInstanceV1(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getInstanceRules(w http.ResponseWriter, r *http.Request) error {
-	rules, err := a.core.InstanceRules(r.Context())
+	rules, err := a.core.Instance.InstanceRules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (a *API) getInstanceRules(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getInstancePeers(w http.ResponseWriter, r *http.Request) error {
-	peers, err := a.core.InstancePeers(r.Context())
+	peers, err := a.core.Instance.InstancePeers(r.Context())
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ type weekActivity struct {
 }
 
 func (a *API) getInstanceActivity(w http.ResponseWriter, r *http.Request) error {
-	weeks, err := a.core.InstanceActivity(r.Context())
+	weeks, err := a.core.Instance.InstanceActivity(r.Context())
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,8 @@
 package api
 
 import (
-	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/instance"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/version"
@@ -186,7 +186,7 @@ func (a *API) streamingURL() string {
 
 // instanceInfo gathers what both instance entities show.
 type instanceInfo struct {
-	stats   core.InstanceStats
+	stats   instance.InstanceStats
 	rules   []Rule
 	contact *Account
 }

@@ -9,8 +9,8 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/config"
-	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/domains"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -28,7 +28,7 @@ func TestInstanceV2(t *testing.T) {
 			t.Fatal(err)
 		}
 		alice := inst.NewUser(t, "alice")
-		if _, err := inst.Core.AddInstanceRule(ctx, "Be kind", "Really."); err != nil {
+		if _, err := inst.Core.Instance.AddInstanceRule(ctx, "Be kind", "Really."); err != nil {
 			t.Fatal(err)
 		}
 		// alice uses the API, which counts her as active this month.
@@ -197,7 +197,7 @@ func TestInstanceV1(t *testing.T) {
 		}
 		// A suspended domain is no longer listed as a peer.
 		suspend := model.SeveritySuspend
-		if _, err := inst.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "remote.example",
+		if _, err := inst.Core.Domains.BlockDomain(context.Background(), domains.DomainBlockParams{Domain: "remote.example",
 			Severity: &suspend}); err != nil {
 			t.Fatal(err)
 		}
@@ -245,14 +245,14 @@ func TestInstanceRulesAndSmallDocuments(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
-		first, err := inst.Core.AddInstanceRule(ctx, "First", "")
+		first, err := inst.Core.Instance.AddInstanceRule(ctx, "First", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inst.Core.AddInstanceRule(ctx, "Second", "why"); err != nil {
+		if _, err := inst.Core.Instance.AddInstanceRule(ctx, "Second", "why"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inst.Core.AddInstanceRule(ctx, "  ", ""); err == nil {
+		if _, err := inst.Core.Instance.AddInstanceRule(ctx, "  ", ""); err == nil {
 			t.Error("blank rule accepted")
 		}
 		r := inst.Expect(t, 200, "GET", "/api/v1/instance/rules", "", nil)
@@ -262,7 +262,7 @@ func TestInstanceRulesAndSmallDocuments(t *testing.T) {
 		if len(rules) != 2 || rules[0].Text != "First" || rules[1].Text != "Second" || rules[0].ID != itoa(first.ID) {
 			t.Errorf("rules = %+v", rules)
 		}
-		if err := inst.Core.RemoveInstanceRule(ctx, first.ID); err != nil {
+		if err := inst.Core.Instance.RemoveInstanceRule(ctx, first.ID); err != nil {
 			t.Fatal(err)
 		}
 		inst.Expect(t, 200, "GET", "/api/v1/instance/rules", "", nil).JSON(t, &rules)

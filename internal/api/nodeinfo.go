@@ -71,7 +71,7 @@ type nodeInfoUsage struct {
 
 func (a *API) nodeInfo(schema string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		stats, err := a.core.InstanceStats(r.Context())
+		stats, err := a.core.Instance.InstanceStats(r.Context())
 		if err != nil {
 			return err
 		}

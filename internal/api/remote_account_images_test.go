@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/domains"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
 	"herd/internal/model"
@@ -187,7 +188,7 @@ func TestRejectMediaAvatar(t *testing.T) {
 			t.Fatalf("avatar %q not cached", cached)
 		}
 		yes, noop := true, string(model.SeverityNoop)
-		if _, err := r.inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "remote.test", Severity: &noop, RejectMedia: &yes}); err != nil {
+		if _, err := r.inst.Core.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "remote.test", Severity: &noop, RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
 		}
 		// The block itself clears what was cached (Mastodon's

@@ -18,6 +18,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/domains"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
 	"herd/internal/model"
@@ -357,7 +358,7 @@ func TestRejectMediaDomain(t *testing.T) {
 		kept := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
 		keptMedia := r.eventuallyCached(t, kept)
 		yes, silence := true, "silence"
-		if _, err := rig.BlockDomain(ctx, core.DomainBlockParams{Domain: "remote.test", Severity: &silence, RejectMedia: &yes}); err != nil {
+		if _, err := rig.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "remote.test", Severity: &silence, RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
 		}
 		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})

@@ -23,7 +23,7 @@ func TestReports(t *testing.T) {
 		inst := testrig.Start(t, db)
 		alice, bob, carol := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol")
 		ctx := context.Background()
-		rule, err := inst.Core.AddInstanceRule(ctx, "No spam", "")
+		rule, err := inst.Core.Instance.AddInstanceRule(ctx, "No spam", "")
 		if err != nil {
 			t.Fatal(err)
 		}

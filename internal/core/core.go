@@ -11,16 +11,11 @@ import (
 	"time"
 
 	"herd/internal/core/accounts"
+	"herd/internal/core/domains"
+	"herd/internal/core/instance"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
-)
-
-// Who sees the instance's domain blocks (Config.ShowDomainBlocks).
-const (
-	ShowDomainBlocksAll      = "all"
-	ShowDomainBlocksUsers    = "users"
-	ShowDomainBlocksDisabled = "disabled"
 )
 
 // Config is what the use cases need to know about the instance.
@@ -75,12 +70,8 @@ type Core struct {
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.
 	homeReads sync.Map
-	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
-	// domains remembers which remote hosts deliveries fail to reach
-	// (domain_health.go).
-	domains *domainHealth
-	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
-	media   media.Storage // uploaded files (media.go); nil refuses uploads
+	wake      func()        // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	media     media.Storage // uploaded files (media.go); nil refuses uploads
 	// imageSlots bounds how many uploads are decoded at once (media.go).
 	imageSlots chan struct{}
 	av         *media.FFmpeg // video, audio, AVIF (media_upload.go); nil refuses them
@@ -96,6 +87,16 @@ type Core struct {
 	// emojis caches custom emoji by domain and shortcode
 	// (custom_emoji_lookup.go).
 	emojis *emojiCache
+
+	// The areas moved out of core (internal/core/<area>), built in New;
+	// the doors call their use cases through these fields.
+
+	// Domains is how this instance treats other servers: domain blocks
+	// and allows, the federation policy, delivery health.
+	Domains *domains.Service
+	// Instance is what the instance says about itself: stats, peers,
+	// rules, contact account, weekly activity.
+	Instance *instance.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -140,7 +141,7 @@ func New(d Deps) *Core {
 		cfg.MaxPinnedStatuses = 5
 	}
 	if cfg.ShowDomainBlocks == "" {
-		cfg.ShowDomainBlocks = ShowDomainBlocksAll
+		cfg.ShowDomainBlocks = domains.ShowDomainBlocksAll
 	}
 	if cfg.RegistrationMode == "" {
 		cfg.RegistrationMode = accounts.RegistrationsOpen
@@ -155,11 +156,15 @@ func New(d Deps) *Core {
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
 		hub: newHub(), caches: newEntityCaches(), wake: wake,
-		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
-		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
+		imageSlots: make(chan struct{}, runtime.NumCPU()),
+		emojis:     newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
 		mediaFetcher: d.MediaFetcher}
 	c.Accounts = accounts.New(accounts.Deps{Store: d.Store, Site: c.Site, Log: log,
 		RegistrationMode: cfg.RegistrationMode, Mailer: d.Mailer, AccountChanged: c.forgetCachedAccount})
+	c.Domains = domains.New(domains.Deps{Store: d.Store, Log: log, AuthorizedFetch: cfg.AuthorizedFetch,
+		LimitedFederation: cfg.LimitedFederation, ShowDomainBlocks: cfg.ShowDomainBlocks,
+		AccountChanged: c.forgetAccount, DeleteFiles: c.deleteFiles})
+	c.Instance = instance.New(instance.Deps{Store: d.Store, DomainBlockFor: c.Domains.DomainBlockFor})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

@@ -91,7 +91,7 @@ func (c *Core) DeliveryInboxes(ctx context.Context, d Delivery) ([]string, error
 		if err != nil || u.Host == "" || c.IsLocalHost(u) {
 			continue
 		}
-		ok, err := c.DomainAvailable(ctx, DeliveryHost(u))
+		ok, err := c.Domains.DomainAvailable(ctx, DeliveryHost(u))
 		if err != nil {
 			return nil, err
 		}

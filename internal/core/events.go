@@ -101,7 +101,7 @@ func (c *Core) apply(e store.Event) {
 		c.forgetStatus(e.SubjectID)
 		c.caches.accountLive.forget(e.AccountID)
 	case store.EventDomainPolicy:
-		c.forgetDomainPolicy()
+		c.Domains.ForgetDomainPolicy()
 	case store.EventCustomEmoji:
 		c.emojis.clear()
 	}

@@ -93,7 +93,7 @@ func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, wh
 	if err != nil {
 		return "", &fetchFailure{ErrMediaRefused}
 	}
-	if b := c.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
+	if b := c.Domains.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return "", &fetchFailure{ErrMediaRefused}
 	}
 	if c.mediaFetcher == nil || c.media == nil {

@@ -163,7 +163,7 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 			}
 			// A new account of a blocked domain starts limited as the
 			// domain's known accounts were (Mastodon's auto-silence).
-			if err := c.limitNewAccount(ctx, tx, a); err != nil {
+			if err := c.Domains.LimitNewAccount(ctx, tx, a); err != nil {
 				return err
 			}
 		case err != nil:

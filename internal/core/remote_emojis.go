@@ -152,7 +152,7 @@ func (c *Core) cacheRemoteEmoji(ctx context.Context, id int64) error {
 	if err != nil {
 		return &fetchFailure{ErrMediaRefused}
 	}
-	if b := c.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
+	if b := c.Domains.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return &fetchFailure{ErrMediaRefused}
 	}
 	if c.mediaFetcher == nil || c.media == nil {

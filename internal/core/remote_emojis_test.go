@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/domains"
 	"herd/internal/media"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
@@ -107,7 +108,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 
 		// A domain that rejects media: recorded, never fetched nor shown.
 		yes := true
-		if _, err := c.BlockDomain(ctx, core.DomainBlockParams{Domain: "nomedia.test", RejectMedia: &yes}); err != nil {
+		if _, err := c.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "nomedia.test", RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://nomedia.test/users/n", Username: "n",

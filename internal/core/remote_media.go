@@ -264,7 +264,7 @@ func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (
 	if err != nil {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
-	if b := c.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
+	if b := c.Domains.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
 	next, err := c.fetchRemoteAttachment(ctx, m)
@@ -298,10 +298,10 @@ func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (
 // not fetched: the domain rejects media or is suspended, or federation
 // with it is not allowed at all.
 func (c *Core) mediaRejected(ctx context.Context, host string) bool {
-	if !c.FederationAllowed(ctx, host) {
+	if !c.Domains.FederationAllowed(ctx, host) {
 		return true
 	}
-	b := c.DomainBlockFor(ctx, host)
+	b := c.Domains.DomainBlockFor(ctx, host)
 	return b != nil && b.RejectMedia
 }
 

@@ -68,7 +68,7 @@ func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (
 	}
 	ruleIDs := uniqueIDs(req.RuleIDs)
 	if len(ruleIDs) > 0 {
-		rules, err := c.InstanceRules(ctx)
+		rules, err := c.Instance.InstanceRules(ctx)
 		if err != nil {
 			return nil, nil, err
 		}

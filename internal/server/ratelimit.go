@@ -11,6 +11,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/instance"
 	"herd/internal/model"
 	"herd/internal/oauth"
 	"herd/internal/ratelimit"
@@ -26,7 +27,7 @@ type apiGate struct {
 	// logins counts sign-in attempts per account name, in windows of an
 	// hour (loginPeriod), apart from the API's five-minute windows.
 	logins   *ratelimit.Policy
-	activity *core.ActivityTracker
+	activity *instance.ActivityTracker
 	log      *slog.Logger
 }
 
@@ -39,7 +40,7 @@ func newAPIGate(cfg *config.Config, c *core.Core, log *slog.Logger) (*apiGate, e
 		policy: &ratelimit.Policy{Limiter: ratelimit.New(ratelimit.Period),
 			PerAccount: cfg.RateLimitPerAccount, PerIP: cfg.RateLimitPerIP, Trusted: trusted},
 		logins:   &ratelimit.Policy{Limiter: ratelimit.New(loginPeriod), Trusted: trusted},
-		activity: core.NewActivityTracker(c),
+		activity: c.Instance.NewActivityTracker(),
 		log:      log,
 	}, nil
 }

@@ -4,9 +4,10 @@ import (
 	"context"
 	"net/http"
 
-	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/domains"
 	"herd/internal/core/fault"
+	"herd/internal/core/instance"
 	"herd/internal/model"
 )
 
@@ -30,8 +31,8 @@ type instanceData struct {
 	// About only: the numbers, and the servers moderated here when the
 	// instance shows them to this viewer (BlocksHidden says they exist
 	// for signed-in users only).
-	Stats        *core.InstanceStats
-	DomainBlocks []core.PublicDomainBlock
+	Stats        *instance.InstanceStats
+	DomainBlocks []domains.PublicDomainBlock
 	BlocksShown  bool
 	BlocksHidden bool
 }
@@ -44,10 +45,10 @@ func (h *Handler) instanceData(ctx context.Context) (*instanceData, error) {
 		d.Registration = accounts.RegistrationsOpen
 	}
 	var err error
-	if d.Rules, err = h.core.InstanceRules(ctx); err != nil {
+	if d.Rules, err = h.core.Instance.InstanceRules(ctx); err != nil {
 		return nil, err
 	}
-	contact, err := h.core.InstanceContact(ctx)
+	contact, err := h.core.Instance.InstanceContact(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,16 +82,16 @@ func (h *Handler) about(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	stats, err := h.core.InstanceStats(ctx)
+	stats, err := h.core.Instance.InstanceStats(ctx)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	d.Stats = &stats
-	switch blocks, err := h.core.PublicDomainBlocks(ctx, v); {
+	switch blocks, err := h.core.Domains.PublicDomainBlocks(ctx, v); {
 	case err == nil:
 		d.DomainBlocks, d.BlocksShown = blocks, true
-	case h.core.Config.ShowDomainBlocks == core.ShowDomainBlocksUsers:
+	case h.core.Config.ShowDomainBlocks == domains.ShowDomainBlocksUsers:
 		d.BlocksHidden = true // core refused a visitor: say where to see them
 	default:
 		if e, ok := fault.As(err); !ok || e.Status != http.StatusNotFound {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/domains"
 	"herd/internal/testrig"
 )
 
@@ -23,14 +23,14 @@ func TestLandingAndAbout(t *testing.T) {
 		if err := inst.Core.Accounts.SetRole(ctx, admin.Account.ID, "admin"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inst.Core.AddInstanceRule(ctx, "Be <kind>", "No harassment"); err != nil {
+		if _, err := inst.Core.Instance.AddInstanceRule(ctx, "Be <kind>", "No harassment"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inst.Core.AddInstanceRule(ctx, "No spam", ""); err != nil {
+		if _, err := inst.Core.Instance.AddInstanceRule(ctx, "No spam", ""); err != nil {
 			t.Fatal(err)
 		}
 		silence, comment := "silence", "spam wave"
-		if _, err := inst.Core.BlockDomain(ctx, core.DomainBlockParams{Domain: "spam.example", Severity: &silence, PublicComment: &comment}); err != nil {
+		if _, err := inst.Core.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "spam.example", Severity: &silence, PublicComment: &comment}); err != nil {
 			t.Fatal(err)
 		}
 		post(t, inst, admin, map[string]any{"status": "hello"})
@@ -99,7 +99,7 @@ func TestAboutDomainBlocks(t *testing.T) {
 		t.Run(tc.show, func(t *testing.T) {
 			inst := testrig.Start(t, testrig.SQLite, func(c *config.Config) { c.ShowDomainBlocks = tc.show })
 			suspend := "suspend"
-			if _, err := inst.Core.BlockDomain(context.Background(), core.DomainBlockParams{Domain: "bad.example", Severity: &suspend}); err != nil {
+			if _, err := inst.Core.Domains.BlockDomain(context.Background(), domains.DomainBlockParams{Domain: "bad.example", Severity: &suspend}); err != nil {
 				t.Fatal(err)
 			}
 			br := newBrowser(t, inst)

@@ -201,7 +201,7 @@ func TestReportPage(t *testing.T) {
 		ctx := context.Background()
 		alice := inst.NewUser(t, "alice")
 		bob := inst.NewUser(t, "bob")
-		rule, err := inst.Core.AddInstanceRule(ctx, "No advertising", "")
+		rule, err := inst.Core.Instance.AddInstanceRule(ctx, "No advertising", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -102,7 +102,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 			d.Posts = append(d.Posts, reportPost{ID: ids.Format(st.ID), Text: plainText(st.Content, 280), SpoilerText: st.SpoilerText,
 				Created: shortDate(st.CreatedAt), HasMedia: len(sv.Media) > 0, Checked: slices.Contains(cited, st.ID)})
 		}
-		list, err := h.core.InstanceRules(ctx)
+		list, err := h.core.Instance.InstanceRules(ctx)
 		if err != nil {
 			h.fail(w, r, err)
 			return

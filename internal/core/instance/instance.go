@@ -1,4 +1,8 @@
-package core
+// Package instance holds what this instance says about itself: its
+// numbers (users, statuses, known domains, active users), its peers, its
+// rules, its contact account and its weekly activity, and the tracker that
+// notes when local users are active, which those numbers count.
+package instance
 
 import (
 	"context"
@@ -13,6 +17,31 @@ import (
 	"herd/internal/store"
 )
 
+// Deps is what the instance area is built from.
+type Deps struct {
+	// Store holds the counts, known domains, rules, admins and activity.
+	Store *store.Store
+	// DomainBlockFor returns the block that applies to a host, or nil:
+	// peers leave out suspended domains, and the domain policy belongs to
+	// the domains area. Nil means no domain is blocked.
+	DomainBlockFor func(ctx context.Context, host string) *model.DomainBlock
+}
+
+// Service runs the instance area's use cases.
+type Service struct {
+	store          *store.Store
+	domainBlockFor func(ctx context.Context, host string) *model.DomainBlock
+}
+
+// New builds the area from its dependencies.
+func New(d Deps) *Service {
+	s := &Service{store: d.Store, domainBlockFor: d.DomainBlockFor}
+	if s.domainBlockFor == nil {
+		s.domainBlockFor = func(context.Context, string) *model.DomainBlock { return nil }
+	}
+	return s
+}
+
 // InstanceStats are the numbers /api/v1/instance, /api/v2/instance and
 // NodeInfo publish.
 type InstanceStats struct {
@@ -24,41 +53,41 @@ type InstanceStats struct {
 }
 
 // InstanceStats counts users, statuses, domains and active users.
-func (c *Core) InstanceStats(ctx context.Context) (InstanceStats, error) {
+func (s *Service) InstanceStats(ctx context.Context) (InstanceStats, error) {
 	var st InstanceStats
 	var err error
-	if st.Users, err = c.Store.CountLocalAccounts(ctx); err != nil {
+	if st.Users, err = s.store.CountLocalAccounts(ctx); err != nil {
 		return st, err
 	}
-	if st.Statuses, err = c.Store.CountLocalStatuses(ctx); err != nil {
+	if st.Statuses, err = s.store.CountLocalStatuses(ctx); err != nil {
 		return st, err
 	}
-	if st.Domains, err = c.Store.CountKnownDomains(ctx); err != nil {
+	if st.Domains, err = s.store.CountKnownDomains(ctx); err != nil {
 		return st, err
 	}
 	now := time.Now()
-	if st.ActiveMonth, err = c.ActiveUsersThisMonth(ctx); err != nil {
+	if st.ActiveMonth, err = s.ActiveUsersThisMonth(ctx); err != nil {
 		return st, err
 	}
-	st.ActiveHalfyear, err = c.Store.CountActiveUsersSince(ctx, now.AddDate(0, 0, -180))
+	st.ActiveHalfyear, err = s.store.CountActiveUsersSince(ctx, now.AddDate(0, 0, -180))
 	return st, err
 }
 
 // ActiveUsersThisMonth counts the local users active in the last 30 days.
-func (c *Core) ActiveUsersThisMonth(ctx context.Context) (int64, error) {
-	return c.Store.CountActiveUsersSince(ctx, time.Now().AddDate(0, 0, -30))
+func (s *Service) ActiveUsersThisMonth(ctx context.Context) (int64, error) {
+	return s.store.CountActiveUsersSince(ctx, time.Now().AddDate(0, 0, -30))
 }
 
 // InstancePeers lists the remote domains this instance knows, leaving
 // out suspended ones, as Mastodon's peers leave out blocked domains.
-func (c *Core) InstancePeers(ctx context.Context) ([]string, error) {
-	domains, err := c.Store.KnownDomains(ctx)
+func (s *Service) InstancePeers(ctx context.Context) ([]string, error) {
+	domains, err := s.store.KnownDomains(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := domains[:0]
 	for _, d := range domains {
-		if b := c.DomainBlockFor(ctx, d); b == nil || b.Severity != model.SeveritySuspend {
+		if b := s.domainBlockFor(ctx, d); b == nil || b.Severity != model.SeveritySuspend {
 			out = append(out, d)
 		}
 	}
@@ -66,22 +95,22 @@ func (c *Core) InstancePeers(ctx context.Context) ([]string, error) {
 }
 
 // InstanceRules lists the instance's rules in display order.
-func (c *Core) InstanceRules(ctx context.Context) ([]model.Rule, error) {
-	return c.Store.InstanceRules(ctx)
+func (s *Service) InstanceRules(ctx context.Context) ([]model.Rule, error) {
+	return s.store.InstanceRules(ctx)
 }
 
 // InstanceContact is the account people can write to about the instance:
 // the oldest admin, as Mastodon's site_contact_username usually names; nil
 // when the instance has no admin yet.
-func (c *Core) InstanceContact(ctx context.Context) (*model.Account, error) {
-	id, err := c.Store.FirstAdminAccountID(ctx)
+func (s *Service) InstanceContact(ctx context.Context) (*model.Account, error) {
+	id, err := s.store.FirstAdminAccountID(ctx)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return c.Store.AccountByID(ctx, id)
+	return s.store.AccountByID(ctx, id)
 }
 
 // activityWeeks is how many weeks /api/v1/instance/activity reports.
@@ -90,10 +119,10 @@ const activityWeeks = 12
 // InstanceActivity reports the last 12 weeks, newest first, each starting
 // on a Monday (UTC) as Mastodon's commercial weeks do; the first is the
 // current, unfinished week.
-func (c *Core) InstanceActivity(ctx context.Context) ([]model.WeekActivity, error) {
+func (s *Service) InstanceActivity(ctx context.Context) ([]model.WeekActivity, error) {
 	week := 7 * 24 * time.Hour
 	oldest := weekStart(time.Now()).Add(-(activityWeeks - 1) * week)
-	weeks, err := c.Store.WeeklyActivity(ctx, oldest, week, activityWeeks)
+	weeks, err := s.store.WeeklyActivity(ctx, oldest, week, activityWeeks)
 	if err != nil {
 		return nil, err
 	}
@@ -113,13 +142,13 @@ func weekStart(t time.Time) time.Time {
 
 // AddInstanceRule appends a rule (admin CLI). The text is required, as in
 // Mastodon's admin form.
-func (c *Core) AddInstanceRule(ctx context.Context, text, hint string) (*model.Rule, error) {
+func (s *Service) AddInstanceRule(ctx context.Context, text, hint string) (*model.Rule, error) {
 	text, hint = strings.TrimSpace(text), strings.TrimSpace(hint)
 	if text == "" {
 		return nil, fault.Unprocessable("Validation failed: Text can't be blank")
 	}
 	r := &model.Rule{ID: ids.New(), Text: text, Hint: hint}
-	err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertInstanceRule(ctx, r, time.Now()) })
+	err := s.store.InTx(ctx, func(tx *store.Store) error { return tx.InsertInstanceRule(ctx, r, time.Now()) })
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +156,12 @@ func (c *Core) AddInstanceRule(ctx context.Context, text, hint string) (*model.R
 }
 
 // RemoveInstanceRule deletes a rule (admin CLI).
-func (c *Core) RemoveInstanceRule(ctx context.Context, id int64) error {
-	return notFoundOr(c.Store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteInstanceRule(ctx, id) }))
+func (s *Service) RemoveInstanceRule(ctx context.Context, id int64) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteInstanceRule(ctx, id) })
+	if errors.Is(err, model.ErrNotFound) {
+		return fault.ErrRecordNotFound
+	}
+	return err
 }
 
 // activityInterval is how often a user's activity is written down: once an
@@ -142,14 +175,15 @@ const activityInterval = time.Hour
 // logins). It writes at most once an hour per user per node, so API reads
 // stay free of writes; it remembers when it last wrote in a bounded map.
 type ActivityTracker struct {
-	core *Core
-	mu   sync.Mutex
-	seen map[int64]time.Time
+	store *store.Store
+	mu    sync.Mutex
+	seen  map[int64]time.Time
 }
 
-// NewActivityTracker returns a tracker writing through c.
-func NewActivityTracker(c *Core) *ActivityTracker {
-	return &ActivityTracker{core: c, seen: map[int64]time.Time{}}
+// NewActivityTracker returns a tracker writing through the area's store;
+// each tracker has its own memory of whom it noted.
+func (s *Service) NewActivityTracker() *ActivityTracker {
+	return &ActivityTracker{store: s.store, seen: map[int64]time.Time{}}
 }
 
 // seenRecently reports whether accountID was noted within activityInterval
@@ -181,17 +215,7 @@ func (t *ActivityTracker) Note(ctx context.Context, v *model.Viewer) error {
 	if now.Sub(v.User.LastActiveAt) < activityInterval || t.seenRecently(v.Account.ID, now) {
 		return nil
 	}
-	return t.core.Store.InTx(ctx, func(tx *store.Store) error {
+	return t.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.RecordUserActive(ctx, v.Account.ID, now, weekStart(now))
 	})
-}
-
-// FeaturedTags lists the hashtags an account features on its profile:
-// none yet, since Herd cannot feature tags; a missing account is still a
-// 404, as in Mastodon.
-func (c *Core) FeaturedTags(ctx context.Context, accountID int64) ([]model.Tag, error) {
-	if _, err := c.Store.AccountByID(ctx, accountID); err != nil {
-		return nil, notFoundOr(err)
-	}
-	return []model.Tag{}, nil
 }

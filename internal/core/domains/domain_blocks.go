@@ -1,4 +1,4 @@
-package core
+package domains
 
 import (
 	"context"
@@ -80,13 +80,13 @@ func stricterThan(b, other *model.DomainBlock) bool {
 }
 
 // DomainBlocks lists the domain blocks, newest first (admin).
-func (c *Core) DomainBlocks(ctx context.Context) ([]model.DomainBlock, error) {
-	return c.Store.DomainBlocks(ctx)
+func (s *Service) DomainBlocks(ctx context.Context) ([]model.DomainBlock, error) {
+	return s.store.DomainBlocks(ctx)
 }
 
 // DomainBlock loads one domain block (admin).
-func (c *Core) DomainBlock(ctx context.Context, id int64) (*model.DomainBlock, error) {
-	b, err := c.Store.DomainBlockByID(ctx, id)
+func (s *Service) DomainBlock(ctx context.Context, id int64) (*model.DomainBlock, error) {
+	b, err := s.store.DomainBlockByID(ctx, id)
 	return b, notFoundOr(err)
 }
 
@@ -94,7 +94,7 @@ func (c *Core) DomainBlock(ctx context.Context, id int64) (*model.DomainBlock, e
 // suspends every known account of the domain and its subdomains, a
 // silence silences them, each marked with the block's creation time so
 // that lifting it restores exactly those (Mastodon's BlockDomainService).
-func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.DomainBlock, error) {
+func (s *Service) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.DomainBlock, error) {
 	domain, err := NormalizeDomain(p.Domain)
 	if err != nil {
 		return nil, err
@@ -104,44 +104,44 @@ func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.Dom
 	if err := p.apply(b); err != nil {
 		return nil, err
 	}
-	if existing := c.DomainBlockFor(ctx, domain); existing != nil && (existing.Domain == domain || !stricterThan(b, existing)) {
+	if existing := s.DomainBlockFor(ctx, domain); existing != nil && (existing.Domain == domain || !stricterThan(b, existing)) {
 		return nil, existingBlock(existing)
 	}
 	var touched []int64
 	var stale []string
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		touched, stale = nil, nil
 		if err := tx.InsertDomainBlock(ctx, b); err != nil {
 			return err
 		}
 		if b.RejectMedia {
-			if err := c.domainMediaChanged(ctx, tx, b.Domain, true, &touched, &stale); err != nil {
+			if err := s.domainMediaChanged(ctx, tx, b.Domain, true, &touched, &stale); err != nil {
 				return err
 			}
 		}
-		return c.limitDomainAccounts(ctx, tx, b, true, &touched)
+		return s.limitDomainAccounts(ctx, tx, b, true, &touched)
 	})
 	if errors.Is(err, store.ErrDuplicate) {
 		// Created on another node since this one last loaded the policy.
-		c.forgetDomainPolicy()
-		if existing := c.DomainBlockFor(ctx, domain); existing != nil {
+		s.ForgetDomainPolicy()
+		if existing := s.DomainBlockFor(ctx, domain); existing != nil {
 			return nil, existingBlock(existing)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	c.forgetDomainChange(touched)
-	c.deleteFiles(ctx, stale...)
+	s.forgetDomainChange(touched)
+	s.deleteFiles(ctx, stale...)
 	return b, nil
 }
 
 // forgetDomainChange drops this node's copies of what a domain block
 // change touched at once; other nodes follow the events log.
-func (c *Core) forgetDomainChange(accounts []int64) {
-	c.forgetDomainPolicy()
+func (s *Service) forgetDomainChange(accounts []int64) {
+	s.ForgetDomainPolicy()
 	for _, id := range accounts {
-		c.forgetAccount(id)
+		s.accountChanged(id)
 	}
 }
 
@@ -152,11 +152,11 @@ func existingBlock(b *model.DomainBlock) error {
 
 // UpdateDomainBlock changes a block's settings; a new severity lifts the
 // old one's effect on accounts and applies the new one.
-func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockParams) (*model.DomainBlock, error) {
+func (s *Service) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockParams) (*model.DomainBlock, error) {
 	var b *model.DomainBlock
 	var touched []int64
 	var stale []string
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		touched, stale = nil, nil
 		var err error
 		if b, err = tx.DomainBlockByID(ctx, id); err != nil {
@@ -171,31 +171,31 @@ func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockPar
 			return err
 		}
 		if old.RejectMedia != b.RejectMedia {
-			if err := c.domainMediaChanged(ctx, tx, b.Domain, b.RejectMedia, &touched, &stale); err != nil {
+			if err := s.domainMediaChanged(ctx, tx, b.Domain, b.RejectMedia, &touched, &stale); err != nil {
 				return err
 			}
 		}
 		if old.Severity == b.Severity {
 			return tx.AppendEvent(ctx, store.EventDomainPolicy, b.ID, 0, "")
 		}
-		if err := c.limitDomainAccounts(ctx, tx, &old, false, &touched); err != nil {
+		if err := s.limitDomainAccounts(ctx, tx, &old, false, &touched); err != nil {
 			return err
 		}
-		return c.limitDomainAccounts(ctx, tx, b, true, &touched)
+		return s.limitDomainAccounts(ctx, tx, b, true, &touched)
 	})
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
-	c.forgetDomainChange(touched)
-	c.deleteFiles(ctx, stale...)
+	s.forgetDomainChange(touched)
+	s.deleteFiles(ctx, stale...)
 	return b, nil
 }
 
 // UnblockDomain deletes a block and lifts its effect: the accounts it
 // suspended or silenced are restored (Mastodon's UnblockDomainService).
-func (c *Core) UnblockDomain(ctx context.Context, id int64) error {
+func (s *Service) UnblockDomain(ctx context.Context, id int64) error {
 	var touched []int64
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		b, err := tx.DomainBlockByID(ctx, id)
 		if err != nil {
 			return err
@@ -204,26 +204,26 @@ func (c *Core) UnblockDomain(ctx context.Context, id int64) error {
 			return err
 		}
 		if b.RejectMedia {
-			if err := c.domainMediaChanged(ctx, tx, b.Domain, false, &touched, nil); err != nil {
+			if err := s.domainMediaChanged(ctx, tx, b.Domain, false, &touched, nil); err != nil {
 				return err
 			}
 		}
-		return c.limitDomainAccounts(ctx, tx, b, false, &touched)
+		return s.limitDomainAccounts(ctx, tx, b, false, &touched)
 	})
 	if err != nil {
 		return notFoundOr(err)
 	}
-	c.forgetDomainChange(touched)
+	s.forgetDomainChange(touched)
 	return nil
 }
 
 // DomainBlockByDomain finds the block on exactly domain (admin CLI).
-func (c *Core) DomainBlockByDomain(ctx context.Context, domain string) (*model.DomainBlock, error) {
+func (s *Service) DomainBlockByDomain(ctx context.Context, domain string) (*model.DomainBlock, error) {
 	d, err := NormalizeDomain(domain)
 	if err != nil {
 		return nil, err
 	}
-	blocks, err := c.Store.DomainBlocks(ctx)
+	blocks, err := s.store.DomainBlocks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func (c *Core) DomainBlockByDomain(ctx context.Context, domain string) (*model.D
 // to the known accounts of its domain, adds those it changed to touched,
 // and logs the change in the events log so every node reloads its domain
 // policy and drops cached accounts.
-func (c *Core) limitDomainAccounts(ctx context.Context, tx *store.Store, b *model.DomainBlock, on bool, touched *[]int64) error {
+func (s *Service) limitDomainAccounts(ctx context.Context, tx *store.Store, b *model.DomainBlock, on bool, touched *[]int64) error {
 	if column := limitColumn(b); column != "" {
 		accounts, err := tx.AccountsOnDomain(ctx, b.Domain)
 		if err != nil {
@@ -280,10 +280,10 @@ func limitColumn(b *model.DomainBlock) string {
 	return ""
 }
 
-// limitNewAccount marks a newly stored remote account as its domain's
+// LimitNewAccount marks a newly stored remote account as its domain's
 // block marked the accounts known when it was made.
-func (c *Core) limitNewAccount(ctx context.Context, tx *store.Store, a *model.Account) error {
-	b := c.DomainBlockFor(ctx, a.Domain)
+func (s *Service) LimitNewAccount(ctx context.Context, tx *store.Store, a *model.Account) error {
+	b := s.DomainBlockFor(ctx, a.Domain)
 	if b == nil || limitColumn(b) == "" {
 		return nil
 	}
@@ -292,46 +292,46 @@ func (c *Core) limitNewAccount(ctx context.Context, tx *store.Store, a *model.Ac
 }
 
 // DomainAllows lists the allowed domains, newest first (admin).
-func (c *Core) DomainAllows(ctx context.Context) ([]model.DomainAllow, error) {
-	return c.Store.DomainAllows(ctx)
+func (s *Service) DomainAllows(ctx context.Context) ([]model.DomainAllow, error) {
+	return s.store.DomainAllows(ctx)
 }
 
 // DomainAllow loads one allowed domain (admin).
-func (c *Core) DomainAllow(ctx context.Context, id int64) (*model.DomainAllow, error) {
-	a, err := c.Store.DomainAllowByID(ctx, id)
+func (s *Service) DomainAllow(ctx context.Context, id int64) (*model.DomainAllow, error) {
+	a, err := s.store.DomainAllowByID(ctx, id)
 	return a, notFoundOr(err)
 }
 
 // AllowDomain adds domain to the allowlist of limited-federation mode; an
 // already allowed domain is answered with its existing entry, as Mastodon.
-func (c *Core) AllowDomain(ctx context.Context, domain string) (*model.DomainAllow, error) {
+func (s *Service) AllowDomain(ctx context.Context, domain string) (*model.DomainAllow, error) {
 	d, err := NormalizeDomain(domain)
 	if err != nil {
 		return nil, err
 	}
-	if a, err := c.domainAllowByDomain(ctx, d); err == nil {
+	if a, err := s.domainAllowByDomain(ctx, d); err == nil {
 		return a, nil
 	}
 	a := &model.DomainAllow{ID: ids.New(), Domain: d, CreatedAt: time.Now()}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertDomainAllow(ctx, a); err != nil {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventDomainPolicy, a.ID, 0, "")
 	})
 	if errors.Is(err, store.ErrDuplicate) {
-		return c.domainAllowByDomain(ctx, d)
+		return s.domainAllowByDomain(ctx, d)
 	}
 	if err != nil {
 		return nil, err
 	}
-	c.forgetDomainPolicy()
+	s.ForgetDomainPolicy()
 	return a, nil
 }
 
 // DisallowDomain removes an allowed domain.
-func (c *Core) DisallowDomain(ctx context.Context, id int64) error {
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) DisallowDomain(ctx context.Context, id int64) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteDomainAllow(ctx, id); err != nil {
 			return err
 		}
@@ -340,21 +340,21 @@ func (c *Core) DisallowDomain(ctx context.Context, id int64) error {
 	if err != nil {
 		return notFoundOr(err)
 	}
-	c.forgetDomainPolicy()
+	s.ForgetDomainPolicy()
 	return nil
 }
 
 // DomainAllowByDomain finds the allow of exactly domain (admin CLI).
-func (c *Core) DomainAllowByDomain(ctx context.Context, domain string) (*model.DomainAllow, error) {
+func (s *Service) DomainAllowByDomain(ctx context.Context, domain string) (*model.DomainAllow, error) {
 	d, err := NormalizeDomain(domain)
 	if err != nil {
 		return nil, err
 	}
-	return c.domainAllowByDomain(ctx, d)
+	return s.domainAllowByDomain(ctx, d)
 }
 
-func (c *Core) domainAllowByDomain(ctx context.Context, d string) (*model.DomainAllow, error) {
-	allows, err := c.Store.DomainAllows(ctx)
+func (s *Service) domainAllowByDomain(ctx context.Context, d string) (*model.DomainAllow, error) {
+	allows, err := s.store.DomainAllows(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -376,10 +376,10 @@ type PublicDomainBlock struct {
 
 // PublicDomainBlocks lists the blocks the instance shows the public: those
 // that limit users (silence, suspend), silences first then suspensions,
-// each by domain, as Mastodon orders them. Per Config.ShowDomainBlocks the
+// each by domain, as Mastodon orders them. Per Deps.ShowDomainBlocks the
 // list is shown to all, to signed-in users only, or to no one (404).
-func (c *Core) PublicDomainBlocks(ctx context.Context, v *model.Viewer) ([]PublicDomainBlock, error) {
-	switch c.Config.ShowDomainBlocks {
+func (s *Service) PublicDomainBlocks(ctx context.Context, v *model.Viewer) ([]PublicDomainBlock, error) {
+	switch s.showDomainBlocks {
 	case ShowDomainBlocksAll:
 	case ShowDomainBlocksUsers:
 		if v.AccountID() == 0 {
@@ -388,7 +388,7 @@ func (c *Core) PublicDomainBlocks(ctx context.Context, v *model.Viewer) ([]Publi
 	default:
 		return nil, fault.ErrRecordNotFound
 	}
-	blocks, err := c.Store.DomainBlocks(ctx)
+	blocks, err := s.store.DomainBlocks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -441,7 +441,7 @@ func publicDomain(b model.DomainBlock) string {
 // stale, to delete once committed, as Mastodon's BlockDomainService clears
 // the domain's account images. Lifted, pictures are fetched again when an
 // account is next stored.
-func (c *Core) domainMediaChanged(ctx context.Context, tx *store.Store, domain string, reject bool, touched *[]int64, stale *[]string) error {
+func (s *Service) domainMediaChanged(ctx context.Context, tx *store.Store, domain string, reject bool, touched *[]int64, stale *[]string) error {
 	accounts, err := tx.AccountsOnDomain(ctx, domain)
 	if err != nil {
 		return err

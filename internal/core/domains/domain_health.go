@@ -1,4 +1,4 @@
-package core
+package domains
 
 import (
 	"context"
@@ -47,12 +47,12 @@ func newDomainHealth() *domainHealth {
 
 // DomainAvailable reports whether deliveries to host may be sent (it is
 // not marked unavailable).
-func (c *Core) DomainAvailable(ctx context.Context, host string) (bool, error) {
-	h := c.domains
+func (s *Service) DomainAvailable(ctx context.Context, host string) (bool, error) {
+	h := s.health
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.unavailable == nil || time.Since(h.loaded) > domainHealthRefresh {
-		list, err := c.Store.UnavailableDomains(ctx)
+		list, err := s.store.UnavailableDomains(ctx)
 		if err != nil {
 			return false, err
 		}
@@ -69,9 +69,9 @@ func (c *Core) DomainAvailable(ctx context.Context, host string) (bool, error) {
 // a refused connection, a 5xx, 401, 408 or 429). On the
 // UnavailableAfterDays-th distinct day of failures since it last answered,
 // the host is marked unavailable.
-func (c *Core) DeliveryFailed(ctx context.Context, host string, now time.Time) error {
+func (s *Service) DeliveryFailed(ctx context.Context, host string, now time.Time) error {
 	day := now.UTC().Unix() / 86400
-	h := c.domains
+	h := s.health
 	h.mu.Lock()
 	done := h.failedOn[host] == day
 	h.mu.Unlock()
@@ -79,7 +79,7 @@ func (c *Core) DeliveryFailed(ctx context.Context, host string, now time.Time) e
 		return nil
 	}
 	var unavailable bool
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		days, err := tx.RecordDeliveryFailure(ctx, host, day)
 		if err != nil || days < UnavailableAfterDays {
 			return err
@@ -99,7 +99,7 @@ func (c *Core) DeliveryFailed(ctx context.Context, host string, now time.Time) e
 		h.unavailable[host] = true
 	}
 	if unavailable {
-		c.Log.Warn("delivery: host unavailable", "host", host, "failed_days", UnavailableAfterDays)
+		s.log.Warn("delivery: host unavailable", "host", host, "failed_days", UnavailableAfterDays)
 	}
 	return nil
 }
@@ -107,29 +107,29 @@ func (c *Core) DeliveryFailed(ctx context.Context, host string, now time.Time) e
 // DomainAnswered records that host answered (a delivery succeeded, or it
 // sent a valid activity): its failures are forgotten and it is available
 // again. Cheap when the host was not failing.
-func (c *Core) DomainAnswered(ctx context.Context, host string) error {
+func (s *Service) DomainAnswered(ctx context.Context, host string) error {
 	if host == "" {
 		return nil
 	}
-	h := c.domains
+	h := s.health
 	h.mu.Lock()
 	st, known := h.failing[host]
 	h.mu.Unlock()
 	if known && !st.failing && time.Since(st.at) < domainHealthRefresh {
 		return nil
 	}
-	failing, unavailable, err := c.Store.DomainDeliveryState(ctx, host)
+	failing, unavailable, err := s.store.DomainDeliveryState(ctx, host)
 	if err != nil {
 		return err
 	}
 	if failing || unavailable {
-		if err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := s.store.InTx(ctx, func(tx *store.Store) error {
 			return tx.ClearDeliveryFailures(ctx, host)
 		}); err != nil {
 			return err
 		}
 		if unavailable {
-			c.Log.Info("delivery: host available again", "host", host)
+			s.log.Info("delivery: host available again", "host", host)
 		}
 	}
 	h.mu.Lock()

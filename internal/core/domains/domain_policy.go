@@ -1,4 +1,4 @@
-package core
+package domains
 
 import (
 	"context"
@@ -37,8 +37,8 @@ func (p *domainPolicy) forget() {
 
 // domainRules returns the blocks and allows, reloading them when stale.
 // When the database cannot be read, the last copy stays in force.
-func (c *Core) domainRules(ctx context.Context) (map[string]model.DomainBlock, map[string]bool) {
-	p := c.policy
+func (s *Service) domainRules(ctx context.Context) (map[string]model.DomainBlock, map[string]bool) {
+	p := s.policy
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.blocks != nil && !p.stale && time.Since(p.loadedAt) < domainPolicyTTL {
@@ -47,13 +47,13 @@ func (c *Core) domainRules(ctx context.Context) (map[string]model.DomainBlock, m
 	// One caller's cancelled request must not leave every other caller
 	// without a policy.
 	ctx = context.WithoutCancel(ctx)
-	blocks, err := c.Store.DomainBlocks(ctx)
+	blocks, err := s.store.DomainBlocks(ctx)
 	var allows []model.DomainAllow
 	if err == nil {
-		allows, err = c.Store.DomainAllows(ctx)
+		allows, err = s.store.DomainAllows(ctx)
 	}
 	if err != nil {
-		c.Log.Error("domain policy: load", "err", err)
+		s.log.Error("domain policy: load", "err", err)
 		if p.blocks == nil {
 			return map[string]model.DomainBlock{}, map[string]bool{}
 		}
@@ -118,12 +118,12 @@ func domainVariants(host string) []string {
 // DomainBlockFor returns the block that applies to host (its own, or its
 // closest parent domain's, as Mastodon's DomainBlock.rule_for), or nil.
 // host may carry a port.
-func (c *Core) DomainBlockFor(ctx context.Context, host string) *model.DomainBlock {
+func (s *Service) DomainBlockFor(ctx context.Context, host string) *model.DomainBlock {
 	d, err := NormalizeDomain(host)
 	if err != nil {
 		return nil
 	}
-	blocks, _ := c.domainRules(ctx)
+	blocks, _ := s.domainRules(ctx)
 	for _, v := range domainVariants(d) {
 		if b, ok := blocks[v]; ok {
 			return &b
@@ -133,12 +133,12 @@ func (c *Core) DomainBlockFor(ctx context.Context, host string) *model.DomainBlo
 }
 
 // domainAllowed reports whether host or a parent domain is in domain_allows.
-func (c *Core) domainAllowed(ctx context.Context, host string) bool {
+func (s *Service) domainAllowed(ctx context.Context, host string) bool {
 	d, err := NormalizeDomain(host)
 	if err != nil {
 		return false
 	}
-	_, allows := c.domainRules(ctx)
+	_, allows := s.domainRules(ctx)
 	for _, v := range domainVariants(d) {
 		if allows[v] {
 			return true
@@ -151,26 +151,27 @@ func (c *Core) domainAllowed(ctx context.Context, host string) bool {
 // host: not when the domain (or a parent) is suspended, and in
 // limited-federation mode only when it is allowed. The inbox, the fetcher
 // and authorized fetch ask it.
-func (c *Core) FederationAllowed(ctx context.Context, host string) bool {
-	if c.Config.LimitedFederation && !c.domainAllowed(ctx, host) {
+func (s *Service) FederationAllowed(ctx context.Context, host string) bool {
+	if s.limitedFederation && !s.domainAllowed(ctx, host) {
 		return false
 	}
-	b := c.DomainBlockFor(ctx, host)
+	b := s.DomainBlockFor(ctx, host)
 	return b == nil || b.Severity != model.SeveritySuspend
 }
 
 // DeliveryAllowed reports whether activities may be delivered to host: the
 // delivery worker asks it before every POST, so nothing reaches a
 // suspended domain (or, in limited-federation mode, one not allowed).
-func (c *Core) DeliveryAllowed(ctx context.Context, host string) bool {
-	return c.FederationAllowed(ctx, host)
+func (s *Service) DeliveryAllowed(ctx context.Context, host string) bool {
+	return s.FederationAllowed(ctx, host)
 }
 
 // AuthorizedFetch reports whether ActivityPub documents are served only to
 // signed requests (set, or implied by limited-federation mode).
-func (c *Core) AuthorizedFetch() bool {
-	return c.Config.AuthorizedFetch || c.Config.LimitedFederation
+func (s *Service) AuthorizedFetch() bool {
+	return s.authorizedFetch || s.limitedFederation
 }
 
-// forgetDomainPolicy makes the next question reload the policy.
-func (c *Core) forgetDomainPolicy() { c.policy.forget() }
+// ForgetDomainPolicy makes the next question reload the policy (core's
+// events apply calls it on a domain.policy event from any node).
+func (s *Service) ForgetDomainPolicy() { s.policy.forget() }

@@ -1,0 +1,17 @@
+package core
+
+import (
+	"context"
+
+	"herd/internal/model"
+)
+
+// FeaturedTags lists the hashtags an account features on its profile:
+// none yet, since Herd cannot feature tags; a missing account is still a
+// 404, as in Mastodon.
+func (c *Core) FeaturedTags(ctx context.Context, accountID int64) ([]model.Tag, error) {
+	if _, err := c.Store.AccountByID(ctx, accountID); err != nil {
+		return nil, notFoundOr(err)
+	}
+	return []model.Tag{}, nil
+}
