@@ -27,10 +27,17 @@ const WaitTimeout = 60 * time.Second
 // and check once.
 func Eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(WaitTimeout)
+	EventuallyWithin(t, WaitTimeout, what, cond)
+}
+
+// EventuallyWithin is Eventually with another safety net than
+// WaitTimeout, for work known to take long (transcoding a video).
+func EventuallyWithin(t testing.TB, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for pause := 2 * time.Millisecond; !cond(); pause = min(2*pause, 100*time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not so after %v", what, WaitTimeout)
+			t.Fatalf("%s: not so after %v", what, limit)
 		}
 		time.Sleep(pause)
 	}
