@@ -106,6 +106,7 @@ type Instance struct {
 	// answered, and the newest event the events reader has read.
 	writes, writing atomic.Int64
 	eventsRead      atomic.Int64
+	watched         bool // started by the rig, so the above are kept
 }
 
 // Start boots an instance on db; configure may adjust settings before start.
@@ -183,7 +184,7 @@ func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.C
 		cancel()
 		t.Fatalf("start instance: %v", err)
 	}
-	inst := &Instance{Domain: cfg.Domain, Server: srv, Core: srv.Core, HTTP: ts}
+	inst := &Instance{Domain: cfg.Domain, Server: srv, Core: srv.Core, HTTP: ts, watched: true}
 	// The events reader starts where the log ends when Run starts it;
 	// nothing writes in between, so it has read up to here.
 	last, err := srv.Core.Store.LastEventID(ctx)

@@ -170,6 +170,9 @@ func (i *Instance) describeWork(t testing.TB) []string {
 // same database.
 func (i *Instance) WaitEvents(t testing.TB) {
 	t.Helper()
+	if !i.watched {
+		t.Fatalf("%s: WaitEvents and WaitJobs need an instance started by testrig", i.Domain)
+	}
 	last, err := i.Core.Store.LastEventID(context.Background())
 	if err != nil {
 		t.Fatalf("%s: last event: %v", i.Domain, err)
