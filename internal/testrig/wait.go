@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"herd/internal/core"
 	"herd/internal/store"
 )
 
@@ -43,24 +44,27 @@ func EventuallyWithin(t testing.TB, limit time.Duration, what string, cond func(
 	}
 }
 
-// jobsSoon: a job due within this is work still to do: one put back
-// because its host was busy (2 s), or one due at once when the clock was
-// read. A job due later waits on purpose: a retry after a failure
-// (jobs.Backoff waits 16 s at least) or work spread over time
-// (Config.RemoteCardSpread); WaitJobs does not wait for those, and a test
-// that must know of them asks the jobs table.
-const jobsSoon = 5 * time.Second
+// deliverySoon: a delivery due within this is work still to do, put back
+// (without an attempt) because its host already had all the POSTs it may
+// have in flight; it comes back after 2 s (activitypub's hostBusyRetry).
+// Any other job not due yet waits on purpose: a retry after a failure
+// (jobs.Backoff waits 16 s at least), or remote media, cards and links
+// spread over time (Config.RemoteMediaSpread, RemoteCardSpread; tests
+// that wait for those set the spread to -1). WaitJobs does not wait for
+// those, and a test that must know of them asks the jobs table.
+const deliverySoon = 5 * time.Second
 
 // WaitJobs waits until the instances have no work left in their job
 // queues (every queue: fan-out, deliveries, ingest, media, cards,
 // links…), then until each has read its events log to the end, so its
 // caches and streams reflect that work. Give it every instance that may
 // hand work to another (a network), so that an activity one delivers
-// while the other is looked at is not missed; the barrier is the first
-// look at all of them during which none had a job due, leased or due
-// within jobsSoon, and none received or was answering a request that may
-// leave work behind (a delivery to its inbox, say). Jobs that wait on
-// purpose (see jobsSoon) are not waited for.
+// while the other is looked at is not missed: the barrier is the first
+// look at all of them during which none had a job due or leased (or a
+// delivery put back for a moment, see deliverySoon), and none received
+// or was answering a request that may leave work behind (a delivery to
+// its inbox, say). Jobs that wait on purpose (see deliverySoon) are not
+// waited for.
 //
 // Use it as the barrier before checking that something did not happen,
 // or to wait for everything a step set off.
@@ -124,15 +128,16 @@ func quiet(t testing.TB, insts []*Instance) bool {
 	return writes() == before
 }
 
-// toDo selects the jobs that are due, leased, or due within jobsSoon, in
-// one statement, so the count is one snapshot of every queue.
-const toDo = `FROM jobs WHERE locked_until > $1 OR run_at <= $2`
+// toDo selects the jobs that are due or leased, and deliveries due within
+// deliverySoon, in one statement, so the count is one snapshot of every
+// queue.
+const toDo = `FROM jobs WHERE locked_until > $1 OR run_at <= $1 OR (queue = '` + core.QueueDeliverInbox + `' AND run_at <= $2)`
 
 func (i *Instance) jobsToDo(t testing.TB) int {
 	t.Helper()
 	now := time.Now()
 	var n int
-	if err := i.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) "+toDo, now.UnixMilli(), now.Add(jobsSoon).UnixMilli()).Scan(&n); err != nil {
+	if err := i.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) "+toDo, now.UnixMilli(), now.Add(deliverySoon).UnixMilli()).Scan(&n); err != nil {
 		t.Fatalf("%s: count jobs: %v", i.Domain, err)
 	}
 	return n
@@ -143,7 +148,7 @@ func (i *Instance) describeWork(t testing.TB) []string {
 	t.Helper()
 	now := time.Now()
 	rows, err := i.Core.Store.DB.Read.Query("SELECT queue, attempts, locked_until > $1, last_error "+toDo+" ORDER BY id LIMIT 20",
-		now.UnixMilli(), now.Add(jobsSoon).UnixMilli())
+		now.UnixMilli(), now.Add(deliverySoon).UnixMilli())
 	if err != nil {
 		return []string{fmt.Sprintf("%s: list jobs: %v", i.Domain, err)}
 	}
