@@ -40,7 +40,7 @@ func BenchmarkHomePath(b *testing.B) {
 	}
 	page := func(i int) (int64, []*model.Status) {
 		v := viewers[i%len(viewers)]
-		ids, err := st.HomeFeedPage(ctx, v, store.Page{Limit: 20})
+		ids, err := st.HomeFeedPage(ctx, v, model.Page{Limit: 20})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func BenchmarkHomePath(b *testing.B) {
 	}
 	b.Run("feed-ids", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := st.HomeFeedPage(ctx, viewers[i%len(viewers)], store.Page{Limit: 20}); err != nil {
+			if _, err := st.HomeFeedPage(ctx, viewers[i%len(viewers)], model.Page{Limit: 20}); err != nil {
 				b.Fatal(err)
 			}
 		}

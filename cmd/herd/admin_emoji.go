@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/media"
 )
 
@@ -79,7 +79,7 @@ func adminEmoji(args []string, out io.Writer, log *slog.Logger) error {
 		return tw.Flush()
 	case action == "remove" && len(positional) == 1:
 		if err := c.RemoveCustomEmoji(ctx, positional[0]); err != nil {
-			if e, ok := core.AsError(err); ok && e.Status == http.StatusNotFound {
+			if e, ok := fault.As(err); ok && e.Status == http.StatusNotFound {
 				return fmt.Errorf("no custom emoji :%s:", positional[0])
 			}
 			return err
@@ -110,7 +110,7 @@ func readEmojiFile(path string) ([]byte, error) {
 
 // cliError shows a use case's refusal by its message alone.
 func cliError(err error) error {
-	if e, ok := core.AsError(err); ok {
+	if e, ok := fault.As(err); ok {
 		return errors.New(e.Message)
 	}
 	return err

@@ -12,6 +12,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/db"
+	"herd/internal/model"
 	"herd/internal/server"
 	"herd/internal/store"
 )
@@ -52,7 +53,7 @@ func TestAdminFeedsRebuild(t *testing.T) {
 	}
 	defer database.Close()
 	c := core.New(store.New(database), server.CoreConfig(cfg), nil)
-	viewer := func(name string) *core.Viewer {
+	viewer := func(name string) *model.Viewer {
 		acct, err := c.Store.AccountByUsername(ctx, name, "")
 		if err != nil {
 			t.Fatal(err)
@@ -61,7 +62,7 @@ func TestAdminFeedsRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &core.Viewer{Account: acct, User: u}
+		return &model.Viewer{Account: acct, User: u}
 	}
 	alice, bob := viewer("alice"), viewer("bob")
 	if _, err := c.Follow(ctx, bob, alice.Account.ID, core.FollowOptions{}); err != nil {
@@ -72,7 +73,7 @@ func TestAdminFeedsRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	inFeed := func() bool {
-		ids, err := c.Store.HomeFeedPage(ctx, bob.Account.ID, store.Page{Limit: 40})
+		ids, err := c.Store.HomeFeedPage(ctx, bob.Account.ID, model.Page{Limit: 40})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"herd/internal/ids"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 const reportsUsage = `usage: herd admin reports list [--all] [--limit N] [settings flags]
@@ -37,7 +37,7 @@ func adminReports(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer closeDB()
-	reports, err := c.Reports(ctx, *all, store.Page{Limit: *limit})
+	reports, err := c.Reports(ctx, *all, model.Page{Limit: *limit})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/db"
 	"herd/internal/ids"
+	"herd/internal/model"
 )
 
 // TestAdminReports: the reports users file are listed for moderators,
@@ -48,11 +49,11 @@ func TestAdminReports(t *testing.T) {
 	}
 	alice, _ := c.LookupAccount(ctx, "alice")
 	spammer, _ := c.LookupAccount(ctx, "spammer")
-	st, err := c.PostStatus(ctx, &core.Viewer{Account: spammer}, core.NewStatus{Text: "buy now"})
+	st, err := c.PostStatus(ctx, &model.Viewer{Account: spammer}, core.NewStatus{Text: "buy now"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := c.Report(ctx, &core.Viewer{Account: alice}, core.ReportRequest{AccountID: spammer.ID,
+	if _, _, err := c.Report(ctx, &model.Viewer{Account: alice}, core.ReportRequest{AccountID: spammer.ID,
 		StatusIDs: []int64{st.ID}, Comment: "sells\nthings", Category: "spam"}); err != nil {
 		t.Fatal(err)
 	}

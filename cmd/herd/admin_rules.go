@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 )
 
@@ -68,7 +68,7 @@ func adminRules(args []string, out io.Writer, log *slog.Logger) error {
 			return fmt.Errorf("%q is not a rule id", positional[0])
 		}
 		if err := c.RemoveInstanceRule(ctx, id); err != nil {
-			if e, ok := core.AsError(err); ok && e.Status == http.StatusNotFound {
+			if e, ok := fault.As(err); ok && e.Status == http.StatusNotFound {
 				return fmt.Errorf("no rule %s", positional[0])
 			}
 			return err

@@ -7,7 +7,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // Collection is a Collection, OrderedCollection or one of their pages.
@@ -50,7 +50,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 			Last:  withQuery(id, url.Values{"page": {"true"}, "min_id": {"0"}}),
 		})
 	}
-	var p store.Page
+	var p model.Page
 	pageQuery := url.Values{"page": {"true"}}
 	if v, ok := ids.Parse(q.Get("max_id")); ok {
 		p.MaxID = v

@@ -11,8 +11,9 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/httpsig"
+	"herd/internal/jobs"
+	"herd/internal/model"
 	"herd/internal/safehttp"
-	"herd/internal/store"
 )
 
 // Deliverer is the sending door of federation. It works two job queues:
@@ -64,11 +65,11 @@ type inboxJob struct {
 // activity and one inbox job per recipient server, in the transaction
 // that removes it (core.ExpandDelivery), so running a job twice sends
 // nothing twice. A delivery whose rows are gone is dropped.
-func (dl *Deliverer) Jobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (dl *Deliverer) Jobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		if err := dl.expand(ctx, j); err != nil {
-			if errors.Is(err, errNothingToSend) || errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, errNothingToSend) || errors.Is(err, model.ErrNotFound) {
 				dl.log.Info("delivery dropped", "job", j.ID, "reason", err)
 				continue
 			}
@@ -78,7 +79,7 @@ func (dl *Deliverer) Jobs(ctx context.Context, batch []store.Job) map[int64]erro
 	return failed
 }
 
-func (dl *Deliverer) expand(ctx context.Context, j store.Job) error {
+func (dl *Deliverer) expand(ctx context.Context, j jobs.Job) error {
 	var d core.Delivery
 	if err := json.Unmarshal([]byte(j.Payload), &d); err != nil {
 		return fmt.Errorf("%w: payload: %v", errNothingToSend, err)

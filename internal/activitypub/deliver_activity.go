@@ -10,7 +10,6 @@ import (
 	"herd/internal/core"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // errNothingToSend: the rows a delivery names are gone (a status deleted
@@ -192,7 +191,7 @@ func undo(actor *model.Account, id string, object *outActivity) *outActivity {
 // status loads the status a delivery names.
 func (dl *Deliverer) status(ctx context.Context, id int64) (*core.StatusBundle, *model.Status, error) {
 	b, err := dl.core.DeliveryStatus(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil, fmt.Errorf("%w: status %d", errNothingToSend, id)
 	}
 	if err != nil {
@@ -207,7 +206,7 @@ func (dl *Deliverer) statusURI(ctx context.Context, d core.Delivery) (string, er
 		return d.URI, nil
 	}
 	uri, err := dl.core.StatusURIByID(ctx, d.ObjectID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return "", fmt.Errorf("%w: status %d", errNothingToSend, d.ObjectID)
 	}
 	return uri, err
@@ -216,7 +215,7 @@ func (dl *Deliverer) statusURI(ctx context.Context, d core.Delivery) (string, er
 // target loads the account d.TargetID.
 func (dl *Deliverer) target(ctx context.Context, d core.Delivery) (*model.Account, error) {
 	a, err := dl.core.Store.AccountByID(ctx, d.TargetID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil, fmt.Errorf("%w: account %d", errNothingToSend, d.TargetID)
 	}
 	return a, err

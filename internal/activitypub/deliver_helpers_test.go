@@ -107,7 +107,7 @@ func (n *network) verifyPost(t *testing.T, p posted) string {
 		name := owner[strings.LastIndex(owner, "/")+1:]
 		a, err := n.inst.Core.LocalAccount(ctx, name)
 		if err != nil || a.URI != owner {
-			return httpsig.PublicKey{}, store.ErrNotFound
+			return httpsig.PublicKey{}, model.ErrNotFound
 		}
 		key, err := httpsig.ParsePublicKeyPEM([]byte(a.PublicKey))
 		return httpsig.PublicKey{ID: keyID, Owner: owner, Key: key}, err

@@ -12,6 +12,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/safehttp"
 	"herd/internal/server"
@@ -58,8 +59,8 @@ func TestDeliveryResumesAfterRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		n.enqueue(t, core.Delivery{Kind: "Follow", ActorID: alice.Account.ID, ObjectID: 21, TargetID: ra.ID})
-		claim := func(queue string, lease time.Duration) []store.Job {
-			var jobs []store.Job
+		claim := func(queue string, lease time.Duration) []jobs.Job {
+			var claimed []jobs.Job
 			if err := one.Core.Store.InTx(ctx, func(tx *store.Store) error {
 				var err error
 				jobs, err = tx.ClaimJobs(ctx, queue, time.Now(), lease, 10)

@@ -15,7 +15,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/jobs"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // DeliveryAttempts is how many times one inbox job is tried. The jobs
@@ -35,7 +35,7 @@ const hostBusyRetry = 2 * time.Second
 // of the others. The failures returned are retried with back-off; a
 // permanent refusal (a 4xx other than 401, 408 and 429), an unavailable
 // host or a signing account that is gone drops the job.
-func (dl *Deliverer) InboxJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (dl *Deliverer) InboxJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	errs := make([]error, len(batch))
 	var wg sync.WaitGroup
 	for i, j := range batch {
@@ -57,7 +57,7 @@ func (dl *Deliverer) InboxJobs(ctx context.Context, batch []store.Job) map[int64
 
 // deliverInbox sends one inbox job and returns nil when it is done with
 // (delivered or dropped).
-func (dl *Deliverer) deliverInbox(ctx context.Context, j store.Job) error {
+func (dl *Deliverer) deliverInbox(ctx context.Context, j jobs.Job) error {
 	var p inboxJob
 	if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
 		dl.log.Error("delivery: bad job", "job", j.ID, "err", err)
@@ -89,7 +89,7 @@ func (dl *Deliverer) deliverInbox(ctx context.Context, j store.Job) error {
 	defer release()
 	status, err := dl.post(ctx, p)
 	switch {
-	case errors.Is(err, errNothingToSend) || errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, errNothingToSend) || errors.Is(err, model.ErrNotFound):
 		dl.log.Info("delivery dropped", "inbox", p.Inbox, "reason", err)
 		return nil
 	case err != nil && ctx.Err() != nil:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -42,7 +43,7 @@ func (h *Handler) emojiTags(texts ...string) []Tag {
 func (h *Handler) emoji(w http.ResponseWriter, r *http.Request) error {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	e, err := h.core.LocalCustomEmoji(r.Context(), id)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 // Handler serves the federation documents of one instance.
@@ -92,7 +93,7 @@ func (h *Handler) wrap(fn func(http.ResponseWriter, *http.Request) error) http.H
 			return
 		}
 		status, msg := http.StatusInternalServerError, "Internal server error"
-		var ce *core.Error
+		var ce *fault.Error
 		if errors.As(err, &ce) {
 			status, msg = ce.Status, ce.Message
 		} else {

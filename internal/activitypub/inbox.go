@@ -13,7 +13,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/httpsig"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // maxInboxBody is the largest activity the inbox reads (Mastodon's 1 MB).
@@ -111,7 +111,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 	// fetched: a Delete of an actor never known is acknowledged without
 	// asking anyone, as Mastodon does.
 	if env.Type == "Delete" && linkID(env.Object) == actorURI {
-		if _, err := in.core.RemoteAccountByURI(r.Context(), actorURI); errors.Is(err, store.ErrNotFound) {
+		if _, err := in.core.RemoteAccountByURI(r.Context(), actorURI); errors.Is(err, model.ErrNotFound) {
 			w.WriteHeader(http.StatusAccepted)
 			return
 		}

@@ -150,7 +150,7 @@ func (k *inboxKeys) keyOwner(ctx context.Context, keyID string, refetch bool) (*
 // through WebFinger once the account is stale.
 func (f *Fetcher) refreshActor(ctx context.Context, uri string) (*model.Account, error) {
 	known, err := f.core.RemoteAccountByURI(ctx, uri)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return f.ResolveActor(ctx, uri)
 	}
 	if err != nil {

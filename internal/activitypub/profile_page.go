@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 )
 
@@ -15,7 +15,7 @@ import (
 func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 	name, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/@"), "/")
 	if name == "" || strings.Contains(name, "@") {
-		return core.ErrRecordNotFound // remote accounts' documents live on their servers
+		return fault.ErrRecordNotFound // remote accounts' documents live on their servers
 	}
 	r.SetPathValue("name", name)
 	if rest == "" {
@@ -26,11 +26,11 @@ func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 		return writeDocument(w, h.actorDocument(a))
 	}
 	if strings.Contains(rest, "/") {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	id, ok := ids.Parse(rest)
 	if !ok {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	b, err := h.core.PublishedStatus(r.Context(), name, id)
 	if err != nil {

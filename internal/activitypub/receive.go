@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -55,7 +56,7 @@ type activity struct {
 // Processing commits need not wait for the disk: the jobs' deletion after
 // the batch is an ordinary commit, and makes them durable (a crash before
 // it loses both, and the activities are processed again).
-func (rc *Receiver) Jobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (rc *Receiver) Jobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	ctx = store.DeferDurability(ctx)
 	failed := map[int64]error{}
 	for _, j := range batch {
@@ -80,7 +81,7 @@ func permanent(err error) bool {
 		return status.Status >= 400 && status.Status < 500 && status.Status != 408 && status.Status != 429
 	}
 	for _, e := range []error{core.ErrRejected, ErrRefusedURI, ErrInvalidActor, ErrNotActivityPub, ErrIDMismatch,
-		ErrGone, ErrNotFound, ErrBlockedDomain, store.ErrNotFound} {
+		ErrGone, ErrNotFound, ErrBlockedDomain, model.ErrNotFound} {
 		if errors.Is(err, e) {
 			return true
 		}
@@ -210,7 +211,7 @@ func (rc *Receiver) followAnswer(ctx context.Context, actor *model.Account, act 
 	} else {
 		uri := linkID(act.Object)
 		f, err := rc.core.FollowRequestByURI(ctx, uri)
-		if errors.Is(err, store.ErrNotFound) && !accepted {
+		if errors.Is(err, model.ErrNotFound) && !accepted {
 			f, err = rc.core.FollowByURI(ctx, uri)
 		}
 		if err != nil {
@@ -257,7 +258,7 @@ func (rc *Receiver) feature(ctx context.Context, actor *model.Account, act activ
 		return nil // Mastodon, Pleroma and Misskey name it …/collections/featured
 	}
 	st, err := rc.core.StatusByURI(ctx, linkID(act.Object))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -296,7 +297,7 @@ func (rc *Receiver) undo(ctx context.Context, actor *model.Account, raw json.Raw
 		return rc.core.ReceiveUndoAnnounce(ctx, actor, e.ID)
 	case "Like":
 		st, err := rc.core.StatusByURI(ctx, object)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			if e.ID == "" {
 				return nil
 			}

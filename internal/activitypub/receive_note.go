@@ -10,7 +10,6 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // maxThreadFetch bounds how many unknown ancestors are fetched for one
@@ -76,7 +75,7 @@ func (rc *Receiver) create(ctx context.Context, actor *model.Account, raw json.R
 // fetched document is its origin's word, so its author is the account it
 // is attributed to, which must be on the object's host.
 func (rc *Receiver) status(ctx context.Context, uri string, depth int) (*model.Status, error) {
-	if st, err := rc.core.StatusByURI(ctx, uri); !errors.Is(err, store.ErrNotFound) {
+	if st, err := rc.core.StatusByURI(ctx, uri); !errors.Is(err, model.ErrNotFound) {
 		return st, err
 	}
 	if depth > maxThreadFetch {
@@ -93,7 +92,7 @@ func (rc *Receiver) status(ctx context.Context, uri string, depth int) (*model.S
 // finds it when its id, which may differ from the URL it was asked by, is
 // already known.
 func (rc *Receiver) fetchedStatus(ctx context.Context, doc *Document, depth int) (*model.Status, error) {
-	if st, err := rc.core.StatusByURI(ctx, doc.ID); !errors.Is(err, store.ErrNotFound) {
+	if st, err := rc.core.StatusByURI(ctx, doc.ID); !errors.Is(err, model.ErrNotFound) {
 		return st, err
 	}
 	uri := doc.ID

@@ -14,7 +14,6 @@ import (
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/safehttp"
-	"herd/internal/store"
 	"herd/internal/testrig"
 )
 
@@ -580,4 +579,4 @@ func TestCheckURI(t *testing.T) {
 	}
 }
 
-var _ = store.ErrNotFound
+var _ = model.ErrNotFound

@@ -10,7 +10,6 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // ResolveActor returns the account of the remote actor uri, fetching it
@@ -35,7 +34,7 @@ func (f *Fetcher) resolveActor(ctx context.Context, uri, confirmed string) (*mod
 	}
 	known, err := f.core.RemoteAccountByURI(ctx, uri)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, model.ErrNotFound):
 		known = nil
 	case err != nil:
 		return nil, err
@@ -59,7 +58,7 @@ func (f *Fetcher) resolveActor(ctx context.Context, uri, confirmed string) (*mod
 	if actor.URI != uri {
 		// uri was an alias (a profile URL, say) and the document, fetched
 		// again from the id it named, agreed: the id is the actor's.
-		if known, err = f.core.RemoteAccountByURI(ctx, actor.URI); errors.Is(err, store.ErrNotFound) {
+		if known, err = f.core.RemoteAccountByURI(ctx, actor.URI); errors.Is(err, model.ErrNotFound) {
 			known = nil
 		} else if err != nil {
 			return nil, err
@@ -139,7 +138,7 @@ func (f *Fetcher) WebFingerLookup(ctx context.Context, acct string) (*model.Acco
 	switch {
 	case err == nil && !core.RemoteIsStale(known, time.Now()):
 		return known.Account, nil
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	case err != nil && !errors.Is(err, model.ErrNotFound):
 		return nil, err
 	}
 	href, subject, err := f.webFinger(ctx, user, host)

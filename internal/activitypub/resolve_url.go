@@ -8,7 +8,6 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // The Receiver is core's way to other servers: it finds accounts through
@@ -39,13 +38,13 @@ func (rc *Receiver) ResolveURL(ctx context.Context, uri string) (*model.Account,
 	if _, err := f.CheckURI(uri); err != nil {
 		return nil, nil, err
 	}
-	if st, err := rc.core.StatusByURI(ctx, uri); !errors.Is(err, store.ErrNotFound) {
+	if st, err := rc.core.StatusByURI(ctx, uri); !errors.Is(err, model.ErrNotFound) {
 		return nil, st, err
 	}
 	if _, err := rc.core.RemoteAccountByURI(ctx, uri); err == nil {
 		a, err := f.ResolveActor(ctx, uri)
 		return a, nil, err
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, nil, err
 	}
 	doc, err := f.Fetch(ctx, uri)

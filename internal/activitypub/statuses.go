@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 )
 
@@ -13,7 +14,7 @@ import (
 func (h *Handler) publishedStatus(r *http.Request) (*core.StatusBundle, error) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		return nil, core.ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return h.core.PublishedStatus(r.Context(), r.PathValue("name"), id)
 }
@@ -77,7 +78,7 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) error {
 	}
 	st := b.Statuses[0]
 	if st.ReblogOfID != 0 {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	id := h.noteURI(b.Accounts[st.AccountID], st) + "/replies"
 	q := r.URL.Query()
@@ -133,7 +134,7 @@ func (h *Handler) countCollection(w http.ResponseWriter, r *http.Request, suffix
 	}
 	st := b.Statuses[0]
 	if st.ReblogOfID != 0 {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	return writeDocument(w, &Collection{
 		Context: asContext, ID: h.noteURI(b.Accounts[st.AccountID], st) + suffix, Type: "Collection",

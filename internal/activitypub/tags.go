@@ -5,7 +5,8 @@ import (
 	"strings"
 
 	"herd/internal/core"
-	"herd/internal/store"
+	"herd/internal/core/fault"
+	"herd/internal/model"
 )
 
 // tagPageSize is how many posts a hashtag's collection lists, Mastodon's
@@ -19,14 +20,14 @@ const tagPageSize = 20
 func (h *Handler) tagCollection(w http.ResponseWriter, r *http.Request) error {
 	name := strings.TrimPrefix(r.URL.Path, "/tags/")
 	if strings.Contains(name, "/") {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	tag, err := h.core.Tag(r.Context(), name)
 	if err != nil {
 		return err
 	}
 	sp, err := h.core.TagTimeline(r.Context(), nil, core.TagQuery{Tag: name}, core.PublicFilter{Local: true},
-		store.Page{Limit: tagPageSize})
+		model.Page{Limit: tagPageSize})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"path"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 // WebFinger (RFC 7033) as Mastodon answers it: acct:NAME@DOMAIN, the
@@ -37,7 +37,7 @@ const (
 )
 
 // errBadResource answers a missing or malformed resource parameter.
-var errBadResource = core.ErrBadRequest("Invalid resource")
+var errBadResource = fault.BadRequest("Invalid resource")
 
 // webfinger handles GET /.well-known/webfinger?resource=….
 func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) error {
@@ -97,7 +97,7 @@ func (h *Handler) resourceUsername(resource string) (name string, instance bool,
 			return "", false, errBadResource
 		}
 		if !strings.EqualFold(u.Host, h.core.Config.Domain) {
-			return "", false, core.ErrRecordNotFound
+			return "", false, fault.ErrRecordNotFound
 		}
 		p := path.Clean(u.Path)
 		switch {
@@ -108,7 +108,7 @@ func (h *Handler) resourceUsername(resource string) (name string, instance bool,
 		case strings.HasPrefix(p, "/@") && !strings.Contains(p[2:], "/"):
 			return p[2:], false, nil
 		}
-		return "", false, core.ErrRecordNotFound
+		return "", false, fault.ErrRecordNotFound
 	}
 	acct := resource
 	if strings.HasPrefix(lower, "acct:") {
@@ -119,7 +119,7 @@ func (h *Handler) resourceUsername(resource string) (name string, instance bool,
 		return "", false, errBadResource
 	}
 	if !strings.EqualFold(domain, h.core.Config.Domain) {
-		return "", false, core.ErrRecordNotFound
+		return "", false, fault.ErrRecordNotFound
 	}
 	if strings.EqualFold(user, h.core.Config.Domain) {
 		return "", true, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/media"
 )
 
@@ -115,7 +116,7 @@ func sentFile(r *http.Request, p params, key string) (io.ReadCloser, error) {
 		}
 	}
 	field := strings.ToUpper(key[:1]) + key[1:]
-	return nil, core.ErrUnprocessable("Validation failed: " + field + " content type is invalid")
+	return nil, fault.Unprocessable("Validation failed: " + field + " content type is invalid")
 }
 
 // strParam reads an optional string: nil when the parameter is absent.

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
+	"herd/internal/model"
 	"herd/internal/scope"
 )
 
@@ -27,7 +29,7 @@ type API struct {
 // Gate decides whether an authenticated (or anonymous: nil viewer) request
 // may proceed; an error is rendered as the answer instead of the handler's.
 type Gate interface {
-	Admit(w http.ResponseWriter, r *http.Request, viewer *core.Viewer) error
+	Admit(w http.ResponseWriter, r *http.Request, viewer *model.Viewer) error
 }
 
 // New builds the API and registers its routes on mux.
@@ -83,18 +85,18 @@ func (a *API) serve(acc access, h handlerFunc) http.Handler {
 type viewerKey struct{}
 
 // viewerOf returns the request's viewer, nil when anonymous.
-func viewerOf(r *http.Request) *core.Viewer {
-	v, _ := r.Context().Value(viewerKey{}).(*core.Viewer)
+func viewerOf(r *http.Request) *model.Viewer {
+	v, _ := r.Context().Value(viewerKey{}).(*model.Viewer)
 	return v
 }
 
 // authenticate reads the bearer token (header, or access_token parameter
 // as Mastodon allows) and checks it against the route's access rule.
-func (a *API) authenticate(r *http.Request, acc access) (*core.Viewer, error) {
+func (a *API) authenticate(r *http.Request, acc access) (*model.Viewer, error) {
 	secret := bearerToken(r)
 	if secret == "" {
 		if acc.token {
-			return nil, core.ErrUnauthorized("The access token is invalid")
+			return nil, fault.Unauthorized("The access token is invalid")
 		}
 		return nil, nil
 	}
@@ -103,10 +105,10 @@ func (a *API) authenticate(r *http.Request, acc access) (*core.Viewer, error) {
 		return nil, err
 	}
 	if acc.user && v.Account == nil {
-		return nil, core.ErrForbidden("This method requires an authenticated user")
+		return nil, fault.Forbidden("This method requires an authenticated user")
 	}
 	if len(acc.scopes) > 0 && !scope.CoversAny(v.Token.Scopes, acc.scopes...) {
-		return nil, core.ErrForbidden("This action is outside the authorized scopes")
+		return nil, fault.Forbidden("This action is outside the authorized scopes")
 	}
 	return v, nil
 }
@@ -133,7 +135,7 @@ func writeJSON(w http.ResponseWriter, v any, status ...int) error {
 // writeError renders Mastodon's {"error": "..."} with the error's status;
 // unexpected errors are logged and shown as a bare 500.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := core.AsError(err); ok {
+	if e, ok := fault.As(err); ok {
 		if e.Cause != nil {
 			a.log.Warn("request failed", "path", r.URL.Path, "status", e.Status, "err", e.Cause)
 		}

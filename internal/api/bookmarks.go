@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // listRoutes registers the viewer's bookmarked and favourited statuses.
@@ -17,7 +17,7 @@ func (a *API) listRoutes() {
 // savedList handles GET /api/v1/bookmarks and /api/v1/favourites: 20
 // statuses by default, at most 40, with a Link header over the bookmark or
 // favourite ids.
-func (a *API) savedList(load func(context.Context, *core.Viewer, store.Page) (*core.SavedStatusPage, error)) handlerFunc {
+func (a *API) savedList(load func(context.Context, *model.Viewer, model.Page) (*core.SavedStatusPage, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := parseParams(r)
 		if err != nil {

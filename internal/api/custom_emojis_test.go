@@ -8,7 +8,7 @@ import (
 	"github.com/mattn/go-mastodon"
 
 	"herd/internal/apischema"
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
@@ -38,7 +38,7 @@ func TestCustomEmojis(t *testing.T) {
 		for _, bad := range [][]byte{[]byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), mediatest.PixelBomb(),
 			mediatest.Truncated(), append(mediatest.PNG(10, 10), make([]byte, 256<<10)...)} {
 			_, err := inst.Core.AddCustomEmoji(ctx, "bad", bad, "")
-			if e, ok := core.AsError(err); !ok || e.Status != 422 {
+			if e, ok := fault.As(err); !ok || e.Status != 422 {
 				t.Errorf("bad image: err %v, want 422", err)
 			}
 		}

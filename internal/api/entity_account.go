@@ -159,7 +159,7 @@ func roleEntity(role string) Role {
 }
 
 // credentialAccount renders the viewer's own account with its source.
-func (a *API) credentialAccount(v *core.Viewer, followRequests int64) CredentialAccount {
+func (a *API) credentialAccount(v *model.Viewer, followRequests int64) CredentialAccount {
 	acct, u := v.Account, v.User
 	fields := acct.Fields
 	if fields == nil {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 // instanceRoutes: the server's self-description, public as in Mastodon
@@ -142,5 +142,5 @@ func (a *API) emptyList(w http.ResponseWriter, r *http.Request) error {
 
 // recordNotFound answers Mastodon's 404 for a record that does not exist.
 func (a *API) recordNotFound(w http.ResponseWriter, r *http.Request) error {
-	return core.ErrRecordNotFound
+	return fault.ErrRecordNotFound
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -29,7 +29,7 @@ func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if r.MultipartForm == nil || len(r.MultipartForm.File["file"]) == 0 {
-		return core.ErrUnprocessable("Validation failed: File can't be blank")
+		return fault.Unprocessable("Validation failed: File can't be blank")
 	}
 	f, err := r.MultipartForm.File["file"][0].Open()
 	if err != nil {
@@ -59,7 +59,7 @@ func mediaStatus(m *model.MediaAttachment) (int, error) {
 	case model.MediaPending:
 		return http.StatusPartialContent, nil
 	case model.MediaFailed:
-		return 0, core.ErrUnprocessable("Error processing thumbnail for uploaded media")
+		return 0, fault.Unprocessable("Error processing thumbnail for uploaded media")
 	}
 	return http.StatusOK, nil
 }

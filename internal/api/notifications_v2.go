@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 )
 
@@ -88,7 +89,7 @@ func expandAccounts(p params) (partial bool, err error) {
 	case "partial_avatars":
 		return true, nil
 	default:
-		return false, core.ErrBadRequest("Invalid value for 'expand_accounts': '" + v + "', allowed values are 'full' and 'partial_avatars'")
+		return false, fault.BadRequest("Invalid value for 'expand_accounts': '" + v + "', allowed values are 'full' and 'partial_avatars'")
 	}
 }
 

@@ -6,13 +6,13 @@ import (
 	"net/url"
 
 	"herd/internal/ids"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // pageParams reads max_id/since_id/min_id/limit; limit defaults to def and
 // is clamped to max, as Mastodon does.
-func pageParams(p params, def, max int) (store.Page, error) {
-	var pg store.Page
+func pageParams(p params, def, max int) (model.Page, error) {
+	var pg model.Page
 	var err error
 	if pg.MaxID, err = p.id("max_id"); err != nil {
 		return pg, err

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
 )
@@ -24,7 +24,7 @@ const (
 )
 
 // errBodyTooLarge is the answer for a body over its bound.
-var errBodyTooLarge = &core.Error{Status: http.StatusRequestEntityTooLarge, Message: "Request body too large"}
+var errBodyTooLarge = &fault.Error{Status: http.StatusRequestEntityTooLarge, Message: "Request body too large"}
 
 // params holds a request's parameters, whatever the encoding: query
 // string, form-urlencoded, multipart or JSON. JSON bodies are flattened to
@@ -66,11 +66,11 @@ func parseParamsWithin(r *http.Request, bodyBytes, multipartBytes int64) (params
 			case errors.As(err, &tooBig):
 				return nil, errBodyTooLarge
 			}
-			return nil, core.ErrBadRequest("Invalid JSON body")
+			return nil, fault.BadRequest("Invalid JSON body")
 		}
 		obj, ok := body.(map[string]any)
 		if !ok {
-			return nil, core.ErrBadRequest("The JSON body must be an object")
+			return nil, fault.BadRequest("The JSON body must be an object")
 		}
 		for k, v := range obj {
 			flatten(p, k, v)
@@ -82,7 +82,7 @@ func parseParamsWithin(r *http.Request, bodyBytes, multipartBytes int64) (params
 			if errors.As(err, &tooBig) {
 				return nil, errBodyTooLarge
 			}
-			return nil, core.ErrBadRequest("Invalid form body")
+			return nil, fault.BadRequest("Invalid form body")
 		}
 		for k, v := range r.PostForm {
 			p[k] = v
@@ -94,7 +94,7 @@ func parseParamsWithin(r *http.Request, bodyBytes, multipartBytes int64) (params
 			if errors.As(err, &tooBig) {
 				return nil, errBodyTooLarge
 			}
-			return nil, core.ErrBadRequest("Invalid multipart body")
+			return nil, fault.BadRequest("Invalid multipart body")
 		}
 		for k, v := range r.MultipartForm.Value {
 			p[k] = v
@@ -185,7 +185,7 @@ func (p params) integer(key string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, core.ErrBadRequest(fmt.Sprintf("%s must be an integer", key))
+		return 0, fault.BadRequest(fmt.Sprintf("%s must be an integer", key))
 	}
 	return n, nil
 }
@@ -198,7 +198,7 @@ func (p params) id(key string) (int64, error) {
 	}
 	id, ok := ids.Parse(s)
 	if !ok {
-		return 0, core.ErrBadRequest(fmt.Sprintf("%s is not a valid id", key))
+		return 0, fault.BadRequest(fmt.Sprintf("%s is not a valid id", key))
 	}
 	return id, nil
 }
@@ -207,7 +207,7 @@ func (p params) id(key string) (int64, error) {
 func pathID(r *http.Request, name string) (int64, error) {
 	id, ok := ids.Parse(r.PathValue(name))
 	if !ok {
-		return 0, core.ErrRecordNotFound
+		return 0, fault.ErrRecordNotFound
 	}
 	return id, nil
 }

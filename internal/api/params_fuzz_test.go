@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 // FuzzParseParams: whatever body and content type a client sends, request
@@ -43,9 +43,9 @@ func FuzzParseParams(f *testing.F) {
 		r.Header.Set("Content-Type", contentType)
 		p, err := parseParams(r)
 		if err != nil {
-			e, ok := core.AsError(err)
+			e, ok := fault.As(err)
 			if !ok {
-				t.Fatalf("%s %q: error %v is not a core.Error (would be a 500)", method, contentType, err)
+				t.Fatalf("%s %q: error %v is not a fault.Error (would be a 500)", method, contentType, err)
 			}
 			switch e.Status {
 			case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
@@ -63,7 +63,7 @@ func FuzzParseParams(f *testing.F) {
 			p.list(k)
 			p.boolean(k, false)
 			if _, err := p.integer(k, 0); err != nil {
-				if e, ok := core.AsError(err); !ok || e.Status != http.StatusBadRequest {
+				if e, ok := fault.As(err); !ok || e.Status != http.StatusBadRequest {
 					t.Fatalf("integer(%q): %v", k, err)
 				}
 			}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 func TestParseParamsReadsEveryEncodingAlike(t *testing.T) {
@@ -57,7 +57,7 @@ func TestParseParamsRefusesBadBodies(t *testing.T) {
 			r := httptest.NewRequest("POST", "/api/v1/statuses", strings.NewReader(tc.body))
 			r.Header.Set("Content-Type", tc.contentType)
 			_, err := parseParams(r)
-			e, ok := core.AsError(err)
+			e, ok := fault.As(err)
 			if !ok || e.Status != tc.status {
 				t.Fatalf("err = %v, want status %d", err, tc.status)
 			}

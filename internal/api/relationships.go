@@ -8,7 +8,6 @@ import (
 	"herd/internal/core"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // Scopes as docs.joinmastodon.org lists them; scope.Covers lets "read",
@@ -34,7 +33,7 @@ func (a *API) relationshipRoutes() {
 
 // change adapts a use case that acts on the {id} account and answers a
 // Relationship (unfollow, block, authorize…) to a handler.
-func (a *API) change(fn func(*core.Core, context.Context, *core.Viewer, int64) (*model.Relationship, error)) handlerFunc {
+func (a *API) change(fn func(*core.Core, context.Context, *model.Viewer, int64) (*model.Relationship, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
@@ -134,10 +133,10 @@ func (a *API) familiarFollowers(w http.ResponseWriter, r *http.Request) error {
 
 // accountListPage reads the paging of an account list: 40 by default, at
 // most 80, as Mastodon's DEFAULT_ACCOUNTS_LIMIT.
-func accountListPage(r *http.Request) (store.Page, error) {
+func accountListPage(r *http.Request) (model.Page, error) {
 	p, err := parseParams(r)
 	if err != nil {
-		return store.Page{}, err
+		return model.Page{}, err
 	}
 	return pageParams(p, 40, 80)
 }

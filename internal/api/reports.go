@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -37,19 +38,19 @@ func (a *API) postReport(w http.ResponseWriter, r *http.Request) error {
 	req := core.ReportRequest{Comment: p.str("comment"), Category: p.str("category"), Forward: p.boolean("forward", false)}
 	var ok bool
 	if req.AccountID, ok = ids.Parse(p.str("account_id")); !ok {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	for _, s := range nonEmpty(p.list("status_ids")) {
 		id, ok := ids.Parse(s)
 		if !ok {
-			return core.ErrRecordNotFound
+			return fault.ErrRecordNotFound
 		}
 		req.StatusIDs = append(req.StatusIDs, id)
 	}
 	for _, s := range nonEmpty(p.list("rule_ids")) {
 		id, ok := ids.Parse(s)
 		if !ok {
-			return core.ErrUnprocessable("Validation failed: Rules are not the instance's")
+			return fault.Unprocessable("Validation failed: Rules are not the instance's")
 		}
 		req.RuleIDs = append(req.RuleIDs, id)
 	}

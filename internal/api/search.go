@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 )
 
@@ -65,16 +66,16 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if strings.TrimSpace(p.str("q")) == "" {
-		return core.ErrBadRequest("param is missing or the value is empty: q")
+		return fault.BadRequest("param is missing or the value is empty: q")
 	}
 	v := viewerOf(r)
 	if v.AccountID() == 0 {
 		// Mastodon's answers to anonymous callers asking for what needs a user.
 		if p.str("offset") != "" {
-			return core.ErrUnauthorized("Search queries pagination is not supported without authentication")
+			return fault.Unauthorized("Search queries pagination is not supported without authentication")
 		}
 		if p.boolean("resolve", false) {
-			return core.ErrUnauthorized("Search queries that resolve remote resources are not supported without authentication")
+			return fault.Unauthorized("Search queries that resolve remote resources are not supported without authentication")
 		}
 	}
 	pg, err := pageParams(p, 20, 40)

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 // startupRoutes answers the calls apps make when they start or open a
@@ -71,7 +71,7 @@ func (a *API) startupRoutes() {
 
 // notYet answers 422, Mastodon's validation status, whose message apps show.
 func notYet(msg string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error { return core.ErrUnprocessable(msg) }
+	return func(w http.ResponseWriter, r *http.Request) error { return fault.Unprocessable(msg) }
 }
 
 func emptyObject(w http.ResponseWriter, r *http.Request) error {

@@ -6,14 +6,13 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // statusActionRoutes registers interactions with a status, with the
 // scopes Mastodon asks for each.
 func (a *API) statusActionRoutes() {
-	simple := func(fn func(context.Context, *core.Viewer, int64) (*core.StatusView, error)) handlerFunc {
-		return a.statusAction(func(r *http.Request, v *core.Viewer, id int64) (*core.StatusView, error) {
+	simple := func(fn func(context.Context, *model.Viewer, int64) (*model.StatusView, error)) handlerFunc {
+		return a.statusAction(func(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error) {
 			return fn(r.Context(), v, id)
 		})
 	}
@@ -34,7 +33,7 @@ func (a *API) statusActionRoutes() {
 }
 
 // reblog handles POST /api/v1/statuses/:id/reblog (visibility optional).
-func (a *API) reblog(r *http.Request, v *core.Viewer, id int64) (*core.StatusView, error) {
+func (a *API) reblog(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error) {
 	p, err := parseParams(r)
 	if err != nil {
 		return nil, err
@@ -44,7 +43,7 @@ func (a *API) reblog(r *http.Request, v *core.Viewer, id int64) (*core.StatusVie
 
 // statusAccounts handles favourited_by and reblogged_by: 40 accounts by
 // default, at most 80, paged by the favourite or boost id.
-func (a *API) statusAccounts(load func(context.Context, *core.Viewer, int64, store.Page) (*core.AccountPage, error)) handlerFunc {
+func (a *API) statusAccounts(load func(context.Context, *model.Viewer, int64, model.Page) (*core.AccountPage, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -34,7 +35,7 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	replyTo, err := p.id("in_reply_to_id")
 	if err != nil {
-		return core.ErrRecordNotFound
+		return fault.ErrRecordNotFound
 	}
 	n := core.NewStatus{
 		Text: p.str("status"), SpoilerText: p.str("spoiler_text"), Visibility: model.Visibility(p.str("visibility")),

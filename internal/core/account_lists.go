@@ -22,19 +22,19 @@ type ListedAccount struct {
 // others, or blocks the viewer; otherwise without suspended accounts and
 // accounts in a block with the viewer or muted by them (Mastodon's
 // FollowerAccountsController).
-func (c *Core) Followers(ctx context.Context, v *Viewer, accountID int64, p store.Page) ([]ListedAccount, error) {
+func (c *Core) Followers(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
 	return c.collection(ctx, v, accountID, p, c.Store.FollowersPage)
 }
 
 // Following pages the accounts accountID follows, with the same rules as
 // Followers.
-func (c *Core) Following(ctx context.Context, v *Viewer, accountID int64, p store.Page) ([]ListedAccount, error) {
+func (c *Core) Following(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
 	return c.collection(ctx, v, accountID, p, c.Store.FollowingPage)
 }
 
-type collectionPage func(ctx context.Context, id int64, f store.ListFilter, p store.Page) ([]store.AccountCursor, error)
+type collectionPage func(ctx context.Context, id int64, f store.ListFilter, p model.Page) ([]store.AccountCursor, error)
 
-func (c *Core) collection(ctx context.Context, v *Viewer, accountID int64, p store.Page, page collectionPage) ([]ListedAccount, error) {
+func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64, p model.Page, page collectionPage) ([]ListedAccount, error) {
 	owner, err := c.targetAccount(ctx, c.Store, accountID)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func (c *Core) collection(ctx context.Context, v *Viewer, accountID int64, p sto
 }
 
 // FollowRequests pages the accounts waiting for the viewer to accept them.
-func (c *Core) FollowRequests(ctx context.Context, v *Viewer, p store.Page) ([]ListedAccount, error) {
+func (c *Core) FollowRequests(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
 	rows, err := c.Store.FollowRequestsPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (c *Core) FollowRequests(ctx context.Context, v *Viewer, p store.Page) ([]L
 }
 
 // Blocks pages the accounts the viewer blocks.
-func (c *Core) Blocks(ctx context.Context, v *Viewer, p store.Page) ([]ListedAccount, error) {
+func (c *Core) Blocks(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
 	rows, err := c.Store.BlocksPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (c *Core) Blocks(ctx context.Context, v *Viewer, p store.Page) ([]ListedAcc
 
 // Mutes pages the accounts the viewer mutes; expired mutes are over and
 // not listed.
-func (c *Core) Mutes(ctx context.Context, v *Viewer, p store.Page) ([]ListedAccount, error) {
+func (c *Core) Mutes(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
 	muted, err := c.Store.MutesPage(ctx, v.AccountID(), time.Now(), p)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -29,7 +30,7 @@ func (c *Core) Accounts(ctx context.Context, ids []int64) ([]*model.Account, err
 func (c *Core) LookupAccount(ctx context.Context, acct string) (*model.Account, error) {
 	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
 	if name == "" {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	if c.isLocalDomain(domain) {
 		domain = ""
@@ -55,7 +56,7 @@ type AccountSearch struct {
 // the viewer either way. A remote
 // address (user@host) finds that account: a known one, or with Resolve
 // one found through WebFinger, as Mastodon's AccountSearchService.
-func (c *Core) SearchAccounts(ctx context.Context, v *Viewer, q AccountSearch) ([]*model.Account, error) {
+func (c *Core) SearchAccounts(ctx context.Context, v *model.Viewer, q AccountSearch) ([]*model.Account, error) {
 	query := strings.TrimPrefix(strings.TrimSpace(q.Query), "@")
 	if name, domain, ok := strings.Cut(query, "@"); ok {
 		if !c.isLocalDomain(domain) {
@@ -74,7 +75,7 @@ func (c *Core) SearchAccounts(ctx context.Context, v *Viewer, q AccountSearch) (
 // another server: the one account, known or (with Resolve, for a
 // signed-in viewer) resolved, unless it is gone, in a block with the
 // viewer, or not followed when only followed accounts are asked for.
-func (c *Core) searchRemoteAddress(ctx context.Context, v *Viewer, name, domain string, q AccountSearch) ([]*model.Account, error) {
+func (c *Core) searchRemoteAddress(ctx context.Context, v *model.Viewer, name, domain string, q AccountSearch) ([]*model.Account, error) {
 	none := []*model.Account{}
 	if name == "" || domain == "" || q.Limit < 1 || q.Offset > 0 || strings.ContainsAny(name+domain, " @/") {
 		return none, nil
@@ -88,7 +89,7 @@ func (c *Core) searchRemoteAddress(ctx context.Context, v *Viewer, name, domain 
 		a = found
 	} else {
 		known, err := c.Store.RemoteAccountByUsername(ctx, name, domain)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			return none, nil
 		}
 		if err != nil {
@@ -114,7 +115,7 @@ func (c *Core) searchRemoteAddress(ctx context.Context, v *Viewer, name, domain 
 // Credentials reloads the viewer's account and user (the cached viewer
 // may be up to a minute old, and its counters older still) with the number
 // of follow requests waiting, for GET /api/v1/accounts/verify_credentials.
-func (c *Core) Credentials(ctx context.Context, v *Viewer) (*Viewer, int64, error) {
+func (c *Core) Credentials(ctx context.Context, v *model.Viewer) (*model.Viewer, int64, error) {
 	acct, err := c.Store.AccountByID(ctx, v.AccountID())
 	if err != nil {
 		return nil, 0, err
@@ -127,5 +128,5 @@ func (c *Core) Credentials(ctx context.Context, v *Viewer) (*Viewer, int64, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	return &Viewer{Token: v.Token, Account: acct, User: user}, n, nil
+	return &model.Viewer{Token: v.Token, Account: acct, User: user}, n, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -20,7 +21,7 @@ import (
 // ChangeEmail gives the viewer a new email address once their current
 // password is confirmed. Failures are a *ValidationError (current_password,
 // email) with Devise's messages.
-func (c *Core) ChangeEmail(ctx context.Context, v *Viewer, currentPassword, email string) error {
+func (c *Core) ChangeEmail(ctx context.Context, v *model.Viewer, currentPassword, email string) error {
 	email = strings.TrimSpace(email)
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		user, err := tx.UserByAccountID(ctx, v.AccountID())
@@ -37,7 +38,7 @@ func (c *Core) ChangeEmail(ctx context.Context, v *Viewer, currentPassword, emai
 		default:
 			if other, err := tx.UserByEmail(ctx, email); err == nil && other.AccountID != user.AccountID {
 				verr.add("email", "Email", "ERR_TAKEN", "has already been taken")
-			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			} else if err != nil && !errors.Is(err, model.ErrNotFound) {
 				return err
 			}
 		}
@@ -61,7 +62,7 @@ func (c *Core) ChangeEmail(ctx context.Context, v *Viewer, currentPassword, emai
 // Mastodon does on a password change. Apps keep their tokens, as in
 // Mastodon; the account page lists them to revoke. Failures are a
 // *ValidationError (current_password, password, password_confirmation).
-func (c *Core) ChangePassword(ctx context.Context, v *Viewer, keepSession, currentPassword, password, confirmation string) error {
+func (c *Core) ChangePassword(ctx context.Context, v *model.Viewer, keepSession, currentPassword, password, confirmation string) error {
 	user, err := c.Store.UserByAccountID(ctx, v.AccountID())
 	if err != nil {
 		return err
@@ -125,7 +126,7 @@ type SessionInfo struct {
 
 // AccountSessions lists the viewer's live browser sessions, newest first;
 // current is this browser's session secret.
-func (c *Core) AccountSessions(ctx context.Context, v *Viewer, current string) ([]SessionInfo, error) {
+func (c *Core) AccountSessions(ctx context.Context, v *model.Viewer, current string) ([]SessionInfo, error) {
 	rows, err := c.Store.AccountSessions(ctx, v.AccountID(), time.Now())
 	if err != nil {
 		return nil, err
@@ -141,7 +142,7 @@ func (c *Core) AccountSessions(ctx context.Context, v *Viewer, current string) (
 
 // RevokeSession signs one of the viewer's browsers out; 404 when the
 // viewer has no such session.
-func (c *Core) RevokeSession(ctx context.Context, v *Viewer, id string) error {
+func (c *Core) RevokeSession(ctx context.Context, v *model.Viewer, id string) error {
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		return notFoundOr(tx.DeleteAccountSession(ctx, v.AccountID(), id))
 	})
@@ -159,7 +160,7 @@ type AuthorizedApp struct {
 
 // AuthorizedApps lists the apps signed in as the viewer, first authorized
 // first.
-func (c *Core) AuthorizedApps(ctx context.Context, v *Viewer) ([]AuthorizedApp, error) {
+func (c *Core) AuthorizedApps(ctx context.Context, v *model.Viewer) ([]AuthorizedApp, error) {
 	tokens, err := c.Store.AccountAppTokens(ctx, v.AccountID())
 	if err != nil {
 		return nil, err
@@ -188,7 +189,7 @@ func (c *Core) AuthorizedApps(ctx context.Context, v *Viewer) ([]AuthorizedApp, 
 // RevokeAppAuthorization revokes every token of the viewer's held by app,
 // as Mastodon's "Revoke" on an authorized application; every node drops
 // them at once. 404 when the app holds none.
-func (c *Core) RevokeAppAuthorization(ctx context.Context, v *Viewer, appID int64) error {
+func (c *Core) RevokeAppAuthorization(ctx context.Context, v *model.Viewer, appID int64) error {
 	var revoked []int64
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		tokens, err := tx.AccountAppTokens(ctx, v.AccountID())
@@ -208,7 +209,7 @@ func (c *Core) RevokeAppAuthorization(ctx context.Context, v *Viewer, appID int6
 			revoked = append(revoked, t.TokenID)
 		}
 		if len(revoked) == 0 {
-			return ErrRecordNotFound
+			return fault.ErrRecordNotFound
 		}
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -48,16 +49,16 @@ func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account,
 	email := strings.TrimSpace(n.Email)
 	switch {
 	case !text.ValidUsername(username):
-		return nil, nil, ErrUnprocessable("Validation failed: Username must contain only letters, numbers and underscores (at most 30)")
+		return nil, nil, fault.Unprocessable("Validation failed: Username must contain only letters, numbers and underscores (at most 30)")
 	case reservedUsernames[strings.ToLower(username)]:
-		return nil, nil, ErrUnprocessable("Validation failed: Username is reserved")
+		return nil, nil, fault.Unprocessable("Validation failed: Username is reserved")
 	case !validEmail(email):
-		return nil, nil, ErrUnprocessable("Validation failed: Email is invalid")
+		return nil, nil, fault.Unprocessable("Validation failed: Email is invalid")
 	case len(n.Password) < 8:
-		return nil, nil, ErrUnprocessable("Validation failed: Password is too short (minimum is 8 characters)")
+		return nil, nil, fault.Unprocessable("Validation failed: Password is too short (minimum is 8 characters)")
 	case len(n.Password) > 72:
 		// bcrypt ignores bytes past 72; refuse rather than silently truncate.
-		return nil, nil, ErrUnprocessable("Validation failed: Password is too long (maximum is 72 characters)")
+		return nil, nil, fault.Unprocessable("Validation failed: Password is too long (maximum is 72 characters)")
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), bcrypt.DefaultCost)
 	if err != nil {
@@ -88,10 +89,10 @@ func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account,
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.AccountByUsername(ctx, username, ""); err == nil {
-			return ErrUnprocessable("Validation failed: Username has already been taken")
+			return fault.Unprocessable("Validation failed: Username has already been taken")
 		}
 		if _, err := tx.UserByEmail(ctx, email); err == nil {
-			return ErrUnprocessable("Validation failed: Email has already been taken")
+			return fault.Unprocessable("Validation failed: Email has already been taken")
 		}
 		if err := tx.InsertAccount(ctx, acct); err != nil {
 			return err
@@ -105,7 +106,7 @@ func (c *Core) CreateAccount(ctx context.Context, n NewAccount) (*model.Account,
 		return nil
 	})
 	if errors.Is(err, store.ErrDuplicate) {
-		return nil, nil, ErrUnprocessable("Validation failed: Username or email has already been taken")
+		return nil, nil, fault.Unprocessable("Validation failed: Username or email has already been taken")
 	}
 	if err != nil {
 		return nil, nil, err
@@ -151,9 +152,9 @@ func mustPKCS8(key *rsa.PrivateKey) []byte {
 // CheckPassword signs a user in by email and password. It answers the same
 // error for an unknown email and a wrong password.
 func (c *Core) CheckPassword(ctx context.Context, email, password string) (*model.Account, *model.User, error) {
-	bad := ErrUnauthorized("Invalid email or password")
+	bad := fault.Unauthorized("Invalid email or password")
 	u, err := c.Store.UserByEmail(ctx, strings.TrimSpace(email))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		// Spend the same time as a real check so timing does not reveal emails.
 		bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z3FpY0DpZ1P7uRfFEjw5PmG."), []byte(password))
 		return nil, nil, bad
@@ -169,7 +170,7 @@ func (c *Core) CheckPassword(ctx context.Context, email, password string) (*mode
 		return nil, nil, err
 	}
 	if acct.Suspended() {
-		return nil, nil, ErrForbidden("Your login is currently disabled")
+		return nil, nil, fault.Forbidden("Your login is currently disabled")
 	}
 	return acct, u, nil
 }
@@ -211,7 +212,7 @@ func (c *Core) SetRole(ctx context.Context, accountID int64, role string) error 
 	switch role {
 	case model.RoleUser, model.RoleModerator, model.RoleAdmin:
 	default:
-		return ErrUnprocessable("role must be user, moderator or admin")
+		return fault.Unprocessable("role must be user, moderator or admin")
 	}
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.SetUserRole(ctx, accountID, role); err != nil {

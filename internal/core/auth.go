@@ -8,25 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
-	"herd/internal/store"
 )
-
-// Viewer is who is making a request: a token, and for user tokens the
-// account and user behind it. A nil *Viewer is an anonymous visitor.
-type Viewer struct {
-	Token   *model.Token
-	Account *model.Account // nil for app-only tokens
-	User    *model.User
-}
-
-// AccountID is the viewer's account id, 0 when anonymous or app-only.
-func (v *Viewer) AccountID() int64 {
-	if v == nil || v.Account == nil {
-		return 0
-	}
-	return v.Account.ID
-}
 
 // HashSecret is how Herd stores token, code and session secrets: only a
 // SHA-256, so a leaked database does not leak live credentials.
@@ -44,7 +28,7 @@ type tokenCache struct {
 }
 
 type tokenEntry struct {
-	viewer  *Viewer
+	viewer  *model.Viewer
 	expires time.Time
 }
 
@@ -52,7 +36,7 @@ const tokenCacheTTL = time.Minute
 
 func newTokenCache() *tokenCache { return &tokenCache{entries: map[string]tokenEntry{}} }
 
-func (c *tokenCache) get(hash string) *Viewer {
+func (c *tokenCache) get(hash string) *model.Viewer {
 	c.mu.RLock()
 	e, ok := c.entries[hash]
 	c.mu.RUnlock()
@@ -62,7 +46,7 @@ func (c *tokenCache) get(hash string) *Viewer {
 	return e.viewer
 }
 
-func (c *tokenCache) put(hash string, v *Viewer) {
+func (c *tokenCache) put(hash string, v *model.Viewer) {
 	c.mu.Lock()
 	if len(c.entries) > 100000 {
 		c.entries = map[string]tokenEntry{} // crude bound; refills from the DB
@@ -72,7 +56,7 @@ func (c *tokenCache) put(hash string, v *Viewer) {
 }
 
 // forget drops entries matching pred.
-func (c *tokenCache) forget(pred func(*Viewer) bool) {
+func (c *tokenCache) forget(pred func(*model.Viewer) bool) {
 	c.mu.Lock()
 	for k, e := range c.entries {
 		if pred(e.viewer) {
@@ -84,33 +68,33 @@ func (c *tokenCache) forget(pred func(*Viewer) bool) {
 
 // Authenticate resolves a bearer token. It fails with 401 for unknown or
 // revoked tokens and for suspended or unapproved accounts.
-func (c *Core) Authenticate(ctx context.Context, secret string) (*Viewer, error) {
+func (c *Core) Authenticate(ctx context.Context, secret string) (*model.Viewer, error) {
 	hash := HashSecret(secret)
 	if v := c.tokens.get(hash); v != nil {
 		return v, nil
 	}
 	tok, err := c.Store.TokenByHash(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrUnauthorized("The access token is invalid")
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, fault.Unauthorized("The access token is invalid")
 	}
 	if err != nil {
 		return nil, err
 	}
-	v := &Viewer{Token: tok}
+	v := &model.Viewer{Token: tok}
 	if tok.AccountID != 0 {
 		acct, err := c.Store.AccountByID(ctx, tok.AccountID)
 		if err != nil {
-			return nil, ErrUnauthorized("The access token is invalid")
+			return nil, fault.Unauthorized("The access token is invalid")
 		}
 		if acct.Suspended() {
-			return nil, ErrUnauthorized("Your login is currently disabled")
+			return nil, fault.Unauthorized("Your login is currently disabled")
 		}
 		user, err := c.Store.UserByAccountID(ctx, tok.AccountID)
 		if err != nil {
-			return nil, ErrUnauthorized("The access token is invalid")
+			return nil, fault.Unauthorized("The access token is invalid")
 		}
 		if !user.Approved {
-			return nil, ErrForbidden("Your login is currently pending approval")
+			return nil, fault.Forbidden("Your login is currently pending approval")
 		}
 		v.Account, v.User = acct, user
 	}
@@ -121,20 +105,20 @@ func (c *Core) Authenticate(ctx context.Context, secret string) (*Viewer, error)
 // forgetAccount drops cached viewers of an account after it changed.
 func (c *Core) forgetAccount(accountID int64) {
 	c.forgetCachedAccount(accountID)
-	c.tokens.forget(func(v *Viewer) bool { return v.AccountID() == accountID })
+	c.tokens.forget(func(v *model.Viewer) bool { return v.AccountID() == accountID })
 }
 
 // forgetToken drops a cached token after revocation.
 func (c *Core) forgetToken(tokenID int64) {
-	c.tokens.forget(func(v *Viewer) bool { return v.Token.ID == tokenID })
+	c.tokens.forget(func(v *model.Viewer) bool { return v.Token.ID == tokenID })
 }
 
 // RequireAdmin lets through only users with the admin role: Mastodon's
 // default roles give federation management (domain blocks and allows) to
 // admins alone.
-func RequireAdmin(v *Viewer) error {
+func RequireAdmin(v *model.Viewer) error {
 	if v == nil || v.User == nil || v.User.Role != model.RoleAdmin {
-		return ErrForbidden("This action is not allowed")
+		return fault.Forbidden("This action is not allowed")
 	}
 	return nil
 }

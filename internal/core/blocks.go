@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -18,7 +19,7 @@ import (
 // target is sent, as Mastodon's BlockService does through
 // UnfollowService, the Undo of the viewer's Follow and the Reject of its
 // own follow, if any, then the Block.
-func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+func (c *Core) Block(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
@@ -56,7 +57,7 @@ func (c *Core) Block(ctx context.Context, v *Viewer, targetID int64) (*model.Rel
 
 // Unblock lifts the viewer's block of targetID; a remote account is sent
 // an Undo of the Block it was sent.
-func (c *Core) Unblock(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+func (c *Core) Unblock(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if err := c.queueBlock(ctx, tx, v.Account, target, "Undo:Block"); err != nil {
 			return err
@@ -74,7 +75,7 @@ func (c *Core) queueBlock(ctx context.Context, tx *store.Store, actor, target *m
 		return nil
 	}
 	id, err := tx.BlockID(ctx, actor.ID, target.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	} else if err != nil {
 		return err
@@ -92,7 +93,7 @@ type MuteOptions struct {
 // viewer, for a while or for good; muting again changes the settings. The
 // target's posts leave the viewer's home feed at once. Muting oneself does
 // nothing, as in Mastodon's MuteService.
-func (c *Core) Mute(ctx context.Context, v *Viewer, targetID int64, opt MuteOptions) (*model.Relationship, error) {
+func (c *Core) Mute(ctx context.Context, v *model.Viewer, targetID int64, opt MuteOptions) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
@@ -114,13 +115,13 @@ func (c *Core) Mute(ctx context.Context, v *Viewer, targetID int64, opt MuteOpti
 // Unmute lifts the viewer's mute of targetID; if the viewer follows them,
 // their recent posts come back into the home feed (Mastodon's
 // UnmuteService merges them again).
-func (c *Core) Unmute(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+func (c *Core) Unmute(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if err := tx.DeleteMute(ctx, me, targetID); err != nil {
 			return err
 		}
 		if _, err := tx.FollowBetween(ctx, me, targetID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, model.ErrNotFound) {
 				return nil
 			}
 			return err
@@ -134,12 +135,12 @@ const maxNoteLength = 2000
 
 // SetAccountNote saves the viewer's private comment on targetID; an empty
 // comment removes it.
-func (c *Core) SetAccountNote(ctx context.Context, v *Viewer, targetID int64, comment string) (*model.Relationship, error) {
+func (c *Core) SetAccountNote(ctx context.Context, v *model.Viewer, targetID int64, comment string) (*model.Relationship, error) {
 	if strings.TrimSpace(comment) == "" {
 		comment = "" // Mastodon deletes the note when the comment is blank
 	}
 	if len([]rune(comment)) > maxNoteLength {
-		return nil, ErrUnprocessable("Validation failed: Comment is too long (maximum is 2000 characters)")
+		return nil, fault.Unprocessable("Validation failed: Comment is too long (maximum is 2000 characters)")
 	}
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		return tx.SetAccountNote(ctx, me, targetID, comment)

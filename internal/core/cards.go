@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/jobs"
 	"herd/internal/media"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -68,7 +69,7 @@ func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, m
 	if preview != nil && preview.URL == link {
 		stored, err := tx.PreviewCardByURL(ctx, link)
 		switch {
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, model.ErrNotFound):
 			card := *preview
 			card.FetchedAt, card.ImageKey = time.UnixMilli(0), ""
 			if err := tx.SavePreviewCard(ctx, &card); err != nil {
@@ -165,7 +166,7 @@ func (c *Core) remoteCardSpread() time.Duration {
 // CardJobs works a batch of card jobs. A page that cannot be fetched or
 // is not HTML leaves its status without a card (no retry: the link is
 // not going to change); only database errors are retried.
-func (c *Core) CardJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) CardJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job cardJob
@@ -185,7 +186,7 @@ func (c *Core) CardJobs(ctx context.Context, batch []store.Job) map[int64]error 
 // time), then linked to the status with an event, so every node drops
 // the status's cached rendering.
 func (c *Core) attachCard(ctx context.Context, job cardJob) error {
-	if _, err := c.Store.StatusByID(ctx, job.StatusID); errors.Is(err, store.ErrNotFound) {
+	if _, err := c.Store.StatusByID(ctx, job.StatusID); errors.Is(err, model.ErrNotFound) {
 		return nil // deleted meanwhile
 	} else if err != nil {
 		return err
@@ -231,7 +232,7 @@ func (c *Core) cardOf(ctx context.Context, url string) (card *model.PreviewCard,
 	switch {
 	case err == nil && time.Since(stored.FetchedAt) < cardFreshFor:
 		return stored, false, nil
-	case err != nil && !errors.Is(err, store.ErrNotFound):
+	case err != nil && !errors.Is(err, model.ErrNotFound):
 		return nil, false, err
 	}
 	if c.cardFetcher == nil {
@@ -297,7 +298,7 @@ func (c *Core) copyCardImage(ctx context.Context, card *model.PreviewCard) {
 // (FEP-8967) and, if it is still without one, gives it to the card.
 func (c *Core) copyPreviewImage(ctx context.Context, job cardJob) error {
 	card, err := c.Store.PreviewCardByURL(ctx, job.URL)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil || card.ImageKey != "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
 	"herd/internal/model"
@@ -24,18 +25,18 @@ const maxEmojiCategory = 64
 // kept.
 func (c *Core) AddCustomEmoji(ctx context.Context, shortcode string, data []byte, category string) (*model.CustomEmoji, error) {
 	if !text.ValidShortcode(shortcode) {
-		return nil, ErrUnprocessable("Validation failed: Shortcode must be at least 2 characters: letters, digits and underscores")
+		return nil, fault.Unprocessable("Validation failed: Shortcode must be at least 2 characters: letters, digits and underscores")
 	}
 	category = strings.TrimSpace(category)
 	if len([]rune(category)) > maxEmojiCategory {
-		return nil, ErrUnprocessable("Validation failed: Category is too long")
+		return nil, fault.Unprocessable("Validation failed: Category is too long")
 	}
 	if c.media == nil {
 		return nil, ErrNoMediaFetcher
 	}
 	if _, err := c.Store.CustomEmojiByShortcode(ctx, shortcode, ""); err == nil {
-		return nil, ErrUnprocessable("Validation failed: Shortcode has already been taken")
-	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, fault.Unprocessable("Validation failed: Shortcode has already been taken")
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
 	img, err := c.processEmoji(ctx, data)
@@ -58,7 +59,7 @@ func (c *Core) AddCustomEmoji(ctx context.Context, shortcode string, data []byte
 	if err != nil {
 		c.deleteFiles(ctx, key)
 		if errors.Is(err, store.ErrDuplicate) {
-			return nil, ErrUnprocessable("Validation failed: Shortcode has already been taken")
+			return nil, fault.Unprocessable("Validation failed: Shortcode has already been taken")
 		}
 		return nil, err
 	}
@@ -78,11 +79,11 @@ func (c *Core) processEmoji(ctx context.Context, data []byte) (*media.Image, err
 	<-c.imageSlots
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
-		return nil, ErrUnprocessable("Validation failed: Image must be less than 256 KB (and 33 megapixels)")
+		return nil, fault.Unprocessable("Validation failed: Image must be less than 256 KB (and 33 megapixels)")
 	case errors.Is(err, media.ErrUnsupported):
-		return nil, ErrUnprocessable("Validation failed: Image must be a PNG, GIF, WebP or JPEG image")
+		return nil, fault.Unprocessable("Validation failed: Image must be a PNG, GIF, WebP or JPEG image")
 	case errors.Is(err, media.ErrCorrupt):
-		return nil, ErrUnprocessable("Validation failed: Image could not be read")
+		return nil, fault.Unprocessable("Validation failed: Image could not be read")
 	}
 	return img, err
 }
@@ -162,7 +163,7 @@ func (c *Core) LocalCustomEmoji(ctx context.Context, id int64) (*model.CustomEmo
 		return nil, notFoundOr(err)
 	}
 	if !e.Local() || e.Disabled {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return e, nil
 }

@@ -165,7 +165,7 @@ func (c *Core) deletionDelivery(ctx context.Context, tx *store.Store, st *model.
 		return statusDelivery(ctx, tx, "Delete", st)
 	}
 	orig, err := tx.StatusByID(ctx, st.ReblogOfID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return Delivery{}, err
 	}
 	return announceDelivery(st, orig, true), nil

@@ -54,7 +54,7 @@ func BenchmarkPostStatusDelivery(b *testing.B) {
 
 // deliveryBenchCore is a SQLite core whose author has local and remote
 // followers.
-func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *core.Viewer) {
+func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *model.Viewer) {
 	b.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, testrig.SQLite.DSN(b))
@@ -93,5 +93,5 @@ func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *core.Viewe
 	if err != nil {
 		b.Fatal(err)
 	}
-	return c, &core.Viewer{Account: author, User: user}
+	return c, &model.Viewer{Account: author, User: user}
 }

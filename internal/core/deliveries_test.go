@@ -25,10 +25,10 @@ import (
 type deliveryRig struct {
 	c           *core.Core
 	remote      bool
-	alice       *core.Viewer
+	alice       *model.Viewer
 	fan, other  *model.Account
-	fanViewer   *core.Viewer // local rig only
-	otherViewer *core.Viewer // local rig only
+	fanViewer   *model.Viewer // local rig only
+	otherViewer *model.Viewer // local rig only
 	notes       int
 }
 
@@ -72,14 +72,14 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 	return r
 }
 
-func (r *deliveryRig) localUser(t *testing.T, name string) *core.Viewer {
+func (r *deliveryRig) localUser(t *testing.T, name string) *model.Viewer {
 	t.Helper()
 	a, u, err := r.c.CreateAccount(context.Background(), core.NewAccount{Username: name, Email: name + "@example.com",
 		Password: "correct horse battery", Approved: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &core.Viewer{Account: a, User: u}
+	return &model.Viewer{Account: a, User: u}
 }
 
 func (r *deliveryRig) remoteUser(t *testing.T, name string) *model.Account {
@@ -283,21 +283,21 @@ func TestDeliveryOfBoosts(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		orig := r.otherStatus(t)
-		boost := must[*core.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
+		boost := must[*model.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
 		r.expect(t, "boost", core.Delivery{Kind: "Announce", ObjectID: boost.Status.ID, Followers: true, AccountIDs: []int64{r.other.ID}})
-		must[*core.StatusView](t)(r.c.Unreblog(ctx, r.alice, orig.ID))
+		must[*model.StatusView](t)(r.c.Unreblog(ctx, r.alice, orig.ID))
 		r.expect(t, "unboost", core.Delivery{Kind: "Undo:Announce", ObjectID: boost.Status.ID, URI: orig.URI,
 			Followers: true, AccountIDs: []int64{r.other.ID}})
 
-		boost = must[*core.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
+		boost = must[*model.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
 		r.take(t)
-		must[*core.StatusView](t)(r.c.DeleteStatus(ctx, r.alice, boost.Status.ID))
+		must[*model.StatusView](t)(r.c.DeleteStatus(ctx, r.alice, boost.Status.ID))
 		r.expect(t, "delete boost", core.Delivery{Kind: "Undo:Announce", ObjectID: boost.Status.ID, URI: orig.URI,
 			Followers: true, AccountIDs: []int64{r.other.ID}})
 
 		own := r.post(t, core.NewStatus{Text: "mine"})
 		r.take(t)
-		boost = must[*core.StatusView](t)(r.c.Reblog(ctx, r.alice, own.ID, ""))
+		boost = must[*model.StatusView](t)(r.c.Reblog(ctx, r.alice, own.ID, ""))
 		r.expect(t, "boost own", core.Delivery{Kind: "Announce", ObjectID: boost.Status.ID, Followers: true})
 	})
 }
@@ -308,19 +308,19 @@ func TestDeliveryOfFavourites(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		st := r.otherStatus(t)
-		must[*core.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
 		favID := must[int64](t)(r.c.Store.FavouriteID(ctx, r.alice.AccountID(), st.ID))
 		r.expect(t, "favourite", core.Delivery{Kind: "Like", ObjectID: favID, TargetID: r.other.ID, URI: st.URI})
-		must[*core.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
 		r.expect(t, "favourite again")
-		must[*core.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
 		r.expect(t, "unfavourite", core.Delivery{Kind: "Undo:Like", ObjectID: favID, TargetID: r.other.ID, URI: st.URI})
-		must[*core.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
 		r.expect(t, "unfavourite again")
 
 		own := r.post(t, core.NewStatus{Text: "mine"})
 		r.take(t)
-		must[*core.StatusView](t)(r.c.Favourite(ctx, r.alice, own.ID))
+		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, own.ID))
 		r.expect(t, "favourite of a local status")
 	})
 }
@@ -381,7 +381,7 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		locked := true
-		r.alice = must[*core.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &locked}))
+		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &locked}))
 		r.take(t)
 		them := r.other.ID
 		request := func() string {
@@ -414,7 +414,7 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 
 		uri = request()
 		unlocked := false
-		r.alice = must[*core.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &unlocked}))
+		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &unlocked}))
 		f = must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, them, r.alice.AccountID()))
 		r.expect(t, "unlock", core.Delivery{Kind: "Accept", ObjectID: f.ID, TargetID: them, URI: uri},
 			core.Delivery{Kind: "Update:Person", Followers: true})
@@ -481,16 +481,16 @@ func TestDeliveryOfProfileAndPins(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		name := "Alice"
-		r.alice = must[*core.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{DisplayName: &name}))
+		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{DisplayName: &name}))
 		r.expect(t, "profile", core.Delivery{Kind: "Update:Person", Followers: true})
 
 		st := r.post(t, core.NewStatus{Text: "pin me"})
 		r.take(t)
-		must[*core.StatusView](t)(r.c.Pin(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Pin(ctx, r.alice, st.ID))
 		r.expect(t, "pin", core.Delivery{Kind: "Add", ObjectID: st.ID, Followers: true})
-		must[*core.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
 		r.expect(t, "unpin", core.Delivery{Kind: "Remove", ObjectID: st.ID, Followers: true})
-		must[*core.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
 		r.expect(t, "unpin again")
 	})
 }

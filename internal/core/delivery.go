@@ -24,13 +24,13 @@ func (c *Core) DeliveryActor(ctx context.Context, id int64) (*model.Account, err
 		return nil, err
 	}
 	if !a.Local() || a.PrivateKey == "" {
-		return nil, store.ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return a, nil
 }
 
 // DeliveryStatus loads a status, of any visibility, with what its activity
-// names (see StatusBundle); store.ErrNotFound when it is gone, or is a
+// names (see StatusBundle); model.ErrNotFound when it is gone, or is a
 // boost of a status no longer public.
 func (c *Core) DeliveryStatus(ctx context.Context, id int64) (*StatusBundle, error) {
 	st, err := c.Store.StatusByID(ctx, id)
@@ -42,13 +42,13 @@ func (c *Core) DeliveryStatus(ctx context.Context, id int64) (*StatusBundle, err
 		return nil, err
 	}
 	if len(b.Statuses) == 0 {
-		return nil, store.ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return b, nil
 }
 
 // StatusURIByID is the ActivityPub id of a stored status, local or remote
-// (store.ErrNotFound when it is gone).
+// (model.ErrNotFound when it is gone).
 func (c *Core) StatusURIByID(ctx context.Context, id int64) (string, error) {
 	st, err := c.Store.StatusByID(ctx, id)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -31,7 +32,7 @@ type DomainBlockParams struct {
 // domain itself, or on a parent domain at least as strict) already covers;
 // the admin API shows the existing block, as Mastodon does.
 type ExistingDomainBlockError struct {
-	Err      *Error // 422 with Mastodon's message
+	Err      *fault.Error // 422 with Mastodon's message
 	Existing *model.DomainBlock
 }
 
@@ -46,7 +47,7 @@ func (p DomainBlockParams) apply(b *model.DomainBlock) error {
 	switch b.Severity {
 	case model.SeveritySilence, model.SeveritySuspend, model.SeverityNoop:
 	default:
-		return ErrUnprocessable("Validation failed: Severity is not included in the list")
+		return fault.Unprocessable("Validation failed: Severity is not included in the list")
 	}
 	set := func(dst *bool, src *bool) {
 		if src != nil {
@@ -145,7 +146,7 @@ func (c *Core) forgetDomainChange(accounts []int64) {
 }
 
 func existingBlock(b *model.DomainBlock) error {
-	return &ExistingDomainBlockError{Err: ErrUnprocessable("You have already imposed stricter limits on " + b.Domain + "."),
+	return &ExistingDomainBlockError{Err: fault.Unprocessable("You have already imposed stricter limits on " + b.Domain + "."),
 		Existing: b}
 }
 
@@ -231,7 +232,7 @@ func (c *Core) DomainBlockByDomain(ctx context.Context, domain string) (*model.D
 			return &blocks[i], nil
 		}
 	}
-	return nil, ErrRecordNotFound
+	return nil, fault.ErrRecordNotFound
 }
 
 // limitDomainAccounts applies (or, with on false, lifts) what block b does
@@ -362,7 +363,7 @@ func (c *Core) domainAllowByDomain(ctx context.Context, d string) (*model.Domain
 			return &allows[i], nil
 		}
 	}
-	return nil, ErrRecordNotFound
+	return nil, fault.ErrRecordNotFound
 }
 
 // PublicDomainBlock is a row of /api/v1/instance/domain_blocks.
@@ -377,15 +378,15 @@ type PublicDomainBlock struct {
 // that limit users (silence, suspend), silences first then suspensions,
 // each by domain, as Mastodon orders them. Per Config.ShowDomainBlocks the
 // list is shown to all, to signed-in users only, or to no one (404).
-func (c *Core) PublicDomainBlocks(ctx context.Context, v *Viewer) ([]PublicDomainBlock, error) {
+func (c *Core) PublicDomainBlocks(ctx context.Context, v *model.Viewer) ([]PublicDomainBlock, error) {
 	switch c.Config.ShowDomainBlocks {
 	case ShowDomainBlocksAll:
 	case ShowDomainBlocksUsers:
 		if v.AccountID() == 0 {
-			return nil, ErrRecordNotFound
+			return nil, fault.ErrRecordNotFound
 		}
 	default:
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	blocks, err := c.Store.DomainBlocks(ctx)
 	if err != nil {

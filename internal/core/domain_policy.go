@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -77,7 +78,7 @@ func (c *Core) domainRules(ctx context.Context) (map[string]model.DomainBlock, m
 func NormalizeDomain(raw string) (string, error) {
 	d := strings.TrimSuffix(strings.TrimSpace(raw), "/")
 	if strings.ContainsAny(d, "/@") {
-		return "", ErrUnprocessable("Validation failed: Domain is not a valid domain name")
+		return "", fault.Unprocessable("Validation failed: Domain is not a valid domain name")
 	}
 	if h, port, err := net.SplitHostPort(d); err == nil && port != "" && strings.Trim(port, "0123456789") == "" {
 		d = h
@@ -85,15 +86,15 @@ func NormalizeDomain(raw string) (string, error) {
 	d = strings.TrimSuffix(d, ".")
 	ascii, err := idna.Lookup.ToASCII(d)
 	if err != nil || ascii == "" || len(ascii) > 253 {
-		return "", ErrUnprocessable("Validation failed: Domain is not a valid domain name")
+		return "", fault.Unprocessable("Validation failed: Domain is not a valid domain name")
 	}
 	for _, label := range strings.Split(ascii, ".") {
 		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return "", ErrUnprocessable("Validation failed: Domain is not a valid domain name")
+			return "", fault.Unprocessable("Validation failed: Domain is not a valid domain name")
 		}
 		for _, r := range label {
 			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-				return "", ErrUnprocessable("Validation failed: Domain is not a valid domain name")
+				return "", fault.Unprocessable("Validation failed: Domain is not a valid domain name")
 			}
 		}
 	}

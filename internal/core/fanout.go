@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"herd/internal/ids"
+	"herd/internal/jobs"
 	"herd/internal/store"
 )
 
@@ -55,7 +56,7 @@ func enqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {
 // ignore rows already present, so a job retried after a crash does no
 // harm; a status deleted meanwhile is skipped. For about one status in
 // trimEvery, the feeds it reached are capped at feedKeep.
-func (c *Core) FanoutJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	statusIDs := make([]int64, 0, len(batch))
 	var trim []int64
 	for _, j := range batch {

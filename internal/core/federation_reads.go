@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -16,7 +17,7 @@ import (
 
 // ErrAccountGone answers fetches of a suspended account and its statuses,
 // as Mastodon answers 410 for them.
-var ErrAccountGone = ErrGone("Gone")
+var ErrAccountGone = fault.Gone("Gone")
 
 // OutboxPageSize and CollectionPageSize are Mastodon's page sizes for the
 // outbox (OutboxController::LIMIT) and follower lists (FOLLOW_PER_PAGE).
@@ -70,8 +71,8 @@ func (c *Core) PublishedStatus(ctx context.Context, username string, id int64) (
 		return nil, err
 	}
 	st, err := c.Store.StatusByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (st.AccountID != author.ID || !published(st))) {
-		return nil, ErrRecordNotFound
+	if errors.Is(err, model.ErrNotFound) || (err == nil && (st.AccountID != author.ID || !published(st))) {
+		return nil, fault.ErrRecordNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -81,14 +82,14 @@ func (c *Core) PublishedStatus(ctx context.Context, username string, id int64) (
 		return nil, err
 	}
 	if len(b.Statuses) == 0 {
-		return nil, ErrRecordNotFound // a boost of something no longer public
+		return nil, fault.ErrRecordNotFound // a boost of something no longer public
 	}
 	return b, nil
 }
 
 // PublishedOutbox pages an account's public and unlisted statuses and
 // boosts, newest first.
-func (c *Core) PublishedOutbox(ctx context.Context, a *model.Account, p store.Page) (*StatusBundle, error) {
+func (c *Core) PublishedOutbox(ctx context.Context, a *model.Account, p model.Page) (*StatusBundle, error) {
 	p.Limit = OutboxPageSize
 	list, err := c.Store.PublishedStatusesPage(ctx, a.ID, p)
 	if err != nil {
@@ -119,7 +120,7 @@ func (c *Core) PublishedFeatured(ctx context.Context, a *model.Account) (*Status
 // only the count).
 func (c *Core) PublishedFollowers(ctx context.Context, a *model.Account, page int) ([]string, error) {
 	if a.HideCollections {
-		return nil, ErrForbidden("This action is not allowed")
+		return nil, fault.Forbidden("This action is not allowed")
 	}
 	return c.Store.FollowerURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
 }
@@ -127,7 +128,7 @@ func (c *Core) PublishedFollowers(ctx context.Context, a *model.Account, page in
 // PublishedFollowing pages the actor ids a follows, like PublishedFollowers.
 func (c *Core) PublishedFollowing(ctx context.Context, a *model.Account, page int) ([]string, error) {
 	if a.HideCollections {
-		return nil, ErrForbidden("This action is not allowed")
+		return nil, fault.Forbidden("This action is not allowed")
 	}
 	return c.Store.FollowingURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
 }
@@ -217,7 +218,7 @@ func (c *Core) InstanceActorKeys(ctx context.Context) (publicKey, privateKey str
 	if err == nil {
 		return pub, priv, nil
 	}
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, model.ErrNotFound) {
 		return "", "", err
 	}
 	priv, pub, err = newKeyPair()

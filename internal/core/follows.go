@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -19,7 +20,7 @@ const backfillLimit = 400
 const backfillFeedKeep = 800
 
 // CountFollowRequests counts the follow requests waiting for the viewer.
-func (c *Core) CountFollowRequests(ctx context.Context, v *Viewer) (int64, error) {
+func (c *Core) CountFollowRequests(ctx context.Context, v *model.Viewer) (int64, error) {
 	return c.Store.CountFollowRequests(ctx, v.AccountID())
 }
 
@@ -37,7 +38,7 @@ type FollowOptions struct {
 // 404, a block either way is a 403, and following again only updates the
 // options. A new follow notifies the target, moves both counters and
 // backfills the viewer's home feed.
-func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt FollowOptions) (*model.Relationship, error) {
+func (c *Core) Follow(ctx context.Context, v *model.Viewer, targetID int64, opt FollowOptions) (*model.Relationship, error) {
 	me := v.AccountID()
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		target, err := c.targetAccount(ctx, tx, targetID)
@@ -45,25 +46,25 @@ func (c *Core) Follow(ctx context.Context, v *Viewer, targetID int64, opt Follow
 			return err
 		}
 		if target.ID == me || target.Suspended() {
-			return ErrRecordNotFound
+			return fault.ErrRecordNotFound
 		}
 		blocked, err := tx.BlockedEitherWay(ctx, me, target.ID)
 		if err != nil {
 			return err
 		}
 		if blocked {
-			return ErrForbidden("This action is not allowed")
+			return fault.Forbidden("This action is not allowed")
 		}
 		if f, err := tx.FollowBetween(ctx, me, target.ID); err == nil {
 			reblogs, notify := opt.apply(f)
 			return tx.UpdateFollowOptions(ctx, me, target.ID, reblogs, notify)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 		if f, err := tx.FollowRequestBetween(ctx, me, target.ID); err == nil {
 			reblogs, notify := opt.apply(f)
 			return tx.UpdateFollowRequestOptions(ctx, me, target.ID, reblogs, notify)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 		reblogs, notify := opt.apply(nil)
@@ -184,7 +185,7 @@ func (c *Core) removeFollowRequest(ctx context.Context, tx *store.Store, followe
 // Unfollow ends the viewer's follow of targetID, or withdraws a pending
 // request; doing so when neither exists succeeds too. A remote account is
 // sent an Undo of the Follow it was sent.
-func (c *Core) Unfollow(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+func (c *Core) Unfollow(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if err := c.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
 			return err
@@ -229,10 +230,10 @@ func (c *Core) queueRejectFollower(ctx context.Context, tx *store.Store, actor, 
 // pending request; nil when there is neither.
 func followOrRequest(ctx context.Context, tx *store.Store, accountID, targetID int64) (*model.Follow, error) {
 	f, err := tx.FollowBetween(ctx, accountID, targetID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		f, err = tx.FollowRequestBetween(ctx, accountID, targetID)
 	}
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil
 	}
 	return f, err
@@ -241,7 +242,7 @@ func followOrRequest(ctx context.Context, tx *store.Store, accountID, targetID i
 // RemoveFromFollowers makes targetID stop following the viewer; a remote
 // follower is sent a Reject of its follow, as Mastodon's
 // RemoveFromFollowersService does.
-func (c *Core) RemoveFromFollowers(ctx context.Context, v *Viewer, targetID int64) (*model.Relationship, error) {
+func (c *Core) RemoveFromFollowers(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if _, err := tx.FollowBetween(ctx, targetID, me); err != nil {
 			return ignoreNotFound(err) // a request stays: it is answered on its own
@@ -257,7 +258,7 @@ func (c *Core) RemoveFromFollowers(ctx context.Context, v *Viewer, targetID int6
 // viewer. As Mastodon's follow_requests#authorize, the viewer then gets a
 // `follow` notification from the requester and the request's own
 // notification goes away.
-func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *Viewer, requesterID int64) (*model.Relationship, error) {
+func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *model.Viewer, requesterID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
@@ -307,7 +308,7 @@ func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, tar
 }
 
 // RejectFollowRequest declines requesterID's request to follow the viewer.
-func (c *Core) RejectFollowRequest(ctx context.Context, v *Viewer, requesterID int64) (*model.Relationship, error) {
+func (c *Core) RejectFollowRequest(ctx context.Context, v *model.Viewer, requesterID int64) (*model.Relationship, error) {
 	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
@@ -324,7 +325,7 @@ func (c *Core) RejectFollowRequest(ctx context.Context, v *Viewer, requesterID i
 // checking the other account exists, and answers the new Relationship.
 // fn gets the other account too; what it queues for other servers is sent
 // once it commits.
-func (c *Core) relationshipChange(ctx context.Context, v *Viewer, targetID int64,
+func (c *Core) relationshipChange(ctx context.Context, v *model.Viewer, targetID int64,
 	fn func(tx *store.Store, me int64, target *model.Account) error) (*model.Relationship, error) {
 	me := v.AccountID()
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
@@ -351,7 +352,7 @@ func (c *Core) targetAccount(ctx context.Context, st *store.Store, id int64) (*m
 	}
 	a := accts[id]
 	if a == nil {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return a, nil
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -74,7 +75,7 @@ func (c *Core) InstanceRules(ctx context.Context) ([]model.Rule, error) {
 // when the instance has no admin yet.
 func (c *Core) InstanceContact(ctx context.Context) (*model.Account, error) {
 	id, err := c.Store.FirstAdminAccountID(ctx)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -115,7 +116,7 @@ func weekStart(t time.Time) time.Time {
 func (c *Core) AddInstanceRule(ctx context.Context, text, hint string) (*model.Rule, error) {
 	text, hint = strings.TrimSpace(text), strings.TrimSpace(hint)
 	if text == "" {
-		return nil, ErrUnprocessable("Validation failed: Text can't be blank")
+		return nil, fault.Unprocessable("Validation failed: Text can't be blank")
 	}
 	r := &model.Rule{ID: ids.New(), Text: text, Hint: hint}
 	err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertInstanceRule(ctx, r, time.Now()) })
@@ -172,7 +173,7 @@ func (t *ActivityTracker) seenRecently(accountID int64, now time.Time) bool {
 }
 
 // Note records that the viewer (a local user) used the API.
-func (t *ActivityTracker) Note(ctx context.Context, v *Viewer) error {
+func (t *ActivityTracker) Note(ctx context.Context, v *model.Viewer) error {
 	if v == nil || v.Account == nil || v.User == nil {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -12,7 +13,7 @@ import (
 // with the account.
 type InteractionTarget struct {
 	Account      *model.Account
-	Status       *StatusView // nil when the URI names an account
+	Status       *model.StatusView // nil when the URI names an account
 	Relationship *model.Relationship
 }
 
@@ -21,10 +22,10 @@ type InteractionTarget struct {
 // or elsewhere) to what the viewer may act on, fetching it from its
 // origin when unknown, as search with resolve does. Nothing found is a
 // 404.
-func (c *Core) FindInteractionTarget(ctx context.Context, v *Viewer, uri string) (*InteractionTarget, error) {
+func (c *Core) FindInteractionTarget(ctx context.Context, v *model.Viewer, uri string) (*InteractionTarget, error) {
 	q := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(uri), "acct:"))
 	if q == "" || v.AccountID() == 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	query := SearchQuery{Q: q, Resolve: true, Limit: 1}
 	isURL := strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://")
@@ -42,7 +43,7 @@ func (c *Core) FindInteractionTarget(ctx context.Context, v *Viewer, uri string)
 	case len(res.Accounts) > 0 && (isURL || c.isAddressOf(q, res.Accounts[0])):
 		t.Account = res.Accounts[0]
 	default:
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	if t.Relationship, err = c.relationship(ctx, v.AccountID(), t.Account.ID); err != nil {
 		return nil, err

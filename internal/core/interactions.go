@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -12,7 +13,7 @@ import (
 
 // interactionTarget loads a status the viewer may see for an interaction;
 // interacting with a boost acts on the boosted status, as Mastodon does.
-func (c *Core) interactionTarget(ctx context.Context, v *Viewer, id int64) (*model.Status, error) {
+func (c *Core) interactionTarget(ctx context.Context, v *model.Viewer, id int64) (*model.Status, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
@@ -24,7 +25,7 @@ func (c *Core) interactionTarget(ctx context.Context, v *Viewer, id int64) (*mod
 }
 
 // afterWrite renders the status acted on for the viewer.
-func (c *Core) afterWrite(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) afterWrite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.Store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
@@ -34,7 +35,7 @@ func (c *Core) afterWrite(ctx context.Context, v *Viewer, id int64) (*StatusView
 
 // Favourite favourites a status once (a repeat is a no-op), counting it in
 // SQL and notifying the author.
-func (c *Core) Favourite(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func (c *Core) Favourite(ctx context.Context, v *Viewer, id int64) (*StatusView,
 }
 
 // Unfavourite takes a favourite back, with its notification.
-func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unfavourite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusVie
 		var favID int64
 		if !st.Local { // the Undo names the Like by the row about to go
 			id, err := tx.FavouriteID(ctx, v.AccountID(), st.ID)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, model.ErrNotFound) {
 				return nil
 			} else if err != nil {
 				return err
@@ -115,18 +116,18 @@ func (c *Core) Unfavourite(ctx context.Context, v *Viewer, id int64) (*StatusVie
 // boost of one's own followers-only post stays followers-only; otherwise
 // its visibility is the one asked (public, unlisted or private) or the
 // booster's default.
-func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model.Visibility) (*StatusView, error) {
+func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility model.Visibility) (*model.StatusView, error) {
 	orig, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
 	me := v.AccountID()
 	if orig.Visibility == model.Direct || (orig.Visibility == model.Private && orig.AccountID != me) {
-		return nil, ErrForbidden("This action is not allowed")
+		return nil, fault.Forbidden("This action is not allowed")
 	}
 	if existing, err := c.Store.ReblogBy(ctx, me, orig.ID); err == nil {
 		return c.StatusView(ctx, me, existing)
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
 	if visibility == "" && v.User != nil {
@@ -137,7 +138,7 @@ func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model
 	case "", model.Direct:
 		visibility = model.Public
 	default:
-		return nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
+		return nil, fault.Unprocessable("Validation failed: Visibility is not included in the list")
 	}
 	if orig.Visibility == model.Private {
 		visibility = model.Private
@@ -177,7 +178,7 @@ func (c *Core) Reblog(ctx context.Context, v *Viewer, id int64, visibility model
 
 // Unreblog removes the viewer's boost of a status, if any, and returns the
 // boosted status.
-func (c *Core) Unreblog(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unreblog(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	orig, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -195,35 +196,35 @@ func (c *Core) Unreblog(ctx context.Context, v *Viewer, id int64) (*StatusView, 
 			return nil, err
 		}
 		c.wakeJobs()
-	case !errors.Is(err, store.ErrNotFound):
+	case !errors.Is(err, model.ErrNotFound):
 		return nil, err
 	}
 	return c.afterWrite(ctx, v, orig.ID)
 }
 
 // Bookmark saves a status to the viewer's bookmarks (idempotent).
-func (c *Core) Bookmark(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Bookmark(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.InsertBookmark(ctx, v.AccountID(), st.ID)
 	})
 }
 
 // Unbookmark removes a bookmark.
-func (c *Core) Unbookmark(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unbookmark(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.DeleteBookmark(ctx, v.AccountID(), st.ID)
 	})
 }
 
 // MuteConversation stops notifications from a status's thread.
-func (c *Core) MuteConversation(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) MuteConversation(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.MuteConversation(ctx, v.AccountID(), conversationOf(st))
 	})
 }
 
 // UnmuteConversation lets a thread notify again.
-func (c *Core) UnmuteConversation(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) UnmuteConversation(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.UnmuteConversation(ctx, v.AccountID(), conversationOf(st))
 	})
@@ -236,7 +237,7 @@ func conversationOf(st *model.Status) int64 {
 	return st.ID
 }
 
-func (c *Core) simpleFlag(ctx context.Context, v *Viewer, id int64, fn func(tx *store.Store, st *model.Status) error) (*StatusView, error) {
+func (c *Core) simpleFlag(ctx context.Context, v *model.Viewer, id int64, fn func(tx *store.Store, st *model.Status) error) (*model.StatusView, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err

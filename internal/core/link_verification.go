@@ -12,6 +12,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"herd/internal/core/fault"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -141,7 +143,7 @@ func keepVerified(fields, old []model.Field) {
 // LinkJobs works a batch of link verification jobs. A page that cannot be
 // fetched or does not link back leaves its field unverified, without a
 // retry, as in Mastodon; only a failure to save is retried.
-func (c *Core) LinkJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) LinkJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job linkJob
@@ -163,7 +165,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 		return nil
 	}
 	a, err := c.Store.AccountByID(ctx, accountID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil || a.Suspended() {
@@ -215,7 +217,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, accountID, accountID, "")
 	})
-	if err == nil || errors.Is(err, ErrRecordNotFound) {
+	if err == nil || errors.Is(err, fault.ErrRecordNotFound) {
 		c.forgetAccount(accountID)
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -20,7 +21,7 @@ func markerTimelines() []string { return []string{MarkerHome, MarkerNotification
 
 // Markers loads the viewer's saved positions for the named timelines;
 // unknown or unset timelines are simply absent, as in Mastodon.
-func (c *Core) Markers(ctx context.Context, v *Viewer, timelines []string) (map[string]*model.Marker, error) {
+func (c *Core) Markers(ctx context.Context, v *model.Viewer, timelines []string) (map[string]*model.Marker, error) {
 	return c.Store.MarkersOf(ctx, v.AccountID(), timelines)
 }
 
@@ -28,7 +29,7 @@ func (c *Core) Markers(ctx context.Context, v *Viewer, timelines []string) (map[
 // transaction and returns the saved markers. Keys other than home and
 // notifications are ignored, as Mastodon's strong parameters drop them; a
 // blank or malformed last_read_id is Mastodon's 422 and saves nothing.
-func (c *Core) SaveMarkers(ctx context.Context, v *Viewer, positions map[string]string) (map[string]*model.Marker, error) {
+func (c *Core) SaveMarkers(ctx context.Context, v *model.Viewer, positions map[string]string) (map[string]*model.Marker, error) {
 	parsed := map[string]int64{}
 	var timelines []string
 	for _, tl := range markerTimelines() {
@@ -37,11 +38,11 @@ func (c *Core) SaveMarkers(ctx context.Context, v *Viewer, positions map[string]
 			continue
 		}
 		if raw == "" {
-			return nil, ErrUnprocessable("Validation failed: Last read can't be blank")
+			return nil, fault.Unprocessable("Validation failed: Last read can't be blank")
 		}
 		id, ok := ids.Parse(raw)
 		if !ok {
-			return nil, ErrUnprocessable("Validation failed: Last read is not a valid id")
+			return nil, fault.Unprocessable("Validation failed: Last read is not a valid id")
 		}
 		parsed[tl] = id
 		timelines = append(timelines, tl)

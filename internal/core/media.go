@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
 	"herd/internal/model"
@@ -38,21 +39,21 @@ func (c *Core) MediaURL(key string) string {
 }
 
 // OpenMediaFile opens a stored media file by key for serving;
-// ErrRecordNotFound for keys that name nothing.
+// fault.ErrRecordNotFound for keys that name nothing.
 func (c *Core) OpenMediaFile(ctx context.Context, key string) (media.File, error) {
 	if c.media == nil {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	f, err := c.media.Open(ctx, key)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return f, err
 }
 
 // recordImage stores a processed image upload's files and records it
 // unattached; on failure nothing is left behind.
-func (c *Core) recordImage(ctx context.Context, v *Viewer, img *media.Image, description, focus string) (*model.MediaAttachment, error) {
+func (c *Core) recordImage(ctx context.Context, v *model.Viewer, img *media.Image, description, focus string) (*model.MediaAttachment, error) {
 	fileKey, previewKey, err := c.storeImage(ctx, "media_attachments", img)
 	if err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func (c *Core) recordImage(ctx context.Context, v *Viewer, img *media.Image, des
 // -1..1), answering the focus as stored ("" when none was sent).
 func checkMediaFields(description, focus string) (string, error) {
 	if utf8.RuneCountInString(description) > MaxMediaDescription {
-		return "", ErrUnprocessable(fmt.Sprintf("Validation failed: Description is too long (maximum is %d characters)", MaxMediaDescription))
+		return "", fault.Unprocessable(fmt.Sprintf("Validation failed: Description is too long (maximum is %d characters)", MaxMediaDescription))
 	}
 	if strings.TrimSpace(focus) == "" {
 		return "", nil
@@ -87,7 +88,7 @@ func checkMediaFields(description, focus string) (string, error) {
 	x, errX := strconv.ParseFloat(strings.TrimSpace(xs), 64)
 	y, errY := strconv.ParseFloat(strings.TrimSpace(ys), 64)
 	if !ok || errX != nil || errY != nil || x < -1 || x > 1 || y < -1 || y > 1 {
-		return "", ErrUnprocessable("Validation failed: Focus must be two numbers from -1 to 1")
+		return "", fault.Unprocessable("Validation failed: Focus must be two numbers from -1 to 1")
 	}
 	return strconv.FormatFloat(x, 'f', 2, 64) + "," + strconv.FormatFloat(y, 'f', 2, 64), nil
 }
@@ -95,20 +96,20 @@ func checkMediaFields(description, focus string) (string, error) {
 // OwnUnattachedMedia is one of the viewer's uploads not yet attached to a
 // status; others (someone else's, or attached) are a 404, as Mastodon's
 // /api/v1/media/:id only finds unattached uploads.
-func (c *Core) OwnUnattachedMedia(ctx context.Context, v *Viewer, id int64) (*model.MediaAttachment, error) {
+func (c *Core) OwnUnattachedMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
 	m, err := c.Store.MediaByID(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
 	if m.AccountID != v.AccountID() || m.StatusID != 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return m, nil
 }
 
 // UpdateMedia changes an unattached upload's alt text and focal point;
 // nil keeps a field as it is.
-func (c *Core) UpdateMedia(ctx context.Context, v *Viewer, id int64, description, focus *string) (*model.MediaAttachment, error) {
+func (c *Core) UpdateMedia(ctx context.Context, v *model.Viewer, id int64, description, focus *string) (*model.MediaAttachment, error) {
 	m, err := c.OwnUnattachedMedia(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -134,7 +135,7 @@ func (c *Core) UpdateMedia(ctx context.Context, v *Viewer, id int64, description
 }
 
 // DeleteMedia removes an unattached upload and its files.
-func (c *Core) DeleteMedia(ctx context.Context, v *Viewer, id int64) (*model.MediaAttachment, error) {
+func (c *Core) DeleteMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
 	m, err := c.OwnUnattachedMedia(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -191,13 +192,13 @@ func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []
 		return nil, nil
 	}
 	if len(raw) > c.Config.MaxMediaAttachments {
-		return nil, ErrUnprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", c.Config.MaxMediaAttachments))
+		return nil, fault.Unprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", c.Config.MaxMediaAttachments))
 	}
 	want := make([]int64, 0, len(raw))
 	for _, s := range raw {
 		id, ok := ids.Parse(s)
 		if !ok {
-			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+			return nil, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
 		want = append(want, id)
 	}
@@ -215,12 +216,12 @@ func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []
 	for _, id := range want {
 		m := byID[id]
 		if m == nil {
-			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+			return nil, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
 		if m.Processing != model.MediaProcessed {
 			// Mastodon's media_attachments.validations.not_ready (failed
 			// uploads included).
-			return nil, ErrUnprocessable("Cannot attach files that have not finished processing. Try again in a moment!")
+			return nil, fault.Unprocessable("Cannot attach files that have not finished processing. Try again in a moment!")
 		}
 		delete(byID, id) // the same id twice is refused too
 		out = append(out, m)
@@ -240,7 +241,7 @@ func attachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []
 		return err
 	}
 	if n != int64(len(want)) {
-		return ErrUnprocessable("Validation failed: Media attachments are invalid")
+		return fault.Unprocessable("Validation failed: Media attachments are invalid")
 	}
 	for _, m := range list {
 		m.StatusID = st.ID

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/jobs"
 	"herd/internal/media"
@@ -66,7 +67,7 @@ func (c *Core) SupportedMimeTypes() []string {
 // sniffed from the bytes, and every limit is checked before anything is
 // decoded. A file that is not acceptable is a 422 and leaves nothing
 // behind.
-func (c *Core) UploadMedia(ctx context.Context, v *Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
+func (c *Core) UploadMedia(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
 	return c.upload(ctx, v, file, description, focus, true)
 }
 
@@ -74,13 +75,13 @@ func (c *Core) UploadMedia(ctx context.Context, v *Viewer, file io.Reader, descr
 // are processed at once, but a video, gifv or audio upload, once checked,
 // is stored raw and recorded pending (Processing MediaPending, no URL
 // yet), and a durable job processes it.
-func (c *Core) UploadMediaInBackground(ctx context.Context, v *Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
+func (c *Core) UploadMediaInBackground(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
 	return c.upload(ctx, v, file, description, focus, false)
 }
 
-func (c *Core) upload(ctx context.Context, v *Viewer, file io.Reader, description, focus string, wait bool) (*model.MediaAttachment, error) {
+func (c *Core) upload(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string, wait bool) (*model.MediaAttachment, error) {
 	if c.media == nil {
-		return nil, ErrUnprocessable("Media uploads are not enabled")
+		return nil, fault.Unprocessable("Media uploads are not enabled")
 	}
 	focus, err := checkMediaFields(description, focus)
 	if err != nil {
@@ -124,7 +125,7 @@ func (c *Core) upload(ctx context.Context, v *Viewer, file io.Reader, descriptio
 
 // uploadAV checks a video, animated GIF or audio upload saved at path and
 // processes it now (wait) or records it pending with its job.
-func (c *Core) uploadAV(ctx context.Context, v *Viewer, path, format, dir, description, focus string, wait bool) (*model.MediaAttachment, error) {
+func (c *Core) uploadAV(ctx context.Context, v *model.Viewer, path, format, dir, description, focus string, wait bool) (*model.MediaAttachment, error) {
 	plan, err := c.av.CheckAV(ctx, path, format)
 	if err != nil {
 		return nil, uploadError(err)
@@ -248,20 +249,20 @@ func readImage(path string) ([]byte, error) {
 func uploadError(err error) error {
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
-		return ErrUnprocessable(fmt.Sprintf("Validation failed: File must be less than %d MB (images %d MB and %d megapixels; "+
+		return fault.Unprocessable(fmt.Sprintf("Validation failed: File must be less than %d MB (images %d MB and %d megapixels; "+
 			"videos %dx%d pixels, %d frames per second and %d frames)", media.MaxVideoBytes>>20, media.MaxImageBytes>>20,
 			media.MaxImagePixels/1_000_000, 3840, 2160, media.MaxVideoFrameRate, media.MaxVideoFrames))
 	case errors.Is(err, media.ErrUnsupported), errors.Is(err, media.ErrCorrupt):
-		return ErrUnprocessable("Validation failed: File content type is invalid")
+		return fault.Unprocessable("Validation failed: File content type is invalid")
 	case errors.Is(err, media.ErrNoFFmpeg):
-		return ErrUnprocessable("Validation failed: Video and audio files are not supported on this server")
+		return fault.Unprocessable("Validation failed: Video and audio files are not supported on this server")
 	}
 	return err
 }
 
 // MediaJobs works a batch of media jobs (one at a time: each transcode
 // already uses the CPUs it is given).
-func (c *Core) MediaJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) MediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job mediaJob
@@ -284,7 +285,7 @@ func (c *Core) MediaJobs(ctx context.Context, batch []store.Job) map[int64]error
 // put back without counting as an attempt.
 func (c *Core) processUpload(ctx context.Context, job mediaJob, last bool) error {
 	m, err := c.Store.MediaByID(ctx, job.MediaID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil // deleted meanwhile, raw file with it
 	}
 	if err != nil {
@@ -303,7 +304,7 @@ func (c *Core) processUpload(ctx context.Context, job mediaJob, last bool) error
 		return jobs.Defer(time.Second)
 	}
 	refused := errors.Is(err, media.ErrCorrupt) || errors.Is(err, media.ErrUnsupported) ||
-		errors.Is(err, media.ErrTooLarge) || errors.Is(err, ErrRecordNotFound)
+		errors.Is(err, media.ErrTooLarge) || errors.Is(err, fault.ErrRecordNotFound)
 	if err != nil && !refused && !last {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -60,7 +61,7 @@ type NotificationGroup struct {
 type GroupedNotifications struct {
 	Groups         []*NotificationGroup
 	Accounts       []*model.Account
-	Statuses       []*StatusView
+	Statuses       []*model.StatusView
 	Newest, Oldest int64
 }
 
@@ -68,7 +69,7 @@ type GroupedNotifications struct {
 // As in Mastodon 4.3, a page holds up to Limit groups, each headed by its
 // newest notification inside the page's bounds, and each group's counts
 // and samples cover its notifications up to the top of the page.
-func (c *Core) NotificationGroups(ctx context.Context, v *Viewer, q GroupQuery) (*GroupedNotifications, error) {
+func (c *Core) NotificationGroups(ctx context.Context, v *model.Viewer, q GroupQuery) (*GroupedNotifications, error) {
 	grouped := q.groupedTypes()
 	list, err := c.Store.GroupedNotificationsPage(ctx, v.AccountID(), q.filter(), grouped, q.Page)
 	if err != nil || len(list) == 0 {
@@ -101,7 +102,7 @@ func (c *Core) NotificationGroups(ctx context.Context, v *Viewer, q GroupQuery) 
 
 // NotificationGroup loads one of the viewer's groups by key
 // ("ungrouped-{id}" names a single notification), or 404.
-func (c *Core) NotificationGroup(ctx context.Context, v *Viewer, key string) (*GroupedNotifications, error) {
+func (c *Core) NotificationGroup(ctx context.Context, v *model.Viewer, key string) (*GroupedNotifications, error) {
 	n, err := c.newestOfGroup(ctx, v, key)
 	if err != nil {
 		return nil, err
@@ -111,14 +112,14 @@ func (c *Core) NotificationGroup(ctx context.Context, v *Viewer, key string) (*G
 		return nil, err
 	}
 	if len(res.Groups) == 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return res, nil
 }
 
 // DismissNotificationGroup deletes every notification of one of the
 // viewer's groups.
-func (c *Core) DismissNotificationGroup(ctx context.Context, v *Viewer, key string) error {
+func (c *Core) DismissNotificationGroup(ctx context.Context, v *model.Viewer, key string) error {
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		if id, ok := ungroupedID(key); ok {
 			return tx.DeleteNotification(ctx, v.AccountID(), id)
@@ -129,7 +130,7 @@ func (c *Core) DismissNotificationGroup(ctx context.Context, v *Viewer, key stri
 
 // NotificationGroupAccounts lists the senders of a page of one group's
 // notifications, newest first, with the page's cursors.
-func (c *Core) NotificationGroupAccounts(ctx context.Context, v *Viewer, key string, p store.Page) ([]*model.Account, int64, int64, error) {
+func (c *Core) NotificationGroupAccounts(ctx context.Context, v *model.Viewer, key string, p model.Page) ([]*model.Account, int64, int64, error) {
 	list, err := c.Store.GroupNotificationsPage(ctx, v.AccountID(), key, p)
 	if err != nil || len(list) == 0 {
 		return nil, 0, 0, err
@@ -153,7 +154,7 @@ func (c *Core) NotificationGroupAccounts(ctx context.Context, v *Viewer, key str
 
 // UnreadNotificationGroups counts the groups the viewer's notifications
 // above their marker form, up to limit.
-func (c *Core) UnreadNotificationGroups(ctx context.Context, v *Viewer, q GroupQuery, limit int) (int64, error) {
+func (c *Core) UnreadNotificationGroups(ctx context.Context, v *model.Viewer, q GroupQuery, limit int) (int64, error) {
 	after, err := c.notificationsReadUpTo(ctx, v)
 	if err != nil {
 		return 0, err
@@ -169,7 +170,7 @@ func ungroupedID(key string) (int64, bool) {
 	return ids.Parse(rest)
 }
 
-func (c *Core) newestOfGroup(ctx context.Context, v *Viewer, key string) (*model.Notification, error) {
+func (c *Core) newestOfGroup(ctx context.Context, v *model.Viewer, key string) (*model.Notification, error) {
 	var n *model.Notification
 	var err error
 	if id, ok := ungroupedID(key); ok {

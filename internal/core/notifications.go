@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -31,7 +32,7 @@ type NotificationQuery struct {
 	Types         []string // types[]: only these (unknown ones are ignored)
 	ExcludeTypes  []string // exclude_types[]
 	FromAccountID int64    // account_id: only from this sender
-	Page          store.Page
+	Page          model.Page
 }
 
 // filter turns the query into the store's filter as Mastodon's
@@ -56,7 +57,7 @@ func (q NotificationQuery) filter() store.NotificationFilter {
 type NotificationView struct {
 	Notification *model.Notification
 	Account      *model.Account
-	Status       *StatusView // the boosted status for a reblog; nil for types without one
+	Status       *model.StatusView // the boosted status for a reblog; nil for types without one
 }
 
 // NotificationPage is one page of notifications. Newest and Oldest are the
@@ -71,7 +72,7 @@ type NotificationPage struct {
 // Notifications from senders the viewer blocks, mutes with notifications,
 // or that are suspended are left out, and so are those whose status the
 // viewer can no longer see.
-func (c *Core) Notifications(ctx context.Context, v *Viewer, q NotificationQuery) (*NotificationPage, error) {
+func (c *Core) Notifications(ctx context.Context, v *model.Viewer, q NotificationQuery) (*NotificationPage, error) {
 	list, err := c.Store.NotificationsPage(ctx, v.AccountID(), q.filter(), q.Page)
 	if err != nil {
 		return nil, err
@@ -85,7 +86,7 @@ func (c *Core) Notifications(ctx context.Context, v *Viewer, q NotificationQuery
 }
 
 // Notification loads one of the viewer's notifications, or 404.
-func (c *Core) Notification(ctx context.Context, v *Viewer, id int64) (*NotificationView, error) {
+func (c *Core) Notification(ctx context.Context, v *model.Viewer, id int64) (*NotificationView, error) {
 	n, err := c.Store.NotificationByID(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, notFoundOr(err)
@@ -95,14 +96,14 @@ func (c *Core) Notification(ctx context.Context, v *Viewer, id int64) (*Notifica
 		return nil, err
 	}
 	if len(views) == 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return views[0], nil
 }
 
 // DismissNotification deletes one of the viewer's notifications (404 when
 // it is not theirs).
-func (c *Core) DismissNotification(ctx context.Context, v *Viewer, id int64) error {
+func (c *Core) DismissNotification(ctx context.Context, v *model.Viewer, id int64) error {
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.NotificationByID(ctx, v.AccountID(), id); err != nil {
 			return notFoundOr(err)
@@ -112,7 +113,7 @@ func (c *Core) DismissNotification(ctx context.Context, v *Viewer, id int64) err
 }
 
 // ClearNotifications deletes all of the viewer's notifications.
-func (c *Core) ClearNotifications(ctx context.Context, v *Viewer) error {
+func (c *Core) ClearNotifications(ctx context.Context, v *model.Viewer) error {
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		return tx.ClearNotifications(ctx, v.AccountID())
 	})
@@ -120,7 +121,7 @@ func (c *Core) ClearNotifications(ctx context.Context, v *Viewer) error {
 
 // UnreadNotifications counts the viewer's notifications above their
 // notifications marker, up to limit (Mastodon caps the count).
-func (c *Core) UnreadNotifications(ctx context.Context, v *Viewer, q NotificationQuery, limit int) (int64, error) {
+func (c *Core) UnreadNotifications(ctx context.Context, v *model.Viewer, q NotificationQuery, limit int) (int64, error) {
 	after, err := c.notificationsReadUpTo(ctx, v)
 	if err != nil {
 		return 0, err
@@ -129,9 +130,9 @@ func (c *Core) UnreadNotifications(ctx context.Context, v *Viewer, q Notificatio
 }
 
 // notificationsReadUpTo is the viewer's notifications marker, 0 if unset.
-func (c *Core) notificationsReadUpTo(ctx context.Context, v *Viewer) (int64, error) {
+func (c *Core) notificationsReadUpTo(ctx context.Context, v *model.Viewer) (int64, error) {
 	m, err := c.Store.MarkerOf(ctx, v.AccountID(), MarkerNotifications)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return 0, nil
 	}
 	if err != nil {
@@ -178,8 +179,8 @@ func (c *Core) hydrateNotifications(ctx context.Context, viewerID int64, list []
 // notificationTargets hydrates, keyed by the notification's status id, the
 // statuses notifications are about (the boosted one for a boost), keeping
 // only those the viewer may still see. It costs a fixed number of queries.
-func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusIDs []int64) (map[int64]*StatusView, error) {
-	out := map[int64]*StatusView{}
+func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusIDs []int64) (map[int64]*model.StatusView, error) {
+	out := map[int64]*model.StatusView{}
 	if len(statusIDs) == 0 {
 		return out, nil
 	}
@@ -217,7 +218,7 @@ func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusID
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*StatusView, len(views))
+	byID := make(map[int64]*model.StatusView, len(views))
 	for _, sv := range views {
 		byID[sv.Status.ID] = sv
 	}

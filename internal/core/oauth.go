@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/scope"
 	"herd/internal/store"
@@ -104,7 +105,7 @@ func (c *Core) RegisterApp(ctx context.Context, name, website string, redirectUR
 		}
 	}
 	if len(problems) > 0 {
-		return nil, ErrUnprocessable("Validation failed: " + strings.Join(problems, ", "))
+		return nil, fault.Unprocessable("Validation failed: " + strings.Join(problems, ", "))
 	}
 	return c.CreateApp(ctx, name, website, uris, dedupe(granted))
 }
@@ -180,7 +181,7 @@ func (c *Core) CheckAuthorization(ctx context.Context, req AuthorizationRequest)
 		return nil, missingParam("client_id")
 	}
 	app, err := c.Store.AppByClientID(ctx, req.ClientID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil, NewOAuthError("invalid_client")
 	}
 	if err != nil {
@@ -270,7 +271,7 @@ func (c *Core) GrantAuthorization(ctx context.Context, a *Authorization, account
 
 // AppForToken returns the application a token was issued to
 // (GET /api/v1/apps/verify_credentials).
-func (c *Core) AppForToken(ctx context.Context, v *Viewer) (*model.App, error) {
+func (c *Core) AppForToken(ctx context.Context, v *model.Viewer) (*model.App, error) {
 	app, err := c.Store.AppByID(ctx, v.Token.AppID)
 	if err != nil {
 		return nil, notFoundOr(err)

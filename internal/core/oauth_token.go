@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -69,7 +70,7 @@ func (c *Core) authenticateClient(ctx context.Context, id, secret string) (*mode
 		return nil, NewOAuthError("invalid_client")
 	}
 	app, err := c.Store.AppByClientID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil, NewOAuthError("invalid_client")
 	}
 	if err != nil {
@@ -94,7 +95,7 @@ func (c *Core) exchangeCode(ctx context.Context, app *model.App, req TokenReques
 	var revoked []int64
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		code, err := tx.TakeAuthCode(ctx, codeHash)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			// Used already (or never issued). A used code presented again
 			// has leaked, and whoever exchanged it first may be the thief:
 			// RFC 6749 §4.1.2 says to revoke the tokens issued from it.
@@ -184,7 +185,7 @@ func (c *Core) passwordGrant(ctx context.Context, app *model.App, req TokenReque
 	}
 	acct, _, err := c.CheckPassword(ctx, req.Username, req.Password)
 	if err != nil {
-		if _, ok := AsError(err); ok {
+		if _, ok := fault.As(err); ok {
 			return nil, NewOAuthError("invalid_grant")
 		}
 		return nil, err
@@ -205,7 +206,7 @@ func (c *Core) refreshGrant(ctx context.Context, app *model.App, req TokenReques
 	var failure *OAuthError
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		old, err := tx.TokenByRefreshHash(ctx, HashSecret(req.RefreshToken))
-		if errors.Is(err, store.ErrNotFound) || (err == nil && old.AppID != app.ID) {
+		if errors.Is(err, model.ErrNotFound) || (err == nil && old.AppID != app.ID) {
 			failure = NewOAuthError("invalid_grant")
 			return nil
 		}
@@ -294,7 +295,7 @@ func (c *Core) Revoke(ctx context.Context, req RevokeRequest) error {
 		return err
 	}
 	tok, err := c.Store.TokenByAnySecretHash(ctx, HashSecret(req.Token))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"herd/internal/core/fault"
+	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -33,7 +35,7 @@ const (
 )
 
 // ErrMailDisabled answers what needs mail on an instance without it.
-var ErrMailDisabled = ErrNotFound("This server cannot send mail")
+var ErrMailDisabled = fault.NotFound("This server cannot send mail")
 
 // RequestPasswordReset mails a password reset link to the user with this
 // email, if there is one who may sign in. It answers the same whether
@@ -45,7 +47,7 @@ func (c *Core) RequestPasswordReset(ctx context.Context, email string) error {
 		return ErrMailDisabled
 	}
 	user, err := c.Store.UserByEmail(ctx, strings.TrimSpace(email))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -69,7 +71,7 @@ func (c *Core) RequestPasswordReset(ctx context.Context, email string) error {
 		if err == nil && now.Sub(last) < passwordResetInterval {
 			return nil // the last link is on its way
 		}
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 		sent = true
@@ -93,7 +95,7 @@ func (c *Core) RequestPasswordReset(ctx context.Context, email string) error {
 }
 
 // ErrPasswordResetInvalid answers a reset link that is unknown, used or expired.
-var ErrPasswordResetInvalid = ErrNotFound("This link to reset your password is invalid or has expired. Ask for a new one.")
+var ErrPasswordResetInvalid = fault.NotFound("This link to reset your password is invalid or has expired. Ask for a new one.")
 
 // CheckPasswordReset tells whether a reset link still works, before its
 // form is shown.
@@ -102,7 +104,7 @@ func (c *Core) CheckPasswordReset(ctx context.Context, token string) error {
 		return ErrPasswordResetInvalid
 	}
 	_, err := c.Store.PasswordResetByHash(ctx, HashSecret(token), time.Now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return ErrPasswordResetInvalid
 	}
 	return err
@@ -129,7 +131,7 @@ func (c *Core) ResetPassword(ctx context.Context, token, password, confirmation 
 	var accountID int64
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		id, err := tx.TakePasswordReset(ctx, HashSecret(token), time.Now())
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			return ErrPasswordResetInvalid
 		}
 		if err != nil {

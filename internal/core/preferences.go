@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -21,16 +22,16 @@ type PostingDefaults struct {
 // UpdateCredentials nothing is sent to followers' servers. Every node
 // drops the viewer it cached, which carries the old defaults. Invalid
 // values are 422 with Mastodon's messages.
-func (c *Core) SetPostingDefaults(ctx context.Context, v *Viewer, d PostingDefaults) (*Viewer, error) {
+func (c *Core) SetPostingDefaults(ctx context.Context, v *model.Viewer, d PostingDefaults) (*model.Viewer, error) {
 	switch d.Privacy {
 	case model.Public, model.Unlisted, model.Private:
 	default:
-		return nil, ErrUnprocessable("Validation failed: Default privacy is not included in the list")
+		return nil, fault.Unprocessable("Validation failed: Default privacy is not included in the list")
 	}
 	if !validLanguage(d.Language) {
-		return nil, ErrUnprocessable("Validation failed: Default language is not included in the list")
+		return nil, fault.Unprocessable("Validation failed: Default language is not included in the list")
 	}
-	var fresh *Viewer
+	var fresh *model.Viewer
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		user, err := tx.UserByAccountID(ctx, v.AccountID())
 		if err != nil {
@@ -40,7 +41,7 @@ func (c *Core) SetPostingDefaults(ctx context.Context, v *Viewer, d PostingDefau
 		if err := tx.UpdateUserPreferences(ctx, user); err != nil {
 			return err
 		}
-		fresh = &Viewer{Token: v.Token, Account: v.Account, User: user}
+		fresh = &model.Viewer{Token: v.Token, Account: v.Account, User: user}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, user.AccountID, user.AccountID, "")
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/testrig"
 )
@@ -24,7 +25,7 @@ func TestSetPostingDefaults(t *testing.T) {
 			return p
 		}
 		prefs() // the token's viewer is now cached
-		v := &core.Viewer{Account: alice.Account}
+		v := &model.Viewer{Account: alice.Account}
 		fresh, err := inst.Core.SetPostingDefaults(ctx, v, core.PostingDefaults{Privacy: model.Private, Sensitive: true, Language: "DE"})
 		if err != nil {
 			t.Fatal(err)
@@ -38,7 +39,7 @@ func TestSetPostingDefaults(t *testing.T) {
 		}
 		for _, bad := range []core.PostingDefaults{{Privacy: model.Direct}, {Privacy: "everyone"}, {Privacy: model.Public, Language: "english"}} {
 			_, err := inst.Core.SetPostingDefaults(ctx, v, bad)
-			if e, ok := core.AsError(err); !ok || e.Status != http.StatusUnprocessableEntity {
+			if e, ok := fault.As(err); !ok || e.Status != http.StatusUnprocessableEntity {
 				t.Errorf("%+v: %v", bad, err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
@@ -42,22 +43,22 @@ type ProfileUpdate struct {
 // drops what it cached about the account. Unlocking accepts every pending
 // follow request, as Mastodon does. It returns the viewer as it is now.
 // Validation failures are 422 with Mastodon's messages.
-func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate) (*Viewer, error) {
+func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u ProfileUpdate) (*model.Viewer, error) {
 	if u.DisplayName != nil && utf8.RuneCountInString(*u.DisplayName) > maxDisplayName {
-		return nil, ErrUnprocessable("Validation failed: Display name is too long (maximum is 30 characters)")
+		return nil, fault.Unprocessable("Validation failed: Display name is too long (maximum is 30 characters)")
 	}
 	if u.Note != nil && text.Length(*u.Note) > maxNote {
-		return nil, ErrUnprocessable("Validation failed: Note is too long (maximum is 500 characters)")
+		return nil, fault.Unprocessable("Validation failed: Note is too long (maximum is 500 characters)")
 	}
 	if u.Privacy != nil {
 		switch model.Visibility(*u.Privacy) {
 		case model.Public, model.Unlisted, model.Private:
 		default:
-			return nil, ErrUnprocessable("Validation failed: Default privacy is not included in the list")
+			return nil, fault.Unprocessable("Validation failed: Default privacy is not included in the list")
 		}
 	}
 	if u.Language != nil && !validLanguage(*u.Language) {
-		return nil, ErrUnprocessable("Validation failed: Default language is not included in the list")
+		return nil, fault.Unprocessable("Validation failed: Default language is not included in the list")
 	}
 	// New pictures are stored first, under new keys; if anything fails
 	// before the row names them, they go again, and the replaced files
@@ -79,7 +80,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 		}
 		newKeys[which] = key
 	}
-	var fresh *Viewer
+	var fresh *model.Viewer
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		oldKeys = [2]string{}
 		acct, err := tx.AccountByID(ctx, v.AccountID())
@@ -139,7 +140,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *Viewer, u ProfileUpdate
 		if acct, err = tx.AccountByID(ctx, acct.ID); err != nil {
 			return err
 		}
-		fresh = &Viewer{Token: v.Token, Account: acct, User: user}
+		fresh = &model.Viewer{Token: v.Token, Account: acct, User: user}
 		// Followers' servers refresh the actor (new pictures included), as
 		// after Mastodon's update_credentials (sent whatever changed).
 		return c.profileChanged(ctx, tx, acct)
@@ -204,11 +205,11 @@ func profileFields(in, old []model.Field) ([]model.Field, error) {
 		out = append(out, field)
 	}
 	if len(out) > maxFields {
-		return nil, ErrUnprocessable("Validation failed: Fields is too long (maximum is 4 characters)")
+		return nil, fault.Unprocessable("Validation failed: Fields is too long (maximum is 4 characters)")
 	}
 	for _, f := range out {
 		if f.Name == "" {
-			return nil, ErrUnprocessable("Validation failed: Fields contains values with missing labels")
+			return nil, fault.Unprocessable("Validation failed: Fields contains values with missing labels")
 		}
 	}
 	return out, nil

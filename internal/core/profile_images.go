@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"herd/internal/core/fault"
 	"herd/internal/media"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -49,7 +50,7 @@ func (p ProfileImage) key(a *model.Account) *string {
 func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.Reader) (string, error) {
 	spec := profileImageSpecs[which]
 	if c.media == nil {
-		return "", ErrUnprocessable("Media uploads are not enabled")
+		return "", fault.Unprocessable("Media uploads are not enabled")
 	}
 	data, err := io.ReadAll(io.LimitReader(r, media.MaxImageBytes+1))
 	if err != nil {
@@ -66,10 +67,10 @@ func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.R
 	<-c.imageSlots
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
-		return "", ErrUnprocessable(fmt.Sprintf("Validation failed: %s must be less than %d MB and %d megapixels",
+		return "", fault.Unprocessable(fmt.Sprintf("Validation failed: %s must be less than %d MB and %d megapixels",
 			spec.field, media.MaxImageBytes>>20, media.MaxImagePixels/1_000_000))
 	case errors.Is(err, media.ErrUnsupported), errors.Is(err, media.ErrCorrupt):
-		return "", ErrUnprocessable("Validation failed: " + spec.field + " content type is invalid")
+		return "", fault.Unprocessable("Validation failed: " + spec.field + " content type is invalid")
 	case err != nil:
 		return "", err
 	}
@@ -86,8 +87,8 @@ func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.R
 // default picture again, followers' servers get the Update, and the file
 // goes once that is committed. Removing what is not there changes nothing
 // but still answers the account, as Mastodon.
-func (c *Core) DeleteProfileImage(ctx context.Context, v *Viewer, which ProfileImage) (*Viewer, error) {
-	var fresh *Viewer
+func (c *Core) DeleteProfileImage(ctx context.Context, v *model.Viewer, which ProfileImage) (*model.Viewer, error) {
+	var fresh *model.Viewer
 	var old string
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		acct, err := tx.AccountByID(ctx, v.AccountID())
@@ -106,7 +107,7 @@ func (c *Core) DeleteProfileImage(ctx context.Context, v *Viewer, which ProfileI
 		if acct, err = tx.AccountByID(ctx, acct.ID); err != nil {
 			return err
 		}
-		fresh = &Viewer{Token: v.Token, Account: acct, User: user}
+		fresh = &model.Viewer{Token: v.Token, Account: acct, User: user}
 		return c.profileChanged(ctx, tx, acct)
 	})
 	if err != nil {

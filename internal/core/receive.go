@@ -77,7 +77,7 @@ func (c *Core) StatusByURI(ctx context.Context, uri string) (*model.Status, erro
 	return c.Store.StatusByURI(ctx, uri)
 }
 
-// LocalAccount finds a local account by username (store.ErrNotFound when
+// LocalAccount finds a local account by username (model.ErrNotFound when
 // there is none, or it is suspended).
 func (c *Core) LocalAccount(ctx context.Context, username string) (*model.Account, error) {
 	a, err := c.Store.AccountByUsername(ctx, username, "")
@@ -85,7 +85,7 @@ func (c *Core) LocalAccount(ctx context.Context, username string) (*model.Accoun
 		return nil, err
 	}
 	if a.Suspended() {
-		return nil, store.ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return a, nil
 }
@@ -113,7 +113,7 @@ func (c *Core) ReceiveFollow(ctx context.Context, actor, target *model.Account, 
 		if old, err := tx.FollowBetween(ctx, actor.ID, target.ID); err == nil {
 			old.URI = uri
 			return c.queueFollowAnswer(ctx, tx, target, actor, old, "Accept")
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 		if target.Locked {
@@ -172,7 +172,7 @@ func (c *Core) ReceiveUndoFollow(ctx context.Context, actor, target *model.Accou
 func (c *Core) ReceiveFollowAnswer(ctx context.Context, actor, follower *model.Account, accepted bool) error {
 	return c.Store.InTx(ctx, func(tx *store.Store) error {
 		req, err := tx.FollowRequestBetween(ctx, follower.ID, actor.ID)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			if accepted {
 				return nil
 			}

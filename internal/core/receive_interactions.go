@@ -61,7 +61,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 	}
 	if _, err := c.Store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
 		return nil
-	} else if !errors.Is(err, store.ErrNotFound) {
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	if visibility == model.Direct || !visibility.Valid() {
@@ -109,7 +109,7 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 		return err // a tombstone for another host's URI would let anyone censor it
 	}
 	boost, err := c.Store.RemoteReblogByURI(ctx, uri)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return c.Remember(ctx, actor, uri)
 	}
 	if err != nil {
@@ -129,13 +129,13 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 // and requests end both ways, as for a local block (Mastodon does not
 // tell the blocked user).
 func (c *Core) ReceiveBlock(ctx context.Context, actor, target *model.Account) error {
-	_, err := c.Block(ctx, &Viewer{Account: actor}, target.ID)
+	_, err := c.Block(ctx, &model.Viewer{Account: actor}, target.ID)
 	return err
 }
 
 // ReceiveUndoBlock lifts a remote actor's block of a local account.
 func (c *Core) ReceiveUndoBlock(ctx context.Context, actor, target *model.Account) error {
-	_, err := c.Unblock(ctx, &Viewer{Account: actor}, target.ID)
+	_, err := c.Unblock(ctx, &model.Viewer{Account: actor}, target.ID)
 	return err
 }
 
@@ -197,7 +197,7 @@ func (c *Core) ReceiveStatusDelete(ctx context.Context, actor *model.Account, ur
 		return err // a tombstone for another host's URI would let anyone censor it
 	}
 	st, err := c.Store.StatusByURI(ctx, uri)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return c.Remember(ctx, actor, uri)
 	}
 	if err != nil {

@@ -69,7 +69,7 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	} else if gone {
 		return nil, rejected("%s was deleted before it arrived", n.URI)
 	}
-	if existing, err := c.ownedStatus(ctx, actor, n.URI); err == nil || !errors.Is(err, store.ErrNotFound) {
+	if existing, err := c.ownedStatus(ctx, actor, n.URI); err == nil || !errors.Is(err, model.ErrNotFound) {
 		return existing, err
 	}
 	if !n.Visibility.Valid() {
@@ -114,7 +114,7 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 		// Either the same note, delivered twice at once, was stored first
 		// by the other delivery (statuses_uri_unique), or the id drawn for
 		// its published millisecond was taken: draw again.
-		if existing, err := c.ownedStatus(ctx, actor, n.URI); !errors.Is(err, store.ErrNotFound) {
+		if existing, err := c.ownedStatus(ctx, actor, n.URI); !errors.Is(err, model.ErrNotFound) {
 			return existing, err
 		}
 		if attempt == maxIDAttempts {
@@ -144,7 +144,7 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 		return err
 	}
 	st, err := c.Store.StatusByURI(ctx, n.URI)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
@@ -35,7 +36,7 @@ type FieldError struct {
 }
 
 // ValidationError lists every field that failed, in order. It unwraps to
-// a 422 *Error carrying the full message, so any adapter can render it.
+// a 422 *fault.Error carrying the full message, so any adapter can render it.
 type ValidationError struct {
 	Fields []FieldError
 }
@@ -49,7 +50,7 @@ func (e *ValidationError) Error() string {
 }
 
 // Unwrap lets AsError find the 422 inside.
-func (e *ValidationError) Unwrap() error { return ErrUnprocessable(e.Error()) }
+func (e *ValidationError) Unwrap() error { return fault.Unprocessable(e.Error()) }
 
 func (e *ValidationError) add(field, label, code, desc string) {
 	e.Fields = append(e.Fields, FieldError{Field: field, Label: label, Code: code, Description: desc})
@@ -61,7 +62,7 @@ var localeRE = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})?$`)
 
 // ErrRegistrationsClosed is Mastodon's answer to a sign-up when
 // registrations are closed (Api::BaseController#forbidden).
-var ErrRegistrationsClosed = ErrForbidden("This action is not allowed")
+var ErrRegistrationsClosed = fault.Forbidden("This action is not allowed")
 
 // RegistrationsOpen reports whether anyone may sign up (open or approval).
 func (c *Core) RegistrationsOpen() bool { return c.Config.RegistrationMode != RegistrationsClosed }
@@ -106,7 +107,7 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 	default:
 		if _, err := c.Store.AccountByUsername(ctx, u, ""); err == nil {
 			v.add("username", "Username", "ERR_TAKEN", "has already been taken")
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 	}
@@ -118,7 +119,7 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 	default:
 		if _, err := c.Store.UserByEmail(ctx, e); err == nil {
 			v.add("email", "Email", "ERR_TAKEN", "has already been taken")
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 	}
@@ -149,7 +150,7 @@ func (c *Core) validateRegistration(ctx context.Context, reg *Registration) erro
 // and answers a token for it issued to the calling app with the app's
 // scopes, as Mastodon's AppSignUpService does, even when the account is
 // pending approval (the token then answers 403 until approval).
-func (c *Core) RegisterThroughApp(ctx context.Context, v *Viewer, reg Registration) (*IssuedToken, error) {
+func (c *Core) RegisterThroughApp(ctx context.Context, v *model.Viewer, reg Registration) (*IssuedToken, error) {
 	app, err := c.AppForToken(ctx, v)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ func (c *Core) relationship(ctx context.Context, viewerID, targetID int64) (*mod
 // Relationships answers GET /api/v1/accounts/relationships: one entry per
 // requested account that exists, in the order asked, without duplicates.
 // Suspended accounts are left out unless withSuspended (Mastodon 4.3).
-func (c *Core) Relationships(ctx context.Context, v *Viewer, ids []int64, withSuspended bool) ([]*model.Relationship, error) {
+func (c *Core) Relationships(ctx context.Context, v *model.Viewer, ids []int64, withSuspended bool) ([]*model.Relationship, error) {
 	accts, err := c.orderedAccounts(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ type FamiliarFollowers struct {
 // the unsuspended accounts among ids. An account that hides its
 // collections shows none, and followers who hide theirs are left out, as
 // Mastodon's FamiliarFollowersPresenter does.
-func (c *Core) FamiliarFollowersOf(ctx context.Context, v *Viewer, ids []int64) ([]FamiliarFollowers, error) {
+func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []int64) ([]FamiliarFollowers, error) {
 	accts, err := c.orderedAccounts(ctx, ids)
 	if err != nil {
 		return nil, err

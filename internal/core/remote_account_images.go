@@ -63,7 +63,7 @@ func (c *Core) queueRemoteAccountImages(ctx context.Context, tx *store.Store, a 
 // database and storage errors are returned.
 func (c *Core) cacheRemoteAccountImages(ctx context.Context, id int64) error {
 	a, err := c.Store.AccountByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

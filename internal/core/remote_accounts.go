@@ -71,7 +71,7 @@ func (c *Core) SetResolver(r Resolver) { c.resolver = r }
 // refuses anonymous callers: otherwise anyone could make this server send
 // requests (four per address) to hosts of their choosing, and Mastodon's
 // lookup never resolves (ResolveAccountService with skip_webfinger).
-func (c *Core) ResolveAccount(ctx context.Context, v *Viewer, acct string) (*model.Account, error) {
+func (c *Core) ResolveAccount(ctx context.Context, v *model.Viewer, acct string) (*model.Account, error) {
 	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
 	if c.isLocalDomain(domain) || name == "" || v.AccountID() == 0 {
 		return c.LookupAccount(ctx, acct)
@@ -84,13 +84,13 @@ func (c *Core) ResolveAccount(ctx context.Context, v *Viewer, acct string) (*mod
 }
 
 // RemoteAccountByURI finds a known remote account by its ActivityPub id
-// (store.ErrNotFound when unknown).
+// (model.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByURI(ctx context.Context, uri string) (*store.RemoteAccount, error) {
 	return c.Store.RemoteAccountByURI(ctx, uri)
 }
 
 // RemoteAccountByAcct finds a known remote account by name and domain
-// (store.ErrNotFound when unknown).
+// (model.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByAcct(ctx context.Context, username, domain string) (*store.RemoteAccount, error) {
 	return c.Store.RemoteAccountByUsername(ctx, username, domain)
 }
@@ -151,11 +151,11 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 	err := c.Store.InTx(ctx, func(tx *store.Store) error {
 		stale = nil
 		old, err := tx.RemoteAccountByURI(ctx, r.URI)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, model.ErrNotFound) {
 			old, err = tx.RemoteAccountByUsername(ctx, r.Username, a.Domain)
 		}
 		switch {
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, model.ErrNotFound):
 			a.ID = ids.New()
 			setCounts(a, r, nil)
 			if err := tx.InsertRemoteAccount(ctx, a, now); err != nil {

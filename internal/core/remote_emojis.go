@@ -60,7 +60,7 @@ func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []Remot
 			seen[r.Shortcode] = true
 			old, err := tx.CustomEmojiByShortcode(ctx, r.Shortcode, domain)
 			switch {
-			case errors.Is(err, store.ErrNotFound):
+			case errors.Is(err, model.ErrNotFound):
 				e := &model.CustomEmoji{ID: ids.New(), Shortcode: r.Shortcode, Domain: domain, ImageRemoteURL: r.ImageURL,
 					URI: r.URI, VisibleInPicker: true, CreatedAt: now, UpdatedAt: now}
 				if err := tx.InsertCustomEmoji(ctx, e); err != nil {
@@ -139,7 +139,7 @@ func (c *Core) cacheRemoteEmojis(ctx context.Context, idList []int64) error {
 
 func (c *Core) cacheRemoteEmoji(ctx context.Context, id int64) error {
 	e, err := c.Store.CustomEmojiByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
+	"herd/internal/jobs"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -177,7 +179,7 @@ func (c *Core) remoteMediaSpread() time.Duration {
 // be fetched or is not an acceptable image stays uncached, shown by its
 // remote URL or fetched again when viewed; only database and storage
 // errors are retried.
-func (c *Core) RemoteMediaJobs(ctx context.Context, batch []store.Job) map[int64]error {
+func (c *Core) RemoteMediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job remoteMediaJob
@@ -316,14 +318,14 @@ func (c *Core) RemoteMediaFile(ctx context.Context, id int64, small bool) (strin
 		return "", notFoundOr(err)
 	}
 	if m.RemoteURL == "" || m.StatusID == 0 {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	st, err := c.Store.StatusByID(ctx, m.StatusID)
 	if err != nil {
 		return "", notFoundOr(err)
 	}
 	if !proxiedVisibility(st.Visibility) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	// Files cached before the domain was blocked are not served either.
 	author, err := c.Store.AccountByID(ctx, m.AccountID)
@@ -331,16 +333,16 @@ func (c *Core) RemoteMediaFile(ctx context.Context, id int64, small bool) (strin
 		return "", notFoundOr(err)
 	}
 	if author.Suspended() || c.mediaRejected(ctx, author.Domain) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	// Video and audio (up to 99 MB, transcoded) are cached by the job
 	// only, never while a request waits.
 	if !m.Cached() && m.Type != "image" {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	m, err = c.cacheRemoteMedia(ctx, m)
 	if isFetchFailure(err) {
-		return "", ErrRecordNotFound
+		return "", fault.ErrRecordNotFound
 	}
 	if err != nil {
 		return "", err

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
@@ -83,24 +84,24 @@ func (c *Core) remoteAccountByAddress(ctx context.Context, user, domain string) 
 	switch {
 	case err == nil:
 		if known.Suspended() {
-			return nil, ErrRecordNotFound
+			return nil, fault.ErrRecordNotFound
 		}
 		c.refreshLater(known)
 		return known.Account, nil
-	case !errors.Is(err, store.ErrNotFound):
+	case !errors.Is(err, model.ErrNotFound):
 		return nil, err
 	case c.resolver == nil:
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	ctx, cancel := context.WithTimeout(ctx, RemoteResolveTimeout)
 	defer cancel()
 	a, err := c.resolver.WebFingerLookup(ctx, user+"@"+domain)
 	if err != nil {
 		c.Log.Info("resolving a remote account failed", "acct", user+"@"+domain, "err", err)
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	if a.Suspended() {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return a, nil
 }

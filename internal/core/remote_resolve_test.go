@@ -62,8 +62,8 @@ func TestPostingAsksOtherServersOnlyForUnknownRemoteMentions(t *testing.T) {
 		inst.Core.SetResolver(r)
 		alice := inst.NewUser(t, "alice")
 		inst.NewUser(t, "carol")
-		v := &core.Viewer{Account: alice.Account}
-		post := func(text string) *core.StatusView {
+		v := &model.Viewer{Account: alice.Account}
+		post := func(text string) *model.StatusView {
 			t.Helper()
 			st, err := inst.Core.PostStatus(ctx, v, core.NewStatus{Text: text})
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -36,7 +37,7 @@ func ReportCategories() []string {
 // at most 1000 characters (422). It answers the report with the account
 // reported. Moderators see reports with `herd admin reports list`; a
 // remote account's server is not told yet, so Forward is only recorded.
-func (c *Core) Report(ctx context.Context, v *Viewer, req ReportRequest) (*model.Report, *model.Account, error) {
+func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (*model.Report, *model.Account, error) {
 	target, err := c.Account(ctx, req.AccountID)
 	if err != nil {
 		return nil, nil, err
@@ -48,10 +49,10 @@ func (c *Core) Report(ctx context.Context, v *Viewer, req ReportRequest) (*model
 	case category == "":
 		category = model.ReportOther
 	case !slices.Contains(ReportCategories(), category):
-		return nil, nil, ErrUnprocessable("Validation failed: Category is not included in the list")
+		return nil, nil, fault.Unprocessable("Validation failed: Category is not included in the list")
 	}
 	if utf8.RuneCountInString(req.Comment) > maxReportComment {
-		return nil, nil, ErrUnprocessable(fmt.Sprintf("Validation failed: Comment is too long (maximum is %d characters)", maxReportComment))
+		return nil, nil, fault.Unprocessable(fmt.Sprintf("Validation failed: Comment is too long (maximum is %d characters)", maxReportComment))
 	}
 	statusIDs := uniqueIDs(req.StatusIDs)
 	if len(statusIDs) > 0 {
@@ -61,7 +62,7 @@ func (c *Core) Report(ctx context.Context, v *Viewer, req ReportRequest) (*model
 		}
 		for _, id := range statusIDs {
 			if st := found[id]; st == nil || st.AccountID != target.ID {
-				return nil, nil, ErrRecordNotFound
+				return nil, nil, fault.ErrRecordNotFound
 			}
 		}
 	}
@@ -73,7 +74,7 @@ func (c *Core) Report(ctx context.Context, v *Viewer, req ReportRequest) (*model
 		}
 		for _, id := range ruleIDs {
 			if !slices.ContainsFunc(rules, func(r model.Rule) bool { return r.ID == id }) {
-				return nil, nil, ErrUnprocessable("Validation failed: Rules are not the instance's")
+				return nil, nil, fault.Unprocessable("Validation failed: Rules are not the instance's")
 			}
 		}
 	}
@@ -89,7 +90,7 @@ func (c *Core) Report(ctx context.Context, v *Viewer, req ReportRequest) (*model
 
 // Reports lists reports for moderators, newest first: the open ones, or
 // all.
-func (c *Core) Reports(ctx context.Context, all bool, p store.Page) ([]*model.Report, error) {
+func (c *Core) Reports(ctx context.Context, all bool, p model.Page) ([]*model.Report, error) {
 	return c.Store.Reports(ctx, all, p)
 }
 

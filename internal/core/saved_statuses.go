@@ -11,12 +11,12 @@ import (
 // page's cursors, which are bookmark or favourite ids, not status ids
 // (Mastodon pages these lists by the row it saved).
 type SavedStatusPage struct {
-	Statuses       []*StatusView
+	Statuses       []*model.StatusView
 	Newest, Oldest int64
 }
 
 // Bookmarks lists a page of the viewer's bookmarks, newest first.
-func (c *Core) Bookmarks(ctx context.Context, v *Viewer, p store.Page) (*SavedStatusPage, error) {
+func (c *Core) Bookmarks(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
 	rows, err := c.Store.BookmarksPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func (c *Core) Bookmarks(ctx context.Context, v *Viewer, p store.Page) (*SavedSt
 }
 
 // Favourites lists a page of the viewer's favourites, newest first.
-func (c *Core) Favourites(ctx context.Context, v *Viewer, p store.Page) (*SavedStatusPage, error) {
+func (c *Core) Favourites(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
 	rows, err := c.Store.FavouritesPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err

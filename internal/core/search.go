@@ -33,7 +33,7 @@ type SearchQuery struct {
 type SearchResults struct {
 	Accounts []*model.Account
 	Hashtags []*TagView
-	Statuses []*StatusView
+	Statuses []*model.StatusView
 }
 
 // Search runs a search as Mastodon's SearchService does: a URL (with
@@ -42,8 +42,8 @@ type SearchResults struct {
 // or holding "@" and a space, searches no accounts; one holding "@"
 // searches no hashtags; statuses are searched only for a signed-in viewer.
 // Offset applies only when a type is given.
-func (c *Core) Search(ctx context.Context, v *Viewer, q SearchQuery) (*SearchResults, error) {
-	res := &SearchResults{Accounts: []*model.Account{}, Hashtags: []*TagView{}, Statuses: []*StatusView{}}
+func (c *Core) Search(ctx context.Context, v *model.Viewer, q SearchQuery) (*SearchResults, error) {
+	res := &SearchResults{Accounts: []*model.Account{}, Hashtags: []*TagView{}, Statuses: []*model.StatusView{}}
 	query := strings.TrimSpace(q.Q)
 	if query == "" || q.Limit <= 0 {
 		return res, nil
@@ -85,7 +85,7 @@ func (c *Core) Search(ctx context.Context, v *Viewer, q SearchQuery) (*SearchRes
 // resolveLocalURL answers a URL query with the account or status it names
 // on this instance (profile and status pages, and their ActivityPub ids).
 // Other hosts need federation and find nothing yet.
-func (c *Core) resolveLocalURL(ctx context.Context, v *Viewer, raw string, want func(string) bool, res *SearchResults) error {
+func (c *Core) resolveLocalURL(ctx context.Context, v *model.Viewer, raw string, want func(string) bool, res *SearchResults) error {
 	u, err := url.Parse(raw)
 	if err != nil || !strings.EqualFold(u.Host, c.Config.Domain) {
 		return nil
@@ -126,7 +126,7 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *Viewer, raw string, want 
 	if err != nil {
 		return nil
 	}
-	res.Statuses = []*StatusView{sv}
+	res.Statuses = []*model.StatusView{sv}
 	return nil
 }
 
@@ -134,7 +134,7 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *Viewer, raw string, want 
 // viewer: the account or status it names, fetched (and stored) through the
 // Resolver when unknown, within RemoteResolveTimeout. A status is shown
 // only when the viewer may see it.
-func (c *Core) resolveRemoteURL(ctx context.Context, v *Viewer, raw string, want func(string) bool, res *SearchResults) error {
+func (c *Core) resolveRemoteURL(ctx context.Context, v *model.Viewer, raw string, want func(string) bool, res *SearchResults) error {
 	if c.resolver == nil || v.AccountID() == 0 {
 		return nil
 	}
@@ -157,7 +157,7 @@ func (c *Core) resolveRemoteURL(ctx context.Context, v *Viewer, raw string, want
 		if err != nil {
 			return err
 		}
-		res.Statuses = []*StatusView{sv}
+		res.Statuses = []*model.StatusView{sv}
 	}
 	return nil
 }

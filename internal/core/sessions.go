@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -15,7 +16,7 @@ const SessionLifetime = 30 * 24 * time.Hour
 
 // ErrPendingApproval is the answer for a user whose registration waits
 // for a moderator, in Mastodon's words.
-var ErrPendingApproval = ErrForbidden("Your login is currently pending approval")
+var ErrPendingApproval = fault.Forbidden("Your login is currently pending approval")
 
 // SignIn checks an email and password and opens a browser session,
 // returning the session secret for the cookie (only its hash is stored);
@@ -64,25 +65,25 @@ func (c *Core) openSession(ctx context.Context, accountID int64, userAgent strin
 // with ErrPendingApproval for an unapproved one.
 func (c *Core) SessionViewer(ctx context.Context, secret string) (*model.Account, *model.User, error) {
 	if secret == "" {
-		return nil, nil, ErrUnauthorized("Not signed in")
+		return nil, nil, fault.Unauthorized("Not signed in")
 	}
 	id, err := c.Store.SessionAccountID(ctx, HashSecret(secret), time.Now())
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, ErrUnauthorized("Not signed in")
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil, fault.Unauthorized("Not signed in")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	acct, err := c.Store.AccountByID(ctx, id)
 	if err != nil {
-		return nil, nil, ErrUnauthorized("Not signed in")
+		return nil, nil, fault.Unauthorized("Not signed in")
 	}
 	if acct.Suspended() {
-		return nil, nil, ErrUnauthorized("Your login is currently disabled")
+		return nil, nil, fault.Unauthorized("Your login is currently disabled")
 	}
 	user, err := c.Store.UserByAccountID(ctx, id)
 	if err != nil {
-		return nil, nil, ErrUnauthorized("Not signed in")
+		return nil, nil, fault.Unauthorized("Not signed in")
 	}
 	if !user.Approved {
 		return nil, nil, ErrPendingApproval

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -34,13 +35,13 @@ type MediaAttribute struct {
 
 // ownStatus loads one of the viewer's own statuses (not a boost); others'
 // statuses are a 404, as Mastodon scopes these lookups to the author.
-func (c *Core) ownStatus(ctx context.Context, v *Viewer, id int64) (*model.Status, error) {
+func (c *Core) ownStatus(ctx context.Context, v *model.Viewer, id int64) (*model.Status, error) {
 	st, err := c.Store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
 	if st.AccountID != v.AccountID() {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return st, nil
 }
@@ -49,16 +50,16 @@ func (c *Core) ownStatus(ctx context.Context, v *Viewer, id int64) (*model.Statu
 // language. As Mastodon, the first edit also stores the original version,
 // so the history holds every version including the current one; accounts
 // that boosted the status get an `update` notification.
-func (c *Core) EditStatus(ctx context.Context, v *Viewer, id int64, req StatusEditRequest) (*model.Status, error) {
+func (c *Core) EditStatus(ctx context.Context, v *model.Viewer, id int64, req StatusEditRequest) (*model.Status, error) {
 	st, err := c.ownStatus(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
 	if st.ReblogOfID != 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	if req.Poll {
-		return nil, ErrUnprocessable("Polls are not supported yet")
+		return nil, fault.Unprocessable("Polls are not supported yet")
 	}
 	attachments, err := c.statusMedia(ctx, st.AccountID, st.ID, req.MediaIDs)
 	if err != nil {
@@ -189,7 +190,7 @@ func applyMediaAttributes(list []*model.MediaAttachment, attrs []MediaAttribute)
 	for _, a := range attrs {
 		i := slices.IndexFunc(list, func(m *model.MediaAttachment) bool { return ids.Format(m.ID) == a.ID })
 		if i < 0 {
-			return nil, ErrUnprocessable("Validation failed: Media attachments are invalid")
+			return nil, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
 		m := list[i]
 		desc, focus := m.Description, m.Focus
@@ -272,7 +273,7 @@ func (c *Core) notifyBoosters(ctx context.Context, tx *store.Store, st *model.St
 // DeleteStatus deletes one of the viewer's statuses and returns it as it
 // was, with its source text so a client can redraft it. Boosts of it go
 // too; counters, feeds and notifications follow.
-func (c *Core) DeleteStatus(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) DeleteStatus(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.ownStatus(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -322,7 +323,7 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 			if err := tx.DeleteNotificationsAbout(ctx, orig.AccountID, st.AccountID, model.NotifyReblog, orig.ID); err != nil {
 				return err
 			}
-		} else if err != store.ErrNotFound {
+		} else if err != model.ErrNotFound {
 			return err
 		}
 	}

@@ -5,24 +5,25 @@ import (
 	"slices"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
 
 // Pin pins one of the viewer's statuses to their profile. Mastodon's
 // StatusPinValidator decides what may be pinned, with its messages.
-func (c *Core) Pin(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Pin(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case st.ReblogOfID != 0:
-		return nil, ErrUnprocessable("Validation failed: A boost cannot be pinned")
+		return nil, fault.Unprocessable("Validation failed: A boost cannot be pinned")
 	case st.AccountID != v.AccountID():
-		return nil, ErrUnprocessable("Validation failed: Someone else's post cannot be pinned")
+		return nil, fault.Unprocessable("Validation failed: Someone else's post cannot be pinned")
 	case st.Visibility == model.Direct:
-		return nil, ErrUnprocessable("Validation failed: Posts that are only visible to mentioned users cannot be pinned")
+		return nil, fault.Unprocessable("Validation failed: Posts that are only visible to mentioned users cannot be pinned")
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
 		pinned, err := tx.PinnedStatusIDs(ctx, v.AccountID())
@@ -35,7 +36,7 @@ func (c *Core) Pin(ctx context.Context, v *Viewer, id int64) (*StatusView, error
 			}
 		}
 		if len(pinned) >= c.Config.MaxPinnedStatuses {
-			return ErrUnprocessable("Validation failed: You have already pinned the maximum number of posts")
+			return fault.Unprocessable("Validation failed: You have already pinned the maximum number of posts")
 		}
 		if err := tx.InsertPin(ctx, v.AccountID(), st.ID); err != nil {
 			return err
@@ -54,7 +55,7 @@ func (c *Core) Pin(ctx context.Context, v *Viewer, id int64) (*StatusView, error
 }
 
 // Unpin removes a status from the viewer's profile pins.
-func (c *Core) Unpin(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unpin(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
@@ -88,17 +89,17 @@ type AccountPage struct {
 
 // FavouritedBy pages the accounts that favourited a visible status,
 // leaving out suspended accounts and those the viewer blocks or mutes.
-func (c *Core) FavouritedBy(ctx context.Context, v *Viewer, id int64, p store.Page) (*AccountPage, error) {
+func (c *Core) FavouritedBy(ctx context.Context, v *model.Viewer, id int64, p model.Page) (*AccountPage, error) {
 	return c.statusAccounts(ctx, v, id, p, c.Store.FavouritedByPage)
 }
 
 // RebloggedBy pages the accounts that boosted a visible status.
-func (c *Core) RebloggedBy(ctx context.Context, v *Viewer, id int64, p store.Page) (*AccountPage, error) {
+func (c *Core) RebloggedBy(ctx context.Context, v *model.Viewer, id int64, p model.Page) (*AccountPage, error) {
 	return c.statusAccounts(ctx, v, id, p, c.Store.RebloggedByPage)
 }
 
-func (c *Core) statusAccounts(ctx context.Context, v *Viewer, id int64, p store.Page,
-	page func(context.Context, int64, store.ListFilter, store.Page) ([]store.AccountCursor, error)) (*AccountPage, error) {
+func (c *Core) statusAccounts(ctx context.Context, v *model.Viewer, id int64, p model.Page,
+	page func(context.Context, int64, store.ListFilter, model.Page) ([]store.AccountCursor, error)) (*AccountPage, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ const (
 )
 
 // Status loads one status for a viewer (nil = anonymous), 404 when hidden.
-func (c *Core) Status(ctx context.Context, v *Viewer, id int64) (*StatusView, error) {
+func (c *Core) Status(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (c *Core) Status(ctx context.Context, v *Viewer, id int64) (*StatusView, er
 
 // Statuses loads several statuses in the order asked, silently skipping
 // missing and hidden ones (GET /api/v1/statuses?id[]=).
-func (c *Core) Statuses(ctx context.Context, v *Viewer, statusIDs []int64) ([]*StatusView, error) {
+func (c *Core) Statuses(ctx context.Context, v *model.Viewer, statusIDs []int64) ([]*model.StatusView, error) {
 	if len(statusIDs) > manyStatusesLimit {
 		statusIDs = statusIDs[:manyStatusesLimit]
 	}
@@ -39,20 +39,20 @@ func (c *Core) Statuses(ctx context.Context, v *Viewer, statusIDs []int64) ([]*S
 // ThreadContext is a status's thread: ancestors root first, descendants in
 // reading order.
 type ThreadContext struct {
-	Ancestors   []*StatusView
-	Descendants []*StatusView
+	Ancestors   []*model.StatusView
+	Descendants []*model.StatusView
 }
 
 // Context loads a status's ancestors up to the root and its descendants in
 // thread order (threadOrder), each filtered by what the viewer may see in
 // a thread.
-func (c *Core) Context(ctx context.Context, v *Viewer, id int64) (*ThreadContext, error) {
+func (c *Core) Context(ctx context.Context, v *model.Viewer, id int64) (*ThreadContext, error) {
 	viewerID := v.AccountID()
 	st, err := c.VisibleStatus(ctx, viewerID, id)
 	if err != nil {
 		return nil, err
 	}
-	out := &ThreadContext{Ancestors: []*StatusView{}, Descendants: []*StatusView{}}
+	out := &ThreadContext{Ancestors: []*model.StatusView{}, Descendants: []*model.StatusView{}}
 	if st.ReblogOfID != 0 {
 		return out, nil
 	}
@@ -129,7 +129,7 @@ type EditVersion struct {
 
 // StatusHistory lists a status's versions oldest first, the current one
 // last. A status never edited has a single version, itself (Mastodon).
-func (c *Core) StatusHistory(ctx context.Context, v *Viewer, id int64) ([]EditVersion, error) {
+func (c *Core) StatusHistory(ctx context.Context, v *model.Viewer, id int64) ([]EditVersion, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
@@ -181,6 +181,6 @@ func (c *Core) StatusHistory(ctx context.Context, v *Viewer, id int64) ([]EditVe
 }
 
 // StatusSource returns the text a status was written as, for editing.
-func (c *Core) StatusSource(ctx context.Context, v *Viewer, id int64) (*model.Status, error) {
+func (c *Core) StatusSource(ctx context.Context, v *model.Viewer, id int64) (*model.Status, error) {
 	return c.VisibleStatus(ctx, v.AccountID(), id)
 }

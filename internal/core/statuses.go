@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -35,14 +36,14 @@ type NewStatus struct {
 // URLs counted as 23, as Mastodon), honours the Idempotency-Key, renders
 // the text and resolves local mentions and hashtags, then stores everything
 // through recordStatus in one transaction.
-func (c *Core) PostStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.Status, error) {
+func (c *Core) PostStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*model.Status, error) {
 	st, _, err := c.postStatus(ctx, v, n)
 	return st, err
 }
 
 // PostStatusView is PostStatus answered as the viewer sees the new status,
 // the author's counters as the post left them (not read back).
-func (c *Core) PostStatusView(ctx context.Context, v *Viewer, n NewStatus) (*StatusView, error) {
+func (c *Core) PostStatusView(ctx context.Context, v *model.Viewer, n NewStatus) (*model.StatusView, error) {
 	st, authorLive, err := c.postStatus(ctx, v, n)
 	if err != nil {
 		return nil, err
@@ -57,13 +58,13 @@ func (c *Core) PostStatusView(ctx context.Context, v *Viewer, n NewStatus) (*Sta
 // postStatus is PostStatus, with the author's live counters as the post's
 // transaction left them (nil when it did not count, or was answered from
 // an earlier request with the same Idempotency-Key).
-func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.Status, *store.AccountLive, error) {
+func (c *Core) postStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*model.Status, *store.AccountLive, error) {
 	author := v.Account
 	switch {
 	case n.Poll:
-		return nil, nil, ErrUnprocessable("Polls are not supported yet")
+		return nil, nil, fault.Unprocessable("Polls are not supported yet")
 	case n.ScheduledAt != "":
-		return nil, nil, ErrUnprocessable("Scheduled statuses are not supported yet")
+		return nil, nil, fault.Unprocessable("Scheduled statuses are not supported yet")
 	}
 	if n.Visibility == "" && v.User != nil {
 		n.Visibility = v.User.DefaultPrivacy
@@ -72,7 +73,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 		n.Visibility = model.Public
 	}
 	if !n.Visibility.Valid() {
-		return nil, nil, ErrUnprocessable("Validation failed: Visibility is not included in the list")
+		return nil, nil, fault.Unprocessable("Validation failed: Visibility is not included in the list")
 	}
 	if err := c.validateText(n.Text, n.SpoilerText, len(n.MediaIDs) > 0); err != nil {
 		return nil, nil, err
@@ -83,7 +84,7 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 			if st, err := c.Store.StatusByID(ctx, id); err == nil {
 				return st, nil, nil
 			}
-		} else if !errors.Is(err, store.ErrNotFound) {
+		} else if !errors.Is(err, model.ErrNotFound) {
 			return nil, nil, err
 		}
 	}
@@ -177,10 +178,10 @@ func (c *Core) postStatus(ctx context.Context, v *Viewer, n NewStatus) (*model.S
 // needs text unless it has media.
 func (c *Core) validateText(status, spoiler string, hasMedia bool) error {
 	if strings.TrimSpace(status) == "" && !hasMedia {
-		return ErrUnprocessable("Validation failed: Text can't be blank")
+		return fault.Unprocessable("Validation failed: Text can't be blank")
 	}
 	if text.Length(status)+text.Length(spoiler) > c.Config.MaxStatusChars {
-		return ErrUnprocessable(fmt.Sprintf("Validation failed: Text character limit of %d exceeded", c.Config.MaxStatusChars))
+		return fault.Unprocessable(fmt.Sprintf("Validation failed: Text character limit of %d exceeded", c.Config.MaxStatusChars))
 	}
 	return nil
 }

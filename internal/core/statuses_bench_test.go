@@ -9,14 +9,14 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
-	"herd/internal/store"
+	"herd/internal/model"
 	"herd/internal/testrig"
 )
 
 // benchInstance starts a SQLite instance with an author followed by
 // followers active users (every post fans out to that many home feeds) and
 // returns the author's viewer.
-func benchInstance(b *testing.B, followers int) (*testrig.Instance, *core.Viewer) {
+func benchInstance(b *testing.B, followers int) (*testrig.Instance, *model.Viewer) {
 	b.Helper()
 	inst := testrig.Start(b, testrig.SQLite)
 	author := inst.NewUser(b, "author")
@@ -111,13 +111,13 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	if _, err := inst.Core.Follow(ctx, v, author.AccountID(), core.FollowOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := inst.Core.HomeTimeline(ctx, v, store.Page{Limit: 20}); err != nil {
+	if _, err := inst.Core.HomeTimeline(ctx, v, model.Page{Limit: 20}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			page, err := inst.Core.HomeTimeline(ctx, v, store.Page{Limit: 20})
+			page, err := inst.Core.HomeTimeline(ctx, v, model.Page{Limit: 20})
 			if err != nil || len(page.Statuses) != 20 {
 				b.Errorf("page: %v, %v", page, err)
 				return

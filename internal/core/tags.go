@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/text"
 )
@@ -31,11 +32,11 @@ type TagDay struct {
 func (c *Core) Tag(ctx context.Context, name string) (*TagView, error) {
 	name = strings.TrimPrefix(name, "#")
 	if !text.ValidTag(name) {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	t, err := c.Store.TagByName(ctx, text.NormalizeTag(name))
 	if err != nil {
-		if err := notFoundOr(err); err != ErrRecordNotFound {
+		if err := notFoundOr(err); err != fault.ErrRecordNotFound {
 			return nil, err
 		}
 		return &TagView{Tag: model.Tag{Name: name}, History: emptyHistory(time.Now())}, nil

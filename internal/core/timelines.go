@@ -23,13 +23,13 @@ const (
 // visibility still pages on from where it ended). Rows is how many the
 // raw page had: fewer than the limit asked for means it was the last.
 type StatusPage struct {
-	Statuses           []*StatusView
+	Statuses           []*model.StatusView
 	NewestID, OldestID int64
 	Rows               int
 }
 
 func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Status, where audienceContext) (*StatusPage, error) {
-	out := &StatusPage{Statuses: []*StatusView{}}
+	out := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(list) == 0 {
 		return out, nil
 	}
@@ -43,7 +43,7 @@ func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Sta
 // home_feed, then one batch of loads, so the cost is the page size. A
 // user's activity is recorded at most hourly; one coming back after the
 // fan-out stopped writing their feed gets it rebuilt first.
-func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*StatusPage, error) {
+func (c *Core) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) (*StatusPage, error) {
 	me := v.AccountID()
 	if err := c.touchActive(ctx, me); err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (c *Core) HomeTimeline(ctx context.Context, v *Viewer, p store.Page) (*Stat
 	if err != nil {
 		return nil, err
 	}
-	out := &StatusPage{Statuses: []*StatusView{}}
+	out := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(feedIDs) == 0 {
 		return out, nil
 	}
@@ -132,7 +132,7 @@ type PublicFilter struct {
 // PublicTimeline pages public posts (not boosts, not replies to others, as
 // Mastodon's PublicFeed by default), hiding authors the viewer blocks or
 // mutes.
-func (c *Core) PublicTimeline(ctx context.Context, v *Viewer, f PublicFilter, p store.Page) (*StatusPage, error) {
+func (c *Core) PublicTimeline(ctx context.Context, v *model.Viewer, f PublicFilter, p model.Page) (*StatusPage, error) {
 	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
 		OnlyMedia: f.OnlyMedia, NoReplies: true, HideSilenced: true, Now: time.Now()}
 	list, err := c.Store.PublicStatusesPage(ctx, tf, p)
@@ -151,12 +151,12 @@ type TagQuery struct {
 }
 
 // TagTimeline pages public posts carrying a hashtag.
-func (c *Core) TagTimeline(ctx context.Context, v *Viewer, q TagQuery, f PublicFilter, p store.Page) (*StatusPage, error) {
+func (c *Core) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f PublicFilter, p model.Page) (*StatusPage, error) {
 	anyIDs, err := c.tagIDs(ctx, append([]string{q.Tag}, q.Any...))
 	if err != nil {
 		return nil, err
 	}
-	empty := &StatusPage{Statuses: []*StatusView{}}
+	empty := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(anyIDs) == 0 {
 		return empty, nil
 	}
@@ -208,13 +208,13 @@ type AccountStatusFilter struct {
 // viewer. A profile shows a muted account's posts; blocks hide them all.
 // With Pinned, the account's pins come back (most recently pinned first)
 // and the page bounds are ignored, as clients fetch them in one go.
-func (c *Core) AccountStatuses(ctx context.Context, v *Viewer, accountID int64, f AccountStatusFilter, p store.Page) (*StatusPage, error) {
+func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID int64, f AccountStatusFilter, p model.Page) (*StatusPage, error) {
 	me := v.AccountID()
 	acct, err := c.Store.AccountByID(ctx, accountID)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
-	empty := &StatusPage{Statuses: []*StatusView{}}
+	empty := &StatusPage{Statuses: []*model.StatusView{}}
 	if acct.Suspended() {
 		return empty, nil
 	}

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -95,7 +96,7 @@ func (c *Core) VisibleStatus(ctx context.Context, viewerID, statusID int64) (*mo
 		return nil, err
 	}
 	if len(vis) == 0 {
-		return nil, ErrRecordNotFound
+		return nil, fault.ErrRecordNotFound
 	}
 	return st, nil
 }

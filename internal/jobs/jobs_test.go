@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"herd/internal/jobs"
+	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/testrig"
 )
@@ -115,7 +116,7 @@ func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 		// The pool deletes the job after the handler returns.
 		testrig.Eventually(t, "finished job deleted", func() bool {
 			_, err := st.JobByID(ctx, id)
-			return errors.Is(err, store.ErrNotFound)
+			return errors.Is(err, model.ErrNotFound)
 		})
 	})
 }
@@ -132,7 +133,7 @@ func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 		if n, err := pool.RunOnce(ctx, "test"); err != nil || n != 2 {
 			t.Fatalf("RunOnce = %d, %v", n, err)
 		}
-		if _, err := st.JobByID(ctx, good); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.JobByID(ctx, good); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("good job not deleted: %v", err)
 		}
 		j, err := st.JobByID(ctx, bad)
@@ -154,7 +155,7 @@ func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 		if n, _ := pool.RunOnce(ctx, "test"); n != 1 {
 			t.Errorf("second attempt claimed %d", n)
 		}
-		if _, err := st.JobByID(ctx, bad); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.JobByID(ctx, bad); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("job kept after its last attempt: %v", err)
 		}
 	})

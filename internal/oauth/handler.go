@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -136,7 +137,7 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 
 // serverError logs an unexpected failure and shows a bare error page.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := core.AsError(err); ok {
+	if e, ok := fault.As(err); ok {
 		h.errorPage(w, r, e.Status, "Error", e.Message)
 		return
 	}

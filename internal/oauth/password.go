@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 )
 
 // Forgotten passwords, when the instance can send mail: the sign-in page
@@ -80,7 +81,7 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
 // resetFailed shows why a reset link cannot be used (unknown, used,
 // expired, or no mail here).
 func (h *Handler) resetFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := core.AsError(err); ok && e.Status < 500 {
+	if e, ok := fault.As(err); ok && e.Status < 500 {
 		h.errorPage(w, r, e.Status, "Cannot reset the password", e.Message)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -31,24 +32,24 @@ func (h *Handler) SessionAccount(r *http.Request) (*model.Account, error) {
 func SessionAccount(c *core.Core, r *http.Request) (*model.Account, error) {
 	cookie, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return nil, core.ErrUnauthorized("Not signed in")
+		return nil, fault.Unauthorized("Not signed in")
 	}
 	acct, _, err := c.SessionViewer(r.Context(), cookie.Value)
 	return acct, err
 }
 
-// SessionViewer is SessionAccount as a core.Viewer (account and user), for
+// SessionViewer is SessionAccount as a model.Viewer (account and user), for
 // pages that act through core's use cases on the signed-in user's behalf.
-func SessionViewer(c *core.Core, r *http.Request) (*core.Viewer, error) {
+func SessionViewer(c *core.Core, r *http.Request) (*model.Viewer, error) {
 	cookie, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return nil, core.ErrUnauthorized("Not signed in")
+		return nil, fault.Unauthorized("Not signed in")
 	}
 	acct, user, err := c.SessionViewer(r.Context(), cookie.Value)
 	if err != nil {
 		return nil, err
 	}
-	return &core.Viewer{Account: acct, User: user}, nil
+	return &model.Viewer{Account: acct, User: user}, nil
 }
 
 func (h *Handler) secure() bool { return h.core.Config.Protocol == "https" }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -62,7 +63,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusForbidden, "pending", "Pending approval", "", signInData{Account: acct})
 		return
 	case err != nil:
-		if e, ok := core.AsError(err); ok && e.Status < 500 {
+		if e, ok := fault.As(err); ok && e.Status < 500 {
 			// The same words for an unknown email and a wrong password.
 			h.showSignIn(w, r, e.Status, e.Message, email, returnTo)
 			return

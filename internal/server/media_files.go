@@ -8,6 +8,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
 )
@@ -48,7 +49,7 @@ func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 		}
 		f, err := c.OpenMediaFile(r.Context(), key)
 		if err != nil {
-			if !errors.Is(err, core.ErrRecordNotFound) {
+			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("open media file", "key", key, "err", err)
 			}
 			http.NotFound(w, r)
@@ -108,7 +109,7 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 		}
 		target, err := c.RemoteMediaFile(r.Context(), id, variant == "small")
 		if err != nil {
-			if !errors.Is(err, core.ErrRecordNotFound) {
+			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("media proxy", "media", id, "err", err)
 			}
 			http.NotFound(w, r)

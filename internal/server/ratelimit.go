@@ -10,6 +10,8 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/fault"
+	"herd/internal/model"
 	"herd/internal/oauth"
 	"herd/internal/ratelimit"
 )
@@ -43,9 +45,9 @@ func newAPIGate(cfg *config.Config, c *core.Core, log *slog.Logger) (*apiGate, e
 }
 
 // Admit implements api.Gate.
-func (g *apiGate) Admit(w http.ResponseWriter, r *http.Request, v *core.Viewer) error {
+func (g *apiGate) Admit(w http.ResponseWriter, r *http.Request, v *model.Viewer) error {
 	if !g.policy.Allow(w, r, v.AccountID()) {
-		return core.ErrTooManyRequests("Too many requests")
+		return fault.TooManyRequests("Too many requests")
 	}
 	// Failing to note activity must not fail the request it rides on.
 	if err := g.activity.Note(r.Context(), v); err != nil && r.Context().Err() == nil {

@@ -77,7 +77,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*model.Token, err
 // TokenByRefreshHash finds a live token by the hash of its refresh token.
 func (s *Store) TokenByRefreshHash(ctx context.Context, hash string) (*model.Token, error) {
 	if hash == "" {
-		return nil, ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return scanToken(s.q.QueryRowContext(ctx, "SELECT "+tokenCols+
 		" FROM tokens WHERE refresh_hash = $1 AND revoked_at IS NULL", hash))

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"herd/internal/model"
 )
 
 // InsertBlock records that accountID blocks targetID; blocking twice is a
@@ -29,7 +31,7 @@ func (s *Store) BlockedEitherWay(ctx context.Context, a, b int64) (bool, error) 
 }
 
 // BlocksPage pages the accounts accountID blocks, newest block first.
-func (s *Store) BlocksPage(ctx context.Context, accountID int64, p Page) ([]AccountCursor, error) {
+func (s *Store) BlocksPage(ctx context.Context, accountID int64, p model.Page) ([]AccountCursor, error) {
 	return s.pageAccounts(ctx, "blocks", "target_account_id", "account_id", accountID, ListFilter{}, p)
 }
 

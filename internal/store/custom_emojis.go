@@ -53,12 +53,12 @@ func cachedMS(t time.Time) int64 {
 }
 
 // CustomEmojiByShortcode is domain's emoji of that shortcode ("" for a
-// local one); ErrNotFound when there is none.
+// local one); model.ErrNotFound when there is none.
 func (s *Store) CustomEmojiByShortcode(ctx context.Context, shortcode, domain string) (*model.CustomEmoji, error) {
 	list, err := scanEmojis(s.q.QueryContext(ctx, "SELECT "+emojiColumns+
 		" FROM custom_emojis WHERE shortcode = $1 AND domain = $2", shortcode, domain))
 	if err == nil && len(list) == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (s *Store) CustomEmojisNamed(ctx context.Context, domains, shortcodes []str
 func (s *Store) DeleteCustomEmoji(ctx context.Context, id int64) error {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM custom_emojis WHERE id = $1", id))
 	if err == nil && n == 0 {
-		return ErrNotFound
+		return model.ErrNotFound
 	}
 	return err
 }
@@ -140,11 +140,11 @@ func (s *Store) CachedRemoteEmojisBefore(ctx context.Context, cutoff time.Time, 
 		" FROM custom_emojis WHERE cached_at > 0 AND cached_at < $1 ORDER BY cached_at, id LIMIT $2", ms(cutoff), limit))
 }
 
-// CustomEmojiByID is emoji id; ErrNotFound when there is none.
+// CustomEmojiByID is emoji id; model.ErrNotFound when there is none.
 func (s *Store) CustomEmojiByID(ctx context.Context, id int64) (*model.CustomEmoji, error) {
 	list, err := scanEmojis(s.q.QueryContext(ctx, "SELECT "+emojiColumns+" FROM custom_emojis WHERE id = $1", id))
 	if err == nil && len(list) == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	if err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func (s *Store) RemoteAudienceOf(ctx context.Context, statusID int64, parent, in
 }
 
 // FavouriteID is the id of accountID's favourite of statusID (the Like's
-// activity id is made from it), or ErrNotFound.
+// activity id is made from it), or model.ErrNotFound.
 func (s *Store) FavouriteID(ctx context.Context, accountID, statusID int64) (int64, error) {
 	var id int64
 	err := s.q.QueryRowContext(ctx, "SELECT id FROM favourites WHERE account_id = $1 AND status_id = $2",
@@ -48,7 +48,7 @@ func (s *Store) FavouriteID(ctx context.Context, accountID, statusID int64) (int
 }
 
 // BlockID is the id of accountID's block of targetID (the Block's activity
-// id is made from it), or ErrNotFound.
+// id is made from it), or model.ErrNotFound.
 func (s *Store) BlockID(ctx context.Context, accountID, targetID int64) (int64, error) {
 	var id int64
 	err := s.q.QueryRowContext(ctx, "SELECT id FROM blocks WHERE account_id = $1 AND target_account_id = $2",

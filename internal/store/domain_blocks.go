@@ -40,7 +40,7 @@ func (s *Store) DomainBlocks(ctx context.Context) ([]model.DomainBlock, error) {
 	return out, rows.Err()
 }
 
-// DomainBlockByID loads one block; ErrNotFound when there is none.
+// DomainBlockByID loads one block; model.ErrNotFound when there is none.
 func (s *Store) DomainBlockByID(ctx context.Context, id int64) (*model.DomainBlock, error) {
 	b, err := scanDomainBlock(s.q.QueryRowContext(ctx, "SELECT "+domainBlockColumns+" FROM domain_blocks WHERE id = $1", id))
 	return b, notFound(err)
@@ -61,16 +61,16 @@ func (s *Store) UpdateDomainBlock(ctx context.Context, b *model.DomainBlock) err
 		WHERE id = $1`, b.ID, b.Severity, b.RejectMedia, b.RejectReports, b.PrivateComment, b.PublicComment,
 		b.Obfuscate, ms(b.UpdatedAt)))
 	if err == nil && n == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	return err
 }
 
-// DeleteDomainBlock removes a block; ErrNotFound when there is none.
+// DeleteDomainBlock removes a block; model.ErrNotFound when there is none.
 func (s *Store) DeleteDomainBlock(ctx context.Context, id int64) error {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM domain_blocks WHERE id = $1", id))
 	if err == nil && n == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	return err
 }
@@ -95,7 +95,7 @@ func (s *Store) DomainAllows(ctx context.Context) ([]model.DomainAllow, error) {
 	return out, rows.Err()
 }
 
-// DomainAllowByID loads one allow; ErrNotFound when there is none.
+// DomainAllowByID loads one allow; model.ErrNotFound when there is none.
 func (s *Store) DomainAllowByID(ctx context.Context, id int64) (*model.DomainAllow, error) {
 	var a model.DomainAllow
 	var created int64
@@ -115,11 +115,11 @@ func (s *Store) InsertDomainAllow(ctx context.Context, a *model.DomainAllow) err
 	return dup(err)
 }
 
-// DeleteDomainAllow removes an allowed domain; ErrNotFound when there is none.
+// DeleteDomainAllow removes an allowed domain; model.ErrNotFound when there is none.
 func (s *Store) DeleteDomainAllow(ctx context.Context, id int64) error {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM domain_allows WHERE id = $1", id))
 	if err == nil && n == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	return err
 }

@@ -61,7 +61,7 @@ func (s *Store) accountURIs(ctx context.Context, col, ownerCol string, ownerID i
 
 // PublishedStatusesPage pages an account's public and unlisted statuses
 // and boosts (its outbox), newest first.
-func (s *Store) PublishedStatusesPage(ctx context.Context, accountID int64, p Page) ([]*model.Status, error) {
+func (s *Store) PublishedStatusesPage(ctx context.Context, accountID int64, p model.Page) ([]*model.Status, error) {
 	f := TimelineFilter{Visibilities: []model.Visibility{model.Public, model.Unlisted}, Now: time.Now()}
 	return s.AccountStatusesPage(ctx, accountID, f, p)
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"herd/internal/model"
 )
 
 // FanoutSpec says when a fan-out runs and who counts as active.
@@ -170,7 +172,7 @@ func (s *Store) HomeFeedReadAt(ctx context.Context, accountID int64) (time.Time,
 	var v int64
 	err := s.q.QueryRowContext(ctx, "SELECT read_at FROM home_feed_reads WHERE account_id = $1", accountID).Scan(&v)
 	if err != nil {
-		if err = notFound(err); err == ErrNotFound {
+		if err = notFound(err); err == model.ErrNotFound {
 			return time.Time{}, nil
 		}
 		return time.Time{}, err

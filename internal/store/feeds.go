@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"herd/internal/db"
+	"herd/internal/model"
 )
 
 // FeedRow is one entry of an account's home feed.
@@ -49,8 +50,8 @@ func (s *Store) InsertFeedRows(ctx context.Context, rows []FeedRow) error {
 // HomeFeedPage returns a page of status ids from an account's home feed,
 // newest first, using the (account_id, status_id) primary key: the cost is
 // the page size, not the number of follows.
-func (s *Store) HomeFeedPage(ctx context.Context, accountID int64, p Page) ([]int64, error) {
-	q, args, order := p.query("status_id", "home_feed", "status_id", []string{"account_id = $1"}, []any{accountID})
+func (s *Store) HomeFeedPage(ctx context.Context, accountID int64, p model.Page) ([]int64, error) {
+	q, args, order := pageQuery(p, "status_id", "home_feed", "status_id", []string{"account_id = $1"}, []any{accountID})
 	ids, err := scanIDs(s.queryFixed(ctx, q, args...)) // a few texts (cursors, limit): kept prepared
 	reverseIfAsc(order, ids)
 	return ids, err

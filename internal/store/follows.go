@@ -145,26 +145,26 @@ func (f ListFilter) exclusion(col string, conds []string, args []any) ([]string,
 
 // pageAccounts runs a cursor page over table t (alias r) whose account
 // column is col, joined to accounts for the filter.
-func (s *Store) pageAccounts(ctx context.Context, t, col, ownerCol string, ownerID int64, f ListFilter, p Page) ([]AccountCursor, error) {
+func (s *Store) pageAccounts(ctx context.Context, t, col, ownerCol string, ownerID int64, f ListFilter, p model.Page) ([]AccountCursor, error) {
 	conds, args := f.exclusion("r."+col, []string{"r." + ownerCol + " = $1"}, []any{ownerID})
-	q, args, order := p.query("r.id, r."+col, t+" r JOIN accounts a ON a.id = r."+col, "r.id", conds, args)
+	q, args, order := pageQuery(p, "r.id, r."+col, t+" r JOIN accounts a ON a.id = r."+col, "r.id", conds, args)
 	out, err := scanCursors(s.q.QueryContext(ctx, q, args...))
 	reverseIfAsc(order, out)
 	return out, err
 }
 
 // FollowersPage pages the accounts following targetID, newest follow first.
-func (s *Store) FollowersPage(ctx context.Context, targetID int64, f ListFilter, p Page) ([]AccountCursor, error) {
+func (s *Store) FollowersPage(ctx context.Context, targetID int64, f ListFilter, p model.Page) ([]AccountCursor, error) {
 	return s.pageAccounts(ctx, "follows", "account_id", "target_account_id", targetID, f, p)
 }
 
 // FollowingPage pages the accounts accountID follows, newest follow first.
-func (s *Store) FollowingPage(ctx context.Context, accountID int64, f ListFilter, p Page) ([]AccountCursor, error) {
+func (s *Store) FollowingPage(ctx context.Context, accountID int64, f ListFilter, p model.Page) ([]AccountCursor, error) {
 	return s.pageAccounts(ctx, "follows", "target_account_id", "account_id", accountID, f, p)
 }
 
 // FollowRequestsPage pages the accounts asking to follow targetID.
-func (s *Store) FollowRequestsPage(ctx context.Context, targetID int64, p Page) ([]AccountCursor, error) {
+func (s *Store) FollowRequestsPage(ctx context.Context, targetID int64, p model.Page) ([]AccountCursor, error) {
 	return s.pageAccounts(ctx, "follow_requests", "account_id", "target_account_id", targetID, ListFilter{}, p)
 }
 

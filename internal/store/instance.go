@@ -36,11 +36,11 @@ func (s *Store) InsertInstanceRule(ctx context.Context, r *model.Rule, at time.T
 	return err
 }
 
-// DeleteInstanceRule removes a rule; ErrNotFound when there is none.
+// DeleteInstanceRule removes a rule; model.ErrNotFound when there is none.
 func (s *Store) DeleteInstanceRule(ctx context.Context, id int64) error {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM instance_rules WHERE id = $1", id))
 	if err == nil && n == 0 {
-		return ErrNotFound
+		return model.ErrNotFound
 	}
 	return err
 }
@@ -91,7 +91,7 @@ func (s *Store) CountKnownDomains(ctx context.Context) (int64, error) {
 }
 
 // FirstAdminAccountID is the oldest admin's account id (the instance's
-// contact account); ErrNotFound when there is no admin.
+// contact account); model.ErrNotFound when there is no admin.
 func (s *Store) FirstAdminAccountID(ctx context.Context) (int64, error) {
 	var id int64
 	err := s.q.QueryRowContext(ctx, `SELECT u.account_id FROM users u JOIN accounts a ON a.id = u.account_id

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"herd/internal/ids"
+	"herd/internal/model"
 )
 
 // InsertFavourite records a favourite; inserted is false when the account
@@ -82,12 +83,12 @@ func (s *Store) UnmuteConversation(ctx context.Context, accountID, conversationI
 
 // FavouritedByPage pages the accounts that favourited a status, newest
 // favourite first, cursored by the favourite's id as Mastodon does.
-func (s *Store) FavouritedByPage(ctx context.Context, statusID int64, f ListFilter, p Page) ([]AccountCursor, error) {
+func (s *Store) FavouritedByPage(ctx context.Context, statusID int64, f ListFilter, p model.Page) ([]AccountCursor, error) {
 	return s.pageAccounts(ctx, "favourites", "account_id", "status_id", statusID, f, p)
 }
 
 // RebloggedByPage pages the accounts that boosted a status, newest boost
 // first, cursored by the boost's id.
-func (s *Store) RebloggedByPage(ctx context.Context, statusID int64, f ListFilter, p Page) ([]AccountCursor, error) {
+func (s *Store) RebloggedByPage(ctx context.Context, statusID int64, f ListFilter, p model.Page) ([]AccountCursor, error) {
 	return s.pageAccounts(ctx, "statuses", "account_id", "reblog_of_id", statusID, f, p)
 }

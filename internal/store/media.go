@@ -67,7 +67,7 @@ func (s *Store) InsertMedia(ctx context.Context, m *model.MediaAttachment) error
 	return dup(err)
 }
 
-// MediaByID loads one attachment; ErrNotFound when there is none.
+// MediaByID loads one attachment; model.ErrNotFound when there is none.
 func (s *Store) MediaByID(ctx context.Context, id int64) (*model.MediaAttachment, error) {
 	m, err := scanMedia(s.q.QueryRowContext(ctx, "SELECT "+mediaColumns+" FROM media_attachments WHERE id = $1", id))
 	return m, notFound(err)
@@ -83,23 +83,23 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) ([]*model.MediaAtta
 }
 
 // UpdateUnattachedMedia writes an unattached upload's description and
-// focus; ErrNotFound when accountID has no such unattached upload.
+// focus; model.ErrNotFound when accountID has no such unattached upload.
 func (s *Store) UpdateUnattachedMedia(ctx context.Context, id, accountID int64, description, focus string) error {
 	n, err := affected(s.q.ExecContext(ctx, `UPDATE media_attachments SET description = $3, focus = $4
 		WHERE id = $1 AND account_id = $2 AND status_id IS NULL`, id, accountID, description, focus))
 	if err == nil && n == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	return err
 }
 
 // DeleteUnattachedMedia removes accountID's unattached upload id;
-// ErrNotFound when there is none.
+// model.ErrNotFound when there is none.
 func (s *Store) DeleteUnattachedMedia(ctx context.Context, id, accountID int64) error {
 	n, err := affected(s.q.ExecContext(ctx, `DELETE FROM media_attachments
 		WHERE id = $1 AND account_id = $2 AND status_id IS NULL`, id, accountID))
 	if err == nil && n == 0 {
-		err = ErrNotFound
+		err = model.ErrNotFound
 	}
 	return err
 }

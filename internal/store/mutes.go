@@ -39,10 +39,10 @@ type MutedAccount struct {
 }
 
 // MutesPage pages the accounts accountID mutes (unexpired), newest first.
-func (s *Store) MutesPage(ctx context.Context, accountID int64, now time.Time, p Page) ([]MutedAccount, error) {
+func (s *Store) MutesPage(ctx context.Context, accountID int64, now time.Time, p model.Page) ([]MutedAccount, error) {
 	conds, args := ListFilter{}.exclusion("r.target_account_id",
 		[]string{"r.account_id = $1", "(r.expires_at IS NULL OR r.expires_at > $2)"}, []any{accountID, ms(now)})
-	q, args, order := p.query("r.id, r.target_account_id, r.expires_at",
+	q, args, order := pageQuery(p, "r.id, r.target_account_id, r.expires_at",
 		"mutes r JOIN accounts a ON a.id = r.target_account_id", "r.id", conds, args)
 	rows, err := s.q.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -26,7 +26,7 @@ func effectiveGroup(t string, groupedTypes []string, args []any) (string, []any)
 // notifications inside the page's bounds (newest first, or oldest first
 // above MinID), each group is represented by the first of its notifications
 // met, and the page holds up to Limit groups. Result is newest first.
-func (s *Store) GroupedNotificationsPage(ctx context.Context, recipientID int64, f NotificationFilter, groupedTypes []string, p Page) ([]*model.Notification, error) {
+func (s *Store) GroupedNotificationsPage(ctx context.Context, recipientID int64, f NotificationFilter, groupedTypes []string, p model.Page) ([]*model.Notification, error) {
 	conds, args := visibleNotifications("n", recipientID, f, nil)
 	if len(groupedTypes) > 0 {
 		// A grouped notification heads its group unless another notification of
@@ -47,7 +47,7 @@ func (s *Store) GroupedNotificationsPage(ctx context.Context, recipientID int64,
 		conds = append(conds, "(n.type NOT IN "+in+" OR NOT EXISTS (SELECT 1 FROM notifications g WHERE g.group_key = n.group_key AND "+
 			before+" AND "+strings.Join(inner, " AND ")+"))")
 	}
-	q, args, order := p.query(notificationCols, "notifications n", "n.id", conds, args)
+	q, args, order := pageQuery(p, notificationCols, "notifications n", "n.id", conds, args)
 	list, err := scanNotifications(s.q.QueryContext(ctx, q, args...))
 	reverseIfAsc(order, list)
 	return list, err
@@ -144,11 +144,11 @@ func (s *Store) NewestInGroup(ctx context.Context, recipientID int64, groupKey s
 
 // GroupNotificationsPage lists a page of one group's shown notifications,
 // newest first (for the accounts behind a group).
-func (s *Store) GroupNotificationsPage(ctx context.Context, recipientID int64, groupKey string, p Page) ([]*model.Notification, error) {
+func (s *Store) GroupNotificationsPage(ctx context.Context, recipientID int64, groupKey string, p model.Page) ([]*model.Notification, error) {
 	conds, args := visibleNotifications("n", recipientID, NotificationFilter{}, nil)
 	args = append(args, groupKey)
 	conds = append(conds, fmt.Sprintf("n.group_key = $%d", len(args)))
-	q, args, order := p.query(notificationCols, "notifications n", "n.id", conds, args)
+	q, args, order := pageQuery(p, notificationCols, "notifications n", "n.id", conds, args)
 	list, err := scanNotifications(s.q.QueryContext(ctx, q, args...))
 	reverseIfAsc(order, list)
 	return list, err

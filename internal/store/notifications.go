@@ -144,9 +144,9 @@ func stringsIn(args []any, vals []string) (string, []any) {
 
 // NotificationsPage lists a page of an account's notifications, newest
 // first.
-func (s *Store) NotificationsPage(ctx context.Context, recipientID int64, f NotificationFilter, p Page) ([]*model.Notification, error) {
+func (s *Store) NotificationsPage(ctx context.Context, recipientID int64, f NotificationFilter, p model.Page) ([]*model.Notification, error) {
 	conds, args := visibleNotifications("n", recipientID, f, nil)
-	q, args, order := p.query(notificationCols, "notifications n", "n.id", conds, args)
+	q, args, order := pageQuery(p, notificationCols, "notifications n", "n.id", conds, args)
 	list, err := scanNotifications(s.q.QueryContext(ctx, q, args...))
 	reverseIfAsc(order, list)
 	return list, err

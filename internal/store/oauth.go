@@ -48,7 +48,7 @@ func (s *Store) TakeAuthCode(ctx context.Context, codeHash string) (*AuthCode, e
 		return nil, err
 	}
 	if n == 0 {
-		return nil, ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	c.Scopes = strings.Fields(scopes)
 	c.ExpiresAt = fromMS(expires)
@@ -75,7 +75,7 @@ func (s *Store) SessionAccountID(ctx context.Context, idHash string, now time.Ti
 	err := s.q.QueryRowContext(ctx, "SELECT account_id FROM sessions WHERE id_hash = $1 AND expires_at > $2",
 		idHash, ms(now)).Scan(&id)
 	if err == sql.ErrNoRows {
-		return 0, ErrNotFound
+		return 0, model.ErrNotFound
 	}
 	return id, err
 }
@@ -96,7 +96,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error 
 // refresh secret, for revocation (RFC 7009 accepts either).
 func (s *Store) TokenByAnySecretHash(ctx context.Context, hash string) (*model.Token, error) {
 	t, err := s.TokenByHash(ctx, hash)
-	if err == ErrNotFound {
+	if err == model.ErrNotFound {
 		return s.TokenByRefreshHash(ctx, hash)
 	}
 	return t, err

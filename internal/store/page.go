@@ -3,21 +3,13 @@ package store
 import (
 	"fmt"
 	"strings"
+
+	"herd/internal/model"
 )
 
-// Page is Mastodon's cursor pagination over ids: results are newer than
-// SinceID or MinID and older than MaxID. With MinID set the page is the one
-// immediately after MinID (read oldest-first, returned newest-first).
-type Page struct {
-	MaxID   int64
-	SinceID int64
-	MinID   int64
-	Limit   int
-}
-
-// where appends the page's bounds on column col to conds/args and returns
+// pageWhere appends the page's bounds on column col to conds/args and returns
 // the ORDER BY direction ("DESC", or "ASC" when paging up from MinID).
-func (p Page) where(col string, conds []string, args []any) ([]string, []any, string) {
+func pageWhere(p model.Page, col string, conds []string, args []any) ([]string, []any, string) {
 	if p.MaxID > 0 {
 		args = append(args, p.MaxID)
 		conds = append(conds, fmt.Sprintf("%s < $%d", col, len(args)))
@@ -35,8 +27,8 @@ func (p Page) where(col string, conds []string, args []any) ([]string, []any, st
 	return conds, args, order
 }
 
-// limit is the page size clamped to [1, 80]... by callers' defaults.
-func (p Page) limit() int {
+// pageLimit is the page size clamped to [1, 80]... by callers' defaults.
+func pageLimit(p model.Page) int {
 	if p.Limit <= 0 {
 		return 20
 	}
@@ -54,12 +46,12 @@ func reverseIfAsc[T any](order string, s []T) {
 }
 
 // pageQuery builds "SELECT cols FROM from WHERE conds AND bounds ORDER BY col dir LIMIT n".
-func (p Page) query(cols, from, col string, conds []string, args []any) (string, []any, string) {
-	conds, args, order := p.where(col, conds, args)
+func pageQuery(p model.Page, cols, from, col string, conds []string, args []any) (string, []any, string) {
+	conds, args, order := pageWhere(p, col, conds, args)
 	q := "SELECT " + cols + " FROM " + from
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	q += fmt.Sprintf(" ORDER BY %s %s LIMIT %d", col, order, p.limit())
+	q += fmt.Sprintf(" ORDER BY %s %s LIMIT %d", col, order, pageLimit(p))
 	return q, args, order
 }

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"herd/internal/model"
 )
 
 // PasswordReset is a live password reset link's row.
@@ -23,7 +25,7 @@ func (s *Store) ReplacePasswordReset(ctx context.Context, tokenHash string, acco
 }
 
 // LatestPasswordReset is the time of a user's live reset link, to space
-// out the mails; ErrNotFound when there is none.
+// out the mails; model.ErrNotFound when there is none.
 func (s *Store) LatestPasswordReset(ctx context.Context, accountID int64, now time.Time) (time.Time, error) {
 	var created int64
 	err := s.q.QueryRowContext(ctx, `SELECT created_at FROM password_resets WHERE account_id = $1 AND expires_at > $2`,
@@ -34,7 +36,7 @@ func (s *Store) LatestPasswordReset(ctx context.Context, accountID int64, now ti
 	return fromMS(created), nil
 }
 
-// PasswordResetByHash finds a live reset link; ErrNotFound when it is
+// PasswordResetByHash finds a live reset link; model.ErrNotFound when it is
 // unknown, used or expired.
 func (s *Store) PasswordResetByHash(ctx context.Context, tokenHash string, now time.Time) (*PasswordReset, error) {
 	var r PasswordReset
@@ -61,7 +63,7 @@ func (s *Store) TakePasswordReset(ctx context.Context, tokenHash string, now tim
 		return 0, err
 	}
 	if n == 0 {
-		return 0, ErrNotFound
+		return 0, model.ErrNotFound
 	}
 	return r.AccountID, nil
 }

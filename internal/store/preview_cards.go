@@ -26,7 +26,7 @@ func scanPreviewCard(row interface{ Scan(...any) error }, extra ...any) (*model.
 	return &c, nil
 }
 
-// PreviewCardByURL returns the stored card of a URL, or ErrNotFound.
+// PreviewCardByURL returns the stored card of a URL, or model.ErrNotFound.
 func (s *Store) PreviewCardByURL(ctx context.Context, url string) (*model.PreviewCard, error) {
 	c, err := scanPreviewCard(s.q.QueryRowContext(ctx, "SELECT "+previewCardColumns+" FROM preview_cards c WHERE c.url = $1", url))
 	return c, notFound(err)

@@ -10,7 +10,7 @@ import (
 // StatusByURI loads the status with an ActivityPub id, local or remote.
 func (s *Store) StatusByURI(ctx context.Context, uri string) (*model.Status, error) {
 	if uri == "" {
-		return nil, ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return scanStatus(s.q.QueryRowContext(ctx, "SELECT "+statusCols+" FROM statuses WHERE uri = $1", uri))
 }
@@ -18,7 +18,7 @@ func (s *Store) StatusByURI(ctx context.Context, uri string) (*model.Status, err
 // FollowByURI loads the accepted follow whose Follow activity had id uri.
 func (s *Store) FollowByURI(ctx context.Context, uri string) (*model.Follow, error) {
 	if uri == "" {
-		return nil, ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return scanFollow(s.q.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE uri = $1", uri))
 }
@@ -27,7 +27,7 @@ func (s *Store) FollowByURI(ctx context.Context, uri string) (*model.Follow, err
 // id uri.
 func (s *Store) FollowRequestByURI(ctx context.Context, uri string) (*model.Follow, error) {
 	if uri == "" {
-		return nil, ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return scanFollow(s.q.QueryRowContext(ctx, "SELECT "+followCols+" FROM follow_requests WHERE uri = $1", uri))
 }
@@ -120,7 +120,7 @@ func (s *Store) RemoteReblogByURI(ctx context.Context, uri string) (*model.Statu
 		return nil, err
 	}
 	if st.ReblogOfID == 0 {
-		return nil, ErrNotFound
+		return nil, model.ErrNotFound
 	}
 	return st, nil
 }

@@ -22,12 +22,12 @@ func (s *Store) InsertReport(ctx context.Context, r *model.Report) error {
 }
 
 // Reports lists reports newest first, only the unresolved ones unless all.
-func (s *Store) Reports(ctx context.Context, all bool, p Page) ([]*model.Report, error) {
+func (s *Store) Reports(ctx context.Context, all bool, p model.Page) ([]*model.Report, error) {
 	var conds []string
 	if !all {
 		conds = append(conds, "action_taken_at = 0")
 	}
-	q, args, order := p.query(reportColumns, "reports", "id", conds, nil)
+	q, args, order := pageQuery(p, reportColumns, "reports", "id", conds, nil)
 	rows, err := s.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"herd/internal/model"
 )
 
 // Session is a live browser sign-in as the account page lists it; IDHash
@@ -34,12 +36,12 @@ func (s *Store) AccountSessions(ctx context.Context, accountID int64, now time.T
 	return out, rows.Err()
 }
 
-// DeleteAccountSession ends one of an account's sessions; ErrNotFound
+// DeleteAccountSession ends one of an account's sessions; model.ErrNotFound
 // when it has no such session.
 func (s *Store) DeleteAccountSession(ctx context.Context, accountID int64, idHash string) error {
 	n, err := affected(s.q.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = $1 AND id_hash = $2", accountID, idHash))
 	if err == nil && n == 0 {
-		return ErrNotFound
+		return model.ErrNotFound
 	}
 	return err
 }

@@ -40,7 +40,7 @@ func (s *Store) UpsertTags(ctx context.Context, names map[string]string, now tim
 	for lower, name := range names {
 		// Most tags exist already: look first, insert only when missing.
 		t, err := s.TagByName(ctx, lower)
-		if err == ErrNotFound {
+		if err == model.ErrNotFound {
 			if _, err := s.q.ExecContext(ctx, `INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1,$2,$3,$4)
 				ON CONFLICT DO NOTHING`, ids.New(), name, lower, ms(now)); err != nil {
 				return nil, err
@@ -87,7 +87,7 @@ func (s *Store) AddMentions(ctx context.Context, statusID int64, accountIDs []in
 }
 
 // IdempotentStatus returns the status an account posted under an
-// Idempotency-Key since since, or ErrNotFound.
+// Idempotency-Key since since, or model.ErrNotFound.
 func (s *Store) IdempotentStatus(ctx context.Context, accountID int64, key string, since time.Time) (int64, error) {
 	var id int64
 	err := s.q.QueryRowContext(ctx, `SELECT status_id FROM idempotency_keys WHERE account_id = $1 AND key = $2
@@ -127,7 +127,7 @@ func (s *Store) ReblogsOf(ctx context.Context, statusID int64) ([]*model.Status,
 	return scanStatuses(s.q.QueryContext(ctx, "SELECT "+statusCols+" FROM statuses WHERE reblog_of_id = $1 ORDER BY id", statusID))
 }
 
-// ReblogBy finds an account's boost of a status, or ErrNotFound.
+// ReblogBy finds an account's boost of a status, or model.ErrNotFound.
 func (s *Store) ReblogBy(ctx context.Context, accountID, statusID int64) (*model.Status, error) {
 	return scanStatus(s.q.QueryRowContext(ctx, "SELECT "+statusCols+" FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
 		accountID, statusID))

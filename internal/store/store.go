@@ -1,5 +1,5 @@
 // Package store holds all of Herd's SQL, one file per aggregate. Every
-// method takes a context; "not found" is ErrNotFound. Reads outside a
+// method takes a context; "not found" is model.ErrNotFound. Reads outside a
 // transaction use the read pool; writes happen inside InTx.
 package store
 
@@ -13,10 +13,8 @@ import (
 	"time"
 
 	"herd/internal/db"
+	"herd/internal/model"
 )
-
-// ErrNotFound is returned when the row asked for does not exist.
-var ErrNotFound = errors.New("not found")
 
 // ErrDuplicate is returned when an insert hits a unique constraint.
 var ErrDuplicate = errors.New("duplicate")
@@ -190,10 +188,10 @@ func nullID(id int64) any {
 	return id
 }
 
-// notFound maps sql.ErrNoRows to ErrNotFound.
+// notFound maps sql.ErrNoRows to model.ErrNotFound.
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return model.ErrNotFound
 	}
 	return err
 }

@@ -53,8 +53,8 @@ func TestInTxRollsBackEverything(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("InTx = %v, want the function's error", err)
 		}
-		if _, err := s.AccountByID(ctx, a.ID); !errors.Is(err, store.ErrNotFound) {
-			t.Fatalf("after rollback, AccountByID = %v, want ErrNotFound", err)
+		if _, err := s.AccountByID(ctx, a.ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("after rollback, AccountByID = %v, want model.ErrNotFound", err)
 		}
 	})
 }
@@ -114,14 +114,14 @@ func TestHomeFeedPaging(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name string
-			page store.Page
+			page model.Page
 			want []int64
 		}{
-			{"first page", store.Page{Limit: 3}, []int64{10, 9, 8}},
-			{"max_id", store.Page{MaxID: 8, Limit: 3}, []int64{7, 6, 5}},
-			{"since_id", store.Page{SinceID: 4, Limit: 3}, []int64{10, 9, 8}},
-			{"min_id", store.Page{MinID: 4, Limit: 3}, []int64{7, 6, 5}},
-			{"max_id and min_id", store.Page{MaxID: 6, MinID: 2, Limit: 10}, []int64{5, 4, 3}},
+			{"first page", model.Page{Limit: 3}, []int64{10, 9, 8}},
+			{"max_id", model.Page{MaxID: 8, Limit: 3}, []int64{7, 6, 5}},
+			{"since_id", model.Page{SinceID: 4, Limit: 3}, []int64{10, 9, 8}},
+			{"min_id", model.Page{MinID: 4, Limit: 3}, []int64{7, 6, 5}},
+			{"max_id and min_id", model.Page{MaxID: 6, MinID: 2, Limit: 10}, []int64{5, 4, 3}},
 		} {
 			got, err := s.HomeFeedPage(ctx, 7, tc.page)
 			if err != nil {

@@ -102,15 +102,15 @@ func (f TimelineFilter) conds(conds []string, args []any) ([]string, []any) {
 	return conds, args
 }
 
-func (s *Store) statusPage(ctx context.Context, conds []string, args []any, f TimelineFilter, p Page) ([]*model.Status, error) {
+func (s *Store) statusPage(ctx context.Context, conds []string, args []any, f TimelineFilter, p model.Page) ([]*model.Status, error) {
 	return s.statusPageFrom(ctx, "statuses s", "s.id", conds, args, f, p)
 }
 
 // statusPageFrom pages statuses read from `from` (which binds s) in the
 // order of idCol.
-func (s *Store) statusPageFrom(ctx context.Context, from, idCol string, conds []string, args []any, f TimelineFilter, p Page) ([]*model.Status, error) {
+func (s *Store) statusPageFrom(ctx context.Context, from, idCol string, conds []string, args []any, f TimelineFilter, p model.Page) ([]*model.Status, error) {
 	conds, args = f.conds(conds, args)
-	q, args, order := p.query(prefixed("s", statusCols), from, idCol, conds, args)
+	q, args, order := pageQuery(p, prefixed("s", statusCols), from, idCol, conds, args)
 	out, err := scanStatuses(s.q.QueryContext(ctx, q, args...))
 	reverseIfAsc(order, out)
 	return out, err
@@ -118,7 +118,7 @@ func (s *Store) statusPageFrom(ctx context.Context, from, idCol string, conds []
 
 // PublicStatusesPage pages public original statuses (the public and
 // hashtag timelines), newest first.
-func (s *Store) PublicStatusesPage(ctx context.Context, f TimelineFilter, p Page) ([]*model.Status, error) {
+func (s *Store) PublicStatusesPage(ctx context.Context, f TimelineFilter, p model.Page) ([]*model.Status, error) {
 	f.Visibilities, f.NoReblogs = []model.Visibility{model.Public}, true
 	if len(f.TagIDs) == 1 {
 		// One tag (the usual hashtag timeline): walk that tag's entries in
@@ -133,7 +133,7 @@ func (s *Store) PublicStatusesPage(ctx context.Context, f TimelineFilter, p Page
 }
 
 // AccountStatusesPage pages one account's statuses (a profile), newest first.
-func (s *Store) AccountStatusesPage(ctx context.Context, accountID int64, f TimelineFilter, p Page) ([]*model.Status, error) {
+func (s *Store) AccountStatusesPage(ctx context.Context, accountID int64, f TimelineFilter, p model.Page) ([]*model.Status, error) {
 	return s.statusPage(ctx, []string{"s.account_id = $1"}, []any{accountID}, f, p)
 }
 

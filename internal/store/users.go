@@ -65,7 +65,7 @@ func (s *Store) SetUserApproved(ctx context.Context, accountID int64, approved b
 func (s *Store) SetUserRole(ctx context.Context, accountID int64, role string) error {
 	n, err := affected(s.q.ExecContext(ctx, "UPDATE users SET role = $2 WHERE account_id = $1", accountID, role))
 	if err == nil && n == 0 {
-		return ErrNotFound
+		return model.ErrNotFound
 	}
 	return err
 }

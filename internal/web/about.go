@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -91,7 +92,7 @@ func (h *Handler) about(w http.ResponseWriter, r *http.Request) {
 	case h.core.Config.ShowDomainBlocks == core.ShowDomainBlocksUsers:
 		d.BlocksHidden = true // core refused a visitor: say where to see them
 	default:
-		if e, ok := core.AsError(err); !ok || e.Status != http.StatusNotFound {
+		if e, ok := fault.As(err); !ok || e.Status != http.StatusNotFound {
 			h.fail(w, r, err)
 			return
 		}

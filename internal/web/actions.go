@@ -5,16 +5,17 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
 
 // statusActions are the forms of a status's action bar, by the last
 // segment of their path, each the use case the client API calls for it.
-var statusActions = map[string]func(c *core.Core, ctx context.Context, v *core.Viewer, id int64) (*core.StatusView, error){
+var statusActions = map[string]func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error){
 	"favourite":   (*core.Core).Favourite,
 	"unfavourite": (*core.Core).Unfavourite,
-	"reblog": func(c *core.Core, ctx context.Context, v *core.Viewer, id int64) (*core.StatusView, error) {
+	"reblog": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 		return c.Reblog(ctx, v, id, "")
 	},
 	"unreblog":   (*core.Core).Unreblog,
@@ -70,14 +71,14 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 
 // accountActions are the forms acting on an account, by the last segment
 // of their path.
-var accountActions = map[string]func(c *core.Core, ctx context.Context, v *core.Viewer, id int64) (*model.Relationship, error){
-	"follow": func(c *core.Core, ctx context.Context, v *core.Viewer, id int64) (*model.Relationship, error) {
+var accountActions = map[string]func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error){
+	"follow": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
 		return c.Follow(ctx, v, id, core.FollowOptions{})
 	},
 	"unfollow": (*core.Core).Unfollow,
 	"block":    (*core.Core).Block,
 	"unblock":  (*core.Core).Unblock,
-	"mute": func(c *core.Core, ctx context.Context, v *core.Viewer, id int64) (*model.Relationship, error) {
+	"mute": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
 		return c.Mute(ctx, v, id, core.MuteOptions{Notifications: true})
 	},
 	"unmute": (*core.Core).Unmute,
@@ -154,7 +155,7 @@ func (h *Handler) accountActionForm(w http.ResponseWriter, r *http.Request) {
 	}
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 		return
 	}
 	a, err := h.core.Account(r.Context(), id)
@@ -185,7 +186,7 @@ func (h *Handler) accountActionForm(w http.ResponseWriter, r *http.Request) {
 // followRequestAction handles POST /follow_requests/{id}/authorize and
 // /reject, {id} the account asking.
 func (h *Handler) followRequestAction(w http.ResponseWriter, r *http.Request) {
-	var act func(context.Context, *core.Viewer, int64) (*model.Relationship, error)
+	var act func(context.Context, *model.Viewer, int64) (*model.Relationship, error)
 	switch r.PathValue("action") {
 	case "authorize":
 		act = h.core.AuthorizeFollowRequest

@@ -6,8 +6,9 @@ import (
 	"net/url"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
+	"herd/internal/model"
 	"herd/internal/oauth"
 )
 
@@ -47,7 +48,7 @@ func isFetch(r *http.Request) bool { return r.Header.Get(fetchHeader) == "fetch"
 // sends the browser to sign in and come back; a form sent (the session
 // ended meanwhile) signs in and returns to the page it came from; the
 // script's requests get a 401.
-func (h *Handler) requireUser(w http.ResponseWriter, r *http.Request) *core.Viewer {
+func (h *Handler) requireUser(w http.ResponseWriter, r *http.Request) *model.Viewer {
 	if v := h.viewer(r); v != nil {
 		return v
 	}
@@ -110,7 +111,7 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, status int, 
 // page otherwise.
 func (h *Handler) failAction(w http.ResponseWriter, r *http.Request, err error) {
 	if isFetch(r) {
-		if e, ok := core.AsError(err); ok && e.Status < 500 {
+		if e, ok := fault.As(err); ok && e.Status < 500 {
 			writeJSON(w, e.Status, map[string]string{"error": e.Message})
 			return
 		}
@@ -125,14 +126,14 @@ func (h *Handler) failAction(w http.ResponseWriter, r *http.Request, err error) 
 // named by the path's {id}: the user (or a redirect to sign in), the form
 // read with its CSRF token checked, and the id (404 when malformed). It
 // answers itself and reports false when the request stops there.
-func (h *Handler) postedTarget(w http.ResponseWriter, r *http.Request) (*core.Viewer, int64, bool) {
+func (h *Handler) postedTarget(w http.ResponseWriter, r *http.Request) (*model.Viewer, int64, bool) {
 	v := h.requireUser(w, r)
 	if v == nil || !h.readForm(w, r) {
 		return nil, 0, false
 	}
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.failAction(w, r, core.ErrRecordNotFound)
+		h.failAction(w, r, fault.ErrRecordNotFound)
 		return nil, 0, false
 	}
 	return v, id, true

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -54,7 +55,7 @@ func (h *Handler) composeOf(p *page) *composeData {
 	return h.newCompose(p.Viewer)
 }
 
-func (h *Handler) newCompose(v *core.Viewer) *composeData {
+func (h *Handler) newCompose(v *model.Viewer) *composeData {
 	c := &composeData{Action: "/statuses", Button: "Publish", Visibility: "public",
 		MaxChars: h.core.Config.MaxStatusChars, MaxMedia: h.core.Config.MaxMediaAttachments}
 	if v != nil && v.User != nil {
@@ -86,7 +87,7 @@ type composePageData struct {
 func (d *composePageData) composer() *composeData { return d.Compose }
 
 // showCompose renders the composer page.
-func (h *Handler) showCompose(w http.ResponseWriter, r *http.Request, v *core.Viewer, status int, heading string,
+func (h *Handler) showCompose(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, heading string,
 	c *composeData, errMsg string) {
 	d := &composePageData{Heading: heading, Compose: c}
 	if id, ok := ids.Parse(c.InReplyToID); ok {
@@ -103,8 +104,8 @@ func (h *Handler) showCompose(w http.ResponseWriter, r *http.Request, v *core.Vi
 
 // composeFailed shows the composer again with what was written and why
 // it was refused (422 for what the user can correct).
-func (h *Handler) composeFailed(w http.ResponseWriter, r *http.Request, v *core.Viewer, heading string, c *composeData, err error) {
-	e, ok := core.AsError(err)
+func (h *Handler) composeFailed(w http.ResponseWriter, r *http.Request, v *model.Viewer, heading string, c *composeData, err error) {
+	e, ok := fault.As(err)
 	if !ok || e.Status >= 500 {
 		h.fail(w, r, err)
 		return
@@ -166,7 +167,7 @@ func (h *Handler) postStatus(w http.ResponseWriter, r *http.Request) {
 		Language: c.Language, Sensitive: &c.Sensitive, MediaIDs: mediaIDs}
 	if c.InReplyToID != "" {
 		if n.InReplyToID, ok = ids.Parse(c.InReplyToID); !ok {
-			h.composeFailed(w, r, v, heading, c, core.ErrRecordNotFound)
+			h.composeFailed(w, r, v, heading, c, fault.ErrRecordNotFound)
 			return
 		}
 	}
@@ -185,16 +186,16 @@ func (h *Handler) postStatus(w http.ResponseWriter, r *http.Request) {
 // keepUploads takes the uploads the form keeps (media_ids, from an
 // earlier try or a redraft) with their alt text as now written, and adds
 // them to the composer.
-func (h *Handler) keepUploads(ctx context.Context, v *core.Viewer, f *composeForm, c *composeData) ([]string, error) {
+func (h *Handler) keepUploads(ctx context.Context, v *model.Viewer, f *composeForm, c *composeData) ([]string, error) {
 	var out []string
 	for _, raw := range f.values["media_ids"] {
 		id, ok := ids.Parse(raw)
 		if !ok {
-			return out, core.ErrUnprocessable("Validation failed: Media attachments are invalid")
+			return out, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
 		m, err := h.core.OwnUnattachedMedia(ctx, v, id)
 		if err != nil {
-			return out, core.ErrUnprocessable("Validation failed: Media attachments are invalid")
+			return out, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
 		if alt, sent := f.values["media_alt_"+raw]; sent && alt[0] != m.Description {
 			if m, err = h.core.UpdateMedia(ctx, v, id, &alt[0], nil); err != nil {
@@ -210,7 +211,7 @@ func (h *Handler) keepUploads(ctx context.Context, v *core.Viewer, f *composeFor
 // upload processes the form's new files (waiting for video and audio to
 // be transcoded: the post needs them ready), adding each to the composer
 // and its id to mediaIDs.
-func (h *Handler) upload(ctx context.Context, v *core.Viewer, f *composeForm, c *composeData, mediaIDs *[]string) error {
+func (h *Handler) upload(ctx context.Context, v *model.Viewer, f *composeForm, c *composeData, mediaIDs *[]string) error {
 	for _, file := range f.files {
 		fh, err := os.Open(file.path)
 		if err != nil {

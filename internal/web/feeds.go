@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // Feeds: RSS 2.0 and Atom of a local account's posts (/@NAME.rss, and
@@ -45,7 +45,7 @@ type feed struct {
 	Title, Description string
 	Page, Self, Image  string // absolute URLs of the HTML page, the feed, the channel's image
 	Author             *accountItem
-	Statuses           []*core.StatusView
+	Statuses           []*model.StatusView
 	Items              []statusItem
 }
 
@@ -62,12 +62,12 @@ func feedLimitParam(r *http.Request) int {
 // or "media"), ?tag= narrowing it to a hashtag.
 func (h *Handler) accountFeed(w http.ResponseWriter, r *http.Request, a *model.Account, tab, format string) {
 	if !a.Local() {
-		h.fail(w, r, core.ErrRecordNotFound) // a remote account's feed is its own server's
+		h.fail(w, r, fault.ErrRecordNotFound) // a remote account's feed is its own server's
 		return
 	}
 	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media", ExcludeReblogs: true,
 		Tagged: r.URL.Query().Get("tag")}
-	sp, err := h.core.AccountStatuses(r.Context(), nil, a.ID, f, store.Page{Limit: feedLimitParam(r)})
+	sp, err := h.core.AccountStatuses(r.Context(), nil, a.ID, f, model.Page{Limit: feedLimitParam(r)})
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -160,7 +160,7 @@ type mediaText struct {
 }
 
 // feedMedia lists an item's attachments that have a file.
-func feedMedia(s statusItem, sv *core.StatusView) []mediaContent {
+func feedMedia(s statusItem, sv *model.StatusView) []mediaContent {
 	var out []mediaContent
 	for i, m := range s.Media {
 		if m.URL == "" {
@@ -184,7 +184,7 @@ func feedMedia(s statusItem, sv *core.StatusView) []mediaContent {
 	return out
 }
 
-func tagNames(sv *core.StatusView) []string {
+func tagNames(sv *model.StatusView) []string {
 	out := make([]string, 0, len(sv.Tags))
 	for _, t := range sv.Tags {
 		out = append(out, t.Name)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/oauth"
@@ -63,7 +64,7 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := h.core.FindInteractionTarget(r.Context(), v, uri)
-	if errors.Is(err, core.ErrRecordNotFound) {
+	if errors.Is(err, fault.ErrRecordNotFound) {
 		h.show(w, r, http.StatusNotFound, "error", "Not found",
 			"Nothing could be found at that address. It may be private, deleted, or its server unreachable.", nil)
 		return
@@ -141,12 +142,12 @@ func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
 
 // interactionViewer finds the signed-in user; without one it sends the browser to
 // sign in and come back to the page for uri, and reports false.
-func (h *Handler) interactionViewer(w http.ResponseWriter, r *http.Request, uri string) (*core.Viewer, bool) {
+func (h *Handler) interactionViewer(w http.ResponseWriter, r *http.Request, uri string) (*model.Viewer, bool) {
 	v, err := oauth.SessionViewer(h.core, r)
 	if err == nil {
 		return v, true
 	}
-	if e, ok := core.AsError(err); ok && e.Status == http.StatusUnauthorized {
+	if e, ok := fault.As(err); ok && e.Status == http.StatusUnauthorized {
 		http.Redirect(w, r, "/auth/sign_in?return_to="+url.QueryEscape(interactionPath(uri)), http.StatusFound)
 		return nil, false
 	}

@@ -6,7 +6,6 @@ import (
 	"herd/internal/core"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // notificationItem is a notification as notifications.html shows it.
@@ -47,7 +46,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Page.MaxID == 0 {
-		reqs, err := h.core.FollowRequests(ctx, v, store.Page{Limit: 40})
+		reqs, err := h.core.FollowRequests(ctx, v, model.Page{Limit: 40})
 		if err != nil {
 			h.fail(w, r, err)
 			return

@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // profileData fills profile.html.
@@ -45,7 +45,7 @@ func (h *Handler) ServeProfilePath(w http.ResponseWriter, r *http.Request) {
 		rest, feed = cutFeedFormat(rest)
 	}
 	if acct == "" || strings.Contains(rest, "/") {
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 		return
 	}
 	a, err := h.core.LookupAccount(r.Context(), acct)
@@ -61,13 +61,13 @@ func (h *Handler) ServeProfilePath(w http.ResponseWriter, r *http.Request) {
 	case feed != "" && (rest == "" || rest == "with_replies" || rest == "media"):
 		h.accountFeed(w, r, a, rest, feed)
 	case feed != "":
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 	case rest == "" || rest == "with_replies" || rest == "media":
 		h.profile(w, r, h.viewer(r), a, rest)
 	default:
 		id, ok := ids.Parse(rest)
 		if !ok {
-			h.fail(w, r, core.ErrRecordNotFound)
+			h.fail(w, r, fault.ErrRecordNotFound)
 			return
 		}
 		h.statusPage(w, r, h.viewer(r), a, id)
@@ -85,7 +85,7 @@ func (h *Handler) gone(w http.ResponseWriter, r *http.Request, a *model.Account)
 
 // profile shows an account's page: its profile, pinned posts on the first
 // page of its posts, and its posts as the viewer may see them.
-func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *core.Viewer, a *model.Account, tab string) {
+func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewer, a *model.Account, tab string) {
 	ctx := r.Context()
 	d := &profileData{Account: h.accountItem(a), Tab: tab, Handle: a.Username, Summary: plainText(a.Note, 300)}
 	if d.Tab == "" {
@@ -166,7 +166,7 @@ func meLinks(a *model.Account) []string {
 
 // peekPage is maxIDPage asking for one status more than a page shows, so
 // that olderThanPage knows whether an older page has anything on it.
-func peekPage(r *http.Request) store.Page {
+func peekPage(r *http.Request) model.Page {
 	p := maxIDPage(r)
 	p.Limit++
 	return p

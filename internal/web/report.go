@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/store"
 )
 
 // reportPosts is how many of the account's recent posts the report form
@@ -50,7 +50,7 @@ func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 		return
 	}
 	d := &reportData{Category: model.ReportSpam, Sent: r.URL.Query().Get("sent") != ""}
@@ -63,7 +63,7 @@ func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) {
 
 // showReport renders the report form for account id, the posts in cited
 // and the rules in rules checked.
-func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Viewer, id int64, d *reportData,
+func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Viewer, id int64, d *reportData,
 	cited, rules []int64, status int, errMsg string) {
 	ctx := r.Context()
 	a, err := h.core.Account(ctx, id)
@@ -73,7 +73,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Vie
 	}
 	d.Account, d.Remote = h.accountItem(a), a.Domain
 	if !d.Sent {
-		sp, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{ExcludeReblogs: true}, store.Page{Limit: reportPosts})
+		sp, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{ExcludeReblogs: true}, model.Page{Limit: reportPosts})
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -81,7 +81,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Vie
 		views := sp.Statuses
 		var missing []int64
 		for _, sid := range cited {
-			if !slices.ContainsFunc(views, func(sv *core.StatusView) bool { return sv.Status.ID == sid }) {
+			if !slices.ContainsFunc(views, func(sv *model.StatusView) bool { return sv.Status.ID == sid }) {
 				missing = append(missing, sid)
 			}
 		}
@@ -93,7 +93,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *core.Vie
 			}
 			for _, sv := range older {
 				if sv.Status.AccountID == a.ID {
-					views = append([]*core.StatusView{sv}, views...)
+					views = append([]*model.StatusView{sv}, views...)
 				}
 			}
 		}
@@ -140,7 +140,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_, _, err := h.core.Report(r.Context(), v, req)
-	if e, ok := core.AsError(err); ok && e.Status == http.StatusUnprocessableEntity {
+	if e, ok := fault.As(err); ok && e.Status == http.StatusUnprocessableEntity {
 		d := &reportData{Category: req.Category, Comment: req.Comment, Forward: req.Forward}
 		h.showReport(w, r, v, id, d, req.StatusIDs, req.RuleIDs, e.Status, strings.TrimPrefix(e.Message, "Validation failed: "))
 		return

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // bookmarks handles GET /bookmarks: the statuses the user bookmarked,
@@ -23,7 +23,7 @@ func (h *Handler) favourites(w http.ResponseWriter, r *http.Request) {
 // savedStatuses renders a list of saved statuses, paged by the saved
 // rows' ids (?max_id=), as Mastodon pages them.
 func (h *Handler) savedStatuses(w http.ResponseWriter, r *http.Request, nav, title, empty string,
-	load func(context.Context, *core.Viewer, store.Page) (*core.SavedStatusPage, error)) {
+	load func(context.Context, *model.Viewer, model.Page) (*core.SavedStatusPage, error)) {
 	v := h.requireUser(w, r)
 	if v == nil {
 		return

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/model"
 )
 
 // settingsRoutes registers the signed-in user's settings: the profile
@@ -63,7 +63,7 @@ var settingsNotices = map[string]string{
 
 // showSettings renders a settings page: its notice (from the query after
 // a redirect), or its error with status (a form to correct).
-func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, v *core.Viewer, status int, name, title, errMsg string, data any) {
+func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, name, title, errMsg string, data any) {
 	p := h.newPage(r, title, v, data)
 	p.Nav = "settings"
 	p.Error = errMsg

@@ -8,6 +8,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/model"
 	"herd/internal/oauth"
 )
 
@@ -43,7 +44,7 @@ func (h *Handler) accountSettings(w http.ResponseWriter, r *http.Request) {
 	h.showAccount(w, r, v, http.StatusOK, "", &accountForm{})
 }
 
-func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *core.Viewer, status int, errMsg string, f *accountForm) {
+func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *accountForm) {
 	f.Section, f.Email = "account", v.User.Email
 	sessions, err := h.core.AccountSessions(r.Context(), v, oauth.SessionSecret(r))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -28,7 +29,7 @@ func (h *Handler) preferencesSettings(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (h *Handler) showPreferences(w http.ResponseWriter, r *http.Request, v *core.Viewer, status int, errMsg string, f *preferencesForm) {
+func (h *Handler) showPreferences(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *preferencesForm) {
 	f.Section = "preferences"
 	if f.Visibility == "" {
 		f.Visibility = string(model.Public)
@@ -50,7 +51,7 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 		Privacy: model.Visibility(f.Visibility), Sensitive: f.Sensitive, Language: f.Language,
 	})
 	if err != nil {
-		if e, ok := core.AsError(err); ok && e.Status < 500 {
+		if e, ok := fault.As(err); ok && e.Status < 500 {
 			h.showPreferences(w, r, v, e.Status, e.Message, f)
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/media"
 	"herd/internal/model"
 	"herd/internal/oauth"
@@ -61,7 +62,7 @@ func (h *Handler) profileSettings(w http.ResponseWriter, r *http.Request) {
 	h.showProfileForm(w, r, v, http.StatusOK, "", f)
 }
 
-func (h *Handler) showProfileForm(w http.ResponseWriter, r *http.Request, v *core.Viewer, status int, errMsg string, f *profileForm) {
+func (h *Handler) showProfileForm(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *profileForm) {
 	f.Section = "profile"
 	for len(f.Fields) < maxProfileFields {
 		f.Fields = append(f.Fields, model.Field{})
@@ -118,7 +119,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if _, err := h.core.UpdateCredentials(r.Context(), v, u); err != nil {
-		if e, ok := core.AsError(err); ok && e.Status < 500 {
+		if e, ok := fault.As(err); ok && e.Status < 500 {
 			h.showProfileForm(w, r, v, e.Status, e.Message, f)
 			return
 		}

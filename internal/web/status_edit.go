@@ -5,20 +5,22 @@ import (
 	"strings"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
+	"herd/internal/model"
 )
 
 // ownStatus loads one of the viewer's own statuses for its edit or
 // delete page; another's is not found.
-func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *core.Viewer) (*core.StatusView, bool) {
+func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *model.Viewer) (*model.StatusView, bool) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 		return nil, false
 	}
 	sv, err := h.core.Status(r.Context(), v, id)
 	if err == nil && (sv.Status.AccountID != v.AccountID() || sv.Reblog != nil) {
-		err = core.ErrRecordNotFound
+		err = fault.ErrRecordNotFound
 	}
 	if err != nil {
 		h.fail(w, r, err)
@@ -29,7 +31,7 @@ func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *core.View
 
 // editCompose is the composer of an edit of sv: its source text, content
 // warning, sensitivity, language and attachments.
-func (h *Handler) editCompose(v *core.Viewer, sv *core.StatusView) *composeData {
+func (h *Handler) editCompose(v *model.Viewer, sv *model.StatusView) *composeData {
 	st := sv.Status
 	c := h.newCompose(v)
 	c.Action, c.Button, c.Editing = "/statuses/"+ids.Format(st.ID)+"/edit", "Save", true

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -26,7 +26,7 @@ func (d *statusPageData) composer() *composeData { return d.Compose }
 
 // statusPage shows a status with its thread. A status shown under another
 // account's name is not found; a boost's page is the boosted status's.
-func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *core.Viewer, a *model.Account, id int64) {
+func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *model.Viewer, a *model.Account, id int64) {
 	ctx := r.Context()
 	sv, err := h.core.Status(ctx, v, id)
 	if err != nil {
@@ -34,7 +34,7 @@ func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *core.Vie
 		return
 	}
 	if sv.Status.AccountID != a.ID {
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 		return
 	}
 	if sv.Reblog != nil {
@@ -137,7 +137,7 @@ func itoa(n int) string { return compactCount(int64(n)) }
 // replyMentions starts a reply with the author's and the other mentioned
 // accounts' addresses, as Mastodon's composer does, leaving out the
 // viewer.
-func replyMentions(v *core.Viewer, sv *core.StatusView) string {
+func replyMentions(v *model.Viewer, sv *model.StatusView) string {
 	var b strings.Builder
 	seen := map[int64]bool{v.AccountID(): true}
 	for _, a := range append([]*model.Account{sv.Account}, sv.Mentions...) {
@@ -154,7 +154,7 @@ func replyMentions(v *core.Viewer, sv *core.StatusView) string {
 func (h *Handler) statusRedirect(w http.ResponseWriter, r *http.Request) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, core.ErrRecordNotFound)
+		h.fail(w, r, fault.ErrRecordNotFound)
 		return
 	}
 	v := h.viewer(r)

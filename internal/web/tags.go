@@ -5,7 +5,7 @@ import (
 	"net/url"
 
 	"herd/internal/core"
-	"herd/internal/store"
+	"herd/internal/model"
 )
 
 // tagData fills tag.html.
@@ -32,7 +32,7 @@ func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) {
 	local := truthy(r.URL.Query().Get("local"))
 	q, f := core.TagQuery{Tag: name}, core.PublicFilter{Local: local}
 	if format != "" {
-		sp, err := h.core.TagTimeline(ctx, nil, q, f, store.Page{Limit: feedLimitParam(r)})
+		sp, err := h.core.TagTimeline(ctx, nil, q, f, model.Page{Limit: feedLimitParam(r)})
 		if err != nil {
 			h.fail(w, r, err)
 			return

@@ -8,8 +8,8 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/model"
 	"herd/internal/oauth"
-	"herd/internal/store"
 )
 
 // pageSize is how many statuses a timeline page shows.
@@ -55,8 +55,8 @@ func (h *Handler) timelineRoutes(mux *http.ServeMux) {
 }
 
 // maxIDPage reads ?max_id= (older pages); a malformed one is ignored.
-func maxIDPage(r *http.Request) store.Page {
-	p := store.Page{Limit: pageSize}
+func maxIDPage(r *http.Request) model.Page {
+	p := model.Page{Limit: pageSize}
 	if id, ok := ids.Parse(r.URL.Query().Get("max_id")); ok {
 		p.MaxID = id
 	}
@@ -89,8 +89,8 @@ func olderPage(r *http.Request, oldest int64) string {
 }
 
 // showTimeline renders a timeline page read by load.
-func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *core.Viewer, nav, title, empty string, compose bool,
-	load func(ctx context.Context, p store.Page) (*core.StatusPage, error)) {
+func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.Viewer, nav, title, empty string, compose bool,
+	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) {
 	if isFetch(r) && r.URL.Query().Has("since_id") {
 		h.newerStatuses(w, r, v, load)
 		return
@@ -118,10 +118,10 @@ func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *core.V
 // HTML to insert above the timeline (the same "status" template), the
 // newest id in X-Newest-ID, X-More when there were more than one poll
 // brings; 204 when there is nothing new.
-func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *core.Viewer,
-	load func(ctx context.Context, p store.Page) (*core.StatusPage, error)) {
+func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *model.Viewer,
+	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) {
 	since, _ := ids.Parse(r.URL.Query().Get("since_id"))
-	sp, err := load(r.Context(), store.Page{SinceID: since, Limit: maxNewer})
+	sp, err := load(r.Context(), model.Page{SinceID: since, Limit: maxNewer})
 	if err != nil {
 		h.failAction(w, r, err)
 		return
@@ -159,7 +159,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.showTimeline(w, r, v, "home", "Home", "Your home timeline is empty. Follow people to see their posts here.", true,
-		func(ctx context.Context, p store.Page) (*core.StatusPage, error) {
+		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
 			return h.core.HomeTimeline(ctx, v, p)
 		})
 }
@@ -169,7 +169,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) {
 	v := h.viewer(r)
 	h.showTimeline(w, r, v, "local", "Local timeline", "Nobody here has posted in public yet.", false,
-		func(ctx context.Context, p store.Page) (*core.StatusPage, error) {
+		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
 			return h.core.PublicTimeline(ctx, v, core.PublicFilter{Local: true}, p)
 		})
 }
@@ -179,7 +179,7 @@ func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) federatedTimeline(w http.ResponseWriter, r *http.Request) {
 	v := h.viewer(r)
 	h.showTimeline(w, r, v, "federated", "Federated timeline", "No public posts are known here yet.", false,
-		func(ctx context.Context, p store.Page) (*core.StatusPage, error) {
+		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
 			return h.core.PublicTimeline(ctx, v, core.PublicFilter{}, p)
 		})
 }

@@ -28,6 +28,8 @@ import (
 	"sync"
 
 	"herd/internal/core"
+	"herd/internal/core/fault"
+	"herd/internal/model"
 	"herd/internal/oauth"
 )
 
@@ -83,7 +85,7 @@ func (h *Handler) parseTemplates() {
 type page struct {
 	Title    string // window title, plain text
 	Nav      string // the navigation entry to mark current ("home", "local"…)
-	Viewer   *core.Viewer
+	Viewer   *model.Viewer
 	Me       *accountItem // the signed-in account as shown, nil for visitors
 	CSRF     string
 	Error    string
@@ -110,10 +112,10 @@ type pageMeta struct {
 
 // viewer is the signed-in user of this browser, nil for visitors (and
 // for a session expired or waiting for approval).
-func (h *Handler) viewer(r *http.Request) *core.Viewer {
+func (h *Handler) viewer(r *http.Request) *model.Viewer {
 	v, err := oauth.SessionViewer(h.core, r)
 	if err != nil {
-		if e, ok := core.AsError(err); !ok || e.Status >= 500 {
+		if e, ok := fault.As(err); !ok || e.Status >= 500 {
 			if !errors.Is(err, core.ErrPendingApproval) {
 				h.log.Warn("session", "err", err)
 			}
@@ -124,7 +126,7 @@ func (h *Handler) viewer(r *http.Request) *core.Viewer {
 }
 
 // newPage starts a page for this request, with its viewer.
-func (h *Handler) newPage(r *http.Request, title string, v *core.Viewer, data any) *page {
+func (h *Handler) newPage(r *http.Request, title string, v *model.Viewer, data any) *page {
 	p := &page{Title: title, Viewer: v, Instance: h.instanceName(), SignUp: h.core.RegistrationsOpen(), Data: data}
 	if v != nil {
 		me := h.accountItem(v.Account)
@@ -206,7 +208,7 @@ var gzipWriters = sync.Pool{New: func() any {
 // logged and shown as a bare 500.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	v := h.viewer(r)
-	if e, ok := core.AsError(err); ok && e.Status < 500 {
+	if e, ok := fault.As(err); ok && e.Status < 500 {
 		title := "Error"
 		if e.Status == http.StatusNotFound {
 			title = "Not found"
