@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"herd/internal/testrig"
 )
@@ -29,14 +28,16 @@ func TestAdminDomains(t *testing.T) {
 	if !inst.Core.Domains.FederationAllowed(ctx, "evil.example") {
 		t.Fatal("evil.example refused before any block")
 	}
-	// The server's events reader starts at the end of the log; let it
-	// start before the CLI writes, or it would begin after the change.
-	time.Sleep(500 * time.Millisecond)
+	// (The server's events reader noted where the log ended before Start
+	// returned, so it reads what the CLI writes from now on.)
 	out, err := run("block", "Evil.Example", "--reject-media", "--obfuscate", "--public-comment", "spam")
 	if err != nil || out != "blocked evil.example (suspend)\n" {
 		t.Fatalf("block = %q, %v", out, err)
 	}
-	waitFor(t, func() bool { return !inst.Core.Domains.FederationAllowed(ctx, "sub.evil.example") }, "the server to see the block")
+	inst.WaitEvents(t)
+	if inst.Core.Domains.FederationAllowed(ctx, "sub.evil.example") {
+		t.Fatal("the server did not see the block once it read the CLI's event")
+	}
 	var public []struct{ Domain, Severity string }
 	inst.Expect(t, http.StatusOK, "GET", "/api/v1/instance/domain_blocks", "", nil).JSON(t, &public)
 	if len(public) != 1 || public[0].Domain == "evil.example" || public[0].Severity != "suspend" {
@@ -46,7 +47,10 @@ func TestAdminDomains(t *testing.T) {
 	if out, err := run("block", "evil.example", "--severity", "silence"); err != nil || !strings.Contains(out, "(silence)") {
 		t.Fatalf("re-block = %q, %v", out, err)
 	}
-	waitFor(t, func() bool { return inst.Core.Domains.FederationAllowed(ctx, "evil.example") }, "the server to see the silence")
+	inst.WaitEvents(t)
+	if !inst.Core.Domains.FederationAllowed(ctx, "evil.example") {
+		t.Fatal("the server did not see the silence once it read the CLI's event")
+	}
 	if _, err := run("block", "sub.evil.example", "--severity", "noop"); err == nil {
 		t.Error("a weaker block of a subdomain was accepted")
 	}

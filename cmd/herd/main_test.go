@@ -19,6 +19,7 @@ import (
 	"herd/internal/db"
 	"herd/internal/server"
 	"herd/internal/store"
+	"herd/internal/testrig"
 )
 
 // buildHerd compiles the binary once per test run.
@@ -64,7 +65,7 @@ func TestServeAndAdminShareTheDatabase(t *testing.T) {
 	}
 	defer serve.Process.Kill()
 	base := "http://" + addr
-	waitFor(t, func() bool { return get(base+"/health", "") == 200 }, "server ready:\n"+logs.String())
+	testrig.Eventually(t, "server ready:\n"+logs.String(), func() bool { return get(base+"/health", "") == 200 })
 
 	admin := func(args ...string) string {
 		cmd := exec.Command(bin, append([]string{"admin", "accounts"}, args...)...)
@@ -89,8 +90,8 @@ func TestServeAndAdminShareTheDatabase(t *testing.T) {
 		t.Fatalf("verify_credentials before suspension = %d", code)
 	}
 	admin("suspend", "root_admin")
-	waitFor(t, func() bool { return get(base+"/api/v1/accounts/verify_credentials", token) == 401 },
-		"suspended account's token still works")
+	testrig.Eventually(t, "the suspended account's token refused",
+		func() bool { return get(base+"/api/v1/accounts/verify_credentials", token) == 401 })
 
 	serve.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
@@ -100,8 +101,8 @@ func TestServeAndAdminShareTheDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatalf("serve exited with %v after SIGTERM:\n%s", err, logs.String())
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop within 10 s of SIGTERM")
+	case <-time.After(testrig.WaitTimeout):
+		t.Fatalf("serve did not stop within %v of SIGTERM", testrig.WaitTimeout)
 	}
 }
 
@@ -164,16 +165,4 @@ func get(url, token string) int {
 	var sink json.RawMessage
 	json.NewDecoder(resp.Body).Decode(&sink)
 	return resp.StatusCode
-}
-
-func waitFor(t *testing.T, ok func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for: %s", what)
 }

@@ -121,6 +121,15 @@ type benchInboxes struct {
 	mu       sync.Mutex
 	hosts    map[string]map[string]bool // activity id → hosts that received it
 	bad      int
+	arrived  chan struct{} // closed (and replaced) when a host receives an activity
+}
+
+// arrivals returns the channel the next arrival closes; in.mu is held.
+func (in *benchInboxes) arrivals() chan struct{} {
+	if in.arrived == nil {
+		in.arrived = make(chan struct{})
+	}
+	return in.arrived
 }
 
 func (in *benchInboxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -143,25 +152,29 @@ func (in *benchInboxes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			in.hosts[act.ID] = map[string]bool{}
 		}
 		in.hosts[act.ID][r.Host] = true
+		close(in.arrivals())
+		in.arrived = nil
 	}
 	in.mu.Unlock()
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// wait blocks until n hosts received the activity id.
+// wait blocks until n hosts received the activity id, woken by each
+// arrival (so the time measured is the delivery's, not a poll's).
 func (in *benchInboxes) wait(b *testing.B, id string, n int, timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
+	deadline := time.After(timeout)
 	for {
 		in.mu.Lock()
-		got := len(in.hosts[id])
+		got, next := len(in.hosts[id]), in.arrivals()
 		in.mu.Unlock()
 		if got >= n {
 			return
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-next:
+		case <-deadline:
 			b.Fatalf("%d of %d inboxes reached after %v", got, n, timeout)
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
 

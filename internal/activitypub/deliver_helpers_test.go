@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"herd/internal/httpsig"
 	"herd/internal/model"
 	"herd/internal/store"
+	"herd/internal/testrig"
 )
 
 // posted is one POST a fake remote received (a delivery).
@@ -84,20 +86,13 @@ func (r *fakeRemote) postsOf(typ string) []posted {
 // and returns their activities.
 func (r *fakeRemote) waitPosts(t *testing.T, typ string, n int) []map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if got := r.postsOf(typ); len(got) >= n {
-			out := make([]map[string]any, len(got))
-			for i, p := range got {
-				out[i] = p.activity(t)
-			}
-			return out
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s received %d %s POSTs, want %d", r.host, len(r.postsOf(typ)), typ, n)
-		}
-		time.Sleep(10 * time.Millisecond)
+	testrig.Eventually(t, fmt.Sprintf("%s receives %d %s POSTs", r.host, n, typ), func() bool { return len(r.postsOf(typ)) >= n })
+	got := r.postsOf(typ)
+	out := make([]map[string]any, len(got))
+	for i, p := range got {
+		out[i] = p.activity(t)
 	}
+	return out
 }
 
 // verifyPost checks a delivery's HTTP signature with the public key of the
@@ -139,23 +134,11 @@ func (n *network) enqueue(t *testing.T, d core.Delivery) {
 	}
 }
 
-// quiet waits until both delivery queues are empty or hold only retries
-// (due 15 s or more after they failed).
+// quiet waits until the instance has no job left to do but retries (due
+// 15 s or more after they failed): deliveries, and what they set off.
 func (n *network) quiet(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		// Jobs due within a few seconds still count: one enqueued just
-		// after the clock was read, or put back because its host was busy.
-		soon := time.Now().Add(5 * time.Second).UnixMilli()
-		if n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue IN ('deliver', 'deliver_inbox') AND run_at <= $1", soon) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("delivery queues never went quiet")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	n.inst.WaitJobs(t)
 }
 
 // follower makes a remote actor named name on host (published there, with

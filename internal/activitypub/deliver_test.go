@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -425,21 +426,51 @@ func TestDeliveryPerHostCap(t *testing.T) {
 		}
 		n.enqueue(t, core.Delivery{Kind: "Follow", ActorID: alice.Account.ID, ObjectID: 1, TargetID: ids[0], AccountIDs: ids[1:]})
 		r.waitPosts(t, "Follow", activitypub.PerHostDeliveries)
-		time.Sleep(2500 * time.Millisecond) // the others came back once at least, and waited again
+		// The others came back once at least, and waited again: each job
+		// put back (due later than it was made) is put back once more (due
+		// later still), which takes the host's busy retry of real time.
+		putBack := func() map[int64]int64 { // id → run_at
+			out := map[int64]int64{}
+			rows, err := n.inst.Core.Store.DB.Read.Query("SELECT id, run_at FROM jobs WHERE queue = 'deliver_inbox' AND run_at > created_at")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id, runAt int64
+				if err := rows.Scan(&id, &runAt); err != nil {
+					t.Fatal(err)
+				}
+				out[id] = runAt
+			}
+			return out
+		}
+		waiting := inboxes - activitypub.PerHostDeliveries
+		var first map[int64]int64
+		testrig.Eventually(t, "every job beyond the cap put back", func() bool {
+			if got := len(r.postsOf("Follow")); got > activitypub.PerHostDeliveries {
+				t.Fatalf("%d POSTs at once to one host, want %d", got, activitypub.PerHostDeliveries)
+			}
+			first = putBack()
+			return len(first) == waiting
+		})
+		testrig.Eventually(t, "every job beyond the cap put back again", func() bool {
+			again := putBack()
+			for id, runAt := range first {
+				if again[id] <= runAt {
+					return false
+				}
+			}
+			return true
+		})
 		if got := len(r.postsOf("Follow")); got != activitypub.PerHostDeliveries {
 			t.Fatalf("%d POSTs at once to one host, want %d", got, activitypub.PerHostDeliveries)
 		}
 		// (Polled: a waiting job counts an attempt for the instant it is
 		// claimed again and put back.)
-		for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = 'deliver_inbox' AND attempts = 0")
-			if c == inboxes-activitypub.PerHostDeliveries {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d jobs waiting without an attempt counted, want %d", c, inboxes-activitypub.PerHostDeliveries)
-			}
-		}
+		testrig.Eventually(t, fmt.Sprintf("%d jobs waiting without an attempt counted", waiting), func() bool {
+			return n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = 'deliver_inbox' AND attempts = 0") == waiting
+		})
 		close(hold)
 		r.waitPosts(t, "Follow", inboxes)
 		n.quiet(t)

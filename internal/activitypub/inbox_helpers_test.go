@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"herd/internal/core"
 	"herd/internal/httpsig"
 	"herd/internal/testrig"
 )
@@ -104,22 +103,10 @@ func (n *network) accept(t *testing.T, activity map[string]any) {
 	}
 }
 
-// drain waits until the ingest queue is empty (every stored activity was
-// processed or dropped).
+// drain waits until every stored activity was processed or dropped.
 func (n *network) drain(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+core.QueueIngest+"'") == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			var last string
-			n.inst.Core.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = 'ingest' LIMIT 1").Scan(&last)
-			t.Fatalf("ingest queue not drained; last error %q", last)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	drainIngest(t, n.inst)
 }
 
 // count runs a COUNT query on the instance's database.

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"herd/internal/activitypub"
 	"herd/internal/config"
@@ -63,19 +62,13 @@ func TestInboxActivitySurvivesRestart(t *testing.T) {
 		two := testrig.Start(t, db, func(c *config.Config) { c.Domain, c.DB = localDomain, dsn })
 		two.Server.Receiver.SetFetcher(activitypub.NewFetcher(client, two.Core, signer))
 		two.Server.Jobs.Wake()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			var c int
-			if err := two.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM statuses WHERE uri = $1", uri).Scan(&c); err != nil {
-				t.Fatal(err)
-			}
-			if c == 1 {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the activity answered 202 was never processed after the restart")
-			}
-			time.Sleep(20 * time.Millisecond)
+		two.WaitJobs(t)
+		var c int
+		if err := two.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM statuses WHERE uri = $1", uri).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		if c != 1 {
+			t.Fatal("the activity answered 202 was never processed after the restart")
 		}
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"herd/internal/config"
 	"herd/internal/core"
@@ -32,12 +31,9 @@ func cardNetwork(t *testing.T, db testrig.DB) *network {
 // the status with uri ("" when it has none).
 func cardTitle(t *testing.T, n *network, uri string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+core.QueueCards+"'") > 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("card jobs still pending")
-		}
-		time.Sleep(20 * time.Millisecond)
+	n.inst.WaitJobs(t)
+	if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+core.QueueCards+"'"); c > 0 {
+		t.Fatalf("%d card jobs left, waiting for a retry", c)
 	}
 	var title string
 	err := n.inst.Core.Store.DB.Read.QueryRow(`SELECT c.title FROM statuses s JOIN status_cards sc ON sc.status_id = s.id

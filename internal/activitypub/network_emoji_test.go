@@ -71,7 +71,7 @@ func TestNetworkCustomEmoji(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice counts bob as a follower", func() bool {
+		testrig.Eventually(t, "alice counts bob as a follower", func() bool {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
@@ -98,7 +98,7 @@ func TestNetworkCustomEmoji(t *testing.T) {
 			}
 		}
 		var seen *mastodon.Status
-		eventually(t, "bob sees the emoji stored on b", func() bool {
+		testrig.Eventually(t, "bob sees the emoji stored on b", func() bool {
 			home, err := bc.GetTimelineHome(ctx, nil)
 			if seen = withText(home, "hello"); err != nil || seen == nil || len(seen.Emojis) != 1 {
 				return false

@@ -37,7 +37,7 @@ func TestNetworkMedia(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice counts bob as a follower", func() bool {
+		testrig.Eventually(t, "alice counts bob as a follower", func() bool {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
@@ -52,7 +52,7 @@ func TestNetworkMedia(t *testing.T) {
 			t.Fatal(err)
 		}
 		var seen *mastodon.Attachment
-		eventually(t, "bob sees the picture stored on b", func() bool {
+		testrig.Eventually(t, "bob sees the picture stored on b", func() bool {
 			home, err := bc.GetTimelineHome(ctx, nil)
 			st := withText(home, "a picture for bob")
 			if err != nil || st == nil || len(st.MediaAttachments) != 1 {

@@ -60,7 +60,7 @@ func TestNetworkRemoteVideo(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice counts bob as a follower", func() bool {
+		testrig.Eventually(t, "alice counts bob as a follower", func() bool {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
@@ -70,7 +70,7 @@ func TestNetworkRemoteVideo(t *testing.T) {
 			t.Fatal(err)
 		}
 		var seen *mastodon.Attachment
-		eventually(t, "bob sees the video cached on b", func() bool {
+		testrig.Eventually(t, "bob sees the video cached on b", func() bool {
 			home, err := bc.GetTimelineHome(ctx, nil)
 			st := withText(home, "a clip for bob")
 			if err != nil || st == nil || len(st.MediaAttachments) != 1 {
@@ -114,7 +114,7 @@ func TestNetworkRemoteEditMedia(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice counts bob as a follower", func() bool {
+		testrig.Eventually(t, "alice counts bob as a follower", func() bool {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
@@ -125,7 +125,7 @@ func TestNetworkRemoteEditMedia(t *testing.T) {
 			t.Fatal(err)
 		}
 		var onB *mastodon.Status
-		eventually(t, "bob sees the first picture cached", func() bool {
+		testrig.Eventually(t, "bob sees the first picture cached", func() bool {
 			home, err := bc.GetTimelineHome(ctx, nil)
 			onB = withText(home, "before")
 			return err == nil && onB != nil && len(onB.MediaAttachments) == 1 &&
@@ -137,7 +137,7 @@ func TestNetworkRemoteEditMedia(t *testing.T) {
 			t.Fatal(err)
 		}
 		var now *mastodon.Status
-		eventually(t, "bob sees the edit with the second picture cached on b", func() bool {
+		testrig.Eventually(t, "bob sees the edit with the second picture cached on b", func() bool {
 			now, err = bc.GetStatus(ctx, onB.ID)
 			return err == nil && len(now.MediaAttachments) == 1 && now.MediaAttachments[0].RemoteURL == secondURL &&
 				strings.HasPrefix(now.MediaAttachments[0].URL, "http://b.herd.test/system/")

@@ -58,7 +58,7 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 			t.Fatal(err)
 		}
 		var aliceAtB mastodon.ID
-		eventually(t, "bob sees alice's request", func() bool {
+		testrig.Eventually(t, "bob sees alice's request", func() bool {
 			reqs, err := bc.GetFollowRequests(ctx, nil)
 			if err != nil || len(reqs) != 1 {
 				return false
@@ -72,13 +72,13 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 		if err := bc.FollowRequestAuthorize(ctx, aliceAtB); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's approval reaches alice", func() bool { return relationship(t, a, alice.Token, bobID).Following })
+		testrig.Eventually(t, "bob's approval reaches alice", func() bool { return relationship(t, a, alice.Token, bobID).Following })
 
 		name := "Bob of B"
 		if _, err := bc.AccountUpdate(ctx, &mastodon.Profile{DisplayName: &name}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's new name reaches alice's server", func() bool {
+		testrig.Eventually(t, "bob's new name reaches alice's server", func() bool {
 			acct, err := ac.GetAccount(ctx, remoteBob.ID)
 			return err == nil && acct.DisplayName == name
 		})
@@ -88,7 +88,7 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 			t.Fatal(err)
 		}
 		var seen *mastodon.Status
-		eventually(t, "bob's post reaches alice", func() bool {
+		testrig.Eventually(t, "bob's post reaches alice", func() bool {
 			home, err := ac.GetTimelineHome(ctx, nil)
 			for _, s := range home {
 				if s.URI == post.URI {
@@ -100,7 +100,7 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 		if _, err := bc.UpdateStatus(ctx, &mastodon.Toot{Status: "second version"}, post.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's edit reaches alice", func() bool {
+		testrig.Eventually(t, "bob's edit reaches alice", func() bool {
 			s, err := ac.GetStatus(ctx, seen.ID)
 			return err == nil && strings.Contains(s.Content, "second version")
 		})
@@ -117,26 +117,26 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 		if _, err := ac.Reblog(ctx, seen.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice's favourite and boost reach bob", counts(1, 1))
+		testrig.Eventually(t, "alice's favourite and boost reach bob", counts(1, 1))
 		if _, err := ac.Unfavourite(ctx, seen.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ac.Unreblog(ctx, seen.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice takes back her favourite and boost", counts(0, 0))
+		testrig.Eventually(t, "alice takes back her favourite and boost", counts(0, 0))
 
 		if err := bc.DeleteStatus(ctx, post.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's deletion reaches alice", func() bool {
+		testrig.Eventually(t, "bob's deletion reaches alice", func() bool {
 			return a.Do(t, "GET", "/api/v1/statuses/"+string(seen.ID), alice.Token, nil).Status == 404
 		})
 
 		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "@bob@b.herd.test just between us", Visibility: "direct"}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice's direct message reaches bob", func() bool {
+		testrig.Eventually(t, "alice's direct message reaches bob", func() bool {
 			ns, err := bc.GetNotifications(ctx, nil)
 			for _, n := range ns {
 				if n.Type == "mention" && n.Status != nil && n.Status.Visibility == "direct" &&
@@ -150,18 +150,18 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 		// Removed from bob's followers, alice's server drops her follow;
 		// a new request rejected leaves her neither following nor waiting.
 		b.Expect(t, 200, "POST", "/api/v1/accounts/"+string(aliceAtB)+"/remove_from_followers", bob.Token, nil)
-		eventually(t, "bob's removal reaches alice", func() bool { return !relationship(t, a, alice.Token, bobID).Following })
+		testrig.Eventually(t, "bob's removal reaches alice", func() bool { return !relationship(t, a, alice.Token, bobID).Following })
 		if _, err := ac.AccountFollow(ctx, remoteBob.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob sees alice's second request", func() bool {
+		testrig.Eventually(t, "bob sees alice's second request", func() bool {
 			reqs, err := bc.GetFollowRequests(ctx, nil)
 			return err == nil && len(reqs) == 1
 		})
 		if err := bc.FollowRequestReject(ctx, aliceAtB); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's rejection reaches alice", func() bool {
+		testrig.Eventually(t, "bob's rejection reaches alice", func() bool {
 			rel := relationship(t, a, alice.Token, bobID)
 			return !rel.Following && !rel.Requested
 		})
@@ -176,18 +176,18 @@ func TestNetworkSendsEveryAction(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, remoteAlice.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob follows alice", func() bool { return relationship(t, b, bob.Token, aliceID).Following })
+		testrig.Eventually(t, "bob follows alice", func() bool { return relationship(t, b, bob.Token, aliceID).Following })
 		if _, err := ac.AccountBlock(ctx, remoteBob.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice's block reaches bob's server", func() bool {
+		testrig.Eventually(t, "alice's block reaches bob's server", func() bool {
 			rel := relationship(t, b, bob.Token, aliceID)
 			return rel.BlockedBy && !rel.Following
 		})
 		if _, err := ac.AccountUnblock(ctx, remoteBob.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice's unblock reaches bob's server", func() bool { return !relationship(t, b, bob.Token, aliceID).BlockedBy })
+		testrig.Eventually(t, "alice's unblock reaches bob's server", func() bool { return !relationship(t, b, bob.Token, aliceID).BlockedBy })
 	})
 }
 
@@ -208,13 +208,13 @@ func TestNetworkReplyReachesThreadFollowers(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, remoteAlice.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob follows alice", func() bool { return relationship(t, b, bob.Token, string(remoteAlice.ID)).Following })
+		testrig.Eventually(t, "bob follows alice", func() bool { return relationship(t, b, bob.Token, string(remoteAlice.ID)).Following })
 		post, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "a thread", Visibility: "public"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var seen *mastodon.Status
-		eventually(t, "alice's post reaches bob", func() bool {
+		testrig.Eventually(t, "alice's post reaches bob", func() bool {
 			home, err := bc.GetTimelineHome(ctx, nil)
 			for _, s := range home {
 				if s.URI == post.URI {
@@ -226,7 +226,7 @@ func TestNetworkReplyReachesThreadFollowers(t *testing.T) {
 		if _, err := cc.PostStatus(ctx, &mastodon.Toot{Status: "carol answers", InReplyToID: post.ID, Visibility: "public"}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "carol's reply joins the thread on bob's server", func() bool {
+		testrig.Eventually(t, "carol's reply joins the thread on bob's server", func() bool {
 			c, err := bc.GetStatusContext(ctx, seen.ID)
 			return err == nil && len(c.Descendants) == 1 && strings.Contains(c.Descendants[0].Content, "carol answers")
 		})

@@ -4,21 +4,20 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mattn/go-mastodon"
 
 	"herd/internal/testrig"
 )
 
-// never checks for a while that check stays false: what must not arrive
-// is given the time a delivery takes to arrive.
-func never(t *testing.T, what string, check func() bool) {
+// never checks that check is false once the instances have done all the
+// work the steps before set off (deliveries, their processing, fan-out):
+// what must not arrive would have arrived by then.
+func never(t *testing.T, insts []*testrig.Instance, what string, check func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(1500 * time.Millisecond); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if check() {
-			t.Fatalf("happened, and must not: %s", what)
-		}
+	testrig.WaitJobs(t, insts...)
+	if check() {
+		t.Fatalf("happened, and must not: %s", what)
 	}
 }
 
@@ -90,13 +89,13 @@ func TestNetworkWalkthrough(t *testing.T) {
 			rel, err := c.GetAccountRelationships(ctx, []string{string(id)})
 			return err == nil && len(rel) == 1 && rel[0].Following
 		}
-		eventually(t, "bob's server accepts alice's follow", func() bool { return following(ac, bobOnA.ID) })
-		eventually(t, "bob counts alice as a follower", func() bool {
+		testrig.Eventually(t, "bob's server accepts alice's follow", func() bool { return following(ac, bobOnA.ID) })
+		testrig.Eventually(t, "bob counts alice as a follower", func() bool {
 			me, err := bc.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
 		var aliceOnC *mastodon.Account
-		eventually(t, "carol sees alice's follow request", func() bool {
+		testrig.Eventually(t, "carol sees alice's follow request", func() bool {
 			reqs, err := cc.GetFollowRequests(ctx, nil)
 			if err != nil || len(reqs) != 1 {
 				return false
@@ -113,7 +112,7 @@ func TestNetworkWalkthrough(t *testing.T) {
 		if err := cc.FollowRequestAuthorize(ctx, aliceOnC.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "carol's approval reaches alice", func() bool { return following(ac, carolOnA.ID) })
+		testrig.Eventually(t, "carol's approval reaches alice", func() bool { return following(ac, carolOnA.ID) })
 
 		// A post at each visibility reaches its audience and no one else:
 		// alice follows bob; carol does not; carol is mentioned in the
@@ -129,9 +128,9 @@ func TestNetworkWalkthrough(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, text := range []string{"public from bob", "unlisted from bob", "followers from bob"} {
-			eventually(t, text+" reaches alice's home", func() bool { return homeHas(ctx, ac, text) })
+			testrig.Eventually(t, text+" reaches alice's home", func() bool { return homeHas(ctx, ac, text) })
 		}
-		eventually(t, "the direct post notifies carol", func() bool {
+		testrig.Eventually(t, "the direct post notifies carol", func() bool {
 			return notified(ctx, cc, "mention", "bob@b.herd.test", "direct from bob")
 		})
 		federated, err := ac.GetTimelinePublic(ctx, false, nil)
@@ -142,8 +141,8 @@ func TestNetworkWalkthrough(t *testing.T) {
 			withText(federated, "followers from bob") != nil {
 			t.Fatalf("a's federated timeline must show the public post only: %d statuses", len(federated))
 		}
-		never(t, "the direct post reaches alice", func() bool { return homeHas(ctx, ac, "direct from bob") })
-		never(t, "bob's followers-only post reaches carol", func() bool { return homeHas(ctx, cc, "followers from bob") })
+		never(t, insts, "the direct post reaches alice", func() bool { return homeHas(ctx, ac, "direct from bob") })
+		never(t, insts, "bob's followers-only post reaches carol", func() bool { return homeHas(ctx, cc, "followers from bob") })
 
 		// Reply, mention, favourite, boost.
 		home, err := ac.GetTimelineHome(ctx, nil)
@@ -169,21 +168,21 @@ func TestNetworkWalkthrough(t *testing.T) {
 			t.Fatal(err)
 		}
 		original := withText(mine, "public from bob")
-		eventually(t, "bob's post counts alice's reply, favourite and boost", func() bool {
+		testrig.Eventually(t, "bob's post counts alice's reply, favourite and boost", func() bool {
 			s, err := bc.GetStatus(ctx, original.ID)
 			return err == nil && s.RepliesCount == 1 && s.FavouritesCount == 1 && s.ReblogsCount == 1
 		})
 		for _, kind := range []string{"mention", "favourite", "reblog"} {
-			eventually(t, "bob is notified: "+kind, func() bool { return notified(ctx, bc, kind, "alice@a.herd.test", "") })
+			testrig.Eventually(t, "bob is notified: "+kind, func() bool { return notified(ctx, bc, kind, "alice@a.herd.test", "") })
 		}
-		eventually(t, "the reply joins bob's thread", func() bool {
+		testrig.Eventually(t, "the reply joins bob's thread", func() bool {
 			th, err := bc.GetStatusContext(ctx, original.ID)
 			return err == nil && len(th.Descendants) == 1 && strings.Contains(th.Descendants[0].Content, "a reply")
 		})
 		if _, err := ac.PostStatus(ctx, &mastodon.Toot{Status: "just saying hi @bob@b.herd.test", Visibility: "public"}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "a mention of bob in a new post notifies him", func() bool {
+		testrig.Eventually(t, "a mention of bob in a new post notifies him", func() bool {
 			return notified(ctx, bc, "mention", "alice@a.herd.test", "just saying hi")
 		})
 
@@ -191,7 +190,7 @@ func TestNetworkWalkthrough(t *testing.T) {
 		if _, err := bc.UpdateStatus(ctx, &mastodon.Toot{Status: "public from bob, edited"}, original.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "the edit reaches alice's copy", func() bool {
+		testrig.Eventually(t, "the edit reaches alice's copy", func() bool {
 			s, err := ac.GetStatus(ctx, seen.ID)
 			return err == nil && strings.Contains(s.Content, "edited")
 		})
@@ -199,7 +198,7 @@ func TestNetworkWalkthrough(t *testing.T) {
 		if _, err := bc.AccountUpdate(ctx, &mastodon.Profile{DisplayName: &name}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's new display name reaches a", func() bool {
+		testrig.Eventually(t, "bob's new display name reaches a", func() bool {
 			acct, err := ac.GetAccount(ctx, bobOnA.ID)
 			return err == nil && acct.DisplayName == name
 		})
@@ -208,7 +207,7 @@ func TestNetworkWalkthrough(t *testing.T) {
 		if err := bc.DeleteStatus(ctx, original.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "the deletion reaches a", func() bool {
+		testrig.Eventually(t, "the deletion reaches a", func() bool {
 			_, err := ac.GetStatus(ctx, seen.ID)
 			return err != nil && !homeHas(ctx, ac, "public from bob")
 		})
@@ -217,23 +216,23 @@ func TestNetworkWalkthrough(t *testing.T) {
 		if _, err := cc.AccountBlock(ctx, aliceOnC.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "carol's block ends alice's follow on a", func() bool { return !following(ac, carolOnA.ID) })
+		testrig.Eventually(t, "carol's block ends alice's follow on a", func() bool { return !following(ac, carolOnA.ID) })
 		if _, err := cc.PostStatus(ctx, &mastodon.Toot{Status: "carol after the block", Visibility: "public"}); err != nil {
 			t.Fatal(err)
 		}
-		never(t, "carol's post reaches alice after the block", func() bool { return homeHas(ctx, ac, "carol after the block") })
+		never(t, insts, "carol's post reaches alice after the block", func() bool { return homeHas(ctx, ac, "carol after the block") })
 
 		// Unfollow.
 		if _, err := ac.AccountUnfollow(ctx, bobOnA.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "bob's server drops the follow", func() bool {
+		testrig.Eventually(t, "bob's server drops the follow", func() bool {
 			me, err := bc.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 0
 		})
 		if _, err := bc.PostStatus(ctx, &mastodon.Toot{Status: "bob after the unfollow", Visibility: "public"}); err != nil {
 			t.Fatal(err)
 		}
-		never(t, "bob's post reaches alice after she unfollowed", func() bool { return homeHas(ctx, ac, "bob after the unfollow") })
+		never(t, insts, "bob's post reaches alice after she unfollowed", func() bool { return homeHas(ctx, ac, "bob after the unfollow") })
 	})
 }

@@ -40,7 +40,7 @@ func TestNetworkAvatarChangeFederates(t *testing.T) {
 		if _, err := bc.AccountFollow(ctx, aliceOnB.ID); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "alice has bob as a follower", func() bool {
+		testrig.Eventually(t, "alice has bob as a follower", func() bool {
 			me, err := ac.GetAccountCurrentUser(ctx)
 			return err == nil && me.FollowersCount == 1
 		})
@@ -63,7 +63,7 @@ func TestNetworkAvatarChangeFederates(t *testing.T) {
 			Header: "data:image/png;base64," + base64.StdEncoding.EncodeToString(mediatest.PNG(2000, 900))}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "the new avatar and header reach b, cached in b's storage", func() bool {
+		testrig.Eventually(t, "the new avatar and header reach b, cached in b's storage", func() bool {
 			av, hd := picturesOnB()
 			return strings.HasPrefix(av, "http://b.herd.test/system/avatars/") && strings.HasPrefix(hd, "http://b.herd.test/system/headers/")
 		})
@@ -86,6 +86,6 @@ func TestNetworkAvatarChangeFederates(t *testing.T) {
 		}
 
 		a.Expect(t, http.StatusOK, http.MethodDelete, "/api/v1/profile/avatar", alice.Token, nil)
-		eventually(t, "the removal reaches b", func() bool { return strings.HasSuffix(avatarOnB(), missing) })
+		testrig.Eventually(t, "the removal reaches b", func() bool { return strings.HasSuffix(avatarOnB(), missing) })
 	})
 }

@@ -101,34 +101,25 @@ func statusCard(t *testing.T, inst *testrig.Instance, u *testrig.User, id string
 // eventuallyCard waits for the card job to give a status its card.
 func eventuallyCard(t *testing.T, inst *testrig.Instance, u *testrig.User, id string) *cardJSON {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if c := statusCard(t, inst, u, id); c != nil {
-			return c
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("status %s has no card after 10 s", id)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	var c *cardJSON
+	testrig.Eventually(t, "status "+id+" has a card", func() bool {
+		c = statusCard(t, inst, u, id)
+		return c != nil
+	})
+	return c
 }
 
-// waitCardJobs waits until no card job is pending.
+// waitCardJobs waits until the instance has worked every job, then checks
+// no card job is left (none waits for a retry).
 func waitCardJobs(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st, err := inst.Core.Store.QueueStats(context.Background(), core.QueueCards, time.Now().Add(time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.Pending == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d card jobs still pending after 10 s", st.Pending)
-		}
-		time.Sleep(25 * time.Millisecond)
+	inst.WaitJobs(t)
+	st, err := inst.Core.Store.QueueStats(context.Background(), core.QueueCards, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Pending != 0 {
+		t.Fatalf("%d card jobs left, waiting for a retry", st.Pending)
 	}
 }
 
@@ -299,13 +290,10 @@ func TestEditedLinkChangesCard(t *testing.T) {
 		eventuallyCard(t, inst, alice, string(st.ID))
 		path := "/api/v1/statuses/" + string(st.ID)
 		inst.Expect(t, 200, "PUT", path, alice.Token, map[string]any{"status": "now http://news.test/other"})
-		deadline := time.Now().Add(10 * time.Second)
-		for c := statusCard(t, inst, alice, string(st.ID)); c == nil || c.Title != "Goats too"; c = statusCard(t, inst, alice, string(st.ID)) {
-			if time.Now().After(deadline) {
-				t.Fatalf("card after the edit = %+v, want the new link's", c)
-			}
-			time.Sleep(25 * time.Millisecond)
-		}
+		testrig.Eventually(t, "the card shows the edited link's page", func() bool {
+			c := statusCard(t, inst, alice, string(st.ID))
+			return c != nil && c.Title == "Goats too"
+		})
 		inst.Expect(t, 200, "PUT", path, alice.Token, map[string]any{"status": "no link any more"})
 		if c := statusCard(t, inst, alice, string(st.ID)); c != nil {
 			t.Fatalf("card = %+v after the link was edited out", c)

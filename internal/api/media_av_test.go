@@ -54,15 +54,16 @@ type avEntity struct {
 // answers the last response (200 or 422).
 func awaitMedia(t *testing.T, inst *testrig.Instance, token, id string) *testrig.Response {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		r := inst.Do(t, "GET", "/api/v1/media/"+id, token, nil)
-		if r.Status != 206 || time.Now().After(deadline) {
-			return r
+	var r *testrig.Response
+	testrig.EventuallyWithin(t, 2*time.Minute, "media "+id+" processed", func() bool {
+		r = inst.Do(t, "GET", "/api/v1/media/"+id, token, nil)
+		if r.Status != 206 {
+			return true
 		}
 		apischema.MustMatch(t, "MediaAttachment", r.Body)
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false
+	})
+	return r
 }
 
 // probeServed saves a served file and reads its streams and tags with

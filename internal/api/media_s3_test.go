@@ -203,14 +203,10 @@ func TestRemoteMediaOnS3(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
-		var m remoteMediaJSON
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(25 * time.Millisecond) {
-			if m = r.media(t, id)[0]; strings.HasPrefix(m.URL, s3.URL+"/") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("remote attachment not cached in the bucket: %+v", m)
-			}
+		r.waitJobs(t)
+		m := r.media(t, id)[0]
+		if !strings.HasPrefix(m.URL, s3.URL+"/") {
+			t.Fatalf("remote attachment not cached in the bucket: %+v", m)
 		}
 		if w, h := fromS3(t, s3, m.URL, "image/png"); w != 300 || h != 200 {
 			t.Fatalf("cached %dx%d", w, h)

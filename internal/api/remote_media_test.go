@@ -133,15 +133,12 @@ func (r *remoteMediaRig) media(t *testing.T, statusID string) []remoteMediaJSON 
 // from the instance's own storage.
 func (r *remoteMediaRig) eventuallyCached(t *testing.T, statusID string) remoteMediaJSON {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(25 * time.Millisecond) {
-		m := r.media(t, statusID)
-		if len(m) > 0 && strings.HasPrefix(m[0].URL, r.inst.Core.BaseURL()+"/system/") {
-			return m[0]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("attachment of %s not cached after 10 s: %+v", statusID, m)
-		}
-	}
+	var m []remoteMediaJSON
+	testrig.Eventually(t, "attachment of "+statusID+" cached", func() bool {
+		m = r.media(t, statusID)
+		return len(m) > 0 && strings.HasPrefix(m[0].URL, r.inst.Core.BaseURL()+"/system/")
+	})
+	return m[0]
 }
 
 // jobsLeft counts remote media jobs not yet done.
@@ -154,12 +151,17 @@ func (r *remoteMediaRig) jobsLeft(t *testing.T) int {
 	return n
 }
 
+// waitJobs waits until the instance has worked every job, then checks
+// that every remote media job ended at its first attempt (done or given
+// up): one that failed waits 16 s or more for a retry, which these tests
+// never expect.
 func (r *remoteMediaRig) waitJobs(t *testing.T) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); r.jobsLeft(t) > 0; time.Sleep(25 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("remote media jobs not done after 10 s")
-		}
+	r.inst.WaitJobs(t)
+	if n := r.jobsLeft(t); n > 0 {
+		var last string
+		r.inst.Core.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", core.QueueRemoteMedia).Scan(&last)
+		t.Fatalf("%d remote media jobs not done, waiting for a retry; last error %q", n, last)
 	}
 }
 

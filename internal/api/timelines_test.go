@@ -87,9 +87,7 @@ func TestHomeTimelineRebuiltForInactiveUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := post(t, inst, bob, mastodon.Toot{Status: "while alice was away"})
-		for !queueDrained(t, inst) {
-			time.Sleep(10 * time.Millisecond)
-		}
+		fanoutDone(t, inst)
 		var n int
 		if err := inst.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM home_feed WHERE account_id = $1 AND status_id = $2",
 			alice.Account.ID, mustID(t, string(st.ID))).Scan(&n); err != nil || n != 0 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"herd/internal/core"
 	"herd/internal/ids"
@@ -141,17 +140,13 @@ func TestCacheOtherNode(t *testing.T) {
 		if _, err := other.DeleteStatus(ctx, av, gone.ID); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			v := readByID(t, inst, bob.Token, st.ID)
-			if v != nil && v.Account.DisplayName == name && strings.Contains(v.Content, "edited elsewhere") &&
-				readByID(t, inst, bob.Token, gone.ID) == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("other node's changes not seen: %+v", v)
-			}
-			time.Sleep(50 * time.Millisecond)
+		inst.WaitEvents(t)
+		v := readByID(t, inst, bob.Token, st.ID)
+		if v == nil || v.Account.DisplayName != name || !strings.Contains(v.Content, "edited elsewhere") {
+			t.Fatalf("other node's changes not seen once its events were read: %+v", v)
+		}
+		if readByID(t, inst, bob.Token, gone.ID) != nil {
+			t.Fatal("other node's deletion not seen once its events were read")
 		}
 	})
 }

@@ -28,7 +28,7 @@ func TestEventsWrittenRightAfterStartAreRead(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.After(3 * time.Second)
+		deadline := time.After(testrig.WaitTimeout)
 		for {
 			select {
 			case e := <-seen:

@@ -63,6 +63,17 @@ func (r *attempts[K]) forget(k K) {
 	r.mu.Unlock()
 }
 
+// RefreshStarted reports whether a background refresh of the remote
+// account id was started and has not succeeded yet. It only reads: the
+// claim is taken in the request that finds the account stale, before it
+// answers, so tests use it to show that a request started no refresh.
+func (c *Core) RefreshStarted(id int64) bool {
+	c.refreshing.mu.Lock()
+	defer c.refreshing.mu.Unlock()
+	_, ok := c.refreshing.last[id]
+	return ok
+}
+
 // remoteAccountByAddress finds the remote account user@domain for a
 // request a user waits on: a known one at once (and, when stale, fetched
 // again in the background, as Mastodon refreshes accounts on use); an

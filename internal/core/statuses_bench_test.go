@@ -104,13 +104,7 @@ func BenchmarkHomeTimeline(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	for {
-		stats, _ := inst.Core.Store.QueueStats(ctx, core.QueueFanout, time.Now())
-		if stats.Pending == 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	inst.WaitJobs(b)
 	reader := inst.NewUser(b, "reader")
 	v, _ := inst.Core.Accounts.Authenticate(ctx, reader.Token)
 	// The reader follows the author; the first read rebuilds their feed.

@@ -49,6 +49,25 @@ func holdWriter(t *testing.T, d *DB, release chan struct{}) <-chan error {
 	return done
 }
 
+// queued waits until n use cases wait in the SQLite writer's queue behind
+// a held writer, so that they run in one batch once it is released. On
+// PostgreSQL transactions run side by side and nothing queues. (A minute
+// is a safety net: testrig.Eventually is out of reach, testrig imports
+// this package.)
+func queued(t *testing.T, d *DB, n int) {
+	t.Helper()
+	if d.writer == nil {
+		return
+	}
+	deadline := time.Now().Add(time.Minute)
+	for len(d.writer.queue) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d use cases queued behind the held writer after a minute, want %d", len(d.writer.queue), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // TestGroupCommitIsolatesFailures runs concurrent use cases, a third of
 // which write and then fail (by a Go error or a unique violation): each
 // caller gets its own outcome, the others' rows commit, the failed ones
@@ -87,7 +106,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 				})
 			}()
 		}
-		time.Sleep(50 * time.Millisecond) // let them queue behind the held writer
+		queued(t, d, n)
 		close(release)
 		wg.Wait()
 		if err := <-held; err != nil {
@@ -146,7 +165,7 @@ func TestGroupCommitPanicStaysWithItsCaller(t *testing.T) {
 			defer wg.Done()
 			okErr = d.InTx(ctx, func(q Querier) error { return insertTag(ctx, q, 2) })
 		}()
-		time.Sleep(50 * time.Millisecond)
+		queued(t, d, 2)
 		close(release)
 		wg.Wait()
 		<-held
@@ -240,7 +259,7 @@ func TestGroupCommitLoserSeesWinner(t *testing.T) {
 				results <- o
 			}()
 		}
-		time.Sleep(40 * time.Millisecond) // both queued behind the held writer
+		queued(t, d, 2)
 		close(release)
 		wins, losses := 0, 0
 		for range 2 {

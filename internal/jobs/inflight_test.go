@@ -49,7 +49,7 @@ func TestInFlightJobsFinishOneByOne(t *testing.T) {
 					return map[int64]error{j.ID: jobs.Defer(50 * time.Millisecond)}
 				}
 			default:
-				time.Sleep(5 * time.Millisecond)
+				time.Sleep(5 * time.Millisecond) // work that takes a while, so jobs overlap
 			}
 			return nil
 		}
@@ -71,14 +71,10 @@ func TestInFlightJobsFinishOneByOne(t *testing.T) {
 			}
 			return c
 		}
-		deadline := time.Now().Add(10 * time.Second)
 		// Everything but the hanging job and the failed one's retry ends.
-		for count("SELECT COUNT(*) FROM jobs WHERE queue = 'test'") != 2 {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d jobs left while one hangs", count("SELECT COUNT(*) FROM jobs WHERE queue = 'test'"))
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		testrig.Eventually(t, "every job but the hanging one and a retry done", func() bool {
+			return count("SELECT COUNT(*) FROM jobs WHERE queue = 'test'") == 2
+		})
 		if c := count("SELECT COUNT(*) FROM jobs WHERE id = $1 AND attempts = 1 AND run_at > $2", bad, time.Now().Add(10*time.Second).UnixMilli()); c != 1 {
 			t.Error("the failed job is not waiting for a retry")
 		}
@@ -92,12 +88,9 @@ func TestInFlightJobsFinishOneByOne(t *testing.T) {
 			t.Errorf("%d jobs ran at once, InFlight is 3", m)
 		}
 		close(release)
-		for count("SELECT COUNT(*) FROM jobs WHERE id = $1", hang) != 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("the hanging job was not recorded when it ended")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		testrig.Eventually(t, "the hanging job recorded when it ended", func() bool {
+			return count("SELECT COUNT(*) FROM jobs WHERE id = $1", hang) == 0
+		})
 		cancel()
 		pool.Wait()
 	})

@@ -34,6 +34,7 @@ func enqueue(t *testing.T, st *store.Store, payload string) int64 {
 type recorder struct {
 	mu   sync.Mutex
 	seen []jobs.Job
+	at   []time.Time // when each of seen was worked
 	fail map[string]bool
 	got  chan struct{}
 }
@@ -44,6 +45,7 @@ func (r *recorder) handle(ctx context.Context, batch []jobs.Job) map[int64]error
 	failed := map[int64]error{}
 	for _, j := range batch {
 		r.seen = append(r.seen, j)
+		r.at = append(r.at, time.Now())
 		if r.fail[j.Payload] {
 			failed[j.ID] = errors.New("boom")
 		}
@@ -52,13 +54,25 @@ func (r *recorder) handle(ctx context.Context, batch []jobs.Job) map[int64]error
 	return failed
 }
 
-func wait(t *testing.T, ch chan struct{}, d time.Duration) {
+// wait waits for the recorder to work a job; testrig.WaitTimeout is only
+// a safety net.
+func wait(t *testing.T, ch chan struct{}) {
 	t.Helper()
 	select {
 	case <-ch:
-	case <-time.After(d):
-		t.Fatal("job not worked in time")
+	case <-time.After(testrig.WaitTimeout):
+		t.Fatalf("job not worked after %v", testrig.WaitTimeout)
 	}
+}
+
+// idle starts pool's workers once a probe job is queued, and returns when
+// the worker has worked it: its first look is done, and from then on it
+// waits to be woken (or its poll).
+func idle(ctx context.Context, t *testing.T, st *store.Store, pool *jobs.Pool, rec *recorder) {
+	t.Helper()
+	enqueue(t, st, "probe")
+	pool.Run(ctx)
+	wait(t, rec.got)
 }
 
 func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
@@ -69,8 +83,10 @@ func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 		id := enqueue(t, st, "crashy")
 		// A worker claims the job with a short lease and "crashes": it never
 		// finishes nor releases it.
+		const lease = 300 * time.Millisecond
+		leaseEnd := time.Now().Add(lease)
 		err := st.InTx(ctx, func(tx *store.Store) error {
-			claimed, err := tx.ClaimJobs(ctx, "test", time.Now(), 300*time.Millisecond, 10)
+			claimed, err := tx.ClaimJobs(ctx, "test", leaseEnd.Add(-lease), lease, 10)
 			if err == nil && len(claimed) != 1 {
 				t.Errorf("claimed %d jobs", len(claimed))
 			}
@@ -85,28 +101,23 @@ func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 		runCtx, cancel := context.WithCancel(ctx)
 		pool.Run(runCtx)
 		defer func() { cancel(); pool.Wait() }()
-		// While leased, nobody else works it...
-		select {
-		case <-rec.got:
-			t.Fatal("a leased job was worked before its lease ran out")
-		case <-time.After(150 * time.Millisecond):
+		// Once its lease has run out, and not before, a worker picks it
+		// up, as its second attempt.
+		wait(t, rec.got)
+		rec.mu.Lock()
+		worked, at := rec.seen[0], rec.at[0]
+		rec.mu.Unlock()
+		if at.Before(leaseEnd) {
+			t.Fatalf("a leased job was worked %v before its lease ran out", leaseEnd.Sub(at))
 		}
-		// ...then the next worker picks it up, as its second attempt.
-		wait(t, rec.got, 3*time.Second)
-		if rec.seen[0].ID != id || rec.seen[0].Attempts != 2 {
-			t.Errorf("worked %+v", rec.seen[0])
+		if worked.ID != id || worked.Attempts != 2 {
+			t.Errorf("worked %+v", worked)
 		}
-		// The pool deletes the job after the handler returns; on a loaded
-		// machine that can take a while.
-		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		// The pool deletes the job after the handler returns.
+		testrig.Eventually(t, "finished job deleted", func() bool {
 			_, err := st.JobByID(ctx, id)
-			if errors.Is(err, model.ErrNotFound) {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("finished job still queued 5 s later: %v", err)
-			}
-		}
+			return errors.Is(err, model.ErrNotFound)
+		})
 	})
 }
 
@@ -158,11 +169,10 @@ func TestWakeRunsNewJobsAtOnce(t *testing.T) {
 		pool := jobs.New(st.JobQueue(), slog.Default())
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: time.Hour})
 		ctx, cancel := context.WithCancel(context.Background())
-		pool.Run(ctx)
-		time.Sleep(50 * time.Millisecond) // the first look found nothing
+		idle(ctx, t, st, pool, rec)
 		enqueue(t, st, "x")
 		pool.Wake()
-		wait(t, rec.got, 2*time.Second)
+		wait(t, rec.got) // at once: the next poll is an hour away
 		cancel()
 		pool.Wait() // returns: workers stop with their context
 	})
@@ -177,27 +187,38 @@ func TestLingerOnlyWhileBusy(t *testing.T) {
 		st := inst.Core.Store
 		rec := &recorder{got: make(chan struct{}, 100)}
 		pool := jobs.New(st.JobQueue(), slog.Default())
-		const linger = 1500 * time.Millisecond
+		// A worker that lingers claims no sooner than linger after it was
+		// woken; one that does not, at once. On a busy machine "at once"
+		// may take a while: linger is long enough to tell them apart.
+		const linger = 3 * time.Second
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: time.Hour, Batch: 50,
 			Linger: linger, LingerAfter: 3})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer func() { cancel(); pool.Wait() }()
-		pool.Run(ctx)
-		time.Sleep(50 * time.Millisecond) // the first look found nothing
+		idle(ctx, t, st, pool, rec) // one job so far
+		atOnce := func(what string, woken time.Time) {
+			t.Helper()
+			if took := time.Since(woken); took >= linger {
+				t.Fatalf("%s was worked %v after the wake: it lingered", what, took)
+			}
+		}
 		enqueue(t, st, "quiet")
 		pool.Wake()
-		wait(t, rec.got, linger/2) // quiet: no linger
+		woken := time.Now()
+		wait(t, rec.got)
+		atOnce("a job on a quiet queue", woken)
 		for _, p := range []string{"a", "b", "c"} {
 			enqueue(t, st, p)
 		}
 		pool.Wake()
 		start := time.Now()
 		for i := 0; i < 3; i++ {
-			wait(t, rec.got, linger/2) // still quiet before this batch: no linger
+			wait(t, rec.got)
 		}
+		atOnce("a batch after 2 jobs in the window", start) // still quiet before it
 		enqueue(t, st, "after a busy batch")
 		pool.Wake()
-		wait(t, rec.got, 3*linger)
+		wait(t, rec.got)
 		if waited := time.Since(start); waited < linger {
 			t.Errorf("a job enqueued after 4 jobs in one window was worked after %v, without lingering %v", waited, linger)
 		}

@@ -302,7 +302,8 @@ func TestReplayedCodeRevokesItsTokens(t *testing.T) {
 						t.Fatalf("replay on another node = %v, want invalid_grant", err)
 					}
 					// This node learns of it from the events log.
-					waitForStatus(t, inst, 401, tok.AccessToken)
+					inst.WaitEvents(t)
+					inst.Expect(t, 401, "GET", "/api/v1/accounts/verify_credentials", tok.AccessToken, nil)
 				} else {
 					if r, replay := postToken(t, inst, exchange); r.Status != 400 || replay.Error != "invalid_grant" {
 						t.Fatalf("replay = %d %s, want 400 invalid_grant", r.Status, r.Body)
@@ -318,22 +319,4 @@ func TestReplayedCodeRevokesItsTokens(t *testing.T) {
 			})
 		}
 	})
-}
-
-// waitForStatus waits up to 5 seconds for verify_credentials with token to
-// answer want (a change made on another node arrives through the events
-// log, read every few hundred milliseconds).
-func waitForStatus(t *testing.T, inst *testrig.Instance, want int, token string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		r := inst.Do(t, "GET", "/api/v1/accounts/verify_credentials", token, nil)
-		if r.Status == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("verify_credentials = %d after 5 s, want %d", r.Status, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -55,14 +55,14 @@ func TestTrickledBodyIsCut(t *testing.T) {
 				}
 			}()
 			// Whatever the server answers, it must then close the
-			// connection; 30 s is only a safety net (without the deadline
-			// the connection stays open for the whole 1,000 s the body
-			// takes at this rate).
-			conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			// connection; testrig.WaitTimeout is only a safety net
+			// (without the deadline the connection stays open for the
+			// whole 1,000 s the body takes at this rate).
+			conn.SetReadDeadline(time.Now().Add(testrig.WaitTimeout))
 			_, err = io.Copy(io.Discard, conn)
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				t.Fatal("connection trickling a body still open after 30 s")
+				t.Fatalf("connection trickling a body still open after %v", testrig.WaitTimeout)
 			}
 		})
 	}
@@ -82,7 +82,7 @@ func TestSteadyBodyOutlastsGrace(t *testing.T) {
 				return
 			}
 			rest = rest[n:]
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond) // the client's pace, not a wait
 		}
 		pw.Close()
 	}()

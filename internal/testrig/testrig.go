@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,6 +102,12 @@ type Instance struct {
 	Core   *core.Core
 	HTTP   *httptest.Server
 	app    *model.App
+	// What WaitJobs and WaitEvents watch (wait.go): requests that may
+	// leave work behind (all but GET and HEAD) received and still being
+	// answered, and the newest event the events reader has read.
+	writes, writing atomic.Int64
+	eventsRead      atomic.Int64
+	watched         bool // started by the rig, so the above are kept
 }
 
 // Start boots an instance on db; configure may adjust settings before start.
@@ -178,16 +185,28 @@ func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.C
 		cancel()
 		t.Fatalf("start instance: %v", err)
 	}
+	inst := &Instance{Domain: cfg.Domain, Server: srv, Core: srv.Core, HTTP: ts, watched: true}
+	// The events reader starts where the log ends when Run starts it;
+	// nothing writes in between, so it has read up to here.
+	last, err := srv.Core.Store.LastEventID(ctx)
+	if err != nil {
+		cancel()
+		srv.Close()
+		t.Fatalf("start instance: %v", err)
+	}
+	inst.eventsRead.Store(last)
+	srv.Core.Subscribe(inst.noteEvent)
 	srv.Run(ctx)
-	ts.Config.Handler = srv.Handler
+	ts.Config.Handler = inst.watch(srv.Handler)
 	ts.Start()
+	inst.URL = ts.URL
 	t.Cleanup(func() {
 		logs.stop()
 		ts.Close()
 		cancel()
 		srv.Close()
 	})
-	return &Instance{URL: ts.URL, Domain: cfg.Domain, Server: srv, Core: srv.Core, HTTP: ts}
+	return inst
 }
 
 // testWriter sends the instance's log to the test's log until the test

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"herd/internal/ids"
 	"herd/internal/testrig"
@@ -164,15 +163,11 @@ func TestTimelinePolling(t *testing.T) {
 		second := post(t, inst, bob, map[string]any{"status": "second"})
 		third := post(t, inst, bob, map[string]any{"status": "third"})
 		// Home gets them through the fan-out job: wait for it.
-		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			var home []struct{ ID string }
-			inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/timelines/home?since_id="+first.ID, alice.Token, nil).JSON(t, &home)
-			if len(home) == 2 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("home never got both posts: %v", home)
-			}
+		inst.WaitJobs(t)
+		var home []struct{ ID string }
+		inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/timelines/home?since_id="+first.ID, alice.Token, nil).JSON(t, &home)
+		if len(home) != 2 {
+			t.Fatalf("home never got both posts: %v", home)
 		}
 		for _, path := range []string{"/home", "/public/local"} {
 			code, hd, body := poll(path, first.ID)

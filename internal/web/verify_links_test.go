@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
-	"time"
 
 	"herd/internal/config"
 	"herd/internal/testrig"
@@ -48,42 +47,35 @@ func TestProfileLinkVerification(t *testing.T) {
 			}
 			return out
 		}
-		waitVerified := func(what string, check func() bool) {
-			t.Helper()
-			// Generous: on a loaded CI machine the delivery of bob's
-			// Update and the links job can take seconds.
-			for deadline := time.Now().Add(30 * time.Second); !check(); time.Sleep(50 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("%s: not verified in 30 s", what)
-				}
-			}
-		}
 
-		// a's alice follows b's bob, so that bob's profile reaches a.
+		// a's alice follows b's bob, so that bob's profile reaches a: once
+		// b has accepted (bob's Update goes to the followers b knows of).
 		var found struct{ Accounts []struct{ ID string } }
 		a.Expect(t, http.StatusOK, http.MethodGet, "/api/v2/search?resolve=true&q=bob@b.test", alice.Token, nil).JSON(t, &found)
 		if len(found.Accounts) != 1 {
 			t.Fatalf("bob not found from a: %+v", found)
 		}
 		a.Expect(t, http.StatusOK, http.MethodPost, "/api/v1/accounts/"+found.Accounts[0].ID+"/follow", alice.Token, nil)
+		testrig.WaitJobs(t, a, b)
 
-		// alice names bob's page, which does not link to her yet.
+		// alice names bob's page, which does not link to her yet: once
+		// a's links job has read it, the field is still unverified.
 		setFields(a, alice, "http://b.test/@bob")
-		time.Sleep(300 * time.Millisecond)
+		a.WaitJobs(t)
 		if verified(a, "alice")["http://b.test/@bob"] {
 			t.Fatal("verified without a link back")
 		}
 		// bob names alice's page, which links to his with rel="me".
 		setFields(b, bob, "http://a.test/@alice", "http://a.test/about")
-		waitVerified("bob's link on b", func() bool { return verified(b, "bob")["http://a.test/@alice"] })
+		testrig.Eventually(t, "bob's link verified on b", func() bool { return verified(b, "bob")["http://a.test/@alice"] })
 		if verified(b, "bob")["http://a.test/about"] {
 			t.Error("a page without a link back verified")
 		}
 		// a sees bob's new profile and checks the link itself.
-		waitVerified("bob's link on a", func() bool { return verified(a, "bob@b.test")["http://a.test/@alice"] })
+		testrig.Eventually(t, "bob's link verified on a", func() bool { return verified(a, "bob@b.test")["http://a.test/@alice"] })
 		// Saved again, alice's link is now confirmed by bob's page.
 		setFields(a, alice, "http://b.test/@bob")
-		waitVerified("alice's link", func() bool { return verified(a, "alice")["http://b.test/@bob"] })
+		testrig.Eventually(t, "alice's link verified", func() bool { return verified(a, "alice")["http://b.test/@bob"] })
 
 		p := newBrowser(t, a).do(http.MethodGet, "/@alice", nil)
 		lacks(t, "verified profile", p.Body, `<div class="verified"><dt>Link</dt><dd><span title="Ownership of this link was checked" aria-label="Verified">✓</span>`)

@@ -274,15 +274,13 @@ func uploadGIF(t *testing.T, inst *testrig.Instance, user *testrig.User) string 
 	}
 	var m struct{ ID, Type string }
 	(&testrig.Response{Body: raw}).JSON(t, &m)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+	testrig.EventuallyWithin(t, 2*time.Minute, "the GIF processed", func() bool {
 		r := inst.Do(t, http.MethodGet, "/api/v1/media/"+m.ID, user.Token, nil)
-		if r.Status == http.StatusOK {
-			break
-		}
-		if r.Status != http.StatusPartialContent || time.Now().After(deadline) {
+		if r.Status != http.StatusOK && r.Status != http.StatusPartialContent {
 			t.Fatalf("the GIF was not processed: %d %s", r.Status, r.Body)
 		}
-	}
+		return r.Status == http.StatusOK
+	})
 	return m.ID
 }
 

@@ -3,7 +3,6 @@ package browser
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"herd/internal/ids"
 	"herd/internal/testrig"
@@ -22,20 +21,16 @@ func post(t testing.TB, inst *testrig.Instance, user *testrig.User, fields map[s
 // are published.
 func inHome(t testing.TB, inst *testrig.Instance, user *testrig.User, id string) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
+	testrig.Eventually(t, "status "+id+" in "+user.Account.Username+"'s home", func() bool {
 		var home []struct{ ID string }
 		inst.Expect(t, http.StatusOK, http.MethodGet, "/api/v1/timelines/home?limit=40", user.Token, nil).JSON(t, &home)
 		for _, s := range home {
 			if s.ID == id {
-				return
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("status %s never reached %s's home", id, user.Account.Username)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return false
+	})
 }
 
 // follow makes user follow target through the API.

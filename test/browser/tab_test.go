@@ -165,20 +165,24 @@ func (b *Tab) ActInPlace(sel, until string) {
 }
 
 // Poll loads path again until sel matches (for what background jobs
-// deliver, such as notifications), failing after waitTimeout.
+// deliver, such as notifications), failing after testrig.WaitTimeout
+// with what the page last said.
 func (b *Tab) Poll(path, sel string) {
 	b.t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
+	var last string
+	defer func() { // also when Eventually gives up (t.Fatal runs defers)
+		if b.t.Failed() && last != "" {
+			b.t.Logf("%s last said: %s", path, last)
+		}
+	}()
+	testrig.Eventually(b.t, path+" shows "+sel, func() bool {
 		b.Visit(path)
 		if b.Count(sel) > 0 {
-			return
+			return true
 		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("%s never showed %s: %s", path, sel, b.Text("main"))
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		last = b.Text("main")
+		return false
+	})
 }
 
 // WaitFor waits until until (CSS, or XPath when it starts with "/")
