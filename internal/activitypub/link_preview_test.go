@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/links"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
@@ -33,7 +33,7 @@ func cardNetwork(t *testing.T, db testrig.DB) *network {
 func cardTitle(t *testing.T, n *network, uri string) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+core.QueueCards+"'") > 0 {
+	for n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+links.QueueCards+"'") > 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("card jobs still pending")
 		}

@@ -6,10 +6,11 @@ package core
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"sync"
 	"time"
 
+	"herd/internal/core/files"
+	"herd/internal/core/links"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
@@ -74,9 +75,6 @@ type Core struct {
 	// refreshing rate-limits background refreshes of stale remote
 	// accounts (remote_resolve.go).
 	refreshing attempts[int64]
-	// imageTries rate-limits the media proxy's fetches of remote
-	// pictures, by proxy address (account_images.go, custom_emojis.go).
-	imageTries attempts[string]
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.
@@ -86,25 +84,20 @@ type Core struct {
 	// (domain_health.go).
 	domains *domainHealth
 	policy  *domainPolicy // domain blocks and allows in memory (domain_policy.go)
-	media   media.Storage // uploaded files (media.go); nil refuses uploads
-	// imageSlots bounds how many uploads are decoded at once (media.go).
-	imageSlots chan struct{}
-	av         *media.FFmpeg // video, audio, AVIF (media_upload.go); nil refuses them
-	// cardFetcher fetches preview cards (cards.go); nil: no cards.
-	cardFetcher CardFetcher
-	cardFetches flightGroup // one fetch per URL at a time on this node
-	// linkVerifier reads rel="me" links (link_verification.go); nil: no
-	// profile link is verified.
-	linkVerifier LinkVerifier
-	// mediaFetcher downloads remote media (remote_image.go); nil: remote
-	// files stay at their remote URLs.
-	mediaFetcher MediaFetcher
-	// emojis caches custom emoji by domain and shortcode
-	// (custom_emoji_lookup.go).
-	emojis *emojiCache
 	// mailer sends the instance's mail (password_reset.go); nil: none is
 	// sent and nothing that needs it is offered.
 	mailer Mailer
+
+	// The areas moved out of core (internal/core/<area>), built in New;
+	// the doors call their use cases through these fields.
+
+	// Files is the files this instance stores and shows: uploads, remote
+	// attachments, avatars, headers and emoji cached here, custom emoji,
+	// and the media proxy.
+	Files *files.Service
+	// Links reads the pages statuses and profiles link to: preview cards
+	// and rel="me" verification of profile fields.
+	Links *links.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -124,13 +117,13 @@ type Deps struct {
 	// without it those uploads are refused.
 	Transcoder *media.FFmpeg
 	// Cards fetches link previews; without it statuses get no cards.
-	Cards CardFetcher
+	Cards links.CardFetcher
 	// Links reads the rel="me" links of profile fields; without it no
 	// field is verified.
-	Links LinkVerifier
+	Links links.LinkVerifier
 	// MediaFetcher downloads remote attachments, avatars and emoji through
 	// the guarded client; without it remote files stay remote.
-	MediaFetcher MediaFetcher
+	MediaFetcher files.MediaFetcher
 	// Mailer sends the instance's mail; without it no mail is sent and
 	// nothing that needs it (password resets) is offered.
 	Mailer Mailer
@@ -143,7 +136,7 @@ func New(d Deps) *Core {
 		cfg.MaxStatusChars = 500
 	}
 	if cfg.MaxMediaAttachments <= 0 {
-		cfg.MaxMediaAttachments = DefaultMaxStatusMedia
+		cfg.MaxMediaAttachments = files.DefaultMaxStatusMedia
 	}
 	if cfg.MaxPinnedStatuses <= 0 {
 		cfg.MaxPinnedStatuses = 5
@@ -164,9 +157,17 @@ func New(d Deps) *Core {
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
 		tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(), wake: wake,
-		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
-		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
-		mediaFetcher: d.MediaFetcher, mailer: d.Mailer}
+		domains: newDomainHealth(), policy: &domainPolicy{}, mailer: d.Mailer}
+	c.Files = files.New(files.Deps{Store: d.Store, Site: c.Site, Log: log,
+		Media: d.Media, Transcoder: d.Transcoder, Fetcher: d.MediaFetcher,
+		MaxAttachments: cfg.MaxMediaAttachments, RemoteMediaSpread: cfg.RemoteMediaSpread,
+		Wake: c.wakeJobs, StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount,
+		DomainBlockFor: c.DomainBlockFor, FederationAllowed: c.FederationAllowed,
+		VisibleStatus: c.VisibleStatus, ProfileChanged: c.profileChanged, CanonicalHost: CanonicalHost})
+	c.Links = links.New(links.Deps{Store: d.Store, Site: c.Site, Log: log,
+		Cards: d.Cards, Links: d.Links, Media: d.Media, RemoteCardSpread: cfg.RemoteCardSpread,
+		FetchImage: c.Files.FetchRemoteImage, DeleteFiles: c.Files.DeleteFiles,
+		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

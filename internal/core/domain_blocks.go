@@ -132,7 +132,7 @@ func (c *Core) BlockDomain(ctx context.Context, p DomainBlockParams) (*model.Dom
 		return nil, err
 	}
 	c.forgetDomainChange(touched)
-	c.deleteFiles(ctx, stale...)
+	c.Files.DeleteFiles(ctx, stale...)
 	return b, nil
 }
 
@@ -187,7 +187,7 @@ func (c *Core) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlockPar
 		return nil, notFoundOr(err)
 	}
 	c.forgetDomainChange(touched)
-	c.deleteFiles(ctx, stale...)
+	c.Files.DeleteFiles(ctx, stale...)
 	return b, nil
 }
 
