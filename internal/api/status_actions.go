@@ -11,8 +11,8 @@ import (
 // statusActionRoutes registers interactions with a status, with the
 // scopes Mastodon asks for each.
 func (a *API) statusActionRoutes() {
-	simple := func(fn func(context.Context, *model.Viewer, int64) (*core.StatusView, error)) handlerFunc {
-		return a.statusAction(func(r *http.Request, v *model.Viewer, id int64) (*core.StatusView, error) {
+	simple := func(fn func(context.Context, *model.Viewer, int64) (*model.StatusView, error)) handlerFunc {
+		return a.statusAction(func(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error) {
 			return fn(r.Context(), v, id)
 		})
 	}
@@ -33,7 +33,7 @@ func (a *API) statusActionRoutes() {
 }
 
 // reblog handles POST /api/v1/statuses/:id/reblog (visibility optional).
-func (a *API) reblog(r *http.Request, v *model.Viewer, id int64) (*core.StatusView, error) {
+func (a *API) reblog(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error) {
 	p, err := parseParams(r)
 	if err != nil {
 		return nil, err

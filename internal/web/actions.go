@@ -12,10 +12,10 @@ import (
 
 // statusActions are the forms of a status's action bar, by the last
 // segment of their path, each the use case the client API calls for it.
-var statusActions = map[string]func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*core.StatusView, error){
+var statusActions = map[string]func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error){
 	"favourite":   (*core.Core).Favourite,
 	"unfavourite": (*core.Core).Unfavourite,
-	"reblog": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*core.StatusView, error) {
+	"reblog": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 		return c.Reblog(ctx, v, id, "")
 	},
 	"unreblog":   (*core.Core).Unreblog,

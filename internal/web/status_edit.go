@@ -12,7 +12,7 @@ import (
 
 // ownStatus loads one of the viewer's own statuses for its edit or
 // delete page; another's is not found.
-func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *model.Viewer) (*core.StatusView, bool) {
+func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *model.Viewer) (*model.StatusView, bool) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
 		h.fail(w, r, fault.ErrRecordNotFound)
@@ -31,7 +31,7 @@ func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *model.Vie
 
 // editCompose is the composer of an edit of sv: its source text, content
 // warning, sensitivity, language and attachments.
-func (h *Handler) editCompose(v *model.Viewer, sv *core.StatusView) *composeData {
+func (h *Handler) editCompose(v *model.Viewer, sv *model.StatusView) *composeData {
 	st := sv.Status
 	c := h.newCompose(v)
 	c.Action, c.Button, c.Editing = "/statuses/"+ids.Format(st.ID)+"/edit", "Save", true
