@@ -60,25 +60,25 @@ func adminEmoji(args []string, out io.Writer, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		e, err := c.AddCustomEmoji(ctx, positional[0], data, *category)
+		e, err := c.Files.AddCustomEmoji(ctx, positional[0], data, *category)
 		if err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(out, "added :%s: (%s)\n", e.Shortcode, c.CustomEmojiURL(e))
+		fmt.Fprintf(out, "added :%s: (%s)\n", e.Shortcode, c.Files.CustomEmojiURL(e))
 		return nil
 	case action == "list" && len(positional) == 0:
-		list, err := c.LocalCustomEmojis(ctx)
+		list, err := c.Files.LocalCustomEmojis(ctx)
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "SHORTCODE\tCATEGORY\tURL")
 		for _, e := range list {
-			fmt.Fprintf(tw, ":%s:\t%s\t%s\n", e.Shortcode, e.Category, c.CustomEmojiURL(e))
+			fmt.Fprintf(tw, ":%s:\t%s\t%s\n", e.Shortcode, e.Category, c.Files.CustomEmojiURL(e))
 		}
 		return tw.Flush()
 	case action == "remove" && len(positional) == 1:
-		if err := c.RemoveCustomEmoji(ctx, positional[0]); err != nil {
+		if err := c.Files.RemoveCustomEmoji(ctx, positional[0]); err != nil {
 			if e, ok := fault.As(err); ok && e.Status == http.StatusNotFound {
 				return fmt.Errorf("no custom emoji :%s:", positional[0])
 			}

@@ -109,15 +109,15 @@ func TestAdminUsesS3Storage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeDB()
-	e, err := c.AddCustomEmoji(ctx, "bucket", mediatest.PNG(64, 64), "")
+	e, err := c.Files.AddCustomEmoji(ctx, "bucket", mediatest.PNG(64, 64), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := s3.Keys(t)
-	if len(keys) != 1 || c.CustomEmojiURL(e) != s3.URL+"/herd-media/"+keys[0] {
-		t.Fatalf("emoji at %q, bucket holds %v", c.CustomEmojiURL(e), keys)
+	if len(keys) != 1 || c.Files.CustomEmojiURL(e) != s3.URL+"/herd-media/"+keys[0] {
+		t.Fatalf("emoji at %q, bucket holds %v", c.Files.CustomEmojiURL(e), keys)
 	}
-	if err := c.RemoveCustomEmoji(ctx, "bucket"); err != nil || len(s3.Keys(t)) != 0 {
+	if err := c.Files.RemoveCustomEmoji(ctx, "bucket"); err != nil || len(s3.Keys(t)) != 0 {
 		t.Fatalf("remove: %v, bucket holds %v", err, s3.Keys(t))
 	}
 }

@@ -50,7 +50,7 @@ func adminMedia(args []string, out io.Writer, log *slog.Logger) error {
 	defer closeDB()
 	cutoff := time.Now().Add(-time.Duration(*days) * 24 * time.Hour)
 	shown := false
-	n, err := c.PruneRemoteMedia(ctx, cutoff, func(done, total int) {
+	n, err := c.Files.PruneRemoteMedia(ctx, cutoff, func(done, total int) {
 		fmt.Fprintf(os.Stderr, "\rpruning remote media: %d/%d", done, total)
 		shown = true
 	})
@@ -62,7 +62,7 @@ func adminMedia(args []string, out io.Writer, log *slog.Logger) error {
 	}
 	fmt.Fprintf(out, "pruned the files of %d remote attachment(s) and emoji cached before %s\n", n, cutoff.UTC().Format(time.RFC3339))
 	if *profiles {
-		n, err := c.PruneRemoteProfiles(ctx, cutoff)
+		n, err := c.Files.PruneRemoteProfiles(ctx, cutoff)
 		if err != nil {
 			return err
 		}

@@ -124,10 +124,10 @@ func (h *Handler) actorDocument(a *model.Account) *Actor {
 	}
 	doc.Tag = dedupeTags(doc.Tag)
 	// Without an image of its own the actor has no icon/image, as Mastodon.
-	if u, own := h.core.AccountAvatar(a); own {
+	if u, own := h.core.Files.AccountAvatar(a); own {
 		doc.Icon = &Image{Type: "Image", MediaType: imageType(u), URL: u}
 	}
-	if u, own := h.core.AccountHeader(a); own {
+	if u, own := h.core.Files.AccountHeader(a); own {
 		doc.Image = &Image{Type: "Image", MediaType: imageType(u), URL: u}
 	}
 	return doc

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -24,7 +24,7 @@ func (h *Handler) emojiURI(e *model.CustomEmoji) string {
 // emojiTag is a local emoji as the Emoji tag Mastodon puts in a Note's or
 // an actor's tag list.
 func (h *Handler) emojiTag(e *model.CustomEmoji) Tag {
-	u := h.core.CustomEmojiURL(e)
+	u := h.core.Files.CustomEmojiURL(e)
 	return Tag{ID: h.emojiURI(e), Type: "Emoji", Name: ":" + e.Shortcode + ":", Updated: timestamp(e.UpdatedAt),
 		Icon: &Image{Type: "Image", MediaType: imageType(u), URL: u}}
 }
@@ -32,7 +32,7 @@ func (h *Handler) emojiTag(e *model.CustomEmoji) Tag {
 // emojiTags are the Emoji tags of the local emoji texts name.
 func (h *Handler) emojiTags(texts ...string) []Tag {
 	var out []Tag
-	for _, e := range h.core.CustomEmojisIn("", texts...) {
+	for _, e := range h.core.Files.CustomEmojisIn("", texts...) {
 		out = append(out, h.emojiTag(e))
 	}
 	return out
@@ -45,7 +45,7 @@ func (h *Handler) emoji(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fault.ErrRecordNotFound
 	}
-	e, err := h.core.LocalCustomEmoji(r.Context(), id)
+	e, err := h.core.Files.LocalCustomEmoji(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -58,13 +58,13 @@ func (h *Handler) emoji(w http.ResponseWriter, r *http.Request) error {
 
 // remoteEmojis reads the Emoji tags of a tag list as the sender wrote
 // them (core checks and caps them): the name's colons are dropped.
-func remoteEmojis(list []tagJSON) []core.RemoteEmoji {
-	var out []core.RemoteEmoji
+func remoteEmojis(list []tagJSON) []files.RemoteEmoji {
+	var out []files.RemoteEmoji
 	for _, t := range list {
 		if t.Type != "Emoji" {
 			continue
 		}
-		e := core.RemoteEmoji{URI: t.ID, Shortcode: strings.TrimSuffix(strings.TrimPrefix(t.Name, ":"), ":"),
+		e := files.RemoteEmoji{URI: t.ID, Shortcode: strings.TrimSuffix(strings.TrimPrefix(t.Name, ":"), ":"),
 			ImageURL: imageURL(t.Icon)}
 		e.Updated, _ = time.Parse(time.RFC3339, t.Updated)
 		out = append(out, e)

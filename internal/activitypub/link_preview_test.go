@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/links"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
@@ -32,7 +32,7 @@ func cardNetwork(t *testing.T, db testrig.DB) *network {
 func cardTitle(t *testing.T, n *network, uri string) string {
 	t.Helper()
 	n.inst.WaitJobs(t)
-	if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+core.QueueCards+"'"); c > 0 {
+	if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = '"+links.QueueCards+"'"); c > 0 {
 		t.Fatalf("%d card jobs left, waiting for a retry", c)
 	}
 	var title string

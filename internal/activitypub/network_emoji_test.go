@@ -25,7 +25,7 @@ func TestNetworkCustomEmoji(t *testing.T) {
 		insts := testrig.StartNetworkWith(t, db, func(name string, c *config.Config) { c.RemoteMediaSpread = -1 },
 			"a.herd.test", "b.herd.test")
 		a, b := insts[0], insts[1]
-		if _, err := a.Core.AddCustomEmoji(ctx, "blobcat", mediatest.PNG(64, 64), ""); err != nil {
+		if _, err := a.Core.Files.AddCustomEmoji(ctx, "blobcat", mediatest.PNG(64, 64), ""); err != nil {
 			t.Fatal(err)
 		}
 		ac := a.Client(a.NewUser(t, "alice").Token)

@@ -243,7 +243,7 @@ type MediaDocument struct {
 }
 
 func (h *Handler) document(m *model.MediaAttachment) MediaDocument {
-	d := MediaDocument{Type: "Document", MediaType: m.ContentType, URL: h.core.MediaURL(m.FileKey),
+	d := MediaDocument{Type: "Document", MediaType: m.ContentType, URL: h.core.Files.MediaURL(m.FileKey),
 		Blurhash: m.Blurhash, Width: m.Meta.Original.Width, Height: m.Meta.Original.Height}
 	if m.Description != "" {
 		d.Name = &m.Description

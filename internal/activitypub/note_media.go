@@ -3,7 +3,7 @@ package activitypub
 import (
 	"encoding/json"
 
-	"herd/internal/core"
+	"herd/internal/core/files"
 )
 
 // mediaObjectTypes are the attachment types stored as media (Mastodon's
@@ -15,12 +15,12 @@ var mediaObjectTypes = map[string]bool{"Document": true, "Image": true, "Video":
 // list): url as a string or Link, mediaType, alt text as name, blurhash,
 // focalPoint and size. Malformed items, and Links (FEP-8967 previews),
 // are skipped; core checks the rest.
-func mediaAttachments(raw json.RawMessage) []core.RemoteMedia {
+func mediaAttachments(raw json.RawMessage) []files.RemoteMedia {
 	var items []json.RawMessage
 	if decodeOneOrMany(raw, &items) != nil {
 		return nil
 	}
-	var out []core.RemoteMedia
+	var out []files.RemoteMedia
 	for _, it := range items {
 		var d struct {
 			Type       string          `json:"type"`
@@ -36,7 +36,7 @@ func mediaAttachments(raw json.RawMessage) []core.RemoteMedia {
 			// A bad width or focal point fails the whole item: skipped.
 			continue
 		}
-		m := core.RemoteMedia{URL: firstLink(d.URL), MediaType: string(d.MediaType), Description: string(d.Name),
+		m := files.RemoteMedia{URL: firstLink(d.URL), MediaType: string(d.MediaType), Description: string(d.Name),
 			Blurhash: string(d.Blurhash)}
 		if m.URL == "" {
 			continue

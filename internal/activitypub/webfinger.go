@@ -66,7 +66,7 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) error {
 			{Rel: "self", Type: "application/activity+json", Href: a.URI},
 			subscribe,
 		}}
-		if u, own := h.core.AccountAvatar(a); own {
+		if u, own := h.core.Files.AccountAvatar(a); own {
 			jrd.Links = append(jrd.Links, JRDLink{Rel: relAvatar, Type: imageType(u), Href: u})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/media"
 )
 
@@ -19,8 +20,8 @@ func (a *API) accountRoutes() {
 	a.handle("PATCH /api/v1/accounts/update_credentials", user("write:accounts"), a.updateCredentials)
 	a.handle("PUT /api/v1/accounts/update_credentials", user("write:accounts"), a.updateCredentials)
 	// Mastodon 4.2: docs.joinmastodon.org/methods/profile
-	a.handle("DELETE /api/v1/profile/avatar", user("write:accounts"), a.deleteProfileImage(core.ProfileAvatar))
-	a.handle("DELETE /api/v1/profile/header", user("write:accounts"), a.deleteProfileImage(core.ProfileHeader))
+	a.handle("DELETE /api/v1/profile/avatar", user("write:accounts"), a.deleteProfileImage(files.ProfileAvatar))
+	a.handle("DELETE /api/v1/profile/header", user("write:accounts"), a.deleteProfileImage(files.ProfileHeader))
 	a.handle("GET /api/v1/accounts", public, a.getAccounts)
 	a.handle("GET /api/v1/accounts/{id}", public, a.getAccount)
 	a.handle("GET /api/v1/accounts/lookup", public, a.lookupAccount)
@@ -76,9 +77,9 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
 
 // deleteProfileImage handles DELETE /api/v1/profile/avatar and
 // /api/v1/profile/header, answering the CredentialAccount.
-func (a *API) deleteProfileImage(which core.ProfileImage) func(http.ResponseWriter, *http.Request) error {
+func (a *API) deleteProfileImage(which files.ProfileImage) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v, err := a.core.DeleteProfileImage(r.Context(), viewerOf(r), which)
+		v, err := a.core.Files.DeleteProfileImage(r.Context(), viewerOf(r), which)
 		if err != nil {
 			return err
 		}

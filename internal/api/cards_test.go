@@ -18,7 +18,7 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/links"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
@@ -114,7 +114,7 @@ func eventuallyCard(t *testing.T, inst *testrig.Instance, u *testrig.User, id st
 func waitCardJobs(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
 	inst.WaitJobs(t)
-	st, err := inst.Core.Store.QueueStats(context.Background(), core.QueueCards, time.Now().Add(time.Hour))
+	st, err := inst.Core.Store.QueueStats(context.Background(), links.QueueCards, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestMentionsAndHashtagsAreNotCardLinks(t *testing.T) {
 		alice := inst.NewUser(t, "alice")
 		inst.NewUser(t, "bob")
 		st := post(t, inst, alice, mastodon.Toot{Status: "@bob #sheep no link here"})
-		stats, err := inst.Core.Store.QueueStats(context.Background(), core.QueueCards, time.Now().Add(time.Hour))
+		stats, err := inst.Core.Store.QueueStats(context.Background(), links.QueueCards, time.Now().Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ type CustomEmoji struct {
 // getCustomEmojis handles GET /api/v1/custom_emojis: the local emoji
 // apps offer in their pickers.
 func (a *API) getCustomEmojis(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.core.ListedCustomEmojis(r.Context())
+	list, err := a.core.Files.ListedCustomEmojis(r.Context())
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (a *API) getCustomEmojis(w http.ResponseWriter, r *http.Request) error {
 func (a *API) emojiEntities(list []*model.CustomEmoji) []CustomEmoji {
 	out := make([]CustomEmoji, 0, len(list))
 	for _, e := range list {
-		url := a.core.CustomEmojiURL(e)
+		url := a.core.Files.CustomEmojiURL(e)
 		out = append(out, CustomEmoji{Shortcode: e.Shortcode, URL: url, StaticURL: url,
 			VisibleInPicker: e.VisibleInPicker, Category: optString(e.Category)})
 	}

@@ -26,18 +26,18 @@ func TestCustomEmojis(t *testing.T) {
 		if strings.TrimSpace(string(r.Body)) != "[]" {
 			t.Fatalf("no emoji yet: %s", r.Body)
 		}
-		if _, err := inst.Core.AddCustomEmoji(ctx, "blobcat", mediatest.PNG(300, 200), "Blobs"); err != nil {
+		if _, err := inst.Core.Files.AddCustomEmoji(ctx, "blobcat", mediatest.PNG(300, 200), "Blobs"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inst.Core.AddCustomEmoji(ctx, "party_parrot", mediatest.GIF(40, 40), ""); err != nil {
+		if _, err := inst.Core.Files.AddCustomEmoji(ctx, "party_parrot", mediatest.GIF(40, 40), ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := inst.Core.AddCustomEmoji(ctx, "blobcat", mediatest.PNG(10, 10), ""); err == nil {
+		if _, err := inst.Core.Files.AddCustomEmoji(ctx, "blobcat", mediatest.PNG(10, 10), ""); err == nil {
 			t.Error("a taken shortcode was added again")
 		}
 		for _, bad := range [][]byte{[]byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), mediatest.PixelBomb(),
 			mediatest.Truncated(), append(mediatest.PNG(10, 10), make([]byte, 256<<10)...)} {
-			_, err := inst.Core.AddCustomEmoji(ctx, "bad", bad, "")
+			_, err := inst.Core.Files.AddCustomEmoji(ctx, "bad", bad, "")
 			if e, ok := fault.As(err); !ok || e.Status != 422 {
 				t.Errorf("bad image: err %v, want 422", err)
 			}
@@ -118,7 +118,7 @@ func TestCustomEmojis(t *testing.T) {
 		apischema.MustMatch(t, "Account", r.Body)
 
 		// A removed emoji is text again, at once.
-		if err := inst.Core.RemoveCustomEmoji(ctx, "blobcat"); err != nil {
+		if err := inst.Core.Files.RemoveCustomEmoji(ctx, "blobcat"); err != nil {
 			t.Fatal(err)
 		}
 		if got, err = client.GetStatus(ctx, st.ID); err != nil || len(got.Emojis) != 1 || got.Emojis[0].ShortCode != "party_parrot" {

@@ -18,7 +18,7 @@ type Account struct {
 	StatusesCount  int64   `json:"statuses_count"`
 	LastStatusAt   *string `json:"last_status_at"`
 	// Emojis are found when rendering, not cached with the profile
-	// (core.AccountEmojis).
+	// (files.Service.AccountEmojis).
 	Emojis    []CustomEmoji `json:"emojis"`
 	Suspended bool          `json:"suspended,omitempty"`
 }
@@ -107,8 +107,8 @@ func lastStatusDay(t *time.Time) *string {
 
 func (a *API) accountProfile(acct *model.Account) AccountProfile {
 	// Images are stored static, so *_static is the same file.
-	avatar, _ := a.core.AccountAvatar(acct)
-	header, _ := a.core.AccountHeader(acct)
+	avatar, _ := a.core.Files.AccountAvatar(acct)
+	header, _ := a.core.Files.AccountHeader(acct)
 	fields := make([]model.Field, 0, len(acct.Fields))
 	for _, f := range acct.Fields {
 		if acct.Local() {
@@ -184,5 +184,5 @@ func (a *API) accountEmojis(acct *model.Account) []CustomEmoji {
 	if acct.Suspended() {
 		return []CustomEmoji{}
 	}
-	return a.emojiEntities(a.core.AccountEmojis(acct))
+	return a.emojiEntities(a.core.Files.AccountEmojis(acct))
 }

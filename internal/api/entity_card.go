@@ -44,7 +44,7 @@ func (a *API) cardEntity(c *model.PreviewCard) *PreviewCard {
 	e := &PreviewCard{
 		URL: c.URL, Title: c.Title, Description: c.Description, Language: optString(c.Language), Type: c.Type,
 		AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, ProviderName: c.ProviderName, ProviderURL: c.ProviderURL,
-		HTML: c.HTML, Width: c.Width, Height: c.Height, Image: optString(a.core.MediaURL(c.ImageKey)), EmbedURL: c.EmbedURL,
+		HTML: c.HTML, Width: c.Width, Height: c.Height, Image: optString(a.core.Files.MediaURL(c.ImageKey)), EmbedURL: c.EmbedURL,
 		Blurhash: optString(c.Blurhash), Authors: []PreviewCardAuthor{},
 	}
 	if c.PublishedAt != nil {

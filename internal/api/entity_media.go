@@ -59,11 +59,11 @@ func sizeOf(s model.MediaSize) *mediaSize {
 	return out
 }
 
-// mediaEntity renders an attachment; core.AttachmentURLs picks where it
+// mediaEntity renders an attachment; files.Service.AttachmentURLs picks where it
 // is shown (url and preview_url, always on this instance; remote_url is
 // the origin's address, as in Mastodon).
 func (a *API) mediaEntity(m *model.MediaAttachment) MediaAttachment {
-	file, preview := a.core.AttachmentURLs(m)
+	file, preview := a.core.Files.AttachmentURLs(m)
 	e := MediaAttachment{
 		ID: ids.Format(m.ID), Type: m.Type, URL: optString(file), PreviewURL: optString(preview),
 		RemoteURL: optString(m.RemoteURL), Description: optString(m.Description), Blurhash: optString(m.Blurhash),

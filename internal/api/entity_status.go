@@ -15,7 +15,7 @@ type Status struct {
 	ReblogsCount    int64 `json:"reblogs_count"`
 	FavouritesCount int64 `json:"favourites_count"`
 	// Emojis are found when rendering, not cached with the static part
-	// (core.CustomEmojisIn).
+	// (files.Service.CustomEmojisIn).
 	Emojis     []CustomEmoji `json:"emojis"`
 	Favourited *bool         `json:"favourited,omitempty"`
 	Reblogged  *bool         `json:"reblogged,omitempty"`
@@ -164,5 +164,5 @@ func (a *API) statusEmojis(v *model.StatusView) []CustomEmoji {
 	if st.ReblogOfID != 0 {
 		return []CustomEmoji{}
 	}
-	return a.emojiEntities(a.core.CustomEmojisIn(v.Account.Domain, st.Content, st.SpoilerText))
+	return a.emojiEntities(a.core.Files.CustomEmojisIn(v.Account.Domain, st.Content, st.SpoilerText))
 }

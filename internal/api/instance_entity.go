@@ -157,7 +157,7 @@ func (a *API) instanceConfiguration(v2 bool) instanceConfig {
 		Statuses: configStatuses{MaxCharacters: cfg.MaxStatusChars, MaxMediaAttachments: cfg.MaxMediaAttachments, CharactersReservedPerURL: 23},
 		MediaAttachments: configMedia{
 			// Only what uploads accept, so apps do not offer the rest.
-			SupportedMimeTypes: a.core.SupportedMimeTypes(),
+			SupportedMimeTypes: a.core.Files.SupportedMimeTypes(),
 			ImageSizeLimit:     16 * 1024 * 1024, ImageMatrixLimit: 33177600,
 			VideoSizeLimit: 99 * 1024 * 1024, VideoFrameRateLimit: 120, VideoMatrixLimit: 8294400,
 			DescriptionLimit: 1500,

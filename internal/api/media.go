@@ -36,9 +36,9 @@ func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer f.Close()
-	upload := a.core.UploadMedia
+	upload := a.core.Files.UploadMedia
 	if strings.HasPrefix(r.URL.Path, "/api/v2/") {
-		upload = a.core.UploadMediaInBackground
+		upload = a.core.Files.UploadMediaInBackground
 	}
 	m, err := upload(r.Context(), viewerOf(r), f, p.str("description"), p.str("focus"))
 	if err != nil {
@@ -70,7 +70,7 @@ func (a *API) getMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := a.core.OwnUnattachedMedia(r.Context(), viewerOf(r), id)
+	m, err := a.core.Files.OwnUnattachedMedia(r.Context(), viewerOf(r), id)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (a *API) updateMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := a.core.UpdateMedia(r.Context(), viewerOf(r), id, strParam(p, "description"), strParam(p, "focus"))
+	m, err := a.core.Files.UpdateMedia(r.Context(), viewerOf(r), id, strParam(p, "description"), strParam(p, "focus"))
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (a *API) deleteMedia(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := a.core.DeleteMedia(r.Context(), viewerOf(r), id)
+	m, err := a.core.Files.DeleteMedia(r.Context(), viewerOf(r), id)
 	if err != nil {
 		return err
 	}

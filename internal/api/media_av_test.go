@@ -19,7 +19,7 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/files"
 	"herd/internal/media"
 	"herd/internal/media/mediatest"
 	"herd/internal/server"
@@ -336,7 +336,7 @@ func TestMediaJobResumesAfterRestart(t *testing.T) {
 			t.Fatalf("%d files stored for a pending upload, want its raw file", n)
 		}
 		if err := one.Core.Store.InTx(ctx, func(tx *store.Store) error {
-			claimed, err := tx.ClaimJobs(ctx, core.QueueMedia, time.Now(), time.Millisecond, 10)
+			claimed, err := tx.ClaimJobs(ctx, files.QueueMedia, time.Now(), time.Millisecond, 10)
 			if err == nil && len(claimed) != 1 {
 				t.Errorf("claimed %d media jobs", len(claimed))
 			}

@@ -16,6 +16,7 @@ import (
 	"herd/internal/apischema"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/files"
 	"herd/internal/media/mediatest"
 	"herd/internal/media/s3test"
 	"herd/internal/model"
@@ -115,7 +116,7 @@ func TestMediaOnS3(t *testing.T) {
 			t.Fatal(err)
 		}
 		fromS3(t, s3, stale.URL, "image/jpeg")
-		if n, err := inst.Core.PruneUnattachedMedia(ctx, time.Now().Add(time.Second)); err != nil || n != 1 {
+		if n, err := inst.Core.Files.PruneUnattachedMedia(ctx, time.Now().Add(time.Second)); err != nil || n != 1 {
 			t.Fatalf("pruned %d, %v", n, err)
 		}
 		if keys := s3.Keys(t); len(keys) != 0 {
@@ -130,13 +131,13 @@ func TestMediaOnS3(t *testing.T) {
 		if w, _ := fromS3(t, s3, acct.Avatar, "image/png"); w != 400 || !strings.HasPrefix(keyOf(t, s3, acct.Avatar), "avatars/") {
 			t.Fatalf("avatar %q, %d wide", acct.Avatar, w)
 		}
-		e, err := inst.Core.AddCustomEmoji(ctx, "bucket", mediatest.PNG(64, 64), "")
+		e, err := inst.Core.Files.AddCustomEmoji(ctx, "bucket", mediatest.PNG(64, 64), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		emojiURL := inst.Core.CustomEmojiURL(e)
+		emojiURL := inst.Core.Files.CustomEmojiURL(e)
 		fromS3(t, s3, emojiURL, "image/png")
-		if err := inst.Core.RemoveCustomEmoji(ctx, "bucket"); err != nil {
+		if err := inst.Core.Files.RemoveCustomEmoji(ctx, "bucket"); err != nil {
 			t.Fatal(err)
 		}
 		if slices.Contains(s3.Keys(t), keyOf(t, s3, emojiURL)) {
@@ -191,18 +192,18 @@ func TestVideoUploadOnS3(t *testing.T) {
 func TestRemoteMediaOnS3(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		s3 := s3test.Start(t, "herd-media")
-		files := newFileHost(t, map[string]fileAnswer{"/a.png": {"image/png", mediatest.PNG(300, 200)}})
+		fileHost := newFileHost(t, map[string]fileAnswer{"/a.png": {"image/png", mediatest.PNG(300, 200)}})
 		inst := testrig.Start(t, db, testrig.WithS3(s3), func(c *config.Config) {
-			c.AllowPrivateAddresses, c.OutboundResolve, c.RemoteMediaSpread = true, files.resolve, -1
+			c.AllowPrivateAddresses, c.OutboundResolve, c.RemoteMediaSpread = true, fileHost.resolve, -1
 		})
-		r := &remoteMediaRig{inst: inst, files: files}
+		r := &remoteMediaRig{inst: inst, files: fileHost}
 		var err error
 		r.ann, err = inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
 			Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
 		r.waitJobs(t)
 		m := r.media(t, id)[0]
 		if !strings.HasPrefix(m.URL, s3.URL+"/") {
@@ -215,7 +216,7 @@ func TestRemoteMediaOnS3(t *testing.T) {
 			t.Fatalf("bucket holds %v", s3.Keys(t))
 		}
 
-		if n, err := inst.Core.PruneRemoteMedia(context.Background(), time.Now().Add(time.Second), nil); err != nil || n != 1 {
+		if n, err := inst.Core.Files.PruneRemoteMedia(context.Background(), time.Now().Add(time.Second), nil); err != nil || n != 1 {
 			t.Fatalf("pruned %d, %v", n, err)
 		}
 		if keys := s3.Keys(t); len(keys) != 0 {

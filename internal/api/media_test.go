@@ -22,7 +22,7 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/files"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
 )
@@ -407,10 +407,10 @@ func TestPruneUnattachedMedia(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A day old is not yet: nothing goes.
-		if n, err := inst.Core.PruneUnattachedMedia(ctx, time.Now().Add(-core.UnattachedMediaTTL)); err != nil || n != 0 {
+		if n, err := inst.Core.Files.PruneUnattachedMedia(ctx, time.Now().Add(-files.UnattachedMediaTTL)); err != nil || n != 0 {
 			t.Fatalf("pruned %d fresh uploads (%v)", n, err)
 		}
-		if n, err := inst.Core.PruneUnattachedMedia(ctx, time.Now().Add(time.Second)); err != nil || n != 1 {
+		if n, err := inst.Core.Files.PruneUnattachedMedia(ctx, time.Now().Add(time.Second)); err != nil || n != 1 {
 			t.Fatalf("pruned %d, want 1 (%v)", n, err)
 		}
 		inst.Expect(t, 404, "GET", "/api/v1/media/"+string(dropped.ID), alice.Token, nil)

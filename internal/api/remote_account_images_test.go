@@ -16,6 +16,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
 	"herd/internal/model"
@@ -237,13 +238,13 @@ func TestPruneRemoteProfiles(t *testing.T) {
 			t.Fatalf("avatar %q not cached", cached)
 		}
 		later := time.Now().Add(time.Second)
-		if _, err := r.inst.Core.PruneRemoteMedia(ctx, later, nil); err != nil {
+		if _, err := r.inst.Core.Files.PruneRemoteMedia(ctx, later, nil); err != nil {
 			t.Fatal(err)
 		}
 		if a, _ := r.annPictures(t); a != cached {
 			t.Fatalf("the media prune touched an avatar: %q", a)
 		}
-		n, err := r.inst.Core.PruneRemoteProfiles(ctx, later)
+		n, err := r.inst.Core.Files.PruneRemoteProfiles(ctx, later)
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d profiles, %v; want ann's only", n, err)
 		}
@@ -264,7 +265,7 @@ func TestPruneRemoteProfiles(t *testing.T) {
 		if a, _ := r.annPictures(t); a != viewed {
 			t.Fatalf("after a view through the proxy the avatar is %q, want the stored %q", a, viewed)
 		}
-		n, err = r.inst.Core.PruneRemoteProfiles(ctx, time.Now().Add(time.Second))
+		n, err = r.inst.Core.Files.PruneRemoteProfiles(ctx, time.Now().Add(time.Second))
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d profiles again, %v; want ann's", n, err)
 		}
@@ -361,11 +362,11 @@ func TestUnfetchableRemoteFilesNeverRaw(t *testing.T) {
 		var err error
 		r.ann, err = r.inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
 			Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox",
-			DisplayName: "Ann :blink:", Emojis: []core.RemoteEmoji{{URI: "http://remote.test/emojis/1", Shortcode: "blink", ImageURL: evil + "blink.png"}}})
+			DisplayName: "Ann :blink:", Emojis: []files.RemoteEmoji{{URI: "http://remote.test/emojis/1", Shortcode: "blink", ImageURL: evil + "blink.png"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: evil + "photo.png", MediaType: "image/png"})
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: evil + "photo.png", MediaType: "image/png"})
 		r.waitJobs(t)
 
 		viewer := r.inst.NewUser(t, "viewer").Token

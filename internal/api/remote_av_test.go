@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/files"
 	"herd/internal/media/mediatest"
 	"herd/internal/model"
 	"herd/internal/testrig"
@@ -46,9 +46,9 @@ func TestRemoteAVCached(t *testing.T) {
 			"/a.ogg":  {"audio/ogg", mediatest.Audio(t, "a.ogg")},
 		}, true)
 		id := r.receive(t, model.Public,
-			core.RemoteMedia{URL: "http://remote.test/v.webm", MediaType: "video/webm", Description: "a test card"},
-			core.RemoteMedia{URL: "http://remote.test/s.mp4", MediaType: "video/mp4"},
-			core.RemoteMedia{URL: "http://remote.test/a.ogg", MediaType: "audio/ogg"})
+			files.RemoteMedia{URL: "http://remote.test/v.webm", MediaType: "video/webm", Description: "a test card"},
+			files.RemoteMedia{URL: "http://remote.test/s.mp4", MediaType: "video/mp4"},
+			files.RemoteMedia{URL: "http://remote.test/a.ogg", MediaType: "audio/ogg"})
 		r.waitJobs(t)
 		list := r.media(t, id)
 		if len(list) != 3 {
@@ -94,9 +94,9 @@ func TestHostileRemoteAV(t *testing.T) {
 			"/cut.mp4":   {"video/mp4", mediatest.MP4(t)[:2000]},
 		}, true)
 		paths := []string{"/gone.mp4", "/page.mp4", "/still.mp4", "/cut.mp4"}
-		var list []core.RemoteMedia
+		var list []files.RemoteMedia
 		for _, p := range paths {
-			list = append(list, core.RemoteMedia{URL: "http://remote.test" + p, MediaType: "video/mp4"})
+			list = append(list, files.RemoteMedia{URL: "http://remote.test" + p, MediaType: "video/mp4"})
 		}
 		id := r.receive(t, model.Public, list...)
 		r.waitJobs(t)
@@ -131,9 +131,9 @@ func TestPrunedRemoteVideoViewed(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/v.webm": {"video/webm", mediatest.WebM(t)}}, true)
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/v.webm", MediaType: "video/webm"})
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/v.webm", MediaType: "video/webm"})
 		r.waitJobs(t)
-		if _, err := r.inst.Core.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
+		if _, err := r.inst.Core.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
 			t.Fatal(err)
 		}
 		m := r.media(t, id)[0]

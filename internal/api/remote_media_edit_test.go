@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
 	"herd/internal/model"
@@ -26,7 +27,7 @@ func TestRemoteEditChangesMedia(t *testing.T) {
 			"/a.png": {"image/png", mediatest.PNG(30, 20)}, "/b.png": {"image/png", mediatest.PNG(40, 20)},
 			"/c.png": {"image/png", mediatest.PNG(50, 20)}}, true)
 		note := core.RemoteNote{URI: "http://remote.test/users/ann/statuses/e", Content: "<p>two pictures</p>",
-			Visibility: model.Public, Published: time.Now().Add(-time.Minute), Media: []core.RemoteMedia{
+			Visibility: model.Public, Published: time.Now().Add(-time.Minute), Media: []files.RemoteMedia{
 				{URL: "http://remote.test/a.png", MediaType: "image/png", Description: "a"},
 				{URL: "http://remote.test/b.png", MediaType: "image/png", Description: "b"}}}
 		st, err := r.inst.Core.ReceiveNote(ctx, r.ann, note)
@@ -41,7 +42,7 @@ func TestRemoteEditChangesMedia(t *testing.T) {
 		}
 
 		note.Content, note.Updated = "<p>other pictures</p>", time.Now()
-		note.Media = []core.RemoteMedia{{URL: "http://remote.test/c.png", MediaType: "image/png", Description: "c"},
+		note.Media = []files.RemoteMedia{{URL: "http://remote.test/c.png", MediaType: "image/png", Description: "c"},
 			{URL: "http://remote.test/b.png", MediaType: "image/png", Description: "b, described better"}}
 		for range 2 { // the second time is a repeat
 			if err := r.inst.Core.ReceiveNoteUpdate(ctx, r.ann, note); err != nil {

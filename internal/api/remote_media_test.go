@@ -19,6 +19,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
 	"herd/internal/model"
@@ -96,7 +97,7 @@ func newRemoteMediaRig(t *testing.T, db testrig.DB, files map[string]fileAnswer,
 
 // receive stores a note by ann with the given attachments, public unless
 // vis says otherwise, and answers its id.
-func (r *remoteMediaRig) receive(t *testing.T, vis model.Visibility, media ...core.RemoteMedia) string {
+func (r *remoteMediaRig) receive(t *testing.T, vis model.Visibility, media ...files.RemoteMedia) string {
 	t.Helper()
 	r.notes++
 	st, err := r.inst.Core.ReceiveNote(context.Background(), r.ann, core.RemoteNote{
@@ -145,7 +146,7 @@ func (r *remoteMediaRig) eventuallyCached(t *testing.T, statusID string) remoteM
 func (r *remoteMediaRig) jobsLeft(t *testing.T) int {
 	var n int
 	if err := r.inst.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM jobs WHERE queue = $1",
-		core.QueueRemoteMedia).Scan(&n); err != nil {
+		files.QueueRemoteMedia).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -160,7 +161,7 @@ func (r *remoteMediaRig) waitJobs(t *testing.T) {
 	r.inst.WaitJobs(t)
 	if n := r.jobsLeft(t); n > 0 {
 		var last string
-		r.inst.Core.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", core.QueueRemoteMedia).Scan(&last)
+		r.inst.Core.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", files.QueueRemoteMedia).Scan(&last)
 		t.Fatalf("%d remote media jobs not done, waiting for a retry; last error %q", n, last)
 	}
 }
@@ -193,7 +194,7 @@ func decodedSize(t *testing.T, b []byte) (int, int) {
 func TestRemoteAttachmentCached(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/a.png": {"image/png", mediatest.PNG(800, 600)}}, true)
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png",
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png",
 			Description: "a test card", Blurhash: "LEHV6nWB2yk8pyo0adR*.7kCMdnj", FocusX: 0.5, FocusY: -0.25, HasFocus: true})
 		m := r.eventuallyCached(t, id)
 		if m.Type != "image" || m.RemoteURL == nil || *m.RemoteURL != "http://remote.test/a.png" ||
@@ -225,7 +226,7 @@ func TestRemoteMediaPruneAndRefetch(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/a.jpg": {"image/jpeg", mediatest.JPEGWithEXIF(320, 200, 1)}}, true)
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.jpg", MediaType: "image/jpeg"})
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/a.jpg", MediaType: "image/jpeg"})
 		before := r.eventuallyCached(t, id)
 		owner := r.inst.NewUser(t, "uploader")
 		upload, err := r.inst.Client(owner.Token).UploadMediaFromBytes(ctx, mediatest.PNG(20, 20))
@@ -233,7 +234,7 @@ func TestRemoteMediaPruneAndRefetch(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		n, err := r.inst.Core.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil)
+		n, err := r.inst.Core.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil)
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d, %v; want the one remote attachment", n, err)
 		}
@@ -287,11 +288,11 @@ func TestHostileRemoteMedia(t *testing.T) {
 			"/bomb.png": {"image/png", mediatest.PixelBomb()},
 		}, true)
 		id := r.receive(t, model.Public,
-			core.RemoteMedia{URL: "http://remote.test/huge.png", MediaType: "image/png"},
-			core.RemoteMedia{URL: "http://remote.test/page.png", MediaType: "image/png"},
-			core.RemoteMedia{URL: "http://remote.test/bomb.png", MediaType: "image/png"},
-			core.RemoteMedia{URL: "http://remote.test/missing.png", MediaType: "image/png"},
-			core.RemoteMedia{URL: "file:///etc/passwd", MediaType: "image/png"})
+			files.RemoteMedia{URL: "http://remote.test/huge.png", MediaType: "image/png"},
+			files.RemoteMedia{URL: "http://remote.test/page.png", MediaType: "image/png"},
+			files.RemoteMedia{URL: "http://remote.test/bomb.png", MediaType: "image/png"},
+			files.RemoteMedia{URL: "http://remote.test/missing.png", MediaType: "image/png"},
+			files.RemoteMedia{URL: "file:///etc/passwd", MediaType: "image/png"})
 		r.waitJobs(t)
 		for _, p := range []string{"/huge.png", "/page.png", "/bomb.png"} {
 			if r.files.count(p) != 1 {
@@ -325,8 +326,8 @@ func TestHostileRemoteMedia(t *testing.T) {
 func TestRemoteMediaPrivateAddress(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/a.png": {"image/png", mediatest.PNG(10, 10)}}, false)
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"},
-			core.RemoteMedia{URL: r.files.URL + "/a.png", MediaType: "image/png"})
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"},
+			files.RemoteMedia{URL: r.files.URL + "/a.png", MediaType: "image/png"})
 		r.waitJobs(t)
 		list := r.media(t, id)
 		if len(list) != 2 || r.files.count("/a.png") != 0 {
@@ -352,18 +353,18 @@ func TestRejectMediaDomain(t *testing.T) {
 		rig := r.inst.Core
 		// Posted before the block, never cached (the job runs first but
 		// the block is in place when the proxy is asked).
-		earlier := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/b.png", MediaType: "image/png"})
+		earlier := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/b.png", MediaType: "image/png"})
 		r.eventuallyCached(t, earlier)
-		if _, err := rig.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
+		if _, err := rig.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
 			t.Fatal(err)
 		}
-		kept := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
+		kept := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
 		keptMedia := r.eventuallyCached(t, kept)
 		yes, silence := true, "silence"
 		if _, err := rig.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "remote.test", Severity: &silence, RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
 		}
-		id := r.receive(t, model.Public, core.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
+		id := r.receive(t, model.Public, files.RemoteMedia{URL: "http://remote.test/a.png", MediaType: "image/png"})
 		r.waitJobs(t)
 		m := r.media(t, id)
 		if len(m) != 1 || m[0].Type != "unknown" || m[0].URL != r.inst.Core.BaseURL()+"/media_proxy/"+m[0].ID+"/original" ||
@@ -396,12 +397,12 @@ func TestRemoteMediaOfPrivateStatus(t *testing.T) {
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/a.png": {"image/png", mediatest.PNG(10, 10)}}, true)
 		st, err := r.inst.Core.ReceiveNote(ctx, r.ann, core.RemoteNote{URI: "http://remote.test/users/ann/statuses/p",
 			Content: "<p>friends only</p>", Visibility: model.Private, Published: time.Now(),
-			Media: []core.RemoteMedia{{URL: "http://remote.test/a.png", MediaType: "image/png"}}})
+			Media: []files.RemoteMedia{{URL: "http://remote.test/a.png", MediaType: "image/png"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.waitJobs(t)
-		if _, err := r.inst.Core.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
+		if _, err := r.inst.Core.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Second), nil); err != nil {
 			t.Fatal(err)
 		}
 		carol := r.inst.NewUser(t, "carol")

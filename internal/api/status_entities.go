@@ -64,7 +64,7 @@ func (a *API) statusHistory(w http.ResponseWriter, r *http.Request) error {
 		out[i] = StatusEdit{Content: ver.Edit.Content, SpoilerText: ver.Edit.SpoilerText, Sensitive: ver.Edit.Sensitive,
 			CreatedAt: timestamp(ver.Edit.CreatedAt), Account: a.accountEntity(ver.Account),
 			MediaAttachments: make([]MediaAttachment, 0, len(ver.Media)),
-			Emojis:           a.emojiEntities(a.core.CustomEmojisIn(ver.Account.Domain, ver.Edit.Content, ver.Edit.SpoilerText))}
+			Emojis:           a.emojiEntities(a.core.Files.CustomEmojisIn(ver.Account.Domain, ver.Edit.Content, ver.Edit.SpoilerText))}
 		for _, m := range ver.Media {
 			out[i].MediaAttachments = append(out[i].MediaAttachments, a.mediaEntity(m))
 		}

@@ -108,7 +108,7 @@ type statusEntry struct {
 	Tags     []model.Tag
 	App      *model.App
 	Media    []*model.MediaAttachment
-	Card     *model.PreviewCard // nil until the card job found one (cards.go)
+	Card     *model.PreviewCard // nil until the card job found one (links/cards.go)
 	JSON     *model.Fragment    // the rendered entity's static part; nil unless cached
 }
 

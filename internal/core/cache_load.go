@@ -112,7 +112,7 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 	for _, e := range pl.statuses {
 		rows = append(rows, e.Status)
 	}
-	if err := c.primeEmojis(ctx, rows, pl.accounts); err != nil {
+	if err := c.Files.PrimeEmojis(ctx, rows, pl.accounts); err != nil {
 		return nil, err
 	}
 	return pl, nil

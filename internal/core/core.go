@@ -6,13 +6,14 @@ package core
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"sync"
 	"time"
 
 	"herd/internal/core/accounts"
 	"herd/internal/core/domains"
+	"herd/internal/core/files"
 	"herd/internal/core/instance"
+	"herd/internal/core/links"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
@@ -63,30 +64,11 @@ type Core struct {
 	// refreshing rate-limits background refreshes of stale remote
 	// accounts (remote_resolve.go).
 	refreshing attempts[int64]
-	// imageTries rate-limits the media proxy's fetches of remote
-	// pictures, by proxy address (account_images.go, custom_emojis.go).
-	imageTries attempts[string]
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
 	// once per activityResolution per account rather than on every page.
 	homeReads sync.Map
-	wake      func()        // wakes the job workers after a commit that enqueued jobs (fanout.go)
-	media     media.Storage // uploaded files (media.go); nil refuses uploads
-	// imageSlots bounds how many uploads are decoded at once (media.go).
-	imageSlots chan struct{}
-	av         *media.FFmpeg // video, audio, AVIF (media_upload.go); nil refuses them
-	// cardFetcher fetches preview cards (cards.go); nil: no cards.
-	cardFetcher CardFetcher
-	cardFetches flightGroup // one fetch per URL at a time on this node
-	// linkVerifier reads rel="me" links (link_verification.go); nil: no
-	// profile link is verified.
-	linkVerifier LinkVerifier
-	// mediaFetcher downloads remote media (remote_image.go); nil: remote
-	// files stay at their remote URLs.
-	mediaFetcher MediaFetcher
-	// emojis caches custom emoji by domain and shortcode
-	// (custom_emoji_lookup.go).
-	emojis *emojiCache
+	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
 
 	// The areas moved out of core (internal/core/<area>), built in New;
 	// the doors call their use cases through these fields.
@@ -97,6 +79,13 @@ type Core struct {
 	// Instance is what the instance says about itself: stats, peers,
 	// rules, contact account, weekly activity.
 	Instance *instance.Service
+	// Files is the files this instance stores and shows: uploads, remote
+	// attachments, avatars, headers and emoji cached here, custom emoji,
+	// and the media proxy.
+	Files *files.Service
+	// Links reads the pages statuses and profiles link to: preview cards
+	// and rel="me" verification of profile fields.
+	Links *links.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -116,13 +105,13 @@ type Deps struct {
 	// without it those uploads are refused.
 	Transcoder *media.FFmpeg
 	// Cards fetches link previews; without it statuses get no cards.
-	Cards CardFetcher
+	Cards links.CardFetcher
 	// Links reads the rel="me" links of profile fields; without it no
 	// field is verified.
-	Links LinkVerifier
+	Links links.LinkVerifier
 	// MediaFetcher downloads remote attachments, avatars and emoji through
 	// the guarded client; without it remote files stay remote.
-	MediaFetcher MediaFetcher
+	MediaFetcher files.MediaFetcher
 	// Mailer sends the instance's mail; without it no mail is sent and
 	// nothing that needs it (password resets) is offered.
 	Mailer accounts.Mailer
@@ -135,7 +124,7 @@ func New(d Deps) *Core {
 		cfg.MaxStatusChars = 500
 	}
 	if cfg.MaxMediaAttachments <= 0 {
-		cfg.MaxMediaAttachments = DefaultMaxStatusMedia
+		cfg.MaxMediaAttachments = files.DefaultMaxStatusMedia
 	}
 	if cfg.MaxPinnedStatuses <= 0 {
 		cfg.MaxPinnedStatuses = 5
@@ -155,16 +144,26 @@ func New(d Deps) *Core {
 		wake = func() {}
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
-		hub: newHub(), caches: newEntityCaches(), wake: wake,
-		imageSlots: make(chan struct{}, runtime.NumCPU()),
-		emojis:     newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
-		mediaFetcher: d.MediaFetcher}
+		hub: newHub(), caches: newEntityCaches(), wake: wake}
 	c.Accounts = accounts.New(accounts.Deps{Store: d.Store, Site: c.Site, Log: log,
 		RegistrationMode: cfg.RegistrationMode, Mailer: d.Mailer, AccountChanged: c.forgetCachedAccount})
+	// Domains and Files need each other (a block drops a domain's cached
+	// files; the files ask the domain policy): Domains reaches Files
+	// through a function called only once both are built.
 	c.Domains = domains.New(domains.Deps{Store: d.Store, Log: log, AuthorizedFetch: cfg.AuthorizedFetch,
 		LimitedFederation: cfg.LimitedFederation, ShowDomainBlocks: cfg.ShowDomainBlocks,
-		AccountChanged: c.forgetAccount, DeleteFiles: c.deleteFiles})
+		AccountChanged: c.forgetAccount, DeleteFiles: func(ctx context.Context, keys ...string) { c.Files.DeleteFiles(ctx, keys...) }})
 	c.Instance = instance.New(instance.Deps{Store: d.Store, DomainBlockFor: c.Domains.DomainBlockFor})
+	c.Files = files.New(files.Deps{Store: d.Store, Site: c.Site, Log: log,
+		Media: d.Media, Transcoder: d.Transcoder, Fetcher: d.MediaFetcher,
+		MaxAttachments: cfg.MaxMediaAttachments, RemoteMediaSpread: cfg.RemoteMediaSpread,
+		Wake: c.wakeJobs, StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount,
+		DomainBlockFor: c.Domains.DomainBlockFor, FederationAllowed: c.Domains.FederationAllowed,
+		VisibleStatus: c.VisibleStatus, ProfileChanged: c.profileChanged, CanonicalHost: CanonicalHost})
+	c.Links = links.New(links.Deps{Store: d.Store, Site: c.Site, Log: log,
+		Cards: d.Cards, Links: d.Links, Media: d.Media, RemoteCardSpread: cfg.RemoteCardSpread,
+		FetchImage: c.Files.FetchRemoteImage, DeleteFiles: c.Files.DeleteFiles,
+		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

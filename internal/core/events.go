@@ -103,7 +103,7 @@ func (c *Core) apply(e store.Event) {
 	case store.EventDomainPolicy:
 		c.Domains.ForgetDomainPolicy()
 	case store.EventCustomEmoji:
-		c.emojis.clear()
+		c.Files.ForgetEmojis()
 	}
 	c.hub.mu.RLock()
 	defer c.hub.mu.RUnlock()

@@ -8,6 +8,7 @@ import (
 
 	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
@@ -68,14 +69,14 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 	committed := false
 	defer func() {
 		if !committed {
-			c.deleteFiles(ctx, newKeys[:]...)
+			c.Files.DeleteFiles(ctx, newKeys[:]...)
 		}
 	}()
-	for which, r := range [2]io.Reader{ProfileAvatar: u.Avatar, ProfileHeader: u.Header} {
+	for which, r := range [2]io.Reader{files.ProfileAvatar: u.Avatar, files.ProfileHeader: u.Header} {
 		if r == nil {
 			continue
 		}
-		key, err := c.storeProfileImage(ctx, ProfileImage(which), r)
+		key, err := c.Files.StoreProfileImage(ctx, files.ProfileImage(which), r)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +106,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 		}
 		for which, key := range newKeys {
 			if key != "" {
-				k := ProfileImage(which).key(acct)
+				k := files.ProfileImage(which).Key(acct)
 				oldKeys[which], *k = *k, key
 			}
 		}
@@ -134,7 +135,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 		if err := tx.UpdateUserPreferences(ctx, user); err != nil {
 			return err
 		}
-		if err := c.queueLinkVerification(ctx, tx, acct, 0); err != nil { // link_verification.go
+		if err := c.Links.QueueLinkVerification(ctx, tx, acct, 0); err != nil {
 			return err
 		}
 		// Reload: accepting requests moved the counters in SQL.
@@ -150,12 +151,23 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 		return nil, err
 	}
 	committed = true
-	c.deleteFiles(ctx, oldKeys[:]...)
+	c.Files.DeleteFiles(ctx, oldKeys[:]...)
 	c.wakeJobs()
 	// This node need not wait for the event log to stop serving the old
 	// profile and posting defaults from its token cache.
 	c.forgetAccount(fresh.Account.ID)
 	return fresh, nil
+}
+
+// profileChanged queues the Update of a local actor to its followers'
+// servers, as Mastodon's UpdateDistributionWorker after any profile edit,
+// and logs the change so every node drops what it cached of the account.
+// The files area calls it too, when a picture is removed.
+func (c *Core) profileChanged(ctx context.Context, tx *store.Store, acct *model.Account) error {
+	if err := c.queueDelivery(ctx, tx, acct, Delivery{Kind: "Update:Person", Followers: true}); err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, store.EventAccountUpdated, acct.ID, acct.ID, "")
 }
 
 func setString(dst *string, v *string) {

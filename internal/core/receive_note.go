@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -49,9 +50,9 @@ type RemoteNote struct {
 	CardURL string
 	Card    *model.PreviewCard
 	// Media are its attachments (fetched and cached by a job).
-	Media []RemoteMedia
-	// Emojis are its Emoji tags (remote_emojis.go).
-	Emojis []RemoteEmoji
+	Media []files.RemoteMedia
+	// Emojis are its Emoji tags (files/remote_emojis.go).
+	Emojis []files.RemoteEmoji
 }
 
 // ReceiveNote is the remote door for posting (DESIGN.md principle 2): it
@@ -75,14 +76,14 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	if !n.Visibility.Valid() {
 		return nil, rejected("%s has no visibility", n.URI)
 	}
-	if err := c.saveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
+	if err := c.Files.SaveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
 		return nil, err
 	}
 	at := clampPublished(n.Published)
 	st := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: n.URI, URL: remoteURL(n.URL, n.URI),
 		Visibility: n.Visibility, CreatedAt: at}
 	setRemoteContent(st, n)
-	attachments := c.remoteAttachments(ctx, actor, n.Media)
+	attachments := c.Files.RemoteAttachments(ctx, actor, n.Media)
 	st.HasMedia = len(attachments) > 0
 	var parent *model.Status
 	if p := n.InReplyTo; p != nil {
@@ -100,10 +101,10 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 			if _, err := c.recordStatus(ctx, tx, st, parent, mentions, tags); err != nil {
 				return err
 			}
-			if err := c.addRemoteMedia(ctx, tx, st, attachments); err != nil {
+			if err := c.Files.AddRemoteMedia(ctx, tx, st, attachments); err != nil {
 				return err
 			}
-			return c.addCard(ctx, tx, st, mentions, n.CardURL, n.Card)
+			return c.Links.AddCard(ctx, tx, st, mentions, n.CardURL, n.Card)
 		})
 		if err == nil {
 			break
@@ -153,17 +154,17 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	if st.AccountID != actor.ID || st.Local || st.ReblogOfID != 0 {
 		return rejected("%s cannot update status %d of account %d", actor.Acct(), st.ID, st.AccountID)
 	}
-	if err := c.saveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
+	if err := c.Files.SaveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
 		return err
 	}
 	next := *st
 	setRemoteContent(&next, n)
-	before, err := c.currentMedia(ctx, st)
+	before, err := c.Files.CurrentMedia(ctx, st)
 	if err != nil {
 		return err
 	}
-	after, added, described := c.remoteMediaEdit(ctx, actor, before, n.Media)
-	mediaChanged := !slices.Equal(mediaIDs(before), mediaIDs(after))
+	after, added, described := c.Files.RemoteMediaEdit(ctx, actor, before, n.Media)
+	mediaChanged := !slices.Equal(files.MediaIDs(before), files.MediaIDs(after))
 	next.HasMedia = len(after) > 0
 	if next.Content == st.Content && next.SpoilerText == st.SpoilerText && next.Sensitive == st.Sensitive &&
 		next.Language == st.Language && !mediaChanged && len(described) == 0 {
@@ -181,14 +182,14 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 			return err
 		}
 		if len(edits) == 0 {
-			if err := tx.InsertStatusEdit(ctx, editOf(st, mediaIDs(before), st.CreatedAt)); err != nil {
+			if err := tx.InsertStatusEdit(ctx, editOf(st, files.MediaIDs(before), st.CreatedAt)); err != nil {
 				return err
 			}
 		}
-		if err := tx.InsertStatusEdit(ctx, editOf(&next, mediaIDs(after), edited)); err != nil {
+		if err := tx.InsertStatusEdit(ctx, editOf(&next, files.MediaIDs(after), edited)); err != nil {
 			return err
 		}
-		if err := c.applyRemoteMediaEdit(ctx, tx, &next, after, added, described, mediaChanged); err != nil {
+		if err := c.Files.ApplyRemoteMediaEdit(ctx, tx, &next, after, added, described, mediaChanged); err != nil {
 			return err
 		}
 		if err := tx.UpdateStatusContent(ctx, &next); err != nil {
@@ -197,7 +198,7 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 		if err := c.updateMentionsAndTags(ctx, tx, &next, r); err != nil {
 			return err
 		}
-		if err := c.recard(ctx, tx, &next, r.mentions, n.CardURL, n.Card); err != nil {
+		if err := c.Links.Recard(ctx, tx, &next, r.mentions, n.CardURL, n.Card); err != nil {
 			return err
 		}
 		boosts, err := tx.ReblogsOf(ctx, st.ID)

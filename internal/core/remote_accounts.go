@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/files"
+	"herd/internal/core/links"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -40,7 +42,7 @@ type RemoteActor struct {
 	StatusesCount  *int64
 	FollowersCount *int64
 	FollowingCount *int64
-	Emojis         []RemoteEmoji // its Emoji tags (remote_emojis.go)
+	Emojis         []files.RemoteEmoji // its Emoji tags
 }
 
 // Resolver reaches other servers for core: it finds a remote account by
@@ -134,8 +136,8 @@ func (c *Core) SaveRemoteAccount(ctx context.Context, r RemoteActor) (*model.Acc
 		return nil, err
 	}
 	c.forgetAccount(saved.ID)
-	c.deleteFiles(ctx, stale...)
-	if err := c.saveRemoteEmojis(ctx, saved.Domain, r.Emojis); err != nil {
+	c.Files.DeleteFiles(ctx, stale...)
+	if err := c.Files.SaveRemoteEmojis(ctx, saved.Domain, r.Emojis); err != nil {
 		return nil, err
 	}
 	return saved, nil
@@ -171,7 +173,7 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 		default:
 			a.ID, a.CreatedAt = old.ID, old.CreatedAt
 			setCounts(a, r, old.Account)
-			keepVerified(a.Fields, old.Account.Fields) // link_verification.go
+			links.KeepVerified(a.Fields, old.Account.Fields)
 			if !strings.EqualFold(old.Username, a.Username) {
 				if other, err := tx.RemoteAccountByUsername(ctx, a.Username, a.Domain); err == nil && other.ID != a.ID {
 					a.Username = old.Username
@@ -180,7 +182,7 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 			if err := tx.UpdateRemoteAccount(ctx, a, now); err != nil {
 				return err
 			}
-			if stale = changedRemoteImages(old.Account, a); len(stale) > 0 {
+			if stale = files.ChangedRemoteImages(old.Account, a); len(stale) > 0 {
 				if err := tx.SetAccountImageKeys(ctx, a.ID, a.AvatarKey, a.HeaderKey); err != nil {
 					return err
 				}
@@ -192,10 +194,10 @@ func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Ac
 		if saved, err = tx.AccountByID(ctx, a.ID); err != nil {
 			return err
 		}
-		if err := c.queueLinkVerification(ctx, tx, saved, c.remoteLinkDelay()); err != nil {
+		if err := c.Links.QueueLinkVerification(ctx, tx, saved, c.Links.RemoteLinkDelay()); err != nil {
 			return err
 		}
-		return c.queueRemoteAccountImages(ctx, tx, saved)
+		return c.Files.QueueRemoteAccountImages(ctx, tx, saved)
 	})
 	return saved, stale, err
 }

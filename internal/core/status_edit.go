@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -61,7 +62,7 @@ func (c *Core) EditStatus(ctx context.Context, v *model.Viewer, id int64, req St
 	if req.Poll {
 		return nil, fault.Unprocessable("Polls are not supported yet")
 	}
-	attachments, err := c.statusMedia(ctx, st.AccountID, st.ID, req.MediaIDs)
+	attachments, err := c.Files.StatusMedia(ctx, st.AccountID, st.ID, req.MediaIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +70,7 @@ func (c *Core) EditStatus(ctx context.Context, v *model.Viewer, id int64, req St
 	if err != nil {
 		return nil, err
 	}
-	mediaChanged := !slices.Equal(before, mediaIDs(attachments))
+	mediaChanged := !slices.Equal(before, files.MediaIDs(attachments))
 	describedMedia, err := applyMediaAttributes(attachments, req.MediaAttributes)
 	if err != nil {
 		return nil, err
@@ -112,15 +113,15 @@ func (c *Core) EditStatus(ctx context.Context, v *model.Viewer, id int64, req St
 					return err
 				}
 			}
-			if err := tx.InsertStatusEdit(ctx, editOf(&next, mediaIDs(attachments), now)); err != nil {
+			if err := tx.InsertStatusEdit(ctx, editOf(&next, files.MediaIDs(attachments), now)); err != nil {
 				return err
 			}
 		}
 		if mediaChanged {
-			if err := attachMedia(ctx, tx, &next, attachments); err != nil {
+			if err := files.AttachMedia(ctx, tx, &next, attachments); err != nil {
 				return err
 			}
-			if err := tx.DropStatusMediaExcept(ctx, st.ID, mediaIDs(attachments)); err != nil {
+			if err := tx.DropStatusMediaExcept(ctx, st.ID, files.MediaIDs(attachments)); err != nil {
 				return err
 			}
 		}
@@ -135,7 +136,7 @@ func (c *Core) EditStatus(ctx context.Context, v *model.Viewer, id int64, req St
 		if err := c.updateMentionsAndTags(ctx, tx, &next, r); err != nil {
 			return err
 		}
-		if err := c.recard(ctx, tx, &next, r.mentions, "", nil); err != nil {
+		if err := c.Links.Recard(ctx, tx, &next, r.mentions, "", nil); err != nil {
 			return err
 		}
 		if changed {
@@ -179,7 +180,7 @@ func (c *Core) currentMediaIDs(ctx context.Context, st *model.Status) ([]int64, 
 	if err != nil {
 		return nil, err
 	}
-	return mediaIDs(byStatus[st.ID]), nil
+	return files.MediaIDs(byStatus[st.ID]), nil
 }
 
 // applyMediaAttributes sets an edit's new alt texts and focal points on
@@ -200,7 +201,7 @@ func applyMediaAttributes(list []*model.MediaAttachment, attrs []MediaAttribute)
 		if a.Focus != nil {
 			focus = *a.Focus
 		}
-		focus, err := checkMediaFields(desc, focus)
+		focus, err := files.CheckMediaFields(desc, focus)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -90,7 +91,7 @@ func (c *Core) postStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*m
 	}
 	// After the Idempotency-Key: a retried post's media are attached
 	// already, to the status the retry is answered with.
-	attachments, err := c.statusMedia(ctx, author.ID, 0, n.MediaIDs)
+	attachments, err := c.Files.StatusMedia(ctx, author.ID, 0, n.MediaIDs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,10 +151,10 @@ func (c *Core) postStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*m
 		if rec, err = c.recordStatus(ctx, tx, st, parent, r.mentions, r.tags); err != nil {
 			return err
 		}
-		if err := attachMedia(ctx, tx, st, attachments); err != nil {
+		if err := files.AttachMedia(ctx, tx, st, attachments); err != nil {
 			return err
 		}
-		if err := c.addCard(ctx, tx, st, r.mentions, "", nil); err != nil {
+		if err := c.Links.AddCard(ctx, tx, st, r.mentions, "", nil); err != nil {
 			return err
 		}
 		return c.queueDelivery(ctx, tx, author, createDelivery(st, parent, r.mentions))

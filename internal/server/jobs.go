@@ -6,6 +6,8 @@ import (
 
 	"herd/internal/activitypub"
 	"herd/internal/core"
+	"herd/internal/core/files"
+	"herd/internal/core/links"
 	"herd/internal/db"
 	"herd/internal/jobs"
 )
@@ -35,17 +37,17 @@ func registerQueues(pool *jobs.Pool, dialect db.Dialect, c *core.Core, rc *activ
 		Linger: linger, LingerAfter: 100})
 	// Card fetches wait on other sites: job by job, a few at a time, so
 	// one slow page holds up no other card (and no fan-out).
-	pool.Register(jobs.Queue{Name: core.QueueCards, Handler: c.CardJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
+	pool.Register(jobs.Queue{Name: links.QueueCards, Handler: c.Links.CardJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
 	// Video, gifv and audio uploads: one at a time per node (each
 	// transcode uses every CPU it may), leased longer than the slowest
 	// transcode may run so no second node starts the same one.
-	pool.Register(jobs.Queue{Name: core.QueueMedia, Handler: c.MediaJobs, Batch: 1, MaxAttempts: core.MediaJobAttempts,
+	pool.Register(jobs.Queue{Name: files.QueueMedia, Handler: c.Files.MediaJobs, Batch: 1, MaxAttempts: files.MediaJobAttempts,
 		Lease: 45 * time.Minute})
 	// Remote attachments likewise wait on other servers, one status's
 	// files per job.
-	pool.Register(jobs.Queue{Name: core.QueueRemoteMedia, Handler: c.RemoteMediaJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
+	pool.Register(jobs.Queue{Name: files.QueueRemoteMedia, Handler: c.Files.RemoteMediaJobs, InFlight: 4, Batch: 4, MaxAttempts: 3})
 	// Profile link verification reads other sites' pages like cards.
-	pool.Register(jobs.Queue{Name: core.QueueLinks, Handler: c.LinkJobs, InFlight: 2, Batch: 2, MaxAttempts: 3})
+	pool.Register(jobs.Queue{Name: links.QueueLinks, Handler: c.Links.LinkJobs, InFlight: 2, Batch: 2, MaxAttempts: 3})
 	// The inbox's activities: each may wait on a remote (a key, a parent
 	// post), so several run side by side; their writes are short.
 	ingestWorkers := 4

@@ -9,6 +9,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media"
 	"herd/internal/oauth"
@@ -48,7 +49,7 @@ func registerMediaFiles(mux *http.ServeMux, c *core.Core) {
 			http.NotFound(w, r)
 			return
 		}
-		f, err := c.OpenMediaFile(r.Context(), key)
+		f, err := c.Files.OpenMediaFile(r.Context(), key)
 		if err != nil {
 			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("open media file", "key", key, "err", err)
@@ -115,7 +116,7 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 		if v, err := oauth.SessionViewer(c, r); err == nil {
 			viewerID = v.AccountID()
 		}
-		target, err := c.RemoteMediaFile(r.Context(), viewerID, id, variant == "small")
+		target, err := c.Files.RemoteMediaFile(r.Context(), viewerID, id, variant == "small")
 		if err != nil {
 			if !errors.Is(err, fault.ErrRecordNotFound) {
 				c.Log.Warn("media proxy", "media", id, "err", err)
@@ -128,18 +129,19 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 }
 
 // registerAccountImageProxy serves the media proxy's addresses of remote
-// accounts' avatars and headers not cached here (core.AccountAvatar gives
-// them out instead of the origin's address): a redirect to the stored
-// file, fetched first if need be, or to the default picture.
+// accounts' avatars and headers not cached here
+// (files.Service.AccountAvatar gives them out instead of the origin's
+// address): a redirect to the stored file, fetched first if need be, or
+// to the default picture.
 func registerAccountImageProxy(mux *http.ServeMux, c *core.Core) {
-	serve := func(which core.ProfileImage) http.HandlerFunc {
+	serve := func(which files.ProfileImage) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			id, ok := ids.Parse(r.PathValue("id"))
 			if !ok {
 				http.NotFound(w, r)
 				return
 			}
-			target, err := c.AccountImageFile(r.Context(), id, which)
+			target, err := c.Files.AccountImageFile(r.Context(), id, which)
 			if err != nil {
 				c.Log.Warn("media proxy", "account", id, "err", err)
 				http.Error(w, "Internal server error", http.StatusInternalServerError)
@@ -148,14 +150,14 @@ func registerAccountImageProxy(mux *http.ServeMux, c *core.Core) {
 			http.Redirect(w, r, target, http.StatusFound)
 		}
 	}
-	mux.HandleFunc("GET /media_proxy/accounts/{id}/avatar", serve(core.ProfileAvatar))
-	mux.HandleFunc("GET /media_proxy/accounts/{id}/header", serve(core.ProfileHeader))
+	mux.HandleFunc("GET /media_proxy/accounts/{id}/avatar", serve(files.ProfileAvatar))
+	mux.HandleFunc("GET /media_proxy/accounts/{id}/header", serve(files.ProfileHeader))
 }
 
 // registerCustomEmojiProxy serves the media proxy's addresses of remote
-// custom emoji not cached here (core.CustomEmojiURL gives them out instead
-// of the origin's address): a redirect to the stored image, fetched first
-// if need be; 404 when there is none to show.
+// custom emoji not cached here (files.Service.CustomEmojiURL gives them
+// out instead of the origin's address): a redirect to the stored image,
+// fetched first if need be; 404 when there is none to show.
 func registerCustomEmojiProxy(mux *http.ServeMux, c *core.Core) {
 	mux.HandleFunc("GET /media_proxy/custom_emojis/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id, ok := ids.Parse(r.PathValue("id"))
@@ -163,7 +165,7 @@ func registerCustomEmojiProxy(mux *http.ServeMux, c *core.Core) {
 			http.NotFound(w, r)
 			return
 		}
-		target, err := c.CustomEmojiFile(r.Context(), id)
+		target, err := c.Files.CustomEmojiFile(r.Context(), id)
 		if errors.Is(err, fault.ErrRecordNotFound) {
 			http.NotFound(w, r)
 			return

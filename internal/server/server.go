@@ -13,6 +13,7 @@ import (
 	"herd/internal/cards"
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/files"
 	"herd/internal/db"
 	"herd/internal/jobs"
 	"herd/internal/media"
@@ -63,7 +64,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	// The one job system: every queue's workers, woken by the use cases
 	// after each commit that enqueued a job.
 	pool := jobs.New(st.JobQueue(), log)
-	var mediaFetcher core.MediaFetcher = media.NewFetcher(outbound)
+	var mediaFetcher files.MediaFetcher = media.NewFetcher(outbound)
 	if cfg.MediaFetcher != nil {
 		mediaFetcher = cfg.MediaFetcher
 	}
@@ -167,12 +168,12 @@ func (s *Server) maintenanceLoop(ctx context.Context) {
 			if err := s.Core.PruneEvents(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune events", "err", err)
 			}
-			if _, err := s.Core.PruneUnattachedMedia(ctx, time.Now().Add(-core.UnattachedMediaTTL)); err != nil && ctx.Err() == nil {
+			if _, err := s.Core.Files.PruneUnattachedMedia(ctx, time.Now().Add(-files.UnattachedMediaTTL)); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune unattached media", "err", err)
 			}
 			if days := s.Config.MediaCacheDays; days > 0 {
 				cutoff := time.Now().Add(-time.Duration(days) * 24 * time.Hour)
-				if _, err := s.Core.PruneRemoteMedia(ctx, cutoff, nil); err != nil && ctx.Err() == nil {
+				if _, err := s.Core.Files.PruneRemoteMedia(ctx, cutoff, nil); err != nil && ctx.Err() == nil {
 					s.log.Warn("prune remote media", "err", err)
 				}
 			}

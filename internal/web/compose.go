@@ -68,7 +68,7 @@ func (h *Handler) newCompose(v *model.Viewer) *composeData {
 }
 
 func (h *Handler) composeMedia(m *model.MediaAttachment) composeMedia {
-	file, preview := h.core.AttachmentURLs(m)
+	file, preview := h.core.Files.AttachmentURLs(m)
 	if preview == "" {
 		preview = file
 	}
@@ -193,12 +193,12 @@ func (h *Handler) keepUploads(ctx context.Context, v *model.Viewer, f *composeFo
 		if !ok {
 			return out, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
-		m, err := h.core.OwnUnattachedMedia(ctx, v, id)
+		m, err := h.core.Files.OwnUnattachedMedia(ctx, v, id)
 		if err != nil {
 			return out, fault.Unprocessable("Validation failed: Media attachments are invalid")
 		}
 		if alt, sent := f.values["media_alt_"+raw]; sent && alt[0] != m.Description {
-			if m, err = h.core.UpdateMedia(ctx, v, id, &alt[0], nil); err != nil {
+			if m, err = h.core.Files.UpdateMedia(ctx, v, id, &alt[0], nil); err != nil {
 				return out, err
 			}
 		}
@@ -217,7 +217,7 @@ func (h *Handler) upload(ctx context.Context, v *model.Viewer, f *composeForm, c
 		if err != nil {
 			return err
 		}
-		m, err := h.core.UploadMedia(ctx, v, fh, file.description, "")
+		m, err := h.core.Files.UploadMedia(ctx, v, fh, file.description, "")
 		fh.Close()
 		if err != nil {
 			return err

@@ -74,7 +74,7 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := interactionData{URI: uri, Account: t.Account, Acct: t.Account.Acct(), ProfileURL: t.Account.URL,
-		DisplayName: template.HTML(text.EmojifyText(t.Account.DisplayName, h.core.EmojiURLs(t.Account.Domain, t.Account.DisplayName))),
+		DisplayName: template.HTML(text.EmojifyText(t.Account.DisplayName, h.core.Files.EmojiURLs(t.Account.Domain, t.Account.DisplayName))),
 		Done:        doneMessages[q.Get("done")], Self: t.Account.ID == v.AccountID(),
 		Following: t.Relationship.Following, Requested: t.Relationship.Requested}
 	if t.Account.Local() {
@@ -85,7 +85,7 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 	if sv := t.Status; sv != nil {
 		st := sv.Status
 		d.ID = ids.Format(st.ID)
-		emojis := h.core.EmojiURLs(sv.Account.Domain, st.Content)
+		emojis := h.core.Files.EmojiURLs(sv.Account.Domain, st.Content)
 		d.Status = &interactionStatus{Content: template.HTML(text.EmojifyHTML(st.Content, emojis)), URL: st.URL, Favourited: sv.Favourited,
 			Reblogged: sv.Reblogged, CanBoost: st.Visibility == model.Public || st.Visibility == model.Unlisted}
 		title = "Interact with a post"

@@ -138,7 +138,7 @@ func TestAuthorizeInteraction(t *testing.T) {
 
 		// A post on b, by its URL: shown, its custom emoji as an image,
 		// and favourited from here.
-		if _, err := b.Core.AddCustomEmoji(context.Background(), "blob", mediatest.PNG(16, 16), ""); err != nil {
+		if _, err := b.Core.Files.AddCustomEmoji(context.Background(), "blob", mediatest.PNG(16, 16), ""); err != nil {
 			t.Fatal(err)
 		}
 		var st struct{ ID, URI, URL string }

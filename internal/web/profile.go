@@ -6,6 +6,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/links"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -157,7 +158,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 func meLinks(a *model.Account) []string {
 	var out []string
 	for _, f := range a.Fields {
-		if u, ok := core.VerifiableURL(a, f.Value); ok {
+		if u, ok := links.VerifiableURL(a, f.Value); ok {
 			out = append(out, u)
 		}
 	}

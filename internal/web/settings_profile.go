@@ -9,6 +9,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/files"
 	"herd/internal/media"
 	"herd/internal/model"
 	"herd/internal/oauth"
@@ -132,11 +133,11 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 // deleteProfilePicture handles POST /settings/profile/{avatar,header}/delete:
 // the account shows the default picture again.
 func (h *Handler) deleteProfilePicture(w http.ResponseWriter, r *http.Request) {
-	which := core.ProfileAvatar
+	which := files.ProfileAvatar
 	switch r.PathValue("picture") {
 	case "avatar":
 	case "header":
-		which = core.ProfileHeader
+		which = files.ProfileHeader
 	default:
 		http.NotFound(w, r)
 		return
@@ -145,7 +146,7 @@ func (h *Handler) deleteProfilePicture(w http.ResponseWriter, r *http.Request) {
 	if v == nil || !h.readForm(w, r) {
 		return
 	}
-	if _, err := h.core.DeleteProfileImage(r.Context(), v, which); err != nil {
+	if _, err := h.core.Files.DeleteProfileImage(r.Context(), v, which); err != nil {
 		h.fail(w, r, err)
 		return
 	}

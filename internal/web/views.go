@@ -106,7 +106,7 @@ func (h *Handler) accountItem(a *model.Account) accountItem {
 	for _, f := range a.Fields {
 		texts = append(texts, f.Name, f.Value)
 	}
-	urls := h.core.EmojiURLs(a.Domain, texts...)
+	urls := h.core.Files.EmojiURLs(a.Domain, texts...)
 	plain := a.DisplayName
 	if plain == "" {
 		plain = a.Username
@@ -115,8 +115,8 @@ func (h *Handler) accountItem(a *model.Account) accountItem {
 	if host == "" {
 		host = h.core.Config.Domain
 	}
-	avatar, _ := h.core.AccountAvatar(a)
-	header, own := h.core.AccountHeader(a)
+	avatar, _ := h.core.Files.AccountAvatar(a)
+	header, own := h.core.Files.AccountHeader(a)
 	item := accountItem{
 		ID: ids.Format(a.ID), Acct: a.Acct(), Handle: "@" + a.Username + "@" + host,
 		Name: template.HTML(text.EmojifyText(plain, urls)), PlainName: plain,
@@ -172,7 +172,7 @@ func (h *Handler) statusItem(v *model.Viewer, sv *model.StatusView) statusItem {
 		return item
 	}
 	st := sv.Status
-	emojis := h.core.EmojiURLs(sv.Account.Domain, st.SpoilerText, st.Content)
+	emojis := h.core.Files.EmojiURLs(sv.Account.Domain, st.SpoilerText, st.Content)
 	item := statusItem{
 		ID: ids.Format(st.ID), Account: h.accountItem(sv.Account),
 		Content:     template.HTML(text.EmojifyHTML(st.Content, emojis)),
@@ -200,7 +200,7 @@ func (h *Handler) statusItem(v *model.Viewer, sv *model.StatusView) statusItem {
 	item.CanBoost = st.Visibility == model.Public || st.Visibility == model.Unlisted ||
 		(item.Own && st.Visibility == model.Private)
 	for _, m := range sv.Media {
-		file, preview := h.core.AttachmentURLs(m)
+		file, preview := h.core.Files.AttachmentURLs(m)
 		if m.Type == "unknown" && m.RemoteURL != "" {
 			// Never fetched (its domain rejects media, or it is no image,
 			// video or audio): a link to the origin, as Mastodon's web UI
@@ -214,7 +214,7 @@ func (h *Handler) statusItem(v *model.Viewer, sv *model.StatusView) statusItem {
 	}
 	if c := sv.Card; c != nil && len(sv.Media) == 0 {
 		item.Card = &cardItem{URL: c.URL, Title: c.Title, Description: c.Description, Provider: c.ProviderName,
-			Image: h.core.MediaURL(c.ImageKey)}
+			Image: h.core.Files.MediaURL(c.ImageKey)}
 		if item.Card.Provider == "" {
 			if u, err := url.Parse(c.URL); err == nil {
 				item.Card.Provider = u.Hostname()

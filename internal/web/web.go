@@ -149,12 +149,12 @@ func (h *Handler) secure() bool { return h.core.Config.Protocol == "https" }
 // (no inline code); images and media from this site and from where its
 // media files are served (a media host, an S3 bucket's public URL) only,
 // as every picture a page shows is there: remote files not cached are
-// shown through the media proxy on this site (core.AttachmentURLs,
+// shown through the media proxy on this site (files.Service.AttachmentURLs,
 // AccountAvatar, CustomEmojiURL), so no page makes a browser load what a
 // remote server names; forms posting here only; and no framing.
 func (h *Handler) contentSecurityPolicy() string {
 	files := "'self'"
-	if o := h.core.MediaOrigin(); o != "" && o != h.core.BaseURL() {
+	if o := h.core.Files.MediaOrigin(); o != "" && o != h.core.BaseURL() {
 		files += " " + o
 	}
 	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src " + files + " data: blob:" +

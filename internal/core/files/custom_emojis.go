@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ const maxEmojiCategory = 64
 // type sniffed, pixels bounded before decoding) and stored as a static
 // PNG. A bad file or shortcode, or one taken, is a 422 and nothing is
 // kept.
-func (c *Core) AddCustomEmoji(ctx context.Context, shortcode string, data []byte, category string) (*model.CustomEmoji, error) {
+func (s *Service) AddCustomEmoji(ctx context.Context, shortcode string, data []byte, category string) (*model.CustomEmoji, error) {
 	if !text.ValidShortcode(shortcode) {
 		return nil, fault.Unprocessable("Validation failed: Shortcode must be at least 2 characters: letters, digits and underscores")
 	}
@@ -31,52 +31,52 @@ func (c *Core) AddCustomEmoji(ctx context.Context, shortcode string, data []byte
 	if len([]rune(category)) > maxEmojiCategory {
 		return nil, fault.Unprocessable("Validation failed: Category is too long")
 	}
-	if c.media == nil {
+	if s.media == nil {
 		return nil, ErrNoMediaFetcher
 	}
-	if _, err := c.Store.CustomEmojiByShortcode(ctx, shortcode, ""); err == nil {
+	if _, err := s.store.CustomEmojiByShortcode(ctx, shortcode, ""); err == nil {
 		return nil, fault.Unprocessable("Validation failed: Shortcode has already been taken")
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
-	img, err := c.processEmoji(ctx, data)
+	img, err := s.processEmoji(ctx, data)
 	if err != nil {
 		return nil, err
 	}
-	key, err := c.storeEmoji(ctx, img)
+	key, err := s.storeEmoji(ctx, img)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
 	e := &model.CustomEmoji{ID: ids.New(), Shortcode: shortcode, ImageKey: key, VisibleInPicker: true,
 		Category: category, CreatedAt: now, UpdatedAt: now}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertCustomEmoji(ctx, e); err != nil {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventCustomEmoji, e.ID, 0, "")
 	})
 	if err != nil {
-		c.deleteFiles(ctx, key)
+		s.DeleteFiles(ctx, key)
 		if errors.Is(err, store.ErrDuplicate) {
 			return nil, fault.Unprocessable("Validation failed: Shortcode has already been taken")
 		}
 		return nil, err
 	}
-	c.emojis.clear()
+	s.emojis.clear()
 	return e, nil
 }
 
 // processEmoji runs media.ProcessEmoji in one of the node's image slots
 // (see processImage); a refused file is a 422 saying why.
-func (c *Core) processEmoji(ctx context.Context, data []byte) (*media.Image, error) {
+func (s *Service) processEmoji(ctx context.Context, data []byte) (*media.Image, error) {
 	select {
-	case c.imageSlots <- struct{}{}:
+	case s.imageSlots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	img, err := media.ProcessEmoji(data)
-	<-c.imageSlots
+	<-s.imageSlots
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return nil, fault.Unprocessable("Validation failed: Image must be less than 256 KB (and 33 megapixels)")
@@ -89,13 +89,13 @@ func (c *Core) processEmoji(ctx context.Context, data []byte) (*media.Image, err
 }
 
 // storeEmoji stores a processed emoji image under a new key.
-func (c *Core) storeEmoji(ctx context.Context, img *media.Image) (string, error) {
-	if c.media == nil {
+func (s *Service) storeEmoji(ctx context.Context, img *media.Image) (string, error) {
+	if s.media == nil {
 		return "", ErrNoMediaFetcher
 	}
 	key := media.NewKey("custom_emojis") + "/static" + img.Ext
-	if err := c.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
-		c.deleteFiles(ctx, key)
+	if err := s.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
+		s.DeleteFiles(ctx, key)
 		return "", err
 	}
 	return key, nil
@@ -103,12 +103,12 @@ func (c *Core) storeEmoji(ctx context.Context, img *media.Image) (string, error)
 
 // RemoveCustomEmoji deletes a local emoji and its image (admin CLI); the
 // ":shortcode:" left in texts then shows as text.
-func (c *Core) RemoveCustomEmoji(ctx context.Context, shortcode string) error {
-	e, err := c.Store.CustomEmojiByShortcode(ctx, shortcode, "")
+func (s *Service) RemoveCustomEmoji(ctx context.Context, shortcode string) error {
+	e, err := s.store.CustomEmojiByShortcode(ctx, shortcode, "")
 	if err != nil {
 		return notFoundOr(err)
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteCustomEmoji(ctx, e.ID); err != nil {
 			return err
 		}
@@ -117,22 +117,22 @@ func (c *Core) RemoveCustomEmoji(ctx context.Context, shortcode string) error {
 	if err != nil {
 		return notFoundOr(err)
 	}
-	c.emojis.clear()
-	c.deleteFiles(ctx, e.ImageKey)
+	s.emojis.clear()
+	s.DeleteFiles(ctx, e.ImageKey)
 	return nil
 }
 
 // LocalCustomEmojis lists the instance's own emoji, disabled and hidden
 // ones too (admin CLI).
-func (c *Core) LocalCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, error) {
-	return c.Store.LocalCustomEmojis(ctx)
+func (s *Service) LocalCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, error) {
+	return s.store.LocalCustomEmojis(ctx)
 }
 
 // ListedCustomEmojis is what GET /api/v1/custom_emojis shows: the local
 // emoji that are enabled and visible in the picker (Mastodon's
 // CustomEmoji.listed).
-func (c *Core) ListedCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, error) {
-	all, err := c.Store.LocalCustomEmojis(ctx)
+func (s *Service) ListedCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, error) {
+	all, err := s.store.LocalCustomEmojis(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -152,23 +152,23 @@ func (c *Core) ListedCustomEmojis(ctx context.Context) ([]*model.CustomEmoji, er
 // when asked (CustomEmojiFile). It is "" for an emoji of a domain that
 // rejects media, which is not shown at all (CustomEmojisIn leaves it
 // out): Mastodon does not even record those.
-func (c *Core) CustomEmojiURL(e *model.CustomEmoji) string {
-	if !e.Local() && c.mediaRejected(context.Background(), e.Domain) {
+func (s *Service) CustomEmojiURL(e *model.CustomEmoji) string {
+	if !e.Local() && s.mediaRejected(context.Background(), e.Domain) {
 		return ""
 	}
-	if u := c.MediaURL(e.ImageKey); u != "" {
+	if u := s.MediaURL(e.ImageKey); u != "" {
 		return u
 	}
 	if !e.Local() && e.ImageRemoteURL != "" {
-		return c.customEmojiProxyURL(e.ID)
+		return s.customEmojiProxyURL(e.ID)
 	}
 	return ""
 }
 
 // LocalCustomEmoji is local emoji id (its ActivityPub document); disabled
 // and unknown ones are not found.
-func (c *Core) LocalCustomEmoji(ctx context.Context, id int64) (*model.CustomEmoji, error) {
-	e, err := c.Store.CustomEmojiByID(ctx, id)
+func (s *Service) LocalCustomEmoji(ctx context.Context, id int64) (*model.CustomEmoji, error) {
+	e, err := s.store.CustomEmojiByID(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -7,25 +7,25 @@ import (
 	"herd/internal/store"
 )
 
-// currentMedia lists st's attachments, in order.
-func (c *Core) currentMedia(ctx context.Context, st *model.Status) ([]*model.MediaAttachment, error) {
+// CurrentMedia lists st's attachments, in order.
+func (s *Service) CurrentMedia(ctx context.Context, st *model.Status) ([]*model.MediaAttachment, error) {
 	if !st.HasMedia {
 		return nil, nil
 	}
-	byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{st.ID})
+	byStatus, err := s.store.MediaByStatusIDs(ctx, []int64{st.ID})
 	if err != nil {
 		return nil, err
 	}
 	return byStatus[st.ID], nil
 }
 
-// remoteMediaEdit matches the attachments of an edited remote Note with
+// RemoteMediaEdit matches the attachments of an edited remote Note with
 // the status's current ones, as Mastodon's ProcessStatusUpdateService: a
 // file at the same remote URL is the same attachment (kept, with its
 // cached files; a new alt text or focal point is taken and it is listed
 // in described), any other is new (listed in added, fetched by the job).
 // It answers the attachments after the edit, in the Note's order.
-func (c *Core) remoteMediaEdit(ctx context.Context, actor *model.Account, before []*model.MediaAttachment,
+func (s *Service) RemoteMediaEdit(ctx context.Context, actor *model.Account, before []*model.MediaAttachment,
 	list []RemoteMedia) (after, added, described []*model.MediaAttachment) {
 	byURL := map[string]*model.MediaAttachment{}
 	for _, m := range before {
@@ -33,7 +33,7 @@ func (c *Core) remoteMediaEdit(ctx context.Context, actor *model.Account, before
 			byURL[m.RemoteURL] = m
 		}
 	}
-	for _, m := range c.remoteAttachments(ctx, actor, list) {
+	for _, m := range s.RemoteAttachments(ctx, actor, list) {
 		old, ok := byURL[m.RemoteURL]
 		if !ok {
 			after, added = append(after, m), append(added, m)
@@ -54,11 +54,11 @@ func (c *Core) remoteMediaEdit(ctx context.Context, actor *model.Account, before
 	return after, added, described
 }
 
-// applyRemoteMediaEdit writes remoteMediaEdit's answer inside the edit's
+// ApplyRemoteMediaEdit writes RemoteMediaEdit's answer inside the edit's
 // transaction: new attachments stored and queued for fetching, the list
 // put in order, dropped ones taken out of the status (they stay for the
 // edit history, files and all, until pruned) and new alt texts set.
-func (c *Core) applyRemoteMediaEdit(ctx context.Context, tx *store.Store, st *model.Status,
+func (s *Service) ApplyRemoteMediaEdit(ctx context.Context, tx *store.Store, st *model.Status,
 	after, added, described []*model.MediaAttachment, changed bool) error {
 	fetch := false
 	for _, m := range added {
@@ -69,10 +69,10 @@ func (c *Core) applyRemoteMediaEdit(ctx context.Context, tx *store.Store, st *mo
 		fetch = fetch || fetchable(m)
 	}
 	if changed {
-		if err := attachMedia(ctx, tx, st, after); err != nil {
+		if err := AttachMedia(ctx, tx, st, after); err != nil {
 			return err
 		}
-		if err := tx.DropStatusMediaExcept(ctx, st.ID, mediaIDs(after)); err != nil {
+		if err := tx.DropStatusMediaExcept(ctx, st.ID, MediaIDs(after)); err != nil {
 			return err
 		}
 	}
@@ -82,7 +82,7 @@ func (c *Core) applyRemoteMediaEdit(ctx context.Context, tx *store.Store, st *mo
 		}
 	}
 	if fetch {
-		return c.queueStatusMedia(ctx, tx, st.ID)
+		return s.queueStatusMedia(ctx, tx, st.ID)
 	}
 	return nil
 }

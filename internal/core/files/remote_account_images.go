@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"bytes"
@@ -14,10 +14,10 @@ import (
 	"herd/internal/store"
 )
 
-// changedRemoteImages sets a's image keys from old's, dropping those whose
+// ChangedRemoteImages sets a's image keys from old's, dropping those whose
 // remote address changed (the new picture is fetched again), and answers
 // the keys dropped.
-func changedRemoteImages(old, a *model.Account) []string {
+func ChangedRemoteImages(old, a *model.Account) []string {
 	var stale []string
 	a.AvatarKey, a.HeaderKey = old.AvatarKey, old.HeaderKey
 	if old.AvatarKey != "" && old.AvatarURL != a.AvatarURL {
@@ -29,19 +29,19 @@ func changedRemoteImages(old, a *model.Account) []string {
 	return stale
 }
 
-// queueRemoteAccountImages queues, inside the transaction that stored
+// QueueRemoteAccountImages queues, inside the transaction that stored
 // remote account a, one remote_media job fetching its avatar and header
 // when one is named and not cached (new, changed, or pruned); nothing for
 // a suspended account or a domain that rejects media. Like attachments,
 // the fetch runs after a random delay, never in the inbox request.
-func (c *Core) queueRemoteAccountImages(ctx context.Context, tx *store.Store, a *model.Account) error {
-	if a.Local() || a.Suspended() || c.mediaFetcher == nil || c.media == nil {
+func (s *Service) QueueRemoteAccountImages(ctx context.Context, tx *store.Store, a *model.Account) error {
+	if a.Local() || a.Suspended() || s.mediaFetcher == nil || s.media == nil {
 		return nil
 	}
 	if (a.AvatarKey != "" || a.AvatarURL == "") && (a.HeaderKey != "" || a.HeaderURL == "") {
 		return nil
 	}
-	if c.mediaRejected(ctx, a.Domain) {
+	if s.mediaRejected(ctx, a.Domain) {
 		return nil
 	}
 	payload, err := json.Marshal(remoteMediaJob{AccountID: a.ID})
@@ -49,7 +49,7 @@ func (c *Core) queueRemoteAccountImages(ctx context.Context, tx *store.Store, a 
 		return err
 	}
 	runAt := time.Now()
-	if spread := c.remoteMediaSpread(); spread > 0 {
+	if spread := s.remoteMediaSpread(); spread > 0 {
 		runAt = runAt.Add(rand.N(spread))
 	}
 	_, err = tx.EnqueueJob(ctx, QueueRemoteMedia, string(payload), runAt)
@@ -61,23 +61,23 @@ func (c *Core) queueRemoteAccountImages(ctx context.Context, tx *store.Store, a 
 // ones (400x400 and 1500x500, centre-cropped). Refusals and remote
 // failures leave a picture uncached, shown through the media proxy
 // (AccountImageFile); only database and storage errors are returned.
-func (c *Core) cacheRemoteAccountImages(ctx context.Context, id int64) error {
-	a, err := c.Store.AccountByID(ctx, id)
+func (s *Service) cacheRemoteAccountImages(ctx context.Context, id int64) error {
+	a, err := s.store.AccountByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if a.Local() || a.Suspended() || c.mediaRejected(ctx, a.Domain) {
+	if a.Local() || a.Suspended() || s.mediaRejected(ctx, a.Domain) {
 		return nil
 	}
 	for _, which := range []ProfileImage{ProfileAvatar, ProfileHeader} {
 		remoteURL := which.remoteURL(a)
-		if *which.key(a) != "" || remoteURL == "" {
+		if *which.Key(a) != "" || remoteURL == "" {
 			continue
 		}
-		if _, err := c.cacheRemoteAccountImage(ctx, a, which, remoteURL); err != nil && !isFetchFailure(err) {
+		if _, err := s.cacheRemoteAccountImage(ctx, a, which, remoteURL); err != nil && !isFetchFailure(err) {
 			return err
 		}
 	}
@@ -88,53 +88,53 @@ func (c *Core) cacheRemoteAccountImages(ctx context.Context, id int64) error {
 // account a, answering its key ("" when the account changed meanwhile
 // and nothing was stored). Refusals and remote failures are *fetchFailure
 // errors.
-func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, which ProfileImage, remoteURL string) (string, error) {
+func (s *Service) cacheRemoteAccountImage(ctx context.Context, a *model.Account, which ProfileImage, remoteURL string) (string, error) {
 	u, err := url.Parse(remoteURL)
 	if err != nil {
 		return "", &fetchFailure{ErrMediaRefused}
 	}
-	if b := c.Domains.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
+	if b := s.domainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return "", &fetchFailure{ErrMediaRefused}
 	}
-	if c.mediaFetcher == nil || c.media == nil {
+	if s.mediaFetcher == nil || s.media == nil {
 		return "", ErrNoMediaFetcher
 	}
 	spec := profileImageSpecs[which]
-	data, err := c.mediaFetcher.FetchMedia(ctx, remoteURL, media.MaxImageBytes)
+	data, err := s.mediaFetcher.FetchMedia(ctx, remoteURL, media.MaxImageBytes)
 	var img *media.Image
 	if err == nil {
 		select {
-		case c.imageSlots <- struct{}{}:
+		case s.imageSlots <- struct{}{}:
 		case <-ctx.Done():
 			return "", ctx.Err()
 		}
 		img, err = media.ProcessProfileImage(data, spec.width, spec.height)
-		<-c.imageSlots
+		<-s.imageSlots
 	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", err
 		}
-		c.Log.Debug("remote profile image: not cached", "account", a.ID, "url", remoteURL, "err", err)
+		s.log.Debug("remote profile image: not cached", "account", a.ID, "url", remoteURL, "err", err)
 		return "", &fetchFailure{err}
 	}
 	key := media.NewKey(spec.prefix) + "/original" + img.Ext
-	if err := c.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
-		c.deleteFiles(ctx, key)
+	if err := s.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
+		s.DeleteFiles(ctx, key)
 		return "", err
 	}
 	var stored bool
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if stored, err = tx.CacheRemoteAccountImage(ctx, a.ID, which == ProfileHeader, remoteURL, key); err != nil || !stored {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, a.ID, a.ID, "")
 	})
 	if err != nil || !stored {
-		c.deleteFiles(ctx, key)
+		s.DeleteFiles(ctx, key)
 		return "", err
 	}
-	c.forgetAccount(a.ID)
+	s.accountChanged(a.ID)
 	return key, nil
 }
 
@@ -145,18 +145,18 @@ func (c *Core) cacheRemoteAccountImage(ctx context.Context, a *model.Account, wh
 // profile pictures alone). Such an account's pictures are shown through
 // the media proxy, which fetches them again when viewed, as does the
 // account's next refresh or Update. It says how many accounts it pruned.
-func (c *Core) PruneRemoteProfiles(ctx context.Context, cutoff time.Time) (int, error) {
+func (s *Service) PruneRemoteProfiles(ctx context.Context, cutoff time.Time) (int, error) {
 	pruned := 0
 	var after int64
 	for {
-		batch, err := c.Store.UnfollowedProfileImagesBefore(ctx, cutoff, after, 100)
+		batch, err := s.store.UnfollowedProfileImagesBefore(ctx, cutoff, after, 100)
 		if err != nil || len(batch) == 0 {
 			return pruned, err
 		}
 		for _, p := range batch {
 			after = p.ID
 			var ok bool
-			err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			err := s.store.InTx(ctx, func(tx *store.Store) error {
 				var err error
 				if ok, err = tx.UncacheRemoteProfileImages(ctx, p); err != nil || !ok {
 					return err
@@ -167,8 +167,8 @@ func (c *Core) PruneRemoteProfiles(ctx context.Context, cutoff time.Time) (int, 
 				return pruned, err
 			}
 			if ok {
-				c.forgetAccount(p.ID)
-				c.deleteFiles(ctx, p.AvatarKey, p.HeaderKey)
+				s.accountChanged(p.ID)
+				s.DeleteFiles(ctx, p.AvatarKey, p.HeaderKey)
 				pruned++
 			}
 		}

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -34,7 +34,7 @@ const (
 
 // ErrMediaRefused: the remote file may not be fetched (its domain is
 // suspended or rejects media, or it is not remote).
-var ErrMediaRefused = errors.New("core: remote media refused")
+var ErrMediaRefused = errors.New("files: remote media refused")
 
 // RemoteMedia is an attachment of a remote Note as the federation layer
 // read it (a Document, Image, Video or Audio object).
@@ -59,12 +59,12 @@ type remoteMediaJob struct {
 	AccountID int64   `json:"account_id,omitempty"`
 }
 
-// remoteAttachments turns a note's attachments into rows of st, checked
+// RemoteAttachments turns a note's attachments into rows of st, checked
 // and capped: web URLs only, alt text and blurhash bounded. From a domain
 // that rejects media they are "unknown", shown by their remote URL and
 // never fetched, as Mastodon does.
-func (c *Core) remoteAttachments(ctx context.Context, actor *model.Account, list []RemoteMedia) []*model.MediaAttachment {
-	rejected := c.mediaRejected(ctx, actor.Domain)
+func (s *Service) RemoteAttachments(ctx context.Context, actor *model.Account, list []RemoteMedia) []*model.MediaAttachment {
+	rejected := s.mediaRejected(ctx, actor.Domain)
 	var out []*model.MediaAttachment
 	for _, r := range list {
 		if len(out) == maxRemoteAttachments {
@@ -130,9 +130,9 @@ func validBlurhash(s string) bool {
 	return true
 }
 
-// addRemoteMedia stores a new remote status's attachments inside its
+// AddRemoteMedia stores a new remote status's attachments inside its
 // transaction and queues one job to fetch those that may be fetched.
-func (c *Core) addRemoteMedia(ctx context.Context, tx *store.Store, st *model.Status, list []*model.MediaAttachment) error {
+func (s *Service) AddRemoteMedia(ctx context.Context, tx *store.Store, st *model.Status, list []*model.MediaAttachment) error {
 	fetch := false
 	for _, m := range list {
 		m.StatusID = st.ID
@@ -144,32 +144,32 @@ func (c *Core) addRemoteMedia(ctx context.Context, tx *store.Store, st *model.St
 	if !fetch {
 		return nil
 	}
-	return c.queueStatusMedia(ctx, tx, st.ID)
+	return s.queueStatusMedia(ctx, tx, st.ID)
 }
 
 // queueStatusMedia queues the job fetching the uncached attachments of
 // status id, after a random delay up to the spread.
-func (c *Core) queueStatusMedia(ctx context.Context, tx *store.Store, statusID int64) error {
+func (s *Service) queueStatusMedia(ctx context.Context, tx *store.Store, statusID int64) error {
 	payload, err := json.Marshal(remoteMediaJob{StatusID: statusID})
 	if err != nil {
 		return err
 	}
 	runAt := time.Now()
-	if spread := c.remoteMediaSpread(); spread > 0 {
+	if spread := s.remoteMediaSpread(); spread > 0 {
 		runAt = runAt.Add(rand.N(spread))
 	}
 	_, err = tx.EnqueueJob(ctx, QueueRemoteMedia, string(payload), runAt)
 	return err
 }
 
-func (c *Core) remoteMediaSpread() time.Duration {
-	switch s := c.Config.RemoteMediaSpread; {
-	case s < 0:
+func (s *Service) remoteMediaSpread() time.Duration {
+	switch d := s.mediaSpread; {
+	case d < 0:
 		return 0
-	case s == 0:
+	case d == 0:
 		return defaultRemoteMediaSpread
 	default:
-		return s
+		return d
 	}
 }
 
@@ -178,27 +178,27 @@ func (c *Core) remoteMediaSpread() time.Duration {
 // be fetched or is not an acceptable image stays uncached, shown by its
 // remote URL or fetched again when viewed; only database and storage
 // errors are retried.
-func (c *Core) RemoteMediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
+func (s *Service) RemoteMediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job remoteMediaJob
 		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || (job.StatusID == 0 && len(job.EmojiIDs) == 0 && job.AccountID == 0) {
-			c.Log.Error("remote media: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			s.log.Error("remote media: bad payload, dropped", "job", j.ID, "payload", j.Payload)
 			continue
 		}
 		if job.AccountID != 0 {
-			if err := c.cacheRemoteAccountImages(ctx, job.AccountID); err != nil {
+			if err := s.cacheRemoteAccountImages(ctx, job.AccountID); err != nil {
 				failed[j.ID] = err
 			}
 			continue
 		}
 		if len(job.EmojiIDs) > 0 {
-			if err := c.cacheRemoteEmojis(ctx, job.EmojiIDs); err != nil {
+			if err := s.cacheRemoteEmojis(ctx, job.EmojiIDs); err != nil {
 				failed[j.ID] = err
 			}
 			continue
 		}
-		byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{job.StatusID})
+		byStatus, err := s.store.MediaByStatusIDs(ctx, []int64{job.StatusID})
 		if err != nil {
 			failed[j.ID] = err
 			continue
@@ -207,7 +207,7 @@ func (c *Core) RemoteMediaJobs(ctx context.Context, batch []jobs.Job) map[int64]
 			if m.Cached() || !fetchable(m) {
 				continue
 			}
-			if _, err := c.cacheRemoteMedia(ctx, m); err != nil && !isFetchFailure(err) {
+			if _, err := s.cacheRemoteMedia(ctx, m); err != nil && !isFetchFailure(err) {
 				failed[j.ID] = err
 				break
 			}
@@ -244,18 +244,18 @@ func fetchable(m *model.MediaAttachment) bool {
 // gifv and audio are transcoded as uploads (cacheRemoteAV). Refusals and
 // remote failures are *fetchFailure errors (ErrMediaRefused inside for
 // the policy).
-func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
+func (s *Service) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
 	if m.Cached() {
 		return m, nil
 	}
 	if m.StatusID == 0 || !fetchable(m) {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
-	author, err := c.Store.AccountByID(ctx, m.AccountID)
+	author, err := s.store.AccountByID(ctx, m.AccountID)
 	if err != nil {
 		return nil, err
 	}
-	if author.Local() || author.Suspended() || c.mediaRejected(ctx, author.Domain) {
+	if author.Local() || author.Suspended() || s.mediaRejected(ctx, author.Domain) {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
 	// The file may live on another host (a CDN): its blocks count too,
@@ -264,44 +264,44 @@ func (c *Core) cacheRemoteMedia(ctx context.Context, m *model.MediaAttachment) (
 	if err != nil {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
-	if b := c.Domains.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
+	if b := s.domainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return nil, &fetchFailure{ErrMediaRefused}
 	}
-	next, err := c.fetchRemoteAttachment(ctx, m)
+	next, err := s.fetchRemoteAttachment(ctx, m)
 	if err != nil {
 		if !isFetchFailure(err) {
 			return nil, err
 		}
-		c.Log.Debug("remote media: not cached", "media", m.ID, "url", m.RemoteURL, "err", err)
+		s.log.Debug("remote media: not cached", "media", m.ID, "url", m.RemoteURL, "err", err)
 		return nil, err
 	}
 	next.CachedAt = time.Now()
 	var stored bool
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if stored, err = tx.CacheRemoteMedia(ctx, next); err != nil || !stored {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventStatusMedia, m.StatusID, m.AccountID, "")
 	})
 	if err != nil || !stored {
-		c.deleteFiles(ctx, next.FileKey, next.PreviewKey)
+		s.DeleteFiles(ctx, next.FileKey, next.PreviewKey)
 		if err != nil {
 			return nil, err
 		}
-		return c.Store.MediaByID(ctx, m.ID) // cached by another fetch
+		return s.store.MediaByID(ctx, m.ID) // cached by another fetch
 	}
-	c.forgetStatus(m.StatusID)
+	s.statusChanged(m.StatusID)
 	return next, nil
 }
 
 // mediaRejected reports whether files from host (or a parent domain) are
 // not fetched: the domain rejects media or is suspended, or federation
 // with it is not allowed at all.
-func (c *Core) mediaRejected(ctx context.Context, host string) bool {
-	if !c.Domains.FederationAllowed(ctx, host) {
+func (s *Service) mediaRejected(ctx context.Context, host string) bool {
+	if !s.federationAllowed(ctx, host) {
 		return true
 	}
-	b := c.Domains.DomainBlockFor(ctx, host)
+	b := s.domainBlockFor(ctx, host)
 	return b != nil && b.RejectMedia
 }
 
@@ -311,29 +311,29 @@ func (c *Core) mediaRejected(ctx context.Context, host string) bool {
 // when an object names them next. Uploads and local emoji are never
 // touched. progress, when set, is told how many attachments of how many
 // are done after each one. It says how many files it pruned.
-func (c *Core) PruneRemoteMedia(ctx context.Context, cutoff time.Time, progress func(done, total int)) (int, error) {
-	emojis, err := c.pruneRemoteEmojis(ctx, cutoff)
+func (s *Service) PruneRemoteMedia(ctx context.Context, cutoff time.Time, progress func(done, total int)) (int, error) {
+	emojis, err := s.pruneRemoteEmojis(ctx, cutoff)
 	if err != nil {
 		return emojis, err
 	}
-	n, err := c.pruneRemoteAttachments(ctx, cutoff, progress)
+	n, err := s.pruneRemoteAttachments(ctx, cutoff, progress)
 	return emojis + n, err
 }
 
-func (c *Core) pruneRemoteAttachments(ctx context.Context, cutoff time.Time, progress func(done, total int)) (int, error) {
-	total, err := c.Store.CountCachedRemoteMediaBefore(ctx, cutoff)
+func (s *Service) pruneRemoteAttachments(ctx context.Context, cutoff time.Time, progress func(done, total int)) (int, error) {
+	total, err := s.store.CountCachedRemoteMediaBefore(ctx, cutoff)
 	if err != nil || total == 0 {
 		return 0, err
 	}
 	done, pruned := 0, 0
 	for {
-		batch, err := c.Store.CachedRemoteMediaBefore(ctx, cutoff, 100)
+		batch, err := s.store.CachedRemoteMediaBefore(ctx, cutoff, 100)
 		if err != nil || len(batch) == 0 {
 			return pruned, err
 		}
 		for _, m := range batch {
 			var ok bool
-			err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			err := s.store.InTx(ctx, func(tx *store.Store) error {
 				var err error
 				if ok, err = tx.UncacheRemoteMedia(ctx, m.ID, m.FileKey); err != nil || !ok {
 					return err
@@ -344,8 +344,8 @@ func (c *Core) pruneRemoteAttachments(ctx context.Context, cutoff time.Time, pro
 				return pruned, err
 			}
 			if ok {
-				c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
-				c.forgetStatus(m.StatusID)
+				s.DeleteFiles(ctx, m.FileKey, m.PreviewKey)
+				s.statusChanged(m.StatusID)
 				pruned++
 			}
 			done++

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -25,27 +25,27 @@ const (
 // account, whatever it had, and for an account of a domain that rejects
 // media, as Mastodon hides those pictures). own is false for the default,
 // which the actor document and WebFinger leave out as Mastodon does.
-func (c *Core) AccountAvatar(a *model.Account) (url string, own bool) {
-	return c.accountImage(a, ProfileAvatar)
+func (s *Service) AccountAvatar(a *model.Account) (url string, own bool) {
+	return s.accountImage(a, ProfileAvatar)
 }
 
 // AccountHeader is AccountAvatar for the profile header.
-func (c *Core) AccountHeader(a *model.Account) (url string, own bool) {
-	return c.accountImage(a, ProfileHeader)
+func (s *Service) AccountHeader(a *model.Account) (url string, own bool) {
+	return s.accountImage(a, ProfileHeader)
 }
 
-func (c *Core) accountImage(a *model.Account, which ProfileImage) (string, bool) {
-	key, remoteURL := *which.key(a), which.remoteURL(a)
+func (s *Service) accountImage(a *model.Account, which ProfileImage) (string, bool) {
+	key, remoteURL := *which.Key(a), which.remoteURL(a)
 	// As Mastodon's serializer shows an unavailable account; a domain
 	// that rejects media shows no pictures, cached before the block or not.
-	if a.Suspended() || (!a.Local() && (key != "" || remoteURL != "") && c.mediaRejected(context.Background(), a.Domain)) {
-		return c.BaseURL() + which.missingPath(), false
+	if a.Suspended() || (!a.Local() && (key != "" || remoteURL != "") && s.mediaRejected(context.Background(), a.Domain)) {
+		return s.site.BaseURL() + which.missingPath(), false
 	}
-	if u := c.MediaURL(key); u != "" {
+	if u := s.MediaURL(key); u != "" {
 		return u, true
 	}
 	if !a.Local() && remoteURL != "" {
-		return c.accountImageProxyURL(a.ID, which), true
+		return s.accountImageProxyURL(a.ID, which), true
 	}
-	return c.BaseURL() + which.missingPath(), false
+	return s.site.BaseURL() + which.missingPath(), false
 }

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/media/mediatest"
 )
@@ -28,19 +29,19 @@ func (f *fakeMediaFetcher) FetchMedia(ctx context.Context, url string, max int64
 
 func TestFetchRemoteImage(t *testing.T) {
 	ctx := context.Background()
-	cfg := Config{Domain: "herd.test", Protocol: "https"}
-	c := New(Deps{Config: cfg})
-	if _, err := c.fetchRemoteImage(ctx, "https://remote.test/a.png"); !errors.Is(err, ErrNoMediaFetcher) {
+	herd := site.Site{Domain: "herd.test", Protocol: "https"}
+	c := New(Deps{Site: herd})
+	if _, err := c.FetchRemoteImage(ctx, "https://remote.test/a.png"); !errors.Is(err, ErrNoMediaFetcher) {
 		t.Fatalf("without a fetcher: %v, want ErrNoMediaFetcher", err)
 	}
 	f := &fakeMediaFetcher{files: map[string][]byte{
 		"https://remote.test/a.png":    mediatest.PNG(1280, 720),
 		"https://remote.test/page.png": []byte("<html><body>not an image</body></html>"),
 	}}
-	c = New(Deps{Config: cfg, MediaFetcher: f,
+	c = New(Deps{Site: herd, Fetcher: f,
 		Media: &media.Local{Dir: filepath.Join(t.TempDir(), "media"), BaseURL: "https://herd.test/system"}})
 
-	img, err := c.fetchRemoteImage(ctx, "https://remote.test/a.png")
+	img, err := c.FetchRemoteImage(ctx, "https://remote.test/a.png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,10 +67,10 @@ func TestFetchRemoteImage(t *testing.T) {
 			t.Errorf("%s holds %d bytes, want the %d processed", key, len(got), len(want))
 		}
 	}
-	if _, err := c.fetchRemoteImage(ctx, "https://remote.test/page.png"); !errors.Is(err, media.ErrUnsupported) {
+	if _, err := c.FetchRemoteImage(ctx, "https://remote.test/page.png"); !errors.Is(err, media.ErrUnsupported) {
 		t.Errorf("HTML served as a .png: %v, want ErrUnsupported", err)
 	}
-	if _, err := c.fetchRemoteImage(ctx, "https://remote.test/missing.png"); !errors.Is(err, media.ErrNotFetched) {
+	if _, err := c.FetchRemoteImage(ctx, "https://remote.test/missing.png"); !errors.Is(err, media.ErrNotFetched) {
 		t.Errorf("missing file: %v, want ErrNotFetched", err)
 	}
 }

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -28,20 +28,20 @@ const (
 )
 
 // MediaURL is the public URL of a stored media file.
-func (c *Core) MediaURL(key string) string {
-	if c.media == nil || key == "" {
+func (s *Service) MediaURL(key string) string {
+	if s.media == nil || key == "" {
 		return ""
 	}
-	return c.media.URL(key)
+	return s.media.URL(key)
 }
 
 // MediaOrigin is the origin (scheme and host) stored files are served
 // from: this instance, its media host, or the S3 bucket's public URL; ""
 // without storage. The pages' Content-Security-Policy allows images from
 // it and from nowhere else but this instance.
-func (c *Core) MediaOrigin() string {
+func (s *Service) MediaOrigin() string {
 	// Every key is served from the same origin; any key tells which.
-	u, err := url.Parse(c.MediaURL("media_attachments/origin.png"))
+	u, err := url.Parse(s.MediaURL("media_attachments/origin.png"))
 	if err != nil || u.Host == "" {
 		return ""
 	}
@@ -50,11 +50,11 @@ func (c *Core) MediaOrigin() string {
 
 // OpenMediaFile opens a stored media file by key for serving;
 // fault.ErrRecordNotFound for keys that name nothing.
-func (c *Core) OpenMediaFile(ctx context.Context, key string) (media.File, error) {
-	if c.media == nil {
+func (s *Service) OpenMediaFile(ctx context.Context, key string) (media.File, error) {
+	if s.media == nil {
 		return nil, fault.ErrRecordNotFound
 	}
-	f, err := c.media.Open(ctx, key)
+	f, err := s.media.Open(ctx, key)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fault.ErrRecordNotFound
 	}
@@ -63,8 +63,8 @@ func (c *Core) OpenMediaFile(ctx context.Context, key string) (media.File, error
 
 // recordImage stores a processed image upload's files and records it
 // unattached; on failure nothing is left behind.
-func (c *Core) recordImage(ctx context.Context, v *model.Viewer, img *media.Image, description, focus string) (*model.MediaAttachment, error) {
-	fileKey, previewKey, err := c.storeImage(ctx, "media_attachments", img)
+func (s *Service) recordImage(ctx context.Context, v *model.Viewer, img *media.Image, description, focus string) (*model.MediaAttachment, error) {
+	fileKey, previewKey, err := s.storeImage(ctx, "media_attachments", img)
 	if err != nil {
 		return nil, err
 	}
@@ -78,16 +78,16 @@ func (c *Core) recordImage(ctx context.Context, v *model.Viewer, img *media.Imag
 		},
 		CreatedAt: time.Now(),
 	}
-	if err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertMedia(ctx, m) }); err != nil {
-		c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
+	if err := s.store.InTx(ctx, func(tx *store.Store) error { return tx.InsertMedia(ctx, m) }); err != nil {
+		s.DeleteFiles(ctx, m.FileKey, m.PreviewKey)
 		return nil, err
 	}
 	return m, nil
 }
 
-// checkMediaFields validates alt text and a focal point "x,y" (each in
+// CheckMediaFields validates alt text and a focal point "x,y" (each in
 // -1..1), answering the focus as stored ("" when none was sent).
-func checkMediaFields(description, focus string) (string, error) {
+func CheckMediaFields(description, focus string) (string, error) {
 	if utf8.RuneCountInString(description) > MaxMediaDescription {
 		return "", fault.Unprocessable(fmt.Sprintf("Validation failed: Description is too long (maximum is %d characters)", MaxMediaDescription))
 	}
@@ -106,8 +106,8 @@ func checkMediaFields(description, focus string) (string, error) {
 // OwnUnattachedMedia is one of the viewer's uploads not yet attached to a
 // status; others (someone else's, or attached) are a 404, as Mastodon's
 // /api/v1/media/:id only finds unattached uploads.
-func (c *Core) OwnUnattachedMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
-	m, err := c.Store.MediaByID(ctx, id)
+func (s *Service) OwnUnattachedMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
+	m, err := s.store.MediaByID(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
@@ -119,8 +119,8 @@ func (c *Core) OwnUnattachedMedia(ctx context.Context, v *model.Viewer, id int64
 
 // UpdateMedia changes an unattached upload's alt text and focal point;
 // nil keeps a field as it is.
-func (c *Core) UpdateMedia(ctx context.Context, v *model.Viewer, id int64, description, focus *string) (*model.MediaAttachment, error) {
-	m, err := c.OwnUnattachedMedia(ctx, v, id)
+func (s *Service) UpdateMedia(ctx context.Context, v *model.Viewer, id int64, description, focus *string) (*model.MediaAttachment, error) {
+	m, err := s.OwnUnattachedMedia(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
@@ -131,10 +131,10 @@ func (c *Core) UpdateMedia(ctx context.Context, v *model.Viewer, id int64, descr
 	if focus != nil {
 		foc = *focus
 	}
-	if foc, err = checkMediaFields(desc, foc); err != nil {
+	if foc, err = CheckMediaFields(desc, foc); err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.UpdateUnattachedMedia(ctx, id, v.AccountID(), desc, foc)
 	})
 	if err != nil {
@@ -145,36 +145,36 @@ func (c *Core) UpdateMedia(ctx context.Context, v *model.Viewer, id int64, descr
 }
 
 // DeleteMedia removes an unattached upload and its files.
-func (c *Core) DeleteMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
-	m, err := c.OwnUnattachedMedia(ctx, v, id)
+func (s *Service) DeleteMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
+	m, err := s.OwnUnattachedMedia(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteUnattachedMedia(ctx, id, v.AccountID()) })
+	err = s.store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteUnattachedMedia(ctx, id, v.AccountID()) })
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
-	c.deleteMediaFiles(ctx, m)
+	s.deleteMediaFiles(ctx, m)
 	return m, nil
 }
 
-func (c *Core) deleteMediaFiles(ctx context.Context, m *model.MediaAttachment) {
-	c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
+func (s *Service) deleteMediaFiles(ctx context.Context, m *model.MediaAttachment) {
+	s.DeleteFiles(ctx, m.FileKey, m.PreviewKey)
 }
 
 // PruneUnattachedMedia removes uploads made before cutoff and never
 // attached to a status, with their files, and says how many it removed.
 // The maintenance loop calls it with UnattachedMediaTTL ago.
-func (c *Core) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int, error) {
+func (s *Service) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int, error) {
 	n := 0
 	for {
-		stale, err := c.Store.StaleUnattachedMedia(ctx, cutoff, 100)
+		stale, err := s.store.StaleUnattachedMedia(ctx, cutoff, 100)
 		if err != nil || len(stale) == 0 {
 			return n, err
 		}
 		for _, m := range stale {
 			var removed bool
-			err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			err := s.store.InTx(ctx, func(tx *store.Store) error {
 				var err error
 				removed, err = tx.DeleteMediaIfUnattached(ctx, m.ID)
 				return err
@@ -183,7 +183,7 @@ func (c *Core) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int,
 				return n, err
 			}
 			if removed { // not attached in the meantime
-				c.deleteMediaFiles(ctx, m)
+				s.deleteMediaFiles(ctx, m)
 				n++
 			}
 		}
@@ -193,16 +193,16 @@ func (c *Core) PruneUnattachedMedia(ctx context.Context, cutoff time.Time) (int,
 	}
 }
 
-// statusMedia checks the media_ids of a new status (statusID 0) or of an
-// edit of statusID: at most Config.MaxMediaAttachments, each the author's own upload,
+// StatusMedia checks the media_ids of a new status (statusID 0) or of an
+// edit of statusID: at most Deps.MaxAttachments, each the author's own upload,
 // unattached or (for an edit) already the status's. It answers the
 // attachments in the order given.
-func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []string) ([]*model.MediaAttachment, error) {
+func (s *Service) StatusMedia(ctx context.Context, authorID, statusID int64, raw []string) ([]*model.MediaAttachment, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
-	if len(raw) > c.Config.MaxMediaAttachments {
-		return nil, fault.Unprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", c.Config.MaxMediaAttachments))
+	if len(raw) > s.maxAttachments {
+		return nil, fault.Unprocessable(fmt.Sprintf("Validation failed: You can attach at most %d files", s.maxAttachments))
 	}
 	want := make([]int64, 0, len(raw))
 	for _, s := range raw {
@@ -212,7 +212,7 @@ func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []
 		}
 		want = append(want, id)
 	}
-	found, err := c.Store.MediaByIDs(ctx, want)
+	found, err := s.store.MediaByIDs(ctx, want)
 	if err != nil {
 		return nil, err
 	}
@@ -239,13 +239,13 @@ func (c *Core) statusMedia(ctx context.Context, authorID, statusID int64, raw []
 	return out, nil
 }
 
-// attachMedia attaches checked uploads to st, in order, inside the post's
+// AttachMedia attaches checked uploads to st, in order, inside the post's
 // or edit's transaction; an upload attached elsewhere meanwhile fails it.
-func attachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []*model.MediaAttachment) error {
+func AttachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []*model.MediaAttachment) error {
 	if len(list) == 0 {
 		return nil
 	}
-	want := mediaIDs(list)
+	want := MediaIDs(list)
 	n, err := tx.AttachMedia(ctx, st.ID, st.AccountID, want)
 	if err != nil {
 		return err
@@ -259,7 +259,9 @@ func attachMedia(ctx context.Context, tx *store.Store, st *model.Status, list []
 	return nil
 }
 
-func mediaIDs(list []*model.MediaAttachment) []int64 {
+// MediaIDs lists the ids of attachments, in order (an edit's history
+// records them).
+func MediaIDs(list []*model.MediaAttachment) []int64 {
 	out := make([]int64, len(list))
 	for i, m := range list {
 		out[i] = m.ID

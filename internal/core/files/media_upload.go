@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"bytes"
@@ -44,9 +44,9 @@ const rawUploadName = "/upload.raw"
 // AVIF, video and audio only when ffmpeg is there to process them. Each
 // is a type one of the formats media.Sniff recognises is sent as (the
 // names are Mastodon's; what is accepted is still decided by the bytes).
-func (c *Core) SupportedMimeTypes() []string {
+func (s *Service) SupportedMimeTypes() []string {
 	types := []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
-	if c.av.Available() {
+	if s.av.Available() {
 		types = append(types, "image/avif",
 			"video/mp4", "video/quicktime", "video/webm", "video/ogg",
 			"audio/mpeg", "audio/mp3", "audio/mp4", "audio/x-m4a", "audio/aac",
@@ -63,23 +63,23 @@ func (c *Core) SupportedMimeTypes() []string {
 // sniffed from the bytes, and every limit is checked before anything is
 // decoded. A file that is not acceptable is a 422 and leaves nothing
 // behind.
-func (c *Core) UploadMedia(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
-	return c.upload(ctx, v, file, description, focus, true)
+func (s *Service) UploadMedia(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
+	return s.upload(ctx, v, file, description, focus, true)
 }
 
 // UploadMediaInBackground is UploadMedia for POST /api/v2/media: images
 // are processed at once, but a video, gifv or audio upload, once checked,
 // is stored raw and recorded pending (Processing MediaPending, no URL
 // yet), and a durable job processes it.
-func (c *Core) UploadMediaInBackground(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
-	return c.upload(ctx, v, file, description, focus, false)
+func (s *Service) UploadMediaInBackground(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string) (*model.MediaAttachment, error) {
+	return s.upload(ctx, v, file, description, focus, false)
 }
 
-func (c *Core) upload(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string, wait bool) (*model.MediaAttachment, error) {
-	if c.media == nil {
+func (s *Service) upload(ctx context.Context, v *model.Viewer, file io.Reader, description, focus string, wait bool) (*model.MediaAttachment, error) {
+	if s.media == nil {
 		return nil, fault.Unprocessable("Media uploads are not enabled")
 	}
-	focus, err := checkMediaFields(description, focus)
+	focus, err := CheckMediaFields(description, focus)
 	if err != nil {
 		return nil, err
 	}
@@ -103,26 +103,26 @@ func (c *Core) upload(ctx context.Context, v *model.Viewer, file io.Reader, desc
 			return nil, uploadError(err)
 		}
 		if format == "gif" && media.GIFFrames(data, 2) > 1 {
-			return c.uploadAV(ctx, v, path, format, dir, description, focus, wait)
+			return s.uploadAV(ctx, v, path, format, dir, description, focus, wait)
 		}
-		img, err = c.processImage(ctx, data)
+		img, err = s.processImage(ctx, data)
 		if err != nil {
 			return nil, uploadError(err)
 		}
 	case "avif", "heic":
-		if img, err = c.av.DecodeStill(ctx, path, format, dir); err != nil {
+		if img, err = s.av.DecodeStill(ctx, path, format, dir); err != nil {
 			return nil, uploadError(err)
 		}
 	default:
-		return c.uploadAV(ctx, v, path, format, dir, description, focus, wait)
+		return s.uploadAV(ctx, v, path, format, dir, description, focus, wait)
 	}
-	return c.recordImage(ctx, v, img, description, focus)
+	return s.recordImage(ctx, v, img, description, focus)
 }
 
 // uploadAV checks a video, animated GIF or audio upload saved at path and
 // processes it now (wait) or records it pending with its job.
-func (c *Core) uploadAV(ctx context.Context, v *model.Viewer, path, format, dir, description, focus string, wait bool) (*model.MediaAttachment, error) {
-	plan, err := c.av.CheckAV(ctx, path, format)
+func (s *Service) uploadAV(ctx context.Context, v *model.Viewer, path, format, dir, description, focus string, wait bool) (*model.MediaAttachment, error) {
+	plan, err := s.av.CheckAV(ctx, path, format)
 	if err != nil {
 		return nil, uploadError(err)
 	}
@@ -130,29 +130,29 @@ func (c *Core) uploadAV(ctx context.Context, v *model.Viewer, path, format, dir,
 		Description: description, Focus: focus, CreatedAt: time.Now()}
 	folder := media.NewKey("media_attachments")
 	if wait {
-		av, err := c.av.ProcessAV(ctx, path, plan, dir)
+		av, err := s.av.ProcessAV(ctx, path, plan, dir)
 		if err != nil {
 			return nil, uploadError(err)
 		}
-		if err := c.storeAV(ctx, m, folder, av); err != nil {
+		if err := s.storeAV(ctx, m, folder, av); err != nil {
 			return nil, err
 		}
-		if err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertMedia(ctx, m) }); err != nil {
-			c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
+		if err := s.store.InTx(ctx, func(tx *store.Store) error { return tx.InsertMedia(ctx, m) }); err != nil {
+			s.DeleteFiles(ctx, m.FileKey, m.PreviewKey)
 			return nil, err
 		}
 		return m, nil
 	}
 	m.FileKey, m.Processing = folder+rawUploadName, model.MediaPending
-	if err := c.putFile(ctx, m.FileKey, path); err != nil {
-		c.deleteFiles(ctx, m.FileKey)
+	if err := s.putFile(ctx, m.FileKey, path); err != nil {
+		s.DeleteFiles(ctx, m.FileKey)
 		return nil, err
 	}
 	payload, err := json.Marshal(mediaJob{MediaID: m.ID, RawKey: m.FileKey})
 	if err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertMedia(ctx, m); err != nil {
 			return err
 		}
@@ -160,41 +160,41 @@ func (c *Core) uploadAV(ctx context.Context, v *model.Viewer, path, format, dir,
 		return err
 	})
 	if err != nil {
-		c.deleteFiles(ctx, m.FileKey)
+		s.DeleteFiles(ctx, m.FileKey)
 		return nil, err
 	}
-	c.wakeJobs()
+	s.wake()
 	return m, nil
 }
 
 // storeAV stores a processed file and its preview under folder and fills
 // in m's keys, type and meta; on failure nothing is left behind.
-func (c *Core) storeAV(ctx context.Context, m *model.MediaAttachment, folder string, av *media.AV) error {
+func (s *Service) storeAV(ctx context.Context, m *model.MediaAttachment, folder string, av *media.AV) error {
 	m.Type, m.FileKey, m.ContentType = av.Type, folder+"/original"+av.Ext, av.ContentType
 	m.Meta = model.MediaMeta{Original: model.MediaSize{Width: av.Width, Height: av.Height,
 		FrameRate: av.FrameRate, Duration: av.Duration, Bitrate: av.Bitrate}}
-	if err := c.putFile(ctx, m.FileKey, av.Path); err != nil {
-		c.deleteFiles(ctx, m.FileKey)
+	if err := s.putFile(ctx, m.FileKey, av.Path); err != nil {
+		s.DeleteFiles(ctx, m.FileKey)
 		return err
 	}
 	if p := av.Preview; p != nil {
 		m.PreviewKey, m.Blurhash = folder+"/small"+p.SmallExt, p.Blurhash
 		m.Meta.Small = model.MediaSize{Width: p.SmallWidth, Height: p.SmallHeight}
-		if err := c.media.Put(ctx, m.PreviewKey, bytes.NewReader(p.Small)); err != nil {
-			c.deleteFiles(ctx, m.FileKey, m.PreviewKey)
+		if err := s.media.Put(ctx, m.PreviewKey, bytes.NewReader(p.Small)); err != nil {
+			s.DeleteFiles(ctx, m.FileKey, m.PreviewKey)
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Core) putFile(ctx context.Context, key, path string) error {
+func (s *Service) putFile(ctx context.Context, key, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return c.media.Put(ctx, key, f)
+	return s.media.Put(ctx, key, f)
 }
 
 // saveUpload copies an upload to path, at most media.MaxVideoBytes (one
@@ -258,16 +258,16 @@ func uploadError(err error) error {
 
 // MediaJobs works a batch of media jobs (one at a time: each transcode
 // already uses the CPUs it is given).
-func (c *Core) MediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
+func (s *Service) MediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job mediaJob
 		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || job.MediaID == 0 ||
 			!strings.HasSuffix(job.RawKey, rawUploadName) {
-			c.Log.Error("media: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			s.log.Error("media: bad payload, dropped", "job", j.ID, "payload", j.Payload)
 			continue
 		}
-		if err := c.processUpload(ctx, job, j.Attempts >= MediaJobAttempts); err != nil {
+		if err := s.processUpload(ctx, job, j.Attempts >= MediaJobAttempts); err != nil {
 			failed[j.ID] = err
 		}
 	}
@@ -279,8 +279,8 @@ func (c *Core) MediaJobs(ctx context.Context, batch []jobs.Job) map[int64]error 
 // file, found only now) or failing on its last attempt, it is marked
 // failed. Either way the raw file goes. A run cut short by shutdown is
 // put back without counting as an attempt.
-func (c *Core) processUpload(ctx context.Context, job mediaJob, last bool) error {
-	m, err := c.Store.MediaByID(ctx, job.MediaID)
+func (s *Service) processUpload(ctx context.Context, job mediaJob, last bool) error {
+	m, err := s.store.MediaByID(ctx, job.MediaID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil // deleted meanwhile, raw file with it
 	}
@@ -295,7 +295,7 @@ func (c *Core) processUpload(ctx context.Context, job mediaJob, last bool) error
 		return err
 	}
 	defer os.RemoveAll(dir)
-	av, err := c.transcodeRaw(ctx, job.RawKey, dir)
+	av, err := s.transcodeRaw(ctx, job.RawKey, dir)
 	if ctx.Err() != nil {
 		return jobs.Defer(time.Second)
 	}
@@ -305,39 +305,39 @@ func (c *Core) processUpload(ctx context.Context, job mediaJob, last bool) error
 		return err
 	}
 	if err != nil {
-		c.Log.Info("media: processing failed", "media", m.ID, "err", err)
+		s.log.Info("media: processing failed", "media", m.ID, "err", err)
 		var ok bool
-		if err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := s.store.InTx(ctx, func(tx *store.Store) error {
 			ok, err = tx.FailMediaProcessing(ctx, m.ID, job.RawKey)
 			return err
 		}); err != nil {
 			return err
 		}
 		if ok {
-			c.deleteFiles(ctx, job.RawKey)
+			s.DeleteFiles(ctx, job.RawKey)
 		}
 		return nil
 	}
 	folder := strings.TrimSuffix(job.RawKey, rawUploadName)
-	if err := c.storeAV(ctx, m, folder, av); err != nil {
+	if err := s.storeAV(ctx, m, folder, av); err != nil {
 		return err
 	}
 	var ok bool
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		ok, err = tx.FinishMediaProcessing(ctx, m, job.RawKey)
 		return err
 	})
 	if err != nil || !ok {
-		c.deleteFiles(ctx, m.FileKey, m.PreviewKey) // deleted while processing
+		s.DeleteFiles(ctx, m.FileKey, m.PreviewKey) // deleted while processing
 		return err
 	}
-	c.deleteFiles(ctx, job.RawKey)
+	s.DeleteFiles(ctx, job.RawKey)
 	return nil
 }
 
 // transcodeRaw copies a stored raw upload into dir and processes it.
-func (c *Core) transcodeRaw(ctx context.Context, rawKey, dir string) (*media.AV, error) {
-	f, err := c.OpenMediaFile(ctx, rawKey)
+func (s *Service) transcodeRaw(ctx context.Context, rawKey, dir string) (*media.AV, error) {
+	f, err := s.OpenMediaFile(ctx, rawKey)
 	if err != nil {
 		return nil, err
 	}
@@ -348,9 +348,9 @@ func (c *Core) transcodeRaw(ctx context.Context, rawKey, dir string) (*media.AV,
 		return nil, err
 	}
 	format := media.Sniff(head)
-	plan, err := c.av.CheckAV(ctx, path, format)
+	plan, err := s.av.CheckAV(ctx, path, format)
 	if err != nil {
 		return nil, err
 	}
-	return c.av.ProcessAV(ctx, path, plan, dir)
+	return s.av.ProcessAV(ctx, path, plan, dir)
 }

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -77,6 +77,10 @@ func (c *emojiCache) clear() {
 	c.m = map[emojiKey]*model.CustomEmoji{}
 }
 
+// ForgetEmojis drops every cached emoji row: an emoji changed on some
+// node (EventCustomEmoji, core's event log).
+func (s *Service) ForgetEmojis() { s.emojis.clear() }
+
 // emojiKeys appends to keys those of the shortcodes in texts on domain.
 func emojiKeys(keys []emojiKey, domain string, texts ...string) []emojiKey {
 	for _, t := range texts {
@@ -88,12 +92,12 @@ func emojiKeys(keys []emojiKey, domain string, texts ...string) []emojiKey {
 }
 
 // loadEmojis returns the emoji of keys, from the cache or with one query.
-func (c *Core) loadEmojis(ctx context.Context, keys []emojiKey) (map[emojiKey]*model.CustomEmoji, error) {
+func (s *Service) loadEmojis(ctx context.Context, keys []emojiKey) (map[emojiKey]*model.CustomEmoji, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
 	out := make(map[emojiKey]*model.CustomEmoji, len(keys))
-	missing, gen := c.emojis.get(keys, out)
+	missing, gen := s.emojis.get(keys, out)
 	if len(missing) == 0 {
 		return out, nil
 	}
@@ -109,7 +113,7 @@ func (c *Core) loadEmojis(ctx context.Context, keys []emojiKey) (map[emojiKey]*m
 			codes = append(codes, k.shortcode)
 		}
 	}
-	rows, err := c.Store.CustomEmojisNamed(ctx, domains, codes)
+	rows, err := s.store.CustomEmojisNamed(ctx, domains, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -117,16 +121,16 @@ func (c *Core) loadEmojis(ctx context.Context, keys []emojiKey) (map[emojiKey]*m
 	for _, e := range rows {
 		loaded[emojiKey{e.Domain, e.Shortcode}] = e
 	}
-	c.emojis.put(gen, missing, loaded)
+	s.emojis.put(gen, missing, loaded)
 	for _, k := range missing {
 		out[k] = loaded[k]
 	}
 	return out, nil
 }
 
-// primeEmojis loads the emoji of a page's statuses and accounts into the
+// PrimeEmojis loads the emoji of a page's statuses and accounts into the
 // cache with at most one query.
-func (c *Core) primeEmojis(ctx context.Context, statuses []*model.Status, accounts map[int64]*model.Account) error {
+func (s *Service) PrimeEmojis(ctx context.Context, statuses []*model.Status, accounts map[int64]*model.Account) error {
 	var keys []emojiKey
 	for _, st := range statuses {
 		if a := accounts[st.AccountID]; a != nil {
@@ -139,31 +143,31 @@ func (c *Core) primeEmojis(ctx context.Context, statuses []*model.Status, accoun
 			keys = emojiKeys(keys, a.Domain, f.Name, f.Value)
 		}
 	}
-	_, err := c.loadEmojis(ctx, keys)
+	_, err := s.loadEmojis(ctx, keys)
 	return err
 }
 
 // CustomEmojisIn lists, in order of first use, the enabled emoji of
 // domain ("" for local) with an image to show (CustomEmojiURL) whose
 // ":shortcode:" appears in texts: the emojis array of an entity. A page's
-// texts are in the cache already (see primeEmojis); others cost one
+// texts are in the cache already (see PrimeEmojis); others cost one
 // query. A failed lookup shows no emoji rather than failing the page.
-func (c *Core) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmoji {
-	return c.emojisOf(emojiKeys(nil, domain, texts...))
+func (s *Service) CustomEmojisIn(domain string, texts ...string) []*model.CustomEmoji {
+	return s.emojisOf(emojiKeys(nil, domain, texts...))
 }
 
 // emojisOf is CustomEmojisIn for keys found already.
-func (c *Core) emojisOf(keys []emojiKey) []*model.CustomEmoji {
+func (s *Service) emojisOf(keys []emojiKey) []*model.CustomEmoji {
 	if len(keys) == 0 {
 		return nil
 	}
 	found := make(map[emojiKey]*model.CustomEmoji, len(keys))
-	if missing, _ := c.emojis.get(keys, found); len(missing) > 0 {
+	if missing, _ := s.emojis.get(keys, found); len(missing) > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), emojiLookupTimeout)
 		defer cancel()
 		var err error
-		if found, err = c.loadEmojis(ctx, keys); err != nil {
-			c.Log.Warn("custom emoji lookup", "err", err)
+		if found, err = s.loadEmojis(ctx, keys); err != nil {
+			s.log.Warn("custom emoji lookup", "err", err)
 			return nil
 		}
 	}
@@ -172,7 +176,7 @@ func (c *Core) emojisOf(keys []emojiKey) []*model.CustomEmoji {
 	for _, k := range keys {
 		// An emoji without an image to show (its domain rejects media)
 		// stays text, as Mastodon, which does not record it.
-		if e := found[k]; e != nil && !e.Disabled && !seen[k] && c.CustomEmojiURL(e) != "" {
+		if e := found[k]; e != nil && !e.Disabled && !seen[k] && s.CustomEmojiURL(e) != "" {
 			seen[k] = true
 			out = append(out, e)
 		}
@@ -181,25 +185,25 @@ func (c *Core) emojisOf(keys []emojiKey) []*model.CustomEmoji {
 }
 
 // AccountEmojis is CustomEmojisIn for an account's profile texts.
-func (c *Core) AccountEmojis(a *model.Account) []*model.CustomEmoji {
+func (s *Service) AccountEmojis(a *model.Account) []*model.CustomEmoji {
 	keys := emojiKeys(nil, a.Domain, a.DisplayName, a.Note)
 	for _, f := range a.Fields {
 		keys = emojiKeys(keys, a.Domain, f.Name, f.Value)
 	}
-	return c.emojisOf(keys)
+	return s.emojisOf(keys)
 }
 
 // EmojiURLs maps the shortcodes of domain's enabled emoji named in texts
 // to their image URLs, for pages that show them as images
 // (text.EmojifyHTML).
-func (c *Core) EmojiURLs(domain string, texts ...string) map[string]string {
-	list := c.CustomEmojisIn(domain, texts...)
+func (s *Service) EmojiURLs(domain string, texts ...string) map[string]string {
+	list := s.CustomEmojisIn(domain, texts...)
 	if len(list) == 0 {
 		return nil
 	}
 	out := make(map[string]string, len(list))
 	for _, e := range list {
-		out[e.Shortcode] = c.CustomEmojiURL(e)
+		out[e.Shortcode] = s.CustomEmojiURL(e)
 	}
 	return out
 }

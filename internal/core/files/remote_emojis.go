@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -29,7 +29,7 @@ type RemoteEmoji struct {
 	Updated   time.Time
 }
 
-// saveRemoteEmojis records the Emoji tags of an object from domain (the
+// SaveRemoteEmojis records the Emoji tags of an object from domain (the
 // sender's host) as that domain's custom emoji, Mastodon's
 // ActivityPub::Activity::Create#process_emoji: a new shortcode is added,
 // a known one takes a new image address or id when the tag differs or is
@@ -38,7 +38,7 @@ type RemoteEmoji struct {
 // maxRemoteEmojis, is ignored. Images not cached are fetched by one
 // remote_media job, never here; nothing is fetched from a domain that
 // rejects media (its emoji are not shown, see CustomEmojiURL).
-func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []RemoteEmoji) error {
+func (s *Service) SaveRemoteEmojis(ctx context.Context, domain string, list []RemoteEmoji) error {
 	domain = strings.ToLower(domain)
 	if domain == "" || len(list) == 0 {
 		return nil
@@ -49,12 +49,12 @@ func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []Remot
 	var fetch []int64
 	var stale []string
 	changed := false
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		fetch, stale, changed = nil, nil, false
 		seen := map[string]bool{}
 		now := time.Now()
 		for _, r := range list {
-			if !c.validRemoteEmoji(domain, r) || seen[r.Shortcode] {
+			if !s.validRemoteEmoji(domain, r) || seen[r.Shortcode] {
 				continue
 			}
 			seen[r.Shortcode] = true
@@ -88,7 +88,7 @@ func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []Remot
 				return err
 			}
 		}
-		if len(fetch) == 0 || c.mediaRejected(ctx, domain) || c.mediaFetcher == nil {
+		if len(fetch) == 0 || s.mediaRejected(ctx, domain) || s.mediaFetcher == nil {
 			return nil
 		}
 		payload, err := json.Marshal(remoteMediaJob{EmojiIDs: fetch})
@@ -96,7 +96,7 @@ func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []Remot
 			return err
 		}
 		runAt := time.Now()
-		if spread := c.remoteMediaSpread(); spread > 0 {
+		if spread := s.remoteMediaSpread(); spread > 0 {
 			runAt = runAt.Add(rand.N(spread))
 		}
 		_, err = tx.EnqueueJob(ctx, QueueRemoteMedia, string(payload), runAt)
@@ -106,19 +106,19 @@ func (c *Core) saveRemoteEmojis(ctx context.Context, domain string, list []Remot
 		return err
 	}
 	if changed {
-		c.emojis.clear()
+		s.emojis.clear()
 	}
-	c.deleteFiles(ctx, stale...)
+	s.DeleteFiles(ctx, stale...)
 	return nil
 }
 
 // validRemoteEmoji checks an Emoji tag from domain.
-func (c *Core) validRemoteEmoji(domain string, r RemoteEmoji) bool {
+func (s *Service) validRemoteEmoji(domain string, r RemoteEmoji) bool {
 	if !text.ValidShortcode(r.Shortcode) || len(r.Shortcode) > 100 || len(r.URI) > maxRemoteURI || len(r.ImageURL) > maxRemoteURI {
 		return false
 	}
 	id, err := url.Parse(r.URI)
-	if err != nil || (id.Scheme != "https" && id.Scheme != "http") || CanonicalHost(id) != domain {
+	if err != nil || (id.Scheme != "https" && id.Scheme != "http") || s.canonicalHost(id) != domain {
 		return false
 	}
 	img, err := url.Parse(r.ImageURL)
@@ -128,84 +128,84 @@ func (c *Core) validRemoteEmoji(domain string, r RemoteEmoji) bool {
 // cacheRemoteEmojis fetches and stores the images of remote emoji ids not
 // cached yet (a remote_media job). Refusals and remote failures leave an
 // emoji uncached; only database and storage errors are returned.
-func (c *Core) cacheRemoteEmojis(ctx context.Context, idList []int64) error {
+func (s *Service) cacheRemoteEmojis(ctx context.Context, idList []int64) error {
 	for _, id := range idList {
-		if err := c.cacheRemoteEmoji(ctx, id); err != nil && !isFetchFailure(err) {
+		if err := s.cacheRemoteEmoji(ctx, id); err != nil && !isFetchFailure(err) {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Core) cacheRemoteEmoji(ctx context.Context, id int64) error {
-	e, err := c.Store.CustomEmojiByID(ctx, id)
+func (s *Service) cacheRemoteEmoji(ctx context.Context, id int64) error {
+	e, err := s.store.CustomEmojiByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if e.Local() || e.ImageKey != "" || e.ImageRemoteURL == "" || c.mediaRejected(ctx, e.Domain) {
+	if e.Local() || e.ImageKey != "" || e.ImageRemoteURL == "" || s.mediaRejected(ctx, e.Domain) {
 		return nil
 	}
 	u, err := url.Parse(e.ImageRemoteURL)
 	if err != nil {
 		return &fetchFailure{ErrMediaRefused}
 	}
-	if b := c.Domains.DomainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
+	if b := s.domainBlockFor(ctx, u.Host); b != nil && (b.RejectMedia || b.Severity == model.SeveritySuspend) {
 		return &fetchFailure{ErrMediaRefused}
 	}
-	if c.mediaFetcher == nil || c.media == nil {
+	if s.mediaFetcher == nil || s.media == nil {
 		return ErrNoMediaFetcher
 	}
-	data, err := c.mediaFetcher.FetchMedia(ctx, e.ImageRemoteURL, media.MaxEmojiBytes)
+	data, err := s.mediaFetcher.FetchMedia(ctx, e.ImageRemoteURL, media.MaxEmojiBytes)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
-		c.Log.Debug("remote emoji: not cached", "emoji", e.ID, "url", e.ImageRemoteURL, "err", err)
+		s.log.Debug("remote emoji: not cached", "emoji", e.ID, "url", e.ImageRemoteURL, "err", err)
 		return &fetchFailure{err}
 	}
-	img, err := c.processEmoji(ctx, data)
+	img, err := s.processEmoji(ctx, data)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
-		c.Log.Debug("remote emoji: not cached", "emoji", e.ID, "url", e.ImageRemoteURL, "err", err)
+		s.log.Debug("remote emoji: not cached", "emoji", e.ID, "url", e.ImageRemoteURL, "err", err)
 		return &fetchFailure{err}
 	}
-	key, err := c.storeEmoji(ctx, img)
+	key, err := s.storeEmoji(ctx, img)
 	if err != nil {
 		return err
 	}
 	var stored bool
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if stored, err = tx.CacheCustomEmoji(ctx, e.ID, e.ImageRemoteURL, key, time.Now()); err != nil || !stored {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventCustomEmoji, e.ID, 0, e.Domain)
 	})
 	if err != nil || !stored {
-		c.deleteFiles(ctx, key)
+		s.DeleteFiles(ctx, key)
 		return err
 	}
-	c.emojis.clear()
+	s.emojis.clear()
 	return nil
 }
 
 // pruneRemoteEmojis removes the images of remote emoji cached before
 // cutoff (the media prune); an emoji is fetched again when an object
 // names it next. It says how many it pruned.
-func (c *Core) pruneRemoteEmojis(ctx context.Context, cutoff time.Time) (int, error) {
+func (s *Service) pruneRemoteEmojis(ctx context.Context, cutoff time.Time) (int, error) {
 	pruned := 0
 	for {
-		batch, err := c.Store.CachedRemoteEmojisBefore(ctx, cutoff, 100)
+		batch, err := s.store.CachedRemoteEmojisBefore(ctx, cutoff, 100)
 		if err != nil || len(batch) == 0 {
 			return pruned, err
 		}
 		for _, e := range batch {
 			var ok bool
-			err := c.Store.InTx(ctx, func(tx *store.Store) error {
+			err := s.store.InTx(ctx, func(tx *store.Store) error {
 				var err error
 				if ok, err = tx.UncacheCustomEmoji(ctx, e.ID, e.ImageKey); err != nil || !ok {
 					return err
@@ -216,11 +216,11 @@ func (c *Core) pruneRemoteEmojis(ctx context.Context, cutoff time.Time) (int, er
 				return pruned, err
 			}
 			if ok {
-				c.deleteFiles(ctx, e.ImageKey)
+				s.DeleteFiles(ctx, e.ImageKey)
 				pruned++
 			}
 		}
-		c.emojis.clear()
+		s.emojis.clear()
 		if len(batch) < 100 {
 			return pruned, nil
 		}

@@ -1,4 +1,4 @@
-package core
+package links
 
 import (
 	"context"
@@ -101,9 +101,9 @@ func hasUnverifiedLinks(a *model.Account) bool {
 	return false
 }
 
-// queueLinkVerification enqueues the check of a's unverified links, if it
+// QueueLinkVerification enqueues the check of a's unverified links, if it
 // has any, to run after delay.
-func (c *Core) queueLinkVerification(ctx context.Context, tx *store.Store, a *model.Account, delay time.Duration) error {
+func (s *Service) QueueLinkVerification(ctx context.Context, tx *store.Store, a *model.Account, delay time.Duration) error {
 	if !hasUnverifiedLinks(a) {
 		return nil
 	}
@@ -115,18 +115,18 @@ func (c *Core) queueLinkVerification(ctx context.Context, tx *store.Store, a *mo
 	return err
 }
 
-// remoteLinkDelay spreads the verification of a remote account's links
-// as its cards are spread (Config.RemoteCardSpread).
-func (c *Core) remoteLinkDelay() time.Duration {
-	if s := c.remoteCardSpread(); s > 0 {
+// RemoteLinkDelay spreads the verification of a remote account's links
+// as its cards are spread (Deps.RemoteCardSpread).
+func (s *Service) RemoteLinkDelay() time.Duration {
+	if s := s.remoteCardSpread(); s > 0 {
 		return rand.N(s)
 	}
 	return 0
 }
 
-// keepVerified carries the verification times of unchanged values from
+// KeepVerified carries the verification times of unchanged values from
 // old fields to new ones (an actor document never brings them).
-func keepVerified(fields, old []model.Field) {
+func KeepVerified(fields, old []model.Field) {
 	for i := range fields {
 		for _, o := range old {
 			if o.Value == fields[i].Value && o.VerifiedAt != nil && fields[i].VerifiedAt == nil {
@@ -139,15 +139,15 @@ func keepVerified(fields, old []model.Field) {
 // LinkJobs works a batch of link verification jobs. A page that cannot be
 // fetched or does not link back leaves its field unverified, without a
 // retry, as in Mastodon; only a failure to save is retried.
-func (c *Core) LinkJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
+func (s *Service) LinkJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job linkJob
 		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || job.AccountID == 0 {
-			c.Log.Error("links: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			s.log.Error("links: bad payload, dropped", "job", j.ID, "payload", j.Payload)
 			continue
 		}
-		if err := c.verifyLinks(ctx, job.AccountID); err != nil {
+		if err := s.verifyLinks(ctx, job.AccountID); err != nil {
 			failed[j.ID] = err
 		}
 	}
@@ -156,11 +156,11 @@ func (c *Core) LinkJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 
 // verifyLinks checks an account's unverified links and marks those whose
 // page links back to its profile page or its ActivityPub id.
-func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
-	if c.linkVerifier == nil {
+func (s *Service) verifyLinks(ctx context.Context, accountID int64) error {
+	if s.linkVerifier == nil {
 		return nil
 	}
-	a, err := c.Store.AccountByID(ctx, accountID)
+	a, err := s.store.AccountByID(ctx, accountID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -169,7 +169,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 	}
 	backs := []string{a.URL, a.URI}
 	if a.Local() {
-		backs = append(backs, c.AccountURL(a.Username))
+		backs = append(backs, s.site.AccountURL(a.Username))
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	verified := map[string]bool{} // by field value
@@ -178,9 +178,9 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 		if !ok || f.VerifiedAt != nil || verified[f.Value] {
 			continue
 		}
-		links, err := c.linkVerifier.RelMeLinks(ctx, target)
+		links, err := s.linkVerifier.RelMeLinks(ctx, target)
 		if err != nil {
-			c.Log.Debug("links: page not read", "url", target, "err", err)
+			s.log.Debug("links: page not read", "url", target, "err", err)
 			continue
 		}
 		for _, l := range links {
@@ -194,7 +194,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 	if len(verified) == 0 {
 		return nil
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		fresh, err := tx.AccountByID(ctx, accountID)
 		if err != nil {
 			return notFoundOr(err)
@@ -214,7 +214,7 @@ func (c *Core) verifyLinks(ctx context.Context, accountID int64) error {
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, accountID, accountID, "")
 	})
 	if err == nil || errors.Is(err, fault.ErrRecordNotFound) {
-		c.forgetAccount(accountID)
+		s.accountChanged(accountID)
 		return nil
 	}
 	return err

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"slices"
@@ -8,12 +8,12 @@ import (
 )
 
 func TestSupportedMimeTypesFollowFFmpeg(t *testing.T) {
-	c := &Core{}
+	c := New(Deps{})
 	images := []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
 	if got := c.SupportedMimeTypes(); !slices.Equal(got, images) {
 		t.Errorf("without ffmpeg: %v, want only %v", got, images)
 	}
-	c = &Core{av: &media.FFmpeg{FFmpegPath: "/usr/bin/ffmpeg", FFprobePath: "/usr/bin/ffprobe"}}
+	c = New(Deps{Transcoder: &media.FFmpeg{FFmpegPath: "/usr/bin/ffmpeg", FFprobePath: "/usr/bin/ffprobe"}})
 	got := c.SupportedMimeTypes()
 	for _, want := range append(images, "image/avif", "video/mp4", "video/quicktime", "video/webm", "audio/mpeg", "audio/wav", "audio/flac") {
 		if !slices.Contains(got, want) {

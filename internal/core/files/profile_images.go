@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"bytes"
@@ -34,8 +34,8 @@ var profileImageSpecs = [...]profileImageSpec{
 	ProfileHeader: {"Header", "headers", media.HeaderWidth, media.HeaderHeight},
 }
 
-// key is the account's stored key of the picture.
-func (p ProfileImage) key(a *model.Account) *string {
+// Key is the account's field holding the stored key of the picture.
+func (p ProfileImage) Key(a *model.Account) *string {
 	if p == ProfileAvatar {
 		return &a.AvatarKey
 	}
@@ -58,14 +58,14 @@ func (p ProfileImage) missingPath() string {
 	return missingHeaderPath
 }
 
-// storeProfileImage checks, crops, re-encodes and stores an avatar or
+// StoreProfileImage checks, crops, re-encodes and stores an avatar or
 // header sent by its owner (media.ProcessProfileImage: the same checks as
 // an upload, sniffed type and limits before decoding) under a new key,
 // which it answers. A file that is not acceptable is a 422 and stores
 // nothing.
-func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.Reader) (string, error) {
+func (s *Service) StoreProfileImage(ctx context.Context, which ProfileImage, r io.Reader) (string, error) {
 	spec := profileImageSpecs[which]
-	if c.media == nil {
+	if s.media == nil {
 		return "", fault.Unprocessable("Media uploads are not enabled")
 	}
 	data, err := io.ReadAll(io.LimitReader(r, media.MaxImageBytes+1))
@@ -75,12 +75,12 @@ func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.R
 	// Decoding holds up to a few hundred MB for an image at the pixel
 	// limit: one per CPU at a time, as uploads.
 	select {
-	case c.imageSlots <- struct{}{}:
+	case s.imageSlots <- struct{}{}:
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
 	img, err := media.ProcessProfileImage(data, spec.width, spec.height)
-	<-c.imageSlots
+	<-s.imageSlots
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return "", fault.Unprocessable(fmt.Sprintf("Validation failed: %s must be less than %d MB and %d megapixels",
@@ -91,8 +91,8 @@ func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.R
 		return "", err
 	}
 	key := media.NewKey(spec.prefix) + "/original" + img.Ext
-	if err := c.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
-		c.deleteFiles(ctx, key)
+	if err := s.media.Put(ctx, key, bytes.NewReader(img.Original)); err != nil {
+		s.DeleteFiles(ctx, key)
 		return "", err
 	}
 	return key, nil
@@ -103,10 +103,10 @@ func (c *Core) storeProfileImage(ctx context.Context, which ProfileImage, r io.R
 // default picture again, followers' servers get the Update, and the file
 // goes once that is committed. Removing what is not there changes nothing
 // but still answers the account, as Mastodon.
-func (c *Core) DeleteProfileImage(ctx context.Context, v *model.Viewer, which ProfileImage) (*model.Viewer, error) {
+func (s *Service) DeleteProfileImage(ctx context.Context, v *model.Viewer, which ProfileImage) (*model.Viewer, error) {
 	var fresh *model.Viewer
 	var old string
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		acct, err := tx.AccountByID(ctx, v.AccountID())
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func (c *Core) DeleteProfileImage(ctx context.Context, v *model.Viewer, which Pr
 		if err != nil {
 			return err
 		}
-		key := which.key(acct)
+		key := which.Key(acct)
 		old, *key = *key, ""
 		if err := tx.SetAccountImageKeys(ctx, acct.ID, acct.AvatarKey, acct.HeaderKey); err != nil {
 			return err
@@ -124,23 +124,13 @@ func (c *Core) DeleteProfileImage(ctx context.Context, v *model.Viewer, which Pr
 			return err
 		}
 		fresh = &model.Viewer{Token: v.Token, Account: acct, User: user}
-		return c.profileChanged(ctx, tx, acct)
+		return s.profileChanged(ctx, tx, acct)
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.wakeJobs()
-	c.forgetAccount(fresh.Account.ID)
-	c.deleteFiles(ctx, old)
+	s.wake()
+	s.accountChanged(fresh.Account.ID)
+	s.DeleteFiles(ctx, old)
 	return fresh, nil
-}
-
-// profileChanged queues the Update of a local actor to its followers'
-// servers, as Mastodon's UpdateDistributionWorker after any profile edit,
-// and logs the change so every node drops what it cached of the account.
-func (c *Core) profileChanged(ctx context.Context, tx *store.Store, acct *model.Account) error {
-	if err := c.queueDelivery(ctx, tx, acct, Delivery{Kind: "Update:Person", Followers: true}); err != nil {
-		return err
-	}
-	return tx.AppendEvent(ctx, store.EventAccountUpdated, acct.ID, acct.ID, "")
 }

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -30,24 +30,24 @@ const remoteImageRetry = 10 * time.Minute
 // not cached is shown, as Mastodon shows it, through the media proxy
 // (RemoteMediaFile), never at its origin's address (remote_url, which
 // the API gives apart, is that).
-func (c *Core) AttachmentURLs(m *model.MediaAttachment) (file, preview string) {
+func (s *Service) AttachmentURLs(m *model.MediaAttachment) (file, preview string) {
 	if m.RemoteURL != "" && !m.Cached() {
-		return c.mediaProxyURL(m, false), c.mediaProxyURL(m, true)
+		return s.mediaProxyURL(m, false), s.mediaProxyURL(m, true)
 	}
 	if m.Processing != model.MediaProcessed {
 		return "", ""
 	}
-	return c.MediaURL(m.FileKey), c.MediaURL(m.PreviewKey)
+	return s.MediaURL(m.FileKey), s.MediaURL(m.PreviewKey)
 }
 
 // mediaProxyURL is Mastodon's /media_proxy/:id/:variant address of
 // remote attachment m, its file or (small) its preview.
-func (c *Core) mediaProxyURL(m *model.MediaAttachment, small bool) string {
+func (s *Service) mediaProxyURL(m *model.MediaAttachment, small bool) string {
 	variant := "original"
 	if small {
 		variant = "small"
 	}
-	return c.BaseURL() + "/media_proxy/" + ids.Format(m.ID) + "/" + variant
+	return s.site.BaseURL() + "/media_proxy/" + ids.Format(m.ID) + "/" + variant
 }
 
 // RemoteMediaFile answers the stored file of remote attachment id (its
@@ -60,38 +60,38 @@ func (c *Core) mediaProxyURL(m *model.MediaAttachment, small bool) string {
 // back. Local uploads, hidden statuses, and files refused by the domain
 // policy, failing to fetch or not there yet are not found. It returns
 // the file's public URL.
-func (c *Core) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bool) (string, error) {
-	m, err := c.Store.MediaByID(ctx, id)
+func (s *Service) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bool) (string, error) {
+	m, err := s.store.MediaByID(ctx, id)
 	if err != nil {
 		return "", notFoundOr(err)
 	}
 	if m.RemoteURL == "" || m.StatusID == 0 {
 		return "", fault.ErrRecordNotFound
 	}
-	if _, err := c.VisibleStatus(ctx, viewerID, m.StatusID); err != nil {
+	if _, err := s.visibleStatus(ctx, viewerID, m.StatusID); err != nil {
 		return "", err
 	}
 	// Files cached before the domain was blocked are not served either.
-	author, err := c.Store.AccountByID(ctx, m.AccountID)
+	author, err := s.store.AccountByID(ctx, m.AccountID)
 	if err != nil {
 		return "", notFoundOr(err)
 	}
-	if author.Suspended() || c.mediaRejected(ctx, author.Domain) {
+	if author.Suspended() || s.mediaRejected(ctx, author.Domain) {
 		return "", fault.ErrRecordNotFound
 	}
 	if !m.Cached() {
-		if !fetchable(m) || !c.imageTries.claim(c.mediaProxyURL(m, false), time.Now(), remoteImageRetry) {
+		if !fetchable(m) || !s.imageTries.claim(s.mediaProxyURL(m, false), time.Now(), remoteImageRetry) {
 			return "", fault.ErrRecordNotFound
 		}
 		if m.Type != "image" {
-			if err := c.Store.InTx(ctx, func(tx *store.Store) error { return c.queueStatusMedia(ctx, tx, m.StatusID) }); err != nil {
+			if err := s.store.InTx(ctx, func(tx *store.Store) error { return s.queueStatusMedia(ctx, tx, m.StatusID) }); err != nil {
 				return "", err
 			}
-			c.wakeJobs()
+			s.wake()
 			return "", fault.ErrRecordNotFound
 		}
 	}
-	m, err = c.cacheRemoteMedia(ctx, m)
+	m, err = s.cacheRemoteMedia(ctx, m)
 	if isFetchFailure(err) {
 		return "", fault.ErrRecordNotFound
 	}
@@ -102,7 +102,7 @@ func (c *Core) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bo
 	if small {
 		key = m.PreviewKey
 	}
-	if u := c.MediaURL(key); u != "" {
+	if u := s.MediaURL(key); u != "" {
 		return u, nil
 	}
 	return "", fault.ErrRecordNotFound // audio has no preview
@@ -110,12 +110,12 @@ func (c *Core) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bo
 
 // accountImageProxyURL is the media proxy's address for a picture of
 // account id (served by the server package).
-func (c *Core) accountImageProxyURL(id int64, which ProfileImage) string {
+func (s *Service) accountImageProxyURL(id int64, which ProfileImage) string {
 	name := "avatar"
 	if which == ProfileHeader {
 		name = "header"
 	}
-	return c.BaseURL() + "/media_proxy/accounts/" + ids.Format(id) + "/" + name
+	return s.site.BaseURL() + "/media_proxy/accounts/" + ids.Format(id) + "/" + name
 }
 
 // AccountImageFile is where the media proxy sends a browser asking for
@@ -125,23 +125,23 @@ func (c *Core) accountImageProxyURL(id int64, which ProfileImage) string {
 // when the account has none to show, the fetch fails, or this node tried
 // it less than remoteImageRetry ago (the job or a refresh fetches it
 // again in time). Only database and storage errors are returned.
-func (c *Core) AccountImageFile(ctx context.Context, id int64, which ProfileImage) (string, error) {
-	missing := c.BaseURL() + which.missingPath()
-	a, err := c.Store.AccountByID(ctx, id)
+func (s *Service) AccountImageFile(ctx context.Context, id int64, which ProfileImage) (string, error) {
+	missing := s.site.BaseURL() + which.missingPath()
+	a, err := s.store.AccountByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return missing, nil
 	}
 	if err != nil {
 		return "", err
 	}
-	proxy := c.accountImageProxyURL(a.ID, which)
-	if u, _ := c.accountImage(a, which); u != proxy {
+	proxy := s.accountImageProxyURL(a.ID, which)
+	if u, _ := s.accountImage(a, which); u != proxy {
 		return u, nil
 	}
-	if !c.imageTries.claim(proxy, time.Now(), remoteImageRetry) {
+	if !s.imageTries.claim(proxy, time.Now(), remoteImageRetry) {
 		return missing, nil
 	}
-	key, err := c.cacheRemoteAccountImage(ctx, a, which, which.remoteURL(a))
+	key, err := s.cacheRemoteAccountImage(ctx, a, which, which.remoteURL(a))
 	switch {
 	case isFetchFailure(err) || errors.Is(err, ErrNoMediaFetcher):
 		return missing, nil
@@ -150,13 +150,13 @@ func (c *Core) AccountImageFile(ctx context.Context, id int64, which ProfileImag
 	case key == "": // the account changed meanwhile; its next view shows what it has now
 		return missing, nil
 	}
-	return c.MediaURL(key), nil
+	return s.MediaURL(key), nil
 }
 
 // customEmojiProxyURL is the media proxy's address for remote emoji id
 // (served by the server package).
-func (c *Core) customEmojiProxyURL(id int64) string {
-	return c.BaseURL() + "/media_proxy/custom_emojis/" + ids.Format(id)
+func (s *Service) customEmojiProxyURL(id int64) string {
+	return s.site.BaseURL() + "/media_proxy/custom_emojis/" + ids.Format(id)
 }
 
 // CustomEmojiFile is where the media proxy sends a browser asking for the
@@ -166,32 +166,32 @@ func (c *Core) customEmojiProxyURL(id int64) string {
 // fetch, or was tried on this node less than remoteImageRetry ago is not
 // found (an emoji has no default picture; the shortcode is the image's
 // alt text).
-func (c *Core) CustomEmojiFile(ctx context.Context, id int64) (string, error) {
-	e, err := c.Store.CustomEmojiByID(ctx, id)
+func (s *Service) CustomEmojiFile(ctx context.Context, id int64) (string, error) {
+	e, err := s.store.CustomEmojiByID(ctx, id)
 	if err != nil {
 		return "", notFoundOr(err)
 	}
-	proxy := c.customEmojiProxyURL(e.ID)
-	switch u := c.CustomEmojiURL(e); {
+	proxy := s.customEmojiProxyURL(e.ID)
+	switch u := s.CustomEmojiURL(e); {
 	case e.Disabled || u == "":
 		return "", fault.ErrRecordNotFound
 	case u != proxy:
 		return u, nil
 	}
-	if !c.imageTries.claim(proxy, time.Now(), remoteImageRetry) {
+	if !s.imageTries.claim(proxy, time.Now(), remoteImageRetry) {
 		return "", fault.ErrRecordNotFound
 	}
-	err = c.cacheRemoteEmoji(ctx, id)
+	err = s.cacheRemoteEmoji(ctx, id)
 	if isFetchFailure(err) || errors.Is(err, ErrNoMediaFetcher) {
 		return "", fault.ErrRecordNotFound
 	}
 	if err != nil {
 		return "", err
 	}
-	if e, err = c.Store.CustomEmojiByID(ctx, id); err != nil {
+	if e, err = s.store.CustomEmojiByID(ctx, id); err != nil {
 		return "", notFoundOr(err)
 	}
-	if u := c.MediaURL(e.ImageKey); u != "" {
+	if u := s.MediaURL(e.ImageKey); u != "" {
 		return u, nil
 	}
 	return "", fault.ErrRecordNotFound

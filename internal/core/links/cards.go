@@ -1,4 +1,4 @@
-package core
+package links
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ type cardJob struct {
 	ImageOnly bool   `json:"image_only,omitempty"`
 }
 
-// addCard gives a new status its card inside its transaction: the link is
+// AddCard gives a new status its card inside its transaction: the link is
 // the one its origin named (cardURL, FEP-8967) or else the first of its
 // content that is not a mention or hashtag. When the origin attached its
 // preview and no card of that URL is stored, the preview is stored as the
@@ -56,7 +56,7 @@ type cardJob struct {
 // the page itself (another server's word never stands for long), and the
 // page is not fetched now. Otherwise one card job is enqueued, due after a
 // random delay for a status from another server.
-func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
+func (s *Service) AddCard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
 	cardURL string, preview *model.PreviewCard) error {
 	link := cardLinkOf(st, mentions, cardURL)
 	if link == "" {
@@ -77,22 +77,22 @@ func (c *Core) addCard(ctx context.Context, tx *store.Store, st *model.Status, m
 			if card.ImageURL == "" {
 				return nil
 			}
-			return c.enqueueCardJob(ctx, tx, st, cardJob{StatusID: st.ID, URL: link, ImageOnly: true})
+			return s.enqueueCardJob(ctx, tx, st, cardJob{StatusID: st.ID, URL: link, ImageOnly: true})
 		case err != nil:
 			return err
 		case time.Since(stored.FetchedAt) < cardFreshFor:
 			return tx.LinkStatusCard(ctx, st.ID, stored.ID)
 		}
 	}
-	return c.enqueueCardJob(ctx, tx, st, cardJob{StatusID: st.ID, URL: link})
+	return s.enqueueCardJob(ctx, tx, st, cardJob{StatusID: st.ID, URL: link})
 }
 
 // enqueueCardJob queues job, due after a random delay for a status from
 // another server.
-func (c *Core) enqueueCardJob(ctx context.Context, tx *store.Store, st *model.Status, job cardJob) error {
+func (s *Service) enqueueCardJob(ctx context.Context, tx *store.Store, st *model.Status, job cardJob) error {
 	runAt := time.Now()
 	if !st.Local {
-		if spread := c.remoteCardSpread(); spread > 0 {
+		if spread := s.remoteCardSpread(); spread > 0 {
 			runAt = runAt.Add(rand.N(spread))
 		}
 	}
@@ -127,10 +127,10 @@ func cardLinkOf(st *model.Status, mentions []*model.Account, cardURL string) str
 	return text.CardLink(st.Content, skip)
 }
 
-// recard follows an edit: when the edited status's card link is not the
+// Recard follows an edit: when the edited status's card link is not the
 // URL of its card, the card goes and the new link's is looked for as for
 // a new status.
-func (c *Core) recard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
+func (s *Service) Recard(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account,
 	cardURL string, preview *model.PreviewCard) error {
 	current, err := tx.PreviewCardsByStatusIDs(ctx, []int64{st.ID})
 	if err != nil {
@@ -145,32 +145,32 @@ func (c *Core) recard(ctx context.Context, tx *store.Store, st *model.Status, me
 			return err
 		}
 	}
-	return c.addCard(ctx, tx, st, mentions, cardURL, preview)
+	return s.AddCard(ctx, tx, st, mentions, cardURL, preview)
 }
 
-func (c *Core) remoteCardSpread() time.Duration {
-	switch s := c.Config.RemoteCardSpread; {
-	case s < 0:
+func (s *Service) remoteCardSpread() time.Duration {
+	switch d := s.cardSpread; {
+	case d < 0:
 		return 0
-	case s == 0:
+	case d == 0:
 		return defaultRemoteCardSpread
 	default:
-		return s
+		return d
 	}
 }
 
 // CardJobs works a batch of card jobs. A page that cannot be fetched or
 // is not HTML leaves its status without a card (no retry: the link is
 // not going to change); only database errors are retried.
-func (c *Core) CardJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
+func (s *Service) CardJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	failed := map[int64]error{}
 	for _, j := range batch {
 		var job cardJob
 		if err := json.Unmarshal([]byte(j.Payload), &job); err != nil || job.StatusID == 0 || job.URL == "" {
-			c.Log.Error("cards: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			s.log.Error("cards: bad payload, dropped", "job", j.ID, "payload", j.Payload)
 			continue
 		}
-		if err := c.attachCard(ctx, job); err != nil {
+		if err := s.attachCard(ctx, job); err != nil {
 			failed[j.ID] = err
 		}
 	}
@@ -181,26 +181,26 @@ func (c *Core) CardJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 // fresh, else fetched (once per URL however many jobs ask at the same
 // time), then linked to the status with an event, so every node drops
 // the status's cached rendering.
-func (c *Core) attachCard(ctx context.Context, job cardJob) error {
-	if _, err := c.Store.StatusByID(ctx, job.StatusID); errors.Is(err, model.ErrNotFound) {
+func (s *Service) attachCard(ctx context.Context, job cardJob) error {
+	if _, err := s.store.StatusByID(ctx, job.StatusID); errors.Is(err, model.ErrNotFound) {
 		return nil // deleted meanwhile
 	} else if err != nil {
 		return err
 	}
 	if job.ImageOnly {
-		return c.copyPreviewImage(ctx, job)
+		return s.copyPreviewImage(ctx, job)
 	}
-	card, refreshed, err := c.cardOf(ctx, job.URL)
+	card, refreshed, err := s.cardOf(ctx, job.URL)
 	if err != nil || card == nil {
 		return err
 	}
 	var others []int64
 	if refreshed {
-		if others, err = c.Store.StatusIDsOfCard(ctx, card.ID, maxRefreshForget); err != nil {
+		if others, err = s.store.StatusIDsOfCard(ctx, card.ID, maxRefreshForget); err != nil {
 			return err
 		}
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.LinkStatusCard(ctx, job.StatusID, card.ID); err != nil {
 			return err
 		}
@@ -215,7 +215,7 @@ func (c *Core) attachCard(ctx context.Context, job cardJob) error {
 		return err
 	}
 	for _, id := range append(others, job.StatusID) {
-		c.forgetStatus(id)
+		s.statusChanged(id)
 	}
 	return nil
 }
@@ -223,35 +223,35 @@ func (c *Core) attachCard(ctx context.Context, job cardJob) error {
 // cardOf returns the card of url: stored and fresh, or fetched and saved
 // (refreshed reports a stored card that was fetched again). nil without
 // error when the page has no card.
-func (c *Core) cardOf(ctx context.Context, url string) (card *model.PreviewCard, refreshed bool, err error) {
-	stored, err := c.Store.PreviewCardByURL(ctx, url)
+func (s *Service) cardOf(ctx context.Context, url string) (card *model.PreviewCard, refreshed bool, err error) {
+	stored, err := s.store.PreviewCardByURL(ctx, url)
 	switch {
 	case err == nil && time.Since(stored.FetchedAt) < cardFreshFor:
 		return stored, false, nil
 	case err != nil && !errors.Is(err, model.ErrNotFound):
 		return nil, false, err
 	}
-	if c.cardFetcher == nil {
+	if s.cardFetcher == nil {
 		return stored, false, nil
 	}
-	fetched, err := c.cardFetches.do(url, func() (*model.PreviewCard, error) {
-		card, err := c.cardFetcher.FetchCard(ctx, url)
+	fetched, err := s.cardFetches.do(url, func() (*model.PreviewCard, error) {
+		card, err := s.cardFetcher.FetchCard(ctx, url)
 		if err != nil {
-			c.Log.Debug("cards: fetch failed", "url", url, "err", err)
+			s.log.Debug("cards: fetch failed", "url", url, "err", err)
 			return nil, nil
 		}
 		card.URL, card.FetchedAt = url, time.Now()
 		if stored != nil {
 			card.ID = stored.ID
 		}
-		c.copyCardImage(ctx, card)
-		err = c.Store.InTx(ctx, func(tx *store.Store) error { return tx.SavePreviewCard(ctx, card) })
+		s.copyCardImage(ctx, card)
+		err = s.store.InTx(ctx, func(tx *store.Store) error { return tx.SavePreviewCard(ctx, card) })
 		if err != nil {
-			c.deleteFiles(ctx, card.ImageKey)
+			s.deleteFiles(ctx, card.ImageKey)
 			return nil, err
 		}
 		if stored != nil && stored.ImageKey != card.ImageKey {
-			c.deleteFiles(ctx, stored.ImageKey) // the refreshed card's image replaces it
+			s.deleteFiles(ctx, stored.ImageKey) // the refreshed card's image replaces it
 		}
 		return card, nil
 	})
@@ -269,19 +269,19 @@ func (c *Core) cardOf(ctx context.Context, url string) (card *model.PreviewCard,
 // when the page gave none, its size. A card whose image cannot be fetched
 // or is not an image shows none: readers' browsers never load it from the
 // linked site.
-func (c *Core) copyCardImage(ctx context.Context, card *model.PreviewCard) {
+func (s *Service) copyCardImage(ctx context.Context, card *model.PreviewCard) {
 	card.ImageKey = ""
 	if card.ImageURL == "" {
 		return
 	}
-	img, err := c.fetchRemoteImage(ctx, card.ImageURL)
+	img, err := s.fetchImage(ctx, card.ImageURL)
 	if err != nil {
-		c.Log.Debug("cards: image not copied", "url", card.ImageURL, "err", err)
+		s.log.Debug("cards: image not copied", "url", card.ImageURL, "err", err)
 		return
 	}
 	key := media.NewKey("preview_cards") + "/original" + img.SmallExt
-	if err := c.media.Put(ctx, key, bytes.NewReader(img.Small)); err != nil {
-		c.Log.Warn("cards: store image", "url", card.ImageURL, "err", err)
+	if err := s.media.Put(ctx, key, bytes.NewReader(img.Small)); err != nil {
+		s.log.Warn("cards: store image", "url", card.ImageURL, "err", err)
 		return
 	}
 	card.ImageKey, card.Blurhash = key, img.Blurhash
@@ -292,30 +292,30 @@ func (c *Core) copyCardImage(ctx context.Context, card *model.PreviewCard) {
 
 // copyPreviewImage copies the image of a card an origin server attached
 // (FEP-8967) and, if it is still without one, gives it to the card.
-func (c *Core) copyPreviewImage(ctx context.Context, job cardJob) error {
-	card, err := c.Store.PreviewCardByURL(ctx, job.URL)
+func (s *Service) copyPreviewImage(ctx context.Context, job cardJob) error {
+	card, err := s.store.PreviewCardByURL(ctx, job.URL)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil || card.ImageKey != "" {
 		return err
 	}
-	c.copyCardImage(ctx, card)
+	s.copyCardImage(ctx, card)
 	if card.ImageKey == "" {
 		return nil
 	}
 	var set bool
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if set, err = tx.SetPreviewCardImage(ctx, card.ID, card.ImageKey, card.Blurhash); err != nil || !set {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventStatusCard, job.StatusID, 0, "")
 	})
 	if err != nil || !set {
-		c.deleteFiles(ctx, card.ImageKey)
+		s.deleteFiles(ctx, card.ImageKey)
 		return err
 	}
-	c.forgetStatus(job.StatusID)
+	s.statusChanged(job.StatusID)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"context"
@@ -14,16 +14,16 @@ import (
 // processed files, answering m with them filled in (not yet recorded);
 // on failure nothing is stored. What went wrong with the remote file
 // comes back as a *fetchFailure; local failures (storage) as they are.
-func (c *Core) fetchRemoteAttachment(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
+func (s *Service) fetchRemoteAttachment(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
 	if m.Type != "image" {
-		return c.cacheRemoteAV(ctx, m)
+		return s.cacheRemoteAV(ctx, m)
 	}
-	img, err := c.fetchRemoteImage(ctx, m.RemoteURL)
+	img, err := s.FetchRemoteImage(ctx, m.RemoteURL)
 	if err != nil {
 		return nil, remoteFailure(ctx, err)
 	}
 	next := *m
-	if next.FileKey, next.PreviewKey, err = c.storeImage(ctx, "media_attachments", img); err != nil {
+	if next.FileKey, next.PreviewKey, err = s.storeImage(ctx, "media_attachments", img); err != nil {
 		return nil, err
 	}
 	next.ContentType = img.ContentType
@@ -44,14 +44,14 @@ func (c *Core) fetchRemoteAttachment(ctx context.Context, m *model.MediaAttachme
 // of the first frame, metadata dropped. What it turns out to be (video,
 // gifv, audio) decides the type; a still image where a video was
 // announced, or any other file, is refused.
-func (c *Core) cacheRemoteAV(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
-	if c.mediaFetcher == nil || c.media == nil {
+func (s *Service) cacheRemoteAV(ctx context.Context, m *model.MediaAttachment) (*model.MediaAttachment, error) {
+	if s.mediaFetcher == nil || s.media == nil {
 		return nil, ErrNoMediaFetcher
 	}
-	if !c.av.Available() {
+	if !s.av.Available() {
 		return nil, &fetchFailure{media.ErrNoFFmpeg} // shown at its remote URL
 	}
-	data, err := c.mediaFetcher.FetchMedia(ctx, m.RemoteURL, media.MaxVideoBytes)
+	data, err := s.mediaFetcher.FetchMedia(ctx, m.RemoteURL, media.MaxVideoBytes)
 	if err != nil {
 		return nil, remoteFailure(ctx, err)
 	}
@@ -74,17 +74,17 @@ func (c *Core) cacheRemoteAV(ctx context.Context, m *model.MediaAttachment) (*mo
 		return nil, err
 	}
 	data = nil // the file holds it now
-	plan, err := c.av.CheckAV(ctx, path, format)
+	plan, err := s.av.CheckAV(ctx, path, format)
 	if err != nil {
 		return nil, remoteFailure(ctx, err)
 	}
-	av, err := c.av.ProcessAV(ctx, path, plan, dir)
+	av, err := s.av.ProcessAV(ctx, path, plan, dir)
 	if err != nil {
 		return nil, remoteFailure(ctx, err)
 	}
 	next := *m
 	origin := next.Blurhash
-	if err := c.storeAV(ctx, &next, media.NewKey("media_attachments"), av); err != nil {
+	if err := s.storeAV(ctx, &next, media.NewKey("media_attachments"), av); err != nil {
 		return nil, err
 	}
 	if origin != "" { // the origin's own blurhash is kept

@@ -1,4 +1,4 @@
-package core_test
+package files_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"herd/internal/config"
 	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/files"
 	"herd/internal/media"
 	"herd/internal/media/mediatest"
 	"herd/internal/testrig"
@@ -57,10 +58,10 @@ func TestRemoteEmojiTags(t *testing.T) {
 		f := &recordingFetcher{}
 		inst := testrig.Start(t, db, func(c *config.Config) { c.RemoteMediaSpread = -1; c.MediaFetcher = f })
 		c := inst.Core
-		tag := func(host, code, img string) core.RemoteEmoji {
-			return core.RemoteEmoji{URI: "https://" + host + "/emojis/" + code, Shortcode: code, ImageURL: img}
+		tag := func(host, code, img string) files.RemoteEmoji {
+			return files.RemoteEmoji{URI: "https://" + host + "/emojis/" + code, Shortcode: code, ImageURL: img}
 		}
-		list := []core.RemoteEmoji{
+		list := []files.RemoteEmoji{
 			tag("far.test", "good", "https://cdn.far.test/good.png"),
 			tag("elsewhere.test", "spoofed", "https://far.test/spoofed.png"),                              // id on another host
 			{URI: "https://far.test/emojis/x", Shortcode: "bad code", ImageURL: "https://far.test/x.png"}, // not a shortcode
@@ -81,7 +82,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 			all += " :" + e.Shortcode + ":"
 		}
 		known := map[string]bool{}
-		for _, e := range c.CustomEmojisIn("far.test", all) {
+		for _, e := range c.Files.CustomEmojisIn("far.test", all) {
 			known[e.Shortcode] = true
 		}
 		if !known["good"] || known["spoofed"] || known["x"] || known["noimage"] || !known["many_44"] || known["many_45"] {
@@ -92,8 +93,8 @@ func TestRemoteEmojiTags(t *testing.T) {
 		}
 		inst.WaitJobs(t)
 		var url string
-		if es := c.AccountEmojis(acct); len(es) == 1 {
-			url = c.CustomEmojiURL(es[0])
+		if es := c.Files.AccountEmojis(acct); len(es) == 1 {
+			url = c.Files.CustomEmojiURL(es[0])
 		}
 		if !strings.HasPrefix(url, inst.URL+"/system/custom_emojis/") {
 			t.Fatalf(":good: shows at %q once the jobs are done, want this instance's storage", url)
@@ -109,23 +110,23 @@ func TestRemoteEmojiTags(t *testing.T) {
 		}
 		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://nomedia.test/users/n", Username: "n",
 			Domain: "nomedia.test", InboxURL: "https://nomedia.test/inbox",
-			Emojis: []core.RemoteEmoji{tag("nomedia.test", "blocked", "https://nomedia.test/blocked.png")}}); err != nil {
+			Emojis: []files.RemoteEmoji{tag("nomedia.test", "blocked", "https://nomedia.test/blocked.png")}}); err != nil {
 			t.Fatal(err)
 		}
 		inst.WaitJobs(t)
-		if es := c.CustomEmojisIn("nomedia.test", ":blocked:"); len(es) != 0 || f.wasAsked("https://nomedia.test/") {
+		if es := c.Files.CustomEmojisIn("nomedia.test", ":blocked:"); len(es) != 0 || f.wasAsked("https://nomedia.test/") {
 			t.Errorf("reject_media emoji: %+v, fetched: %v; want none shown, none fetched", es, f.asked)
 		}
 
 		// Pruned: shown through the media proxy, which fetches it again.
-		if _, err := c.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
+		if _, err := c.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
 			t.Fatal(err)
 		}
-		es := c.CustomEmojisIn("far.test", ":good:")
-		if len(es) != 1 || !strings.HasPrefix(c.CustomEmojiURL(es[0]), inst.URL+"/media_proxy/custom_emojis/") {
-			t.Fatalf("pruned emoji: %+v at %q, want the media proxy", es, c.CustomEmojiURL(es[0]))
+		es := c.Files.CustomEmojisIn("far.test", ":good:")
+		if len(es) != 1 || !strings.HasPrefix(c.Files.CustomEmojiURL(es[0]), inst.URL+"/media_proxy/custom_emojis/") {
+			t.Fatalf("pruned emoji: %+v at %q, want the media proxy", es, c.Files.CustomEmojiURL(es[0]))
 		}
-		resp, err := inst.HTTP.Client().Get(c.CustomEmojiURL(es[0]))
+		resp, err := inst.HTTP.Client().Get(c.Files.CustomEmojiURL(es[0]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,12 +134,12 @@ func TestRemoteEmojiTags(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.String(), inst.URL+"/system/custom_emojis/") {
 			t.Fatalf("media proxy for a pruned emoji: %d at %s, want the image stored again", resp.StatusCode, resp.Request.URL)
 		}
-		if es := c.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || c.CustomEmojiURL(es[0]) != resp.Request.URL.String() {
+		if es := c.Files.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || c.Files.CustomEmojiURL(es[0]) != resp.Request.URL.String() {
 			t.Fatalf("after a view through the proxy: %+v, want the stored image", es)
 		}
 
 		// Pruned again, then fetched again when an object names it next.
-		if _, err := c.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
+		if _, err := c.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
@@ -146,7 +147,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 			t.Fatal(err)
 		}
 		inst.WaitJobs(t)
-		if es := c.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || !strings.HasPrefix(c.CustomEmojiURL(es[0]), inst.URL+"/system/") {
+		if es := c.Files.CustomEmojisIn("far.test", ":good:"); len(es) != 1 || !strings.HasPrefix(c.Files.CustomEmojiURL(es[0]), inst.URL+"/system/") {
 			t.Error("a pruned emoji named again was not fetched again")
 		}
 	})

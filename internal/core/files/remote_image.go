@@ -1,4 +1,4 @@
-package core
+package files
 
 import (
 	"bytes"
@@ -17,61 +17,61 @@ type MediaFetcher interface {
 
 // ErrNoMediaFetcher: remote media cannot be fetched on this node (no
 // fetcher or no storage set).
-var ErrNoMediaFetcher = errors.New("core: remote media fetching is not enabled")
+var ErrNoMediaFetcher = errors.New("files: remote media fetching is not enabled")
 
 // processImage runs media.ProcessImage holding one of the node's image
 // slots: decoding an image at the pixel limit takes a few hundred MB, so
 // at most one per CPU is decoded at a time, uploads and fetches alike.
-func (c *Core) processImage(ctx context.Context, data []byte) (*media.Image, error) {
+func (s *Service) processImage(ctx context.Context, data []byte) (*media.Image, error) {
 	select {
-	case c.imageSlots <- struct{}{}:
+	case s.imageSlots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-c.imageSlots }()
+	defer func() { <-s.imageSlots }()
 	return media.ProcessImage(data)
 }
 
-// fetchRemoteImage fetches the image at url through the guarded client
+// FetchRemoteImage fetches the image at url through the guarded client
 // (at most media.MaxImageBytes) and processes it as an upload is: the
 // type sniffed from the bytes (a page served as image/png is refused),
 // pixels bounded before decoding, re-encoded without metadata, previewed
 // and blurhashed. Store its files with storeImage. Callers decide first
 // whether url may be fetched at all (reject_media, suspended domains).
-func (c *Core) fetchRemoteImage(ctx context.Context, url string) (*media.Image, error) {
-	if c.mediaFetcher == nil || c.media == nil {
+func (s *Service) FetchRemoteImage(ctx context.Context, url string) (*media.Image, error) {
+	if s.mediaFetcher == nil || s.media == nil {
 		return nil, ErrNoMediaFetcher
 	}
-	data, err := c.mediaFetcher.FetchMedia(ctx, url, media.MaxImageBytes)
+	data, err := s.mediaFetcher.FetchMedia(ctx, url, media.MaxImageBytes)
 	if err != nil {
 		return nil, err
 	}
-	return c.processImage(ctx, data)
+	return s.processImage(ctx, data)
 }
 
 // storeImage stores a processed image's original and preview under a new
 // key folder below prefix (e.g. "media_attachments", "accounts/avatars")
 // and returns their keys; on failure nothing is left behind.
-func (c *Core) storeImage(ctx context.Context, prefix string, img *media.Image) (original, small string, err error) {
-	if c.media == nil {
+func (s *Service) storeImage(ctx context.Context, prefix string, img *media.Image) (original, small string, err error) {
+	if s.media == nil {
 		return "", "", ErrNoMediaFetcher
 	}
 	folder := media.NewKey(prefix)
 	original, small = folder+"/original"+img.Ext, folder+"/small"+img.SmallExt
-	if err = c.media.Put(ctx, original, bytes.NewReader(img.Original)); err == nil {
-		err = c.media.Put(ctx, small, bytes.NewReader(img.Small))
+	if err = s.media.Put(ctx, original, bytes.NewReader(img.Original)); err == nil {
+		err = s.media.Put(ctx, small, bytes.NewReader(img.Small))
 	}
 	if err != nil {
-		c.deleteFiles(ctx, original, small)
+		s.DeleteFiles(ctx, original, small)
 		return "", "", err
 	}
 	return original, small, nil
 }
 
-// deleteFiles removes stored files, best effort: a file no row names is
+// DeleteFiles removes stored files, best effort: a file no row names is
 // unreachable, so a failure is only logged.
-func (c *Core) deleteFiles(ctx context.Context, keys ...string) {
-	if c.media == nil {
+func (s *Service) DeleteFiles(ctx context.Context, keys ...string) {
+	if s.media == nil {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -79,8 +79,8 @@ func (c *Core) deleteFiles(ctx context.Context, keys ...string) {
 		if key == "" {
 			continue
 		}
-		if err := c.media.Delete(ctx, key); err != nil {
-			c.Log.Warn("delete media file", "key", key, "err", err)
+		if err := s.media.Delete(ctx, key); err != nil {
+			s.log.Warn("delete media file", "key", key, "err", err)
 		}
 	}
 }
