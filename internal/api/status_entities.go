@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -88,7 +89,7 @@ func (a *API) statusSource(w http.ResponseWriter, r *http.Request) error {
 
 // statusViews is what the interaction handlers share: call a use case
 // returning the status acted on, render it.
-func (a *API) statusAction(do func(r *http.Request, v *model.Viewer, id int64) (*core.StatusView, error)) handlerFunc {
+func (a *API) statusAction(do func(r *http.Request, v *model.Viewer, id int64) (*core.StatusView, error)) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/media"
-	"herd/internal/oauth"
+	"herd/internal/session"
 )
 
 // mediaPathPrefix is where stored media files are served from (Mastodon's
@@ -112,7 +112,7 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 		// session's user: a page's followers-only post shows its pictures
 		// to whoever may read it. Apps' requests carry no session.
 		var viewerID int64
-		if v, err := oauth.SessionViewer(c, r); err == nil {
+		if v, err := session.Viewer(c, r); err == nil {
 			viewerID = v.AccountID()
 		}
 		target, err := c.RemoteMediaFile(r.Context(), viewerID, id, variant == "small")

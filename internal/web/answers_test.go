@@ -58,8 +58,11 @@ func TestErrorAnswers(t *testing.T) {
 		// The web interface's pages.
 		{name: "no such status", method: "GET", path: "/statuses/1",
 			want: webAnswer{status: 404, kind: "page", title: "Not found", message: "Record not found"}},
+		// The pages' script gets every failure as JSON, whatever it asks
+		// (before one adapter answered every page, a page's own failure went
+		// to it as the HTML error page).
 		{name: "no such status, asked by a script", method: "GET", path: "/statuses/1", fetch: true,
-			want: webAnswer{status: 404, kind: "page", title: "Not found", message: "Record not found"}},
+			want: webAnswer{status: 404, kind: "json", message: `{"error":"Record not found"}`}},
 		{name: "no such profile", method: "GET", path: "/@nobody",
 			want: webAnswer{status: 404, kind: "page", title: "Not found", message: "Record not found"}},
 		{name: "no such action", method: "POST", path: "/statuses/1/nope",
@@ -74,8 +77,10 @@ func TestErrorAnswers(t *testing.T) {
 			want: webAnswer{status: 303, location: signIn("/notifications?filter=mentions")}},
 		{name: "a page for users, asked by a visitor's script", method: "GET", path: "/notifications", fetch: true,
 			want: webAnswer{status: 401, kind: "json", message: `{"error":"Sign in first."}`}},
+		// Home is a page for users like the others (it used to send even the
+		// script to sign in, 303; poll.js ignores anything but a 200).
 		{name: "home, polled by a visitor's script", method: "GET", path: "/home?since_id=1", fetch: true,
-			want: webAnswer{status: 303, location: signIn("/home?since_id=1")}},
+			want: webAnswer{status: 401, kind: "json", message: `{"error":"Sign in first."}`}},
 		{name: "a form for users, sent by a visitor", method: "POST", path: "/statuses/1/favourite",
 			form: url.Values{}, referer: inst.URL + "/public",
 			want: webAnswer{status: 303, location: signIn("/public")}},
@@ -132,6 +137,8 @@ func TestErrorAnswers(t *testing.T) {
 		{name: "a password reset without mail", method: "GET", path: "/auth/password/new",
 			want: webAnswer{status: 404, kind: "panel", title: "Not available",
 				message: "This server cannot send mail, so passwords cannot be reset here. Ask its admin."}},
+		{name: "a reset asked without mail", method: "POST", path: "/auth/password", form: withToken(url.Values{"email": {alice.Email}}),
+			want: webAnswer{status: 404, kind: "panel", title: "Error", message: "This server cannot send mail"}},
 		{name: "an unknown reset link", method: "GET", path: "/auth/password/edit?token=nope",
 			want: webAnswer{status: 404, kind: "panel", title: "Cannot reset the password",
 				message: "This link to reset your password is invalid or has expired. Ask for a new one."}},
@@ -181,7 +188,8 @@ func TestErrorAnswers(t *testing.T) {
 		oops := "Something went wrong on our side. Please try again."
 		for _, p := range []pinned{
 			{method: "GET", path: "/about", want: webAnswer{status: 500, kind: "page", title: "Error", message: oops}},
-			{method: "GET", path: "/about", fetch: true, want: webAnswer{status: 500, kind: "page", title: "Error", message: oops}},
+			{method: "GET", path: "/about", fetch: true, want: webAnswer{status: 500, kind: "json",
+				message: `{"error":"Something went wrong on our side."}`}},
 			{method: "POST", path: "/auth/sign_in", form: withToken(url.Values{"email": {alice.Email}, "password": {testrig.Password()}}),
 				want: webAnswer{status: 500, kind: "panel", title: "Error", message: oops}},
 		} {
