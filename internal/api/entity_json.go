@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"sync"
 
-	"herd/internal/core"
 	"herd/internal/model"
 )
 
@@ -20,7 +19,7 @@ import (
 // the live fields are written in struct order with the same rules.
 
 // appendStatus appends v's Status entity for viewerID to dst.
-func (a *API) appendStatus(dst []byte, v *core.StatusView, viewerID int64) []byte {
+func (a *API) appendStatus(dst []byte, v *model.StatusView, viewerID int64) []byte {
 	dst = appendPrefix(dst, v.JSON, func() any { return a.statusStatic(v) })
 	st := v.Status
 	sensitive := st.Sensitive
@@ -121,7 +120,7 @@ func appendPrefix(dst []byte, frag *model.Fragment, static func() any) []byte {
 
 // statusEntities renders statuses for documents that hold them among other
 // fields (a thread's context, search results, grouped notifications).
-func (a *API) statusEntities(vs []*core.StatusView, viewerID int64) []json.RawMessage {
+func (a *API) statusEntities(vs []*model.StatusView, viewerID int64) []json.RawMessage {
 	out := make([]json.RawMessage, 0, len(vs))
 	for _, v := range vs {
 		out = append(out, a.appendStatus(nil, v, viewerID))
@@ -130,7 +129,7 @@ func (a *API) statusEntities(vs []*core.StatusView, viewerID int64) []json.RawMe
 }
 
 // writeStatus writes one status, as writeJSON would.
-func (a *API) writeStatus(w http.ResponseWriter, v *core.StatusView, viewerID int64) error {
+func (a *API) writeStatus(w http.ResponseWriter, v *model.StatusView, viewerID int64) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, err := w.Write(append(a.appendStatus(make([]byte, 0, 4096), v, viewerID), '\n'))
 	return err
@@ -141,7 +140,7 @@ func (a *API) writeStatus(w http.ResponseWriter, v *core.StatusView, viewerID in
 var pageBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // writeStatuses writes a JSON array of statuses, as writeJSON would.
-func (a *API) writeStatuses(w http.ResponseWriter, vs []*core.StatusView, viewerID int64) error {
+func (a *API) writeStatuses(w http.ResponseWriter, vs []*model.StatusView, viewerID int64) error {
 	bp := pageBuffers.Get().(*[]byte)
 	buf := append((*bp)[:0], '[')
 	for i, v := range vs {

@@ -29,22 +29,22 @@ func TestAppendStatusMatchesEncoding(t *testing.T) {
 	bob := &model.Account{ID: 12, Username: "bob", Domain: "remote.example", URL: "https://remote.example/@bob",
 		URI: "https://remote.example/users/bob", CreatedAt: day}
 	gone := &model.Account{ID: 13, Username: "gone", CreatedAt: day, SuspendedAt: &suspendedAt, StatusesCount: 9}
-	plain := &core.StatusView{Status: &model.Status{ID: 101, AccountID: alice.ID, Visibility: model.Public,
+	plain := &model.StatusView{Status: &model.Status{ID: 101, AccountID: alice.ID, Visibility: model.Public,
 		Content: "<p>hello &amp; <a href=\"x\">link</a></p>", CreatedAt: day, RepliesCount: 2, FavouritesCount: 7,
 		Language: "en", URI: "https://herd.example/users/alice/statuses/101", URL: "https://herd.example/@alice/101"},
 		Account: alice, App: &model.App{Name: "Tusky", Website: "https://tusky.app"}}
-	reply := &core.StatusView{Status: &model.Status{ID: 102, AccountID: bob.ID, Visibility: model.Unlisted,
+	reply := &model.StatusView{Status: &model.Status{ID: 102, AccountID: bob.ID, Visibility: model.Unlisted,
 		InReplyToID: 101, InReplyToAccountID: alice.ID, SpoilerText: "cw <3", Sensitive: true, Content: "<p>@alice</p>",
 		CreatedAt: day, EditedAt: &edited}, Account: bob, Mentions: []*model.Account{alice},
 		Tags: []model.Tag{{Name: "Go"}}, Favourited: true, Bookmarked: true, Muted: true}
-	boost := &core.StatusView{Status: &model.Status{ID: 103, AccountID: bob.ID, Visibility: model.Public,
+	boost := &model.StatusView{Status: &model.Status{ID: 103, AccountID: bob.ID, Visibility: model.Public,
 		ReblogOfID: 102, CreatedAt: day}, Account: bob, Reblog: reply, Reblogged: true}
-	pinned := &core.StatusView{Status: &model.Status{ID: 104, AccountID: alice.ID, Visibility: model.Private,
+	pinned := &model.StatusView{Status: &model.Status{ID: 104, AccountID: alice.ID, Visibility: model.Private,
 		CreatedAt: day, Content: "<p>mine</p>"}, Account: alice, Pinned: true}
-	suspended := &core.StatusView{Status: &model.Status{ID: 105, AccountID: gone.ID, Visibility: model.Public,
+	suspended := &model.StatusView{Status: &model.Status{ID: 105, AccountID: gone.ID, Visibility: model.Public,
 		CreatedAt: day}, Account: gone}
 
-	withMedia := &core.StatusView{Status: &model.Status{ID: 106, AccountID: alice.ID, Visibility: model.Public,
+	withMedia := &model.StatusView{Status: &model.Status{ID: 106, AccountID: alice.ID, Visibility: model.Public,
 		CreatedAt: day, Sensitive: true, HasMedia: true}, Account: alice, Media: []*model.MediaAttachment{
 		{ID: 201, AccountID: alice.ID, StatusID: 106, Type: "image", FileKey: "media_attachments/ab/cd/abcd/original.jpg",
 			PreviewKey: "media_attachments/ab/cd/abcd/small.jpg", Description: `a "cat" <on> a mat & more`,
@@ -53,11 +53,11 @@ func TestAppendStatusMatchesEncoding(t *testing.T) {
 		{ID: 202, AccountID: alice.ID, StatusID: 106, Type: "image", FileKey: "media_attachments/ef/01/ef01/original.png",
 			PreviewKey: "media_attachments/ef/01/ef01/small.png"},
 	}}
-	boostOfMedia := &core.StatusView{Status: &model.Status{ID: 107, AccountID: bob.ID, Visibility: model.Public,
+	boostOfMedia := &model.StatusView{Status: &model.Status{ID: 107, AccountID: bob.ID, Visibility: model.Public,
 		ReblogOfID: 106, CreatedAt: day}, Account: bob, Reblog: withMedia}
 
 	for _, warm := range []bool{false, true} {
-		for _, v := range []*core.StatusView{plain, reply, boost, pinned, suspended, withMedia, boostOfMedia} {
+		for _, v := range []*model.StatusView{plain, reply, boost, pinned, suspended, withMedia, boostOfMedia} {
 			for _, viewer := range []int64{0, alice.ID, bob.ID} {
 				withFragments(v, warm)
 				want, err := json.Marshal(a.statusEntity(v, viewer))
@@ -80,7 +80,7 @@ func TestAppendStatusMatchesEncoding(t *testing.T) {
 }
 
 // withFragments gives a view (and what it embeds) fragment slots, or none.
-func withFragments(v *core.StatusView, on bool) {
+func withFragments(v *model.StatusView, on bool) {
 	for ; v != nil; v = v.Reblog {
 		v.JSON, v.Account.JSON = nil, nil
 		if on {

@@ -1,8 +1,8 @@
 package api
 
 import (
-	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/model"
 )
 
 // Status is Mastodon's Status entity: the part that only changes with an
@@ -88,7 +88,7 @@ func optID(id int64) *string {
 // statusEntity renders a hydrated status; viewerID decides whether the
 // viewer-only fields appear (they are omitted for anonymous callers, as
 // Mastodon does). appendStatus writes the same JSON faster for pages.
-func (a *API) statusEntity(v *core.StatusView, viewerID int64) Status {
+func (a *API) statusEntity(v *model.StatusView, viewerID int64) Status {
 	st := v.Status
 	e := Status{
 		StatusStatic: a.statusStatic(v),
@@ -113,12 +113,12 @@ func (a *API) statusEntity(v *core.StatusView, viewerID int64) Status {
 }
 
 // showsPinned: only the author sees pinned, and only on their own posts.
-func showsPinned(v *core.StatusView, viewerID int64) bool {
+func showsPinned(v *model.StatusView, viewerID int64) bool {
 	return v.Status.AccountID == viewerID && v.Status.ReblogOfID == 0
 }
 
 // statusStatic renders the viewer-independent part of a status.
-func (a *API) statusStatic(v *core.StatusView) StatusStatic {
+func (a *API) statusStatic(v *model.StatusView) StatusStatic {
 	st := v.Status
 	e := StatusStatic{
 		ID: ids.Format(st.ID), CreatedAt: timestamp(st.CreatedAt),
@@ -159,7 +159,7 @@ func (a *API) statusStatic(v *core.StatusView) StatusStatic {
 // statusEmojis is the emojis array of a status: the emoji of its author's
 // domain named in its content and content warning (none for a boost,
 // whose content fields are empty).
-func (a *API) statusEmojis(v *core.StatusView) []CustomEmoji {
+func (a *API) statusEmojis(v *model.StatusView) []CustomEmoji {
 	st := v.Status
 	if st.ReblogOfID != 0 {
 		return []CustomEmoji{}

@@ -11,14 +11,14 @@ import (
 
 // statusUseCase is statusAction for a use case that takes nothing but the
 // status: favourite, bookmark, pin, mute and their undoing.
-func (a *API) statusUseCase(fn func(context.Context, *model.Viewer, int64) (*core.StatusView, error)) door.Func {
-	return a.statusAction(func(r *http.Request, v *model.Viewer, id int64) (*core.StatusView, error) {
+func (a *API) statusUseCase(fn func(context.Context, *model.Viewer, int64) (*model.StatusView, error)) door.Func {
+	return a.statusAction(func(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error) {
 		return fn(r.Context(), v, id)
 	})
 }
 
 // reblog handles POST /api/v1/statuses/:id/reblog (visibility optional).
-func (a *API) reblog(r *http.Request, v *model.Viewer, id int64) (*core.StatusView, error) {
+func (a *API) reblog(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error) {
 	p, err := parseParams(r)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/ids"
+	"herd/internal/model"
 	"herd/internal/testrig"
 )
 
@@ -181,7 +182,7 @@ func TestPostedStatusPrimedAsStored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mentionIDs := func(v *core.StatusView) (out []int64) {
+		mentionIDs := func(v *model.StatusView) (out []int64) {
 			for _, m := range v.Mentions {
 				out = append(out, m.ID)
 			}

@@ -283,21 +283,21 @@ func TestDeliveryOfBoosts(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		orig := r.otherStatus(t)
-		boost := must[*core.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
+		boost := must[*model.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
 		r.expect(t, "boost", core.Delivery{Kind: "Announce", ObjectID: boost.Status.ID, Followers: true, AccountIDs: []int64{r.other.ID}})
-		must[*core.StatusView](t)(r.c.Unreblog(ctx, r.alice, orig.ID))
+		must[*model.StatusView](t)(r.c.Unreblog(ctx, r.alice, orig.ID))
 		r.expect(t, "unboost", core.Delivery{Kind: "Undo:Announce", ObjectID: boost.Status.ID, URI: orig.URI,
 			Followers: true, AccountIDs: []int64{r.other.ID}})
 
-		boost = must[*core.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
+		boost = must[*model.StatusView](t)(r.c.Reblog(ctx, r.alice, orig.ID, ""))
 		r.take(t)
-		must[*core.StatusView](t)(r.c.DeleteStatus(ctx, r.alice, boost.Status.ID))
+		must[*model.StatusView](t)(r.c.DeleteStatus(ctx, r.alice, boost.Status.ID))
 		r.expect(t, "delete boost", core.Delivery{Kind: "Undo:Announce", ObjectID: boost.Status.ID, URI: orig.URI,
 			Followers: true, AccountIDs: []int64{r.other.ID}})
 
 		own := r.post(t, core.NewStatus{Text: "mine"})
 		r.take(t)
-		boost = must[*core.StatusView](t)(r.c.Reblog(ctx, r.alice, own.ID, ""))
+		boost = must[*model.StatusView](t)(r.c.Reblog(ctx, r.alice, own.ID, ""))
 		r.expect(t, "boost own", core.Delivery{Kind: "Announce", ObjectID: boost.Status.ID, Followers: true})
 	})
 }
@@ -308,19 +308,19 @@ func TestDeliveryOfFavourites(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		st := r.otherStatus(t)
-		must[*core.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
 		favID := must[int64](t)(r.c.Store.FavouriteID(ctx, r.alice.AccountID(), st.ID))
 		r.expect(t, "favourite", core.Delivery{Kind: "Like", ObjectID: favID, TargetID: r.other.ID, URI: st.URI})
-		must[*core.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
 		r.expect(t, "favourite again")
-		must[*core.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
 		r.expect(t, "unfavourite", core.Delivery{Kind: "Undo:Like", ObjectID: favID, TargetID: r.other.ID, URI: st.URI})
-		must[*core.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unfavourite(ctx, r.alice, st.ID))
 		r.expect(t, "unfavourite again")
 
 		own := r.post(t, core.NewStatus{Text: "mine"})
 		r.take(t)
-		must[*core.StatusView](t)(r.c.Favourite(ctx, r.alice, own.ID))
+		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, own.ID))
 		r.expect(t, "favourite of a local status")
 	})
 }
@@ -486,11 +486,11 @@ func TestDeliveryOfProfileAndPins(t *testing.T) {
 
 		st := r.post(t, core.NewStatus{Text: "pin me"})
 		r.take(t)
-		must[*core.StatusView](t)(r.c.Pin(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Pin(ctx, r.alice, st.ID))
 		r.expect(t, "pin", core.Delivery{Kind: "Add", ObjectID: st.ID, Followers: true})
-		must[*core.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
 		r.expect(t, "unpin", core.Delivery{Kind: "Remove", ObjectID: st.ID, Followers: true})
-		must[*core.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
+		must[*model.StatusView](t)(r.c.Unpin(ctx, r.alice, st.ID))
 		r.expect(t, "unpin again")
 	})
 }

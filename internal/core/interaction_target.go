@@ -13,7 +13,7 @@ import (
 // with the account.
 type InteractionTarget struct {
 	Account      *model.Account
-	Status       *StatusView // nil when the URI names an account
+	Status       *model.StatusView // nil when the URI names an account
 	Relationship *model.Relationship
 }
 

@@ -25,7 +25,7 @@ func (c *Core) interactionTarget(ctx context.Context, v *model.Viewer, id int64)
 }
 
 // afterWrite renders the status acted on for the viewer.
-func (c *Core) afterWrite(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) afterWrite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.Store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
@@ -35,7 +35,7 @@ func (c *Core) afterWrite(ctx context.Context, v *model.Viewer, id int64) (*Stat
 
 // Favourite favourites a status once (a repeat is a no-op), counting it in
 // SQL and notifying the author.
-func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*Statu
 }
 
 // Unfavourite takes a favourite back, with its notification.
-func (c *Core) Unfavourite(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unfavourite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (c *Core) Unfavourite(ctx context.Context, v *model.Viewer, id int64) (*Sta
 // boost of one's own followers-only post stays followers-only; otherwise
 // its visibility is the one asked (public, unlisted or private) or the
 // booster's default.
-func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility model.Visibility) (*StatusView, error) {
+func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility model.Visibility) (*model.StatusView, error) {
 	orig, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility
 
 // Unreblog removes the viewer's boost of a status, if any, and returns the
 // boosted status.
-func (c *Core) Unreblog(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unreblog(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	orig, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err
@@ -203,28 +203,28 @@ func (c *Core) Unreblog(ctx context.Context, v *model.Viewer, id int64) (*Status
 }
 
 // Bookmark saves a status to the viewer's bookmarks (idempotent).
-func (c *Core) Bookmark(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Bookmark(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.InsertBookmark(ctx, v.AccountID(), st.ID)
 	})
 }
 
 // Unbookmark removes a bookmark.
-func (c *Core) Unbookmark(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unbookmark(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.DeleteBookmark(ctx, v.AccountID(), st.ID)
 	})
 }
 
 // MuteConversation stops notifications from a status's thread.
-func (c *Core) MuteConversation(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) MuteConversation(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.MuteConversation(ctx, v.AccountID(), conversationOf(st))
 	})
 }
 
 // UnmuteConversation lets a thread notify again.
-func (c *Core) UnmuteConversation(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) UnmuteConversation(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.simpleFlag(ctx, v, id, func(tx *store.Store, st *model.Status) error {
 		return tx.UnmuteConversation(ctx, v.AccountID(), conversationOf(st))
 	})
@@ -237,7 +237,7 @@ func conversationOf(st *model.Status) int64 {
 	return st.ID
 }
 
-func (c *Core) simpleFlag(ctx context.Context, v *model.Viewer, id int64, fn func(tx *store.Store, st *model.Status) error) (*StatusView, error) {
+func (c *Core) simpleFlag(ctx context.Context, v *model.Viewer, id int64, fn func(tx *store.Store, st *model.Status) error) (*model.StatusView, error) {
 	st, err := c.interactionTarget(ctx, v, id)
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ type NotificationGroup struct {
 type GroupedNotifications struct {
 	Groups         []*NotificationGroup
 	Accounts       []*model.Account
-	Statuses       []*StatusView
+	Statuses       []*model.StatusView
 	Newest, Oldest int64
 }
 

@@ -57,7 +57,7 @@ func (q NotificationQuery) filter() store.NotificationFilter {
 type NotificationView struct {
 	Notification *model.Notification
 	Account      *model.Account
-	Status       *StatusView // the boosted status for a reblog; nil for types without one
+	Status       *model.StatusView // the boosted status for a reblog; nil for types without one
 }
 
 // NotificationPage is one page of notifications. Newest and Oldest are the
@@ -179,8 +179,8 @@ func (c *Core) hydrateNotifications(ctx context.Context, viewerID int64, list []
 // notificationTargets hydrates, keyed by the notification's status id, the
 // statuses notifications are about (the boosted one for a boost), keeping
 // only those the viewer may still see. It costs a fixed number of queries.
-func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusIDs []int64) (map[int64]*StatusView, error) {
-	out := map[int64]*StatusView{}
+func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusIDs []int64) (map[int64]*model.StatusView, error) {
+	out := map[int64]*model.StatusView{}
 	if len(statusIDs) == 0 {
 		return out, nil
 	}
@@ -218,7 +218,7 @@ func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusID
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*StatusView, len(views))
+	byID := make(map[int64]*model.StatusView, len(views))
 	for _, sv := range views {
 		byID[sv.Status.ID] = sv
 	}

@@ -63,7 +63,7 @@ func TestPostingAsksOtherServersOnlyForUnknownRemoteMentions(t *testing.T) {
 		alice := inst.NewUser(t, "alice")
 		inst.NewUser(t, "carol")
 		v := &model.Viewer{Account: alice.Account}
-		post := func(text string) *core.StatusView {
+		post := func(text string) *model.StatusView {
 			t.Helper()
 			st, err := inst.Core.PostStatus(ctx, v, core.NewStatus{Text: text})
 			if err != nil {

@@ -11,7 +11,7 @@ import (
 // page's cursors, which are bookmark or favourite ids, not status ids
 // (Mastodon pages these lists by the row it saved).
 type SavedStatusPage struct {
-	Statuses       []*StatusView
+	Statuses       []*model.StatusView
 	Newest, Oldest int64
 }
 

@@ -33,7 +33,7 @@ type SearchQuery struct {
 type SearchResults struct {
 	Accounts []*model.Account
 	Hashtags []*TagView
-	Statuses []*StatusView
+	Statuses []*model.StatusView
 }
 
 // Search runs a search as Mastodon's SearchService does: a URL (with
@@ -43,7 +43,7 @@ type SearchResults struct {
 // searches no hashtags; statuses are searched only for a signed-in viewer.
 // Offset applies only when a type is given.
 func (c *Core) Search(ctx context.Context, v *model.Viewer, q SearchQuery) (*SearchResults, error) {
-	res := &SearchResults{Accounts: []*model.Account{}, Hashtags: []*TagView{}, Statuses: []*StatusView{}}
+	res := &SearchResults{Accounts: []*model.Account{}, Hashtags: []*TagView{}, Statuses: []*model.StatusView{}}
 	query := strings.TrimSpace(q.Q)
 	if query == "" || q.Limit <= 0 {
 		return res, nil
@@ -126,7 +126,7 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *model.Viewer, raw string,
 	if err != nil {
 		return nil
 	}
-	res.Statuses = []*StatusView{sv}
+	res.Statuses = []*model.StatusView{sv}
 	return nil
 }
 
@@ -157,7 +157,7 @@ func (c *Core) resolveRemoteURL(ctx context.Context, v *model.Viewer, raw string
 		if err != nil {
 			return err
 		}
-		res.Statuses = []*StatusView{sv}
+		res.Statuses = []*model.StatusView{sv}
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func parseStatusQuery(q string) parsedQuery {
 // store.SearchStatuses for which ones), then applies the visibility rules
 // with timeline semantics, as Mastodon leaves out blocked and muted
 // accounts' posts from search.
-func (c *Core) searchStatuses(ctx context.Context, v *model.Viewer, query string, q SearchQuery) ([]*StatusView, error) {
+func (c *Core) searchStatuses(ctx context.Context, v *model.Viewer, query string, q SearchQuery) ([]*model.StatusView, error) {
 	pq := parseStatusQuery(query)
 	s := store.StatusSearch{ViewerID: v.AccountID(), Terms: pq.terms, Excluded: pq.excluded, AccountID: q.AccountID,
 		MaxID: q.MaxID, MinID: q.MinID, Limit: q.Limit, Offset: q.Offset}
@@ -72,15 +72,15 @@ func (c *Core) searchStatuses(ctx context.Context, v *model.Viewer, query string
 		if pq.from == "me" {
 			author = v.Account
 		} else if author, err = c.LookupAccount(ctx, pq.from); err != nil {
-			return []*StatusView{}, nil
+			return []*model.StatusView{}, nil
 		}
 		if s.AccountID != 0 && s.AccountID != author.ID {
-			return []*StatusView{}, nil
+			return []*model.StatusView{}, nil
 		}
 		s.AccountID = author.ID
 	}
 	if len(s.Terms) == 0 && s.AccountID == 0 {
-		return []*StatusView{}, nil // only exclusions: nothing to look for
+		return []*model.StatusView{}, nil // only exclusions: nothing to look for
 	}
 	found, err := c.Store.SearchStatuses(ctx, s)
 	if err != nil {

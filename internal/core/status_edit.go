@@ -273,7 +273,7 @@ func (c *Core) notifyBoosters(ctx context.Context, tx *store.Store, st *model.St
 // DeleteStatus deletes one of the viewer's statuses and returns it as it
 // was, with its source text so a client can redraft it. Boosts of it go
 // too; counters, feeds and notifications follow.
-func (c *Core) DeleteStatus(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) DeleteStatus(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.ownStatus(ctx, v, id)
 	if err != nil {
 		return nil, err

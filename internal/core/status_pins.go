@@ -12,7 +12,7 @@ import (
 
 // Pin pins one of the viewer's statuses to their profile. Mastodon's
 // StatusPinValidator decides what may be pinned, with its messages.
-func (c *Core) Pin(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Pin(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (c *Core) Pin(ctx context.Context, v *model.Viewer, id int64) (*StatusView,
 }
 
 // Unpin removes a status from the viewer's profile pins.
-func (c *Core) Unpin(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Unpin(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ const (
 )
 
 // Status loads one status for a viewer (nil = anonymous), 404 when hidden.
-func (c *Core) Status(ctx context.Context, v *model.Viewer, id int64) (*StatusView, error) {
+func (c *Core) Status(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func (c *Core) Status(ctx context.Context, v *model.Viewer, id int64) (*StatusVi
 
 // Statuses loads several statuses in the order asked, silently skipping
 // missing and hidden ones (GET /api/v1/statuses?id[]=).
-func (c *Core) Statuses(ctx context.Context, v *model.Viewer, statusIDs []int64) ([]*StatusView, error) {
+func (c *Core) Statuses(ctx context.Context, v *model.Viewer, statusIDs []int64) ([]*model.StatusView, error) {
 	if len(statusIDs) > manyStatusesLimit {
 		statusIDs = statusIDs[:manyStatusesLimit]
 	}
@@ -39,8 +39,8 @@ func (c *Core) Statuses(ctx context.Context, v *model.Viewer, statusIDs []int64)
 // ThreadContext is a status's thread: ancestors root first, descendants in
 // reading order.
 type ThreadContext struct {
-	Ancestors   []*StatusView
-	Descendants []*StatusView
+	Ancestors   []*model.StatusView
+	Descendants []*model.StatusView
 }
 
 // Context loads a status's ancestors up to the root and its descendants in
@@ -52,7 +52,7 @@ func (c *Core) Context(ctx context.Context, v *model.Viewer, id int64) (*ThreadC
 	if err != nil {
 		return nil, err
 	}
-	out := &ThreadContext{Ancestors: []*StatusView{}, Descendants: []*StatusView{}}
+	out := &ThreadContext{Ancestors: []*model.StatusView{}, Descendants: []*model.StatusView{}}
 	if st.ReblogOfID != 0 {
 		return out, nil
 	}

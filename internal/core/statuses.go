@@ -43,7 +43,7 @@ func (c *Core) PostStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*m
 
 // PostStatusView is PostStatus answered as the viewer sees the new status,
 // the author's counters as the post left them (not read back).
-func (c *Core) PostStatusView(ctx context.Context, v *model.Viewer, n NewStatus) (*StatusView, error) {
+func (c *Core) PostStatusView(ctx context.Context, v *model.Viewer, n NewStatus) (*model.StatusView, error) {
 	st, authorLive, err := c.postStatus(ctx, v, n)
 	if err != nil {
 		return nil, err

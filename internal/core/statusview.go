@@ -8,31 +8,11 @@ import (
 	"herd/internal/store"
 )
 
-// StatusView is a status with everything needed to render it for one
-// viewer, loaded in batches for a whole page.
-type StatusView struct {
-	Status   *model.Status
-	Account  *model.Account
-	Reblog   *StatusView // the boosted status, for a boost
-	Mentions []*model.Account
-	Tags     []model.Tag
-	App      *model.App
-	Media    []*model.MediaAttachment
-	Card     *model.PreviewCard // the preview card of its first link, nil if none
-
-	// What the viewer has done to this status.
-	Favourited, Reblogged, Bookmarked, Pinned, Muted bool
-
-	// JSON is the cached rendering of the status's static part (see
-	// model.Fragment); nil when the status did not come from the cache.
-	JSON *model.Fragment
-}
-
 // StatusViews hydrates a page of statuses for viewerID (0 = anonymous) with
 // a fixed number of queries, whatever the page size, without filtering by
 // visibility (callers have checked it). Statuses whose author or boosted
 // original is missing are dropped.
-func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*StatusView, error) {
+func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error) {
 	return c.views(ctx, viewerID, idsOf(statuses), freshByID(statuses), nil, nil)
 }
 
@@ -40,14 +20,14 @@ func (c *Core) StatusViews(ctx context.Context, viewerID int64, statuses []*mode
 // (rows the caller already read are in fresh, the rest come from the cache
 // or the database), keep those the viewer may see (where != nil) and
 // hydrate them, loading originals, accounts and relations once.
-func (c *Core) visibleViews(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where audienceContext) ([]*StatusView, error) {
+func (c *Core) visibleViews(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where audienceContext) ([]*model.StatusView, error) {
 	return c.views(ctx, viewerID, order, fresh, &where, nil)
 }
 
 // knownLive holds accounts' live parts the caller has just read (nil
 // when none): they are used instead of the cache or the database.
 func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext,
-	knownLive map[int64]store.AccountLive) ([]*StatusView, error) {
+	knownLive map[int64]store.AccountLive) ([]*model.StatusView, error) {
 	pl, err := c.loadPage(ctx, viewerID, order, fresh, knownLive)
 	if err != nil {
 		return nil, err
@@ -64,14 +44,14 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 			}
 		}
 	}
-	one := func(e *statusEntry) *StatusView {
+	one := func(e *statusEntry) *model.StatusView {
 		st := e.Status
 		acct := pl.accounts[st.AccountID]
 		if acct == nil {
 			return nil
 		}
 		f := pl.flags[st.ID]
-		v := &StatusView{
+		v := &model.StatusView{
 			Status: st, Account: acct, Tags: e.Tags, App: e.App, Media: e.Media, Card: e.Card, JSON: e.JSON,
 			Favourited: f.Favourited, Reblogged: f.Reblogged, Bookmarked: f.Bookmarked, Pinned: f.Pinned, Muted: f.Muted,
 		}
@@ -82,7 +62,7 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 		}
 		return v
 	}
-	out := make([]*StatusView, 0, len(order))
+	out := make([]*model.StatusView, 0, len(order))
 	seen := make(map[int64]bool, len(order))
 	for _, id := range order {
 		e := keep[id]
@@ -109,13 +89,13 @@ func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh m
 }
 
 // StatusView hydrates one status for a viewer.
-func (c *Core) StatusView(ctx context.Context, viewerID int64, st *model.Status) (*StatusView, error) {
+func (c *Core) StatusView(ctx context.Context, viewerID int64, st *model.Status) (*model.StatusView, error) {
 	return c.statusView(ctx, viewerID, st, nil)
 }
 
 // statusView is StatusView with accounts' live parts the caller just read
 // (see views).
-func (c *Core) statusView(ctx context.Context, viewerID int64, st *model.Status, knownLive map[int64]store.AccountLive) (*StatusView, error) {
+func (c *Core) statusView(ctx context.Context, viewerID int64, st *model.Status, knownLive map[int64]store.AccountLive) (*model.StatusView, error) {
 	vs, err := c.views(ctx, viewerID, []int64{st.ID}, freshByID([]*model.Status{st}), nil, knownLive)
 	if err != nil {
 		return nil, err

@@ -23,13 +23,13 @@ const (
 // visibility still pages on from where it ended). Rows is how many the
 // raw page had: fewer than the limit asked for means it was the last.
 type StatusPage struct {
-	Statuses           []*StatusView
+	Statuses           []*model.StatusView
 	NewestID, OldestID int64
 	Rows               int
 }
 
 func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Status, where audienceContext) (*StatusPage, error) {
-	out := &StatusPage{Statuses: []*StatusView{}}
+	out := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(list) == 0 {
 		return out, nil
 	}
@@ -52,7 +52,7 @@ func (c *Core) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) 
 	if err != nil {
 		return nil, err
 	}
-	out := &StatusPage{Statuses: []*StatusView{}}
+	out := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(feedIDs) == 0 {
 		return out, nil
 	}
@@ -156,7 +156,7 @@ func (c *Core) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f P
 	if err != nil {
 		return nil, err
 	}
-	empty := &StatusPage{Statuses: []*StatusView{}}
+	empty := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(anyIDs) == 0 {
 		return empty, nil
 	}
@@ -214,7 +214,7 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
-	empty := &StatusPage{Statuses: []*StatusView{}}
+	empty := &StatusPage{Statuses: []*model.StatusView{}}
 	if acct.Suspended() {
 		return empty, nil
 	}

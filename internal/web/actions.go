@@ -13,10 +13,10 @@ import (
 
 // statusUseCase is a use case of a status's action bar, the one the
 // client API calls for the same action (routes.go lists them).
-type statusUseCase func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*core.StatusView, error)
+type statusUseCase func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error)
 
 // reblog boosts publicly, as the action bar's button does.
-func reblog(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*core.StatusView, error) {
+func reblog(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	return c.Reblog(ctx, v, id, "")
 }
 

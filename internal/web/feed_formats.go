@@ -4,7 +4,7 @@ import (
 	"encoding/xml"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/model"
 )
 
 // The two feed formats as encoding/xml writes them. Element names with a
@@ -155,7 +155,7 @@ func atomFeed(fd *feed, updated time.Time) *atomDoc {
 
 // statusID is an entry's permanent id: the status's ActivityPub id, which
 // never changes, or its page when it has none.
-func statusID(sv *core.StatusView, s statusItem) string {
+func statusID(sv *model.StatusView, s statusItem) string {
 	if sv.Status.URI != "" {
 		return sv.Status.URI
 	}
@@ -165,7 +165,7 @@ func statusID(sv *core.StatusView, s statusItem) string {
 // entryTitle is the one line Atom requires of an entry: the content
 // warning when there is one (the text stays behind it), else the
 // beginning of the text, else what it carries.
-func entryTitle(s statusItem, sv *core.StatusView) string {
+func entryTitle(s statusItem, sv *model.StatusView) string {
 	if sv.Status.SpoilerText != "" {
 		return plainText(sv.Status.SpoilerText, 80)
 	}

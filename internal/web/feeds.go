@@ -45,7 +45,7 @@ type feed struct {
 	Title, Description string
 	Page, Self, Image  string // absolute URLs of the HTML page, the feed, the channel's image
 	Author             *accountItem
-	Statuses           []*core.StatusView
+	Statuses           []*model.StatusView
 	Items              []statusItem
 }
 
@@ -159,7 +159,7 @@ type mediaText struct {
 }
 
 // feedMedia lists an item's attachments that have a file.
-func feedMedia(s statusItem, sv *core.StatusView) []mediaContent {
+func feedMedia(s statusItem, sv *model.StatusView) []mediaContent {
 	var out []mediaContent
 	for i, m := range s.Media {
 		if m.URL == "" {
@@ -183,7 +183,7 @@ func feedMedia(s statusItem, sv *core.StatusView) []mediaContent {
 	return out
 }
 
-func tagNames(sv *core.StatusView) []string {
+func tagNames(sv *model.StatusView) []string {
 	out := make([]string, 0, len(sv.Tags))
 	for _, t := range sv.Tags {
 		out = append(out, t.Name)

@@ -75,7 +75,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 		views := sp.Statuses
 		var missing []int64
 		for _, sid := range cited {
-			if !slices.ContainsFunc(views, func(sv *core.StatusView) bool { return sv.Status.ID == sid }) {
+			if !slices.ContainsFunc(views, func(sv *model.StatusView) bool { return sv.Status.ID == sid }) {
 				missing = append(missing, sid)
 			}
 		}
@@ -86,7 +86,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 			}
 			for _, sv := range older {
 				if sv.Status.AccountID == a.ID {
-					views = append([]*core.StatusView{sv}, views...)
+					views = append([]*model.StatusView{sv}, views...)
 				}
 			}
 		}

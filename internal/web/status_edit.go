@@ -12,7 +12,7 @@ import (
 
 // ownStatus loads one of the viewer's own statuses for its edit or
 // delete page; another's is not found.
-func (h *Handler) ownStatus(r *http.Request, v *model.Viewer) (*core.StatusView, error) {
+func (h *Handler) ownStatus(r *http.Request, v *model.Viewer) (*model.StatusView, error) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
 		return nil, fault.ErrRecordNotFound
@@ -29,7 +29,7 @@ func (h *Handler) ownStatus(r *http.Request, v *model.Viewer) (*core.StatusView,
 
 // editCompose is the composer of an edit of sv: its source text, content
 // warning, sensitivity, language and attachments.
-func (h *Handler) editCompose(v *model.Viewer, sv *core.StatusView) *composeData {
+func (h *Handler) editCompose(v *model.Viewer, sv *model.StatusView) *composeData {
 	st := sv.Status
 	c := h.newCompose(v)
 	c.Action, c.Button, c.Editing = "/statuses/"+ids.Format(st.ID)+"/edit", "Save", true

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -136,7 +135,7 @@ func itoa(n int) string { return compactCount(int64(n)) }
 // replyMentions starts a reply with the author's and the other mentioned
 // accounts' addresses, as Mastodon's composer does, leaving out the
 // viewer.
-func replyMentions(v *model.Viewer, sv *core.StatusView) string {
+func replyMentions(v *model.Viewer, sv *model.StatusView) string {
 	var b strings.Builder
 	seen := map[int64]bool{v.AccountID(): true}
 	for _, a := range append([]*model.Account{sv.Account}, sv.Mentions...) {

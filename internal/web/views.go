@@ -156,7 +156,7 @@ func fieldValueHTML(a *model.Account, value string) string {
 }
 
 // statusItems shows a page of statuses for viewer v (nil for visitors).
-func (h *Handler) statusItems(v *model.Viewer, views []*core.StatusView) []statusItem {
+func (h *Handler) statusItems(v *model.Viewer, views []*model.StatusView) []statusItem {
 	out := make([]statusItem, 0, len(views))
 	for _, sv := range views {
 		out = append(out, h.statusItem(v, sv))
@@ -164,7 +164,7 @@ func (h *Handler) statusItems(v *model.Viewer, views []*core.StatusView) []statu
 	return out
 }
 
-func (h *Handler) statusItem(v *model.Viewer, sv *core.StatusView) statusItem {
+func (h *Handler) statusItem(v *model.Viewer, sv *model.StatusView) statusItem {
 	if sv.Reblog != nil {
 		booster := h.accountItem(sv.Account)
 		item := h.statusItem(v, sv.Reblog)
