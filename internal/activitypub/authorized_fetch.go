@@ -19,10 +19,6 @@ import (
 // asking for a page, WebFinger, host-meta, NodeInfo and the instance actor
 // stay public, so that other servers can find the keys to sign with.
 
-// SetFetcher gives the handler the fetcher that finds the keys of signed
-// GETs; without one, authorized fetch refuses every signature.
-func (h *Handler) SetFetcher(f *Fetcher) { h.fetcher.Store(f) }
-
 // signed wraps a document handler with the authorized-fetch check.
 func (h *Handler) signed(next func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {

@@ -41,12 +41,11 @@ type Inbox struct {
 	Admit func(ctx context.Context, host string) bool
 }
 
-// NewInbox registers the inbox routes on mux. f fetches keys and actors.
-func NewInbox(c *core.Core, f *Fetcher, log *slog.Logger, mux *http.ServeMux) *Inbox {
+// newInbox builds the inbox (its routes are in routes.go). f fetches keys
+// and actors.
+func newInbox(c *core.Core, f *Fetcher, log *slog.Logger) *Inbox {
 	in := &Inbox{core: c, log: log, keys: newKeyCache(), Admit: c.Domains.FederationAllowed}
 	in.fetcher.Store(f)
-	mux.HandleFunc("POST /inbox", in.serve)
-	mux.HandleFunc("POST /users/{name}/inbox", in.serve)
 	return in
 }
 

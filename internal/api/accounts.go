@@ -13,24 +13,6 @@ import (
 	"herd/internal/media"
 )
 
-// Scopes and access as docs.joinmastodon.org/methods/accounts lists them.
-func (a *API) accountRoutes() {
-	a.handle("GET /api/v1/accounts/verify_credentials", user("profile", "read:accounts"), a.verifyCredentials)
-	// Rails routes both PATCH and PUT to credentials#update.
-	a.handle("PATCH /api/v1/accounts/update_credentials", user("write:accounts"), a.updateCredentials)
-	a.handle("PUT /api/v1/accounts/update_credentials", user("write:accounts"), a.updateCredentials)
-	// Mastodon 4.2: docs.joinmastodon.org/methods/profile
-	a.handle("DELETE /api/v1/profile/avatar", user("write:accounts"), a.deleteProfileImage(files.ProfileAvatar))
-	a.handle("DELETE /api/v1/profile/header", user("write:accounts"), a.deleteProfileImage(files.ProfileHeader))
-	a.handle("GET /api/v1/accounts", public, a.getAccounts)
-	a.handle("GET /api/v1/accounts/{id}", public, a.getAccount)
-	a.handle("GET /api/v1/accounts/lookup", public, a.lookupAccount)
-	a.handle("GET /api/v1/accounts/search", user("read:accounts"), a.searchAccounts)
-	a.handle("GET /api/v1/accounts/{id}/statuses", public, a.accountStatuses)
-	a.handle("GET /api/v1/accounts/{id}/followers", public, a.followers)
-	a.handle("GET /api/v1/accounts/{id}/following", public, a.following)
-}
-
 // verifyCredentials handles GET /api/v1/accounts/verify_credentials.
 func (a *API) verifyCredentials(w http.ResponseWriter, r *http.Request) error {
 	v, n, err := a.core.Credentials(r.Context(), viewerOf(r))

@@ -10,24 +10,6 @@ import (
 	"herd/internal/model"
 )
 
-// adminDomainRoutes: instance-level moderation of federation, admins only
-// (docs.joinmastodon.org/methods/admin/domain_blocks and domain_allows).
-func (a *API) adminDomainRoutes() {
-	readBlocks := user("admin:read", "admin:read:domain_blocks")
-	writeBlocks := user("admin:write", "admin:write:domain_blocks")
-	a.handle("GET /api/v1/admin/domain_blocks", readBlocks, a.listDomainBlocks)
-	a.handle("GET /api/v1/admin/domain_blocks/{id}", readBlocks, a.getDomainBlock)
-	a.handle("POST /api/v1/admin/domain_blocks", writeBlocks, a.createDomainBlock)
-	a.handle("PUT /api/v1/admin/domain_blocks/{id}", writeBlocks, a.updateDomainBlock)
-	a.handle("DELETE /api/v1/admin/domain_blocks/{id}", writeBlocks, a.deleteDomainBlock)
-	readAllows := user("admin:read", "admin:read:domain_allows")
-	writeAllows := user("admin:write", "admin:write:domain_allows")
-	a.handle("GET /api/v1/admin/domain_allows", readAllows, a.listDomainAllows)
-	a.handle("GET /api/v1/admin/domain_allows/{id}", readAllows, a.getDomainAllow)
-	a.handle("POST /api/v1/admin/domain_allows", writeAllows, a.createDomainAllow)
-	a.handle("DELETE /api/v1/admin/domain_allows/{id}", writeAllows, a.deleteDomainAllow)
-}
-
 // adminDomainBlock is Mastodon's Admin::DomainBlock entity.
 type adminDomainBlock struct {
 	ID             string  `json:"id"`

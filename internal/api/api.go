@@ -5,13 +5,13 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/door"
 	"herd/internal/model"
 	"herd/internal/scope"
 )
@@ -21,6 +21,8 @@ type API struct {
 	core *core.Core
 	log  *slog.Logger
 	mux  *http.ServeMux
+	// errors answers what handlers return (writeError).
+	errors door.Adapter
 	// Gate, when set, admits every request after authentication and
 	// before its handler (rate limits, activity tracking); server sets it.
 	Gate Gate
@@ -32,15 +34,12 @@ type Gate interface {
 	Admit(w http.ResponseWriter, r *http.Request, viewer *model.Viewer) error
 }
 
-// New builds the API and registers its routes on mux.
+// New builds the API and registers its routes (routes.go) on mux.
 func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *API {
-	a := &API{core: c, log: log, mux: mux}
+	a := &API{core: c, log: log, mux: mux, errors: door.Adapter{Log: log, Write: writeError}}
 	a.routes()
 	return a
 }
-
-// handlerFunc is a handler that returns its error; serve renders it.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // access says who may call a route.
 type access struct {
@@ -60,25 +59,26 @@ func anyToken(scopes ...string) access { return access{token: true, scopes: scop
 
 // handle registers pattern (e.g. "GET /api/v1/statuses/{id}") with its
 // access rule.
-func (a *API) handle(pattern string, acc access, h handlerFunc) {
+func (a *API) handle(pattern string, acc access, h door.Func) {
 	a.mux.Handle(pattern, a.serve(acc, h))
 }
 
-func (a *API) serve(acc access, h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// serve authenticates a request by the route's access rule, lets the Gate
+// admit it, and runs h with the viewer; what fails is answered by
+// writeError.
+func (a *API) serve(acc access, h door.Func) http.Handler {
+	return a.errors.Handler(func(w http.ResponseWriter, r *http.Request) error {
 		viewer, err := a.authenticate(r, acc)
 		if a.Gate != nil {
 			if gerr := a.Gate.Admit(w, r, viewer); gerr != nil {
 				err = gerr
 			}
 		}
-		if err == nil {
-			ctx := context.WithValue(r.Context(), viewerKey{}, viewer)
-			err = h(w, r.WithContext(ctx))
-		}
 		if err != nil {
-			a.writeError(w, r, err)
+			return err
 		}
+		ctx := context.WithValue(r.Context(), viewerKey{}, viewer)
+		return h(w, r.WithContext(ctx))
 	})
 }
 
@@ -132,23 +132,16 @@ func writeJSON(w http.ResponseWriter, v any, status ...int) error {
 	return json.NewEncoder(w).Encode(v)
 }
 
-// writeError renders Mastodon's {"error": "..."} with the error's status;
-// unexpected errors are logged and shown as a bare 500.
-func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := fault.As(err); ok {
-		if e.Cause != nil {
-			a.log.Warn("request failed", "path", r.URL.Path, "status", e.Status, "err", e.Cause)
-		}
-		body := map[string]any{"error": e.Message}
-		if e.Status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="Doorkeeper", error="invalid_token", error_description="`+e.Message+`"`)
-		}
-		writeJSON(w, body, e.Status)
-		return
+// writeError renders a failure as Mastodon's {"error": "..."} with its
+// status, a 401 with Doorkeeper's challenge, a server error as a bare
+// 500.
+func writeError(w http.ResponseWriter, r *http.Request, f door.Failure) {
+	msg := f.Message
+	if f.Internal() {
+		msg = "Internal server error"
 	}
-	if errors.Is(err, context.Canceled) {
-		return
+	if f.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Doorkeeper", error="invalid_token", error_description="`+msg+`"`)
 	}
-	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	writeJSON(w, map[string]string{"error": "Internal server error"}, http.StatusInternalServerError)
+	writeJSON(w, map[string]string{"error": msg}, f.Status)
 }

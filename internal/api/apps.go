@@ -8,12 +8,6 @@ import (
 	"herd/internal/model"
 )
 
-func (a *API) appRoutes() {
-	a.handle("POST /api/v1/apps", public, a.createApp)
-	a.handle("GET /api/v1/apps/verify_credentials", anyToken(), a.verifyAppCredentials)
-	a.registrationRoutes() // registration.go
-}
-
 // createApp handles POST /api/v1/apps. redirect_uris may be one string
 // (several URIs separated by whitespace) or an array (Mastodon 4.3).
 func (a *API) createApp(w http.ResponseWriter, r *http.Request) error {

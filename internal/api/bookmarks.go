@@ -5,19 +5,14 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/door"
 	"herd/internal/model"
 )
-
-// listRoutes registers the viewer's bookmarked and favourited statuses.
-func (a *API) listRoutes() {
-	a.handle("GET /api/v1/bookmarks", user("read:bookmarks"), a.savedList(a.core.Bookmarks))
-	a.handle("GET /api/v1/favourites", user("read:favourites"), a.savedList(a.core.Favourites))
-}
 
 // savedList handles GET /api/v1/bookmarks and /api/v1/favourites: 20
 // statuses by default, at most 40, with a Link header over the bookmark or
 // favourite ids.
-func (a *API) savedList(load func(context.Context, *model.Viewer, model.Page) (*core.SavedStatusPage, error)) handlerFunc {
+func (a *API) savedList(load func(context.Context, *model.Viewer, model.Page) (*core.SavedStatusPage, error)) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := parseParams(r)
 		if err != nil {

@@ -9,26 +9,6 @@ import (
 	"herd/internal/core/fault"
 )
 
-// instanceRoutes: the server's self-description, public as in Mastodon
-// (docs.joinmastodon.org/methods/instance).
-func (a *API) instanceRoutes() {
-	a.handle("GET /api/v2/instance", public, a.getInstanceV2)
-	a.handle("GET /api/v1/instance", public, a.getInstanceV1)
-	a.handle("GET /api/v1/instance/rules", public, a.getInstanceRules)
-	a.handle("GET /api/v1/instance/peers", public, a.getInstancePeers)
-	a.handle("GET /api/v1/instance/activity", public, a.getInstanceActivity)
-	a.handle("GET /api/v1/instance/extended_description", public, a.getExtendedDescription)
-	a.handle("GET /api/v1/instance/translation_languages", public, a.getTranslationLanguages)
-	a.handle("GET /api/v1/instance/domain_blocks", public, a.getInstanceDomainBlocks) // admin_domain_blocks.go
-	// No privacy policy or terms are configurable yet; Mastodon answers 404
-	// for terms of service when none are published.
-	a.handle("GET /api/v1/instance/privacy_policy", public, a.recordNotFound)
-	a.handle("GET /api/v1/instance/terms_of_service", public, a.recordNotFound)
-	a.handle("GET /api/v1/custom_emojis", public, a.getCustomEmojis) // custom_emojis.go
-	a.nodeInfoRoutes()                                               // nodeinfo.go
-	a.preferenceRoutes()                                             // preferences.go
-}
-
 // instanceInfo loads the stats, rules and contact account both instance
 // entities show.
 //

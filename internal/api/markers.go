@@ -8,12 +8,6 @@ import (
 	"herd/internal/model"
 )
 
-func (a *API) markerRoutes() {
-	a.handle("GET /api/v1/markers", user("read:statuses"), a.markers)
-	a.handle("POST /api/v1/markers", user("write:statuses"), a.saveMarkers)
-	a.listRoutes()
-}
-
 // Marker is Mastodon's Marker entity.
 type Marker struct {
 	LastReadID string `json:"last_read_id"`

@@ -8,16 +8,6 @@ import (
 	"herd/internal/model"
 )
 
-// mediaRoutes registers uploads (docs.joinmastodon.org/methods/media).
-// Mastodon asks write:media for every one of them, reads included.
-func (a *API) mediaRoutes() {
-	a.handle("POST /api/v1/media", user("write:media"), a.uploadMedia)
-	a.handle("POST /api/v2/media", user("write:media"), a.uploadMedia)
-	a.handle("GET /api/v1/media/{id}", user("write:media"), a.getMedia)
-	a.handle("PUT /api/v1/media/{id}", user("write:media"), a.updateMedia)
-	a.handle("DELETE /api/v1/media/{id}", user("write:media"), a.deleteMedia)
-}
-
 // uploadMedia handles POST /api/v1/media, which answers once the file
 // is processed, and POST /api/v2/media, which answers 200 for an image
 // (processed at once) and 202 with a null url for video, gifv and audio,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core/accounts"
+	"herd/internal/door"
 	"herd/internal/version"
 )
 
@@ -14,12 +15,6 @@ const (
 	nodeInfo20 = "http://nodeinfo.diaspora.software/ns/schema/2.0"
 	nodeInfo21 = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 )
-
-func (a *API) nodeInfoRoutes() {
-	a.handle("GET /.well-known/nodeinfo", public, a.getNodeInfoLinks)
-	a.handle("GET /nodeinfo/2.0", public, a.nodeInfo("2.0"))
-	a.handle("GET /nodeinfo/2.1", public, a.nodeInfo("2.1"))
-}
 
 type nodeInfoLink struct {
 	Rel  string `json:"rel"`
@@ -69,7 +64,7 @@ type nodeInfoUsage struct {
 	LocalPosts int64 `json:"localPosts"`
 }
 
-func (a *API) nodeInfo(schema string) handlerFunc {
+func (a *API) nodeInfo(schema string) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		stats, err := a.core.Instance.InstanceStats(r.Context())
 		if err != nil {

@@ -7,16 +7,6 @@ import (
 	"herd/internal/ids"
 )
 
-func (a *API) notificationRoutes() {
-	read, write := user("read:notifications"), user("write:notifications")
-	a.handle("GET /api/v1/notifications", read, a.notifications)
-	a.handle("GET /api/v1/notifications/unread_count", read, a.unreadNotifications)
-	a.handle("GET /api/v1/notifications/{id}", read, a.notification)
-	a.handle("POST /api/v1/notifications/{id}/dismiss", write, a.dismissNotification)
-	a.handle("POST /api/v1/notifications/clear", write, a.clearNotifications)
-	a.notificationGroupRoutes()
-}
-
 // Notification is Mastodon's Notification entity.
 type Notification struct {
 	ID        string  `json:"id"`

@@ -10,19 +10,6 @@ import (
 	"herd/internal/ids"
 )
 
-// notificationGroupRoutes registers Mastodon 4.3's grouped notifications
-// (docs: methods/grouped_notifications).
-func (a *API) notificationGroupRoutes() {
-	read, write := user("read:notifications"), user("write:notifications")
-	a.handle("GET /api/v2/notifications", read, a.notificationGroups)
-	a.handle("GET /api/v2/notifications/unread_count", read, a.unreadNotificationGroups)
-	a.handle("GET /api/v2/notifications/{group_key}", read, a.notificationGroup)
-	a.handle("POST /api/v2/notifications/{group_key}/dismiss", write, a.dismissNotificationGroup)
-	// The docs list write:notifications for the accounts of a group, but
-	// Mastodon's controller asks for read; either scope is accepted.
-	a.handle("GET /api/v2/notifications/{group_key}/accounts", user("read:notifications", "write:notifications"), a.notificationGroupAccounts)
-}
-
 // NotificationGroup is Mastodon's NotificationGroup entity.
 // most_recent_notification_id is a JSON number: Mastodon's
 // REST::NotificationGroupSerializer renders the raw integer (the OpenAPI

@@ -2,10 +2,6 @@ package api
 
 import "net/http"
 
-func (a *API) preferenceRoutes() {
-	a.handle("GET /api/v1/preferences", user("read:accounts"), a.getPreferences)
-}
-
 // Preferences is Mastodon's Preferences entity: the user's posting defaults
 // (the same values as CredentialAccount.source) and reading choices, which
 // Herd does not let users change yet, so they hold Mastodon's defaults.

@@ -8,11 +8,6 @@ import (
 	"herd/internal/oauth"
 )
 
-func (a *API) registrationRoutes() {
-	// Mastodon requires an app token (client_credentials) with write:accounts.
-	a.handle("POST /api/v1/accounts", anyToken("write:accounts"), a.registerAccount)
-}
-
 // registerAccount handles POST /api/v1/accounts and answers a Token for
 // the new account. Invalid fields are 422 in Mastodon's
 // ValidationErrorFormatter shape: {"error": "...", "details": {field: [...]}}.

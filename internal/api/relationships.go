@@ -6,34 +6,14 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
 
-// Scopes as docs.joinmastodon.org lists them; scope.Covers lets "read",
-// "write" and the deprecated "follow" stand for their parts.
-func (a *API) relationshipRoutes() {
-	a.handle("GET /api/v1/accounts/relationships", user("read:follows"), a.relationships)
-	a.handle("GET /api/v1/accounts/familiar_followers", user("read:follows"), a.familiarFollowers)
-	a.handle("POST /api/v1/accounts/{id}/follow", user("write:follows"), a.follow)
-	a.handle("POST /api/v1/accounts/{id}/unfollow", user("write:follows"), a.change((*core.Core).Unfollow))
-	a.handle("POST /api/v1/accounts/{id}/remove_from_followers", user("write:follows"), a.change((*core.Core).RemoveFromFollowers))
-	a.handle("POST /api/v1/accounts/{id}/block", user("write:blocks"), a.change((*core.Core).Block))
-	a.handle("POST /api/v1/accounts/{id}/unblock", user("write:blocks"), a.change((*core.Core).Unblock))
-	a.handle("POST /api/v1/accounts/{id}/mute", user("write:mutes"), a.mute)
-	a.handle("POST /api/v1/accounts/{id}/unmute", user("write:mutes"), a.change((*core.Core).Unmute))
-	a.handle("POST /api/v1/accounts/{id}/note", user("write:accounts"), a.note)
-
-	a.handle("GET /api/v1/follow_requests", user("read:follows"), a.followRequests)
-	a.handle("POST /api/v1/follow_requests/{id}/authorize", user("write:follows"), a.change((*core.Core).AuthorizeFollowRequest))
-	a.handle("POST /api/v1/follow_requests/{id}/reject", user("write:follows"), a.change((*core.Core).RejectFollowRequest))
-	a.handle("GET /api/v1/blocks", user("read:blocks"), a.blocks)
-	a.handle("GET /api/v1/mutes", user("read:mutes"), a.mutes)
-}
-
 // change adapts a use case that acts on the {id} account and answers a
 // Relationship (unfollow, block, authorize…) to a handler.
-func (a *API) change(fn func(*core.Core, context.Context, *model.Viewer, int64) (*model.Relationship, error)) handlerFunc {
+func (a *API) change(fn func(*core.Core, context.Context, *model.Viewer, int64) (*model.Relationship, error)) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {

@@ -9,11 +9,6 @@ import (
 	"herd/internal/model"
 )
 
-// reportRoutes registers filing reports (docs.joinmastodon.org/methods/reports).
-func (a *API) reportRoutes() {
-	a.handle("POST /api/v1/reports", user("write:reports"), a.postReport)
-}
-
 // Report is Mastodon's Report entity.
 type Report struct {
 	ID            string   `json:"id"`

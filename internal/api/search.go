@@ -11,14 +11,6 @@ import (
 	"herd/internal/ids"
 )
 
-func (a *API) searchRoutes() {
-	// Search is public since Mastodon 4.0, but a token, if sent, must hold
-	// read:search (authorize_if_got_token!). /api/v1/search was removed in
-	// Mastodon 3.0 and is not served.
-	a.handle("GET /api/v2/search", access{scopes: []string{"read:search"}}, a.search)
-	a.handle("GET /api/v1/tags/{name}", public, a.tag)
-}
-
 // Tag is Mastodon's Tag entity.
 type Tag struct {
 	ID        string       `json:"id"`

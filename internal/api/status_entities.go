@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -87,7 +88,7 @@ func (a *API) statusSource(w http.ResponseWriter, r *http.Request) error {
 
 // statusViews is what the interaction handlers share: call a use case
 // returning the status acted on, render it.
-func (a *API) statusAction(do func(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error)) handlerFunc {
+func (a *API) statusAction(do func(r *http.Request, v *model.Viewer, id int64) (*model.StatusView, error)) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {

@@ -10,24 +10,6 @@ import (
 	"herd/internal/text"
 )
 
-// statusRoutes registers posting, reading, editing and deleting statuses;
-// interactions sit in status_actions.go.
-func (a *API) statusRoutes() {
-	a.handle("POST /api/v1/statuses", user("write:statuses"), a.postStatus)
-	a.handle("GET /api/v1/statuses", readStatuses, a.getStatuses)
-	a.handle("GET /api/v1/statuses/{id}", readStatuses, a.getStatus)
-	a.handle("DELETE /api/v1/statuses/{id}", user("write:statuses"), a.deleteStatus)
-	a.handle("PUT /api/v1/statuses/{id}", user("write:statuses"), a.editStatus)
-	a.handle("GET /api/v1/statuses/{id}/context", readStatuses, a.statusContext)
-	a.handle("GET /api/v1/statuses/{id}/history", readStatuses, a.statusHistory)
-	a.handle("GET /api/v1/statuses/{id}/source", anyToken("read:statuses"), a.statusSource)
-	a.statusActionRoutes()
-}
-
-// readStatuses is Mastodon's authorize_if_got_token! :read, :'read:statuses':
-// anonymous callers are served, but a token must carry the scope.
-var readStatuses = access{scopes: []string{"read:statuses"}}
-
 // postStatus handles POST /api/v1/statuses.
 func (a *API) postStatus(w http.ResponseWriter, r *http.Request) error {
 	p, err := parseParams(r)

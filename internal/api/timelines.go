@@ -6,15 +6,6 @@ import (
 	"herd/internal/core"
 )
 
-// timelineRoutes registers the home, public and hashtag timelines. The
-// public ones are open to anonymous callers, as Mastodon's default
-// settings (public preview enabled) allow.
-func (a *API) timelineRoutes() {
-	a.handle("GET /api/v1/timelines/home", user("read:statuses"), a.homeTimeline)
-	a.handle("GET /api/v1/timelines/public", readStatuses, a.publicTimeline)
-	a.handle("GET /api/v1/timelines/tag/{hashtag}", readStatuses, a.tagTimeline)
-}
-
 // writeStatusPage renders a timeline page with its Link header.
 func (a *API) writeStatusPage(w http.ResponseWriter, r *http.Request, page *core.StatusPage) error {
 	v := viewerOf(r)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"herd/internal/core/accounts"
+	"herd/internal/core/fault"
+	"herd/internal/session"
 )
 
 // authorizeParams are the request parameters the consent form carries
@@ -37,27 +39,27 @@ type scopeLine struct{ Name, Description string }
 // authorizeForm handles GET /oauth/authorize: check the request, make
 // sure someone is signed in (signing in afresh with force_login), then
 // show the consent page.
-func (h *Handler) authorizeForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) authorizeForm(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	a, ok := h.checkAuthorization(w, r, q)
-	if !ok {
-		return
+	a, err := h.core.Accounts.CheckAuthorization(r.Context(), authorizationRequest(q))
+	if err != nil {
+		return h.refuse(w, r, a, q.Get("response_mode"), err)
 	}
-	acct, err := h.SessionAccount(r)
+	acct, err := session.Account(h.core.Accounts, r)
 	if err != nil || truthy(q.Get("force_login")) {
 		if err == nil {
 			// force_login lets someone pick another account of this server
 			// (docs.joinmastodon.org/methods/oauth#authorize): sign out first.
-			if err := h.core.Accounts.SignOut(r.Context(), sessionSecret(r)); err != nil {
-				h.serverError(w, r, err)
-				return
+			if err := h.core.Accounts.SignOut(r.Context(), session.Secret(r)); err != nil {
+				return err
 			}
-			h.clearSession(w)
+			session.Clear(w, h.secure())
 		}
 		q.Del("force_login")
+		// The web interface signs in, then sends the browser back here.
 		back := "/oauth/authorize?" + q.Encode()
 		http.Redirect(w, r, "/auth/sign_in?return_to="+url.QueryEscape(back), http.StatusFound)
-		return
+		return nil
 	}
 	hidden := map[string]string{}
 	for _, k := range authorizeParams {
@@ -74,75 +76,66 @@ func (h *Handler) authorizeForm(w http.ResponseWriter, r *http.Request) {
 		AppName: a.App.Name, Website: a.App.Website, Scopes: lines, Account: acct.Username,
 		Hidden: hidden, Redirect: a.RedirectURI,
 	})
+	return nil
 }
 
 // authorizeDecision handles the consent form's POST /oauth/authorize.
-func (h *Handler) authorizeDecision(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
+func (h *Handler) authorizeDecision(w http.ResponseWriter, r *http.Request) error {
+	if err := session.ReadForm(w, r, h.core.BaseURL()); err != nil {
+		return err
 	}
-	acct, err := h.SessionAccount(r)
+	acct, err := session.Account(h.core.Accounts, r)
 	if err != nil {
-		h.errorPage(w, r, http.StatusUnauthorized, "Not signed in",
-			"Your session has ended. Go back to the app and start signing in again.")
-		return
-	}
-	a, ok := h.checkAuthorization(w, r, r.PostForm)
-	if !ok {
-		return
+		return &pageError{"Not signed in",
+			fault.Unauthorized("Your session has ended. Go back to the app and start signing in again.")}
 	}
 	mode := r.PostFormValue("response_mode")
+	a, err := h.core.Accounts.CheckAuthorization(r.Context(), authorizationRequest(r.PostForm))
+	if err != nil {
+		return h.refuse(w, r, a, mode, err)
+	}
 	if r.PostFormValue("decision") != "authorize" {
-		h.redirectBack(w, r, a, mode, url.Values{
+		return h.redirectBack(w, r, a, mode, url.Values{
 			"error":             {"access_denied"},
 			"error_description": {accounts.NewOAuthError("access_denied").Description},
 		})
-		return
 	}
 	code, err := h.core.Accounts.GrantAuthorization(r.Context(), a, acct.ID)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
-	h.redirectBack(w, r, a, mode, url.Values{"code": {code}})
+	return h.redirectBack(w, r, a, mode, url.Values{"code": {code}})
 }
 
-// checkAuthorization validates a request; errors about the client or its
-// redirect URI show a page, the others go back to the verified URI.
-func (h *Handler) checkAuthorization(w http.ResponseWriter, r *http.Request, v url.Values) (*accounts.Authorization, bool) {
-	a, err := h.core.Accounts.CheckAuthorization(r.Context(), authorizationRequest(v))
-	if err == nil {
-		return a, true
-	}
+// refuse answers a request CheckAuthorization refused: errors about the
+// client or its redirect URI show a page, the others go back to the
+// verified URI.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, a *accounts.Authorization, mode string, err error) error {
 	var oerr *accounts.OAuthError
 	if !errors.As(err, &oerr) {
-		h.serverError(w, r, err)
-		return nil, false
+		return err
 	}
 	if oerr.Redirectable && a != nil {
-		h.redirectBack(w, r, a, v.Get("response_mode"), url.Values{
+		return h.redirectBack(w, r, a, mode, url.Values{
 			"error": {oerr.Code}, "error_description": {oerr.Description},
 		})
-		return nil, false
 	}
-	h.errorPage(w, r, http.StatusBadRequest, "An error has occurred", oerr.Description)
-	return nil, false
+	return &pageError{"An error has occurred", fault.BadRequest(oerr.Description)}
 }
 
 // redirectBack sends the answer (code or error, plus state) to the app:
 // in the query (default), the fragment, or an auto-submitted form
 // (response_mode form_post); for the out-of-band URI it shows the code.
-func (h *Handler) redirectBack(w http.ResponseWriter, r *http.Request, a *accounts.Authorization, mode string, params url.Values) {
+func (h *Handler) redirectBack(w http.ResponseWriter, r *http.Request, a *accounts.Authorization, mode string, params url.Values) error {
 	if a.Request.State != "" {
 		params.Set("state", a.Request.State)
 	}
 	if a.RedirectURI == accounts.OOBRedirectURI {
 		if code := params.Get("code"); code != "" {
 			http.Redirect(w, r, "/oauth/authorize/native?code="+url.QueryEscape(code), http.StatusSeeOther)
-			return
+			return nil
 		}
-		h.errorPage(w, r, http.StatusBadRequest, "Authorization denied", params.Get("error_description"))
-		return
+		return &pageError{"Authorization denied", fault.BadRequest(params.Get("error_description"))}
 	}
 	switch mode {
 	case "form_post":
@@ -163,17 +156,18 @@ func (h *Handler) redirectBack(w http.ResponseWriter, r *http.Request, a *accoun
 		}
 		http.Redirect(w, r, target+sep+params.Encode(), http.StatusSeeOther)
 	}
+	return nil
 }
 
 // showCode handles GET /oauth/authorize/native, where Doorkeeper shows an
 // out-of-band code for the user to copy into the app.
-func (h *Handler) showCode(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) showCode(w http.ResponseWriter, r *http.Request) error {
 	code := r.URL.Query().Get("code")
 	if code == "" {
-		h.errorPage(w, r, http.StatusBadRequest, "An error has occurred", "No authorization code was given.")
-		return
+		return &pageError{"An error has occurred", fault.BadRequest("No authorization code was given.")}
 	}
 	h.render(w, r, http.StatusOK, "code", "Authorization code", "", map[string]string{"Code": code})
+	return nil
 }
 
 // truthy reads a Rails-style boolean parameter.

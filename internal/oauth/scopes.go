@@ -1,7 +1,7 @@
 // Package oauth is Herd's OAuth 2 server: applications' authorize and
-// consent pages, the token and revocation endpoints, the authorization
-// server metadata, and the sign-in, sign-up and sign-out pages whose
-// session the authorize flow (and later the web UI) relies on.
+// consent pages, the token and revocation endpoints, and the authorization
+// server metadata. Who is signed in is the browser's session (package
+// session), which the web interface's sign-in pages open.
 package oauth
 
 import "strings"

@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"herd/internal/core/accounts"
 	"herd/internal/scope"
+	"herd/internal/session"
 	"herd/internal/text"
 )
 
@@ -34,18 +34,18 @@ func TokenEntity(it *accounts.IssuedToken) any {
 }
 
 // token handles POST /oauth/token.
-func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	v, err := requestValues(r)
 	if err != nil {
-		h.oauthError(w, r, err)
-		return
+		return oauthFailure(err)
 	}
 	// A password grant tries a password as the sign-in form does, so it
 	// counts with it, before the client is even checked (anyone can
 	// register one). Other grants prove a code, a refresh token or only
 	// the client, and do not count.
-	if v.Get("grant_type") == "password" && !h.allowSignIn(w, r, v.Get("username")) {
-		return
+	if v.Get("grant_type") == "password" && !h.throttle.AllowSignIn(w, r, v.Get("username")) {
+		session.Throttled(w)
+		return nil
 	}
 	id, secret := clientCredentials(r, v)
 	it, err := h.core.Accounts.Token(r.Context(), accounts.TokenRequest{
@@ -54,27 +54,26 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		Username: v.Get("username"), Password: v.Get("password"), RefreshToken: v.Get("refresh_token"),
 	})
 	if err != nil {
-		h.oauthError(w, r, err)
-		return
+		return oauthFailure(err)
 	}
 	writeOAuthJSON(w, http.StatusOK, TokenEntity(it))
+	return nil
 }
 
 // revoke handles POST /oauth/revoke (RFC 7009): 200 {} on success and for
 // tokens that do not exist.
-func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) error {
 	v, err := requestValues(r)
 	if err != nil {
-		h.oauthError(w, r, err)
-		return
+		return oauthFailure(err)
 	}
 	id, secret := clientCredentials(r, v)
 	err = h.core.Accounts.Revoke(r.Context(), accounts.RevokeRequest{ClientID: id, ClientSecret: secret, Token: v.Get("token")})
 	if err != nil {
-		h.oauthError(w, r, err)
-		return
+		return oauthFailure(err)
 	}
 	writeOAuthJSON(w, http.StatusOK, struct{}{})
+	return nil
 }
 
 // clientCredentials reads the client from HTTP Basic (form-encoded, RFC
@@ -125,25 +124,8 @@ func requestValues(r *http.Request) (url.Values, error) {
 			return nil, accounts.NewOAuthError("invalid_request")
 		}
 	}
-	StorableForm(r)
+	session.StorableForm(r)
 	return r.Form, nil
-}
-
-// oauthError answers {"error": code, "error_description": text} with
-// Doorkeeper's status; a failed client authentication adds the
-// WWW-Authenticate challenge RFC 6749 §5.2 asks for.
-func (h *Handler) oauthError(w http.ResponseWriter, r *http.Request, err error) {
-	var oerr *accounts.OAuthError
-	if !errors.As(err, &oerr) {
-		h.log.Error("oauth request failed", "path", r.URL.Path, "err", err)
-		oerr = &accounts.OAuthError{Status: http.StatusInternalServerError, Code: "server_error",
-			Description: "The authorization server encountered an unexpected condition which prevented it from fulfilling the request."}
-	}
-	if oerr.Status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="Doorkeeper", error=%q, error_description=%q`,
-			oerr.Code, oerr.Description))
-	}
-	writeOAuthJSON(w, oerr.Status, map[string]string{"error": oerr.Code, "error_description": oerr.Description})
 }
 
 // writeOAuthJSON writes a token endpoint answer, never cached (RFC 6749 §5.1).

@@ -12,7 +12,7 @@ import (
 	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media"
-	"herd/internal/oauth"
+	"herd/internal/session"
 )
 
 // mediaPathPrefix is where stored media files are served from (Mastodon's
@@ -113,7 +113,7 @@ func registerMediaProxy(mux *http.ServeMux, c *core.Core) {
 		// session's user: a page's followers-only post shows its pictures
 		// to whoever may read it. Apps' requests carry no session.
 		var viewerID int64
-		if v, err := oauth.SessionViewer(c, r); err == nil {
+		if v, err := session.Viewer(c.Accounts, r); err == nil {
 			viewerID = v.AccountID()
 		}
 		target, err := c.Files.RemoteMediaFile(r.Context(), viewerID, id, variant == "small")

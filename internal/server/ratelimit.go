@@ -13,8 +13,8 @@ import (
 	"herd/internal/core/fault"
 	"herd/internal/core/instance"
 	"herd/internal/model"
-	"herd/internal/oauth"
 	"herd/internal/ratelimit"
+	"herd/internal/session"
 )
 
 // apiGate admits client API requests: Mastodon's rate limits (per account
@@ -71,9 +71,9 @@ const credentialAttempts = 25
 // whose own attempts count too, waits at most an hour.
 const loginPeriod = time.Hour
 
-var _ oauth.SignInThrottle = (*apiGate)(nil)
+var _ session.SignInThrottle = (*apiGate)(nil)
 
-// AllowSignIn implements oauth.SignInThrottle for the sign-in form and the
+// AllowSignIn implements session.SignInThrottle for the sign-in form and the
 // password grant alike: 25 attempts per 5 minutes per address, in the
 // "login" bucket both doors share, then 25 per hour per account name from
 // any address (rack-attack's throttle_login_attempts/ip and /email; its

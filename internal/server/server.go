@@ -90,13 +90,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		database.Close()
 		return nil, err
 	}
+	// Each door registers its routes from its own table (routes.go); the
+	// sign-in form and the password grant count attempts with the gate.
 	api.New(c, log, mux).Gate = gate
-	auth := oauth.New(c, log, mux, gate) // OAuth endpoints and the sign-in/sign-up/sign-out pages
-	pages := web.New(c, log, mux)        // the web interface: public pages and the web client
-	auth.UseAssets(pages.AssetPath)      // …which lends the sign-in pages its stylesheet and script
-	fed := activitypub.New(c, log, mux)  // WebFinger, host-meta, actors, statuses, collections
-	fed.SetFetcher(fetcher)              // keys of signed GETs (authorized fetch)
-	inbox := activitypub.NewInbox(c, fetcher, log, mux)
+	oauth.New(c, log, mux, gate)                 // authorize and its consent page, token, revoke, metadata
+	pages := web.New(c, log, mux, gate)          // the web interface: public pages, sign-in pages, the web client
+	fed := activitypub.New(c, fetcher, log, mux) // WebFinger, actors, statuses, collections, the inbox
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		if err := c.Ready(r.Context()); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
@@ -118,7 +117,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	registerMediaProxy(mux, c)
 	registerAccountImageProxy(mux, c)
 	registerCustomEmojiProxy(mux, c)
-	s := &Server{Config: cfg, DB: database, Core: c, Jobs: pool, Inbox: inbox, Receiver: receiver,
+	s := &Server{Config: cfg, DB: database, Core: c, Jobs: pool, Inbox: fed.Inbox, Receiver: receiver,
 		Deliverer: deliverer, log: log}
 	slowBodies := bodyDeadline{grace: cfg.BodyReadGrace, minRate: int64(cfg.BodyMinRate)} // body_deadline.go
 	s.Handler = slowBodies.wrap(withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath)))))

@@ -86,3 +86,22 @@ func (i *Instance) Expect(t testing.TB, want int, method, path, token string, bo
 	}
 	return r
 }
+
+// Send sends req as it is, following no redirect, and returns the answer
+// as the client got it: the tests that pin a door's answers (status,
+// headers, body) see redirects and error pages themselves.
+func (i *Instance) Send(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	c := *i.HTTP.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}

@@ -14,12 +14,6 @@ import (
 // publicRoutes registers the pages anyone may read without signing in
 // (besides /@ pages, see ServeProfilePath): the instance's about page and
 // privacy policy, and hashtag pages with their feeds.
-func (h *Handler) publicRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /about", h.about)
-	mux.HandleFunc("GET /privacy-policy", h.privacyPolicy)
-	mux.HandleFunc("GET /tags/{name}", h.tagPage) // tags.go
-}
-
 // instanceData fills landing.html and about.html: what a visitor needs to
 // decide whether to join, and whom to ask.
 type instanceData struct {
@@ -61,31 +55,29 @@ func (h *Handler) instanceData(ctx context.Context) (*instanceData, error) {
 
 // landing shows visitors what this instance is, its rules and how to
 // join it or sign in.
-func (h *Handler) landing(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) landing(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.instanceData(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p := h.newPage(r, "", nil, d)
 	p.Meta = &pageMeta{Description: d.Description, URL: h.core.BaseURL() + "/"}
 	h.render(w, r, http.StatusOK, "landing", p)
+	return nil
 }
 
 // about handles GET /about: the landing page's facts plus the instance's
 // numbers and the servers it moderates, as Mastodon's about page.
-func (h *Handler) about(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) about(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := h.viewer(r)
 	d, err := h.instanceData(ctx)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	stats, err := h.core.Instance.InstanceStats(ctx)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d.Stats = &stats
 	switch blocks, err := h.core.Domains.PublicDomainBlocks(ctx, v); {
@@ -95,23 +87,24 @@ func (h *Handler) about(w http.ResponseWriter, r *http.Request) {
 		d.BlocksHidden = true // core refused a visitor: say where to see them
 	default:
 		if e, ok := fault.As(err); !ok || e.Status != http.StatusNotFound {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	p := h.newPage(r, "About", v, d)
 	p.Nav = "about"
 	p.Meta = &pageMeta{Description: d.Description, URL: h.core.BaseURL() + "/about"}
 	h.render(w, r, http.StatusOK, "about", p)
+	return nil
 }
 
 // privacyPolicy handles GET /privacy-policy: what this server keeps about
 // its users and visitors, and what federation sends elsewhere.
-func (h *Handler) privacyPolicy(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) privacyPolicy(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
 	d := &instanceData{ContactEmail: h.core.Config.ContactEmail}
 	p := h.newPage(r, "Privacy policy", v, d)
 	p.Meta = &pageMeta{Description: "What " + h.instanceName() + " stores about you and who sees it.",
 		URL: h.core.BaseURL() + "/privacy-policy"}
 	h.render(w, r, http.StatusOK, "privacy", p)
+	return nil
 }

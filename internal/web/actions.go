@@ -6,23 +6,18 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
 
-// statusActions are the forms of a status's action bar, by the last
-// segment of their path, each the use case the client API calls for it.
-var statusActions = map[string]func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error){
-	"favourite":   (*core.Core).Favourite,
-	"unfavourite": (*core.Core).Unfavourite,
-	"reblog": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
-		return c.Reblog(ctx, v, id, "")
-	},
-	"unreblog":   (*core.Core).Unreblog,
-	"bookmark":   (*core.Core).Bookmark,
-	"unbookmark": (*core.Core).Unbookmark,
-	"pin":        (*core.Core).Pin,
-	"unpin":      (*core.Core).Unpin,
+// statusUseCase is a use case of a status's action bar, the one the
+// client API calls for the same action (routes.go lists them).
+type statusUseCase func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error)
+
+// reblog boosts publicly, as the action bar's button does.
+func reblog(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
+	return c.Reblog(ctx, v, id, "")
 }
 
 // statusState is the answer to actions.js: the status's flags and counts
@@ -39,49 +34,46 @@ type statusState struct {
 }
 
 // statusAction handles POST /statuses/{id}/favourite, unfavourite, reblog,
-// unreblog, bookmark, unbookmark, pin and unpin: back to the page (303),
-// or the status's new state as JSON for the script.
-func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
-	act, known := statusActions[r.PathValue("action")]
-	if !known {
-		http.NotFound(w, r)
-		return
-	}
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
-	}
-	sv, err := act(h.core, r.Context(), v, id)
-	if err != nil {
-		h.failAction(w, r, err)
-		return
-	}
-	if isFetch(r) {
-		if sv.Reblog != nil { // a boost answers with the boost; the buttons are the original's
-			sv = sv.Reblog
+// unreblog, bookmark, unbookmark, pin and unpin, each with its use case:
+// back to the page (303), or the status's new state as JSON for the
+// script.
+func (h *Handler) statusAction(act statusUseCase) door.Func {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := h.postedTarget(w, r)
+		if err != nil {
+			return err
 		}
-		st := sv.Status
-		writeJSON(w, http.StatusOK, statusState{ID: ids.Format(st.ID), Favourited: sv.Favourited, Reblogged: sv.Reblogged,
-			Bookmarked: sv.Bookmarked, Pinned: sv.Pinned,
-			RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount})
-		return
+		sv, err := act(h.core, r.Context(), h.viewer(r), id)
+		if err != nil {
+			return err
+		}
+		if isFetch(r) {
+			if sv.Reblog != nil { // a boost answers with the boost; the buttons are the original's
+				sv = sv.Reblog
+			}
+			st := sv.Status
+			writeJSON(w, http.StatusOK, statusState{ID: ids.Format(st.ID), Favourited: sv.Favourited, Reblogged: sv.Reblogged,
+				Bookmarked: sv.Bookmarked, Pinned: sv.Pinned,
+				RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount})
+			return nil
+		}
+		http.Redirect(w, r, withFragment(h.backPath(r, "/home"), "s-"+r.PathValue("id")), http.StatusSeeOther)
+		return nil
 	}
-	http.Redirect(w, r, withFragment(h.backPath(r, "/home"), "s-"+r.PathValue("id")), http.StatusSeeOther)
 }
 
-// accountActions are the forms acting on an account, by the last segment
-// of their path.
-var accountActions = map[string]func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error){
-	"follow": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
-		return c.Follow(ctx, v, id, core.FollowOptions{})
-	},
-	"unfollow": (*core.Core).Unfollow,
-	"block":    (*core.Core).Block,
-	"unblock":  (*core.Core).Unblock,
-	"mute": func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
-		return c.Mute(ctx, v, id, core.MuteOptions{Notifications: true})
-	},
-	"unmute": (*core.Core).Unmute,
+// relationshipUseCase is a use case acting on an account, the one the
+// client API calls for the same action (routes.go lists them).
+type relationshipUseCase func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error)
+
+// follow follows, or asks to follow a locked account.
+func follow(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
+	return c.Follow(ctx, v, id, core.FollowOptions{})
+}
+
+// mute mutes the account and its notifications.
+func mute(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
+	return c.Mute(ctx, v, id, core.MuteOptions{Notifications: true})
 }
 
 // relationshipState is the answer to actions.js after an account action.
@@ -100,28 +92,33 @@ func relationshipJSON(rel *model.Relationship) relationshipState {
 }
 
 // accountAction handles POST /accounts/{id}/follow, unfollow, block,
-// unblock, mute and unmute (a locked account's follow is a request):
-// back to the page (303), or the relationship as JSON for the script.
-func (h *Handler) accountAction(w http.ResponseWriter, r *http.Request) {
-	act, known := accountActions[r.PathValue("action")]
-	if !known {
-		http.NotFound(w, r)
-		return
+// unblock, mute and unmute (a locked account's follow is a request), each
+// with its use case: back to the page (303), or the relationship as JSON
+// for the script.
+func (h *Handler) accountAction(act relationshipUseCase) door.Func {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return h.relationshipAction(w, r, act, "/home")
 	}
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
-	}
-	rel, err := act(h.core, r.Context(), v, id)
+}
+
+// relationshipAction runs act on the account {id} for the viewer, then
+// answers the script with the relationship, or sends the browser back
+// (to fallback when it cannot tell where from).
+func (h *Handler) relationshipAction(w http.ResponseWriter, r *http.Request, act relationshipUseCase, fallback string) error {
+	id, err := h.postedTarget(w, r)
 	if err != nil {
-		h.failAction(w, r, err)
-		return
+		return err
+	}
+	rel, err := act(h.core, r.Context(), h.viewer(r), id)
+	if err != nil {
+		return err
 	}
 	if isFetch(r) {
 		writeJSON(w, http.StatusOK, relationshipJSON(rel))
-		return
+		return nil
 	}
-	http.Redirect(w, r, h.backPath(r, "/home"), http.StatusSeeOther)
+	http.Redirect(w, r, h.backPath(r, fallback), http.StatusSeeOther)
+	return nil
 }
 
 // confirmData fills confirm.html: a question about an account or a
@@ -141,27 +138,23 @@ type confirmForm struct {
 	Danger         bool
 }
 
-// accountActionForm handles GET /accounts/{id}/block and /mute (asked
-// before acting, as Mastodon's web UI asks).
-func (h *Handler) accountActionForm(w http.ResponseWriter, r *http.Request) {
-	action := r.PathValue("action")
-	if action != "block" && action != "mute" {
-		http.NotFound(w, r)
-		return
+// accountActionForm handles GET /accounts/{id}/block and /mute, action
+// (asked before acting, as Mastodon's web UI asks).
+func (h *Handler) accountActionForm(action string) door.Func {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return h.confirmAccountAction(w, r, action)
 	}
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
+}
+
+func (h *Handler) confirmAccountAction(w http.ResponseWriter, r *http.Request, action string) error {
+	v := h.viewer(r)
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, fault.ErrRecordNotFound)
-		return
+		return fault.ErrRecordNotFound
 	}
 	a, err := h.core.Account(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	item := h.accountItem(a)
 	d := &confirmData{Account: &item, ReturnTo: h.refererPath(r)}
@@ -181,33 +174,13 @@ func (h *Handler) accountActionForm(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, d.Heading, v, d)
 	d.Page = p
 	h.render(w, r, http.StatusOK, "confirm", p)
+	return nil
 }
 
 // followRequestAction handles POST /follow_requests/{id}/authorize and
 // /reject, {id} the account asking.
-func (h *Handler) followRequestAction(w http.ResponseWriter, r *http.Request) {
-	var act func(context.Context, *model.Viewer, int64) (*model.Relationship, error)
-	switch r.PathValue("action") {
-	case "authorize":
-		act = h.core.AuthorizeFollowRequest
-	case "reject":
-		act = h.core.RejectFollowRequest
-	default:
-		http.NotFound(w, r)
-		return
+func (h *Handler) followRequestAction(act relationshipUseCase) door.Func {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return h.relationshipAction(w, r, act, "/notifications")
 	}
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
-	}
-	rel, err := act(r.Context(), v, id)
-	if err != nil {
-		h.failAction(w, r, err)
-		return
-	}
-	if isFetch(r) {
-		writeJSON(w, http.StatusOK, relationshipJSON(rel))
-		return
-	}
-	http.Redirect(w, r, h.backPath(r, "/notifications"), http.StatusSeeOther)
 }

@@ -103,12 +103,12 @@ func (h *Handler) showCompose(w http.ResponseWriter, r *http.Request, v *model.V
 }
 
 // composeFailed shows the composer again with what was written and why
-// it was refused (422 for what the user can correct).
-func (h *Handler) composeFailed(w http.ResponseWriter, r *http.Request, v *model.Viewer, heading string, c *composeData, err error) {
+// it was refused (422 for what the user can correct); a server error is
+// returned to be answered.
+func (h *Handler) composeFailed(w http.ResponseWriter, r *http.Request, v *model.Viewer, heading string, c *composeData, err error) error {
 	e, ok := fault.As(err)
 	if !ok || e.Status >= 500 {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	status := e.Status
 	if status == http.StatusNotFound || status == http.StatusForbidden {
@@ -116,6 +116,7 @@ func (h *Handler) composeFailed(w http.ResponseWriter, r *http.Request, v *model
 		status = http.StatusUnprocessableEntity
 	}
 	h.showCompose(w, r, v, status, heading, c, strings.TrimPrefix(e.Message, "Validation failed: "))
+	return nil
 }
 
 // fillCompose copies a submitted form's text fields into c, so that a
@@ -137,14 +138,11 @@ func fillCompose(c *composeData, f *composeForm, back string) {
 // Posted, the browser goes back where it was, to the new post; refused,
 // the composer comes back filled in with the reason (nothing is posted:
 // uploads already made stay in the composer).
-func (h *Handler) postStatus(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
-	f, ok := h.readComposeForm(w, r)
-	if !ok {
-		return
+func (h *Handler) postStatus(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	f, err := h.readComposeForm(w, r)
+	if err != nil {
+		return err
 	}
 	defer f.close()
 	back := h.backPath(r, "")
@@ -160,27 +158,26 @@ func (h *Handler) postStatus(w http.ResponseWriter, r *http.Request) {
 		err = h.upload(ctx, v, f, c, &mediaIDs)
 	}
 	if err != nil {
-		h.composeFailed(w, r, v, heading, c, err)
-		return
+		return h.composeFailed(w, r, v, heading, c, err)
 	}
 	n := core.NewStatus{Text: c.Text, SpoilerText: c.SpoilerText, Visibility: model.Visibility(c.Visibility),
 		Language: c.Language, Sensitive: &c.Sensitive, MediaIDs: mediaIDs}
 	if c.InReplyToID != "" {
+		var ok bool
 		if n.InReplyToID, ok = ids.Parse(c.InReplyToID); !ok {
-			h.composeFailed(w, r, v, heading, c, fault.ErrRecordNotFound)
-			return
+			return h.composeFailed(w, r, v, heading, c, fault.ErrRecordNotFound)
 		}
 	}
 	st, err := h.core.PostStatus(ctx, v, n)
 	if err != nil {
-		h.composeFailed(w, r, v, heading, c, err)
-		return
+		return h.composeFailed(w, r, v, heading, c, err)
 	}
 	id := ids.Format(st.ID)
 	if back == "" {
 		back = "/@" + v.Account.Username + "/" + id
 	}
 	http.Redirect(w, r, withFragment(back, "s-"+id), http.StatusSeeOther)
+	return nil
 }
 
 // keepUploads takes the uploads the form keeps (media_ids, from an

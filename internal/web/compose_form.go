@@ -9,8 +9,9 @@ import (
 	"net/url"
 	"os"
 
+	"herd/internal/core/fault"
 	"herd/internal/media"
-	"herd/internal/oauth"
+	"herd/internal/session"
 	"herd/internal/text"
 )
 
@@ -48,32 +49,33 @@ func (f *composeForm) close() {
 }
 
 // readComposeForm reads a composer's form, urlencoded or multipart, and
-// checks its CSRF token; it answers the error itself and reports false
-// when the request must stop there. The caller closes the form.
+// checks its CSRF token (readUploadForm's failures). The caller closes the
+// form.
 //
 // Each attachment slot is a file input named "media" followed by a text
 // input named "media_description"; browsers send every slot, empty ones
 // as a part without a file name, so the n-th description belongs to the
 // n-th file input. The token comes first in the form: a file sent before
 // a valid token is refused before it is stored.
-func (h *Handler) readComposeForm(w http.ResponseWriter, r *http.Request) (*composeForm, bool) {
+func (h *Handler) readComposeForm(w http.ResponseWriter, r *http.Request) (*composeForm, error) {
 	f := &composeForm{values: url.Values{}}
 	limit := int64(h.core.Config.MaxMediaAttachments)*(media.MaxVideoBytes+4<<10) + maxFieldsBytes
 	tooBig := fmt.Sprintf("That is too large to post: a file may be at most %d MB.", media.MaxVideoBytes>>20)
-	if !h.readUploadForm(w, r, limit, tooBig, &f.values, func() error { return h.readMultipart(r, f) }, f.close) {
-		return nil, false
+	if err := h.readUploadForm(w, r, limit, tooBig, &f.values, func() error { return h.readMultipart(r, f) }, f.close); err != nil {
+		return nil, err
 	}
-	return f, true
+	return f, nil
 }
 
 // readUploadForm reads a form that may carry files: multipart, bounded by
 // limit, through readParts (which spools the files and fills *values), or
 // url-encoded, bounded by maxFieldsBytes. Either way the fields become
-// r.PostForm, made storable (oauth.StorableForm), and the CSRF token is
-// checked. On failure it removes what was spooled (discard), answers the
-// error itself (413 with tooBig, 403, 400) and reports false.
+// r.PostForm, made storable (session.StorableForm), and the CSRF token is
+// checked. On failure it removes what was spooled (discard) and fails with
+// 413 (tooBig, "Too large"), session.ErrFormExpired or
+// session.ErrFormUnreadable.
 func (h *Handler) readUploadForm(w http.ResponseWriter, r *http.Request, limit int64, tooBig string,
-	values *url.Values, readParts func() error, discard func()) bool {
+	values *url.Values, readParts func() error, discard func()) error {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
 	if ct == "multipart/form-data" {
@@ -86,28 +88,22 @@ func (h *Handler) readUploadForm(w http.ResponseWriter, r *http.Request, limit i
 		}
 	}
 	r.PostForm, r.Form = *values, *values
-	oauth.StorableForm(r)
+	session.StorableForm(r)
 	var maxBytes *http.MaxBytesError
 	switch {
 	case errors.As(err, &maxBytes) || errors.Is(err, errFormTooLarge):
-		discard()
-		h.formError(w, r, http.StatusRequestEntityTooLarge, tooBig)
-		return false
+		err = &pageError{"Too large", &fault.Error{Status: http.StatusRequestEntityTooLarge, Message: tooBig}}
 	case errors.Is(err, errFormCSRF):
-		discard()
-		h.csrfRefused(w, r)
-		return false
+		err = session.ErrFormExpired
 	case err != nil:
-		discard()
-		h.formError(w, r, http.StatusBadRequest, "The form could not be read.")
-		return false
+		err = session.ErrFormUnreadable
+	case !session.CheckCSRF(r, h.core.BaseURL()):
+		err = session.ErrFormExpired
 	}
-	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+	if err != nil {
 		discard()
-		h.csrfRefused(w, r)
-		return false
 	}
-	return true
+	return err
 }
 
 func (h *Handler) readMultipart(r *http.Request, f *composeForm) error {
@@ -149,7 +145,7 @@ func (h *Handler) readMultipart(r *http.Request, f *composeForm) error {
 				return errFormTooLarge
 			}
 			r.PostForm = f.values
-			if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+			if !session.CheckCSRF(r, h.core.BaseURL()) {
 				return errFormCSRF
 			}
 			path, err := spool(part)

@@ -60,17 +60,15 @@ func feedLimitParam(r *http.Request) int {
 
 // accountFeed serves the feed of a local account's tab ("", "with_replies"
 // or "media"), ?tag= narrowing it to a hashtag.
-func (h *Handler) accountFeed(w http.ResponseWriter, r *http.Request, a *model.Account, tab, format string) {
+func (h *Handler) accountFeed(w http.ResponseWriter, r *http.Request, a *model.Account, tab, format string) error {
 	if !a.Local() {
-		h.fail(w, r, fault.ErrRecordNotFound) // a remote account's feed is its own server's
-		return
+		return fault.ErrRecordNotFound // a remote account's feed is its own server's
 	}
 	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media", ExcludeReblogs: true,
 		Tagged: r.URL.Query().Get("tag")}
 	sp, err := h.core.AccountStatuses(r.Context(), nil, a.ID, f, model.Page{Limit: feedLimitParam(r)})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	acct := h.accountItem(a)
 	base := h.core.BaseURL()
@@ -83,6 +81,7 @@ func (h *Handler) accountFeed(w http.ResponseWriter, r *http.Request, a *model.A
 		fd.Description = "Public posts from " + acct.Handle
 	}
 	h.writeFeed(w, r, format, fd)
+	return nil
 }
 
 // writeFeed renders fd as RSS or Atom, answering 304 when the reader has

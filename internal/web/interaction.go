@@ -10,7 +10,7 @@ import (
 	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/oauth"
+	"herd/internal/session"
 	"herd/internal/text"
 )
 
@@ -49,29 +49,26 @@ var doneMessages = map[string]string{
 // client; until Herd has one, the page shows what the URI names with the
 // buttons to follow, favourite or boost it. A visitor not signed in signs
 // in first and comes back.
-func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	uri := q.Get("uri")
 	if uri == "" {
 		uri = q.Get("acct") // older Mastodon links
 	}
-	v, ok := h.interactionViewer(w, r, uri)
-	if !ok {
-		return
+	v, err := h.interactionViewer(w, r, uri)
+	if v == nil {
+		return err
 	}
 	if uri == "" {
-		h.show(w, r, http.StatusBadRequest, "error", "Nothing to show", "No account or post was named.", nil)
-		return
+		return &pageError{"Nothing to show", fault.BadRequest("No account or post was named.")}
 	}
 	t, err := h.core.FindInteractionTarget(r.Context(), v, uri)
 	if errors.Is(err, fault.ErrRecordNotFound) {
-		h.show(w, r, http.StatusNotFound, "error", "Not found",
-			"Nothing could be found at that address. It may be private, deleted, or its server unreachable.", nil)
-		return
+		return &pageError{"Not found",
+			fault.NotFound("Nothing could be found at that address. It may be private, deleted, or its server unreachable.")}
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d := interactionData{URI: uri, Account: t.Account, Acct: t.Account.Acct(), ProfileURL: t.Account.URL,
 		DisplayName: template.HTML(text.EmojifyText(t.Account.DisplayName, h.core.Files.EmojiURLs(t.Account.Domain, t.Account.DisplayName))),
@@ -93,35 +90,26 @@ func (h *Handler) showInteraction(w http.ResponseWriter, r *http.Request) {
 		d.ID = ids.Format(t.Account.ID)
 	}
 	h.show(w, r, http.StatusOK, "interaction", title, "", d)
+	return nil
 }
 
 // interact handles the page's form: follow the account, or favourite or
 // boost the status, through the same use cases as the client API, then
 // back to the page (POST, redirect, GET).
-func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
-		return
-	}
-	oauth.StorableForm(r)
-	if !oauth.CheckCSRF(r, h.core.BaseURL()) {
-		h.show(w, r, http.StatusForbidden, "error", "Expired form",
-			"This form has expired or did not come from this site. Go back, reload the page and try again.", nil)
-		return
+func (h *Handler) interact(w http.ResponseWriter, r *http.Request) error {
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	uri := r.PostFormValue("uri")
-	v, ok := h.interactionViewer(w, r, uri)
-	if !ok {
-		return
+	v, err := h.interactionViewer(w, r, uri)
+	if v == nil {
+		return err
 	}
 	id, valid := ids.Parse(r.PostFormValue("id"))
 	if !valid {
-		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "The form could not be read.", nil)
-		return
+		return session.ErrFormUnreadable
 	}
 	ctx := r.Context()
-	var err error
 	action := r.PostFormValue("action")
 	switch action {
 	case "follow":
@@ -131,29 +119,29 @@ func (h *Handler) interact(w http.ResponseWriter, r *http.Request) {
 	case "reblog":
 		_, err = h.core.Reblog(ctx, v, id, "")
 	default:
-		h.show(w, r, http.StatusBadRequest, "error", "Bad request", "Unknown action.", nil)
-		return
+		return &pageError{"Bad request", fault.BadRequest("Unknown action.")}
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, interactionPath(uri)+"&done="+action, http.StatusSeeOther)
+	return nil
 }
 
-// interactionViewer finds the signed-in user; without one it sends the browser to
-// sign in and come back to the page for uri, and reports false.
-func (h *Handler) interactionViewer(w http.ResponseWriter, r *http.Request, uri string) (*model.Viewer, bool) {
-	v, err := oauth.SessionViewer(h.core, r)
+// interactionViewer finds the signed-in user. Without one it sends the
+// browser to sign in and come back to the page for uri, and returns no
+// viewer and no error; a session that cannot act (pending approval) is
+// its error.
+func (h *Handler) interactionViewer(w http.ResponseWriter, r *http.Request, uri string) (*model.Viewer, error) {
+	v, err := session.Viewer(h.core.Accounts, r)
 	if err == nil {
-		return v, true
+		return v, nil
 	}
 	if e, ok := fault.As(err); ok && e.Status == http.StatusUnauthorized {
 		http.Redirect(w, r, "/auth/sign_in?return_to="+url.QueryEscape(interactionPath(uri)), http.StatusFound)
-		return nil, false
+		return nil, nil
 	}
-	h.fail(w, r, err)
-	return nil, false
+	return nil, err
 }
 
 // interactionPath is the page's path for uri.

@@ -28,11 +28,8 @@ type notificationsData struct {
 // notifications handles GET /notifications: follow requests waiting for
 // an answer (with Accept and Reject), then the notifications, newest
 // first, ?filter=mentions for mentions only, older pages by ?max_id=.
-func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
+func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
 	ctx := r.Context()
 	d := &notificationsData{}
 	q := core.NotificationQuery{Page: maxIDPage(r)}
@@ -42,14 +39,12 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 	}
 	np, err := h.core.Notifications(ctx, v, q)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if q.Page.MaxID == 0 {
 		reqs, err := h.core.FollowRequests(ctx, v, model.Page{Limit: 40})
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		for _, l := range reqs {
 			d.Requests = append(d.Requests, h.accountItem(l.Account))
@@ -68,4 +63,5 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 	p.Nav = "notifications"
 	d.Page = p
 	h.render(w, r, http.StatusOK, "notifications", p)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"herd/internal/ids"
@@ -60,6 +61,43 @@ func TestNULInForms(t *testing.T) {
 		}
 		if p.Status != http.StatusOK || list[0].Comment != "spam" {
 			t.Errorf("report form: %d, stored %q", p.Status, list[0].Comment)
+		}
+	})
+}
+
+// TestNULInFormsToSignIn: the sign-up and sign-in forms read their fields
+// without NUL characters, and a session keeps a User-Agent of invalid
+// UTF-8 cleaned, on both databases (moved here with the forms from OAuth).
+// PostgreSQL refused such a string in a query (SQLSTATE 22021) and these
+// requests answered 500 there, while SQLite looked up or stored it.
+func TestNULInFormsToSignIn(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		inst.NewUser(t, "alice")
+
+		b := newBrowser(t, inst)
+		f := signUpForm(t, b, "carol")
+		f.Set("username", "car\x00ol")
+		if p := b.post("/auth/sign_up", f); p.Status != http.StatusOK || !strings.Contains(p.Body, "signed in as <strong>@carol") {
+			t.Errorf("sign-up = %d %s", p.Status, p.Body)
+		}
+
+		b = newBrowser(t, inst)
+		f = b.get("/auth/sign_in").form()
+		f.Set("email", "alice\x00@example.com")
+		f.Set("password", testrig.Password())
+		if p := b.post("/auth/sign_in", f); p.Status != http.StatusOK || !strings.Contains(p.Body, "signed in as <strong>@alice") {
+			t.Errorf("sign-in = %d %s", p.Status, p.Body)
+		}
+		// A header may carry bytes over 0x7F: the session keeps the browser's name.
+		f = b.get("/auth/sign_in").form()
+		f.Set("email", "alice@example.com")
+		f.Set("password", testrig.Password())
+		req, _ := http.NewRequest("POST", inst.URL+"/auth/sign_in", strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("User-Agent", "Agent \xff")
+		if p := b.send(req); p.Status != http.StatusOK {
+			t.Errorf("sign-in with a User-Agent of invalid UTF-8 = %d %s", p.Status, p.Body)
 		}
 	})
 }

@@ -38,6 +38,11 @@ type profileData struct {
 // people share. The server routes ActivityPub clients' requests for the
 // same URLs to the actor and Note documents instead.
 func (h *Handler) ServeProfilePath(w http.ResponseWriter, r *http.Request) {
+	h.profilePaths.ServeHTTP(w, r)
+}
+
+// profilePath is ServeProfilePath's handler, for anyone (routes.go).
+func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 	acct, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/@"), "/")
 	var feed string
 	if rest == "" {
@@ -46,32 +51,29 @@ func (h *Handler) ServeProfilePath(w http.ResponseWriter, r *http.Request) {
 		rest, feed = cutFeedFormat(rest)
 	}
 	if acct == "" || strings.Contains(rest, "/") {
-		h.fail(w, r, fault.ErrRecordNotFound)
-		return
+		return fault.ErrRecordNotFound
 	}
 	a, err := h.core.LookupAccount(r.Context(), acct)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if a.Suspended() {
 		h.gone(w, r, a)
-		return
+		return nil
 	}
 	switch {
 	case feed != "" && (rest == "" || rest == "with_replies" || rest == "media"):
-		h.accountFeed(w, r, a, rest, feed)
+		return h.accountFeed(w, r, a, rest, feed)
 	case feed != "":
-		h.fail(w, r, fault.ErrRecordNotFound)
+		return fault.ErrRecordNotFound
 	case rest == "" || rest == "with_replies" || rest == "media":
-		h.profile(w, r, h.viewer(r), a, rest)
+		return h.profile(w, r, h.viewer(r), a, rest)
 	default:
 		id, ok := ids.Parse(rest)
 		if !ok {
-			h.fail(w, r, fault.ErrRecordNotFound)
-			return
+			return fault.ErrRecordNotFound
 		}
-		h.statusPage(w, r, h.viewer(r), a, id)
+		return h.statusPage(w, r, h.viewer(r), a, id)
 	}
 }
 
@@ -86,7 +88,7 @@ func (h *Handler) gone(w http.ResponseWriter, r *http.Request, a *model.Account)
 
 // profile shows an account's page: its profile, pinned posts on the first
 // page of its posts, and its posts as the viewer may see them.
-func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewer, a *model.Account, tab string) {
+func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewer, a *model.Account, tab string) error {
 	ctx := r.Context()
 	d := &profileData{Account: h.accountItem(a), Tab: tab, Handle: a.Username, Summary: plainText(a.Note, 300)}
 	if d.Tab == "" {
@@ -97,8 +99,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 		if !d.Self {
 			rels, err := h.core.Relationships(ctx, v, []int64{a.ID}, false)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			if len(rels) == 1 {
 				d.Relation = rels[0]
@@ -129,20 +130,18 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 	d.List = statusList{Page: p, Empty: "No posts here yet."}
 	if d.Hidden != "" {
 		h.render(w, r, http.StatusOK, "profile", p)
-		return
+		return nil
 	}
 	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media"}
 	sp, err := h.core.AccountStatuses(ctx, v, a.ID, f, peekPage(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d.List.Older = olderThanPage(r, sp)
 	if d.Tab == "posts" && r.URL.Query().Get("max_id") == "" {
 		pinned, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{Pinned: true}, maxIDPage(r))
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		d.Pinned = h.statusItems(v, pinned.Statuses)
 		for i := range d.Pinned {
@@ -151,6 +150,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 	}
 	d.List.Items = h.statusItems(v, sp.Statuses)
 	h.render(w, r, http.StatusOK, "profile", p)
+	return nil
 }
 
 // meLinks lists the web addresses of a local account's fields: the links

@@ -43,40 +43,34 @@ type reportRule struct {
 // reportForm handles GET /accounts/{id}/report (?status_id= names a post
 // to cite, checked): what is wrong, which posts, rules and a comment, as
 // Mastodon's report dialog asks. ?sent=1 thanks the reporter.
-func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
+func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, fault.ErrRecordNotFound)
-		return
+		return fault.ErrRecordNotFound
 	}
 	d := &reportData{Category: model.ReportSpam, Sent: r.URL.Query().Get("sent") != ""}
 	var cited []int64
 	if sid, ok := ids.Parse(r.URL.Query().Get("status_id")); ok {
 		cited = append(cited, sid)
 	}
-	h.showReport(w, r, v, id, d, cited, nil, http.StatusOK, "")
+	return h.showReport(w, r, v, id, d, cited, nil, http.StatusOK, "")
 }
 
 // showReport renders the report form for account id, the posts in cited
 // and the rules in rules checked.
 func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Viewer, id int64, d *reportData,
-	cited, rules []int64, status int, errMsg string) {
+	cited, rules []int64, status int, errMsg string) error {
 	ctx := r.Context()
 	a, err := h.core.Account(ctx, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d.Account, d.Remote = h.accountItem(a), a.Domain
 	if !d.Sent {
 		sp, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{ExcludeReblogs: true}, model.Page{Limit: reportPosts})
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		views := sp.Statuses
 		var missing []int64
@@ -88,8 +82,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 		if len(missing) > 0 { // an older post, cited from where it was shown
 			older, err := h.core.Statuses(ctx, v, missing)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			for _, sv := range older {
 				if sv.Status.AccountID == a.ID {
@@ -104,8 +97,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 		}
 		list, err := h.core.Instance.InstanceRules(ctx)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		for _, rule := range list {
 			d.Rules = append(d.Rules, reportRule{ID: ids.Format(rule.ID), Text: rule.Text, Checked: slices.Contains(rules, rule.ID)})
@@ -115,15 +107,17 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 	p.Error = errMsg
 	d.Page = p
 	h.render(w, r, status, "report", p)
+	return nil
 }
 
 // report handles POST /accounts/{id}/report: category, rule_ids,
 // status_ids, comment and forward go to core.Report; then a page thanks
 // the reporter (303 to ?sent=1), or the form comes back with the reason.
-func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
+func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	id, err := h.postedTarget(w, r)
+	if err != nil {
+		return err
 	}
 	req := core.ReportRequest{AccountID: id, Comment: strings.TrimSpace(r.PostFormValue("comment")),
 		Category: r.PostFormValue("category"), Forward: r.PostFormValue("forward") != ""}
@@ -139,15 +133,14 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	_, _, err := h.core.Report(r.Context(), v, req)
+	_, _, err = h.core.Report(r.Context(), v, req)
 	if e, ok := fault.As(err); ok && e.Status == http.StatusUnprocessableEntity {
 		d := &reportData{Category: req.Category, Comment: req.Comment, Forward: req.Forward}
-		h.showReport(w, r, v, id, d, req.StatusIDs, req.RuleIDs, e.Status, strings.TrimPrefix(e.Message, "Validation failed: "))
-		return
+		return h.showReport(w, r, v, id, d, req.StatusIDs, req.RuleIDs, e.Status, strings.TrimPrefix(e.Message, "Validation failed: "))
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/accounts/"+r.PathValue("id")+"/report?sent=1", http.StatusSeeOther)
+	return nil
 }

@@ -37,11 +37,8 @@ type tagItem struct {
 // client API's search finds them for the user. A user@host address or a
 // URL is looked up on its server when not known here. ?type= with
 // ?offset= pages through one kind.
-func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
 	q := r.URL.Query()
 	d := &searchData{Query: strings.TrimSpace(q.Get("q")), More: map[string]string{}}
 	switch t := q.Get("type"); t {
@@ -65,8 +62,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		res, err := h.core.Search(r.Context(), v, core.SearchQuery{Q: d.Query, Type: d.Type, Resolve: true,
 			Limit: limit, Offset: offset})
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		for _, a := range res.Accounts {
 			d.Accounts = append(d.Accounts, h.accountItem(a))
@@ -92,4 +88,5 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, "search", p)
+	return nil
 }

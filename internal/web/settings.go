@@ -6,27 +6,11 @@ import (
 	"herd/internal/model"
 )
 
-// settingsRoutes registers the signed-in user's settings: the profile
-// (settings_profile.go), posting preferences (settings_preferences.go) and
-// the account's email, password, sessions and apps (settings_account.go).
-func (h *Handler) settingsRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /settings", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/settings/profile", http.StatusFound)
-	})
-	mux.HandleFunc("GET /settings/profile", h.profileSettings)
-	mux.HandleFunc("POST /settings/profile", h.saveProfile)
-	mux.HandleFunc("POST /settings/profile/{picture}/delete", h.deleteProfilePicture)
-	mux.HandleFunc("GET /settings/preferences", h.preferencesSettings)
-	mux.HandleFunc("POST /settings/preferences", h.savePreferences)
-	mux.HandleFunc("GET /settings/account", h.accountSettings)
-	mux.HandleFunc("POST /settings/account/email", h.changeEmail)
-	mux.HandleFunc("POST /settings/account/password", h.changePassword)
-	mux.HandleFunc("POST /settings/account/sessions/revoke", h.revokeSession)
-	mux.HandleFunc("POST /settings/account/apps/{id}/revoke", h.revokeApp)
-}
-
 // settingsPage is what every settings page carries besides its form: the
-// section shown, to mark in the settings navigation.
+// section shown, to mark in the settings navigation. The signed-in user's
+// settings are the profile (settings_profile.go), posting preferences
+// (settings_preferences.go) and the account's email, password, sessions
+// and apps (settings_account.go).
 type settingsPage struct {
 	Section string // "profile", "preferences" or "account"
 }

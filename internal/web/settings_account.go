@@ -9,7 +9,7 @@ import (
 	"herd/internal/core/accounts"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/oauth"
+	"herd/internal/session"
 )
 
 // accountForm fills settings_account.html: the email and password forms
@@ -36,20 +36,15 @@ type appItem struct {
 }
 
 // accountSettings handles GET /settings/account.
-func (h *Handler) accountSettings(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
-	h.showAccount(w, r, v, http.StatusOK, "", &accountForm{})
+func (h *Handler) accountSettings(w http.ResponseWriter, r *http.Request) error {
+	return h.showAccount(w, r, h.viewer(r), http.StatusOK, "", &accountForm{})
 }
 
-func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *accountForm) {
+func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *accountForm) error {
 	f.Section, f.Email = "account", v.User.Email
-	sessions, err := h.core.Accounts.AccountSessions(r.Context(), v, oauth.SessionSecret(r))
+	sessions, err := h.core.Accounts.AccountSessions(r.Context(), v, session.Secret(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, s := range sessions {
 		f.Sessions = append(f.Sessions, sessionItem{ID: s.ID, Browser: describeBrowser(s.UserAgent),
@@ -57,83 +52,82 @@ func (h *Handler) showAccount(w http.ResponseWriter, r *http.Request, v *model.V
 	}
 	apps, err := h.core.Accounts.AuthorizedApps(r.Context(), v)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, a := range apps {
 		f.Apps = append(f.Apps, appItem{ID: ids.Format(a.ID), Name: a.Name, Website: a.Website, Scopes: a.Scopes,
 			Authorized: longDate(a.AuthorizedAt), AuthorizedISO: a.AuthorizedAt.UTC().Format(time.RFC3339)})
 	}
 	h.showSettings(w, r, v, status, "settings_account", "Account", errMsg, f)
+	return nil
 }
 
 // changeEmail handles POST /settings/account/email.
-func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
+func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	email := r.PostFormValue("email")
 	err := h.core.Accounts.ChangeEmail(r.Context(), v, r.PostFormValue("current_password"), email)
 	if fields, ok := fieldErrors(err); ok {
-		h.showAccount(w, r, v, http.StatusUnprocessableEntity, "Your email address was not changed: please review the problems below.",
+		return h.showAccount(w, r, v, http.StatusUnprocessableEntity, "Your email address was not changed: please review the problems below.",
 			&accountForm{NewEmail: email, EmailErrors: fields})
-		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	settingsSaved(w, r, "/settings/account", "email")
+	return nil
 }
 
 // changePassword handles POST /settings/account/password: other
 // browsers are signed out, this one stays.
-func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
-	err := h.core.Accounts.ChangePassword(r.Context(), v, oauth.SessionSecret(r), r.PostFormValue("current_password"),
+	err := h.core.Accounts.ChangePassword(r.Context(), v, session.Secret(r), r.PostFormValue("current_password"),
 		r.PostFormValue("password"), r.PostFormValue("password_confirmation"))
 	if fields, ok := fieldErrors(err); ok {
-		h.showAccount(w, r, v, http.StatusUnprocessableEntity, "Your password was not changed: please review the problems below.",
+		return h.showAccount(w, r, v, http.StatusUnprocessableEntity, "Your password was not changed: please review the problems below.",
 			&accountForm{PasswordErrors: fields})
-		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	settingsSaved(w, r, "/settings/account", "password")
+	return nil
 }
 
 // revokeSession handles POST /settings/account/sessions/revoke: that
 // browser is signed out.
-func (h *Handler) revokeSession(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
+func (h *Handler) revokeSession(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	if err := h.core.Accounts.RevokeSession(r.Context(), v, r.PostFormValue("id")); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	settingsSaved(w, r, "/settings/account", "session-revoked")
+	return nil
 }
 
 // revokeApp handles POST /settings/account/apps/{id}/revoke: the app's
 // tokens stop working at once.
-func (h *Handler) revokeApp(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
+func (h *Handler) revokeApp(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	id, err := h.postedTarget(w, r)
+	if err != nil {
+		return err
 	}
 	if err := h.core.Accounts.RevokeAppAuthorization(r.Context(), v, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	settingsSaved(w, r, "/settings/account", "app-revoked")
+	return nil
 }
 
 // fieldErrors are a validation error's messages by field.

@@ -18,15 +18,13 @@ type preferencesForm struct {
 }
 
 // preferencesSettings handles GET /settings/preferences.
-func (h *Handler) preferencesSettings(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
+func (h *Handler) preferencesSettings(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
 	u := v.User
 	h.showPreferences(w, r, v, http.StatusOK, "", &preferencesForm{
 		Visibility: string(u.DefaultPrivacy), Sensitive: u.DefaultSensitive, Language: u.DefaultLanguage,
 	})
+	return nil
 }
 
 func (h *Handler) showPreferences(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *preferencesForm) {
@@ -40,10 +38,10 @@ func (h *Handler) showPreferences(w http.ResponseWriter, r *http.Request, v *mod
 
 // savePreferences handles POST /settings/preferences: the defaults the
 // composer starts from (and apps, through the API's preferences).
-func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
+func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	f := &preferencesForm{Visibility: r.PostFormValue("visibility"), Sensitive: r.PostFormValue("sensitive") != "",
 		Language: r.PostFormValue("language")}
@@ -53,10 +51,10 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if e, ok := fault.As(err); ok && e.Status < 500 {
 			h.showPreferences(w, r, v, e.Status, e.Message, f)
-			return
+			return nil
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	settingsSaved(w, r, "/settings/preferences", "preferences")
+	return nil
 }

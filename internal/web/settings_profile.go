@@ -10,9 +10,10 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/core/files"
+	"herd/internal/door"
 	"herd/internal/media"
 	"herd/internal/model"
-	"herd/internal/oauth"
+	"herd/internal/session"
 )
 
 // profileForm fills settings_profile.html: the account as it is, or as
@@ -51,16 +52,14 @@ const (
 )
 
 // profileSettings handles GET /settings/profile.
-func (h *Handler) profileSettings(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
+func (h *Handler) profileSettings(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
 	a := v.Account
 	f := &profileForm{DisplayName: a.DisplayName, Note: a.NoteSource, Fields: append([]model.Field(nil), a.Fields...),
 		Locked: a.Locked, Bot: a.Bot, Discoverable: a.Discoverable, Indexable: a.Indexable,
 		HideCollections: a.HideCollections}
 	h.showProfileForm(w, r, v, http.StatusOK, "", f)
+	return nil
 }
 
 func (h *Handler) showProfileForm(w http.ResponseWriter, r *http.Request, v *model.Viewer, status int, errMsg string, f *profileForm) {
@@ -78,14 +77,11 @@ func (h *Handler) showProfileForm(w http.ResponseWriter, r *http.Request, v *mod
 // pictures): every field is saved at once through the API's use case, so
 // followers' servers hear of the change as after an app's edit. A
 // refused change comes back in the form as sent, with the reason (422).
-func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
-	form, ok := h.readProfileForm(w, r)
-	if !ok {
-		return
+func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	form, err := h.readProfileForm(w, r)
+	if err != nil {
+		return err
 	}
 	defer form.close()
 	val := form.values
@@ -112,8 +108,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		if path := form.files[name]; path != "" {
 			file, err := os.Open(path)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			defer file.Close()
 			*dst = file
@@ -122,35 +117,32 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.core.UpdateCredentials(r.Context(), v, u); err != nil {
 		if e, ok := fault.As(err); ok && e.Status < 500 {
 			h.showProfileForm(w, r, v, e.Status, e.Message, f)
-			return
+			return nil
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	settingsSaved(w, r, "/settings/profile", "profile")
+	return nil
 }
 
-// deleteProfilePicture handles POST /settings/profile/{avatar,header}/delete:
-// the account shows the default picture again.
-func (h *Handler) deleteProfilePicture(w http.ResponseWriter, r *http.Request) {
+// deleteProfilePicture handles POST /settings/profile/{avatar,header}/delete,
+// picture naming which: the account shows the default picture again.
+func (h *Handler) deleteProfilePicture(picture string) door.Func {
 	which := files.ProfileAvatar
-	switch r.PathValue("picture") {
-	case "avatar":
-	case "header":
+	if picture == "header" {
 		which = files.ProfileHeader
-	default:
-		http.NotFound(w, r)
-		return
 	}
-	v := h.requireUser(w, r)
-	if v == nil || !h.readForm(w, r) {
-		return
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v := h.viewer(r)
+		if err := h.readForm(w, r); err != nil {
+			return err
+		}
+		if _, err := h.core.Files.DeleteProfileImage(r.Context(), v, which); err != nil {
+			return err
+		}
+		settingsSaved(w, r, "/settings/profile", picture+"-removed")
+		return nil
 	}
-	if _, err := h.core.Files.DeleteProfileImage(r.Context(), v, which); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	settingsSaved(w, r, "/settings/profile", r.PathValue("picture")+"-removed")
 }
 
 // profileUpload is the profile form as sent: its fields, and the
@@ -168,15 +160,14 @@ func (f *profileUpload) close() {
 
 // readProfileForm reads the profile form, multipart or urlencoded, bounded
 // by the picture limits, and checks its CSRF token before any picture is
-// stored (the token comes first in the form). It answers the error itself
-// and reports false when the request must stop there.
-func (h *Handler) readProfileForm(w http.ResponseWriter, r *http.Request) (*profileUpload, bool) {
+// stored (the token comes first in the form); it fails as readUploadForm.
+func (h *Handler) readProfileForm(w http.ResponseWriter, r *http.Request) (*profileUpload, error) {
 	f := &profileUpload{values: url.Values{}, files: map[string]string{}}
 	tooBig := fmt.Sprintf("That is too large: an avatar or header may be at most %d MB.", media.MaxImageBytes>>20)
-	if !h.readUploadForm(w, r, maxProfileBody, tooBig, &f.values, func() error { return h.readProfileMultipart(r, f) }, f.close) {
-		return nil, false
+	if err := h.readUploadForm(w, r, maxProfileBody, tooBig, &f.values, func() error { return h.readProfileMultipart(r, f) }, f.close); err != nil {
+		return nil, err
 	}
-	return f, true
+	return f, nil
 }
 
 func (h *Handler) readProfileMultipart(r *http.Request, f *profileUpload) error {
@@ -196,7 +187,7 @@ func (h *Handler) readProfileMultipart(r *http.Request, f *profileUpload) error 
 		name := part.FormName()
 		if (name == "avatar" || name == "header") && part.FileName() != "" {
 			r.PostForm = f.values
-			if !oauth.CheckCSRF(r, h.core.BaseURL()) {
+			if !session.CheckCSRF(r, h.core.BaseURL()) {
 				return errFormCSRF
 			}
 			path, err := spoolPicture(part)

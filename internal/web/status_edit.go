@@ -12,21 +12,19 @@ import (
 
 // ownStatus loads one of the viewer's own statuses for its edit or
 // delete page; another's is not found.
-func (h *Handler) ownStatus(w http.ResponseWriter, r *http.Request, v *model.Viewer) (*model.StatusView, bool) {
+func (h *Handler) ownStatus(r *http.Request, v *model.Viewer) (*model.StatusView, error) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, fault.ErrRecordNotFound)
-		return nil, false
+		return nil, fault.ErrRecordNotFound
 	}
 	sv, err := h.core.Status(r.Context(), v, id)
 	if err == nil && (sv.Status.AccountID != v.AccountID() || sv.Reblog != nil) {
 		err = fault.ErrRecordNotFound
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
-	return sv, true
+	return sv, nil
 }
 
 // editCompose is the composer of an edit of sv: its source text, content
@@ -44,36 +42,31 @@ func (h *Handler) editCompose(v *model.Viewer, sv *model.StatusView) *composeDat
 
 // editForm handles GET /statuses/{id}/edit: the composer with the post as
 // it was written.
-func (h *Handler) editForm(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
-	sv, ok := h.ownStatus(w, r, v)
-	if !ok {
-		return
+func (h *Handler) editForm(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	sv, err := h.ownStatus(r, v)
+	if err != nil {
+		return err
 	}
 	c := h.editCompose(v, sv)
 	c.ReturnTo = h.refererPath(r)
 	h.showCompose(w, r, v, http.StatusOK, "Edit post", c, "")
+	return nil
 }
 
 // editStatus handles POST /statuses/{id}/edit: new text, content warning,
 // sensitivity and language; attachments kept (their alt text as now
 // written), dropped or added. The visibility and the status answered stay.
-func (h *Handler) editStatus(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
-	f, ok := h.readComposeForm(w, r)
-	if !ok {
-		return
+func (h *Handler) editStatus(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	f, err := h.readComposeForm(w, r)
+	if err != nil {
+		return err
 	}
 	defer f.close()
-	sv, ok := h.ownStatus(w, r, v)
-	if !ok {
-		return
+	sv, err := h.ownStatus(r, v)
+	if err != nil {
+		return err
 	}
 	back := h.backPath(r, "")
 	c := h.editCompose(v, sv)
@@ -111,13 +104,13 @@ func (h *Handler) editStatus(w http.ResponseWriter, r *http.Request) {
 		_, err = h.core.EditStatus(ctx, v, sv.Status.ID, req)
 	}
 	if err != nil {
-		h.composeFailed(w, r, v, "Edit post", c, err)
-		return
+		return h.composeFailed(w, r, v, "Edit post", c, err)
 	}
 	if back == "" {
 		back = h.statusItem(v, sv).Page
 	}
 	http.Redirect(w, r, withFragment(back, "s-"+ids.Format(sv.Status.ID)), http.StatusSeeOther)
+	return nil
 }
 
 // filterKept keeps the ids of list still in set, in order.
@@ -134,14 +127,11 @@ func filterKept(list []string, set map[string]bool) []string {
 // deleteForm handles GET /statuses/{id}/delete: "Delete this post?", with
 // the post, a button to delete and one to delete and redraft (?redraft=1
 // asks about the redraft first).
-func (h *Handler) deleteForm(w http.ResponseWriter, r *http.Request) {
-	v := h.requireUser(w, r)
-	if v == nil {
-		return
-	}
-	sv, ok := h.ownStatus(w, r, v)
-	if !ok {
-		return
+func (h *Handler) deleteForm(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	sv, err := h.ownStatus(r, v)
+	if err != nil {
+		return err
 	}
 	item := h.statusItem(v, sv)
 	d := &confirmData{Status: &item, ReturnTo: h.refererPath(r)}
@@ -159,22 +149,23 @@ func (h *Handler) deleteForm(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, d.Heading, v, d)
 	d.Page = p
 	h.render(w, r, http.StatusOK, "confirm", p)
+	return nil
 }
 
 // deleteStatus handles POST /statuses/{id}/delete, back to where the
 // browser came from (the author's profile when that was the post itself).
-func (h *Handler) deleteStatus(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
+func (h *Handler) deleteStatus(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	id, err := h.postedTarget(w, r)
+	if err != nil {
+		return err
 	}
 	if _, err := h.core.DeleteStatus(r.Context(), v, id); err != nil {
-		h.failAction(w, r, err)
-		return
+		return err
 	}
 	if isFetch(r) {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	profile := "/@" + v.Account.Username
 	back := h.backPath(r, profile)
@@ -182,21 +173,22 @@ func (h *Handler) deleteStatus(w http.ResponseWriter, r *http.Request) {
 		back = profile
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
 }
 
 // redraft handles POST /statuses/{id}/redraft: the post is deleted and its
 // text, content warning, visibility, sensitivity, language, the status it
 // answered and its attachments (back with the author, unattached) fill
 // the composer, as Mastodon's "Delete & redraft".
-func (h *Handler) redraft(w http.ResponseWriter, r *http.Request) {
-	v, id, ok := h.postedTarget(w, r)
-	if !ok {
-		return
+func (h *Handler) redraft(w http.ResponseWriter, r *http.Request) error {
+	v := h.viewer(r)
+	id, err := h.postedTarget(w, r)
+	if err != nil {
+		return err
 	}
 	sv, err := h.core.DeleteStatus(r.Context(), v, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st := sv.Status
 	c := h.newCompose(v)
@@ -212,4 +204,5 @@ func (h *Handler) redraft(w http.ResponseWriter, r *http.Request) {
 		c.ReturnTo = ""
 	}
 	h.showCompose(w, r, v, http.StatusOK, "Redraft", c, "")
+	return nil
 }

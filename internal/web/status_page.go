@@ -26,25 +26,22 @@ func (d *statusPageData) composer() *composeData { return d.Compose }
 
 // statusPage shows a status with its thread. A status shown under another
 // account's name is not found; a boost's page is the boosted status's.
-func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *model.Viewer, a *model.Account, id int64) {
+func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *model.Viewer, a *model.Account, id int64) error {
 	ctx := r.Context()
 	sv, err := h.core.Status(ctx, v, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if sv.Status.AccountID != a.ID {
-		h.fail(w, r, fault.ErrRecordNotFound)
-		return
+		return fault.ErrRecordNotFound
 	}
 	if sv.Reblog != nil {
 		http.Redirect(w, r, h.statusItem(v, sv.Reblog).Page, http.StatusFound)
-		return
+		return nil
 	}
 	thread, err := h.core.Context(ctx, v, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st := sv.Status
 	d := &statusPageData{Status: h.statusItem(v, sv), Ancestors: h.statusItems(v, thread.Ancestors),
@@ -79,6 +76,7 @@ func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request, v *model.Vi
 		p.Meta.ActivityURL = st.URI
 	}
 	h.render(w, r, http.StatusOK, "status", p)
+	return nil
 }
 
 // statusMeta is what link previews show of a status, as Mastodon's status
@@ -151,17 +149,16 @@ func replyMentions(v *model.Viewer, sv *model.StatusView) string {
 }
 
 // statusRedirect handles GET /statuses/{id}: the status's page.
-func (h *Handler) statusRedirect(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) statusRedirect(w http.ResponseWriter, r *http.Request) error {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
-		h.fail(w, r, fault.ErrRecordNotFound)
-		return
+		return fault.ErrRecordNotFound
 	}
 	v := h.viewer(r)
 	sv, err := h.core.Status(r.Context(), v, id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, h.statusItem(v, sv).Page, http.StatusFound)
+	return nil
 }

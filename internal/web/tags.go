@@ -21,33 +21,30 @@ type tagData struct {
 // tagPage handles GET /tags/{name}: public posts with the hashtag, from
 // every server or (?local=1) this one, as Mastodon's hashtag pages; with
 // .rss or .atom the same posts as a feed.
-func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name, format := cutFeedFormat(r.PathValue("name"))
 	tag, err := h.core.Tag(ctx, name)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	local := truthy(r.URL.Query().Get("local"))
 	q, f := core.TagQuery{Tag: name}, core.PublicFilter{Local: local}
 	if format != "" {
 		sp, err := h.core.TagTimeline(ctx, nil, q, f, model.Page{Limit: feedLimitParam(r)})
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		base := h.core.BaseURL()
 		fd := &feed{Title: "#" + tag.Tag.Name, Description: "Public posts tagged #" + tag.Tag.Name + " on " + h.instanceName(),
 			Page: h.core.TagURL(tag.Tag.Name), Self: base + r.URL.Path, Statuses: sp.Statuses}
 		h.writeFeed(w, r, format, fd)
-		return
+		return nil
 	}
 	v := h.viewer(r)
 	sp, err := h.core.TagTimeline(ctx, v, q, f, peekPage(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	older := olderThanPage(r, sp)
 	d := &tagData{Name: tag.Tag.Name, Path: "/tags/" + url.PathEscape(tag.Tag.Name), Local: local}
@@ -64,6 +61,7 @@ func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) {
 	d.List = statusList{Items: h.statusItems(v, sp.Statuses), Page: p, Empty: "No public posts with this hashtag yet."}
 	d.List.Older = older
 	h.render(w, r, http.StatusOK, "tag", p)
+	return nil
 }
 
 // truthy reads a boolean query parameter as Mastodon does: present and

@@ -9,7 +9,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/ids"
 	"herd/internal/model"
-	"herd/internal/oauth"
+	"herd/internal/session"
 )
 
 // pageSize is how many statuses a timeline page shows.
@@ -48,12 +48,6 @@ type timelineData struct {
 // script offers to reload the timeline instead.
 const maxNewer = 40
 
-func (h *Handler) timelineRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /home", h.home)
-	mux.HandleFunc("GET /public/local", h.localTimeline)
-	mux.HandleFunc("GET /public", h.federatedTimeline)
-}
-
 // maxIDPage reads ?max_id= (older pages); a malformed one is ignored.
 func maxIDPage(r *http.Request) model.Page {
 	p := model.Page{Limit: pageSize}
@@ -90,16 +84,14 @@ func olderPage(r *http.Request, oldest int64) string {
 
 // showTimeline renders a timeline page read by load.
 func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.Viewer, nav, title, empty string, compose bool,
-	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) {
+	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) error {
 	if isFetch(r) && r.URL.Query().Has("since_id") {
-		h.newerStatuses(w, r, v, load)
-		return
+		return h.newerStatuses(w, r, v, load)
 	}
 	pg := maxIDPage(r)
 	sp, err := load(r.Context(), pg)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	d := &timelineData{Heading: title, Compose: compose && v != nil}
 	if v != nil && pg.MaxID == 0 {
@@ -112,6 +104,7 @@ func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.
 		d.List.Older = olderLink(r, sp)
 	}
 	h.render(w, r, http.StatusOK, "timeline", p)
+	return nil
 }
 
 // newerStatuses answers poll.js: the statuses newer than ?since_id=, as
@@ -119,12 +112,11 @@ func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.
 // newest id in X-Newest-ID, X-More when there were more than one poll
 // brings; 204 when there is nothing new.
 func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *model.Viewer,
-	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) {
+	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) error {
 	since, _ := ids.Parse(r.URL.Query().Get("since_id"))
 	sp, err := load(r.Context(), model.Page{SinceID: since, Limit: maxNewer})
 	if err != nil {
-		h.failAction(w, r, err)
-		return
+		return err
 	}
 	hd := w.Header()
 	hd.Set("Cache-Control", "private, no-store")
@@ -132,16 +124,16 @@ func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *model
 	hd.Add("Vary", "Cookie, Accept-Encoding")
 	if len(sp.Statuses) == 0 {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	p := h.newPage(r, "", v, nil)
-	p.CSRF = oauth.CSRFToken(w, r, h.secure())
+	p.CSRF = session.CSRFToken(w, r, h.secure())
 	var buf bytes.Buffer
 	list := statusList{Items: h.statusItems(v, sp.Statuses), Page: p}
 	if err := h.pages["timeline"].ExecuteTemplate(&buf, "status-items", list); err != nil {
 		h.log.Error("render new statuses", "err", err)
 		http.Error(w, "Internal server error", http.StatusInternalServerError)
-		return
+		return nil
 	}
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("X-Newest-ID", ids.Format(sp.NewestID))
@@ -149,16 +141,13 @@ func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *model
 		hd.Set("X-More", "1")
 	}
 	writeCompressed(w, r, http.StatusOK, buf.Bytes())
+	return nil
 }
 
 // home handles GET /home: the signed-in user's home timeline.
-func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
-	if v == nil {
-		signInRedirect(w, r)
-		return
-	}
-	h.showTimeline(w, r, v, "home", "Home", "Your home timeline is empty. Follow people to see their posts here.", true,
+	return h.showTimeline(w, r, v, "home", "Home", "Your home timeline is empty. Follow people to see their posts here.", true,
 		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
 			return h.core.HomeTimeline(ctx, v, p)
 		})
@@ -166,9 +155,9 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 
 // localTimeline handles GET /public/local: public posts of this instance,
 // readable by visitors too.
-func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
-	h.showTimeline(w, r, v, "local", "Local timeline", "Nobody here has posted in public yet.", false,
+	return h.showTimeline(w, r, v, "local", "Local timeline", "Nobody here has posted in public yet.", false,
 		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
 			return h.core.PublicTimeline(ctx, v, core.PublicFilter{Local: true}, p)
 		})
@@ -176,9 +165,9 @@ func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) {
 
 // federatedTimeline handles GET /public: public posts this instance knows
 // of, from here and elsewhere.
-func (h *Handler) federatedTimeline(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) federatedTimeline(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
-	h.showTimeline(w, r, v, "federated", "Federated timeline", "No public posts are known here yet.", false,
+	return h.showTimeline(w, r, v, "federated", "Federated timeline", "No public posts are known here yet.", false,
 		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
 			return h.core.PublicTimeline(ctx, v, core.PublicFilter{}, p)
 		})

@@ -245,7 +245,7 @@ func shortDate(t time.Time) string {
 
 func (h *Handler) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset":      h.assets.path,
+		"asset":      h.assets.Path,
 		"count":      compactCount,
 		"statusArgs": makeStatusArgs,
 		"composeOf":  h.composeOf,
@@ -276,6 +276,6 @@ func (h *Handler) icon(name, label string) template.HTML {
 	if label != "" {
 		a11y = ` role="img" aria-label="` + template.HTMLEscapeString(label) + `"`
 	}
-	return template.HTML(`<svg class="icon"` + a11y + `><use href="` + h.assets.path("icons.svg") + `#` +
+	return template.HTML(`<svg class="icon"` + a11y + `><use href="` + h.assets.Path("icons.svg") + `#` +
 		template.HTMLEscapeString(name) + `"></use></svg>`)
 }

@@ -4,13 +4,17 @@
 // settings). Pages are rendered on the server with html/template and work
 // without JavaScript; the small script in static/ only enhances them.
 //
-// Files by area: web.go (handler, rendering, headers), assets.go (static
-// files with content-hashed names; the stylesheet and script are bundled
-// from static/css/ and static/js/, a file per area), views.go (statuses
-// and accounts as templates see them), profile.go (/@ pages), timelines.go
-// (home and the public timelines), interaction.go (/authorize_interaction).
-// Templates live in templates/: layout.html and partials.html are shared,
-// every other file is one page named after it.
+// Files by area: routes.go (every route, who may use it, its handler),
+// web.go (handler, rendering, headers), failures.go (how a failure is
+// answered, and a visitor sent to sign in), views.go (statuses and
+// accounts as templates see them), profile.go (/@ pages), timelines.go
+// (home and the public timelines), signin.go and password.go (signing in,
+// up and out; forgotten passwords), interaction.go
+// (/authorize_interaction). Templates live in templates/: layout.html and
+// partials.html are shared, every other file is one page named after it;
+// templates/auth/ holds the sign-in pages, panels set in package panel's
+// layout as OAuth's consent page is. The static files (stylesheet, script,
+// icons) are package static's, under static/.
 package web
 
 import (
@@ -30,8 +34,11 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
+	"herd/internal/door"
 	"herd/internal/model"
-	"herd/internal/oauth"
+	"herd/internal/session"
+	"herd/internal/web/panel"
+	"herd/internal/web/static"
 )
 
 //go:embed templates
@@ -39,27 +46,32 @@ var templateFS embed.FS
 
 // Handler serves the pages.
 type Handler struct {
-	core   *core.Core
-	log    *slog.Logger
-	pages  map[string]*template.Template
-	assets *assets
+	core     *core.Core
+	log      *slog.Logger
+	throttle session.SignInThrottle
+	pages    map[string]*template.Template
+	panels   *panel.Pages // the sign-in pages (templates/auth/)
+	assets   *static.Assets
+	// pageErrors answers the interface's failures on its error page (in
+	// JSON to the pages' script), panelErrors the sign-in pages' on a
+	// panel (failures.go).
+	pageErrors, panelErrors door.Adapter
+	// profilePaths serves the /@ pages (ServeProfilePath).
+	profilePaths http.Handler
 }
 
-// New builds the handler and registers its routes on mux. Pages under /@
-// are not registered here (ServeMux patterns cannot start a segment with
-// "@"): the server sends browsers' requests for them to ServeProfilePath.
-func New(c *core.Core, log *slog.Logger, mux *http.ServeMux) *Handler {
-	h := &Handler{core: c, log: log, pages: map[string]*template.Template{}, assets: loadAssets()}
+// New builds the handler and registers its routes (routes.go) on mux;
+// throttle counts the sign-in form's password attempts. Pages under /@ are
+// not registered (ServeMux patterns cannot start a segment with "@"): the
+// server sends browsers' requests for them to ServeProfilePath.
+func New(c *core.Core, log *slog.Logger, mux *http.ServeMux, throttle session.SignInThrottle) *Handler {
+	h := &Handler{core: c, log: log, throttle: throttle, pages: map[string]*template.Template{}, assets: static.Files(),
+		panels: panel.Parse(log, templateFS, "templates/auth", "sign_in", "sign_up", "signed_in", "pending",
+			"password_new", "password_sent", "password_edit", "password_changed")}
+	h.pageErrors = door.Adapter{Log: log, Write: h.writePageFailure}
+	h.panelErrors = door.Adapter{Log: log, Write: h.writePanelFailure}
 	h.parseTemplates()
-	mux.Handle("GET /assets/{name}", h.assets)
-	mux.HandleFunc("GET /{$}", h.root)
-	mux.HandleFunc("GET /authorize_interaction", h.showInteraction)
-	mux.HandleFunc("POST /authorize_interaction", h.interact)
-	mux.HandleFunc("GET /statuses/{id}", h.statusRedirect)
-	h.timelineRoutes(mux)
-	h.clientRoutes(mux)
-	h.settingsRoutes(mux)
-	h.publicRoutes(mux) // about.go
+	h.routes(mux)
 	return h
 }
 
@@ -112,9 +124,13 @@ type pageMeta struct {
 }
 
 // viewer is the signed-in user of this browser, nil for visitors (and
-// for a session expired or waiting for approval).
+// for a session expired or waiting for approval). On a route for users it
+// is the one the access rule found (routes.go).
 func (h *Handler) viewer(r *http.Request) *model.Viewer {
-	v, err := oauth.SessionViewer(h.core, r)
+	if v, ok := r.Context().Value(viewerKey{}).(*model.Viewer); ok {
+		return v
+	}
+	v, err := session.Viewer(h.core.Accounts, r)
 	if err != nil {
 		if e, ok := fault.As(err); !ok || e.Status >= 500 {
 			if !errors.Is(err, accounts.ErrPendingApproval) {
@@ -166,7 +182,7 @@ func (h *Handler) contentSecurityPolicy() string {
 // framed (a framed Follow button could be clickjacked); a signed-in
 // user's pages are never cached.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	p.CSRF = oauth.CSRFToken(w, r, h.secure())
+	p.CSRF = session.CSRFToken(w, r, h.secure())
 	var buf bytes.Buffer
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.Error("render page", "page", name, "err", err)
@@ -208,26 +224,6 @@ var gzipWriters = sync.Pool{New: func() any {
 	return zw
 }}
 
-// fail shows an error: core errors with their status and message, others
-// logged and shown as a bare 500.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	v := h.viewer(r)
-	if e, ok := fault.As(err); ok && e.Status < 500 {
-		title := "Error"
-		if e.Status == http.StatusNotFound {
-			title = "Not found"
-		}
-		p := h.newPage(r, title, v, nil)
-		p.Error = e.Message
-		h.render(w, r, e.Status, "error", p)
-		return
-	}
-	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	p := h.newPage(r, "Error", v, nil)
-	p.Error = "Something went wrong on our side. Please try again."
-	h.render(w, r, http.StatusInternalServerError, "error", p)
-}
-
 // signInRedirect sends a visitor to the sign-in page, to come back here.
 func signInRedirect(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/auth/sign_in?return_to="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -235,12 +231,12 @@ func signInRedirect(w http.ResponseWriter, r *http.Request) {
 
 // root handles GET /: a signed-in user's home timeline, the landing page
 // for visitors.
-func (h *Handler) root(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) root(w http.ResponseWriter, r *http.Request) error {
 	if v := h.viewer(r); v != nil {
 		http.Redirect(w, r, "/home", http.StatusFound)
-		return
+		return nil
 	}
-	h.landing(w, r)
+	return h.landing(w, r)
 }
 
 // show renders a page from a title, an error message and the page's data.
@@ -248,4 +244,15 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, name,
 	p := h.newPage(r, title, h.viewer(r), data)
 	p.Error = errMsg
 	h.render(w, r, status, name, p)
+}
+
+// showPanel renders a sign-in page (templates/auth/) with status, as
+// OAuth's consent page is rendered.
+func (h *Handler) showPanel(w http.ResponseWriter, r *http.Request, status int, name, title, errMsg string, data any) {
+	p := panel.Page{Title: title, Instance: h.instanceName(), SignUp: h.core.Accounts.RegistrationsOpen(),
+		CSRF: session.CSRFToken(w, r, h.secure()), Error: errMsg, Data: data}
+	if acct, err := session.Account(h.core.Accounts, r); err == nil {
+		p.Me = acct
+	}
+	h.panels.Render(w, status, name, p)
 }

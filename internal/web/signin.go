@@ -1,4 +1,4 @@
-package oauth
+package web
 
 import (
 	"errors"
@@ -8,8 +8,13 @@ import (
 	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
 	"herd/internal/model"
+	"herd/internal/session"
 	"herd/internal/text"
 )
+
+// Signing in, up and out. The pages are panels (templates/auth/), as
+// OAuth's consent page is, and the session they open is the one the
+// authorize flow and the web client ask for (package session).
 
 // signInData fills sign_in.html and signed_in.html.
 type signInData struct {
@@ -24,18 +29,19 @@ type signInData struct {
 // signInForm handles GET /auth/sign_in. A signed-in visitor coming from
 // the authorize flow goes straight back to it; otherwise they see who is
 // signed in.
-func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) error {
 	returnTo := r.URL.Query().Get("return_to")
-	acct, err := h.SessionAccount(r)
+	acct, err := session.Account(h.core.Accounts, r)
 	if err == nil {
 		if returnTo != "" {
-			http.Redirect(w, r, localPath(returnTo), http.StatusFound)
-			return
+			http.Redirect(w, r, signInReturn(returnTo), http.StatusFound)
+			return nil
 		}
-		h.render(w, r, http.StatusOK, "signed_in", "Signed in", "", signInData{Account: acct})
-		return
+		h.showPanel(w, r, http.StatusOK, "signed_in", "Signed in", "", signInData{Account: acct})
+		return nil
 	}
 	h.showSignIn(w, r, http.StatusOK, "", "", returnTo)
+	return nil
 }
 
 func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int, errMsg, email, returnTo string) {
@@ -43,7 +49,7 @@ func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int,
 	if returnTo != "" {
 		signUp += "?return_to=" + url.QueryEscape(returnTo)
 	}
-	h.render(w, r, status, "sign_in", "Sign in", errMsg, signInData{
+	h.showPanel(w, r, status, "sign_in", "Sign in", errMsg, signInData{
 		Email: email, ReturnTo: returnTo, CanSignUp: h.core.Accounts.RegistrationsOpen(), SignUpURL: signUp,
 		CanReset: h.core.Accounts.MailEnabled(),
 	})
@@ -51,54 +57,65 @@ func (h *Handler) showSignIn(w http.ResponseWriter, r *http.Request, status int,
 
 // signIn handles POST /auth/sign_in: email and password open a session,
 // then the browser returns to where it came from (a local path only).
-func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) error {
 	// The attempt counts before the CSRF check, as rack-attack counts
 	// every POST here: a stale or forged form costs the sender too.
-	if !h.readForm(w, r) || !h.allowSignIn(w, r, r.PostFormValue("email")) || !h.formFromHere(w, r) {
-		return
+	if err := session.ReadFormUnchecked(w, r); err != nil {
+		return err
+	}
+	if !h.throttle.AllowSignIn(w, r, r.PostFormValue("email")) {
+		session.Throttled(w)
+		return nil
+	}
+	if !session.CheckCSRF(r, h.core.BaseURL()) {
+		return session.ErrFormExpired
 	}
 	email, returnTo := r.PostFormValue("email"), r.PostFormValue("return_to")
 	secret, acct, err := h.core.Accounts.SignIn(r.Context(), email, r.PostFormValue("password"), userAgent(r))
 	switch {
 	case errors.Is(err, accounts.ErrPendingApproval):
-		h.render(w, r, http.StatusForbidden, "pending", "Pending approval", "", signInData{Account: acct})
-		return
+		h.showPanel(w, r, http.StatusForbidden, "pending", "Pending approval", "", signInData{Account: acct})
+		return nil
 	case err != nil:
 		if e, ok := fault.As(err); ok && e.Status < 500 {
 			// The same words for an unknown email and a wrong password.
 			h.showSignIn(w, r, e.Status, e.Message, email, returnTo)
-			return
+			return nil
 		}
-		h.serverError(w, r, err)
-		return
+		return err
 	}
-	h.setSession(w, secret)
-	http.Redirect(w, r, localPath(returnTo), http.StatusSeeOther)
-}
-
-// allowSignIn counts a password attempt as login with the throttle and,
-// when it is over a limit, answers 429 with Mastodon's throttled answer
-// (rack-attack's JSON, on the form as on the token endpoint).
-func (h *Handler) allowSignIn(w http.ResponseWriter, r *http.Request, login string) bool {
-	if h.throttle.AllowSignIn(w, r, login) {
-		return true
-	}
-	writeOAuthJSON(w, http.StatusTooManyRequests, map[string]string{"error": "Too many requests"})
-	return false
+	session.Set(w, secret, h.secure())
+	http.Redirect(w, r, signInReturn(returnTo), http.StatusSeeOther)
+	return nil
 }
 
 // signOut handles POST /auth/sign_out (a form with the CSRF token, so no
 // other site can sign a visitor out).
-func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) error {
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
-	if err := h.core.Accounts.SignOut(r.Context(), sessionSecret(r)); err != nil {
-		h.serverError(w, r, err)
-		return
+	if err := h.core.Accounts.SignOut(r.Context(), session.Secret(r)); err != nil {
+		return err
 	}
-	h.clearSession(w)
+	session.Clear(w, h.secure())
 	http.Redirect(w, r, "/auth/sign_in", http.StatusSeeOther)
+	return nil
+}
+
+// defaultReturn is where a sign-in without a destination lands: the page
+// that says who is signed in.
+const defaultReturn = "/auth/sign_in"
+
+// signInReturn is where signing in or up sends the browser: return_to as
+// given when it is a path on this site (localPath), else defaultReturn;
+// so return_to cannot become an open redirect ("//evil.example",
+// "https://evil.example", "/\\evil.example" are all refused).
+func signInReturn(returnTo string) string {
+	if localPath(returnTo) == "" {
+		return defaultReturn
+	}
+	return returnTo
 }
 
 // signUpData fills sign_up.html.
@@ -110,23 +127,27 @@ type signUpData struct {
 	Account                           *model.Account
 }
 
+// errRegistrationsClosed is what sign-up shows while the instance takes
+// no new accounts.
+var errRegistrationsClosed = &pageError{"Registrations are closed",
+	fault.Forbidden("This server is not accepting new accounts at the moment.")}
+
 // signUpForm handles GET /auth/sign_up.
-func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) error {
 	if !h.core.Accounts.RegistrationsOpen() {
-		h.errorPage(w, r, http.StatusForbidden, "Registrations are closed",
-			"This server is not accepting new accounts at the moment.")
-		return
+		return errRegistrationsClosed
 	}
-	h.render(w, r, http.StatusOK, "sign_up", "Sign up", "", signUpData{
+	h.showPanel(w, r, http.StatusOK, "sign_up", "Sign up", "", signUpData{
 		ReturnTo: r.URL.Query().Get("return_to"), ApprovalRequired: h.core.Accounts.ApprovalRequired(),
 	})
+	return nil
 }
 
 // signUp handles POST /auth/sign_up: the account is created by the
 // registration mode, then signed in, or shown as waiting for approval.
-func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
+func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) error {
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	data := signUpData{
 		Username: r.PostFormValue("username"), Email: r.PostFormValue("email"),
@@ -135,8 +156,8 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.PostFormValue("password") != r.PostFormValue("password_confirmation") {
 		data.FieldErrors = map[string][]string{"password_confirmation": {"doesn't match Password"}}
-		h.render(w, r, http.StatusUnprocessableEntity, "sign_up", "Sign up", "Please review the problems below.", data)
-		return
+		h.showPanel(w, r, http.StatusUnprocessableEntity, "sign_up", "Sign up", "Please review the problems below.", data)
+		return nil
 	}
 	secret, acct, err := h.core.Accounts.SignUp(r.Context(), accounts.Registration{
 		Username: data.Username, Email: data.Email, Password: r.PostFormValue("password"),
@@ -149,22 +170,20 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 		for _, f := range verr.Fields {
 			data.FieldErrors[f.Field] = append(data.FieldErrors[f.Field], f.Label+" "+f.Description)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "sign_up", "Sign up", "Please review the problems below.", data)
-		return
+		h.showPanel(w, r, http.StatusUnprocessableEntity, "sign_up", "Sign up", "Please review the problems below.", data)
+		return nil
 	case errors.Is(err, accounts.ErrRegistrationsClosed):
-		h.errorPage(w, r, http.StatusForbidden, "Registrations are closed",
-			"This server is not accepting new accounts at the moment.")
-		return
+		return errRegistrationsClosed
 	case err != nil:
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	if secret == "" {
-		h.render(w, r, http.StatusOK, "pending", "Pending approval", "", signInData{Account: acct})
-		return
+		h.showPanel(w, r, http.StatusOK, "pending", "Pending approval", "", signInData{Account: acct})
+		return nil
 	}
-	h.setSession(w, secret)
-	http.Redirect(w, r, localPath(data.ReturnTo), http.StatusSeeOther)
+	session.Set(w, secret, h.secure())
+	http.Redirect(w, r, signInReturn(data.ReturnTo), http.StatusSeeOther)
+	return nil
 }
 
 // userAgent is the browser's name a session keeps, text.Storable as the

@@ -1,4 +1,4 @@
-package oauth
+package web
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 
 	"herd/internal/core/accounts"
 	"herd/internal/core/fault"
+	"herd/internal/session"
 )
 
 // Forgotten passwords, when the instance can send mail: the sign-in page
@@ -20,43 +21,44 @@ type passwordData struct {
 }
 
 // passwordForm handles GET /auth/password/new.
-func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	if !h.core.Accounts.MailEnabled() {
-		h.errorPage(w, r, http.StatusNotFound, "Not available", "This server cannot send mail, so passwords cannot be reset here. Ask its admin.")
-		return
+		return &pageError{"Not available",
+			fault.NotFound("This server cannot send mail, so passwords cannot be reset here. Ask its admin.")}
 	}
-	h.render(w, r, http.StatusOK, "password_new", "Forgot your password?", "", passwordData{})
+	h.showPanel(w, r, http.StatusOK, "password_new", "Forgot your password?", "", passwordData{})
+	return nil
 }
 
 // requestPasswordReset handles POST /auth/password: the same answer
 // whether an account has this address or not.
-func (h *Handler) requestPasswordReset(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
+func (h *Handler) requestPasswordReset(w http.ResponseWriter, r *http.Request) error {
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	email := r.PostFormValue("email")
 	if err := h.core.Accounts.RequestPasswordReset(r.Context(), email); err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "password_sent", "Check your inbox", "", passwordData{Email: email})
+	h.showPanel(w, r, http.StatusOK, "password_sent", "Check your inbox", "", passwordData{Email: email})
+	return nil
 }
 
 // newPasswordForm handles GET /auth/password/edit?token=, the link mailed.
-func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	if err := h.core.Accounts.CheckPasswordReset(r.Context(), token); err != nil {
-		h.resetFailed(w, r, err)
-		return
+		return resetFailed(err)
 	}
-	h.render(w, r, http.StatusOK, "password_edit", "Choose a new password", "", passwordData{Token: token})
+	h.showPanel(w, r, http.StatusOK, "password_edit", "Choose a new password", "", passwordData{Token: token})
+	return nil
 }
 
 // resetPassword handles POST /auth/password/edit: the new password is
 // set and the account signed out everywhere; the person then signs in.
-func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
+func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	if err := h.readForm(w, r); err != nil {
+		return err
 	}
 	token := r.PostFormValue("token")
 	err := h.core.Accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("password_confirmation"))
@@ -67,23 +69,19 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
 		for _, f := range verr.Fields {
 			data.FieldErrors[f.Field] = append(data.FieldErrors[f.Field], f.Label+" "+f.Description)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "password_edit", "Choose a new password", "Please review the problems below.", data)
-		return
+		h.showPanel(w, r, http.StatusUnprocessableEntity, "password_edit", "Choose a new password", "Please review the problems below.", data)
+		return nil
 	case err != nil:
-		h.resetFailed(w, r, err)
-		return
+		return resetFailed(err)
 	}
 	// Any session of this browser was the account's, and is gone.
-	h.clearSession(w)
-	h.render(w, r, http.StatusOK, "password_changed", "Password changed", "", nil)
+	session.Clear(w, h.secure())
+	h.showPanel(w, r, http.StatusOK, "password_changed", "Password changed", "", nil)
+	return nil
 }
 
-// resetFailed shows why a reset link cannot be used (unknown, used,
-// expired, or no mail here).
-func (h *Handler) resetFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if e, ok := fault.As(err); ok && e.Status < 500 {
-		h.errorPage(w, r, e.Status, "Cannot reset the password", e.Message)
-		return
-	}
-	h.serverError(w, r, err)
+// resetFailed is why a reset link cannot be used (unknown, used, expired,
+// or no mail here), shown under its own title.
+func resetFailed(err error) error {
+	return &pageError{"Cannot reset the password", err}
 }

@@ -1,4 +1,8 @@
-package web
+// Package static holds the web interface's static files (its stylesheet,
+// script and icons) and serves them under content-hashed names. The web
+// interface's pages and OAuth's consent page link them alike, so that
+// every page of the site looks the same.
+package static
 
 import (
 	"bytes"
@@ -11,21 +15,21 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 )
 
-//go:embed static
+//go:embed icons.svg css js
 var staticFS embed.FS
 
-// assets are the embedded static files, each served under a name that
+// Assets are the embedded static files, each served under a name that
 // carries a hash of its content ("herd.css" as "herd-1a2b3c4d5e.css"), so
 // that browsers may cache them for a year and a new build is fetched at
 // once. Text files are kept gzipped too, for browsers that accept it.
 //
-// The stylesheet and the script are bundles: herd.css is static/css/*.css
-// and herd.js is static/js/*.js, each joined in file name order, so that
-// each area of the interface keeps its own file and a page loads one of
-// each.
-type assets struct {
+// The stylesheet and the script are bundles: herd.css is css/*.css and
+// herd.js is js/*.js, each joined in file name order, so that each area of
+// the interface keeps its own file and a page loads one of each.
+type Assets struct {
 	byName   map[string]string // "herd.css" → "/assets/herd-1a2b3c4d5e.css"
 	byHashed map[string]*asset // "herd-1a2b3c4d5e.css" → the file
 }
@@ -35,9 +39,15 @@ type asset struct {
 	body, gz    []byte
 }
 
-func loadAssets() *assets {
-	a := &assets{byName: map[string]string{}, byHashed: map[string]*asset{}}
-	files, err := fs.Glob(staticFS, "static/*.*")
+// Files returns the static files. They are read, bundled, hashed and
+// compressed once, on the first call; the set never changes after.
+func Files() *Assets { return loaded() }
+
+var loaded = sync.OnceValue(load)
+
+func load() *Assets {
+	a := &Assets{byName: map[string]string{}, byHashed: map[string]*asset{}}
+	files, err := fs.Glob(staticFS, "*.*")
 	if err != nil {
 		panic(err)
 	}
@@ -48,8 +58,8 @@ func loadAssets() *assets {
 		}
 		a.add(path.Base(file), body)
 	}
-	a.add("herd.css", bundle("static/css/*.css", stripCSS))
-	a.add("herd.js", bundle("static/js/*.js", stripJS))
+	a.add("herd.css", bundle("css/*.css", stripCSS))
+	a.add("herd.js", bundle("js/*.js", stripJS))
 	return a
 }
 
@@ -109,7 +119,7 @@ func stripLines(src, commentPrefix []byte) []byte {
 }
 
 // add keeps one file under its hashed name.
-func (a *assets) add(name string, body []byte) {
+func (a *Assets) add(name string, body []byte) {
 	sum := sha256.Sum256(body)
 	ext := path.Ext(name)
 	hashed := strings.TrimSuffix(name, ext) + "-" + hex.EncodeToString(sum[:5]) + ext
@@ -125,18 +135,19 @@ func (a *assets) add(name string, body []byte) {
 	a.byHashed[hashed] = f
 }
 
-// path is the URL of the static file name; templates call it as
+// Path is the URL of the static file name ("herd.css" →
+// "/assets/herd-1a2b3c4d5e.css"); the web's templates call it as
 // {{asset "herd.css"}}. An unknown name is a programming error.
-func (a *assets) path(name string) string {
+func (a *Assets) Path(name string) string {
 	p, ok := a.byName[name]
 	if !ok {
-		panic("web: no static file " + name)
+		panic("static: no file " + name)
 	}
 	return p
 }
 
 // ServeHTTP handles GET /assets/{name}.
-func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := a.byHashed[r.PathValue("name")]
 	if f == nil {
 		http.NotFound(w, r)
@@ -154,8 +165,3 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write(body)
 }
-
-// AssetPath is the URL of the static file name ("herd.css" →
-// "/assets/herd-1a2b3c4d5e.css"), for pages served by other packages (the
-// sign-in and consent pages) to share the interface's look.
-func (h *Handler) AssetPath(name string) string { return h.assets.path(name) }

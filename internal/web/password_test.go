@@ -1,4 +1,4 @@
-package oauth_test
+package web_test
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func TestPasswordReset(t *testing.T) {
 		alice := inst.NewUser(t, "alice")
 		ctx := context.Background()
 		signedIn := newBrowser(t, inst)
-		signedIn.signIn(signedIn.get("/auth/sign_in"), alice.Email)
+		signedIn.signIn(alice)
 
 		b := newBrowser(t, inst)
 		p := b.get("/auth/sign_in")
@@ -54,7 +54,7 @@ func TestPasswordReset(t *testing.T) {
 		if p.Status != http.StatusOK || !strings.Contains(p.Body, `action="/auth/password"`) {
 			t.Fatalf("reset form: %d %s", p.Status, p.Body)
 		}
-		form := hidden(p.Body)
+		form := p.form()
 		ask := func(email string) *page {
 			f := url.Values{"authenticity_token": {form.Get("authenticity_token")}, "email": {email}}
 			return b.post("/auth/password", f)
@@ -88,7 +88,7 @@ func TestPasswordReset(t *testing.T) {
 		if p.Status != http.StatusOK || !strings.Contains(p.Body, `name="password_confirmation"`) {
 			t.Fatalf("link's form: %d %s", p.Status, p.Body)
 		}
-		f := hidden(p.Body)
+		f := p.form()
 		f.Set("password", "brand new passphrase")
 		f.Set("password_confirmation", "something else")
 		if p := b.post("/auth/password/edit", f); p.Status != http.StatusUnprocessableEntity ||
