@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/core/notifications"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
@@ -105,6 +106,10 @@ type Core struct {
 	// mailer sends the instance's mail (password_reset.go); nil: none is
 	// sent and nothing that needs it is offered.
 	mailer Mailer
+
+	// Notifications records, lists and counts notifications and keeps the
+	// read markers (core/notifications).
+	Notifications *notifications.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -167,6 +172,7 @@ func New(d Deps) *Core {
 		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
 		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
 		mediaFetcher: d.MediaFetcher, mailer: d.Mailer}
+	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)
