@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/notifications"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -31,7 +31,7 @@ func (a *API) markers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := a.core.Markers(r.Context(), viewerOf(r), p.list("timeline"))
+	ms, err := a.core.Notifications.Markers(r.Context(), viewerOf(r), p.list("timeline"))
 	if err != nil {
 		return err
 	}
@@ -46,14 +46,14 @@ func (a *API) saveMarkers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	positions := map[string]string{}
-	for _, tl := range []string{core.MarkerHome, core.MarkerNotifications} {
+	for _, tl := range []string{notifications.MarkerHome, notifications.MarkerNotifications} {
 		if p.has(tl + "[last_read_id]") {
 			positions[tl] = p.str(tl + "[last_read_id]")
 		} else if p.has(tl) {
 			positions[tl] = "" // the timeline was sent without a position
 		}
 	}
-	ms, err := a.core.SaveMarkers(r.Context(), viewerOf(r), positions)
+	ms, err := a.core.Notifications.SaveMarkers(r.Context(), viewerOf(r), positions)
 	if err != nil {
 		return err
 	}

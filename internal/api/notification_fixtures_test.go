@@ -84,7 +84,7 @@ func seedTag(t *testing.T, inst *testrig.Instance, st *model.Status, name string
 // notifyOf records a notification through core's notify rules.
 func notifyOf(t *testing.T, inst *testrig.Instance, recipient, from int64, typ string, statusID int64) {
 	t.Helper()
-	if err := inst.Core.RecordNotification(context.Background(), recipient, from, typ, statusID); err != nil {
+	if err := inst.Core.Notifications.RecordNotification(context.Background(), recipient, from, typ, statusID); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/notifications"
 	"herd/internal/ids"
 )
 
@@ -17,7 +17,7 @@ type Notification struct {
 	Status    *Status `json:"status,omitempty"` // only for types about a status
 }
 
-func (a *API) notificationEntity(nv *core.NotificationView, viewerID int64) Notification {
+func (a *API) notificationEntity(nv *notifications.NotificationView, viewerID int64) Notification {
 	n := nv.Notification
 	e := Notification{
 		ID: ids.Format(n.ID), Type: n.Type, CreatedAt: timestamp(n.CreatedAt), GroupKey: n.GroupKey,
@@ -32,8 +32,8 @@ func (a *API) notificationEntity(nv *core.NotificationView, viewerID int64) Noti
 
 // notificationQuery reads the filters shared by the notification lists and
 // counts: types[], exclude_types[], account_id and the page.
-func notificationQuery(p params, def, max int) (core.NotificationQuery, error) {
-	q := core.NotificationQuery{Types: p.list("types"), ExcludeTypes: p.list("exclude_types")}
+func notificationQuery(p params, def, max int) (notifications.NotificationQuery, error) {
+	q := notifications.NotificationQuery{Types: p.list("types"), ExcludeTypes: p.list("exclude_types")}
 	var err error
 	if q.FromAccountID, err = p.id("account_id"); err != nil {
 		return q, err
@@ -54,7 +54,7 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewerOf(r)
-	page, err := a.core.Notifications(r.Context(), v, q)
+	page, err := a.core.Notifications.Notifications(r.Context(), v, q)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (a *API) notification(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewerOf(r)
-	nv, err := a.core.Notification(r.Context(), v, id)
+	nv, err := a.core.Notifications.Notification(r.Context(), v, id)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (a *API) dismissNotification(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := a.core.DismissNotification(r.Context(), viewerOf(r), id); err != nil {
+	if err := a.core.Notifications.DismissNotification(r.Context(), viewerOf(r), id); err != nil {
 		return err
 	}
 	return writeJSON(w, struct{}{})
@@ -94,7 +94,7 @@ func (a *API) dismissNotification(w http.ResponseWriter, r *http.Request) error 
 
 // clearNotifications handles POST /api/v1/notifications/clear.
 func (a *API) clearNotifications(w http.ResponseWriter, r *http.Request) error {
-	if err := a.core.ClearNotifications(r.Context(), viewerOf(r)); err != nil {
+	if err := a.core.Notifications.ClearNotifications(r.Context(), viewerOf(r)); err != nil {
 		return err
 	}
 	return writeJSON(w, struct{}{})
@@ -128,7 +128,7 @@ func (a *API) unreadNotifications(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	n, err := a.core.UnreadNotifications(r.Context(), viewerOf(r), q, limit)
+	n, err := a.core.Notifications.UnreadNotifications(r.Context(), viewerOf(r), q, limit)
 	if err != nil {
 		return err
 	}

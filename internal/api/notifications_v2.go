@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/notifications"
 	"herd/internal/ids"
 )
 
@@ -34,7 +34,7 @@ type GroupedNotificationsResults struct {
 	NotificationGroups []NotificationGroup `json:"notification_groups"`
 }
 
-func (a *API) groupedResults(res *core.GroupedNotifications, viewerID int64, partial bool) GroupedNotificationsResults {
+func (a *API) groupedResults(res *notifications.GroupedNotifications, viewerID int64, partial bool) GroupedNotificationsResults {
 	out := GroupedNotificationsResults{
 		Accounts: a.accountEntities(res.Accounts), Statuses: a.statusEntities(res.Statuses, viewerID),
 		NotificationGroups: make([]NotificationGroup, 0, len(res.Groups)),
@@ -62,9 +62,9 @@ func (a *API) groupedResults(res *core.GroupedNotifications, viewerID int64, par
 }
 
 // groupQuery reads the grouped lists' parameters.
-func groupQuery(p params) (core.GroupQuery, error) {
+func groupQuery(p params) (notifications.GroupQuery, error) {
 	nq, err := notificationQuery(p, 40, 80)
-	return core.GroupQuery{NotificationQuery: nq, GroupedTypes: p.list("grouped_types")}, err
+	return notifications.GroupQuery{NotificationQuery: nq, GroupedTypes: p.list("grouped_types")}, err
 }
 
 // expandAccounts reads expand_accounts as Mastodon does: full (default) or
@@ -96,7 +96,7 @@ func (a *API) notificationGroups(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := viewerOf(r)
-	res, err := a.core.NotificationGroups(r.Context(), v, q)
+	res, err := a.core.Notifications.NotificationGroups(r.Context(), v, q)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (a *API) notificationGroups(w http.ResponseWriter, r *http.Request) error {
 // notificationGroup handles GET /api/v2/notifications/{group_key}.
 func (a *API) notificationGroup(w http.ResponseWriter, r *http.Request) error {
 	v := viewerOf(r)
-	res, err := a.core.NotificationGroup(r.Context(), v, r.PathValue("group_key"))
+	res, err := a.core.Notifications.NotificationGroup(r.Context(), v, r.PathValue("group_key"))
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (a *API) notificationGroup(w http.ResponseWriter, r *http.Request) error {
 
 // dismissNotificationGroup handles POST /api/v2/notifications/{group_key}/dismiss.
 func (a *API) dismissNotificationGroup(w http.ResponseWriter, r *http.Request) error {
-	if err := a.core.DismissNotificationGroup(r.Context(), viewerOf(r), r.PathValue("group_key")); err != nil {
+	if err := a.core.Notifications.DismissNotificationGroup(r.Context(), viewerOf(r), r.PathValue("group_key")); err != nil {
 		return err
 	}
 	return writeJSON(w, struct{}{})
@@ -132,7 +132,7 @@ func (a *API) notificationGroupAccounts(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	accounts, newest, oldest, err := a.core.NotificationGroupAccounts(r.Context(), viewerOf(r), r.PathValue("group_key"), pg)
+	accounts, newest, oldest, err := a.core.Notifications.NotificationGroupAccounts(r.Context(), viewerOf(r), r.PathValue("group_key"), pg)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (a *API) unreadNotificationGroups(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	n, err := a.core.UnreadNotificationGroups(r.Context(), viewerOf(r), q, limit)
+	n, err := a.core.Notifications.UnreadNotificationGroups(r.Context(), viewerOf(r), q, limit)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"herd/internal/core/files"
 	"herd/internal/core/instance"
 	"herd/internal/core/links"
+	"herd/internal/core/notifications"
 	"herd/internal/core/site"
 	"herd/internal/media"
 	"herd/internal/store"
@@ -86,6 +87,9 @@ type Core struct {
 	// Links reads the pages statuses and profiles link to: preview cards
 	// and rel="me" verification of profile fields.
 	Links *links.Service
+	// Notifications records, lists and counts notifications and keeps the
+	// read markers (core/notifications).
+	Notifications *notifications.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -164,6 +168,7 @@ func New(d Deps) *Core {
 		Cards: d.Cards, Links: d.Links, Media: d.Media, RemoteCardSpread: cfg.RemoteCardSpread,
 		FetchImage: c.Files.FetchRemoteImage, DeleteFiles: c.Files.DeleteFiles,
 		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
+	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

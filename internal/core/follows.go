@@ -80,7 +80,7 @@ func (c *Core) Follow(ctx context.Context, v *model.Viewer, targetID int64, opt 
 			if err != nil || !inserted {
 				return err
 			}
-			if err := c.notify(ctx, tx, target, me, model.NotifyFollowRequest, nil); err != nil || target.Local() {
+			if err := c.Notifications.Notify(ctx, tx, target, me, model.NotifyFollowRequest, nil); err != nil || target.Local() {
 				return err
 			}
 			return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Follow", ObjectID: f.ID, TargetID: target.ID, URI: f.URI})
@@ -121,7 +121,7 @@ func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follo
 		return err
 	}
 	if notify {
-		if err := c.notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
+		if err := c.Notifications.Notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
 			return err
 		}
 	}

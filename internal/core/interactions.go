@@ -52,7 +52,7 @@ func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*model
 		if err != nil {
 			return notFoundOr(err)
 		}
-		if err := c.notify(ctx, tx, author, v.AccountID(), model.NotifyFavourite, st); err != nil {
+		if err := c.Notifications.Notify(ctx, tx, author, v.AccountID(), model.NotifyFavourite, st); err != nil {
 			return err
 		}
 		if author.Local() {
@@ -155,7 +155,7 @@ func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility
 		if err != nil {
 			return notFoundOr(err)
 		}
-		if err := c.notify(ctx, tx, origAuthor, me, model.NotifyReblog, boost); err != nil {
+		if err := c.Notifications.Notify(ctx, tx, origAuthor, me, model.NotifyReblog, boost); err != nil {
 			return err
 		}
 		return c.queueDelivery(ctx, tx, author, announceDelivery(boost, orig, false))

@@ -121,7 +121,7 @@ func (c *Core) ReceiveFollow(ctx context.Context, actor, target *model.Account, 
 			if err != nil || !inserted {
 				return err
 			}
-			return c.notify(ctx, tx, target, actor.ID, model.NotifyFollowRequest, nil)
+			return c.Notifications.Notify(ctx, tx, target, actor.ID, model.NotifyFollowRequest, nil)
 		}
 		if err := c.recordFollow(ctx, tx, f, target, true); err != nil {
 			return err

@@ -28,7 +28,7 @@ func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.
 		if err != nil {
 			return notFoundOr(err)
 		}
-		return c.notify(ctx, tx, author, actor.ID, model.NotifyFavourite, st)
+		return c.Notifications.Notify(ctx, tx, author, actor.ID, model.NotifyFavourite, st)
 	})
 }
 
@@ -82,7 +82,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 			if err != nil {
 				return notFoundOr(err)
 			}
-			return c.notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
+			return c.Notifications.Notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
 		})
 		if err == nil {
 			break

@@ -103,7 +103,7 @@ func (c *Core) countStatus(ctx context.Context, tx *store.Store, st *model.Statu
 // or direct posts, as Mastodon).
 func (c *Core) notifyNewStatus(ctx context.Context, tx *store.Store, st, parent *model.Status, mentions []*model.Account) error {
 	for _, m := range mentions {
-		if err := c.notify(ctx, tx, m, st.AccountID, model.NotifyMention, st); err != nil {
+		if err := c.Notifications.Notify(ctx, tx, m, st.AccountID, model.NotifyMention, st); err != nil {
 			return err
 		}
 	}
@@ -126,7 +126,7 @@ func (c *Core) notifyNewStatus(ctx context.Context, tx *store.Store, st, parent 
 		if mentioned[id] {
 			continue
 		}
-		if err := c.notify(ctx, tx, accounts[id], st.AccountID, model.NotifyStatus, st); err != nil {
+		if err := c.Notifications.Notify(ctx, tx, accounts[id], st.AccountID, model.NotifyStatus, st); err != nil {
 			return err
 		}
 	}

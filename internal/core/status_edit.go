@@ -230,7 +230,7 @@ func (c *Core) updateMentionsAndTags(ctx context.Context, tx *store.Store, st *m
 	for _, m := range r.mentions {
 		if !had[m.ID] {
 			added = append(added, m.ID)
-			if err := c.notify(ctx, tx, m, st.AccountID, model.NotifyMention, st); err != nil {
+			if err := c.Notifications.Notify(ctx, tx, m, st.AccountID, model.NotifyMention, st); err != nil {
 				return err
 			}
 		}
@@ -264,7 +264,7 @@ func (c *Core) notifyBoosters(ctx context.Context, tx *store.Store, st *model.St
 		return err
 	}
 	for _, id := range boosterIDs {
-		if err := c.notify(ctx, tx, boosters[id], st.AccountID, model.NotifyUpdate, st); err != nil {
+		if err := c.Notifications.Notify(ctx, tx, boosters[id], st.AccountID, model.NotifyUpdate, st); err != nil {
 			return err
 		}
 	}

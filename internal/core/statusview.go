@@ -24,6 +24,14 @@ func (c *Core) visibleViews(ctx context.Context, viewerID int64, order []int64, 
 	return c.views(ctx, viewerID, order, fresh, &where, nil)
 }
 
+// visibleInThread hydrates those of statuses the viewer may see where a
+// thread shows them (InThread: blocks hide a status, mutes do not), in
+// order, from the rows given; the notifications area shows the statuses
+// its notifications are about through it.
+func (c *Core) visibleInThread(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error) {
+	return c.visibleViews(ctx, viewerID, idsOf(statuses), freshByID(statuses), InThread)
+}
+
 // knownLive holds accounts' live parts the caller has just read (nil
 // when none): they are used instead of the cache or the database.
 func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext,

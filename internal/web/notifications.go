@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/notifications"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -32,12 +32,12 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
 	ctx := r.Context()
 	d := &notificationsData{}
-	q := core.NotificationQuery{Page: maxIDPage(r)}
+	q := notifications.NotificationQuery{Page: maxIDPage(r)}
 	if r.URL.Query().Get("filter") == "mentions" {
 		d.Filter = "mentions"
 		q.Types = []string{model.NotifyMention}
 	}
-	np, err := h.core.Notifications(ctx, v, q)
+	np, err := h.core.Notifications.Notifications(ctx, v, q)
 	if err != nil {
 		return err
 	}

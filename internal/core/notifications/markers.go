@@ -1,4 +1,4 @@
-package core
+package notifications
 
 import (
 	"context"
@@ -21,15 +21,15 @@ func markerTimelines() []string { return []string{MarkerHome, MarkerNotification
 
 // Markers loads the viewer's saved positions for the named timelines;
 // unknown or unset timelines are simply absent, as in Mastodon.
-func (c *Core) Markers(ctx context.Context, v *model.Viewer, timelines []string) (map[string]*model.Marker, error) {
-	return c.Store.MarkersOf(ctx, v.AccountID(), timelines)
+func (s *Service) Markers(ctx context.Context, v *model.Viewer, timelines []string) (map[string]*model.Marker, error) {
+	return s.store.MarkersOf(ctx, v.AccountID(), timelines)
 }
 
 // SaveMarkers saves positions (timeline → last_read_id as sent) in one
 // transaction and returns the saved markers. Keys other than home and
 // notifications are ignored, as Mastodon's strong parameters drop them; a
 // blank or malformed last_read_id is Mastodon's 422 and saves nothing.
-func (c *Core) SaveMarkers(ctx context.Context, v *model.Viewer, positions map[string]string) (map[string]*model.Marker, error) {
+func (s *Service) SaveMarkers(ctx context.Context, v *model.Viewer, positions map[string]string) (map[string]*model.Marker, error) {
 	parsed := map[string]int64{}
 	var timelines []string
 	for _, tl := range markerTimelines() {
@@ -48,7 +48,7 @@ func (c *Core) SaveMarkers(ctx context.Context, v *model.Viewer, positions map[s
 		timelines = append(timelines, tl)
 	}
 	var out map[string]*model.Marker
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		now := time.Now()
 		for _, tl := range timelines {
 			if err := tx.SaveMarker(ctx, v.AccountID(), tl, parsed[tl], now); err != nil {

@@ -1,4 +1,4 @@
-package core
+package notifications
 
 import (
 	"context"
@@ -69,9 +69,9 @@ type GroupedNotifications struct {
 // As in Mastodon 4.3, a page holds up to Limit groups, each headed by its
 // newest notification inside the page's bounds, and each group's counts
 // and samples cover its notifications up to the top of the page.
-func (c *Core) NotificationGroups(ctx context.Context, v *model.Viewer, q GroupQuery) (*GroupedNotifications, error) {
+func (s *Service) NotificationGroups(ctx context.Context, v *model.Viewer, q GroupQuery) (*GroupedNotifications, error) {
 	grouped := q.groupedTypes()
-	list, err := c.Store.GroupedNotificationsPage(ctx, v.AccountID(), q.filter(), grouped, q.Page)
+	list, err := s.store.GroupedNotificationsPage(ctx, v.AccountID(), q.filter(), grouped, q.Page)
 	if err != nil || len(list) == 0 {
 		return &GroupedNotifications{}, err
 	}
@@ -92,7 +92,7 @@ func (c *Core) NotificationGroups(ctx context.Context, v *model.Viewer, q GroupQ
 			}
 		}
 	}
-	res, err := c.buildGroups(ctx, v.AccountID(), list, grouped, true, start, end)
+	res, err := s.buildGroups(ctx, v.AccountID(), list, grouped, true, start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -102,12 +102,12 @@ func (c *Core) NotificationGroups(ctx context.Context, v *model.Viewer, q GroupQ
 
 // NotificationGroup loads one of the viewer's groups by key
 // ("ungrouped-{id}" names a single notification), or 404.
-func (c *Core) NotificationGroup(ctx context.Context, v *model.Viewer, key string) (*GroupedNotifications, error) {
-	n, err := c.newestOfGroup(ctx, v, key)
+func (s *Service) NotificationGroup(ctx context.Context, v *model.Viewer, key string) (*GroupedNotifications, error) {
+	n, err := s.newestOfGroup(ctx, v, key)
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.buildGroups(ctx, v.AccountID(), []*model.Notification{n}, groupableTypes(), false, 0, 0)
+	res, err := s.buildGroups(ctx, v.AccountID(), []*model.Notification{n}, groupableTypes(), false, 0, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +119,8 @@ func (c *Core) NotificationGroup(ctx context.Context, v *model.Viewer, key strin
 
 // DismissNotificationGroup deletes every notification of one of the
 // viewer's groups.
-func (c *Core) DismissNotificationGroup(ctx context.Context, v *model.Viewer, key string) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) DismissNotificationGroup(ctx context.Context, v *model.Viewer, key string) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if id, ok := ungroupedID(key); ok {
 			return tx.DeleteNotification(ctx, v.AccountID(), id)
 		}
@@ -130,8 +130,8 @@ func (c *Core) DismissNotificationGroup(ctx context.Context, v *model.Viewer, ke
 
 // NotificationGroupAccounts lists the senders of a page of one group's
 // notifications, newest first, with the page's cursors.
-func (c *Core) NotificationGroupAccounts(ctx context.Context, v *model.Viewer, key string, p model.Page) ([]*model.Account, int64, int64, error) {
-	list, err := c.Store.GroupNotificationsPage(ctx, v.AccountID(), key, p)
+func (s *Service) NotificationGroupAccounts(ctx context.Context, v *model.Viewer, key string, p model.Page) ([]*model.Account, int64, int64, error) {
+	list, err := s.store.GroupNotificationsPage(ctx, v.AccountID(), key, p)
 	if err != nil || len(list) == 0 {
 		return nil, 0, 0, err
 	}
@@ -139,7 +139,7 @@ func (c *Core) NotificationGroupAccounts(ctx context.Context, v *model.Viewer, k
 	for _, n := range list {
 		senderIDs = append(senderIDs, n.FromAccountID)
 	}
-	accounts, err := c.Store.AccountsByIDs(ctx, senderIDs)
+	accounts, err := s.store.AccountsByIDs(ctx, senderIDs)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -154,12 +154,12 @@ func (c *Core) NotificationGroupAccounts(ctx context.Context, v *model.Viewer, k
 
 // UnreadNotificationGroups counts the groups the viewer's notifications
 // above their marker form, up to limit.
-func (c *Core) UnreadNotificationGroups(ctx context.Context, v *model.Viewer, q GroupQuery, limit int) (int64, error) {
-	after, err := c.notificationsReadUpTo(ctx, v)
+func (s *Service) UnreadNotificationGroups(ctx context.Context, v *model.Viewer, q GroupQuery, limit int) (int64, error) {
+	after, err := s.notificationsReadUpTo(ctx, v)
 	if err != nil {
 		return 0, err
 	}
-	return c.Store.CountNotificationGroupsAfter(ctx, v.AccountID(), q.filter(), q.groupedTypes(), after, limit)
+	return s.store.CountNotificationGroupsAfter(ctx, v.AccountID(), q.filter(), q.groupedTypes(), after, limit)
 }
 
 func ungroupedID(key string) (int64, bool) {
@@ -170,13 +170,13 @@ func ungroupedID(key string) (int64, bool) {
 	return ids.Parse(rest)
 }
 
-func (c *Core) newestOfGroup(ctx context.Context, v *model.Viewer, key string) (*model.Notification, error) {
+func (s *Service) newestOfGroup(ctx context.Context, v *model.Viewer, key string) (*model.Notification, error) {
 	var n *model.Notification
 	var err error
 	if id, ok := ungroupedID(key); ok {
-		n, err = c.Store.NotificationByID(ctx, v.AccountID(), id)
+		n, err = s.store.NotificationByID(ctx, v.AccountID(), id)
 	} else {
-		n, err = c.Store.NewestInGroup(ctx, v.AccountID(), key)
+		n, err = s.store.NewestInGroup(ctx, v.AccountID(), key)
 	}
 	return n, notFoundOr(err)
 }

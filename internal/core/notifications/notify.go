@@ -1,4 +1,4 @@
-package core
+package notifications
 
 import (
 	"context"
@@ -12,13 +12,16 @@ import (
 	"herd/internal/store"
 )
 
-// notify records a notification inside the caller's transaction, unless
+// Notify records a notification inside the caller's transaction, unless
 // the recipient would not want it: it is their own action, they block the
 // sender or mute them with notifications hidden, or (for statuses) they
 // muted the thread. Only local recipients get notifications. For a reblog,
 // st may be the boost or the boosted status; either way the notification
-// is about (and groups by) the boosted one.
-func (c *Core) notify(ctx context.Context, tx *store.Store, recipient *model.Account, fromID int64, typ string, st *model.Status) error {
+// is about (and groups by) the boosted one. Core's use cases call it from
+// their own transactions (follows, favourites, boosts, mentions, new
+// statuses of followed accounts, edits), so a notification commits or
+// rolls back with what caused it.
+func (s *Service) Notify(ctx context.Context, tx *store.Store, recipient *model.Account, fromID int64, typ string, st *model.Status) error {
 	if recipient == nil || !recipient.Local() || recipient.ID == fromID {
 		return nil
 	}
@@ -100,8 +103,8 @@ func groupKey(ctx context.Context, tx *store.Store, n *model.Notification, targe
 // callers outside a use case's transaction (admin tools, replays of
 // received activities, test fixtures); statusID 0 means none. The same
 // rules as every other notification apply.
-func (c *Core) RecordNotification(ctx context.Context, recipientID, fromID int64, typ string, statusID int64) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) RecordNotification(ctx context.Context, recipientID, fromID int64, typ string, statusID int64) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		recipient, err := tx.AccountByID(ctx, recipientID)
 		if err != nil {
 			return notFoundOr(err)
@@ -112,6 +115,6 @@ func (c *Core) RecordNotification(ctx context.Context, recipientID, fromID int64
 				return notFoundOr(err)
 			}
 		}
-		return c.notify(ctx, tx, recipient, fromID, typ, st)
+		return s.Notify(ctx, tx, recipient, fromID, typ, st)
 	})
 }

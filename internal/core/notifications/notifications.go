@@ -1,4 +1,4 @@
-package core
+package notifications
 
 import (
 	"context"
@@ -72,8 +72,8 @@ type NotificationPage struct {
 // Notifications from senders the viewer blocks, mutes with notifications,
 // or that are suspended are left out, and so are those whose status the
 // viewer can no longer see.
-func (c *Core) Notifications(ctx context.Context, v *model.Viewer, q NotificationQuery) (*NotificationPage, error) {
-	list, err := c.Store.NotificationsPage(ctx, v.AccountID(), q.filter(), q.Page)
+func (s *Service) Notifications(ctx context.Context, v *model.Viewer, q NotificationQuery) (*NotificationPage, error) {
+	list, err := s.store.NotificationsPage(ctx, v.AccountID(), q.filter(), q.Page)
 	if err != nil {
 		return nil, err
 	}
@@ -81,17 +81,17 @@ func (c *Core) Notifications(ctx context.Context, v *model.Viewer, q Notificatio
 	if len(list) > 0 {
 		page.Newest, page.Oldest = list[0].ID, list[len(list)-1].ID
 	}
-	page.Items, err = c.hydrateNotifications(ctx, v.AccountID(), list)
+	page.Items, err = s.hydrateNotifications(ctx, v.AccountID(), list)
 	return page, err
 }
 
 // Notification loads one of the viewer's notifications, or 404.
-func (c *Core) Notification(ctx context.Context, v *model.Viewer, id int64) (*NotificationView, error) {
-	n, err := c.Store.NotificationByID(ctx, v.AccountID(), id)
+func (s *Service) Notification(ctx context.Context, v *model.Viewer, id int64) (*NotificationView, error) {
+	n, err := s.store.NotificationByID(ctx, v.AccountID(), id)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
-	views, err := c.hydrateNotifications(ctx, v.AccountID(), []*model.Notification{n})
+	views, err := s.hydrateNotifications(ctx, v.AccountID(), []*model.Notification{n})
 	if err != nil {
 		return nil, err
 	}
@@ -103,8 +103,8 @@ func (c *Core) Notification(ctx context.Context, v *model.Viewer, id int64) (*No
 
 // DismissNotification deletes one of the viewer's notifications (404 when
 // it is not theirs).
-func (c *Core) DismissNotification(ctx context.Context, v *model.Viewer, id int64) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) DismissNotification(ctx context.Context, v *model.Viewer, id int64) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.NotificationByID(ctx, v.AccountID(), id); err != nil {
 			return notFoundOr(err)
 		}
@@ -113,25 +113,25 @@ func (c *Core) DismissNotification(ctx context.Context, v *model.Viewer, id int6
 }
 
 // ClearNotifications deletes all of the viewer's notifications.
-func (c *Core) ClearNotifications(ctx context.Context, v *model.Viewer) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) ClearNotifications(ctx context.Context, v *model.Viewer) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.ClearNotifications(ctx, v.AccountID())
 	})
 }
 
 // UnreadNotifications counts the viewer's notifications above their
 // notifications marker, up to limit (Mastodon caps the count).
-func (c *Core) UnreadNotifications(ctx context.Context, v *model.Viewer, q NotificationQuery, limit int) (int64, error) {
-	after, err := c.notificationsReadUpTo(ctx, v)
+func (s *Service) UnreadNotifications(ctx context.Context, v *model.Viewer, q NotificationQuery, limit int) (int64, error) {
+	after, err := s.notificationsReadUpTo(ctx, v)
 	if err != nil {
 		return 0, err
 	}
-	return c.Store.CountNotificationsAfter(ctx, v.AccountID(), q.filter(), after, limit)
+	return s.store.CountNotificationsAfter(ctx, v.AccountID(), q.filter(), after, limit)
 }
 
 // notificationsReadUpTo is the viewer's notifications marker, 0 if unset.
-func (c *Core) notificationsReadUpTo(ctx context.Context, v *model.Viewer) (int64, error) {
-	m, err := c.Store.MarkerOf(ctx, v.AccountID(), MarkerNotifications)
+func (s *Service) notificationsReadUpTo(ctx context.Context, v *model.Viewer) (int64, error) {
+	m, err := s.store.MarkerOf(ctx, v.AccountID(), MarkerNotifications)
 	if errors.Is(err, model.ErrNotFound) {
 		return 0, nil
 	}
@@ -144,7 +144,7 @@ func (c *Core) notificationsReadUpTo(ctx context.Context, v *model.Viewer) (int6
 // hydrateNotifications loads the senders and statuses of notifications in
 // batches and drops those that cannot be shown: sender gone, or status
 // gone or no longer visible to the recipient.
-func (c *Core) hydrateNotifications(ctx context.Context, viewerID int64, list []*model.Notification) ([]*NotificationView, error) {
+func (s *Service) hydrateNotifications(ctx context.Context, viewerID int64, list []*model.Notification) ([]*NotificationView, error) {
 	var senderIDs, statusIDs []int64
 	for _, n := range list {
 		senderIDs = append(senderIDs, n.FromAccountID)
@@ -152,11 +152,11 @@ func (c *Core) hydrateNotifications(ctx context.Context, viewerID int64, list []
 			statusIDs = append(statusIDs, n.StatusID)
 		}
 	}
-	accounts, err := c.Store.AccountsByIDs(ctx, senderIDs)
+	accounts, err := s.store.AccountsByIDs(ctx, senderIDs)
 	if err != nil {
 		return nil, err
 	}
-	targets, err := c.notificationTargets(ctx, viewerID, statusIDs)
+	targets, err := s.notificationTargets(ctx, viewerID, statusIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -179,12 +179,12 @@ func (c *Core) hydrateNotifications(ctx context.Context, viewerID int64, list []
 // notificationTargets hydrates, keyed by the notification's status id, the
 // statuses notifications are about (the boosted one for a boost), keeping
 // only those the viewer may still see. It costs a fixed number of queries.
-func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusIDs []int64) (map[int64]*model.StatusView, error) {
+func (s *Service) notificationTargets(ctx context.Context, viewerID int64, statusIDs []int64) (map[int64]*model.StatusView, error) {
 	out := map[int64]*model.StatusView{}
 	if len(statusIDs) == 0 {
 		return out, nil
 	}
-	statuses, err := c.Store.StatusesByIDs(ctx, statusIDs)
+	statuses, err := s.store.StatusesByIDs(ctx, statusIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusID
 			originalIDs = append(originalIDs, st.ReblogOfID)
 		}
 	}
-	originals, err := c.Store.StatusesByIDs(ctx, originalIDs)
+	originals, err := s.store.StatusesByIDs(ctx, originalIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (c *Core) notificationTargets(ctx context.Context, viewerID int64, statusID
 			targets = append(targets, t)
 		}
 	}
-	views, err := c.visibleViews(ctx, viewerID, idsOf(targets), freshByID(targets), InThread)
+	views, err := s.visibleViews(ctx, viewerID, targets)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package core
+package notifications
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 // NotificationGroups with their accounts and statuses, in a fixed number of
 // queries (NotificationGroup.from_notifications). start/end bound the page's
 // range for the groups' summaries; paginated adds the page_* fields.
-func (c *Core) buildGroups(ctx context.Context, viewerID int64, heads []*model.Notification, grouped []string, paginated bool, start, end int64) (*GroupedNotifications, error) {
+func (s *Service) buildGroups(ctx context.Context, viewerID int64, heads []*model.Notification, grouped []string, paginated bool, start, end int64) (*GroupedNotifications, error) {
 	var keys []string
 	for _, n := range heads {
 		if slices.Contains(grouped, n.Type) {
 			keys = append(keys, n.GroupKey)
 		}
 	}
-	data, err := c.Store.NotificationGroupsData(ctx, viewerID, keys, start, end, groupSampleSize)
+	data, err := s.store.NotificationGroupsData(ctx, viewerID, keys, start, end, groupSampleSize)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (c *Core) buildGroups(ctx context.Context, viewerID int64, heads []*model.N
 			statusIDs = append(statusIDs, n.StatusID)
 		}
 	}
-	targets, err := c.notificationTargets(ctx, viewerID, statusIDs)
+	targets, err := s.notificationTargets(ctx, viewerID, statusIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (c *Core) buildGroups(ctx context.Context, viewerID int64, heads []*model.N
 		accountIDs = append(accountIDs, g.SampleAccountIDs...)
 		res.Groups = append(res.Groups, g)
 	}
-	accounts, err := c.Store.AccountsByIDs(ctx, accountIDs)
+	accounts, err := s.store.AccountsByIDs(ctx, accountIDs)
 	if err != nil {
 		return nil, err
 	}

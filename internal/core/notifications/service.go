@@ -1,0 +1,51 @@
+// Package notifications holds the use cases of an account's notifications:
+// recording one inside another use case's transaction (Notify), listing,
+// reading, dismissing and counting them, one by one (API v1) or in
+// Mastodon 4.3's groups (API v2), and the read markers of the home timeline
+// and the notifications.
+package notifications
+
+import (
+	"context"
+	"errors"
+
+	"herd/internal/core/fault"
+	"herd/internal/model"
+	"herd/internal/store"
+)
+
+// Deps is what the notifications area is built from.
+type Deps struct {
+	Store *store.Store
+	// VisibleViews hydrates for viewerID those of statuses the viewer may
+	// still see as a thread shows them (blocks hide a status, mutes do
+	// not), in the order given, from the rows given. The statuses a
+	// notification is about are hydrated by core's read path, whose caches,
+	// visibility rules and entity fragments belong to core; without it no
+	// status is shown, so notifications about statuses are left out.
+	VisibleViews func(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error)
+}
+
+// Service runs the notifications area's use cases.
+type Service struct {
+	store        *store.Store
+	visibleViews func(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error)
+}
+
+// New builds the area from its dependencies.
+func New(d Deps) *Service {
+	s := &Service{store: d.Store, visibleViews: d.VisibleViews}
+	if s.visibleViews == nil {
+		s.visibleViews = func(context.Context, int64, []*model.Status) ([]*model.StatusView, error) { return nil, nil }
+	}
+	return s
+}
+
+// notFoundOr maps model.ErrNotFound to Mastodon's 404 and passes other
+// errors through.
+func notFoundOr(err error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return fault.ErrRecordNotFound
+	}
+	return err
+}
