@@ -1,9 +1,14 @@
 package architecture
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -61,6 +66,11 @@ func inAny(path string, areas []string) bool {
 	return false
 }
 
+// maxShare is the most of internal/'s non-test lines one package may hold:
+// past it a package is a god room, where a reader can't tell where a use
+// case lives from its name.
+const maxShare = 0.15
+
 // rule is one arrow the design forbids: a package in from importing a
 // package in to.
 type rule struct {
@@ -94,4 +104,48 @@ func TestLayers(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestNoGodPackage(t *testing.T) {
+	lines := map[string]int{}
+	total := 0
+	for _, p := range packages(t) {
+		if !in(p.ImportPath, "internal") {
+			continue
+		}
+		for _, f := range p.GoFiles {
+			n := countLines(t, filepath.Join(p.Dir, f))
+			lines[p.ImportPath] += n
+			total += n
+		}
+	}
+	var names []string
+	for name := range lines {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool { return lines[names[i]] > lines[names[j]] })
+	var report strings.Builder
+	for _, name := range names {
+		share := float64(lines[name]) / float64(total)
+		fmt.Fprintf(&report, "%6d %5.1f%% %s\n", lines[name], 100*share, name)
+		if share > maxShare {
+			t.Errorf("%s holds %d of internal's %d non-test lines (%.1f%%, most allowed %.0f%%): split it by area",
+				name, lines[name], total, 100*share, 100*maxShare)
+		}
+	}
+	t.Logf("non-test lines per package:\n%s", report.String())
+}
+
+func countLines(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	for s := bufio.NewScanner(f); s.Scan(); {
+		n++
+	}
+	return n
 }
