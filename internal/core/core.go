@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"herd/internal/core/site"
@@ -57,6 +58,10 @@ type Config struct {
 	// status's attachments are fetched (0: five seconds; negative: none,
 	// for tests).
 	RemoteMediaSpread time.Duration
+	// CacheBytes is the memory the read path's entity caches may hold
+	// (statuses, accounts, viewers' states, live counters, apps), split
+	// between them as cache_size.go says; 0: DefaultCacheBytes (64 MB).
+	CacheBytes int
 }
 
 // Core is the set of use cases over one store.
@@ -79,9 +84,11 @@ type Core struct {
 	imageTries attempts[string]
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
-	// once per activityResolution per account rather than on every page.
-	homeReads sync.Map
-	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	// once per activityResolution per account rather than on every page
+	// (timelines.go; bounded there by homeReadsPrune).
+	homeReads     sync.Map
+	homeReadsSets atomic.Int64 // stores since homeReads was last pruned
+	wake          func()       // wakes the job workers after a commit that enqueued jobs (fanout.go)
 	// domains remembers which remote hosts deliveries fail to reach
 	// (domain_health.go).
 	domains *domainHealth
@@ -163,7 +170,7 @@ func New(d Deps) *Core {
 		wake = func() {}
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
-		tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(), wake: wake,
+		tokens: newTokenCache(), hub: newHub(), caches: newEntityCaches(d.Config.CacheBytes), wake: wake,
 		domains: newDomainHealth(), policy: &domainPolicy{}, imageSlots: make(chan struct{}, runtime.NumCPU()),
 		emojis: newEmojiCache(), media: d.Media, av: d.Transcoder, cardFetcher: d.Cards, linkVerifier: d.Links,
 		mediaFetcher: d.MediaFetcher, mailer: d.Mailer}
