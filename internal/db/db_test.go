@@ -140,7 +140,7 @@ func TestSQLiteMemoryPerConnection(t *testing.T) {
 		pool        *sql.DB
 		mmap, cache int64
 	}{
-		{"read", d.Read, 0, -8000},
+		{"read", d.Read, 0, -2000},
 		{"write", d.Write, 0, -32000},
 		{"checkpointer", d.ckpt.conn, 0, -500},
 	} {
