@@ -104,6 +104,12 @@ type Config struct {
 	// must keep up after its first BodyReadGrace, so that clients trickling
 	// bodies can't hold connections open (0 turns the check off).
 	BodyMinRate int
+	// CacheMB is the memory, in MB, the read path's entity caches may hold
+	// (statuses, accounts, viewers' states, live counters, apps): 64 by
+	// default, enough for the working set of the bench's 10,000-account
+	// instance (core.DefaultCacheBytes); more helps a larger instance
+	// serve more pages without a query.
+	CacheMB int
 	// BodyReadGrace, for tests only (no flag or variable sets it), is the
 	// time a body is given before the rate counts (default 10 s).
 	BodyReadGrace time.Duration
@@ -152,7 +158,7 @@ func Load(args []string) (*Config, error) {
 		MaxStatusChars: 500, MaxMediaAttachments: 4, Registrations: "open", Title: "Herd",
 		Description: "A Herd instance", TrustedProxies: []string{"127.0.0.0/8", "::1/128"},
 		RateLimitPerAccount: 300, RateLimitPerIP: 300, ShowDomainBlocks: "all", MediaCacheDays: 7,
-		BodyMinRate: 4096, BodyReadGrace: 10 * time.Second,
+		BodyMinRate: 4096, BodyReadGrace: 10 * time.Second, CacheMB: 64,
 	}
 	var trusted string
 	specs := []fieldSpec{
@@ -180,6 +186,7 @@ func Load(args []string) (*Config, error) {
 		{name: "trusted-proxies", usage: "comma-separated CIDRs whose X-Forwarded-For is trusted", str: &trusted},
 		{name: "rate-limit-account", usage: "requests per 5 minutes per account (0 = off)", num: &c.RateLimitPerAccount},
 		{name: "rate-limit-ip", usage: "requests per 5 minutes per IP (0 = off)", num: &c.RateLimitPerIP},
+		{name: "cache-mb", usage: "MB of memory the read caches (statuses, accounts, viewers, counters) may hold", num: &c.CacheMB},
 		{name: "body-min-rate", usage: "bytes per second a request body must average after its first 10 s (0 = off)", num: &c.BodyMinRate},
 		{name: "authorized-fetch", usage: "serve ActivityPub documents only to signed requests", boolean: &c.AuthorizedFetch},
 		{name: "limited-federation", usage: "federate only with allowed domains (implies authorized-fetch)", boolean: &c.LimitedFederation},

@@ -7,16 +7,10 @@ import (
 	"herd/internal/store"
 )
 
-// Entity cache sizes. An entry is a row plus its mentions and tags (~1–2 KB
-// for a status), so the caches stay in the tens of MB at most; a page only
-// needs its own 20–40 statuses and their authors to be warm.
-const (
-	accountCacheSize = 20000
-	statusCacheSize  = 50000
-	appCacheSize     = 2000
-)
-
-// boundedCache is a size-capped map of rows by id (DESIGN.md principle 6).
+// boundedCache is a map of rows by id held under a budget of bytes
+// (DESIGN.md principle 6). Each entry's size is estimated once, when it is
+// put (cache_size.go), so a lookup costs no more than the map read; past
+// the budget, arbitrary entries are dropped until an eighth of it is free.
 // Only the rarely-changing part of a row is trusted from it: counters,
 // suspension and existence are re-read with each page (one narrow batch
 // query), so the cache only needs dropping on edits, which are rare and
@@ -31,18 +25,28 @@ const (
 // are dropped whole.
 type boundedCache[V any] struct {
 	mu        sync.RWMutex
-	m         map[int64]V
-	max       int
+	m         map[int64]sized[V]
+	size      func(V) int // estimated bytes an entry keeps alive, without its map slot
+	bytes     int         // estimated bytes held, map slots included
+	budget    int
 	gen       uint64
 	floor     uint64
 	forgotten map[int64]uint64
 }
 
+// sized is a cached value with the size it was counted at.
+type sized[V any] struct {
+	v V
+	n int
+}
+
 // maxForgotten bounds the per-id forget record of a cache.
 const maxForgotten = 4096
 
-func newBoundedCache[V any](max int) *boundedCache[V] {
-	return &boundedCache[V]{m: make(map[int64]V), max: max, forgotten: make(map[int64]uint64)}
+// newBoundedCache returns a cache holding at most about budget bytes of
+// entries, as size estimates them.
+func newBoundedCache[V any](budget int, size func(V) int) *boundedCache[V] {
+	return &boundedCache[V]{m: make(map[int64]sized[V]), size: size, budget: budget, forgotten: make(map[int64]uint64)}
 }
 
 // lookup copies the cached entries of ids into out and returns the missing
@@ -51,8 +55,8 @@ func (c *boundedCache[V]) lookup(ids []int64, out map[int64]V) (missing []int64,
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	for _, id := range ids {
-		if v, ok := c.m[id]; ok {
-			out[id] = v
+		if e, ok := c.m[id]; ok {
+			out[id] = e.v
 		} else {
 			missing = append(missing, id)
 		}
@@ -72,25 +76,36 @@ func (c *boundedCache[V]) put(gen uint64, items map[int64]V) {
 		if g, ok := c.forgotten[id]; ok && g > gen {
 			continue
 		}
-		if len(c.m) >= c.max {
-			// Drop an arbitrary eighth: cheaper than LRU bookkeeping on every
-			// read, and a miss only costs one batch query.
-			n := c.max / 8
-			for k := range c.m {
+		n := c.size(v) + cacheSlotBytes
+		if n > c.budget/8 {
+			continue // an outsized entry would push out a good part of the cache
+		}
+		if old, ok := c.m[id]; ok {
+			c.bytes -= old.n
+		}
+		if c.bytes+n > c.budget {
+			// Drop arbitrary entries until an eighth of the budget is free:
+			// cheaper than LRU bookkeeping on every read, and a miss only
+			// costs one batch query.
+			for k, e := range c.m {
 				delete(c.m, k)
-				if n--; n <= 0 {
+				if c.bytes -= e.n; c.bytes+n <= c.budget-c.budget/8 {
 					break
 				}
 			}
 		}
-		c.m[id] = v
+		c.m[id] = sized[V]{v, n}
+		c.bytes += n
 	}
 }
 
 // forget drops one entry after it changed.
 func (c *boundedCache[V]) forget(id int64) {
 	c.mu.Lock()
-	delete(c.m, id)
+	if e, ok := c.m[id]; ok {
+		delete(c.m, id)
+		c.bytes -= e.n
+	}
 	c.gen++
 	if len(c.forgotten) >= maxForgotten {
 		clear(c.forgotten)
@@ -129,14 +144,20 @@ type entityCaches struct {
 	apps *boundedCache[*model.App]
 }
 
-func newEntityCaches() *entityCaches {
+// newEntityCaches splits budget bytes (DefaultCacheBytes when 0) between
+// the caches (cacheShares, cache_size.go).
+func newEntityCaches(budget int) *entityCaches {
+	if budget <= 0 {
+		budget = DefaultCacheBytes
+	}
+	share := func(n int) int { return budget / 64 * n }
 	return &entityCaches{
-		accounts:     newBoundedCache[*model.Account](accountCacheSize),
-		statuses:     newBoundedCache[*statusEntry](statusCacheSize),
-		viewers:      newBoundedCache[*store.ViewerState](viewerStateCacheSize),
-		accountLive:  newBoundedCache[store.AccountLive](accountCacheSize),
-		statusCounts: newBoundedCache[store.StatusCounts](statusCacheSize),
-		apps:         newBoundedCache[*model.App](appCacheSize),
+		accounts:     newBoundedCache(share(cacheShares.accounts), accountSize),
+		statuses:     newBoundedCache(share(cacheShares.statuses), statusEntrySize),
+		viewers:      newBoundedCache(share(cacheShares.viewers), viewerStateSize),
+		accountLive:  newBoundedCache(share(cacheShares.accountLive), accountLiveSize),
+		statusCounts: newBoundedCache(share(cacheShares.statusCounts), statusCountsSize),
+		apps:         newBoundedCache(share(cacheShares.apps), appSize),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"herd/internal/core/accounts"
@@ -48,6 +49,10 @@ type Config struct {
 	// status's attachments are fetched (0: five seconds; negative: none,
 	// for tests).
 	RemoteMediaSpread time.Duration
+	// CacheBytes is the memory the read path's entity caches may hold
+	// (statuses, accounts, viewers' states, live counters, apps), split
+	// between them as cache_size.go says; 0: DefaultCacheBytes (64 MB).
+	CacheBytes int
 }
 
 // Core is the set of use cases over one store.
@@ -67,9 +72,11 @@ type Core struct {
 	refreshing attempts[int64]
 	// homeReads remembers when this node last recorded each account's home
 	// timeline read (unix ms), so touchActive reads the database at most
-	// once per activityResolution per account rather than on every page.
-	homeReads sync.Map
-	wake      func() // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	// once per activityResolution per account rather than on every page
+	// (timelines.go; bounded there by homeReadsPrune).
+	homeReads     sync.Map
+	homeReadsSets atomic.Int64 // stores since homeReads was last pruned
+	wake          func()       // wakes the job workers after a commit that enqueued jobs (fanout.go)
 
 	// The areas moved out of core (internal/core/<area>), built in New;
 	// the doors call their use cases through these fields.
@@ -148,7 +155,7 @@ func New(d Deps) *Core {
 		wake = func() {}
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
-		hub: newHub(), caches: newEntityCaches(), wake: wake}
+		hub: newHub(), caches: newEntityCaches(d.Config.CacheBytes), wake: wake}
 	c.Accounts = accounts.New(accounts.Deps{Store: d.Store, Site: c.Site, Log: log,
 		RegistrationMode: cfg.RegistrationMode, Mailer: d.Mailer, AccountChanged: c.forgetCachedAccount})
 	// Domains and Files need each other (a block drops a domain's cached

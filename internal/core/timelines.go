@@ -81,7 +81,7 @@ func (c *Core) touchActive(ctx context.Context, accountID int64) error {
 		return err
 	}
 	if now.Sub(last) < activityResolution {
-		c.homeReads.Store(accountID, last.UnixMilli())
+		c.noteHomeRead(accountID, last, now)
 		return nil
 	}
 	err = c.Store.InTx(ctx, func(tx *store.Store) error {
@@ -97,9 +97,31 @@ func (c *Core) touchActive(ctx context.Context, accountID int64) error {
 		return c.rebuildFeed(ctx, tx, accountID)
 	})
 	if err == nil {
-		c.homeReads.Store(accountID, now.UnixMilli())
+		c.noteHomeRead(accountID, now, now)
 	}
 	return err
+}
+
+// homeReadsPrune bounds homeReads: every this many stores, the entries
+// older than activityResolution (which no longer spare a query) are
+// dropped, so the map holds the accounts that read their home timeline
+// within the last hour plus at most this many, ~100 bytes each, instead
+// of one entry per account that ever read it.
+const homeReadsPrune = 10000
+
+// noteHomeRead records that accountID's home timeline read was recorded
+// at, pruning stale entries now and then.
+func (c *Core) noteHomeRead(accountID int64, at, now time.Time) {
+	c.homeReads.Store(accountID, at.UnixMilli())
+	if c.homeReadsSets.Add(1)%homeReadsPrune != 0 {
+		return
+	}
+	c.homeReads.Range(func(k, v any) bool {
+		if now.Sub(time.UnixMilli(v.(int64))) >= activityResolution {
+			c.homeReads.Delete(k)
+		}
+		return true
+	})
 }
 
 // RebuildFeed refills an account's home feed from the statuses of the

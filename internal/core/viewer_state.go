@@ -15,15 +15,11 @@ import (
 // bookmarks or pins. The store drops a viewer's entry after any commit
 // that changes it (Store.OnViewersChanged) and other nodes drop it on the
 // matching event (EventViewerChanged).
-const (
-	// viewerFlagsWindow: favourites, boosts and bookmarks of statuses
-	// younger than this are loaded with the state; a page showing older
-	// statuses asks the database for those (ViewerFlagsOf).
-	viewerFlagsWindow = 14 * 24 * time.Hour
-	// viewerStateCacheSize bounds the cache: a state is a few sorted id
-	// lists, kilobytes for most accounts.
-	viewerStateCacheSize = 5000
-)
+// viewerFlagsWindow: favourites, boosts and bookmarks of statuses younger
+// than this are loaded with the state; a page showing older statuses asks
+// the database for those (ViewerFlagsOf). The states are held under a
+// share of the entity caches' bytes (cache_size.go).
+const viewerFlagsWindow = 14 * 24 * time.Hour
 
 // relation is the viewer's relation to one account.
 type relation struct {

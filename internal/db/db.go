@@ -121,17 +121,53 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 //     (the admin CLI writing while the server runs) instead of failing.
 //   - foreign_keys=OFF: integrity is kept by the code, as on PostgreSQL
 //     where only users→accounts has a foreign key.
-//   - cache_size=-8000: 8 MB page cache per read connection, to bound
-//     memory; a commit by the writer empties the readers' caches anyway.
-//   - mmap_size=268435456: the first 256 MB of the file are read through a
-//     shared memory map, so a page-cache miss is a memory copy instead of a
-//     pread syscall, and the mapped pages survive other connections'
-//     commits (bench/FINDINGS.md: 19% of posting was pread).
 //   - temp_store=MEMORY: sorts and temp indexes stay off disk.
+//   - mmap_size=0: no memory map; pages are read with pread into each
+//     connection's page cache. SQLite maps the file per connection and
+//     RSS counts every map's pages: with 256 MB maps on all nine
+//     connections (writer, 8 readers, checkpointer) the bench's RSS after
+//     its load (10,000 accounts, 1M statuses, reads then 30,000 posts) was
+//     863 MB, 424 MB of it the one file's pages mapped over and over; with
+//     the writer's map alone, still 450–460 MB, 244–250 MB of it mapped
+//     (posting touches most of the first 256 MB). Neither reads nor
+//     posting got slower without maps (single runs on the shared 2-core
+//     machine, load average 10–17, so ±30%): readers' home timeline
+//     2,045 → 2,822 req/s, public 1,064 → 1,557, thread 1,048 → 1,365;
+//     30,000 posts with the writer's map 292 and 650 posts/s (herd's CPU
+//     37.1 and 25.5 s), without 384 and 717/s (34.7 and 25.2 s). The
+//     pread cost that made the maps worth it (bench/FINDINGS.md: 19% of
+//     posting) came with 8 MB caches that every commit emptied; the
+//     writer's 32 MB cache now survives its commits, and the entity
+//     caches answer most reads.
+//
+// Each kind of connection then sets its own page cache. A cached page
+// costs twice its size: SQLite allocates the 4 KB page and its header (a
+// few hundred bytes) in one block, which modernc's allocator rounds up to
+// an 8 KB slot, so cache_size=-N holds up to 2N KB of memory.
+//
+// modernc runs a DSN's _pragma values sorted by their text, so the same
+// pragma given twice keeps the value that sorts last (an mmap_size(0) appended for the
+// readers ran before the shared mmap_size(268435456) and changed
+// nothing): no pragma may appear both here and in a per-connection list.
+//
+// The read connections add:
+//   - cache_size=-2000: 2 MB page cache per read connection (up to 32 MB
+//     of memory for the eight): a commit by the writer empties the readers' caches
+//     anyway, each keeps its own copy of the same hot pages, and a miss
+//     is a pread from the kernel's page cache. Against 8 MB, three
+//     alternating read-only runs each (medians; herd's CPU per request,
+//     which the machine's load disturbs less than req/s): home 243 vs
+//     373 µs, public 599 vs 607, thread 893 vs 869, verify_credentials
+//     209 vs 228; peak RSS under reads 195–209 MB vs 236–312.
+//   - query_only=1.
 //
 // The write connection adds:
 //   - cache_size=-32000: 32 MB, since no other connection writes, its cache
 //     stays valid across commits and holds the indexes every post touches.
+//     16 MB gave back 25 MB of RSS after the bench's posting, but posted
+//     661/s against 710/s (medians of three alternating runs, herd's CPU
+//     28.5 s against 27.8 s for 30,000 posts): within the machine's noise,
+//     not clearly free, so 32 MB stays.
 //   - wal_autocheckpoint=0: a commit never runs a checkpoint (it cost 9% of
 //     posting, inside the writer's critical section); the checkpointer
 //     (checkpoint.go) does it on its own connection instead, and the
@@ -139,10 +175,10 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 //   - journal_size_limit=256 MB: when the WAL starts over, a file that grew
 //     past that (a long migration) is cut back to it.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)" +
-	"&_pragma=foreign_keys(OFF)&_pragma=mmap_size(268435456)&_pragma=temp_store(MEMORY)"
+	"&_pragma=foreign_keys(OFF)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(0)"
 
 const (
-	sqliteReadPragmas  = "&_pragma=cache_size(-8000)&_pragma=query_only(1)"
+	sqliteReadPragmas  = "&_pragma=cache_size(-2000)&_pragma=query_only(1)"
 	sqliteWritePragmas = "&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(268435456)"
 )
 

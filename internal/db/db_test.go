@@ -121,6 +121,38 @@ func TestReadPoolIsReadOnlyOnSQLite(t *testing.T) {
 	}
 }
 
+// TestSQLiteMemoryPerConnection: each kind of connection gets its own
+// page cache, and none maps the file (modernc runs duplicate _pragma
+// values in text order, so a pragma set twice silently kept the wrong
+// value).
+func TestSQLiteMemoryPerConnection(t *testing.T) {
+	d := openSQLiteTest(t)
+	pragma := func(pool *sql.DB, name string) int64 {
+		t.Helper()
+		var v int64
+		if err := pool.QueryRow("PRAGMA " + name).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		conn        string
+		pool        *sql.DB
+		mmap, cache int64
+	}{
+		{"read", d.Read, 0, -2000},
+		{"write", d.Write, 0, -32000},
+		{"checkpointer", d.ckpt.conn, 0, -500},
+	} {
+		if got := pragma(c.pool, "mmap_size"); got != c.mmap {
+			t.Errorf("%s connection: mmap_size %d, want %d", c.conn, got, c.mmap)
+		}
+		if got := pragma(c.pool, "cache_size"); got != c.cache {
+			t.Errorf("%s connection: cache_size %d, want %d", c.conn, got, c.cache)
+		}
+	}
+}
+
 // TestSchemasMatch checks both dialects define the same tables and columns
 // (the migrations are written twice; this keeps them honest).
 func TestSchemasMatch(t *testing.T) {

@@ -136,7 +136,7 @@ func CoreConfig(cfg *config.Config) core.Config {
 		RegistrationMode:    cfg.Registrations, InstanceTitle: cfg.Title, InstanceDesc: cfg.Description,
 		ContactEmail: cfg.ContactEmail, AuthorizedFetch: cfg.AuthorizedFetch, LimitedFederation: cfg.LimitedFederation,
 		ShowDomainBlocks: cfg.ShowDomainBlocks, RemoteCardSpread: cfg.RemoteCardSpread,
-		RemoteMediaSpread: cfg.RemoteMediaSpread,
+		RemoteMediaSpread: cfg.RemoteMediaSpread, CacheBytes: cfg.CacheMB << 20,
 	}
 }
 

@@ -22,17 +22,29 @@ func HashSecret(secret string) string {
 // tokenCache keeps authenticated viewers in memory so a request costs no
 // query; entries are dropped on the events that change them (revocation,
 // suspension, role change) and expire after a minute regardless.
+//
+// It holds at most tokenCacheBytes of entries by estimate (viewerSize): a
+// viewer carries its account row with both RSA keys (~3.5 KB in all), so
+// the former bound of 100,000 entries allowed ~350 MB. Past the budget,
+// expired entries are dropped, and if that frees less than a quarter the
+// cache starts over: a miss costs three small queries.
 type tokenCache struct {
 	mu      sync.RWMutex
 	entries map[string]tokenEntry
+	bytes   int
 }
 
 type tokenEntry struct {
 	viewer  *model.Viewer
 	expires time.Time
+	size    int
 }
 
-const tokenCacheTTL = time.Minute
+const (
+	tokenCacheTTL = time.Minute
+	// tokenCacheBytes: 16 MB, ~4,500 viewers seen within the TTL.
+	tokenCacheBytes = 16 << 20
+)
 
 func newTokenCache() *tokenCache { return &tokenCache{entries: map[string]tokenEntry{}} }
 
@@ -47,12 +59,49 @@ func (c *tokenCache) get(hash string) *model.Viewer {
 }
 
 func (c *tokenCache) put(hash string, v *model.Viewer) {
+	n := len(hash) + viewerSize(v)
+	now := time.Now()
 	c.mu.Lock()
-	if len(c.entries) > 100000 {
-		c.entries = map[string]tokenEntry{} // crude bound; refills from the DB
+	if old, ok := c.entries[hash]; ok {
+		c.bytes -= old.size
 	}
-	c.entries[hash] = tokenEntry{viewer: v, expires: time.Now().Add(tokenCacheTTL)}
+	if c.bytes+n > tokenCacheBytes {
+		for k, e := range c.entries {
+			if now.After(e.expires) {
+				delete(c.entries, k)
+				c.bytes -= e.size
+			}
+		}
+		if c.bytes+n > tokenCacheBytes*3/4 {
+			c.entries, c.bytes = map[string]tokenEntry{}, 0 // refills from the DB
+		}
+	}
+	c.entries[hash] = tokenEntry{viewer: v, expires: now.Add(tokenCacheTTL), size: n}
+	c.bytes += n
 	c.mu.Unlock()
+}
+
+// viewerSize estimates what a cached viewer keeps alive: the structs
+// (~900 bytes with the map slot) and the strings of its rows.
+func viewerSize(v *model.Viewer) int {
+	n := 900
+	if t := v.Token; t != nil {
+		for _, s := range t.Scopes {
+			n += 16 + len(s)
+		}
+	}
+	if a := v.Account; a != nil {
+		n += len(a.Username) + len(a.Domain) + len(a.DisplayName) + len(a.Note) + len(a.NoteSource) + len(a.AvatarURL) +
+			len(a.HeaderURL) + len(a.AvatarKey) + len(a.HeaderKey) + len(a.URI) + len(a.URL) + len(a.InboxURL) +
+			len(a.SharedInboxURL) + len(a.PublicKey) + len(a.PrivateKey)
+		for _, f := range a.Fields {
+			n += 64 + len(f.Name) + len(f.Value)
+		}
+	}
+	if u := v.User; u != nil {
+		n += len(u.Email) + len(u.PasswordHash) + len(u.Reason) + len(u.Locale) + len(u.DefaultLanguage)
+	}
+	return n
 }
 
 // forget drops entries matching pred.
@@ -61,6 +110,7 @@ func (c *tokenCache) forget(pred func(*model.Viewer) bool) {
 	for k, e := range c.entries {
 		if pred(e.viewer) {
 			delete(c.entries, k)
+			c.bytes -= e.size
 		}
 	}
 	c.mu.Unlock()

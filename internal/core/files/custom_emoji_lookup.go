@@ -22,8 +22,11 @@ import (
 type emojiKey struct{ domain, shortcode string }
 
 const (
-	// emojiCacheSize bounds the cache; past it the cache starts over.
-	emojiCacheSize = 20000
+	// emojiCacheBytes bounds the cache by estimated bytes (emojiEntrySize):
+	// 4 MB, ~10,000 emoji rows or ~40,000 shortcodes that name none
+	// (every ":word:" in a text is looked up, so a flood of made-up ones
+	// must not grow it); past it the cache starts over.
+	emojiCacheBytes = 4 << 20
 	// emojiLookupTimeout bounds the query of a lookup the page did not
 	// prime (renderers have no request context).
 	emojiLookupTimeout = 5 * time.Second
@@ -31,9 +34,20 @@ const (
 
 // emojiCache maps emoji keys to rows, nil for "no such emoji".
 type emojiCache struct {
-	mu  sync.Mutex
-	gen uint64
-	m   map[emojiKey]*model.CustomEmoji
+	mu    sync.Mutex
+	gen   uint64
+	m     map[emojiKey]*model.CustomEmoji
+	bytes int
+}
+
+// emojiEntrySize estimates an entry: the key's strings and map slot, and
+// the row with its strings when there is one.
+func emojiEntrySize(k emojiKey, e *model.CustomEmoji) int {
+	n := 80 + len(k.domain) + len(k.shortcode)
+	if e != nil {
+		n += 300 + len(e.Shortcode) + len(e.Domain) + len(e.ImageKey) + len(e.ImageRemoteURL) + len(e.URI) + len(e.Category)
+	}
+	return n
 }
 
 func newEmojiCache() *emojiCache { return &emojiCache{m: map[emojiKey]*model.CustomEmoji{}} }
@@ -61,10 +75,13 @@ func (c *emojiCache) put(gen uint64, keys []emojiKey, loaded map[emojiKey]*model
 	if gen != c.gen {
 		return
 	}
-	if len(c.m)+len(keys) > emojiCacheSize {
-		c.m = map[emojiKey]*model.CustomEmoji{}
-	}
 	for _, k := range keys {
+		if c.bytes > emojiCacheBytes {
+			c.m, c.bytes = map[emojiKey]*model.CustomEmoji{}, 0
+		}
+		if _, ok := c.m[k]; !ok {
+			c.bytes += emojiEntrySize(k, loaded[k])
+		}
 		c.m[k] = loaded[k]
 	}
 }
@@ -74,7 +91,7 @@ func (c *emojiCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	c.m = map[emojiKey]*model.CustomEmoji{}
+	c.m, c.bytes = map[emojiKey]*model.CustomEmoji{}, 0
 }
 
 // ForgetEmojis drops every cached emoji row: an emoji changed on some
