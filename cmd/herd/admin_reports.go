@@ -37,7 +37,7 @@ func adminReports(args []string, out io.Writer, log *slog.Logger) error {
 		return err
 	}
 	defer closeDB()
-	reports, err := c.Reports(ctx, *all, model.Page{Limit: *limit})
+	reports, err := c.Moderation.Reports(ctx, *all, model.Page{Limit: *limit})
 	if err != nil {
 		return err
 	}

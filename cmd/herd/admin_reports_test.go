@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"herd/internal/core"
+	"herd/internal/core/moderation"
 	"herd/internal/db"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -53,7 +54,7 @@ func TestAdminReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := c.Report(ctx, &model.Viewer{Account: alice}, core.ReportRequest{AccountID: spammer.ID,
+	if _, _, err := c.Moderation.Report(ctx, &model.Viewer{Account: alice}, moderation.ReportRequest{AccountID: spammer.ID,
 		StatusIDs: []int64{st.ID}, Comment: "sells\nthings", Category: "spam"}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,8 @@ package api
 import (
 	"net/http"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/moderation"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -30,7 +30,7 @@ func (a *API) postReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req := core.ReportRequest{Comment: p.str("comment"), Category: p.str("category"), Forward: p.boolean("forward", false)}
+	req := moderation.ReportRequest{Comment: p.str("comment"), Category: p.str("category"), Forward: p.boolean("forward", false)}
 	var ok bool
 	if req.AccountID, ok = ids.Parse(p.str("account_id")); !ok {
 		return fault.ErrRecordNotFound
@@ -49,7 +49,7 @@ func (a *API) postReport(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.RuleIDs = append(req.RuleIDs, id)
 	}
-	rep, target, err := a.core.Report(r.Context(), viewerOf(r), req)
+	rep, target, err := a.core.Moderation.Report(r.Context(), viewerOf(r), req)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func TestReports(t *testing.T) {
 			t.Errorf("report = %s", r.Body)
 		}
 
-		list, err := inst.Core.Reports(ctx, false, model.Page{Limit: 10})
+		list, err := inst.Core.Moderation.Reports(ctx, false, model.Page{Limit: 10})
 		if err != nil || len(list) != 2 || list[0].Category != "violation" || list[1].Comment != "spam, clearly" ||
 			list[1].AccountID != alice.Account.ID || list[1].TargetAccountID != bob.Account.ID {
 			t.Errorf("open reports = %+v, %v", list, err)
@@ -79,7 +79,7 @@ func TestReports(t *testing.T) {
 		}
 		inst.Expect(t, 401, "POST", "/api/v1/reports", "", url.Values{"account_id": {string(bobID)}})
 		inst.Expect(t, 403, "POST", "/api/v1/reports", inst.Token(t, alice.Account.ID, "read"), url.Values{"account_id": {string(bobID)}})
-		if list, _ := inst.Core.Reports(ctx, true, model.Page{Limit: 10}); len(list) != 2 {
+		if list, _ := inst.Core.Moderation.Reports(ctx, true, model.Page{Limit: 10}); len(list) != 2 {
 			t.Errorf("refused reports were stored: %d", len(list))
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"herd/internal/core/files"
 	"herd/internal/core/instance"
 	"herd/internal/core/links"
+	"herd/internal/core/moderation"
 	"herd/internal/core/notifications"
 	"herd/internal/core/site"
 	"herd/internal/media"
@@ -94,6 +95,8 @@ type Core struct {
 	// Links reads the pages statuses and profiles link to: preview cards
 	// and rel="me" verification of profile fields.
 	Links *links.Service
+	// Moderation is what users bring to the moderators: reports.
+	Moderation *moderation.Service
 	// Notifications records, lists and counts notifications and keeps the
 	// read markers (core/notifications).
 	Notifications *notifications.Service
@@ -175,6 +178,7 @@ func New(d Deps) *Core {
 		Cards: d.Cards, Links: d.Links, Media: d.Media, RemoteCardSpread: cfg.RemoteCardSpread,
 		FetchImage: c.Files.FetchRemoteImage, DeleteFiles: c.Files.DeleteFiles,
 		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
+	c.Moderation = moderation.New(moderation.Deps{Store: d.Store, Account: c.Account, Rules: c.Instance.InstanceRules})
 	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)

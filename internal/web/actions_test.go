@@ -233,7 +233,7 @@ func TestReportPage(t *testing.T) {
 		if p.Status != http.StatusOK || !strings.Contains(p.Body, "Thanks for reporting") {
 			t.Fatalf("sent: %d at %s", p.Status, p.Path)
 		}
-		list, err := inst.Core.Reports(ctx, false, model.Page{Limit: 10})
+		list, err := inst.Core.Moderation.Reports(ctx, false, model.Page{Limit: 10})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("reports: %v, %v", list, err)
 		}

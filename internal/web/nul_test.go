@@ -55,7 +55,7 @@ func TestNULInForms(t *testing.T) {
 		f.Set("category", "other")
 		f.Set("comment", "sp\x00am")
 		p = br.do(http.MethodPost, "/accounts/"+bobID+"/report", f)
-		list, err := inst.Core.Reports(context.Background(), false, model.Page{Limit: 10})
+		list, err := inst.Core.Moderation.Reports(context.Background(), false, model.Page{Limit: 10})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("report form: %d, %d reports, %v", p.Status, len(list), err)
 		}

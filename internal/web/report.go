@@ -7,6 +7,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/moderation"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -119,7 +120,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req := core.ReportRequest{AccountID: id, Comment: strings.TrimSpace(r.PostFormValue("comment")),
+	req := moderation.ReportRequest{AccountID: id, Comment: strings.TrimSpace(r.PostFormValue("comment")),
 		Category: r.PostFormValue("category"), Forward: r.PostFormValue("forward") != ""}
 	for _, s := range r.PostForm["status_ids"] {
 		if sid, ok := ids.Parse(s); ok {
@@ -133,7 +134,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	_, _, err = h.core.Report(r.Context(), v, req)
+	_, _, err = h.core.Moderation.Report(r.Context(), v, req)
 	if e, ok := fault.As(err); ok && e.Status == http.StatusUnprocessableEntity {
 		d := &reportData{Category: req.Category, Comment: req.Comment, Forward: req.Forward}
 		return h.showReport(w, r, v, id, d, req.StatusIDs, req.RuleIDs, e.Status, strings.TrimPrefix(e.Message, "Validation failed: "))

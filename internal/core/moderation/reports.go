@@ -1,4 +1,4 @@
-package core
+package moderation
 
 import (
 	"context"
@@ -37,8 +37,8 @@ func ReportCategories() []string {
 // at most 1000 characters (422). It answers the report with the account
 // reported. Moderators see reports with `herd admin reports list`; a
 // remote account's server is not told yet, so Forward is only recorded.
-func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (*model.Report, *model.Account, error) {
-	target, err := c.Account(ctx, req.AccountID)
+func (s *Service) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (*model.Report, *model.Account, error) {
+	target, err := s.account(ctx, req.AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,7 +56,7 @@ func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (
 	}
 	statusIDs := uniqueIDs(req.StatusIDs)
 	if len(statusIDs) > 0 {
-		found, err := c.Store.StatusesByIDs(ctx, statusIDs)
+		found, err := s.store.StatusesByIDs(ctx, statusIDs)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -68,7 +68,7 @@ func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (
 	}
 	ruleIDs := uniqueIDs(req.RuleIDs)
 	if len(ruleIDs) > 0 {
-		rules, err := c.Instance.InstanceRules(ctx)
+		rules, err := s.rules(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -82,7 +82,7 @@ func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (
 	r := &model.Report{ID: ids.New(), AccountID: v.AccountID(), TargetAccountID: target.ID, StatusIDs: statusIDs,
 		RuleIDs: ruleIDs, Comment: req.Comment, Category: category, Forward: req.Forward && !target.Local(),
 		CreatedAt: now, UpdatedAt: now}
-	if err := c.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertReport(ctx, r) }); err != nil {
+	if err := s.store.InTx(ctx, func(tx *store.Store) error { return tx.InsertReport(ctx, r) }); err != nil {
 		return nil, nil, err
 	}
 	return r, target, nil
@@ -90,8 +90,8 @@ func (c *Core) Report(ctx context.Context, v *model.Viewer, req ReportRequest) (
 
 // Reports lists reports for moderators, newest first: the open ones, or
 // all.
-func (c *Core) Reports(ctx context.Context, all bool, p model.Page) ([]*model.Report, error) {
-	return c.Store.Reports(ctx, all, p)
+func (s *Service) Reports(ctx context.Context, all bool, p model.Page) ([]*model.Report, error) {
+	return s.store.Reports(ctx, all, p)
 }
 
 // uniqueIDs drops repeated ids, keeping the first of each in order.
