@@ -56,7 +56,7 @@ func (c *Core) LookupAccount(ctx context.Context, acct string) (*model.Account, 
 	}
 	a, err := c.Store.AccountByUsername(ctx, name, domain)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	return c.targetAccount(ctx, c.Store, a.ID)
 }

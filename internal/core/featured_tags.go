@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -11,7 +12,7 @@ import (
 // 404, as in Mastodon.
 func (c *Core) FeaturedTags(ctx context.Context, accountID int64) ([]model.Tag, error) {
 	if _, err := c.Store.AccountByID(ctx, accountID); err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	return []model.Tag{}, nil
 }

@@ -36,7 +36,7 @@ const (
 func (c *Core) PublishedAccount(ctx context.Context, username string) (*model.Account, error) {
 	a, err := c.Store.PublishedLocalAccount(ctx, username)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	if a.Suspended() {
 		return nil, ErrAccountGone

@@ -262,7 +262,7 @@ func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *model.Viewer, requ
 	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		if err := c.removeFollowRequest(ctx, tx, requesterID, me); err != nil {
 			return err
@@ -312,7 +312,7 @@ func (c *Core) RejectFollowRequest(ctx context.Context, v *model.Viewer, request
 	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		if err := c.removeFollowRequest(ctx, tx, requesterID, me); err != nil {
 			return err

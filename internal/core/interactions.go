@@ -28,7 +28,7 @@ func (c *Core) interactionTarget(ctx context.Context, v *model.Viewer, id int64)
 func (c *Core) afterWrite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
 	st, err := c.Store.StatusByID(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	return c.StatusView(ctx, v.AccountID(), st)
 }
@@ -50,7 +50,7 @@ func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*model
 		}
 		author, err := tx.AccountByID(ctx, st.AccountID)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		if err := c.Notifications.Notify(ctx, tx, author, v.AccountID(), model.NotifyFavourite, st); err != nil {
 			return err
@@ -153,7 +153,7 @@ func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility
 		}
 		origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		if err := c.Notifications.Notify(ctx, tx, origAuthor, me, model.NotifyReblog, boost); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -26,7 +27,7 @@ func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.
 		}
 		author, err := tx.AccountByID(ctx, st.AccountID)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		return c.Notifications.Notify(ctx, tx, author, actor.ID, model.NotifyFavourite, st)
 	})
@@ -80,7 +81,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 			}
 			origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
 			if err != nil {
-				return notFoundOr(err)
+				return fault.NotFoundOr(err)
 			}
 			return c.Notifications.Notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
 		})

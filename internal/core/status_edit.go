@@ -39,7 +39,7 @@ type MediaAttribute struct {
 func (c *Core) ownStatus(ctx context.Context, v *model.Viewer, id int64) (*model.Status, error) {
 	st, err := c.Store.StatusByID(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	if st.AccountID != v.AccountID() {
 		return nil, fault.ErrRecordNotFound

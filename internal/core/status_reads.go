@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 )
 
@@ -136,7 +137,7 @@ func (c *Core) StatusHistory(ctx context.Context, v *model.Viewer, id int64) ([]
 	}
 	author, err := c.Store.AccountByID(ctx, st.AccountID)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	edits, err := c.Store.StatusEditsOf(ctx, st.ID)
 	if err != nil {

@@ -36,7 +36,7 @@ func (c *Core) Tag(ctx context.Context, name string) (*TagView, error) {
 	}
 	t, err := c.Store.TagByName(ctx, text.NormalizeTag(name))
 	if err != nil {
-		if err := notFoundOr(err); err != fault.ErrRecordNotFound {
+		if err := fault.NotFoundOr(err); err != fault.ErrRecordNotFound {
 			return nil, err
 		}
 		return &TagView{Tag: model.Tag{Name: name}, History: emptyHistory(time.Now())}, nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 	"herd/internal/text"
@@ -234,7 +235,7 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 	me := v.AccountID()
 	acct, err := c.Store.AccountByID(ctx, accountID)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	empty := &StatusPage{Statuses: []*model.StatusView{}}
 	if acct.Suspended() {

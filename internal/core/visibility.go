@@ -89,7 +89,7 @@ func canSee(viewerID int64, st *model.Status, author *model.Account, rel relatio
 func (c *Core) VisibleStatus(ctx context.Context, viewerID, statusID int64) (*model.Status, error) {
 	st, err := c.Store.StatusByID(ctx, statusID)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	vis, err := c.VisibleStatuses(ctx, viewerID, []*model.Status{st}, InThread)
 	if err != nil {

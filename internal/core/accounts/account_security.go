@@ -144,7 +144,7 @@ func (s *Service) AccountSessions(ctx context.Context, v *model.Viewer, current 
 // viewer has no such session.
 func (s *Service) RevokeSession(ctx context.Context, v *model.Viewer, id string) error {
 	return s.store.InTx(ctx, func(tx *store.Store) error {
-		return notFoundOr(tx.DeleteAccountSession(ctx, v.AccountID(), id))
+		return fault.NotFoundOr(tx.DeleteAccountSession(ctx, v.AccountID(), id))
 	})
 }
 

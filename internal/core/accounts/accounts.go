@@ -180,7 +180,7 @@ func (s *Service) CheckPassword(ctx context.Context, email, password string) (*m
 func (s *Service) SuspendAccount(ctx context.Context, accountID int64, suspend bool) error {
 	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.AccountByID(ctx, accountID); err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		var at *time.Time
 		if suspend {
@@ -216,7 +216,7 @@ func (s *Service) SetRole(ctx context.Context, accountID int64, role string) err
 	}
 	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.SetUserRole(ctx, accountID, role); err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		return tx.AppendEvent(ctx, store.EventAccountUpdated, accountID, accountID, "")
 	})

@@ -274,7 +274,7 @@ func (s *Service) GrantAuthorization(ctx context.Context, a *Authorization, acco
 func (s *Service) AppForToken(ctx context.Context, v *model.Viewer) (*model.App, error) {
 	app, err := s.store.AppByID(ctx, v.Token.AppID)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	return app, nil
 }

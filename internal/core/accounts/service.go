@@ -5,12 +5,9 @@
 package accounts
 
 import (
-	"errors"
 	"log/slog"
 
-	"herd/internal/core/fault"
 	"herd/internal/core/site"
-	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -62,13 +59,4 @@ func New(d Deps) *Service {
 		s.accountChanged = func(int64) {}
 	}
 	return s
-}
-
-// notFoundOr maps model.ErrNotFound to Mastodon's 404 and passes other
-// errors through.
-func notFoundOr(err error) error {
-	if errors.Is(err, model.ErrNotFound) {
-		return fault.ErrRecordNotFound
-	}
-	return err
 }

@@ -87,7 +87,7 @@ func (s *Service) DomainBlocks(ctx context.Context) ([]model.DomainBlock, error)
 // DomainBlock loads one domain block (admin).
 func (s *Service) DomainBlock(ctx context.Context, id int64) (*model.DomainBlock, error) {
 	b, err := s.store.DomainBlockByID(ctx, id)
-	return b, notFoundOr(err)
+	return b, fault.NotFoundOr(err)
 }
 
 // BlockDomain creates a domain block and applies it at once: a suspension
@@ -184,7 +184,7 @@ func (s *Service) UpdateDomainBlock(ctx context.Context, id int64, p DomainBlock
 		return s.limitDomainAccounts(ctx, tx, b, true, &touched)
 	})
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	s.forgetDomainChange(touched)
 	s.deleteFiles(ctx, stale...)
@@ -211,7 +211,7 @@ func (s *Service) UnblockDomain(ctx context.Context, id int64) error {
 		return s.limitDomainAccounts(ctx, tx, b, false, &touched)
 	})
 	if err != nil {
-		return notFoundOr(err)
+		return fault.NotFoundOr(err)
 	}
 	s.forgetDomainChange(touched)
 	return nil
@@ -299,7 +299,7 @@ func (s *Service) DomainAllows(ctx context.Context) ([]model.DomainAllow, error)
 // DomainAllow loads one allowed domain (admin).
 func (s *Service) DomainAllow(ctx context.Context, id int64) (*model.DomainAllow, error) {
 	a, err := s.store.DomainAllowByID(ctx, id)
-	return a, notFoundOr(err)
+	return a, fault.NotFoundOr(err)
 }
 
 // AllowDomain adds domain to the allowlist of limited-federation mode; an
@@ -338,7 +338,7 @@ func (s *Service) DisallowDomain(ctx context.Context, id int64) error {
 		return tx.AppendEvent(ctx, store.EventDomainPolicy, id, 0, "")
 	})
 	if err != nil {
-		return notFoundOr(err)
+		return fault.NotFoundOr(err)
 	}
 	s.ForgetDomainPolicy()
 	return nil

@@ -6,11 +6,8 @@ package domains
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
-	"herd/internal/core/fault"
-	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -81,13 +78,4 @@ func New(d Deps) *Service {
 		s.deleteFiles = func(context.Context, ...string) {}
 	}
 	return s
-}
-
-// notFoundOr maps model.ErrNotFound to Mastodon's 404 and passes other
-// errors through.
-func notFoundOr(err error) error {
-	if errors.Is(err, model.ErrNotFound) {
-		return fault.ErrRecordNotFound
-	}
-	return err
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"herd/internal/model"
 )
 
 // Error is a use-case failure with two faces: Message is safe to show a
@@ -49,4 +51,13 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// NotFoundOr maps model.ErrNotFound to Mastodon's 404 (ErrRecordNotFound)
+// and passes other errors through: how every area answers a missing row.
+func NotFoundOr(err error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return ErrRecordNotFound
+	}
+	return err
 }

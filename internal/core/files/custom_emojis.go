@@ -106,7 +106,7 @@ func (s *Service) storeEmoji(ctx context.Context, img *media.Image) (string, err
 func (s *Service) RemoveCustomEmoji(ctx context.Context, shortcode string) error {
 	e, err := s.store.CustomEmojiByShortcode(ctx, shortcode, "")
 	if err != nil {
-		return notFoundOr(err)
+		return fault.NotFoundOr(err)
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteCustomEmoji(ctx, e.ID); err != nil {
@@ -115,7 +115,7 @@ func (s *Service) RemoveCustomEmoji(ctx context.Context, shortcode string) error
 		return tx.AppendEvent(ctx, store.EventCustomEmoji, e.ID, 0, "")
 	})
 	if err != nil {
-		return notFoundOr(err)
+		return fault.NotFoundOr(err)
 	}
 	s.emojis.clear()
 	s.DeleteFiles(ctx, e.ImageKey)
@@ -170,7 +170,7 @@ func (s *Service) CustomEmojiURL(e *model.CustomEmoji) string {
 func (s *Service) LocalCustomEmoji(ctx context.Context, id int64) (*model.CustomEmoji, error) {
 	e, err := s.store.CustomEmojiByID(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	if !e.Local() || e.Disabled {
 		return nil, fault.ErrRecordNotFound

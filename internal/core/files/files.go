@@ -11,7 +11,6 @@ package files
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/url"
 	"runtime"
@@ -165,15 +164,6 @@ func New(d Deps) *Service {
 // maxRemoteURI bounds a remote file's or emoji's address, as core bounds
 // every URI of a remote status.
 const maxRemoteURI = 2048
-
-// notFoundOr maps model.ErrNotFound to Mastodon's 404 and passes other
-// errors through.
-func notFoundOr(err error) error {
-	if errors.Is(err, model.ErrNotFound) {
-		return fault.ErrRecordNotFound
-	}
-	return err
-}
 
 func truncateChars(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

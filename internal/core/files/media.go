@@ -109,7 +109,7 @@ func CheckMediaFields(description, focus string) (string, error) {
 func (s *Service) OwnUnattachedMedia(ctx context.Context, v *model.Viewer, id int64) (*model.MediaAttachment, error) {
 	m, err := s.store.MediaByID(ctx, id)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	if m.AccountID != v.AccountID() || m.StatusID != 0 {
 		return nil, fault.ErrRecordNotFound
@@ -138,7 +138,7 @@ func (s *Service) UpdateMedia(ctx context.Context, v *model.Viewer, id int64, de
 		return tx.UpdateUnattachedMedia(ctx, id, v.AccountID(), desc, foc)
 	})
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	m.Description, m.Focus = desc, foc
 	return m, nil
@@ -152,7 +152,7 @@ func (s *Service) DeleteMedia(ctx context.Context, v *model.Viewer, id int64) (*
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error { return tx.DeleteUnattachedMedia(ctx, id, v.AccountID()) })
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	s.deleteMediaFiles(ctx, m)
 	return m, nil

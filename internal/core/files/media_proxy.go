@@ -63,7 +63,7 @@ func (s *Service) mediaProxyURL(m *model.MediaAttachment, small bool) string {
 func (s *Service) RemoteMediaFile(ctx context.Context, viewerID, id int64, small bool) (string, error) {
 	m, err := s.store.MediaByID(ctx, id)
 	if err != nil {
-		return "", notFoundOr(err)
+		return "", fault.NotFoundOr(err)
 	}
 	if m.RemoteURL == "" || m.StatusID == 0 {
 		return "", fault.ErrRecordNotFound
@@ -74,7 +74,7 @@ func (s *Service) RemoteMediaFile(ctx context.Context, viewerID, id int64, small
 	// Files cached before the domain was blocked are not served either.
 	author, err := s.store.AccountByID(ctx, m.AccountID)
 	if err != nil {
-		return "", notFoundOr(err)
+		return "", fault.NotFoundOr(err)
 	}
 	if author.Suspended() || s.mediaRejected(ctx, author.Domain) {
 		return "", fault.ErrRecordNotFound
@@ -169,7 +169,7 @@ func (s *Service) customEmojiProxyURL(id int64) string {
 func (s *Service) CustomEmojiFile(ctx context.Context, id int64) (string, error) {
 	e, err := s.store.CustomEmojiByID(ctx, id)
 	if err != nil {
-		return "", notFoundOr(err)
+		return "", fault.NotFoundOr(err)
 	}
 	proxy := s.customEmojiProxyURL(e.ID)
 	switch u := s.CustomEmojiURL(e); {
@@ -189,7 +189,7 @@ func (s *Service) CustomEmojiFile(ctx context.Context, id int64) (string, error)
 		return "", err
 	}
 	if e, err = s.store.CustomEmojiByID(ctx, id); err != nil {
-		return "", notFoundOr(err)
+		return "", fault.NotFoundOr(err)
 	}
 	if u := s.MediaURL(e.ImageKey); u != "" {
 		return u, nil

@@ -197,7 +197,7 @@ func (s *Service) verifyLinks(ctx context.Context, accountID int64) error {
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		fresh, err := tx.AccountByID(ctx, accountID)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		changed := false
 		for i, f := range fresh.Fields { // the owner may have edited them meanwhile

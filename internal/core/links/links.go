@@ -12,10 +12,8 @@ import (
 	"log/slog"
 	"time"
 
-	"herd/internal/core/fault"
 	"herd/internal/core/site"
 	"herd/internal/media"
-	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -102,13 +100,4 @@ func New(d Deps) *Service {
 		s.accountChanged = func(int64) {}
 	}
 	return s
-}
-
-// notFoundOr maps model.ErrNotFound to Mastodon's 404 and passes other
-// errors through.
-func notFoundOr(err error) error {
-	if errors.Is(err, model.ErrNotFound) {
-		return fault.ErrRecordNotFound
-	}
-	return err
 }

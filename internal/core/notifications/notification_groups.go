@@ -178,5 +178,5 @@ func (s *Service) newestOfGroup(ctx context.Context, v *model.Viewer, key string
 	} else {
 		n, err = s.store.NewestInGroup(ctx, v.AccountID(), key)
 	}
-	return n, notFoundOr(err)
+	return n, fault.NotFoundOr(err)
 }

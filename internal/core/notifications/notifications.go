@@ -89,7 +89,7 @@ func (s *Service) Notifications(ctx context.Context, v *model.Viewer, q Notifica
 func (s *Service) Notification(ctx context.Context, v *model.Viewer, id int64) (*NotificationView, error) {
 	n, err := s.store.NotificationByID(ctx, v.AccountID(), id)
 	if err != nil {
-		return nil, notFoundOr(err)
+		return nil, fault.NotFoundOr(err)
 	}
 	views, err := s.hydrateNotifications(ctx, v.AccountID(), []*model.Notification{n})
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *Service) Notification(ctx context.Context, v *model.Viewer, id int64) (
 func (s *Service) DismissNotification(ctx context.Context, v *model.Viewer, id int64) error {
 	return s.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.NotificationByID(ctx, v.AccountID(), id); err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		return tx.DeleteNotification(ctx, v.AccountID(), id)
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/fault"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -107,12 +108,12 @@ func (s *Service) RecordNotification(ctx context.Context, recipientID, fromID in
 	return s.store.InTx(ctx, func(tx *store.Store) error {
 		recipient, err := tx.AccountByID(ctx, recipientID)
 		if err != nil {
-			return notFoundOr(err)
+			return fault.NotFoundOr(err)
 		}
 		var st *model.Status
 		if statusID != 0 {
 			if st, err = tx.StatusByID(ctx, statusID); err != nil {
-				return notFoundOr(err)
+				return fault.NotFoundOr(err)
 			}
 		}
 		return s.Notify(ctx, tx, recipient, fromID, typ, st)

@@ -7,9 +7,7 @@ package notifications
 
 import (
 	"context"
-	"errors"
 
-	"herd/internal/core/fault"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -39,13 +37,4 @@ func New(d Deps) *Service {
 		s.visibleViews = func(context.Context, int64, []*model.Status) ([]*model.StatusView, error) { return nil, nil }
 	}
 	return s
-}
-
-// notFoundOr maps model.ErrNotFound to Mastodon's 404 and passes other
-// errors through.
-func notFoundOr(err error) error {
-	if errors.Is(err, model.ErrNotFound) {
-		return fault.ErrRecordNotFound
-	}
-	return err
 }
