@@ -52,13 +52,14 @@ func TestAdminFeedsRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer database.Close()
-	c := core.New(core.Deps{Store: store.New(database), Config: server.CoreConfig(cfg)})
+	db := store.New(database)
+	c := core.New(core.Deps{Store: db, Config: server.CoreConfig(cfg)})
 	viewer := func(name string) *model.Viewer {
-		acct, err := c.Store.AccountByUsername(ctx, name, "")
+		acct, err := db.AccountByUsername(ctx, name, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := c.Store.UserByAccountID(ctx, acct.ID)
+		u, err := db.UserByAccountID(ctx, acct.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +74,7 @@ func TestAdminFeedsRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	inFeed := func() bool {
-		ids, err := c.Store.HomeFeedPage(ctx, bob.Account.ID, model.Page{Limit: 40})
+		ids, err := db.HomeFeedPage(ctx, bob.Account.ID, model.Page{Limit: 40})
 		if err != nil {
 			t.Fatal(err)
 		}

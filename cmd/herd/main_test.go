@@ -136,8 +136,9 @@ func issueToken(t *testing.T, env []string, username string) string {
 		t.Fatal(err)
 	}
 	defer database.Close()
-	c := core.New(core.Deps{Store: store.New(database), Config: server.CoreConfig(cfg)})
-	acct, err := c.Store.AccountByUsername(ctx, username, "")
+	st := store.New(database)
+	c := core.New(core.Deps{Store: st, Config: server.CoreConfig(cfg)})
+	acct, err := st.AccountByUsername(ctx, username, "")
 	if err != nil {
 		t.Fatal(err)
 	}

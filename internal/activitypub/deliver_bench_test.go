@@ -69,7 +69,7 @@ func benchDeliveryFanOut(b *testing.B, db testrig.DB) {
 
 	ctx := context.Background()
 	now := time.Now()
-	err = inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+	err = inst.Store.InTx(ctx, func(tx *store.Store) error {
 		for s := range servers {
 			host := fmt.Sprintf("s%d.bench.test", s)
 			for u := range perServer {

@@ -129,7 +129,7 @@ func (n *network) verifyPost(t *testing.T, p posted) string {
 func (n *network) enqueue(t *testing.T, d core.Delivery) {
 	t.Helper()
 	ctx := context.Background()
-	if err := n.inst.Core.Store.InTx(ctx, func(tx *store.Store) error { return core.EnqueueDelivery(ctx, tx, d) }); err != nil {
+	if err := n.inst.Store.InTx(ctx, func(tx *store.Store) error { return core.EnqueueDelivery(ctx, tx, d) }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -49,7 +49,7 @@ func TestDeliveryResumesAfterRestart(t *testing.T) {
 		n := &network{inst: &testrig.Instance{Core: one.Core, Server: one}}
 		alice := n.inst.NewUser(t, "alice")
 		bob := r.url("/users/bob")
-		if err := one.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := one.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.InsertRemoteAccount(ctx, remoteAccount(bob, "bob", remoteHost), time.Now())
 		}); err != nil {
 			t.Fatal(err)
@@ -61,7 +61,7 @@ func TestDeliveryResumesAfterRestart(t *testing.T) {
 		n.enqueue(t, core.Delivery{Kind: "Follow", ActorID: alice.Account.ID, ObjectID: 21, TargetID: ra.ID})
 		claim := func(queue string, lease time.Duration) []jobs.Job {
 			var claimed []jobs.Job
-			if err := one.Core.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := one.Store.InTx(ctx, func(tx *store.Store) error {
 				var err error
 				claimed, err = tx.ClaimJobs(ctx, queue, time.Now(), lease, 10)
 				return err
@@ -137,7 +137,7 @@ func TestDeliveryShutdownIsNotAnAttempt(t *testing.T) {
 		n := &network{inst: &testrig.Instance{Core: srv.Core, Server: srv}}
 		alice := n.inst.NewUser(t, "alice")
 		bob := remoteAccount(r.url("/users/bob"), "bob", remoteHost)
-		if err := srv.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := srv.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.InsertRemoteAccount(ctx, bob, time.Now())
 		}); err != nil {
 			t.Fatal(err)

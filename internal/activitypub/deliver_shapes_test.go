@@ -109,7 +109,7 @@ func TestDeliveryActivityShapes(t *testing.T) {
 			posts := n.remotes[remoteHost].postsOf("")
 			if len(posts) != 1 {
 				var last string
-				n.inst.Core.Store.DB.Read.QueryRow("SELECT queue || ' ' || last_error FROM jobs WHERE queue LIKE 'deliver%' LIMIT 1").Scan(&last)
+				n.inst.Store.DB.Read.QueryRow("SELECT queue || ' ' || last_error FROM jobs WHERE queue LIKE 'deliver%' LIMIT 1").Scan(&last)
 				t.Fatalf("%s: %d POSTs, want 1 (waiting: %q)", c.d.Kind, len(posts), last)
 			}
 			n.verifyPost(t, posts[0])

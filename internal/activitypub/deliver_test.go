@@ -303,7 +303,7 @@ func (n *network) advanceRetries(t *testing.T) {
 // exec runs a statement on the instance's database.
 func (n *network) exec(t *testing.T, q string, args ...any) {
 	t.Helper()
-	if _, err := n.inst.Core.Store.DB.Write.Exec(q, args...); err != nil {
+	if _, err := n.inst.Store.DB.Write.Exec(q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -378,7 +378,7 @@ func TestDeliveryResendsOnStaleConnection(t *testing.T) {
 			Resolve: func(context.Context, string, string) ([]netip.AddrPort, error) { return []netip.AddrPort{flaky}, nil }}))
 		ctx := context.Background()
 		bob := remoteAccount("http://flaky.test/users/bob", "bob", "flaky.test")
-		if err := n.inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := n.inst.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.InsertRemoteAccount(ctx, bob, time.Now())
 		}); err != nil {
 			t.Fatal(err)
@@ -410,7 +410,7 @@ func TestDeliveryPerHostCap(t *testing.T) {
 		ctx := context.Background()
 		const inboxes = activitypub.PerHostDeliveries + 4
 		var ids []int64
-		if err := n.inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := n.inst.Store.InTx(ctx, func(tx *store.Store) error {
 			for i := range inboxes {
 				name := "u" + itoa(int64(i))
 				a := remoteAccount("http://big.test/users/"+name, name, "big.test")
@@ -431,7 +431,7 @@ func TestDeliveryPerHostCap(t *testing.T) {
 		// later still), which takes the host's busy retry of real time.
 		putBack := func() map[int64]int64 { // id → run_at
 			out := map[int64]int64{}
-			rows, err := n.inst.Core.Store.DB.Read.Query("SELECT id, run_at FROM jobs WHERE queue = 'deliver_inbox' AND run_at > created_at")
+			rows, err := n.inst.Store.DB.Read.Query("SELECT id, run_at FROM jobs WHERE queue = 'deliver_inbox' AND run_at > created_at")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -72,7 +72,7 @@ func TestNetworkRemoteMention(t *testing.T) {
 // long ago (older than core.RemoteStaleAfter).
 func ageRemoteAccounts(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
-	if _, err := inst.Core.Store.DB.Write.Exec("UPDATE accounts SET fetched_at = 1 WHERE domain <> ''"); err != nil {
+	if _, err := inst.Store.DB.Write.Exec("UPDATE accounts SET fetched_at = 1 WHERE domain <> ''"); err != nil {
 		t.Fatal(err)
 	}
 }

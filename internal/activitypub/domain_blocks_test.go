@@ -25,7 +25,7 @@ import (
 func dbCount(t *testing.T, inst *testrig.Instance, q string, args ...any) int {
 	t.Helper()
 	var c int
-	if err := inst.Core.Store.DB.Read.QueryRow(q, args...).Scan(&c); err != nil {
+	if err := inst.Store.DB.Read.QueryRow(q, args...).Scan(&c); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return c
@@ -39,7 +39,7 @@ func drainIngest(t *testing.T, inst *testrig.Instance) {
 	inst.WaitJobs(t)
 	if dbCount(t, inst, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) > 0 {
 		var last string
-		inst.Core.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", core.QueueIngest).Scan(&last)
+		inst.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", core.QueueIngest).Scan(&last)
 		t.Fatalf("ingest queue not drained; last error %q", last)
 	}
 }
@@ -74,7 +74,7 @@ func sendSigned(t *testing.T, inst *testrig.Instance, method, path string, body 
 // userSigner signs as a local user of inst, with the key its actor publishes.
 func userSigner(t *testing.T, inst *testrig.Instance, u *testrig.User) *httpsig.Signer {
 	t.Helper()
-	a, err := inst.Core.Store.AccountByID(context.Background(), u.Account.ID)
+	a, err := inst.Store.AccountByID(context.Background(), u.Account.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,7 +113,7 @@ func (n *network) drain(t *testing.T) {
 func (n *network) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
 	var c int
-	if err := n.inst.Core.Store.DB.Read.QueryRow(q, args...).Scan(&c); err != nil {
+	if err := n.inst.Store.DB.Read.QueryRow(q, args...).Scan(&c); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return c

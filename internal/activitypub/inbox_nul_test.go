@@ -31,7 +31,7 @@ func TestInboxStripsNUL(t *testing.T) {
 		n.drain(t) // the job is gone: processed, not waiting for a retry
 
 		var content, spoiler string
-		if err := n.inst.Core.Store.DB.Read.QueryRow("SELECT content, spoiler_text FROM statuses WHERE uri = $1", uri).
+		if err := n.inst.Store.DB.Read.QueryRow("SELECT content, spoiler_text FROM statuses WHERE uri = $1", uri).
 			Scan(&content, &spoiler); err != nil {
 			t.Fatalf("note not stored: %v", err)
 		}

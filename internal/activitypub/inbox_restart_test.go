@@ -64,7 +64,7 @@ func TestInboxActivitySurvivesRestart(t *testing.T) {
 		two.Server.Jobs.Wake()
 		two.WaitJobs(t)
 		var c int
-		if err := two.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM statuses WHERE uri = $1", uri).Scan(&c); err != nil {
+		if err := two.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM statuses WHERE uri = $1", uri).Scan(&c); err != nil {
 			t.Fatal(err)
 		}
 		if c != 1 {

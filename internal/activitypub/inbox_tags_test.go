@@ -27,7 +27,7 @@ func TestInboxCapsHashtagNames(t *testing.T) {
 		n.drain(t)
 
 		var id string
-		if err := n.inst.Core.Store.DB.Read.QueryRow("SELECT CAST(id AS TEXT) FROM statuses WHERE uri = $1", uri).Scan(&id); err != nil {
+		if err := n.inst.Store.DB.Read.QueryRow("SELECT CAST(id AS TEXT) FROM statuses WHERE uri = $1", uri).Scan(&id); err != nil {
 			t.Fatalf("note not stored: %v", err)
 		}
 		var st struct{ Tags []struct{ Name string } }

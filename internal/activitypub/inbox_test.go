@@ -76,7 +76,7 @@ func TestInboxDropsHostileActivities(t *testing.T) {
 		}
 		contentOf := func(uri string) string {
 			var c string
-			n.inst.Core.Store.DB.Read.QueryRow("SELECT content FROM statuses WHERE uri = $1", uri).Scan(&c)
+			n.inst.Store.DB.Read.QueryRow("SELECT content FROM statuses WHERE uri = $1", uri).Scan(&c)
 			return c
 		}
 		// carol owns one note the rows below try to take over.

@@ -36,7 +36,7 @@ func cardTitle(t *testing.T, n *network, uri string) string {
 		t.Fatalf("%d card jobs left, waiting for a retry", c)
 	}
 	var title string
-	err := n.inst.Core.Store.DB.Read.QueryRow(`SELECT c.title FROM statuses s JOIN status_cards sc ON sc.status_id = s.id
+	err := n.inst.Store.DB.Read.QueryRow(`SELECT c.title FROM statuses s JOIN status_cards sc ON sc.status_id = s.id
 		JOIN preview_cards c ON c.id = sc.card_id WHERE s.uri = $1`, uri).Scan(&title)
 	if err != nil {
 		return ""
@@ -89,7 +89,7 @@ func TestRemoteLinkPreviewUsedWithoutFetching(t *testing.T) {
 		}
 		// The preview's image is copied (once), the page still not fetched.
 		var key, blurhash string
-		err := n.inst.Core.Store.DB.Read.QueryRow(`SELECT c.image_key, c.blurhash FROM preview_cards c
+		err := n.inst.Store.DB.Read.QueryRow(`SELECT c.image_key, c.blurhash FROM preview_cards c
 			WHERE c.url = $1`, news.url("/story")).Scan(&key, &blurhash)
 		if err != nil || !strings.HasPrefix(key, "preview_cards/") || blurhash == "" {
 			t.Fatalf("card image key %q, blurhash %q (%v)", key, blurhash, err)

@@ -251,7 +251,7 @@ func newNetworkWith(t *testing.T, db testrig.DB, configure func(*config.Config),
 func (n *network) remoteCount(t *testing.T) int {
 	t.Helper()
 	var c int
-	if err := n.inst.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM accounts WHERE domain <> ''").Scan(&c); err != nil {
+	if err := n.inst.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM accounts WHERE domain <> ''").Scan(&c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -260,7 +260,7 @@ func (n *network) remoteCount(t *testing.T) int {
 // ageRemote makes every stored remote account look fetched two days ago.
 func (n *network) ageRemote(t *testing.T) {
 	t.Helper()
-	if _, err := n.inst.Core.Store.DB.Write.Exec("UPDATE accounts SET fetched_at = 1 WHERE domain <> ''"); err != nil {
+	if _, err := n.inst.Store.DB.Write.Exec("UPDATE accounts SET fetched_at = 1 WHERE domain <> ''"); err != nil {
 		t.Fatal(err)
 	}
 }

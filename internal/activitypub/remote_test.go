@@ -311,7 +311,7 @@ func TestResolveActorCapsAndSanitizes(t *testing.T) {
 					t.Fatal(err)
 				}
 				// What is checked is what the database holds.
-				stored, err := n.inst.Core.Store.AccountByID(context.Background(), a.ID)
+				stored, err := n.inst.Store.AccountByID(context.Background(), a.ID)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -59,7 +59,7 @@ func relationshipWith(t *testing.T, inst *testrig.Instance, token string, target
 // has, oldest first, straight from the database.
 func notificationsOf(t *testing.T, inst *testrig.Instance, recipient int64) []string {
 	t.Helper()
-	rows, err := inst.Core.Store.DB.Read.QueryContext(context.Background(),
+	rows, err := inst.Store.DB.Read.QueryContext(context.Background(),
 		"SELECT type, from_account_id FROM notifications WHERE account_id = $1 ORDER BY id", recipient)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func postStatus(t *testing.T, inst *testrig.Instance, author int64, text string)
 	st := &model.Status{ID: ids.New(), AccountID: author, Local: true, Text: text, Content: "<p>" + text + "</p>",
 		Visibility: model.Public, CreatedAt: time.Now()}
 	st.ConversationID = st.ID
-	err := inst.Core.Store.InTx(context.Background(), func(tx *store.Store) error { return tx.InsertStatus(context.Background(), st) })
+	err := inst.Store.InTx(context.Background(), func(tx *store.Store) error { return tx.InsertStatus(context.Background(), st) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func postStatus(t *testing.T, inst *testrig.Instance, author int64, text string)
 // feedAuthors lists the authors of an account's home feed rows.
 func feedAuthors(t *testing.T, inst *testrig.Instance, account int64) map[int64]int {
 	t.Helper()
-	rows, err := inst.Core.Store.DB.Read.QueryContext(context.Background(),
+	rows, err := inst.Store.DB.Read.QueryContext(context.Background(),
 		"SELECT author_id FROM home_feed WHERE account_id = $1", account)
 	if err != nil {
 		t.Fatal(err)

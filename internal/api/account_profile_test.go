@@ -113,7 +113,7 @@ func TestUpdateCredentialsRoundTrip(t *testing.T) {
 			t.Errorf("fields from the array form = %+v", acct.Fields)
 		}
 
-		evs, err := inst.Core.Store.EventsAfter(ctx, 0, 1000)
+		evs, err := inst.Store.EventsAfter(ctx, 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,7 +27,7 @@ func seedAccountStatus(t *testing.T, inst *testrig.Instance, st *model.Status) *
 	if st.Content == "" {
 		st.Content = "<p>" + st.Text + "</p>"
 	}
-	err := inst.Core.Store.InTx(context.Background(), func(tx *store.Store) error { return tx.InsertStatus(context.Background(), st) })
+	err := inst.Store.InTx(context.Background(), func(tx *store.Store) error { return tx.InsertStatus(context.Background(), st) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestAccountStatuses(t *testing.T) {
 			InReplyToID: aliceSays.ID, InReplyToAccountID: alice.Account.ID, ConversationID: aliceSays.ID})
 		boost := seedAccountStatus(t, inst, &model.Status{AccountID: b, Visibility: model.Public, ReblogOfID: aliceSays.ID})
 		exec := func(q string, args ...any) {
-			if _, err := inst.Core.Store.DB.Write.ExecContext(ctx, q, args...); err != nil {
+			if _, err := inst.Store.DB.Write.ExecContext(ctx, q, args...); err != nil {
 				t.Fatal(err)
 			}
 		}

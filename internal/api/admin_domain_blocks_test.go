@@ -136,7 +136,7 @@ func createBlock(t *testing.T, inst *testrig.Instance, token string, form url.Va
 
 func mustAccountID(t *testing.T, inst *testrig.Instance, username string) int64 {
 	t.Helper()
-	a, err := inst.Core.Store.AccountByUsername(context.Background(), username, "")
+	a, err := inst.Store.AccountByUsername(context.Background(), username, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestBlockEndsFollowsAndHidesContent(t *testing.T) {
 		}
 
 		// A favourite notification from bob too: the block must clear every kind.
-		err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		err := inst.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.InsertNotification(ctx, &model.Notification{ID: ids.New(), AccountID: alice.Account.ID,
 				FromAccountID: bob.Account.ID, Type: model.NotifyFavourite, StatusID: post.ID, GroupKey: "g", CreatedAt: time.Now()})
 		})
@@ -159,7 +159,7 @@ func TestMuteWithDuration(t *testing.T) {
 
 		// Once its time is up the mute is over everywhere.
 		past := time.Now().Add(-time.Second)
-		err = inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		err = inst.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.SetMuteExpiry(ctx, alice.Account.ID, bob.Account.ID, &past)
 		})
 		if err != nil {

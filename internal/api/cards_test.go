@@ -114,7 +114,7 @@ func eventuallyCard(t *testing.T, inst *testrig.Instance, u *testrig.User, id st
 func waitCardJobs(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
 	inst.WaitJobs(t)
-	st, err := inst.Core.Store.QueueStats(context.Background(), links.QueueCards, time.Now().Add(time.Hour))
+	st, err := inst.Store.QueueStats(context.Background(), links.QueueCards, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestMentionsAndHashtagsAreNotCardLinks(t *testing.T) {
 		alice := inst.NewUser(t, "alice")
 		inst.NewUser(t, "bob")
 		st := post(t, inst, alice, mastodon.Toot{Status: "@bob #sheep no link here"})
-		stats, err := inst.Core.Store.QueueStats(context.Background(), links.QueueCards, time.Now().Add(time.Hour))
+		stats, err := inst.Store.QueueStats(context.Background(), links.QueueCards, time.Now().Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestPreviewCardRefreshedAfterTwoWeeks(t *testing.T) {
 		s1 := post(t, inst, alice, mastodon.Toot{Status: "http://news.test/article"})
 		eventuallyCard(t, inst, alice, string(s1.ID))
 		old := time.Now().Add(-15 * 24 * time.Hour).UnixMilli()
-		if _, err := inst.Core.Store.DB.Write.ExecContext(context.Background(),
+		if _, err := inst.Store.DB.Write.ExecContext(context.Background(),
 			"UPDATE preview_cards SET fetched_at = $1", old); err != nil {
 			t.Fatal(err)
 		}

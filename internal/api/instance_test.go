@@ -156,7 +156,7 @@ func TestInstanceV1(t *testing.T) {
 		for _, name := range []string{"carol", "dave"} {
 			remote := &model.Account{ID: ids.New(), Username: name, Domain: "remote.example",
 				CreatedAt: time.Now(), UpdatedAt: time.Now()}
-			if err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertAccount(ctx, remote) }); err != nil {
+			if err := inst.Store.InTx(ctx, func(tx *store.Store) error { return tx.InsertAccount(ctx, remote) }); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -335,7 +335,7 @@ func TestMediaJobResumesAfterRestart(t *testing.T) {
 		if n := mediaFiles(t, first); n != 1 {
 			t.Fatalf("%d files stored for a pending upload, want its raw file", n)
 		}
-		if err := one.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := one.Store.InTx(ctx, func(tx *store.Store) error {
 			claimed, err := tx.ClaimJobs(ctx, files.QueueMedia, time.Now(), time.Millisecond, 10)
 			if err == nil && len(claimed) != 1 {
 				t.Errorf("claimed %d media jobs", len(claimed))

@@ -25,7 +25,7 @@ func seedStatus(t *testing.T, inst *testrig.Instance, author int64, text string,
 		Visibility: vis, CreatedAt: time.Now()}
 	st.ConversationID = st.ID
 	ctx := context.Background()
-	err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+	err := inst.Store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertStatus(ctx, st); err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func seedMention(t *testing.T, inst *testrig.Instance, author, recipient int64, 
 // exec runs one fixture statement on the write connection.
 func exec(t *testing.T, inst *testrig.Instance, q string, args ...any) {
 	t.Helper()
-	if _, err := inst.Core.Store.DB.Write.ExecContext(context.Background(), q, args...); err != nil {
+	if _, err := inst.Store.DB.Write.ExecContext(context.Background(), q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }

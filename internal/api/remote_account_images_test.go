@@ -228,7 +228,7 @@ func TestPruneRemoteProfiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		carol := r.inst.NewUser(t, "carol")
-		if _, err := r.inst.Core.Store.DB.Write.Exec("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)",
+		if _, err := r.inst.Store.DB.Write.Exec("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)",
 			ids.New(), carol.Account.ID, ben.ID, time.Now().UnixMilli()); err != nil {
 			t.Fatal(err)
 		}

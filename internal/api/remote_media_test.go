@@ -145,7 +145,7 @@ func (r *remoteMediaRig) eventuallyCached(t *testing.T, statusID string) remoteM
 // jobsLeft counts remote media jobs not yet done.
 func (r *remoteMediaRig) jobsLeft(t *testing.T) int {
 	var n int
-	if err := r.inst.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM jobs WHERE queue = $1",
+	if err := r.inst.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM jobs WHERE queue = $1",
 		files.QueueRemoteMedia).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func (r *remoteMediaRig) waitJobs(t *testing.T) {
 	r.inst.WaitJobs(t)
 	if n := r.jobsLeft(t); n > 0 {
 		var last string
-		r.inst.Core.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", files.QueueRemoteMedia).Scan(&last)
+		r.inst.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", files.QueueRemoteMedia).Scan(&last)
 		t.Fatalf("%d remote media jobs not done, waiting for a retry; last error %q", n, last)
 	}
 }
@@ -406,7 +406,7 @@ func TestRemoteMediaOfPrivateStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		carol := r.inst.NewUser(t, "carol")
-		if _, err := r.inst.Core.Store.DB.Write.Exec("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)",
+		if _, err := r.inst.Store.DB.Write.Exec("INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)",
 			ids.New(), carol.Account.ID, r.ann.ID, time.Now().UnixMilli()); err != nil {
 			t.Fatal(err)
 		}

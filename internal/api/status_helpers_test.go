@@ -67,7 +67,7 @@ func eventuallyHome(t *testing.T, inst *testrig.Instance, u *testrig.User, want 
 func fanoutDone(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
 	inst.WaitJobs(t)
-	st, err := inst.Core.Store.QueueStats(context.Background(), core.QueueFanout, time.Now())
+	st, err := inst.Store.QueueStats(context.Background(), core.QueueFanout, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,14 +82,14 @@ func TestHomeTimelineRebuiltForInactiveUser(t *testing.T) {
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
 		follow(t, inst, alice, bob)
 		// alice has been away for a month: fan-out skips her...
-		if _, err := inst.Core.Store.DB.Write.Exec("UPDATE users SET last_active_at = $1 WHERE account_id = $2",
+		if _, err := inst.Store.DB.Write.Exec("UPDATE users SET last_active_at = $1 WHERE account_id = $2",
 			time.Now().Add(-30*24*time.Hour).UnixMilli(), alice.Account.ID); err != nil {
 			t.Fatal(err)
 		}
 		st := post(t, inst, bob, mastodon.Toot{Status: "while alice was away"})
 		fanoutDone(t, inst)
 		var n int
-		if err := inst.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM home_feed WHERE account_id = $1 AND status_id = $2",
+		if err := inst.Store.DB.Read.QueryRow("SELECT COUNT(*) FROM home_feed WHERE account_id = $1 AND status_id = $2",
 			alice.Account.ID, mustID(t, string(st.ID))).Scan(&n); err != nil || n != 0 {
 			t.Fatalf("inactive user's feed written: %d, %v", n, err)
 		}

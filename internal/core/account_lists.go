@@ -23,19 +23,19 @@ type ListedAccount struct {
 // accounts in a block with the viewer or muted by them (Mastodon's
 // FollowerAccountsController).
 func (c *Core) Followers(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
-	return c.collection(ctx, v, accountID, p, c.Store.FollowersPage)
+	return c.collection(ctx, v, accountID, p, c.store.FollowersPage)
 }
 
 // Following pages the accounts accountID follows, with the same rules as
 // Followers.
 func (c *Core) Following(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
-	return c.collection(ctx, v, accountID, p, c.Store.FollowingPage)
+	return c.collection(ctx, v, accountID, p, c.store.FollowingPage)
 }
 
 type collectionPage func(ctx context.Context, id int64, f store.ListFilter, p model.Page) ([]store.AccountCursor, error)
 
 func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64, p model.Page, page collectionPage) ([]ListedAccount, error) {
-	owner, err := c.targetAccount(ctx, c.Store, accountID)
+	owner, err := c.targetAccount(ctx, c.store, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64,
 		return nil, nil
 	}
 	if me != 0 && me != owner.ID {
-		rel, err := c.Store.RelationsOf(ctx, me, []int64{owner.ID})
+		rel, err := c.store.RelationsOf(ctx, me, []int64{owner.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +61,7 @@ func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64,
 
 // FollowRequests pages the accounts waiting for the viewer to accept them.
 func (c *Core) FollowRequests(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
-	rows, err := c.Store.FollowRequestsPage(ctx, v.AccountID(), p)
+	rows, err := c.store.FollowRequestsPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (c *Core) FollowRequests(ctx context.Context, v *model.Viewer, p model.Page
 
 // Blocks pages the accounts the viewer blocks.
 func (c *Core) Blocks(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
-	rows, err := c.Store.BlocksPage(ctx, v.AccountID(), p)
+	rows, err := c.store.BlocksPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (c *Core) Blocks(ctx context.Context, v *model.Viewer, p model.Page) ([]Lis
 // Mutes pages the accounts the viewer mutes; expired mutes are over and
 // not listed.
 func (c *Core) Mutes(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
-	muted, err := c.Store.MutesPage(ctx, v.AccountID(), time.Now(), p)
+	muted, err := c.store.MutesPage(ctx, v.AccountID(), time.Now(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (c *Core) listed(ctx context.Context, rows []store.AccountCursor, expiry ma
 	for i, r := range rows {
 		ids[i] = r.AccountID
 	}
-	accts, err := c.Store.AccountsByIDs(ctx, ids)
+	accts, err := c.store.AccountsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -15,25 +15,25 @@ import (
 // suspended, as Mastodon 3.3+); a missing one, or a local one pending
 // approval, is a 404.
 func (c *Core) Account(ctx context.Context, id int64) (*model.Account, error) {
-	return c.targetAccount(ctx, c.Store, id)
+	return c.targetAccount(ctx, c.store, id)
 }
 
 // StoredAccount loads any account by id as it is stored, suspended or
 // pending approval included: for federation, which must still answer for
 // such accounts (a Delete, a Reject), where Account hides them.
 func (c *Core) StoredAccount(ctx context.Context, id int64) (*model.Account, error) {
-	return c.Store.AccountByID(ctx, id)
+	return c.store.AccountByID(ctx, id)
 }
 
 // LocalAccountByName loads a local account by username (the admin CLI).
 func (c *Core) LocalAccountByName(ctx context.Context, username string) (*model.Account, error) {
-	return c.Store.AccountByUsername(ctx, username, "")
+	return c.store.AccountByUsername(ctx, username, "")
 }
 
 // LocalUsers lists the local users with their accounts, oldest first
 // (the admin CLI).
 func (c *Core) LocalUsers(ctx context.Context) ([]model.LocalUser, error) {
-	return c.Store.ListLocalUsers(ctx)
+	return c.store.ListLocalUsers(ctx)
 }
 
 // AccountsByIDs loads the approved accounts among ids, in the order asked
@@ -54,11 +54,11 @@ func (c *Core) LookupAccount(ctx context.Context, acct string) (*model.Account, 
 	if c.IsLocalDomain(domain) {
 		domain = ""
 	}
-	a, err := c.Store.AccountByUsername(ctx, name, domain)
+	a, err := c.store.AccountByUsername(ctx, name, domain)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
-	return c.targetAccount(ctx, c.Store, a.ID)
+	return c.targetAccount(ctx, c.store, a.ID)
 }
 
 // AccountSearch is GET /api/v1/accounts/search.
@@ -86,7 +86,7 @@ func (c *Core) SearchAccounts(ctx context.Context, v *model.Viewer, q AccountSea
 	if query == "" || q.Limit < 1 {
 		return []*model.Account{}, nil
 	}
-	return c.Store.SearchAccounts(ctx, store.AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset,
+	return c.store.SearchAccounts(ctx, store.AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset,
 		ViewerID: v.AccountID(), Following: q.Following})
 }
 
@@ -107,7 +107,7 @@ func (c *Core) searchRemoteAddress(ctx context.Context, v *model.Viewer, name, d
 		}
 		a = found
 	} else {
-		known, err := c.Store.RemoteAccountByUsername(ctx, name, domain)
+		known, err := c.store.RemoteAccountByUsername(ctx, name, domain)
 		if errors.Is(err, model.ErrNotFound) {
 			return none, nil
 		}
@@ -120,7 +120,7 @@ func (c *Core) searchRemoteAddress(ctx context.Context, v *model.Viewer, name, d
 		return none, nil
 	}
 	if v.AccountID() != 0 {
-		r, err := c.Store.RelationsOf(ctx, v.AccountID(), []int64{a.ID})
+		r, err := c.store.RelationsOf(ctx, v.AccountID(), []int64{a.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -135,15 +135,15 @@ func (c *Core) searchRemoteAddress(ctx context.Context, v *model.Viewer, name, d
 // may be up to a minute old, and its counters older still) with the number
 // of follow requests waiting, for GET /api/v1/accounts/verify_credentials.
 func (c *Core) Credentials(ctx context.Context, v *model.Viewer) (*model.Viewer, int64, error) {
-	acct, err := c.Store.AccountByID(ctx, v.AccountID())
+	acct, err := c.store.AccountByID(ctx, v.AccountID())
 	if err != nil {
 		return nil, 0, err
 	}
-	user, err := c.Store.UserByAccountID(ctx, acct.ID)
+	user, err := c.store.UserByAccountID(ctx, acct.ID)
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := c.Store.CountFollowRequests(ctx, acct.ID)
+	n, err := c.store.CountFollowRequests(ctx, acct.ID)
 	if err != nil {
 		return nil, 0, err
 	}

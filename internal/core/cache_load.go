@@ -60,12 +60,12 @@ func (c *Core) loadPage(ctx context.Context, viewerID int64, ids []int64, fresh 
 	}
 	now := time.Now()
 	counts, err := cachedOrLoad(c.caches.statusCounts, statusIDs, func(ids []int64) (map[int64]store.StatusCounts, error) {
-		return c.Store.StatusCountsByIDs(ctx, ids)
+		return c.store.StatusCountsByIDs(ctx, ids)
 	})
 	if err != nil {
 		return nil, err
 	}
-	oldFlags, err := c.Store.ViewerFlagsOf(ctx, viewerID, old)
+	oldFlags, err := c.store.ViewerFlagsOf(ctx, viewerID, old)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (c *Core) loadStatusEntries(ctx context.Context, ids []int64, fresh map[int
 				toRead = append(toRead, id)
 			}
 		}
-		loaded, err := c.Store.StatusesByIDs(ctx, toRead)
+		loaded, err := c.store.StatusesByIDs(ctx, toRead)
 		if err != nil {
 			return nil, err
 		}
@@ -200,24 +200,24 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 			withMedia = append(withMedia, id)
 		}
 	}
-	attachments, err := c.Store.MediaByStatusIDs(ctx, withMedia)
+	attachments, err := c.store.MediaByStatusIDs(ctx, withMedia)
 	if err != nil {
 		return err
 	}
-	mentions, err := c.Store.MentionsByStatusIDs(ctx, ids)
+	mentions, err := c.store.MentionsByStatusIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
-	tags, err := c.Store.TagsByStatusIDs(ctx, ids)
+	tags, err := c.store.TagsByStatusIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
-	cards, err := c.Store.PreviewCardsByStatusIDs(ctx, ids)
+	cards, err := c.store.PreviewCardsByStatusIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
 	apps, err := cachedOrLoad(c.caches.apps, appIDs, func(ids []int64) (map[int64]*model.App, error) {
-		return c.Store.AppsByIDs(ctx, ids)
+		return c.store.AppsByIDs(ctx, ids)
 	})
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (c *Core) statusExtras(ctx context.Context, rows map[int64]*model.Status, o
 func (c *Core) loadAccounts(ctx context.Context, ids []int64, knownLive map[int64]store.AccountLive) (map[int64]*model.Account, error) {
 	cached := map[int64]*model.Account{}
 	missing, gen := c.caches.accounts.lookup(ids, cached)
-	rows, err := c.Store.AccountsByIDs(ctx, missing)
+	rows, err := c.store.AccountsByIDs(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (c *Core) loadAccounts(ctx context.Context, ids []int64, knownLive map[int6
 		}
 	}
 	live, err := cachedOrLoad(c.caches.accountLive, unknown, func(ids []int64) (map[int64]store.AccountLive, error) {
-		return c.Store.AccountLiveByIDs(ctx, ids)
+		return c.store.AccountLiveByIDs(ctx, ids)
 	})
 	if err != nil {
 		return nil, err
@@ -322,7 +322,7 @@ func (p statusPrimer) put(ctx context.Context, st *model.Status, mentions []*mod
 	var app *model.App
 	if st.ApplicationID != 0 {
 		apps, err := cachedOrLoad(p.c.caches.apps, []int64{st.ApplicationID}, func(ids []int64) (map[int64]*model.App, error) {
-			return p.c.Store.AppsByIDs(ctx, ids)
+			return p.c.store.AppsByIDs(ctx, ids)
 		})
 		if err != nil {
 			return // the first read loads it

@@ -113,7 +113,7 @@ func TestCacheOtherNode(t *testing.T) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
-		other := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
+		other := core.New(core.Deps{Store: inst.Store, Config: inst.Core.Config})
 		av, err := other.Accounts.Authenticate(ctx, alice.Token)
 		if err != nil {
 			t.Fatal(err)
@@ -172,7 +172,7 @@ func TestPostedStatusPrimedAsStored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config}) // empty caches: reads the database
+		other := core.New(core.Deps{Store: inst.Store, Config: inst.Core.Config}) // empty caches: reads the database
 		stored, err := other.StatusView(ctx, alice.Account.ID, st)
 		if err != nil {
 			t.Fatal(err)

@@ -59,7 +59,7 @@ type Config struct {
 // Core is the set of use cases over one store.
 type Core struct {
 	site.Site // the instance's addresses: BaseURL, AccountURI, StatusURL…
-	Store     *store.Store
+	store     *store.Store
 	Config    Config
 	Log       *slog.Logger
 	Accounts  *accounts.Service // local accounts and how they sign in
@@ -157,7 +157,7 @@ func New(d Deps) *Core {
 	if wake == nil {
 		wake = func() {}
 	}
-	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, Store: d.Store, Config: cfg, Log: log,
+	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, store: d.Store, Config: cfg, Log: log,
 		hub: newHub(), caches: newEntityCaches(d.Config.CacheBytes), wake: wake}
 	c.Accounts = accounts.New(accounts.Deps{Store: d.Store, Site: c.Site, Log: log,
 		RegistrationMode: cfg.RegistrationMode, Mailer: d.Mailer, AccountChanged: c.forgetCachedAccount})
@@ -188,4 +188,4 @@ func New(d Deps) *Core {
 }
 
 // Ready checks the database answers.
-func (c *Core) Ready(ctx context.Context) error { return c.Store.DB.Ping(ctx) }
+func (c *Core) Ready(ctx context.Context) error { return c.store.DB.Ping(ctx) }

@@ -26,7 +26,7 @@ func BenchmarkPostStatusDelivery(b *testing.B) {
 	for _, remote := range []int{0, 1} {
 		b.Run(fmt.Sprintf("remote-followers=%d", remote), func(b *testing.B) {
 			ctx := context.Background()
-			c, v := deliveryBenchCore(b, 10, remote)
+			c, st, v := deliveryBenchCore(b, 10, remote)
 			var n atomic.Int64
 			b.SetParallelism(4)
 			b.ResetTimer()
@@ -42,7 +42,7 @@ func BenchmarkPostStatusDelivery(b *testing.B) {
 			})
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "posts/s")
 			b.StopTimer()
-			stats, err := c.Store.QueueStats(ctx, core.QueueDelivery, time.Now())
+			stats, err := st.QueueStats(ctx, core.QueueDelivery, time.Now())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -55,7 +55,7 @@ func BenchmarkPostStatusDelivery(b *testing.B) {
 
 // deliveryBenchCore is a SQLite core whose author has local and remote
 // followers.
-func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *model.Viewer) {
+func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *store.Store, *model.Viewer) {
 	b.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, testrig.SQLite.DSN(b))
@@ -66,14 +66,15 @@ func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *model.View
 	if err := d.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	c := core.New(core.Deps{Store: store.New(d), Config: core.Config{Domain: "herd.test", Protocol: "https"}})
+	st := store.New(d)
+	c := core.New(core.Deps{Store: st, Config: core.Config{Domain: "herd.test", Protocol: "https"}})
 	author, user, err := c.Accounts.CreateAccount(ctx, accounts.NewAccount{Username: "author", Email: "author@example.com",
 		Password: "correct horse battery", Approved: true})
 	if err != nil {
 		b.Fatal(err)
 	}
 	now := time.Now()
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = st.InTx(ctx, func(tx *store.Store) error {
 		for i := range local + remote {
 			a := &model.Account{ID: ids.New(), Username: fmt.Sprintf("f%d", i), CreatedAt: now, UpdatedAt: now}
 			if i >= local {
@@ -94,5 +95,5 @@ func deliveryBenchCore(b *testing.B, local, remote int) (*core.Core, *model.View
 	if err != nil {
 		b.Fatal(err)
 	}
-	return c, &model.Viewer{Account: author, User: user}
+	return c, st, &model.Viewer{Account: author, User: user}
 }

@@ -25,6 +25,7 @@ import (
 // nothing may be queued at all.
 type deliveryRig struct {
 	c           *core.Core
+	store       *store.Store
 	remote      bool
 	alice       *model.Viewer
 	fan, other  *model.Account
@@ -55,7 +56,8 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 	if err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r := &deliveryRig{c: core.New(core.Deps{Store: store.New(d), Config: core.Config{Domain: "herd.test", Protocol: "https"}}), remote: remote}
+	st := store.New(d)
+	r := &deliveryRig{c: core.New(core.Deps{Store: st, Config: core.Config{Domain: "herd.test", Protocol: "https"}}), store: st, remote: remote}
 	r.alice = r.localUser(t, "alice")
 	if remote {
 		r.fan, r.other = r.remoteUser(t, "fan"), r.remoteUser(t, "other")
@@ -89,7 +91,7 @@ func (r *deliveryRig) remoteUser(t *testing.T, name string) *model.Account {
 	uri := "https://remote.test/users/" + name
 	a := &model.Account{ID: ids.New(), Username: name, Domain: "remote.test", URI: uri, URL: uri,
 		InboxURL: uri + "/inbox", SharedInboxURL: "https://remote.test/inbox", CreatedAt: now, UpdatedAt: now}
-	err := r.c.Store.InTx(context.Background(), func(tx *store.Store) error { return tx.InsertRemoteAccount(context.Background(), a, now) })
+	err := r.store.InTx(context.Background(), func(tx *store.Store) error { return tx.InsertRemoteAccount(context.Background(), a, now) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +133,11 @@ func (r *deliveryRig) post(t *testing.T, n core.NewStatus) *model.Status {
 func (r *deliveryRig) take(t *testing.T) []core.Delivery {
 	t.Helper()
 	ctx := context.Background()
-	payloads, err := r.c.Store.QueuedPayloads(ctx, core.QueueDelivery)
+	payloads, err := r.store.QueuedPayloads(ctx, core.QueueDelivery)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.c.Store.DB.Write.ExecContext(ctx, "DELETE FROM jobs WHERE queue = $1", core.QueueDelivery); err != nil {
+	if _, err := r.store.DB.Write.ExecContext(ctx, "DELETE FROM jobs WHERE queue = $1", core.QueueDelivery); err != nil {
 		t.Fatal(err)
 	}
 	var out []core.Delivery
@@ -310,7 +312,7 @@ func TestDeliveryOfFavourites(t *testing.T) {
 		ctx := context.Background()
 		st := r.otherStatus(t)
 		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
-		favID := must[int64](t)(r.c.Store.FavouriteID(ctx, r.alice.AccountID(), st.ID))
+		favID := must[int64](t)(r.store.FavouriteID(ctx, r.alice.AccountID(), st.ID))
 		r.expect(t, "favourite", core.Delivery{Kind: "Like", ObjectID: favID, TargetID: r.other.ID, URI: st.URI})
 		must[*model.StatusView](t)(r.c.Favourite(ctx, r.alice, st.ID))
 		r.expect(t, "favourite again")
@@ -341,7 +343,7 @@ func TestDeliveryOfFollows(t *testing.T) {
 			r.expect(t, "unfollow local")
 			return
 		}
-		req := must[*model.Follow](t)(r.c.Store.FollowRequestBetween(ctx, me, them))
+		req := must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, me, them))
 		uri := r.aliceURI() + "#follows/" + ids.Format(req.ID)
 		if req.URI != uri {
 			t.Fatalf("request uri %q, want %q", req.URI, uri)
@@ -356,7 +358,7 @@ func TestDeliveryOfFollows(t *testing.T) {
 		if err := r.c.ReceiveFollowAnswer(ctx, r.other, r.alice.Account, true); err != nil {
 			t.Fatal(err)
 		}
-		f := must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, me, them))
+		f := must[*model.Follow](t)(r.store.FollowBetween(ctx, me, them))
 		if f.URI != uri {
 			t.Errorf("accepted follow uri %q, want %q", f.URI, uri)
 		}
@@ -368,7 +370,7 @@ func TestDeliveryOfFollows(t *testing.T) {
 		r.expect(t, "unfollow again")
 
 		must[*model.Relationship](t)(r.c.Follow(ctx, r.alice, them, core.FollowOptions{}))
-		req = must[*model.Follow](t)(r.c.Store.FollowRequestBetween(ctx, me, them))
+		req = must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, me, them))
 		r.take(t)
 		must[*model.Relationship](t)(r.c.Unfollow(ctx, r.alice, them))
 		r.expect(t, "withdraw request", core.Delivery{Kind: "Undo:Follow", ObjectID: req.ID, TargetID: them, URI: req.URI})
@@ -403,20 +405,20 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 
 		uri := request()
 		must[*model.Relationship](t)(r.c.AuthorizeFollowRequest(ctx, r.alice, them))
-		f := must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, them, r.alice.AccountID()))
+		f := must[*model.Follow](t)(r.store.FollowBetween(ctx, them, r.alice.AccountID()))
 		r.expect(t, "authorize", core.Delivery{Kind: "Accept", ObjectID: f.ID, TargetID: them, URI: uri})
 		must[*model.Relationship](t)(r.c.RemoveFromFollowers(ctx, r.alice, them))
 		r.expect(t, "remove from followers", core.Delivery{Kind: "Reject", ObjectID: f.ID, TargetID: them, URI: uri})
 
 		uri = request()
-		req := must[*model.Follow](t)(r.c.Store.FollowRequestBetween(ctx, them, r.alice.AccountID()))
+		req := must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, them, r.alice.AccountID()))
 		must[*model.Relationship](t)(r.c.RejectFollowRequest(ctx, r.alice, them))
 		r.expect(t, "reject", core.Delivery{Kind: "Reject", ObjectID: req.ID, TargetID: them, URI: uri})
 
 		uri = request()
 		unlocked := false
 		r.alice = must[*model.Viewer](t)(r.c.UpdateCredentials(ctx, r.alice, core.ProfileUpdate{Locked: &unlocked}))
-		f = must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, them, r.alice.AccountID()))
+		f = must[*model.Follow](t)(r.store.FollowBetween(ctx, them, r.alice.AccountID()))
 		r.expect(t, "unlock", core.Delivery{Kind: "Accept", ObjectID: f.ID, TargetID: them, URI: uri},
 			core.Delivery{Kind: "Update:Person", Followers: true})
 	})
@@ -431,9 +433,9 @@ func TestDeliveryOfBlocks(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		me := r.alice.AccountID()
-		fanFollow := must[*model.Follow](t)(r.c.Store.FollowBetween(ctx, r.fan.ID, me))
+		fanFollow := must[*model.Follow](t)(r.store.FollowBetween(ctx, r.fan.ID, me))
 		must[*model.Relationship](t)(r.c.Block(ctx, r.alice, r.fan.ID))
-		blockID := must[int64](t)(r.c.Store.BlockID(ctx, me, r.fan.ID))
+		blockID := must[int64](t)(r.store.BlockID(ctx, me, r.fan.ID))
 		r.expect(t, "block a follower",
 			core.Delivery{Kind: "Reject", ObjectID: fanFollow.ID, TargetID: r.fan.ID, URI: fanFollow.URI},
 			core.Delivery{Kind: "Block", ObjectID: blockID, TargetID: r.fan.ID})
@@ -446,11 +448,11 @@ func TestDeliveryOfBlocks(t *testing.T) {
 		r.take(t)
 		var followed *model.Follow
 		if r.remote {
-			followed = must[*model.Follow](t)(r.c.Store.FollowRequestBetween(ctx, me, r.other.ID))
+			followed = must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, me, r.other.ID))
 		}
 		must[*model.Relationship](t)(r.c.Block(ctx, r.alice, r.other.ID))
 		if r.remote {
-			blockID = must[int64](t)(r.c.Store.BlockID(ctx, me, r.other.ID))
+			blockID = must[int64](t)(r.store.BlockID(ctx, me, r.other.ID))
 			r.expect(t, "block a followed account",
 				core.Delivery{Kind: "Undo:Follow", ObjectID: followed.ID, TargetID: r.other.ID, URI: followed.URI},
 				core.Delivery{Kind: "Block", ObjectID: blockID, TargetID: r.other.ID})

@@ -19,7 +19,7 @@ const QueueDeliverInbox = "deliver_inbox"
 // DeliveryActor loads the local account an activity is sent for, with its
 // private key. A suspended account is loaded too: its Delete still goes out.
 func (c *Core) DeliveryActor(ctx context.Context, id int64) (*model.Account, error) {
-	a, err := c.Store.AccountByID(ctx, id)
+	a, err := c.store.AccountByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (c *Core) DeliveryActor(ctx context.Context, id int64) (*model.Account, err
 // names (see StatusBundle); model.ErrNotFound when it is gone, or is a
 // boost of a status no longer public.
 func (c *Core) DeliveryStatus(ctx context.Context, id int64) (*StatusBundle, error) {
-	st, err := c.Store.StatusByID(ctx, id)
+	st, err := c.store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +50,14 @@ func (c *Core) DeliveryStatus(ctx context.Context, id int64) (*StatusBundle, err
 // StatusURIByID is the ActivityPub id of a stored status, local or remote
 // (model.ErrNotFound when it is gone).
 func (c *Core) StatusURIByID(ctx context.Context, id int64) (string, error) {
-	st, err := c.Store.StatusByID(ctx, id)
+	st, err := c.store.StatusByID(ctx, id)
 	if err != nil {
 		return "", err
 	}
 	if st.URI != "" {
 		return st.URI, nil
 	}
-	author, err := c.Store.AccountByID(ctx, st.AccountID)
+	author, err := c.store.AccountByID(ctx, st.AccountID)
 	if err != nil {
 		return "", err
 	}
@@ -81,7 +81,7 @@ func (c *Core) DeliveryInboxes(ctx context.Context, d Delivery) ([]string, error
 	if d.TargetID != 0 {
 		accounts = append(accounts[:len(accounts):len(accounts)], d.TargetID)
 	}
-	all, err := c.Store.DeliveryInboxes(ctx, followersOf, accounts)
+	all, err := c.store.DeliveryInboxes(ctx, followersOf, accounts)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (c *Core) DeliveryInboxes(ctx context.Context, d Delivery) ([]string, error
 // from one expansion. It reports whether this call expanded the job.
 func (c *Core) ExpandDelivery(ctx context.Context, jobID int64, payloads []string) (bool, error) {
 	var expanded bool
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		if expanded, err = tx.DeleteJob(ctx, jobID); err != nil || !expanded {
 			return err

@@ -43,7 +43,7 @@ const eventPollInterval = 200 * time.Millisecond
 // before StartEvents returns, so a change committed as soon as the node
 // is up (by the admin CLI, say) is never skipped.
 func (c *Core) StartEvents(ctx context.Context) {
-	last, err := c.Store.LastEventID(ctx)
+	last, err := c.store.LastEventID(ctx)
 	if err != nil {
 		c.Log.Error("events: read start", "err", err)
 	}
@@ -60,7 +60,7 @@ func (c *Core) followEvents(ctx context.Context, last int64) {
 		case <-ticker.C:
 		}
 		for {
-			evs, err := c.Store.EventsAfter(ctx, last, 500)
+			evs, err := c.store.EventsAfter(ctx, last, 500)
 			if err != nil {
 				if ctx.Err() == nil {
 					c.Log.Error("events: read", "err", err)
@@ -119,7 +119,7 @@ const eventRetention = 24 * time.Hour
 // PruneEvents deletes events older than eventRetention, so the log stays
 // small however long the instance runs.
 func (c *Core) PruneEvents(ctx context.Context) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.PruneEvents(ctx, time.Now().Add(-eventRetention))
 	})
 }

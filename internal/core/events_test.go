@@ -17,13 +17,13 @@ import (
 func TestEventsWrittenRightAfterStartAreRead(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		node := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
+		node := core.New(core.Deps{Store: inst.Store, Config: inst.Core.Config})
 		seen := make(chan store.Event, 16)
 		node.Subscribe(func(e store.Event) { seen <- e })
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		node.StartEvents(ctx)
-		if err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := inst.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.AppendEvent(ctx, store.EventAccountUpdated, 42, 42, "right after start")
 		}); err != nil {
 			t.Fatal(err)

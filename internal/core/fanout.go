@@ -64,7 +64,7 @@ func (c *Core) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]error
 	}
 	now := time.Now()
 	spec := store.FanoutSpec{ActiveSince: now.Add(-activeWindow), Now: now}
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		recipients, err := tx.FanoutStatuses(ctx, statusIDs, trim, spec)
 		if err != nil {
 			return fmt.Errorf("fan-out: %w", err)

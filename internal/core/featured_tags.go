@@ -11,7 +11,7 @@ import (
 // none yet, since Herd cannot feature tags; a missing account is still a
 // 404, as in Mastodon.
 func (c *Core) FeaturedTags(ctx context.Context, accountID int64) ([]model.Tag, error) {
-	if _, err := c.Store.AccountByID(ctx, accountID); err != nil {
+	if _, err := c.store.AccountByID(ctx, accountID); err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
 	return []model.Tag{}, nil

@@ -34,7 +34,7 @@ const (
 // PublishedAccount finds the local account an actor URL names: 404 when
 // unknown or awaiting approval, 410 when suspended.
 func (c *Core) PublishedAccount(ctx context.Context, username string) (*model.Account, error) {
-	a, err := c.Store.PublishedLocalAccount(ctx, username)
+	a, err := c.store.PublishedLocalAccount(ctx, username)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
@@ -71,7 +71,7 @@ func (c *Core) PublishedStatus(ctx context.Context, username string, id int64) (
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.Store.StatusByID(ctx, id)
+	st, err := c.store.StatusByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) || (err == nil && (st.AccountID != author.ID || !published(st))) {
 		return nil, fault.ErrRecordNotFound
 	}
@@ -92,7 +92,7 @@ func (c *Core) PublishedStatus(ctx context.Context, username string, id int64) (
 // boosts, newest first.
 func (c *Core) PublishedOutbox(ctx context.Context, a *model.Account, p model.Page) (*StatusBundle, error) {
 	p.Limit = OutboxPageSize
-	list, err := c.Store.PublishedStatusesPage(ctx, a.ID, p)
+	list, err := c.store.PublishedStatusesPage(ctx, a.ID, p)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (c *Core) PublishedOutbox(ctx context.Context, a *model.Account, p model.Pa
 // PublishedFeatured loads an account's pinned public and unlisted
 // statuses (its featured collection).
 func (c *Core) PublishedFeatured(ctx context.Context, a *model.Account) (*StatusBundle, error) {
-	list, err := c.Store.PublishedPinnedStatuses(ctx, a.ID)
+	list, err := c.store.PublishedPinnedStatuses(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (c *Core) PublishedFollowers(ctx context.Context, a *model.Account, page in
 	if a.HideCollections {
 		return nil, fault.Forbidden("This action is not allowed")
 	}
-	return c.Store.FollowerURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
+	return c.store.FollowerURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
 }
 
 // PublishedFollowing pages the actor ids a follows, like PublishedFollowers.
@@ -131,14 +131,14 @@ func (c *Core) PublishedFollowing(ctx context.Context, a *model.Account, page in
 	if a.HideCollections {
 		return nil, fault.Forbidden("This action is not allowed")
 	}
-	return c.Store.FollowingURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
+	return c.store.FollowingURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
 }
 
 // PublishedReplies pages the public and unlisted replies to st after
 // minID, oldest first: its author's own, or (otherAccounts) everyone
 // else's, as Mastodon's replies collection serves them.
 func (c *Core) PublishedReplies(ctx context.Context, st *model.Status, otherAccounts bool, minID int64) ([]store.StatusRef, error) {
-	return c.Store.PublishedReplies(ctx, st.ID, st.AccountID, !otherAccounts, minID, RepliesPageSize)
+	return c.store.PublishedReplies(ctx, st.ID, st.AccountID, !otherAccounts, minID, RepliesPageSize)
 }
 
 // published reports whether the public may fetch st.
@@ -167,19 +167,19 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 		}
 	}
 	var err error
-	if b.Parents, err = c.Store.StatusesByIDs(ctx, parentIDs); err != nil {
+	if b.Parents, err = c.store.StatusesByIDs(ctx, parentIDs); err != nil {
 		return nil, err
 	}
-	if b.Mentions, err = c.Store.MentionsByStatusIDs(ctx, ids); err != nil {
+	if b.Mentions, err = c.store.MentionsByStatusIDs(ctx, ids); err != nil {
 		return nil, err
 	}
-	if b.Tags, err = c.Store.TagsByStatusIDs(ctx, ids); err != nil {
+	if b.Tags, err = c.store.TagsByStatusIDs(ctx, ids); err != nil {
 		return nil, err
 	}
-	if b.SelfReplies, err = c.Store.SelfReplies(ctx, ids, EmbeddedReplies); err != nil {
+	if b.SelfReplies, err = c.store.SelfReplies(ctx, ids, EmbeddedReplies); err != nil {
 		return nil, err
 	}
-	if b.Media, err = c.Store.MediaByStatusIDs(ctx, withMedia); err != nil {
+	if b.Media, err = c.store.MediaByStatusIDs(ctx, withMedia); err != nil {
 		return nil, err
 	}
 	var accountIDs []int64
@@ -190,7 +190,7 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 	for _, p := range b.Parents {
 		accountIDs = append(accountIDs, p.AccountID)
 	}
-	if b.Accounts, err = c.Store.AccountsByIDs(ctx, accountIDs); err != nil {
+	if b.Accounts, err = c.store.AccountsByIDs(ctx, accountIDs); err != nil {
 		return nil, err
 	}
 	for _, st := range statuses {
@@ -215,7 +215,7 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 // and storing one on first use. Every node ends up with the same pair:
 // the first insert wins and the others read it back.
 func (c *Core) InstanceActorKeys(ctx context.Context) (publicKey, privateKey string, err error) {
-	pub, priv, err := c.Store.InstanceActorKeys(ctx)
+	pub, priv, err := c.store.InstanceActorKeys(ctx)
 	if err == nil {
 		return pub, priv, nil
 	}
@@ -226,7 +226,7 @@ func (c *Core) InstanceActorKeys(ctx context.Context) (publicKey, privateKey str
 	if err != nil {
 		return "", "", err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertInstanceActorKeys(ctx, pub, priv, time.Now()); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ const backfillFeedKeep = 800
 
 // CountFollowRequests counts the follow requests waiting for the viewer.
 func (c *Core) CountFollowRequests(ctx context.Context, v *model.Viewer) (int64, error) {
-	return c.Store.CountFollowRequests(ctx, v.AccountID())
+	return c.store.CountFollowRequests(ctx, v.AccountID())
 }
 
 // FollowOptions are the optional settings of a follow; nil keeps the
@@ -40,7 +40,7 @@ type FollowOptions struct {
 // backfills the viewer's home feed.
 func (c *Core) Follow(ctx context.Context, v *model.Viewer, targetID int64, opt FollowOptions) (*model.Relationship, error) {
 	me := v.AccountID()
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		target, err := c.targetAccount(ctx, tx, targetID)
 		if err != nil {
 			return err
@@ -328,7 +328,7 @@ func (c *Core) RejectFollowRequest(ctx context.Context, v *model.Viewer, request
 func (c *Core) relationshipChange(ctx context.Context, v *model.Viewer, targetID int64,
 	fn func(tx *store.Store, me int64, target *model.Account) error) (*model.Relationship, error) {
 	me := v.AccountID()
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		target, err := c.targetAccount(ctx, tx, targetID)
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ func (c *Core) interactionTarget(ctx context.Context, v *model.Viewer, id int64)
 
 // afterWrite renders the status acted on for the viewer.
 func (c *Core) afterWrite(ctx context.Context, v *model.Viewer, id int64) (*model.StatusView, error) {
-	st, err := c.Store.StatusByID(ctx, id)
+	st, err := c.store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
@@ -40,7 +40,7 @@ func (c *Core) Favourite(ctx context.Context, v *model.Viewer, id int64) (*model
 	if err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		inserted, err := tx.InsertFavourite(ctx, v.AccountID(), st.ID)
 		if err != nil || !inserted {
 			return err
@@ -77,7 +77,7 @@ func (c *Core) Unfavourite(ctx context.Context, v *model.Viewer, id int64) (*mod
 	if err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		var favID int64
 		if !st.Local { // the Undo names the Like by the row about to go
 			id, err := tx.FavouriteID(ctx, v.AccountID(), st.ID)
@@ -125,7 +125,7 @@ func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility
 	if orig.Visibility == model.Direct || (orig.Visibility == model.Private && orig.AccountID != me) {
 		return nil, fault.Forbidden("This action is not allowed")
 	}
-	if existing, err := c.Store.ReblogBy(ctx, me, orig.ID); err == nil {
+	if existing, err := c.store.ReblogBy(ctx, me, orig.ID); err == nil {
 		return c.StatusView(ctx, me, existing)
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
@@ -147,7 +147,7 @@ func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility
 	boost := &model.Status{ID: ids.New(), AccountID: me, Local: true, Visibility: visibility, ReblogOfID: orig.ID,
 		ConversationID: orig.ConversationID, CreatedAt: time.Now()}
 	boost.URI = c.StatusURI(author.Username, boost.ID) + "/activity"
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		if _, err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (c *Core) Reblog(ctx context.Context, v *model.Viewer, id int64, visibility
 	if errors.Is(err, store.ErrDuplicate) {
 		// A concurrent request boosted it first (statuses_one_boost): answer
 		// with that boost, as a repeated request would get.
-		existing, lerr := c.Store.ReblogBy(ctx, me, orig.ID)
+		existing, lerr := c.store.ReblogBy(ctx, me, orig.ID)
 		if lerr != nil {
 			return nil, lerr
 		}
@@ -183,10 +183,10 @@ func (c *Core) Unreblog(ctx context.Context, v *model.Viewer, id int64) (*model.
 	if err != nil {
 		return nil, err
 	}
-	boost, err := c.Store.ReblogBy(ctx, v.AccountID(), orig.ID)
+	boost, err := c.store.ReblogBy(ctx, v.AccountID(), orig.ID)
 	switch {
 	case err == nil:
-		err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		err := c.store.InTx(ctx, func(tx *store.Store) error {
 			if err := c.removeStatus(ctx, tx, boost); err != nil {
 				return err
 			}
@@ -242,7 +242,7 @@ func (c *Core) simpleFlag(ctx context.Context, v *model.Viewer, id int64, fn fun
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Store.InTx(ctx, func(tx *store.Store) error { return fn(tx, st) }); err != nil {
+	if err := c.store.InTx(ctx, func(tx *store.Store) error { return fn(tx, st) }); err != nil {
 		return nil, err
 	}
 	return c.afterWrite(ctx, v, st.ID)

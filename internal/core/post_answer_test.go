@@ -99,7 +99,7 @@ func TestPostAnswerTagsAsStored(t *testing.T) {
 		}
 		// A second core on the same database, with empty caches, reads it
 		// from the database.
-		other := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
+		other := core.New(core.Deps{Store: inst.Store, Config: inst.Core.Config})
 		av, err := other.Accounts.Authenticate(context.Background(), alice.Token)
 		if err != nil {
 			t.Fatal(err)

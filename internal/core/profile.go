@@ -83,7 +83,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 		newKeys[which] = key
 	}
 	var fresh *model.Viewer
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		oldKeys = [2]string{}
 		acct, err := tx.AccountByID(ctx, v.AccountID())
 		if err != nil {

@@ -33,7 +33,7 @@ func rejected(format string, args ...any) error {
 // envelope, see package activitypub) as a durable job and wakes the
 // workers. When it returns nil the activity survives a crash.
 func (c *Core) EnqueueIngest(ctx context.Context, payload string) error {
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		_, err := tx.EnqueueJob(ctx, QueueIngest, payload, time.Now())
 		return err
 	})
@@ -45,7 +45,7 @@ func (c *Core) EnqueueIngest(ctx context.Context, payload string) error {
 
 // ActivitySeen reports whether an incoming activity id was processed.
 func (c *Core) ActivitySeen(ctx context.Context, uri string) (bool, error) {
-	return c.Store.ActivitySeen(ctx, uri)
+	return c.store.ActivitySeen(ctx, uri)
 }
 
 // MarkActivitySeen records an incoming activity id as processed.
@@ -53,7 +53,7 @@ func (c *Core) MarkActivitySeen(ctx context.Context, uri string) error {
 	if uri == "" {
 		return nil
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		_, err := tx.MarkActivitySeen(ctx, uri, time.Now())
 		return err
 	})
@@ -62,25 +62,25 @@ func (c *Core) MarkActivitySeen(ctx context.Context, uri string) error {
 // Tombstoned reports whether any of uris was deleted or undone by its
 // owner before it arrived; such late objects are dropped.
 func (c *Core) Tombstoned(ctx context.Context, uris ...string) (bool, error) {
-	return c.Store.Tombstoned(ctx, uris...)
+	return c.store.Tombstoned(ctx, uris...)
 }
 
 // PruneInboxMemory forgets processed ids and tombstones past InboxMemory.
 func (c *Core) PruneInboxMemory(ctx context.Context) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.PruneInboxMemory(ctx, time.Now().Add(-InboxMemory))
 	})
 }
 
 // StatusByURI finds a stored status (local or remote) by its ActivityPub id.
 func (c *Core) StatusByURI(ctx context.Context, uri string) (*model.Status, error) {
-	return c.Store.StatusByURI(ctx, uri)
+	return c.store.StatusByURI(ctx, uri)
 }
 
 // LocalAccount finds a local account by username (model.ErrNotFound when
 // there is none, or it is suspended).
 func (c *Core) LocalAccount(ctx context.Context, username string) (*model.Account, error) {
-	a, err := c.Store.AccountByUsername(ctx, username, "")
+	a, err := c.store.AccountByUsername(ctx, username, "")
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (c *Core) ReceiveFollow(ctx context.Context, actor, target *model.Account, 
 	if actor.Local() || !target.Local() {
 		return rejected("follow of %s by %s is not remote to local", target.Acct(), actor.Acct())
 	}
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		blocked, err := tx.BlockedEitherWay(ctx, actor.ID, target.ID)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (c *Core) QueueFollowAnswer(ctx context.Context, tx *store.Store, target, f
 // ReceiveUndoFollow ends a remote actor's follow (or request) of a local
 // account.
 func (c *Core) ReceiveUndoFollow(ctx context.Context, actor, target *model.Account) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		if err := c.removeFollow(ctx, tx, actor.ID, target.ID); err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (c *Core) ReceiveUndoFollow(ctx context.Context, actor, target *model.Accou
 // an answer to a request that does not exist changes nothing. A Reject
 // also ends an accepted follow (the remote removed a follower).
 func (c *Core) ReceiveFollowAnswer(ctx context.Context, actor, follower *model.Account, accepted bool) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		req, err := tx.FollowRequestBetween(ctx, follower.ID, actor.ID)
 		if errors.Is(err, model.ErrNotFound) {
 			if accepted {
@@ -191,12 +191,12 @@ func (c *Core) ReceiveFollowAnswer(ctx context.Context, actor, follower *model.A
 
 // FollowRequestByURI finds a pending follow request by its Follow's id.
 func (c *Core) FollowRequestByURI(ctx context.Context, uri string) (*model.Follow, error) {
-	return c.Store.FollowRequestByURI(ctx, uri)
+	return c.store.FollowRequestByURI(ctx, uri)
 }
 
 // FollowByURI finds an accepted follow by its Follow's id.
 func (c *Core) FollowByURI(ctx context.Context, uri string) (*model.Follow, error) {
-	return c.Store.FollowByURI(ctx, uri)
+	return c.store.FollowByURI(ctx, uri)
 }
 
 // Remember records a tombstone: actor deleted or undid uri before it was
@@ -206,7 +206,7 @@ func (c *Core) Remember(ctx context.Context, actor *model.Account, uri string) e
 	if err := c.checkRemoteObject(actor, uri); err != nil {
 		return err
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.InsertTombstone(ctx, uri, actor.ID, time.Now())
 	})
 }

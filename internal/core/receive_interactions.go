@@ -17,7 +17,7 @@ func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.
 	if _, err := c.VisibleStatus(ctx, actor.ID, st.ID); err != nil {
 		return rejected("%s may not see status %d", actor.Acct(), st.ID)
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		inserted, err := tx.InsertFavourite(ctx, actor.ID, st.ID)
 		if err != nil || !inserted {
 			return err
@@ -35,7 +35,7 @@ func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.
 
 // ReceiveUndoLike takes a remote actor's favourite back.
 func (c *Core) ReceiveUndoLike(ctx context.Context, actor *model.Account, st *model.Status) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		deleted, err := tx.DeleteFavourite(ctx, actor.ID, st.ID)
 		if err != nil || !deleted {
 			return err
@@ -60,7 +60,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 	if _, err := c.VisibleStatus(ctx, actor.ID, orig.ID); err != nil {
 		return rejected("%s may not see status %d", actor.Acct(), orig.ID)
 	}
-	if _, err := c.Store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
+	if _, err := c.store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
 		return nil
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -75,7 +75,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 	boost := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: uri, URL: uri, Visibility: visibility,
 		ReblogOfID: orig.ID, ConversationID: orig.ConversationID, CreatedAt: at}
 	for attempt := 1; ; attempt++ {
-		err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		err := c.store.InTx(ctx, func(tx *store.Store) error {
 			if _, err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
 				return err
 			}
@@ -91,7 +91,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 		if !errors.Is(err, store.ErrDuplicate) {
 			return err
 		}
-		if _, err := c.Store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
+		if _, err := c.store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
 			return nil // the same boost, stored by a concurrent delivery
 		}
 		if attempt == maxIDAttempts {
@@ -109,7 +109,7 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 	if err := c.checkRemoteObject(actor, uri); err != nil {
 		return err // a tombstone for another host's URI would let anyone censor it
 	}
-	boost, err := c.Store.RemoteReblogByURI(ctx, uri)
+	boost, err := c.store.RemoteReblogByURI(ctx, uri)
 	if errors.Is(err, model.ErrNotFound) {
 		return c.Remember(ctx, actor, uri)
 	}
@@ -119,7 +119,7 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 	if boost.AccountID != actor.ID {
 		return rejected("%s cannot undo a boost by account %d", actor.Acct(), boost.AccountID)
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error { return c.removeStatus(ctx, tx, boost) })
+	err = c.store.InTx(ctx, func(tx *store.Store) error { return c.removeStatus(ctx, tx, boost) })
 	if err == nil {
 		c.forgetStatus(boost.ID)
 	}
@@ -146,7 +146,7 @@ func (c *Core) ReceivePin(ctx context.Context, actor *model.Account, st *model.S
 	if actor.Local() || st.AccountID != actor.ID || st.ReblogOfID != 0 || st.Visibility == model.Direct {
 		return rejected("%s cannot pin status %d", actor.Acct(), st.ID)
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		if pinned {
 			err = tx.InsertPin(ctx, actor.ID, st.ID)
@@ -170,7 +170,7 @@ func (c *Core) ReceiveActorDelete(ctx context.Context, actor *model.Account) err
 	if err := c.MarkRemoteAccountGone(ctx, actor.ID); err != nil {
 		return err
 	}
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		pairs, err := tx.FollowPairsOf(ctx, actor.ID)
 		if err != nil {
 			return err
@@ -197,7 +197,7 @@ func (c *Core) ReceiveStatusDelete(ctx context.Context, actor *model.Account, ur
 	if err := c.checkRemoteObject(actor, uri); err != nil {
 		return err // a tombstone for another host's URI would let anyone censor it
 	}
-	st, err := c.Store.StatusByURI(ctx, uri)
+	st, err := c.store.StatusByURI(ctx, uri)
 	if errors.Is(err, model.ErrNotFound) {
 		return c.Remember(ctx, actor, uri)
 	}
@@ -207,7 +207,7 @@ func (c *Core) ReceiveStatusDelete(ctx context.Context, actor *model.Account, ur
 	if st.AccountID != actor.ID || st.Local {
 		return rejected("%s cannot delete status %d of account %d", actor.Acct(), st.ID, st.AccountID)
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		boosts, err := tx.ReblogsOf(ctx, st.ID)
 		if err != nil {
 			return err

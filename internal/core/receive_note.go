@@ -65,7 +65,7 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	if err := c.checkRemoteObject(actor, n.URI); err != nil {
 		return nil, err
 	}
-	if gone, err := c.Store.Tombstoned(ctx, n.URI); err != nil {
+	if gone, err := c.store.Tombstoned(ctx, n.URI); err != nil {
 		return nil, err
 	} else if gone {
 		return nil, rejected("%s was deleted before it arrived", n.URI)
@@ -97,7 +97,7 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	}
 	mentions, tags := remoteMentions(n.Mentions), remoteTags(n.Tags)
 	for attempt := 1; ; attempt++ {
-		err := c.Store.InTx(ctx, func(tx *store.Store) error {
+		err := c.store.InTx(ctx, func(tx *store.Store) error {
 			if _, err := c.recordStatus(ctx, tx, st, parent, mentions, tags); err != nil {
 				return err
 			}
@@ -144,7 +144,7 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	if err := c.checkRemoteObject(actor, n.URI); err != nil {
 		return err
 	}
-	st, err := c.Store.StatusByURI(ctx, n.URI)
+	st, err := c.store.StatusByURI(ctx, n.URI)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -176,7 +176,7 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	}
 	next.EditedAt = &edited
 	r := &renderedText{html: next.Content, mentions: remoteMentions(n.Mentions), tags: remoteTags(n.Tags)}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		edits, err := tx.StatusEditsOf(ctx, st.ID)
 		if err != nil {
 			return err
@@ -239,7 +239,7 @@ func (c *Core) checkRemoteObject(actor *model.Account, uri string) error {
 // ownedStatus loads the status at uri when actor wrote it; one another
 // account holds is a rejection.
 func (c *Core) ownedStatus(ctx context.Context, actor *model.Account, uri string) (*model.Status, error) {
-	st, err := c.Store.StatusByURI(ctx, uri)
+	st, err := c.store.StatusByURI(ctx, uri)
 	if err != nil {
 		return nil, err
 	}

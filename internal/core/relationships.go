@@ -9,7 +9,7 @@ import (
 
 // relationship is how viewerID stands with one account.
 func (c *Core) relationship(ctx context.Context, viewerID, targetID int64) (*model.Relationship, error) {
-	rels, err := c.Store.RelationshipsOf(ctx, viewerID, []int64{targetID}, time.Now())
+	rels, err := c.store.RelationshipsOf(ctx, viewerID, []int64{targetID}, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (c *Core) Relationships(ctx context.Context, v *model.Viewer, ids []int64, 
 			keep = append(keep, a.ID)
 		}
 	}
-	rels, err := c.Store.RelationshipsOf(ctx, v.AccountID(), keep, time.Now())
+	rels, err := c.store.RelationshipsOf(ctx, v.AccountID(), keep, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []i
 			targets = append(targets, a.ID)
 		}
 	}
-	familiar, err := c.Store.FamiliarFollowers(ctx, v.AccountID(), targets)
+	familiar, err := c.store.FamiliarFollowers(ctx, v.AccountID(), targets)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []i
 	for _, list := range familiar {
 		followerIDs = append(followerIDs, list...)
 	}
-	followers, err := c.Store.AccountsByIDs(ctx, followerIDs)
+	followers, err := c.store.AccountsByIDs(ctx, followerIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []i
 // orderedAccounts loads the approved accounts among ids in the order
 // given, once each.
 func (c *Core) orderedAccounts(ctx context.Context, ids []int64) ([]*model.Account, error) {
-	byID, err := c.Store.ApprovedAccountsByIDs(ctx, ids)
+	byID, err := c.store.ApprovedAccountsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -82,19 +82,19 @@ func (c *Core) ResolveAccount(ctx context.Context, v *model.Viewer, acct string)
 	if err != nil {
 		return nil, err
 	}
-	return c.targetAccount(ctx, c.Store, a.ID)
+	return c.targetAccount(ctx, c.store, a.ID)
 }
 
 // RemoteAccountByURI finds a known remote account by its ActivityPub id
 // (model.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByURI(ctx context.Context, uri string) (*model.RemoteAccount, error) {
-	return c.Store.RemoteAccountByURI(ctx, uri)
+	return c.store.RemoteAccountByURI(ctx, uri)
 }
 
 // RemoteAccountByAcct finds a known remote account by name and domain
 // (model.ErrNotFound when unknown).
 func (c *Core) RemoteAccountByAcct(ctx context.Context, username, domain string) (*model.RemoteAccount, error) {
-	return c.Store.RemoteAccountByUsername(ctx, username, domain)
+	return c.store.RemoteAccountByUsername(ctx, username, domain)
 }
 
 // RemoteIsStale reports whether a stored remote account should be fetched
@@ -150,7 +150,7 @@ func (c *Core) SaveRemoteAccount(ctx context.Context, r RemoteActor) (*model.Acc
 func (c *Core) saveRemoteAccount(ctx context.Context, r RemoteActor, a *model.Account, now time.Time) (*model.Account, []string, error) {
 	var saved *model.Account
 	var stale []string
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		stale = nil
 		old, err := tx.RemoteAccountByURI(ctx, r.URI)
 		if errors.Is(err, model.ErrNotFound) {
@@ -265,7 +265,7 @@ func (c *Core) IsLocalHost(u *url.URL) bool {
 // it (origin remote), so the API shows it with suspended: true and an
 // empty profile, and an account.suspended event drops it from caches.
 func (c *Core) MarkRemoteAccountGone(ctx context.Context, id int64) error {
-	err := c.Store.InTx(ctx, func(tx *store.Store) error {
+	err := c.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.MarkRemoteAccountGone(ctx, id, time.Now()); err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ func (c *Core) RefreshStarted(id int64) bool {
 // RemoteResolveTimeout. Gone and suspended accounts are not found: an
 // origin that answered 410 said the account no longer exists.
 func (c *Core) remoteAccountByAddress(ctx context.Context, user, domain string) (*model.Account, error) {
-	known, err := c.Store.RemoteAccountByUsername(ctx, user, domain)
+	known, err := c.store.RemoteAccountByUsername(ctx, user, domain)
 	switch {
 	case err == nil:
 		if known.Suspended() {

@@ -17,7 +17,7 @@ type SavedStatusPage struct {
 
 // Bookmarks lists a page of the viewer's bookmarks, newest first.
 func (c *Core) Bookmarks(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
-	rows, err := c.Store.BookmarksPage(ctx, v.AccountID(), p)
+	rows, err := c.store.BookmarksPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func (c *Core) Bookmarks(ctx context.Context, v *model.Viewer, p model.Page) (*S
 
 // Favourites lists a page of the viewer's favourites, newest first.
 func (c *Core) Favourites(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
-	rows, err := c.Store.FavouritesPage(ctx, v.AccountID(), p)
+	rows, err := c.store.FavouritesPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (c *Core) savedStatuses(ctx context.Context, viewerID int64, rows []store.S
 	for _, r := range rows {
 		statusIDs = append(statusIDs, r.StatusID)
 	}
-	byID, err := c.Store.StatusesByIDs(ctx, statusIDs)
+	byID, err := c.store.StatusesByIDs(ctx, statusIDs)
 	if err != nil {
 		return nil, err
 	}

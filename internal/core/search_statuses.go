@@ -82,7 +82,7 @@ func (c *Core) searchStatuses(ctx context.Context, v *model.Viewer, query string
 	if len(s.Terms) == 0 && s.AccountID == 0 {
 		return []*model.StatusView{}, nil // only exclusions: nothing to look for
 	}
-	found, err := c.Store.SearchStatuses(ctx, s)
+	found, err := c.store.SearchStatuses(ctx, s)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ type MediaAttribute struct {
 // ownStatus loads one of the viewer's own statuses (not a boost); others'
 // statuses are a 404, as Mastodon scopes these lookups to the author.
 func (c *Core) ownStatus(ctx context.Context, v *model.Viewer, id int64) (*model.Status, error) {
-	st, err := c.Store.StatusByID(ctx, id)
+	st, err := c.store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
@@ -102,7 +102,7 @@ func (c *Core) EditStatus(ctx context.Context, v *model.Viewer, id int64, req St
 	if changed {
 		next.EditedAt = &now
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		if changed {
 			edits, err := tx.StatusEditsOf(ctx, st.ID)
 			if err != nil {
@@ -176,7 +176,7 @@ func (c *Core) currentMediaIDs(ctx context.Context, st *model.Status) ([]int64, 
 	if !st.HasMedia {
 		return nil, nil
 	}
-	byStatus, err := c.Store.MediaByStatusIDs(ctx, []int64{st.ID})
+	byStatus, err := c.store.MediaByStatusIDs(ctx, []int64{st.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (c *Core) DeleteStatus(ctx context.Context, v *model.Viewer, id int64) (*mo
 	if err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		// Who must hear of it is read before the rows that tell are gone.
 		tell, err := c.deletionDelivery(ctx, tx, st)
 		if err != nil {

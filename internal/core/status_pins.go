@@ -25,7 +25,7 @@ func (c *Core) Pin(ctx context.Context, v *model.Viewer, id int64) (*model.Statu
 	case st.Visibility == model.Direct:
 		return nil, fault.Unprocessable("Validation failed: Posts that are only visible to mentioned users cannot be pinned")
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		pinned, err := tx.PinnedStatusIDs(ctx, v.AccountID())
 		if err != nil {
 			return err
@@ -60,7 +60,7 @@ func (c *Core) Unpin(ctx context.Context, v *model.Viewer, id int64) (*model.Sta
 	if err != nil {
 		return nil, err
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		pinned, err := tx.PinnedStatusIDs(ctx, v.AccountID())
 		if err != nil || !slices.Contains(pinned, st.ID) {
 			return err
@@ -90,12 +90,12 @@ type AccountPage struct {
 // FavouritedBy pages the accounts that favourited a visible status,
 // leaving out suspended accounts and those the viewer blocks or mutes.
 func (c *Core) FavouritedBy(ctx context.Context, v *model.Viewer, id int64, p model.Page) (*AccountPage, error) {
-	return c.statusAccounts(ctx, v, id, p, c.Store.FavouritedByPage)
+	return c.statusAccounts(ctx, v, id, p, c.store.FavouritedByPage)
 }
 
 // RebloggedBy pages the accounts that boosted a visible status.
 func (c *Core) RebloggedBy(ctx context.Context, v *model.Viewer, id int64, p model.Page) (*AccountPage, error) {
-	return c.statusAccounts(ctx, v, id, p, c.Store.RebloggedByPage)
+	return c.statusAccounts(ctx, v, id, p, c.store.RebloggedByPage)
 }
 
 func (c *Core) statusAccounts(ctx context.Context, v *model.Viewer, id int64, p model.Page,
@@ -117,7 +117,7 @@ func (c *Core) statusAccounts(ctx context.Context, v *model.Viewer, id int64, p 
 	for i, r := range rows {
 		accountIDs[i] = r.AccountID
 	}
-	accounts, err := c.Store.AccountsByIDs(ctx, accountIDs)
+	accounts, err := c.store.AccountsByIDs(ctx, accountIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (c *Core) Context(ctx context.Context, v *model.Viewer, id int64) (*ThreadC
 	if st.ReblogOfID != 0 {
 		return out, nil
 	}
-	ancestors, err := c.Store.AncestorsOf(ctx, st, ancestorsLimit)
+	ancestors, err := c.store.AncestorsOf(ctx, st, ancestorsLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (c *Core) Context(ctx context.Context, v *model.Viewer, id int64) (*ThreadC
 	if viewerID == 0 {
 		limit, depth = descendantsLimitAnon, descendantsDepthAnonym
 	}
-	descendants, err := c.Store.DescendantsOf(ctx, st.ID, limit, depth)
+	descendants, err := c.store.DescendantsOf(ctx, st.ID, limit, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +135,11 @@ func (c *Core) StatusHistory(ctx context.Context, v *model.Viewer, id int64) ([]
 	if err != nil {
 		return nil, err
 	}
-	author, err := c.Store.AccountByID(ctx, st.AccountID)
+	author, err := c.store.AccountByID(ctx, st.AccountID)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
-	edits, err := c.Store.StatusEditsOf(ctx, st.ID)
+	edits, err := c.store.StatusEditsOf(ctx, st.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (c *Core) StatusHistory(ctx context.Context, v *model.Viewer, id int64) ([]
 	}
 	media := map[int64]*model.MediaAttachment{}
 	if len(want) > 0 {
-		list, err := c.Store.MediaByIDs(ctx, want)
+		list, err := c.store.MediaByIDs(ctx, want)
 		if err != nil {
 			return nil, err
 		}

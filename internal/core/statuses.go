@@ -81,8 +81,8 @@ func (c *Core) postStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*m
 	}
 	now := time.Now()
 	if n.IdempotencyKey != "" {
-		if id, err := c.Store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
-			if st, err := c.Store.StatusByID(ctx, id); err == nil {
+		if id, err := c.store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
+			if st, err := c.store.StatusByID(ctx, id); err == nil {
 				return st, nil, nil
 			}
 		} else if !errors.Is(err, model.ErrNotFound) {
@@ -141,7 +141,7 @@ func (c *Core) postStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*m
 	st.Content = r.html
 	primer := c.newStatusPrimer()
 	var rec *recorded
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		if n.IdempotencyKey != "" {
 			if err := tx.ClaimIdempotencyKey(ctx, author.ID, n.IdempotencyKey, st.ID, now, now.Add(-idempotencyWindow)); err != nil {
 				return err
@@ -161,8 +161,8 @@ func (c *Core) postStatus(ctx context.Context, v *model.Viewer, n NewStatus) (*m
 	})
 	if errors.Is(err, store.ErrDuplicate) && n.IdempotencyKey != "" {
 		// The same request, sent concurrently, was posted first: answer with it.
-		if id, err := c.Store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
-			st, err := c.Store.StatusByID(ctx, id)
+		if id, err := c.store.IdempotentStatus(ctx, author.ID, n.IdempotencyKey, now.Add(-idempotencyWindow)); err == nil {
+			st, err := c.store.StatusByID(ctx, id)
 			return st, nil, err
 		}
 	}
@@ -209,7 +209,7 @@ func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) 
 			remote = append(remote, m)
 		}
 	}
-	accounts, err := c.Store.LocalAccountsByUsernames(ctx, names)
+	accounts, err := c.store.LocalAccountsByUsernames(ctx, names)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func (c *Core) renderText(ctx context.Context, s string) (*renderedText, error) 
 // PruneIdempotencyKeys forgets Idempotency-Keys past their window; the
 // server runs it periodically.
 func (c *Core) PruneIdempotencyKeys(ctx context.Context) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error {
+	return c.store.InTx(ctx, func(tx *store.Store) error {
 		return tx.PruneIdempotencyKeys(ctx, time.Now().Add(-idempotencyWindow))
 	})
 }

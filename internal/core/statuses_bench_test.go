@@ -36,7 +36,7 @@ func benchInstance(b *testing.B, followers int) (*testrig.Instance, *model.Viewe
 				{"INSERT INTO follows (id, account_id, target_account_id, created_at) VALUES ($1,$2,$3,$4)",
 					[]any{ids.New(), id, author.Account.ID, now}},
 			} {
-				if _, err := inst.Core.Store.DB.Write.ExecContext(ctx, q.sql, q.args...); err != nil {
+				if _, err := inst.Store.DB.Write.ExecContext(ctx, q.sql, q.args...); err != nil {
 					return err
 				}
 			}
@@ -82,7 +82,7 @@ func benchPost(b *testing.B, followers int) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "posts/s")
-	stats, err := inst.Core.Store.QueueStats(ctx, core.QueueFanout, time.Now())
+	stats, err := inst.Store.QueueStats(ctx, core.QueueFanout, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func benchPost(b *testing.B, followers int) {
 	drain := time.Now()
 	for stats.Pending > 0 && time.Since(drain) < time.Minute {
 		time.Sleep(10 * time.Millisecond)
-		stats, _ = inst.Core.Store.QueueStats(ctx, core.QueueFanout, time.Now())
+		stats, _ = inst.Store.QueueStats(ctx, core.QueueFanout, time.Now())
 	}
 	b.ReportMetric(time.Since(drain).Seconds(), "drain-s")
 }

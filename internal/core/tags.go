@@ -34,7 +34,7 @@ func (c *Core) Tag(ctx context.Context, name string) (*TagView, error) {
 	if !text.ValidTag(name) {
 		return nil, fault.ErrRecordNotFound
 	}
-	t, err := c.Store.TagByName(ctx, text.NormalizeTag(name))
+	t, err := c.store.TagByName(ctx, text.NormalizeTag(name))
 	if err != nil {
 		if err := fault.NotFoundOr(err); err != fault.ErrRecordNotFound {
 			return nil, err
@@ -54,7 +54,7 @@ func (c *Core) searchTags(ctx context.Context, query string, limit, offset int) 
 	if name == "" {
 		return []*TagView{}, nil
 	}
-	tags, err := c.Store.SearchTags(ctx, name, limit, offset)
+	tags, err := c.store.SearchTags(ctx, name, limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (c *Core) tagViews(ctx context.Context, tags []model.Tag) ([]*TagView, erro
 	for _, t := range tags {
 		tagIDs = append(tagIDs, t.ID)
 	}
-	usage, err := c.Store.TagUsage(ctx, tagIDs, today.AddDate(0, 0, -(tagHistoryDays-1)))
+	usage, err := c.store.TagUsage(ctx, tagIDs, today.AddDate(0, 0, -(tagHistoryDays-1)))
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (c *Core) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) 
 	if err := c.touchActive(ctx, me); err != nil {
 		return nil, err
 	}
-	feedIDs, err := c.Store.HomeFeedPage(ctx, me, p)
+	feedIDs, err := c.store.HomeFeedPage(ctx, me, p)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (c *Core) touchActive(ctx context.Context, accountID int64) error {
 	if v, ok := c.homeReads.Load(accountID); ok && now.Sub(time.UnixMilli(v.(int64))) < activityResolution {
 		return nil
 	}
-	last, err := c.Store.HomeFeedReadAt(ctx, accountID)
+	last, err := c.store.HomeFeedReadAt(ctx, accountID)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (c *Core) touchActive(ctx context.Context, accountID int64) error {
 		c.noteHomeRead(accountID, last, now)
 		return nil
 	}
-	err = c.Store.InTx(ctx, func(tx *store.Store) error {
+	err = c.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.MarkHomeFeedRead(ctx, accountID, now); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (c *Core) noteHomeRead(accountID int64, at, now time.Time) {
 // RebuildFeed refills an account's home feed from the statuses of the
 // accounts it follows (bounded), e.g. for `herd admin feeds rebuild`.
 func (c *Core) RebuildFeed(ctx context.Context, accountID int64) error {
-	return c.Store.InTx(ctx, func(tx *store.Store) error { return c.rebuildFeed(ctx, tx, accountID) })
+	return c.store.InTx(ctx, func(tx *store.Store) error { return c.rebuildFeed(ctx, tx, accountID) })
 }
 
 func (c *Core) rebuildFeed(ctx context.Context, tx *store.Store, accountID int64) error {
@@ -158,7 +158,7 @@ type PublicFilter struct {
 func (c *Core) PublicTimeline(ctx context.Context, v *model.Viewer, f PublicFilter, p model.Page) (*StatusPage, error) {
 	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
 		OnlyMedia: f.OnlyMedia, NoReplies: true, HideSilenced: true, Now: time.Now()}
-	list, err := c.Store.PublicStatusesPage(ctx, tf, p)
+	list, err := c.store.PublicStatusesPage(ctx, tf, p)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (c *Core) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f P
 	if tf.NoneTagIDs, err = c.tagIDs(ctx, q.None); err != nil {
 		return nil, err
 	}
-	list, err := c.Store.PublicStatusesPage(ctx, tf, p)
+	list, err := c.store.PublicStatusesPage(ctx, tf, p)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (c *Core) tagIDs(ctx context.Context, names []string) ([]int64, error) {
 			lower = append(lower, text.NormalizeTag(n))
 		}
 	}
-	return c.Store.TagIDsByNames(ctx, lower)
+	return c.store.TagIDsByNames(ctx, lower)
 }
 
 // AccountStatusFilter is what GET /api/v1/accounts/:id/statuses accepts.
@@ -233,7 +233,7 @@ type AccountStatusFilter struct {
 // and the page bounds are ignored, as clients fetch them in one go.
 func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID int64, f AccountStatusFilter, p model.Page) (*StatusPage, error) {
 	me := v.AccountID()
-	acct, err := c.Store.AccountByID(ctx, accountID)
+	acct, err := c.store.AccountByID(ctx, accountID)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
@@ -248,7 +248,7 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 		tf.Visibilities = []model.Visibility{model.Public, model.Unlisted, model.Private, model.Direct}
 	default:
 		tf.Visibilities = []model.Visibility{model.Public, model.Unlisted}
-		rel, err := c.Store.RelationsOf(ctx, me, []int64{accountID})
+		rel, err := c.store.RelationsOf(ctx, me, []int64{accountID})
 		if err != nil {
 			return nil, err
 		}
@@ -266,9 +266,9 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 	}
 	var list []*model.Status
 	if f.Pinned {
-		list, err = c.Store.PinnedStatusesOf(ctx, accountID, tf)
+		list, err = c.store.PinnedStatusesOf(ctx, accountID, tf)
 	} else {
-		list, err = c.Store.AccountStatusesPage(ctx, accountID, tf, p)
+		list, err = c.store.AccountStatusesPage(ctx, accountID, tf, p)
 	}
 	if err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func (c *Core) viewerState(ctx context.Context, viewerID int64) (*store.ViewerSt
 	if len(missing) == 0 {
 		return found[viewerID], nil
 	}
-	vs, err := c.Store.ViewerStateOf(ctx, viewerID, ids.Floor(time.Now().Add(-viewerFlagsWindow)))
+	vs, err := c.store.ViewerStateOf(ctx, viewerID, ids.Floor(time.Now().Add(-viewerFlagsWindow)))
 	if err != nil {
 		return nil, err
 	}

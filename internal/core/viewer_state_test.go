@@ -94,7 +94,7 @@ func TestViewerStateOtherNode(t *testing.T) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
 		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
-		other := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config}) // takes over the store's commit hook
+		other := core.New(core.Deps{Store: inst.Store, Config: inst.Core.Config}) // takes over the store's commit hook
 		av, _ := other.Accounts.Authenticate(ctx, alice.Token)
 		bv, _ := other.Accounts.Authenticate(ctx, bob.Token)
 		st, err := other.PostStatus(ctx, av, core.NewStatus{Text: "hello"})

@@ -87,7 +87,7 @@ func canSee(viewerID int64, st *model.Status, author *model.Account, rel relatio
 // VisibleStatus loads one status the viewer may see, or 404 as Mastodon
 // answers for statuses that exist but are hidden.
 func (c *Core) VisibleStatus(ctx context.Context, viewerID, statusID int64) (*model.Status, error) {
-	st, err := c.Store.StatusByID(ctx, statusID)
+	st, err := c.store.StatusByID(ctx, statusID)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}

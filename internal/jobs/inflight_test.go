@@ -21,7 +21,7 @@ import (
 func TestInFlightJobsFinishOneByOne(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		st := inst.Core.Store
+		st := inst.Store
 		release := make(chan struct{})
 		var running, most atomic.Int32
 		var mu sync.Mutex

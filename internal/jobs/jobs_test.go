@@ -78,7 +78,7 @@ func idle(ctx context.Context, t *testing.T, st *store.Store, pool *jobs.Pool, r
 func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		st := inst.Core.Store
+		st := inst.Store
 		ctx := context.Background()
 		id := enqueue(t, st, "crashy")
 		// A worker claims the job with a short lease and "crashes": it never
@@ -124,7 +124,7 @@ func TestLeasedJobIsRetriedAfterCrash(t *testing.T) {
 func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		st := inst.Core.Store
+		st := inst.Store
 		ctx := context.Background()
 		rec := &recorder{got: make(chan struct{}, 10), fail: map[string]bool{"bad": true}}
 		pool := jobs.New(st.JobQueue(), slog.Default())
@@ -164,7 +164,7 @@ func TestFailedJobBacksOffAndGivesUp(t *testing.T) {
 func TestWakeRunsNewJobsAtOnce(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		st := inst.Core.Store
+		st := inst.Store
 		rec := &recorder{got: make(chan struct{}, 10)}
 		pool := jobs.New(st.JobQueue(), slog.Default())
 		pool.Register(jobs.Queue{Name: "test", Handler: rec.handle, Poll: time.Hour})
@@ -184,7 +184,7 @@ func TestWakeRunsNewJobsAtOnce(t *testing.T) {
 func TestLingerOnlyWhileBusy(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
-		st := inst.Core.Store
+		st := inst.Store
 		rec := &recorder{got: make(chan struct{}, 100)}
 		pool := jobs.New(st.JobQueue(), slog.Default())
 		// A worker that lingers claims no sooner than linger after it was

@@ -224,12 +224,12 @@ func TestExpiredCodeRefused(t *testing.T) {
 		alice := inst.NewUser(t, "alice")
 		app := registerApp(t, inst, appRedirect, "read")
 		ctx := context.Background()
-		a, err := inst.Core.Store.AppByClientID(ctx, app.ClientID)
+		a, err := inst.Store.AppByClientID(ctx, app.ClientID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		insert := func(code string, expires time.Time) {
-			err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+			err := inst.Store.InTx(ctx, func(tx *store.Store) error {
 				return tx.InsertAuthCode(ctx, accounts.HashSecret(code), &store.AuthCode{AppID: a.ID,
 					AccountID: alice.Account.ID, RedirectURI: appRedirect, Scopes: []string{"read"}, ExpiresAt: expires})
 			})
@@ -265,7 +265,7 @@ func TestReplayedCodeRevokesItsTokens(t *testing.T) {
 		b := newBrowser(t, inst)
 		b.signIn(b.get("/auth/sign_in"), alice.Email)
 		// A second core on the same database, as a second node would be.
-		otherNode := core.New(core.Deps{Store: inst.Core.Store, Config: inst.Core.Config})
+		otherNode := core.New(core.Deps{Store: inst.Store, Config: inst.Core.Config})
 
 		cases := []struct {
 			name        string

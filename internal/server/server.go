@@ -25,9 +25,12 @@ import (
 
 // Server is one running Herd node.
 type Server struct {
-	Config  *config.Config
-	DB      *db.DB
-	Core    *core.Core
+	Config *config.Config
+	DB     *db.DB
+	Core   *core.Core
+	// Store is the database's use-case-free face, for the tools and tests
+	// that must see or set rows directly; the doors never get it.
+	Store   *store.Store
 	Jobs    *jobs.Pool // every queue's workers, started by Run
 	Handler http.Handler
 	// Inbox and Receiver are the receiving door of federation (tests
@@ -117,7 +120,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 	registerMediaProxy(mux, c)
 	registerAccountImageProxy(mux, c)
 	registerCustomEmojiProxy(mux, c)
-	s := &Server{Config: cfg, DB: database, Core: c, Jobs: pool, Inbox: fed.Inbox, Receiver: receiver,
+	s := &Server{Config: cfg, DB: database, Core: c, Store: st, Jobs: pool, Inbox: fed.Inbox, Receiver: receiver,
 		Deliverer: deliverer, log: log}
 	slowBodies := bodyDeadline{grace: cfg.BodyReadGrace, minRate: int64(cfg.BodyMinRate)} // body_deadline.go
 	s.Handler = slowBodies.wrap(withCORS(gate.throttleCredentials(fed.WithProfilePaths(mux, http.HandlerFunc(pages.ServeProfilePath)))))

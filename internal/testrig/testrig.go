@@ -29,6 +29,7 @@ import (
 	"herd/internal/media/s3test"
 	"herd/internal/model"
 	"herd/internal/server"
+	"herd/internal/store"
 )
 
 // PostgresEnv names the variable holding the PostgreSQL DSN for tests.
@@ -100,6 +101,7 @@ type Instance struct {
 	Domain string // host:port
 	Server *server.Server
 	Core   *core.Core
+	Store  *store.Store // the node's database, for fixtures and checks
 	HTTP   *httptest.Server
 	app    *model.App
 	// What WaitJobs and WaitEvents watch (wait.go): requests that may
@@ -185,10 +187,10 @@ func start(t testing.TB, db DB, ts *httptest.Server, configure ...func(*config.C
 		cancel()
 		t.Fatalf("start instance: %v", err)
 	}
-	inst := &Instance{Domain: cfg.Domain, Server: srv, Core: srv.Core, HTTP: ts, watched: true}
+	inst := &Instance{Domain: cfg.Domain, Server: srv, Core: srv.Core, Store: srv.Store, HTTP: ts, watched: true}
 	// The events reader starts where the log ends when Run starts it;
 	// nothing writes in between, so it has read up to here.
-	last, err := srv.Core.Store.LastEventID(ctx)
+	last, err := srv.Store.LastEventID(ctx)
 	if err != nil {
 		cancel()
 		srv.Close()

@@ -137,7 +137,7 @@ func (i *Instance) jobsToDo(t testing.TB) int {
 	t.Helper()
 	now := time.Now()
 	var n int
-	if err := i.Core.Store.DB.Read.QueryRow("SELECT COUNT(*) "+toDo, now.UnixMilli(), now.Add(deliverySoon).UnixMilli()).Scan(&n); err != nil {
+	if err := i.Store.DB.Read.QueryRow("SELECT COUNT(*) "+toDo, now.UnixMilli(), now.Add(deliverySoon).UnixMilli()).Scan(&n); err != nil {
 		t.Fatalf("%s: count jobs: %v", i.Domain, err)
 	}
 	return n
@@ -147,7 +147,7 @@ func (i *Instance) jobsToDo(t testing.TB) int {
 func (i *Instance) describeWork(t testing.TB) []string {
 	t.Helper()
 	now := time.Now()
-	rows, err := i.Core.Store.DB.Read.Query("SELECT queue, attempts, locked_until > $1, last_error "+toDo+" ORDER BY id LIMIT 20",
+	rows, err := i.Store.DB.Read.Query("SELECT queue, attempts, locked_until > $1, last_error "+toDo+" ORDER BY id LIMIT 20",
 		now.UnixMilli(), now.Add(deliverySoon).UnixMilli())
 	if err != nil {
 		return []string{fmt.Sprintf("%s: list jobs: %v", i.Domain, err)}
@@ -178,7 +178,7 @@ func (i *Instance) WaitEvents(t testing.TB) {
 	if !i.watched {
 		t.Fatalf("%s: WaitEvents and WaitJobs need an instance started by testrig", i.Domain)
 	}
-	last, err := i.Core.Store.LastEventID(context.Background())
+	last, err := i.Store.LastEventID(context.Background())
 	if err != nil {
 		t.Fatalf("%s: last event: %v", i.Domain, err)
 	}

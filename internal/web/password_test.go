@@ -119,7 +119,7 @@ func TestPasswordReset(t *testing.T) {
 
 		// An expired link.
 		past := time.Now().Add(-2 * time.Hour)
-		if err := inst.Core.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := inst.Store.InTx(ctx, func(tx *store.Store) error {
 			return tx.ReplacePasswordReset(ctx, accounts.HashSecret("old-link"), alice.Account.ID, past, past.Add(time.Hour))
 		}); err != nil {
 			t.Fatal(err)
