@@ -46,7 +46,7 @@ func TestDeliveryResumesAfterRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		one.Deliverer.SetClient(client)
-		n := &network{inst: &testrig.Instance{Core: one.Core, Server: one}}
+		n := &network{inst: &testrig.Instance{Core: one.Core, Store: one.Store, Server: one}}
 		alice := n.inst.NewUser(t, "alice")
 		bob := r.url("/users/bob")
 		if err := one.Store.InTx(ctx, func(tx *store.Store) error {
@@ -134,7 +134,7 @@ func TestDeliveryShutdownIsNotAnAttempt(t *testing.T) {
 		}
 		srv.Deliverer.SetClient(safehttp.New(safehttp.Options{Domain: localDomain, Resolve: resolve, AllowPrivateAddresses: true}))
 		srv.Run(ctx)
-		n := &network{inst: &testrig.Instance{Core: srv.Core, Server: srv}}
+		n := &network{inst: &testrig.Instance{Core: srv.Core, Store: srv.Store, Server: srv}}
 		alice := n.inst.NewUser(t, "alice")
 		bob := remoteAccount(r.url("/users/bob"), "bob", remoteHost)
 		if err := srv.Store.InTx(ctx, func(tx *store.Store) error {
@@ -154,7 +154,7 @@ func TestDeliveryShutdownIsNotAnAttempt(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer srv2.Close()
-		n2 := &network{inst: &testrig.Instance{Core: srv2.Core, Server: srv2}}
+		n2 := &network{inst: &testrig.Instance{Core: srv2.Core, Store: srv2.Store, Server: srv2}}
 		if c := n2.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = 'deliver_inbox' AND attempts = 0 AND locked_until = 0 AND run_at <= $1",
 			time.Now().UnixMilli()); c != 1 {
 			t.Fatal("the interrupted delivery is not waiting, due, with no attempt counted")

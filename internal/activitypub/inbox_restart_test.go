@@ -46,7 +46,7 @@ func TestInboxActivitySurvivesRestart(t *testing.T) {
 		}
 		one.Inbox.SetFetcher(activitypub.NewFetcher(client, one.Core, signer))
 		ts := httptest.NewServer(one.Handler)
-		n := &network{inst: &testrig.Instance{URL: ts.URL, HTTP: ts, Core: one.Core, Server: one}}
+		n := &network{inst: &testrig.Instance{URL: ts.URL, HTTP: ts, Core: one.Core, Store: one.Store, Server: one}}
 		uri := "http://remote.test/notes/survivor"
 		n.accept(t, create(bob, note(bob, uri, "<p>still here</p>")))
 		ts.Close()

@@ -317,7 +317,7 @@ func TestMediaJobResumesAfterRestart(t *testing.T) {
 		}
 		ts.Config.Handler = one.Handler
 		ts.Start()
-		first := &testrig.Instance{URL: ts.URL, Domain: cfg.Domain, Server: one, Core: one.Core, HTTP: ts}
+		first := &testrig.Instance{URL: ts.URL, Domain: cfg.Domain, Server: one, Core: one.Core, Store: one.Store, HTTP: ts}
 		alice := first.NewUser(t, "alice")
 
 		r := uploadRaw(t, first, alice.Token, "/api/v2/media", "clip.mp4", mediatest.MP4(t), nil)
