@@ -48,7 +48,7 @@ func adminFeeds(args []string, out io.Writer, log *slog.Logger) error {
 		}
 	}
 	for _, acct := range accounts {
-		if err := c.RebuildFeed(ctx, acct.ID); err != nil {
+		if err := c.Timelines.RebuildFeed(ctx, acct.ID); err != nil {
 			return fmt.Errorf("rebuild @%s: %w", acct.Username, err)
 		}
 	}

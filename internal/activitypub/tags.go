@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strings"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/timelines"
 	"herd/internal/model"
 )
 
@@ -22,11 +22,11 @@ func (h *Handler) tagCollection(w http.ResponseWriter, r *http.Request) error {
 	if strings.Contains(name, "/") {
 		return fault.ErrRecordNotFound
 	}
-	tag, err := h.core.Tag(r.Context(), name)
+	tag, err := h.core.Timelines.Tag(r.Context(), name)
 	if err != nil {
 		return err
 	}
-	sp, err := h.core.TagTimeline(r.Context(), nil, core.TagQuery{Tag: name}, core.PublicFilter{Local: true},
+	sp, err := h.core.Timelines.TagTimeline(r.Context(), nil, timelines.TagQuery{Tag: name}, timelines.PublicFilter{Local: true},
 		model.Page{Limit: tagPageSize})
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/core/files"
+	"herd/internal/core/timelines"
 	"herd/internal/media"
 )
 
@@ -222,13 +223,13 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := core.AccountStatusFilter{
+	f := timelines.AccountStatusFilter{
 		Pinned: p.boolean("pinned", false), OnlyMedia: p.boolean("only_media", false),
 		ExcludeReplies: p.boolean("exclude_replies", false), ExcludeReblogs: p.boolean("exclude_reblogs", false),
 		Tagged: p.str("tagged"),
 	}
 	v := viewerOf(r)
-	page, err := a.core.AccountStatuses(r.Context(), v, id, f, pg)
+	page, err := a.core.Timelines.AccountStatuses(r.Context(), v, id, f, pg)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/timelines"
 	"herd/internal/door"
 	"herd/internal/model"
 )
@@ -12,7 +12,7 @@ import (
 // savedList handles GET /api/v1/bookmarks and /api/v1/favourites: 20
 // statuses by default, at most 40, with a Link header over the bookmark or
 // favourite ids.
-func (a *API) savedList(load func(context.Context, *model.Viewer, model.Page) (*core.SavedStatusPage, error)) door.Func {
+func (a *API) savedList(load func(context.Context, *model.Viewer, model.Page) (*timelines.SavedStatusPage, error)) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := parseParams(r)
 		if err != nil {

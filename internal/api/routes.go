@@ -119,8 +119,8 @@ func (a *API) routes() {
 	// Markers (markers.go); bookmarks and favourites (bookmarks.go).
 	handle("GET /api/v1/markers", user("read:statuses"), a.markers)
 	handle("POST /api/v1/markers", user("write:statuses"), a.saveMarkers)
-	handle("GET /api/v1/bookmarks", user("read:bookmarks"), a.savedList(a.core.Bookmarks))
-	handle("GET /api/v1/favourites", user("read:favourites"), a.savedList(a.core.Favourites))
+	handle("GET /api/v1/bookmarks", user("read:bookmarks"), a.savedList(a.core.Timelines.Bookmarks))
+	handle("GET /api/v1/favourites", user("read:favourites"), a.savedList(a.core.Timelines.Favourites))
 
 	// Reports (reports.go).
 	handle("POST /api/v1/reports", user("write:reports"), a.postReport)

@@ -6,8 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/search"
+	"herd/internal/core/timelines"
 	"herd/internal/ids"
 )
 
@@ -35,7 +36,7 @@ type SearchResult struct {
 }
 
 // tagEntity renders a tag; following is false until hashtag follows exist.
-func (a *API) tagEntity(tv *core.TagView, viewerID int64) Tag {
+func (a *API) tagEntity(tv *timelines.TagView, viewerID int64) Tag {
 	e := Tag{Name: tv.Tag.Name, URL: a.core.TagURL(tv.Tag.Name), History: make([]TagHistory, 0, len(tv.History))}
 	if tv.Tag.ID != 0 {
 		e.ID = ids.Format(tv.Tag.ID)
@@ -74,7 +75,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := core.SearchQuery{Q: p.str("q"), Type: p.str("type"), Resolve: p.boolean("resolve", false),
+	q := search.Query{Q: p.str("q"), Type: p.str("type"), Resolve: p.boolean("resolve", false),
 		Following: p.boolean("following", false), MaxID: pg.MaxID, MinID: pg.MinID, Limit: pg.Limit}
 	if q.AccountID, err = p.id("account_id"); err != nil {
 		return err
@@ -82,7 +83,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if q.Offset, err = p.integer("offset", 0); err != nil {
 		return err
 	}
-	res, err := a.core.Search(r.Context(), v, q)
+	res, err := a.core.Search.Search(r.Context(), v, q)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 
 // tag handles GET /api/v1/tags/{name}.
 func (a *API) tag(w http.ResponseWriter, r *http.Request) error {
-	tv, err := a.core.Tag(r.Context(), r.PathValue("name"))
+	tv, err := a.core.Timelines.Tag(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (a *API) getAccountFeaturedTags(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	tags, err := a.core.FeaturedTags(r.Context(), id)
+	tags, err := a.core.Timelines.FeaturedTags(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mattn/go-mastodon"
 
-	"herd/internal/core"
+	"herd/internal/core/timelines"
 	"herd/internal/testrig"
 )
 
@@ -67,7 +67,7 @@ func eventuallyHome(t *testing.T, inst *testrig.Instance, u *testrig.User, want 
 func fanoutDone(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
 	inst.WaitJobs(t)
-	st, err := inst.Store.QueueStats(context.Background(), core.QueueFanout, time.Now())
+	st, err := inst.Store.QueueStats(context.Background(), timelines.QueueFanout, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,11 @@ package api
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/timelines"
 )
 
 // writeStatusPage renders a timeline page with its Link header.
-func (a *API) writeStatusPage(w http.ResponseWriter, r *http.Request, page *core.StatusPage) error {
+func (a *API) writeStatusPage(w http.ResponseWriter, r *http.Request, page *timelines.StatusPage) error {
 	v := viewerOf(r)
 	a.setLinkHeader(w, r, page.NewestID, page.OldestID)
 	return a.writeStatuses(w, page.Statuses, v.AccountID())
@@ -23,15 +23,15 @@ func (a *API) homeTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.core.HomeTimeline(r.Context(), viewerOf(r), pg)
+	page, err := a.core.Timelines.HomeTimeline(r.Context(), viewerOf(r), pg)
 	if err != nil {
 		return err
 	}
 	return a.writeStatusPage(w, r, page)
 }
 
-func publicFilter(p params) core.PublicFilter {
-	return core.PublicFilter{Local: p.boolean("local", false), Remote: p.boolean("remote", false),
+func publicFilter(p params) timelines.PublicFilter {
+	return timelines.PublicFilter{Local: p.boolean("local", false), Remote: p.boolean("remote", false),
 		OnlyMedia: p.boolean("only_media", false)}
 }
 
@@ -45,7 +45,7 @@ func (a *API) publicTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.core.PublicTimeline(r.Context(), viewerOf(r), publicFilter(p), pg)
+	page, err := a.core.Timelines.PublicTimeline(r.Context(), viewerOf(r), publicFilter(p), pg)
 	if err != nil {
 		return err
 	}
@@ -63,8 +63,8 @@ func (a *API) tagTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := core.TagQuery{Tag: r.PathValue("hashtag"), Any: p.list("any"), All: p.list("all"), None: p.list("none")}
-	page, err := a.core.TagTimeline(r.Context(), viewerOf(r), q, publicFilter(p), pg)
+	q := timelines.TagQuery{Tag: r.PathValue("hashtag"), Any: p.list("any"), All: p.list("all"), None: p.list("none")}
+	page, err := a.core.Timelines.TagTimeline(r.Context(), viewerOf(r), q, publicFilter(p), pg)
 	if err != nil {
 		return err
 	}

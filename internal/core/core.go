@@ -6,8 +6,6 @@ package core
 import (
 	"context"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"herd/internal/core/accounts"
@@ -17,8 +15,11 @@ import (
 	"herd/internal/core/links"
 	"herd/internal/core/moderation"
 	"herd/internal/core/notifications"
+	"herd/internal/core/search"
 	"herd/internal/core/site"
+	"herd/internal/core/timelines"
 	"herd/internal/media"
+	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -71,13 +72,7 @@ type Core struct {
 	// refreshing rate-limits background refreshes of stale remote
 	// accounts (remote_resolve.go).
 	refreshing attempts[int64]
-	// homeReads remembers when this node last recorded each account's home
-	// timeline read (unix ms), so touchActive reads the database at most
-	// once per activityResolution per account rather than on every page
-	// (timelines.go; bounded there by homeReadsPrune).
-	homeReads     sync.Map
-	homeReadsSets atomic.Int64 // stores since homeReads was last pruned
-	wake          func()       // wakes the job workers after a commit that enqueued jobs (fanout.go)
+	wake       func() // wakes the job workers after a commit that enqueued jobs (wakeJobs)
 
 	// The areas moved out of core (internal/core/<area>), built in New;
 	// the doors call their use cases through these fields.
@@ -100,6 +95,13 @@ type Core struct {
 	// Notifications records, lists and counts notifications and keeps the
 	// read markers (core/notifications).
 	Notifications *notifications.Service
+	// Timelines pages the lists of statuses: the home feed and the fan-out
+	// that writes it, the public, hashtag and account timelines, hashtags,
+	// featured hashtags, bookmarks and favourites.
+	Timelines *timelines.Service
+	// Search finds accounts, hashtags and statuses, and looks URLs and
+	// remote addresses up.
+	Search *search.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -180,6 +182,24 @@ func New(d Deps) *Core {
 		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	c.Moderation = moderation.New(moderation.Deps{Store: d.Store, Account: c.Account, Rules: c.Instance.InstanceRules})
 	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
+	c.Timelines = timelines.New(timelines.Deps{Store: d.Store, Log: log,
+		FeedViews: c.visibleInFeed, TimelineViews: c.visibleInTimeline, ThreadViews: c.visibleInThread})
+	// The resolver is set after New (SetResolver), so search reaches it
+	// through a function that reads it when called.
+	c.Search = search.New(search.Deps{Store: d.Store, Site: c.Site, Log: log, IsLocalHost: c.IsLocalHost,
+		SearchAccounts: func(ctx context.Context, v *model.Viewer, q search.Query) ([]*model.Account, error) {
+			return c.SearchAccounts(ctx, v, AccountSearch{Query: q.Q, Limit: q.Limit, Offset: q.Offset,
+				Following: q.Following, Resolve: q.Resolve})
+		},
+		LookupAccount: c.LookupAccount, SearchTags: c.Timelines.SearchTags,
+		VisibleStatus: c.VisibleStatus, StatusView: c.StatusView, TimelineViews: c.visibleInTimeline,
+		ResolveURL: func(ctx context.Context, uri string) (*model.Account, *model.Status, error) {
+			if c.resolver == nil {
+				return nil, nil, nil
+			}
+			return c.resolver.ResolveURL(ctx, uri)
+		},
+		ResolveTimeout: RemoteResolveTimeout})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)
@@ -189,3 +209,6 @@ func New(d Deps) *Core {
 
 // Ready checks the database answers.
 func (c *Core) Ready(ctx context.Context) error { return c.store.DB.Ping(ctx) }
+
+// wakeJobs wakes the job workers after a commit that enqueued jobs.
+func (c *Core) wakeJobs() { c.wake() }

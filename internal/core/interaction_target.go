@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"herd/internal/core/fault"
+	"herd/internal/core/search"
 	"herd/internal/model"
 )
 
@@ -27,12 +28,12 @@ func (c *Core) FindInteractionTarget(ctx context.Context, v *model.Viewer, uri s
 	if q == "" || v.AccountID() == 0 {
 		return nil, fault.ErrRecordNotFound
 	}
-	query := SearchQuery{Q: q, Resolve: true, Limit: 1}
+	query := search.Query{Q: q, Resolve: true, Limit: 1}
 	isURL := strings.HasPrefix(q, "https://") || strings.HasPrefix(q, "http://")
 	if !isURL {
-		query.Type = SearchTypeAccounts
+		query.Type = search.TypeAccounts
 	}
-	res, err := c.Search(ctx, v, query)
+	res, err := c.Search.Search(ctx, v, query)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"herd/internal/core/timelines"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -55,7 +56,7 @@ func (c *Core) recordStatus(ctx context.Context, tx *store.Store, st *model.Stat
 			return nil, err
 		}
 	}
-	if err := enqueueFanout(ctx, tx, st.ID); err != nil {
+	if err := timelines.EnqueueFanout(ctx, tx, st.ID); err != nil {
 		return nil, err
 	}
 	if err := c.notifyNewStatus(ctx, tx, st, parent, mentions); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/timelines"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/testrig"
@@ -82,7 +83,7 @@ func benchPost(b *testing.B, followers int) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "posts/s")
-	stats, err := inst.Store.QueueStats(ctx, core.QueueFanout, time.Now())
+	stats, err := inst.Store.QueueStats(ctx, timelines.QueueFanout, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func benchPost(b *testing.B, followers int) {
 	drain := time.Now()
 	for stats.Pending > 0 && time.Since(drain) < time.Minute {
 		time.Sleep(10 * time.Millisecond)
-		stats, _ = inst.Store.QueueStats(ctx, core.QueueFanout, time.Now())
+		stats, _ = inst.Store.QueueStats(ctx, timelines.QueueFanout, time.Now())
 	}
 	b.ReportMetric(time.Since(drain).Seconds(), "drain-s")
 }
@@ -111,13 +112,13 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	if _, err := inst.Core.Follow(ctx, v, author.AccountID(), core.FollowOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := inst.Core.HomeTimeline(ctx, v, model.Page{Limit: 20}); err != nil {
+	if _, err := inst.Core.Timelines.HomeTimeline(ctx, v, model.Page{Limit: 20}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			page, err := inst.Core.HomeTimeline(ctx, v, model.Page{Limit: 20})
+			page, err := inst.Core.Timelines.HomeTimeline(ctx, v, model.Page{Limit: 20})
 			if err != nil || len(page.Statuses) != 20 {
 				b.Errorf("page: %v, %v", page, err)
 				return

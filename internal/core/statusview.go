@@ -32,6 +32,19 @@ func (c *Core) visibleInThread(ctx context.Context, viewerID int64, statuses []*
 	return c.visibleViews(ctx, viewerID, idsOf(statuses), freshByID(statuses), InThread)
 }
 
+// visibleInTimeline hydrates those of statuses the viewer may see in a
+// timeline (InTimeline: blocks and mutes hide them), in order, from the
+// rows given; the timelines and search areas page through it.
+func (c *Core) visibleInTimeline(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error) {
+	return c.visibleViews(ctx, viewerID, idsOf(statuses), freshByID(statuses), InTimeline)
+}
+
+// visibleInFeed is visibleInTimeline for ids alone, loaded from the cache
+// (with live counters): the home feed stores only ids.
+func (c *Core) visibleInFeed(ctx context.Context, viewerID int64, ids []int64) ([]*model.StatusView, error) {
+	return c.visibleViews(ctx, viewerID, ids, nil, InTimeline)
+}
+
 // knownLive holds accounts' live parts the caller has just read (nil
 // when none): they are used instead of the cache or the database.
 func (c *Core) views(ctx context.Context, viewerID int64, order []int64, fresh map[int64]*model.Status, where *audienceContext,

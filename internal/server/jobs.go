@@ -8,6 +8,7 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/files"
 	"herd/internal/core/links"
+	"herd/internal/core/timelines"
 	"herd/internal/db"
 	"herd/internal/jobs"
 )
@@ -33,7 +34,7 @@ func registerQueues(pool *jobs.Pool, dialect db.Dialect, c *core.Core, rc *activ
 	if dialect == db.Postgres {
 		workers, batch, linger = 2, 2000, 100*time.Millisecond
 	}
-	pool.Register(jobs.Queue{Name: core.QueueFanout, Handler: c.FanoutJobs, Workers: workers, Batch: batch,
+	pool.Register(jobs.Queue{Name: timelines.QueueFanout, Handler: c.Timelines.FanoutJobs, Workers: workers, Batch: batch,
 		Linger: linger, LingerAfter: 100})
 	// Card fetches wait on other sites: job by job, a few at a time, so
 	// one slow page holds up no other card (and no fan-out).

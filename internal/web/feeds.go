@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/timelines"
 	"herd/internal/model"
 )
 
@@ -64,9 +64,9 @@ func (h *Handler) accountFeed(w http.ResponseWriter, r *http.Request, a *model.A
 	if !a.Local() {
 		return fault.ErrRecordNotFound // a remote account's feed is its own server's
 	}
-	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media", ExcludeReblogs: true,
+	f := timelines.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media", ExcludeReblogs: true,
 		Tagged: r.URL.Query().Get("tag")}
-	sp, err := h.core.AccountStatuses(r.Context(), nil, a.ID, f, model.Page{Limit: feedLimitParam(r)})
+	sp, err := h.core.Timelines.AccountStatuses(r.Context(), nil, a.ID, f, model.Page{Limit: feedLimitParam(r)})
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"strings"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/core/links"
+	"herd/internal/core/timelines"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -132,14 +132,14 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 		h.render(w, r, http.StatusOK, "profile", p)
 		return nil
 	}
-	f := core.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media"}
-	sp, err := h.core.AccountStatuses(ctx, v, a.ID, f, peekPage(r))
+	f := timelines.AccountStatusFilter{ExcludeReplies: tab == "", OnlyMedia: tab == "media"}
+	sp, err := h.core.Timelines.AccountStatuses(ctx, v, a.ID, f, peekPage(r))
 	if err != nil {
 		return err
 	}
 	d.List.Older = olderThanPage(r, sp)
 	if d.Tab == "posts" && r.URL.Query().Get("max_id") == "" {
-		pinned, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{Pinned: true}, maxIDPage(r))
+		pinned, err := h.core.Timelines.AccountStatuses(ctx, v, a.ID, timelines.AccountStatusFilter{Pinned: true}, maxIDPage(r))
 		if err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func peekPage(r *http.Request) model.Page {
 
 // olderThanPage trims a page read with peekPage to the page's size and
 // returns the link to the older page, "" when nothing is older.
-func olderThanPage(r *http.Request, sp *core.StatusPage) string {
+func olderThanPage(r *http.Request, sp *timelines.StatusPage) string {
 	if len(sp.Statuses) <= pageSize {
 		return ""
 	}

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
 	"herd/internal/core/moderation"
+	"herd/internal/core/timelines"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -69,7 +69,7 @@ func (h *Handler) showReport(w http.ResponseWriter, r *http.Request, v *model.Vi
 	}
 	d.Account, d.Remote = h.accountItem(a), a.Domain
 	if !d.Sent {
-		sp, err := h.core.AccountStatuses(ctx, v, a.ID, core.AccountStatusFilter{ExcludeReblogs: true}, model.Page{Limit: reportPosts})
+		sp, err := h.core.Timelines.AccountStatuses(ctx, v, a.ID, timelines.AccountStatusFilter{ExcludeReblogs: true}, model.Page{Limit: reportPosts})
 		if err != nil {
 			return err
 		}

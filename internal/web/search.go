@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"herd/internal/core"
+	"herd/internal/core/search"
 )
 
 // Search page sizes: a few of each kind on the first page, more when one
@@ -42,7 +42,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := &searchData{Query: strings.TrimSpace(q.Get("q")), More: map[string]string{}}
 	switch t := q.Get("type"); t {
-	case core.SearchTypeAccounts, core.SearchTypeHashtags, core.SearchTypeStatuses:
+	case search.TypeAccounts, search.TypeHashtags, search.TypeStatuses:
 		d.Type = t
 	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
@@ -59,7 +59,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 	if d.Query != "" {
 		d.Searched = true
 		p.Title = "Search: " + d.Query
-		res, err := h.core.Search(r.Context(), v, core.SearchQuery{Q: d.Query, Type: d.Type, Resolve: true,
+		res, err := h.core.Search.Search(r.Context(), v, search.Query{Q: d.Query, Type: d.Type, Resolve: true,
 			Limit: limit, Offset: offset})
 		if err != nil {
 			return err
@@ -75,8 +75,8 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 			d.Hashtags = append(d.Hashtags, item)
 		}
 		d.Statuses.Items = h.statusItems(v, res.Statuses)
-		for kind, n := range map[string]int{core.SearchTypeAccounts: len(res.Accounts),
-			core.SearchTypeHashtags: len(res.Hashtags), core.SearchTypeStatuses: len(res.Statuses)} {
+		for kind, n := range map[string]int{search.TypeAccounts: len(res.Accounts),
+			search.TypeHashtags: len(res.Hashtags), search.TypeStatuses: len(res.Statuses)} {
 			if n < limit {
 				continue
 			}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"herd/internal/core"
+	"herd/internal/core/timelines"
 	"herd/internal/model"
 )
 
@@ -24,14 +24,14 @@ type tagData struct {
 func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	name, format := cutFeedFormat(r.PathValue("name"))
-	tag, err := h.core.Tag(ctx, name)
+	tag, err := h.core.Timelines.Tag(ctx, name)
 	if err != nil {
 		return err
 	}
 	local := truthy(r.URL.Query().Get("local"))
-	q, f := core.TagQuery{Tag: name}, core.PublicFilter{Local: local}
+	q, f := timelines.TagQuery{Tag: name}, timelines.PublicFilter{Local: local}
 	if format != "" {
-		sp, err := h.core.TagTimeline(ctx, nil, q, f, model.Page{Limit: feedLimitParam(r)})
+		sp, err := h.core.Timelines.TagTimeline(ctx, nil, q, f, model.Page{Limit: feedLimitParam(r)})
 		if err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := h.viewer(r)
-	sp, err := h.core.TagTimeline(ctx, v, q, f, peekPage(r))
+	sp, err := h.core.Timelines.TagTimeline(ctx, v, q, f, peekPage(r))
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"herd/internal/core"
+	"herd/internal/core/timelines"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/session"
@@ -59,7 +59,7 @@ func maxIDPage(r *http.Request) model.Page {
 
 // olderLink is the link to the page after a full one: a page that read
 // fewer rows than it asked for was the last.
-func olderLink(r *http.Request, sp *core.StatusPage) string {
+func olderLink(r *http.Request, sp *timelines.StatusPage) string {
 	if sp == nil || sp.Rows < pageSize {
 		return ""
 	}
@@ -84,7 +84,7 @@ func olderPage(r *http.Request, oldest int64) string {
 
 // showTimeline renders a timeline page read by load.
 func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.Viewer, nav, title, empty string, compose bool,
-	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) error {
+	load func(ctx context.Context, p model.Page) (*timelines.StatusPage, error)) error {
 	if isFetch(r) && r.URL.Query().Has("since_id") {
 		return h.newerStatuses(w, r, v, load)
 	}
@@ -112,7 +112,7 @@ func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.
 // newest id in X-Newest-ID, X-More when there were more than one poll
 // brings; 204 when there is nothing new.
 func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *model.Viewer,
-	load func(ctx context.Context, p model.Page) (*core.StatusPage, error)) error {
+	load func(ctx context.Context, p model.Page) (*timelines.StatusPage, error)) error {
 	since, _ := ids.Parse(r.URL.Query().Get("since_id"))
 	sp, err := load(r.Context(), model.Page{SinceID: since, Limit: maxNewer})
 	if err != nil {
@@ -148,8 +148,8 @@ func (h *Handler) newerStatuses(w http.ResponseWriter, r *http.Request, v *model
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
 	return h.showTimeline(w, r, v, "home", "Home", "Your home timeline is empty. Follow people to see their posts here.", true,
-		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
-			return h.core.HomeTimeline(ctx, v, p)
+		func(ctx context.Context, p model.Page) (*timelines.StatusPage, error) {
+			return h.core.Timelines.HomeTimeline(ctx, v, p)
 		})
 }
 
@@ -158,8 +158,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
 	return h.showTimeline(w, r, v, "local", "Local timeline", "Nobody here has posted in public yet.", false,
-		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
-			return h.core.PublicTimeline(ctx, v, core.PublicFilter{Local: true}, p)
+		func(ctx context.Context, p model.Page) (*timelines.StatusPage, error) {
+			return h.core.Timelines.PublicTimeline(ctx, v, timelines.PublicFilter{Local: true}, p)
 		})
 }
 
@@ -168,7 +168,7 @@ func (h *Handler) localTimeline(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) federatedTimeline(w http.ResponseWriter, r *http.Request) error {
 	v := h.viewer(r)
 	return h.showTimeline(w, r, v, "federated", "Federated timeline", "No public posts are known here yet.", false,
-		func(ctx context.Context, p model.Page) (*core.StatusPage, error) {
-			return h.core.PublicTimeline(ctx, v, core.PublicFilter{}, p)
+		func(ctx context.Context, p model.Page) (*timelines.StatusPage, error) {
+			return h.core.Timelines.PublicTimeline(ctx, v, timelines.PublicFilter{}, p)
 		})
 }

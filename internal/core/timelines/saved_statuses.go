@@ -1,4 +1,4 @@
-package core
+package timelines
 
 import (
 	"context"
@@ -16,27 +16,27 @@ type SavedStatusPage struct {
 }
 
 // Bookmarks lists a page of the viewer's bookmarks, newest first.
-func (c *Core) Bookmarks(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
-	rows, err := c.store.BookmarksPage(ctx, v.AccountID(), p)
+func (s *Service) Bookmarks(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
+	rows, err := s.store.BookmarksPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
-	return c.savedStatuses(ctx, v.AccountID(), rows)
+	return s.savedStatuses(ctx, v.AccountID(), rows)
 }
 
 // Favourites lists a page of the viewer's favourites, newest first.
-func (c *Core) Favourites(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
-	rows, err := c.store.FavouritesPage(ctx, v.AccountID(), p)
+func (s *Service) Favourites(ctx context.Context, v *model.Viewer, p model.Page) (*SavedStatusPage, error) {
+	rows, err := s.store.FavouritesPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
-	return c.savedStatuses(ctx, v.AccountID(), rows)
+	return s.savedStatuses(ctx, v.AccountID(), rows)
 }
 
 // savedStatuses hydrates the statuses of saved rows in order, leaving out
 // those the viewer can no longer see (deleted, now private to them, or by
 // someone in a block with them).
-func (c *Core) savedStatuses(ctx context.Context, viewerID int64, rows []store.SavedStatus) (*SavedStatusPage, error) {
+func (s *Service) savedStatuses(ctx context.Context, viewerID int64, rows []store.SavedStatus) (*SavedStatusPage, error) {
 	page := &SavedStatusPage{}
 	if len(rows) == 0 {
 		return page, nil
@@ -46,7 +46,7 @@ func (c *Core) savedStatuses(ctx context.Context, viewerID int64, rows []store.S
 	for _, r := range rows {
 		statusIDs = append(statusIDs, r.StatusID)
 	}
-	byID, err := c.store.StatusesByIDs(ctx, statusIDs)
+	byID, err := s.store.StatusesByIDs(ctx, statusIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +56,6 @@ func (c *Core) savedStatuses(ctx context.Context, viewerID int64, rows []store.S
 			ordered = append(ordered, st)
 		}
 	}
-	page.Statuses, err = c.visibleViews(ctx, viewerID, idsOf(ordered), freshByID(ordered), InThread)
+	page.Statuses, err = s.threadViews(ctx, viewerID, ordered)
 	return page, err
 }

@@ -1,4 +1,4 @@
-package core
+package timelines
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 // FeaturedTags lists the hashtags an account features on its profile:
 // none yet, since Herd cannot feature tags; a missing account is still a
 // 404, as in Mastodon.
-func (c *Core) FeaturedTags(ctx context.Context, accountID int64) ([]model.Tag, error) {
-	if _, err := c.store.AccountByID(ctx, accountID); err != nil {
+func (s *Service) FeaturedTags(ctx context.Context, accountID int64) ([]model.Tag, error) {
+	if _, err := s.store.AccountByID(ctx, accountID); err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
 	return []model.Tag{}, nil

@@ -1,4 +1,4 @@
-package core
+package timelines
 
 import (
 	"context"
@@ -30,10 +30,10 @@ const (
 	trimEvery = 256
 )
 
-func (c *Core) wakeJobs() { c.wake() }
-
-// enqueueFanout adds the fan-out job of a new status inside its transaction.
-func enqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {
+// EnqueueFanout adds the fan-out job of a new status inside its
+// transaction (core's posting and receiving record statuses; the caller
+// wakes the job workers after the commit).
+func EnqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {
 	_, err := tx.EnqueueJob(ctx, QueueFanout, ids.Format(statusID), time.Now())
 	return err
 }
@@ -48,13 +48,13 @@ func enqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {
 // ignore rows already present, so a job retried after a crash does no
 // harm; a status deleted meanwhile is skipped. For about one status in
 // trimEvery, the feeds it reached are capped at feedKeep.
-func (c *Core) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
+func (s *Service) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	statusIDs := make([]int64, 0, len(batch))
 	var trim []int64
 	for _, j := range batch {
 		id, err := strconv.ParseInt(j.Payload, 10, 64)
 		if err != nil {
-			c.Log.Error("fanout: bad payload, dropped", "job", j.ID, "payload", j.Payload)
+			s.log.Error("fanout: bad payload, dropped", "job", j.ID, "payload", j.Payload)
 			continue
 		}
 		statusIDs = append(statusIDs, id)
@@ -64,7 +64,7 @@ func (c *Core) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]error
 	}
 	now := time.Now()
 	spec := store.FanoutSpec{ActiveSince: now.Add(-activeWindow), Now: now}
-	err := c.store.InTx(ctx, func(tx *store.Store) error {
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		recipients, err := tx.FanoutStatuses(ctx, statusIDs, trim, spec)
 		if err != nil {
 			return fmt.Errorf("fan-out: %w", err)

@@ -1,4 +1,4 @@
-package core
+package timelines
 
 import (
 	"context"
@@ -29,48 +29,49 @@ type TagDay struct {
 // Tag loads a hashtag by name for GET /api/v1/tags/:name. As Mastodon, a
 // valid name nobody has used yet is still answered (with no id and no
 // use); an invalid name is a 404.
-func (c *Core) Tag(ctx context.Context, name string) (*TagView, error) {
+func (s *Service) Tag(ctx context.Context, name string) (*TagView, error) {
 	name = strings.TrimPrefix(name, "#")
 	if !text.ValidTag(name) {
 		return nil, fault.ErrRecordNotFound
 	}
-	t, err := c.store.TagByName(ctx, text.NormalizeTag(name))
+	t, err := s.store.TagByName(ctx, text.NormalizeTag(name))
 	if err != nil {
 		if err := fault.NotFoundOr(err); err != fault.ErrRecordNotFound {
 			return nil, err
 		}
 		return &TagView{Tag: model.Tag{Name: name}, History: emptyHistory(time.Now())}, nil
 	}
-	views, err := c.tagViews(ctx, []model.Tag{*t})
+	views, err := s.tagViews(ctx, []model.Tag{*t})
 	if err != nil {
 		return nil, err
 	}
 	return views[0], nil
 }
 
-// searchTags finds hashtags by name prefix, an exact match first.
-func (c *Core) searchTags(ctx context.Context, query string, limit, offset int) ([]*TagView, error) {
+// SearchTags finds hashtags by name prefix, an exact match first (the
+// search area's hashtags).
+func (s *Service) SearchTags(ctx context.Context, query string, limit, offset int) ([]*TagView, error) {
 	name := text.NormalizeTag(strings.TrimPrefix(query, "#"))
 	if name == "" {
 		return []*TagView{}, nil
 	}
-	tags, err := c.store.SearchTags(ctx, name, limit, offset)
+	tags, err := s.store.SearchTags(ctx, name, limit, offset)
 	if err != nil {
 		return nil, err
 	}
 	// SearchTags orders by length, so an exact match is already first.
-	return c.tagViews(ctx, tags)
+	return s.tagViews(ctx, tags)
 }
 
 // tagViews adds a week of daily use to tags, in one query.
-func (c *Core) tagViews(ctx context.Context, tags []model.Tag) ([]*TagView, error) {
+func (s *Service) tagViews(ctx context.Context, tags []model.Tag) ([]*TagView, error) {
 	now := time.Now().UTC()
 	today := now.Truncate(24 * time.Hour)
 	tagIDs := make([]int64, 0, len(tags))
 	for _, t := range tags {
 		tagIDs = append(tagIDs, t.ID)
 	}
-	usage, err := c.store.TagUsage(ctx, tagIDs, today.AddDate(0, 0, -(tagHistoryDays-1)))
+	usage, err := s.store.TagUsage(ctx, tagIDs, today.AddDate(0, 0, -(tagHistoryDays-1)))
 	if err != nil {
 		return nil, err
 	}

@@ -1,23 +1,24 @@
-package core
+package search
 
 import (
 	"context"
 	"net/url"
 	"strings"
 
+	"herd/internal/core/timelines"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
 
 // Search kinds, as Mastodon's type parameter names them.
 const (
-	SearchTypeAccounts = "accounts"
-	SearchTypeHashtags = "hashtags"
-	SearchTypeStatuses = "statuses"
+	TypeAccounts = "accounts"
+	TypeHashtags = "hashtags"
+	TypeStatuses = "statuses"
 )
 
-// SearchQuery is GET /api/v2/search.
-type SearchQuery struct {
+// Query is GET /api/v2/search.
+type Query struct {
 	Q         string
 	Type      string // "" for all kinds
 	Resolve   bool   // look URLs and remote addresses up on other servers (signed-in viewers)
@@ -29,10 +30,10 @@ type SearchQuery struct {
 	Offset    int
 }
 
-// SearchResults is Mastodon's Search entity before rendering.
-type SearchResults struct {
+// Results is Mastodon's Search entity before rendering.
+type Results struct {
 	Accounts []*model.Account
-	Hashtags []*TagView
+	Hashtags []*timelines.TagView
 	Statuses []*model.StatusView
 }
 
@@ -42,8 +43,8 @@ type SearchResults struct {
 // or holding "@" and a space, searches no accounts; one holding "@"
 // searches no hashtags; statuses are searched only for a signed-in viewer.
 // Offset applies only when a type is given.
-func (c *Core) Search(ctx context.Context, v *model.Viewer, q SearchQuery) (*SearchResults, error) {
-	res := &SearchResults{Accounts: []*model.Account{}, Hashtags: []*TagView{}, Statuses: []*model.StatusView{}}
+func (s *Service) Search(ctx context.Context, v *model.Viewer, q Query) (*Results, error) {
+	res := &Results{Accounts: []*model.Account{}, Hashtags: []*timelines.TagView{}, Statuses: []*model.StatusView{}}
 	query := strings.TrimSpace(q.Q)
 	if query == "" || q.Limit <= 0 {
 		return res, nil
@@ -56,26 +57,27 @@ func (c *Core) Search(ctx context.Context, v *model.Viewer, q SearchQuery) (*Sea
 		if q.Offset > 0 {
 			return res, nil
 		}
-		if u, err := url.Parse(query); err == nil && !c.IsLocalHost(u) {
-			return res, c.resolveRemoteURL(ctx, v, query, want, res)
+		if u, err := url.Parse(query); err == nil && !s.isLocalHost(u) {
+			return res, s.resolveRemoteURL(ctx, v, query, want, res)
 		}
-		return res, c.resolveLocalURL(ctx, v, query, want, res)
+		return res, s.resolveLocalURL(ctx, v, query, want, res)
 	}
 	var err error
-	if want(SearchTypeAccounts) && !strings.HasPrefix(query, "#") && !(strings.Contains(query, "@") && strings.Contains(query, " ")) {
-		res.Accounts, err = c.SearchAccounts(ctx, v, AccountSearch{Query: query, Limit: q.Limit, Offset: q.Offset,
-			Following: q.Following, Resolve: q.Resolve})
+	if want(TypeAccounts) && !strings.HasPrefix(query, "#") && !(strings.Contains(query, "@") && strings.Contains(query, " ")) {
+		aq := q
+		aq.Q = query
+		res.Accounts, err = s.searchAccounts(ctx, v, aq)
 		if err != nil {
 			return nil, err
 		}
 	}
-	if want(SearchTypeHashtags) && !strings.Contains(query, "@") {
-		if res.Hashtags, err = c.searchTags(ctx, query, q.Limit, q.Offset); err != nil {
+	if want(TypeHashtags) && !strings.Contains(query, "@") {
+		if res.Hashtags, err = s.searchTags(ctx, query, q.Limit, q.Offset); err != nil {
 			return nil, err
 		}
 	}
-	if want(SearchTypeStatuses) && v.AccountID() != 0 {
-		if res.Statuses, err = c.searchStatuses(ctx, v, query, q); err != nil {
+	if want(TypeStatuses) && v.AccountID() != 0 {
+		if res.Statuses, err = s.searchStatuses(ctx, v, query, q); err != nil {
 			return nil, err
 		}
 	}
@@ -85,9 +87,9 @@ func (c *Core) Search(ctx context.Context, v *model.Viewer, q SearchQuery) (*Sea
 // resolveLocalURL answers a URL query with the account or status it names
 // on this instance (profile and status pages, and their ActivityPub ids).
 // Other hosts need federation and find nothing yet.
-func (c *Core) resolveLocalURL(ctx context.Context, v *model.Viewer, raw string, want func(string) bool, res *SearchResults) error {
+func (s *Service) resolveLocalURL(ctx context.Context, v *model.Viewer, raw string, want func(string) bool, res *Results) error {
 	u, err := url.Parse(raw)
-	if err != nil || !strings.EqualFold(u.Host, c.Config.Domain) {
+	if err != nil || !strings.EqualFold(u.Host, s.site.Domain) {
 		return nil
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
@@ -104,25 +106,25 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *model.Viewer, raw string,
 	default:
 		return nil
 	}
-	acct, err := c.LookupAccount(ctx, name)
+	acct, err := s.lookupAccount(ctx, name)
 	if err != nil || acct.Suspended() {
 		return nil // an unknown address is simply not found
 	}
 	if statusID == "" {
-		if want(SearchTypeAccounts) {
+		if want(TypeAccounts) {
 			res.Accounts = []*model.Account{acct}
 		}
 		return nil
 	}
 	id, ok := ids.Parse(statusID)
-	if !ok || !want(SearchTypeStatuses) {
+	if !ok || !want(TypeStatuses) {
 		return nil
 	}
-	st, err := c.VisibleStatus(ctx, v.AccountID(), id)
+	st, err := s.visibleStatus(ctx, v.AccountID(), id)
 	if err != nil || st.AccountID != acct.ID || st.ReblogOfID != 0 {
 		return nil
 	}
-	sv, err := c.StatusView(ctx, v.AccountID(), st)
+	sv, err := s.statusView(ctx, v.AccountID(), st)
 	if err != nil {
 		return nil
 	}
@@ -131,29 +133,30 @@ func (c *Core) resolveLocalURL(ctx context.Context, v *model.Viewer, raw string,
 }
 
 // resolveRemoteURL answers a URL query on another server for a signed-in
-// viewer: the account or status it names, fetched (and stored) through the
-// Resolver when unknown, within RemoteResolveTimeout. A status is shown
+// viewer: the account or status it names, fetched (and stored) through
+// core's Resolver (Deps.ResolveURL) when unknown, within the resolve
+// timeout (core's RemoteResolveTimeout). A status is shown
 // only when the viewer may see it.
-func (c *Core) resolveRemoteURL(ctx context.Context, v *model.Viewer, raw string, want func(string) bool, res *SearchResults) error {
-	if c.resolver == nil || v.AccountID() == 0 {
+func (s *Service) resolveRemoteURL(ctx context.Context, v *model.Viewer, raw string, want func(string) bool, res *Results) error {
+	if v.AccountID() == 0 {
 		return nil
 	}
-	rctx, cancel := context.WithTimeout(ctx, RemoteResolveTimeout)
+	rctx, cancel := context.WithTimeout(ctx, s.resolveTimeout)
 	defer cancel()
-	a, st, err := c.resolver.ResolveURL(rctx, raw)
+	a, st, err := s.resolveURL(rctx, raw)
 	if err != nil {
-		c.Log.Info("resolving a URL failed", "url", raw, "err", err)
+		s.log.Info("resolving a URL failed", "url", raw, "err", err)
 		return nil // what cannot be resolved is simply not found
 	}
 	switch {
-	case a != nil && want(SearchTypeAccounts) && !a.Suspended():
+	case a != nil && want(TypeAccounts) && !a.Suspended():
 		res.Accounts = []*model.Account{a}
-	case st != nil && want(SearchTypeStatuses):
-		visible, err := c.VisibleStatus(ctx, v.AccountID(), st.ID)
+	case st != nil && want(TypeStatuses):
+		visible, err := s.visibleStatus(ctx, v.AccountID(), st.ID)
 		if err != nil || visible.ReblogOfID != 0 {
 			return nil
 		}
-		sv, err := c.StatusView(ctx, v.AccountID(), visible)
+		sv, err := s.statusView(ctx, v.AccountID(), visible)
 		if err != nil {
 			return err
 		}

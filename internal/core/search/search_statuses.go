@@ -1,4 +1,4 @@
-package core
+package search
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 )
 
 // parsedQuery is a status search query split as Mastodon's
-// SearchQueryParser reads it: words and "quoted phrases" that must all
+// QueryParser reads it: words and "quoted phrases" that must all
 // appear, -words that must not, and a from: operator naming the author.
 type parsedQuery struct {
 	terms, excluded []string
@@ -62,29 +62,29 @@ func parseStatusQuery(q string) parsedQuery {
 // store.SearchStatuses for which ones), then applies the visibility rules
 // with timeline semantics, as Mastodon leaves out blocked and muted
 // accounts' posts from search.
-func (c *Core) searchStatuses(ctx context.Context, v *model.Viewer, query string, q SearchQuery) ([]*model.StatusView, error) {
+func (s *Service) searchStatuses(ctx context.Context, v *model.Viewer, query string, q Query) ([]*model.StatusView, error) {
 	pq := parseStatusQuery(query)
-	s := store.StatusSearch{ViewerID: v.AccountID(), Terms: pq.terms, Excluded: pq.excluded, AccountID: q.AccountID,
+	ss := store.StatusSearch{ViewerID: v.AccountID(), Terms: pq.terms, Excluded: pq.excluded, AccountID: q.AccountID,
 		MaxID: q.MaxID, MinID: q.MinID, Limit: q.Limit, Offset: q.Offset}
 	if pq.from != "" {
 		var author *model.Account
 		var err error
 		if pq.from == "me" {
 			author = v.Account
-		} else if author, err = c.LookupAccount(ctx, pq.from); err != nil {
+		} else if author, err = s.lookupAccount(ctx, pq.from); err != nil {
 			return []*model.StatusView{}, nil
 		}
-		if s.AccountID != 0 && s.AccountID != author.ID {
+		if ss.AccountID != 0 && ss.AccountID != author.ID {
 			return []*model.StatusView{}, nil
 		}
-		s.AccountID = author.ID
+		ss.AccountID = author.ID
 	}
-	if len(s.Terms) == 0 && s.AccountID == 0 {
+	if len(ss.Terms) == 0 && ss.AccountID == 0 {
 		return []*model.StatusView{}, nil // only exclusions: nothing to look for
 	}
-	found, err := c.store.SearchStatuses(ctx, s)
+	found, err := s.store.SearchStatuses(ctx, ss)
 	if err != nil {
 		return nil, err
 	}
-	return c.visibleViews(ctx, v.AccountID(), idsOf(found), freshByID(found), InTimeline)
+	return s.timelineViews(ctx, v.AccountID(), found)
 }

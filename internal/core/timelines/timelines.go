@@ -1,4 +1,4 @@
-package core
+package timelines
 
 import (
 	"context"
@@ -29,14 +29,17 @@ type StatusPage struct {
 	Rows               int
 }
 
-func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Status, where audienceContext) (*StatusPage, error) {
+// statusPage is the page of list the viewer may see, hydrated by views
+// (s.timelineViews or s.threadViews, which say where the page is shown).
+func statusPage(ctx context.Context, viewerID int64, list []*model.Status,
+	views func(context.Context, int64, []*model.Status) ([]*model.StatusView, error)) (*StatusPage, error) {
 	out := &StatusPage{Statuses: []*model.StatusView{}}
 	if len(list) == 0 {
 		return out, nil
 	}
 	out.NewestID, out.OldestID, out.Rows = list[0].ID, list[len(list)-1].ID, len(list)
 	var err error
-	out.Statuses, err = c.visibleViews(ctx, viewerID, idsOf(list), freshByID(list), where)
+	out.Statuses, err = views(ctx, viewerID, list)
 	return out, err
 }
 
@@ -44,12 +47,12 @@ func (c *Core) statusPage(ctx context.Context, viewerID int64, list []*model.Sta
 // home_feed, then one batch of loads, so the cost is the page size. A
 // user's activity is recorded at most hourly; one coming back after the
 // fan-out stopped writing their feed gets it rebuilt first.
-func (c *Core) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) (*StatusPage, error) {
+func (s *Service) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) (*StatusPage, error) {
 	me := v.AccountID()
-	if err := c.touchActive(ctx, me); err != nil {
+	if err := s.touchActive(ctx, me); err != nil {
 		return nil, err
 	}
-	feedIDs, err := c.store.HomeFeedPage(ctx, me, p)
+	feedIDs, err := s.store.HomeFeedPage(ctx, me, p)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +62,7 @@ func (c *Core) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) 
 	}
 	// Statuses come from the cache (with live counters), not from a row
 	// query per page.
-	views, err := c.visibleViews(ctx, me, feedIDs, nil, InTimeline)
+	views, err := s.feedViews(ctx, me, feedIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -72,20 +75,20 @@ func (c *Core) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Page) 
 // the feed when it went unread longer than activeWindow: fan-out may have
 // skipped the user meanwhile (other API use marks a user active again
 // without filling that gap).
-func (c *Core) touchActive(ctx context.Context, accountID int64) error {
+func (s *Service) touchActive(ctx context.Context, accountID int64) error {
 	now := time.Now()
-	if v, ok := c.homeReads.Load(accountID); ok && now.Sub(time.UnixMilli(v.(int64))) < activityResolution {
+	if v, ok := s.homeReads.Load(accountID); ok && now.Sub(time.UnixMilli(v.(int64))) < activityResolution {
 		return nil
 	}
-	last, err := c.store.HomeFeedReadAt(ctx, accountID)
+	last, err := s.store.HomeFeedReadAt(ctx, accountID)
 	if err != nil {
 		return err
 	}
 	if now.Sub(last) < activityResolution {
-		c.noteHomeRead(accountID, last, now)
+		s.noteHomeRead(accountID, last, now)
 		return nil
 	}
-	err = c.store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.MarkHomeFeedRead(ctx, accountID, now); err != nil {
 			return err
 		}
@@ -95,10 +98,10 @@ func (c *Core) touchActive(ctx context.Context, accountID int64) error {
 		if now.Sub(last) < activeWindow {
 			return nil
 		}
-		return c.rebuildFeed(ctx, tx, accountID)
+		return s.rebuildFeed(ctx, tx, accountID)
 	})
 	if err == nil {
-		c.noteHomeRead(accountID, now, now)
+		s.noteHomeRead(accountID, now, now)
 	}
 	return err
 }
@@ -112,14 +115,14 @@ const homeReadsPrune = 10000
 
 // noteHomeRead records that accountID's home timeline read was recorded
 // at, pruning stale entries now and then.
-func (c *Core) noteHomeRead(accountID int64, at, now time.Time) {
-	c.homeReads.Store(accountID, at.UnixMilli())
-	if c.homeReadsSets.Add(1)%homeReadsPrune != 0 {
+func (s *Service) noteHomeRead(accountID int64, at, now time.Time) {
+	s.homeReads.Store(accountID, at.UnixMilli())
+	if s.homeReadsSets.Add(1)%homeReadsPrune != 0 {
 		return
 	}
-	c.homeReads.Range(func(k, v any) bool {
+	s.homeReads.Range(func(k, v any) bool {
 		if now.Sub(time.UnixMilli(v.(int64))) >= activityResolution {
-			c.homeReads.Delete(k)
+			s.homeReads.Delete(k)
 		}
 		return true
 	})
@@ -127,11 +130,11 @@ func (c *Core) noteHomeRead(accountID int64, at, now time.Time) {
 
 // RebuildFeed refills an account's home feed from the statuses of the
 // accounts it follows (bounded), e.g. for `herd admin feeds rebuild`.
-func (c *Core) RebuildFeed(ctx context.Context, accountID int64) error {
-	return c.store.InTx(ctx, func(tx *store.Store) error { return c.rebuildFeed(ctx, tx, accountID) })
+func (s *Service) RebuildFeed(ctx context.Context, accountID int64) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error { return s.rebuildFeed(ctx, tx, accountID) })
 }
 
-func (c *Core) rebuildFeed(ctx context.Context, tx *store.Store, accountID int64) error {
+func (s *Service) rebuildFeed(ctx context.Context, tx *store.Store, accountID int64) error {
 	follows, err := tx.FollowedAccountIDs(ctx, accountID, rebuildFollows)
 	if err != nil {
 		return err
@@ -155,14 +158,14 @@ type PublicFilter struct {
 // PublicTimeline pages public posts (not boosts, not replies to others, as
 // Mastodon's PublicFeed by default), hiding authors the viewer blocks or
 // mutes.
-func (c *Core) PublicTimeline(ctx context.Context, v *model.Viewer, f PublicFilter, p model.Page) (*StatusPage, error) {
+func (s *Service) PublicTimeline(ctx context.Context, v *model.Viewer, f PublicFilter, p model.Page) (*StatusPage, error) {
 	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
 		OnlyMedia: f.OnlyMedia, NoReplies: true, HideSilenced: true, Now: time.Now()}
-	list, err := c.store.PublicStatusesPage(ctx, tf, p)
+	list, err := s.store.PublicStatusesPage(ctx, tf, p)
 	if err != nil {
 		return nil, err
 	}
-	return c.statusPage(ctx, v.AccountID(), list, InTimeline)
+	return statusPage(ctx, v.AccountID(), list, s.timelineViews)
 }
 
 // TagQuery is a hashtag timeline's tags: the path's tag plus any[], and
@@ -174,8 +177,8 @@ type TagQuery struct {
 }
 
 // TagTimeline pages public posts carrying a hashtag.
-func (c *Core) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f PublicFilter, p model.Page) (*StatusPage, error) {
-	anyIDs, err := c.tagIDs(ctx, append([]string{q.Tag}, q.Any...))
+func (s *Service) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f PublicFilter, p model.Page) (*StatusPage, error) {
+	anyIDs, err := s.tagIDs(ctx, append([]string{q.Tag}, q.Any...))
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +189,7 @@ func (c *Core) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f P
 	tf := store.TimelineFilter{ViewerID: v.AccountID(), LocalOnly: f.Local, RemoteOnly: f.Remote && !f.Local,
 		OnlyMedia: f.OnlyMedia, TagIDs: anyIDs, HideSilenced: true, Now: time.Now()}
 	for _, name := range q.All {
-		ids, err := c.tagIDs(ctx, []string{name})
+		ids, err := s.tagIDs(ctx, []string{name})
 		if err != nil {
 			return nil, err
 		}
@@ -195,17 +198,17 @@ func (c *Core) TagTimeline(ctx context.Context, v *model.Viewer, q TagQuery, f P
 		}
 		tf.AllTagIDs = append(tf.AllTagIDs, ids[0])
 	}
-	if tf.NoneTagIDs, err = c.tagIDs(ctx, q.None); err != nil {
+	if tf.NoneTagIDs, err = s.tagIDs(ctx, q.None); err != nil {
 		return nil, err
 	}
-	list, err := c.store.PublicStatusesPage(ctx, tf, p)
+	list, err := s.store.PublicStatusesPage(ctx, tf, p)
 	if err != nil {
 		return nil, err
 	}
-	return c.statusPage(ctx, v.AccountID(), list, InTimeline)
+	return statusPage(ctx, v.AccountID(), list, s.timelineViews)
 }
 
-func (c *Core) tagIDs(ctx context.Context, names []string) ([]int64, error) {
+func (s *Service) tagIDs(ctx context.Context, names []string) ([]int64, error) {
 	lower := make([]string, 0, len(names))
 	for _, n := range names {
 		n = strings.TrimPrefix(strings.TrimSpace(n), "#")
@@ -213,7 +216,7 @@ func (c *Core) tagIDs(ctx context.Context, names []string) ([]int64, error) {
 			lower = append(lower, text.NormalizeTag(n))
 		}
 	}
-	return c.store.TagIDsByNames(ctx, lower)
+	return s.store.TagIDsByNames(ctx, lower)
 }
 
 // AccountStatusFilter is what GET /api/v1/accounts/:id/statuses accepts.
@@ -231,9 +234,9 @@ type AccountStatusFilter struct {
 // viewer. A profile shows a muted account's posts; blocks hide them all.
 // With Pinned, the account's pins come back (most recently pinned first)
 // and the page bounds are ignored, as clients fetch them in one go.
-func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID int64, f AccountStatusFilter, p model.Page) (*StatusPage, error) {
+func (s *Service) AccountStatuses(ctx context.Context, v *model.Viewer, accountID int64, f AccountStatusFilter, p model.Page) (*StatusPage, error) {
 	me := v.AccountID()
-	acct, err := c.store.AccountByID(ctx, accountID)
+	acct, err := s.store.AccountByID(ctx, accountID)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
@@ -248,7 +251,7 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 		tf.Visibilities = []model.Visibility{model.Public, model.Unlisted, model.Private, model.Direct}
 	default:
 		tf.Visibilities = []model.Visibility{model.Public, model.Unlisted}
-		rel, err := c.store.RelationsOf(ctx, me, []int64{accountID})
+		rel, err := s.store.RelationsOf(ctx, me, []int64{accountID})
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +260,7 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 		}
 	}
 	if f.Tagged != "" {
-		if tf.AllTagIDs, err = c.tagIDs(ctx, []string{f.Tagged}); err != nil {
+		if tf.AllTagIDs, err = s.tagIDs(ctx, []string{f.Tagged}); err != nil {
 			return nil, err
 		}
 		if len(tf.AllTagIDs) == 0 {
@@ -266,12 +269,12 @@ func (c *Core) AccountStatuses(ctx context.Context, v *model.Viewer, accountID i
 	}
 	var list []*model.Status
 	if f.Pinned {
-		list, err = c.store.PinnedStatusesOf(ctx, accountID, tf)
+		list, err = s.store.PinnedStatusesOf(ctx, accountID, tf)
 	} else {
-		list, err = c.store.AccountStatusesPage(ctx, accountID, tf, p)
+		list, err = s.store.AccountStatusesPage(ctx, accountID, tf, p)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return c.statusPage(ctx, me, list, InThread)
+	return statusPage(ctx, me, list, s.threadViews)
 }
