@@ -18,7 +18,9 @@ import (
 	"herd/internal/core/moderation"
 	"herd/internal/core/notifications"
 	"herd/internal/core/site"
+	"herd/internal/core/social"
 	"herd/internal/media"
+	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -100,6 +102,10 @@ type Core struct {
 	// Notifications records, lists and counts notifications and keeps the
 	// read markers (core/notifications).
 	Notifications *notifications.Service
+	// Social is the social graph: follows and follow requests, blocks,
+	// mutes, account notes, relationships and the lists of followers,
+	// following, requests, blocks and mutes (core/social).
+	Social *social.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -180,6 +186,11 @@ func New(d Deps) *Core {
 		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	c.Moderation = moderation.New(moderation.Deps{Store: d.Store, Account: c.Account, Rules: c.Instance.InstanceRules})
 	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
+	c.Social = social.New(social.Deps{Store: d.Store, Site: c.Site, Notifications: c.Notifications,
+		QueueDelivery: func(ctx context.Context, tx *store.Store, actor *model.Account, kind string, objectID, targetID int64, uri string) error {
+			return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: objectID, TargetID: targetID, URI: uri})
+		},
+		QueueFollowAnswer: c.queueFollowAnswer, Wake: c.wakeJobs})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)
