@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/config"
 	"herd/internal/core"
+	"herd/internal/core/social"
 	"herd/internal/db"
 	"herd/internal/model"
 	"herd/internal/server"
@@ -66,7 +67,7 @@ func TestAdminFeedsRebuild(t *testing.T) {
 		return &model.Viewer{Account: acct, User: u}
 	}
 	alice, bob := viewer("alice"), viewer("bob")
-	if _, err := c.Follow(ctx, bob, alice.Account.ID, core.FollowOptions{}); err != nil {
+	if _, err := c.Social.Follow(ctx, bob, alice.Account.ID, social.FollowOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := c.PostStatus(ctx, alice, core.NewStatus{Text: "posted while no worker ran"})

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"herd/internal/core"
+	"herd/internal/core/social"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -65,7 +65,7 @@ type MutedAccount struct {
 
 // writeAccountList renders a page of listed accounts with Mastodon's Link
 // header over the cursors of the rows that listed them.
-func (a *API) writeAccountList(w http.ResponseWriter, r *http.Request, list []core.ListedAccount, err error) error {
+func (a *API) writeAccountList(w http.ResponseWriter, r *http.Request, list []social.ListedAccount, err error) error {
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (a *API) writeAccountList(w http.ResponseWriter, r *http.Request, list []co
 
 // writeMuteList is writeAccountList for the mute list, whose entries say
 // when each mute ends.
-func (a *API) writeMuteList(w http.ResponseWriter, r *http.Request, list []core.ListedAccount, err error) error {
+func (a *API) writeMuteList(w http.ResponseWriter, r *http.Request, list []social.ListedAccount, err error) error {
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.core.CountFollowRequests(r.Context(), v)
+	n, err := a.core.Social.CountFollowRequests(r.Context(), v)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (a *API) deleteProfileImage(which files.ProfileImage) func(http.ResponseWri
 		if err != nil {
 			return err
 		}
-		n, err := a.core.CountFollowRequests(r.Context(), v)
+		n, err := a.core.Social.CountFollowRequests(r.Context(), v)
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func (a *API) followers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.Followers(r.Context(), viewerOf(r), id, pg)
+	list, err := a.core.Social.Followers(r.Context(), viewerOf(r), id, pg)
 	return a.writeAccountList(w, r, list, err)
 }
 
@@ -203,7 +203,7 @@ func (a *API) following(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.Following(r.Context(), viewerOf(r), id, pg)
+	list, err := a.core.Social.Following(r.Context(), viewerOf(r), id, pg)
 	return a.writeAccountList(w, r, list, err)
 }
 

@@ -189,7 +189,7 @@ func TestLockedAccountFollowRequests(t *testing.T) {
 		// Withdrawing a request removes it and its notification.
 		act(t, inst, dave.Token, "follow", carol.Account.ID, nil)
 		act(t, inst, dave.Token, "unfollow", carol.Account.ID, nil)
-		if n, _ := inst.Core.CountFollowRequests(ctx, nil); n != 0 {
+		if n, _ := inst.Core.Social.CountFollowRequests(ctx, nil); n != 0 {
 			t.Errorf("anonymous request count = %d", n)
 		}
 		if n := notificationsOf(t, inst, carol.Account.ID); len(n) != 1 {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/social"
 	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -13,13 +13,13 @@ import (
 
 // change adapts a use case that acts on the {id} account and answers a
 // Relationship (unfollow, block, authorize…) to a handler.
-func (a *API) change(fn func(*core.Core, context.Context, *model.Viewer, int64) (*model.Relationship, error)) door.Func {
+func (a *API) change(fn func(*social.Service, context.Context, *model.Viewer, int64) (*model.Relationship, error)) door.Func {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return err
 		}
-		rel, err := fn(a.core, r.Context(), viewerOf(r), id)
+		rel, err := fn(a.core.Social, r.Context(), viewerOf(r), id)
 		return writeRelationship(w, rel, err)
 	}
 }
@@ -36,10 +36,10 @@ func (a *API) follow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var opt core.FollowOptions
+	var opt social.FollowOptions
 	opt.Reblogs = boolParam(p, "reblogs")
 	opt.Notify = boolParam(p, "notify")
-	rel, err := a.core.Follow(r.Context(), viewerOf(r), id, opt)
+	rel, err := a.core.Social.Follow(r.Context(), viewerOf(r), id, opt)
 	return writeRelationship(w, rel, err)
 }
 
@@ -58,8 +58,8 @@ func (a *API) mute(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	opt := core.MuteOptions{Notifications: p.boolean("notifications", true), Duration: time.Duration(secs) * time.Second}
-	rel, err := a.core.Mute(r.Context(), viewerOf(r), id, opt)
+	opt := social.MuteOptions{Notifications: p.boolean("notifications", true), Duration: time.Duration(secs) * time.Second}
+	rel, err := a.core.Social.Mute(r.Context(), viewerOf(r), id, opt)
 	return writeRelationship(w, rel, err)
 }
 
@@ -73,7 +73,7 @@ func (a *API) note(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rel, err := a.core.SetAccountNote(r.Context(), viewerOf(r), id, p.str("comment"))
+	rel, err := a.core.Social.SetAccountNote(r.Context(), viewerOf(r), id, p.str("comment"))
 	return writeRelationship(w, rel, err)
 }
 
@@ -83,7 +83,7 @@ func (a *API) relationships(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rels, err := a.core.Relationships(r.Context(), viewerOf(r), idList(p), p.boolean("with_suspended", false))
+	rels, err := a.core.Social.Relationships(r.Context(), viewerOf(r), idList(p), p.boolean("with_suspended", false))
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (a *API) familiarFollowers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.FamiliarFollowersOf(r.Context(), viewerOf(r), idList(p))
+	list, err := a.core.Social.FamiliarFollowersOf(r.Context(), viewerOf(r), idList(p))
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (a *API) followRequests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.FollowRequests(r.Context(), viewerOf(r), pg)
+	list, err := a.core.Social.FollowRequests(r.Context(), viewerOf(r), pg)
 	return a.writeAccountList(w, r, list, err)
 }
 
@@ -137,7 +137,7 @@ func (a *API) blocks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.Blocks(r.Context(), viewerOf(r), pg)
+	list, err := a.core.Social.Blocks(r.Context(), viewerOf(r), pg)
 	return a.writeAccountList(w, r, list, err)
 }
 
@@ -147,7 +147,7 @@ func (a *API) mutes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.core.Mutes(r.Context(), viewerOf(r), pg)
+	list, err := a.core.Social.Mutes(r.Context(), viewerOf(r), pg)
 	return a.writeMuteList(w, r, list, err)
 }
 

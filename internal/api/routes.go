@@ -1,8 +1,8 @@
 package api
 
 import (
-	"herd/internal/core"
 	"herd/internal/core/files"
+	"herd/internal/core/social"
 )
 
 // routes registers every client API route, top to bottom: the method and
@@ -44,16 +44,16 @@ func (a *API) routes() {
 	handle("GET /api/v1/accounts/relationships", user("read:follows"), a.relationships)
 	handle("GET /api/v1/accounts/familiar_followers", user("read:follows"), a.familiarFollowers)
 	handle("POST /api/v1/accounts/{id}/follow", user("write:follows"), a.follow)
-	handle("POST /api/v1/accounts/{id}/unfollow", user("write:follows"), a.change((*core.Core).Unfollow))
-	handle("POST /api/v1/accounts/{id}/remove_from_followers", user("write:follows"), a.change((*core.Core).RemoveFromFollowers))
-	handle("POST /api/v1/accounts/{id}/block", user("write:blocks"), a.change((*core.Core).Block))
-	handle("POST /api/v1/accounts/{id}/unblock", user("write:blocks"), a.change((*core.Core).Unblock))
+	handle("POST /api/v1/accounts/{id}/unfollow", user("write:follows"), a.change((*social.Service).Unfollow))
+	handle("POST /api/v1/accounts/{id}/remove_from_followers", user("write:follows"), a.change((*social.Service).RemoveFromFollowers))
+	handle("POST /api/v1/accounts/{id}/block", user("write:blocks"), a.change((*social.Service).Block))
+	handle("POST /api/v1/accounts/{id}/unblock", user("write:blocks"), a.change((*social.Service).Unblock))
 	handle("POST /api/v1/accounts/{id}/mute", user("write:mutes"), a.mute)
-	handle("POST /api/v1/accounts/{id}/unmute", user("write:mutes"), a.change((*core.Core).Unmute))
+	handle("POST /api/v1/accounts/{id}/unmute", user("write:mutes"), a.change((*social.Service).Unmute))
 	handle("POST /api/v1/accounts/{id}/note", user("write:accounts"), a.note)
 	handle("GET /api/v1/follow_requests", user("read:follows"), a.followRequests)
-	handle("POST /api/v1/follow_requests/{id}/authorize", user("write:follows"), a.change((*core.Core).AuthorizeFollowRequest))
-	handle("POST /api/v1/follow_requests/{id}/reject", user("write:follows"), a.change((*core.Core).RejectFollowRequest))
+	handle("POST /api/v1/follow_requests/{id}/authorize", user("write:follows"), a.change((*social.Service).AuthorizeFollowRequest))
+	handle("POST /api/v1/follow_requests/{id}/reject", user("write:follows"), a.change((*social.Service).RejectFollowRequest))
 	handle("GET /api/v1/blocks", user("read:blocks"), a.blocks)
 	handle("GET /api/v1/mutes", user("read:mutes"), a.mutes)
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"herd/internal/core/fault"
+	"herd/internal/core/social"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -15,7 +16,7 @@ import (
 // suspended, as Mastodon 3.3+); a missing one, or a local one pending
 // approval, is a 404.
 func (c *Core) Account(ctx context.Context, id int64) (*model.Account, error) {
-	return c.targetAccount(ctx, c.store, id)
+	return social.TargetAccount(ctx, c.store, id)
 }
 
 // StoredAccount loads any account by id as it is stored, suspended or
@@ -40,7 +41,7 @@ func (c *Core) LocalUsers(ctx context.Context) ([]model.LocalUser, error) {
 // and once each (GET /api/v1/accounts?id[]=).
 func (c *Core) AccountsByIDs(ctx context.Context, ids []int64) ([]*model.Account, error) {
 
-	return c.orderedAccounts(ctx, ids)
+	return social.OrderedAccounts(ctx, c.store, ids)
 }
 
 // LookupAccount finds an account by address without WebFinger: "name" or
@@ -58,7 +59,7 @@ func (c *Core) LookupAccount(ctx context.Context, acct string) (*model.Account, 
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
-	return c.targetAccount(ctx, c.store, a.ID)
+	return social.TargetAccount(ctx, c.store, a.ID)
 }
 
 // AccountSearch is GET /api/v1/accounts/search.

@@ -17,6 +17,7 @@ import (
 	"herd/internal/core/notifications"
 	"herd/internal/core/search"
 	"herd/internal/core/site"
+	"herd/internal/core/social"
 	"herd/internal/core/timelines"
 	"herd/internal/media"
 	"herd/internal/model"
@@ -102,6 +103,10 @@ type Core struct {
 	// Search finds accounts, hashtags and statuses, and looks URLs and
 	// remote addresses up.
 	Search *search.Service
+	// Social is the social graph: follows and follow requests, blocks,
+	// mutes, account notes, relationships and the lists of followers,
+	// following, requests, blocks and mutes (core/social).
+	Social *social.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -200,6 +205,11 @@ func New(d Deps) *Core {
 			return c.resolver.ResolveURL(ctx, uri)
 		},
 		ResolveTimeout: RemoteResolveTimeout})
+	c.Social = social.New(social.Deps{Store: d.Store, Site: c.Site, Notifications: c.Notifications,
+		QueueDelivery: func(ctx context.Context, tx *store.Store, actor *model.Account, kind string, objectID, targetID int64, uri string) error {
+			return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: objectID, TargetID: targetID, URI: uri})
+		},
+		QueueFollowAnswer: c.queueFollowAnswer, Wake: c.wakeJobs})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 
-	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -19,7 +18,7 @@ import (
 //	Announce            ObjectID the boost; Followers; AccountIDs the boosted author
 //	Undo:Announce       ObjectID the boost (row gone); URI the boosted status's id; audience as Announce
 //	Like, Undo:Like     ObjectID the favourite (names the Like); TargetID the author; URI the status's id
-//	Follow, Undo:Follow ObjectID follow or request; TargetID followed; URI the Follow's id (followURI)
+//	Follow, Undo:Follow ObjectID follow or request; TargetID followed; URI the Follow's id (social's followURI)
 //	Accept, Reject      ObjectID follow or request; TargetID follower; URI the Follow's id (theirs)
 //	Block, Undo:Block   ObjectID block (names the Block); TargetID blocked
 //	Update:Person       Followers
@@ -149,13 +148,6 @@ func announceDelivery(boost, orig *model.Status, undo bool) Delivery {
 		}
 	}
 	return d
-}
-
-// followURI is the id of a local account's Follow activity, stored with
-// the request so the followed server's Accept, Reject or a later Undo
-// names it (Mastodon mints a fresh URI per follow the same way).
-func (c *Core) followURI(actor *model.Account, followID int64) string {
-	return c.AccountURI(actor.Username) + "#follows/" + ids.Format(followID)
 }
 
 // deletionDelivery is what deleting a local status announces: a Delete,

@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/social"
 	"herd/internal/db"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -67,7 +68,7 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 	} else {
 		r.fanViewer, r.otherViewer = r.localUser(t, "fan"), r.localUser(t, "other")
 		r.fan, r.other = r.fanViewer.Account, r.otherViewer.Account
-		if _, err := r.c.Follow(ctx, r.fanViewer, r.alice.AccountID(), core.FollowOptions{}); err != nil {
+		if _, err := r.c.Social.Follow(ctx, r.fanViewer, r.alice.AccountID(), social.FollowOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -336,10 +337,10 @@ func TestDeliveryOfFollows(t *testing.T) {
 	forEachRig(t, func(t *testing.T, r *deliveryRig) {
 		ctx := context.Background()
 		me, them := r.alice.AccountID(), r.other.ID
-		must[*model.Relationship](t)(r.c.Follow(ctx, r.alice, them, core.FollowOptions{}))
+		must[*model.Relationship](t)(r.c.Social.Follow(ctx, r.alice, them, social.FollowOptions{}))
 		if !r.remote {
 			r.expect(t, "follow local")
-			must[*model.Relationship](t)(r.c.Unfollow(ctx, r.alice, them))
+			must[*model.Relationship](t)(r.c.Social.Unfollow(ctx, r.alice, them))
 			r.expect(t, "unfollow local")
 			return
 		}
@@ -364,15 +365,15 @@ func TestDeliveryOfFollows(t *testing.T) {
 		}
 		r.expect(t, "accept received")
 
-		must[*model.Relationship](t)(r.c.Unfollow(ctx, r.alice, them))
+		must[*model.Relationship](t)(r.c.Social.Unfollow(ctx, r.alice, them))
 		r.expect(t, "unfollow", core.Delivery{Kind: "Undo:Follow", ObjectID: f.ID, TargetID: them, URI: uri})
-		must[*model.Relationship](t)(r.c.Unfollow(ctx, r.alice, them))
+		must[*model.Relationship](t)(r.c.Social.Unfollow(ctx, r.alice, them))
 		r.expect(t, "unfollow again")
 
-		must[*model.Relationship](t)(r.c.Follow(ctx, r.alice, them, core.FollowOptions{}))
+		must[*model.Relationship](t)(r.c.Social.Follow(ctx, r.alice, them, social.FollowOptions{}))
 		req = must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, me, them))
 		r.take(t)
-		must[*model.Relationship](t)(r.c.Unfollow(ctx, r.alice, them))
+		must[*model.Relationship](t)(r.c.Social.Unfollow(ctx, r.alice, them))
 		r.expect(t, "withdraw request", core.Delivery{Kind: "Undo:Follow", ObjectID: req.ID, TargetID: them, URI: req.URI})
 	})
 }
@@ -396,7 +397,7 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				must[*model.Relationship](t)(r.c.Follow(ctx, r.otherViewer, r.alice.AccountID(), core.FollowOptions{}))
+				must[*model.Relationship](t)(r.c.Social.Follow(ctx, r.otherViewer, r.alice.AccountID(), social.FollowOptions{}))
 				uri = ""
 			}
 			r.expect(t, "request received")
@@ -404,15 +405,15 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 		}
 
 		uri := request()
-		must[*model.Relationship](t)(r.c.AuthorizeFollowRequest(ctx, r.alice, them))
+		must[*model.Relationship](t)(r.c.Social.AuthorizeFollowRequest(ctx, r.alice, them))
 		f := must[*model.Follow](t)(r.store.FollowBetween(ctx, them, r.alice.AccountID()))
 		r.expect(t, "authorize", core.Delivery{Kind: "Accept", ObjectID: f.ID, TargetID: them, URI: uri})
-		must[*model.Relationship](t)(r.c.RemoveFromFollowers(ctx, r.alice, them))
+		must[*model.Relationship](t)(r.c.Social.RemoveFromFollowers(ctx, r.alice, them))
 		r.expect(t, "remove from followers", core.Delivery{Kind: "Reject", ObjectID: f.ID, TargetID: them, URI: uri})
 
 		uri = request()
 		req := must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, them, r.alice.AccountID()))
-		must[*model.Relationship](t)(r.c.RejectFollowRequest(ctx, r.alice, them))
+		must[*model.Relationship](t)(r.c.Social.RejectFollowRequest(ctx, r.alice, them))
 		r.expect(t, "reject", core.Delivery{Kind: "Reject", ObjectID: req.ID, TargetID: them, URI: uri})
 
 		uri = request()
@@ -434,23 +435,23 @@ func TestDeliveryOfBlocks(t *testing.T) {
 		ctx := context.Background()
 		me := r.alice.AccountID()
 		fanFollow := must[*model.Follow](t)(r.store.FollowBetween(ctx, r.fan.ID, me))
-		must[*model.Relationship](t)(r.c.Block(ctx, r.alice, r.fan.ID))
+		must[*model.Relationship](t)(r.c.Social.Block(ctx, r.alice, r.fan.ID))
 		blockID := must[int64](t)(r.store.BlockID(ctx, me, r.fan.ID))
 		r.expect(t, "block a follower",
 			core.Delivery{Kind: "Reject", ObjectID: fanFollow.ID, TargetID: r.fan.ID, URI: fanFollow.URI},
 			core.Delivery{Kind: "Block", ObjectID: blockID, TargetID: r.fan.ID})
-		must[*model.Relationship](t)(r.c.Unblock(ctx, r.alice, r.fan.ID))
+		must[*model.Relationship](t)(r.c.Social.Unblock(ctx, r.alice, r.fan.ID))
 		r.expect(t, "unblock", core.Delivery{Kind: "Undo:Block", ObjectID: blockID, TargetID: r.fan.ID})
-		must[*model.Relationship](t)(r.c.Unblock(ctx, r.alice, r.fan.ID))
+		must[*model.Relationship](t)(r.c.Social.Unblock(ctx, r.alice, r.fan.ID))
 		r.expect(t, "unblock again")
 
-		must[*model.Relationship](t)(r.c.Follow(ctx, r.alice, r.other.ID, core.FollowOptions{}))
+		must[*model.Relationship](t)(r.c.Social.Follow(ctx, r.alice, r.other.ID, social.FollowOptions{}))
 		r.take(t)
 		var followed *model.Follow
 		if r.remote {
 			followed = must[*model.Follow](t)(r.store.FollowRequestBetween(ctx, me, r.other.ID))
 		}
-		must[*model.Relationship](t)(r.c.Block(ctx, r.alice, r.other.ID))
+		must[*model.Relationship](t)(r.c.Social.Block(ctx, r.alice, r.other.ID))
 		if r.remote {
 			blockID = must[int64](t)(r.store.BlockID(ctx, me, r.other.ID))
 			r.expect(t, "block a followed account",
@@ -459,11 +460,11 @@ func TestDeliveryOfBlocks(t *testing.T) {
 		} else {
 			r.expect(t, "block a followed account")
 		}
-		must[*model.Relationship](t)(r.c.Unblock(ctx, r.alice, r.other.ID))
+		must[*model.Relationship](t)(r.c.Social.Unblock(ctx, r.alice, r.other.ID))
 		r.take(t)
 
-		must[*model.Relationship](t)(r.c.Mute(ctx, r.alice, r.other.ID, core.MuteOptions{Notifications: true}))
-		must[*model.Relationship](t)(r.c.Unmute(ctx, r.alice, r.other.ID))
+		must[*model.Relationship](t)(r.c.Social.Mute(ctx, r.alice, r.other.ID, social.MuteOptions{Notifications: true}))
+		must[*model.Relationship](t)(r.c.Social.Unmute(ctx, r.alice, r.other.ID))
 		r.expect(t, "mute and unmute")
 
 		if r.remote {

@@ -46,7 +46,7 @@ func (c *Core) FindInteractionTarget(ctx context.Context, v *model.Viewer, uri s
 	default:
 		return nil, fault.ErrRecordNotFound
 	}
-	if t.Relationship, err = c.relationship(ctx, v.AccountID(), t.Account.ID); err != nil {
+	if t.Relationship, err = c.Social.Relationship(ctx, v.AccountID(), t.Account.ID); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -114,7 +114,7 @@ func (c *Core) UpdateCredentials(ctx context.Context, v *model.Viewer, u Profile
 		wasLocked := acct.Locked
 		setBool(&acct.Locked, u.Locked)
 		if wasLocked && !acct.Locked {
-			if err := c.acceptAllFollowRequests(ctx, tx, acct); err != nil {
+			if err := c.Social.AcceptAllFollowRequests(ctx, tx, acct); err != nil {
 				return err
 			}
 		}

@@ -123,7 +123,7 @@ func (c *Core) ReceiveFollow(ctx context.Context, actor, target *model.Account, 
 			}
 			return c.Notifications.Notify(ctx, tx, target, actor.ID, model.NotifyFollowRequest, nil)
 		}
-		if err := c.recordFollow(ctx, tx, f, target, true); err != nil {
+		if err := c.Social.RecordFollow(ctx, tx, f, target, true); err != nil {
 			return err
 		}
 		return c.queueFollowAnswer(ctx, tx, target, actor, f, "Accept")
@@ -136,8 +136,9 @@ func (c *Core) ReceiveFollow(ctx context.Context, actor, target *model.Account, 
 
 // queueFollowAnswer queues an Accept or Reject (kind) of follower's
 // follow f of the local account target, inside tx; nothing is sent to a
-// local follower. The follow requests endpoints call it too when a locked
-// account authorizes or rejects a remote request.
+// local follower. The social area's follow request use cases call it too
+// (social.Deps.QueueFollowAnswer) when a locked account authorizes or
+// rejects a remote request, or unlocks.
 func (c *Core) queueFollowAnswer(ctx context.Context, tx *store.Store, target, follower *model.Account, f *model.Follow, kind string) error {
 	if follower == nil || follower.Local() {
 		return nil
@@ -145,22 +146,14 @@ func (c *Core) queueFollowAnswer(ctx context.Context, tx *store.Store, target, f
 	return EnqueueDelivery(ctx, tx, Delivery{Kind: kind, ActorID: target.ID, ObjectID: f.ID, TargetID: follower.ID, URI: f.URI})
 }
 
-// QueueFollowAnswer is queueFollowAnswer for the follow-request endpoints
-// (AuthorizeFollowRequest, RejectFollowRequest): call it in their
-// transaction with the request as it was loaded (its URI is the Follow's
-// id) and kind "Accept" or "Reject".
-func (c *Core) QueueFollowAnswer(ctx context.Context, tx *store.Store, target, follower *model.Account, f *model.Follow, kind string) error {
-	return c.queueFollowAnswer(ctx, tx, target, follower, f, kind)
-}
-
 // ReceiveUndoFollow ends a remote actor's follow (or request) of a local
 // account.
 func (c *Core) ReceiveUndoFollow(ctx context.Context, actor, target *model.Account) error {
 	return c.store.InTx(ctx, func(tx *store.Store) error {
-		if err := c.removeFollow(ctx, tx, actor.ID, target.ID); err != nil {
+		if err := c.Social.RemoveFollow(ctx, tx, actor.ID, target.ID); err != nil {
 			return err
 		}
-		return c.removeFollowRequest(ctx, tx, actor.ID, target.ID)
+		return c.Social.RemoveFollowRequest(ctx, tx, actor.ID, target.ID)
 	})
 }
 
@@ -176,16 +169,16 @@ func (c *Core) ReceiveFollowAnswer(ctx context.Context, actor, follower *model.A
 			if accepted {
 				return nil
 			}
-			return c.removeFollow(ctx, tx, follower.ID, actor.ID)
+			return c.Social.RemoveFollow(ctx, tx, follower.ID, actor.ID)
 		}
 		if err != nil {
 			return err
 		}
-		if err := c.removeFollowRequest(ctx, tx, follower.ID, actor.ID); err != nil || !accepted {
+		if err := c.Social.RemoveFollowRequest(ctx, tx, follower.ID, actor.ID); err != nil || !accepted {
 			return err
 		}
 		req.ID, req.CreatedAt = ids.New(), time.Now()
-		return c.recordFollow(ctx, tx, req, actor, false)
+		return c.Social.RecordFollow(ctx, tx, req, actor, false)
 	})
 }
 

@@ -130,13 +130,13 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 // and requests end both ways, as for a local block (Mastodon does not
 // tell the blocked user).
 func (c *Core) ReceiveBlock(ctx context.Context, actor, target *model.Account) error {
-	_, err := c.Block(ctx, &model.Viewer{Account: actor}, target.ID)
+	_, err := c.Social.Block(ctx, &model.Viewer{Account: actor}, target.ID)
 	return err
 }
 
 // ReceiveUndoBlock lifts a remote actor's block of a local account.
 func (c *Core) ReceiveUndoBlock(ctx context.Context, actor, target *model.Account) error {
-	_, err := c.Unblock(ctx, &model.Viewer{Account: actor}, target.ID)
+	_, err := c.Social.Unblock(ctx, &model.Viewer{Account: actor}, target.ID)
 	return err
 }
 
@@ -177,9 +177,9 @@ func (c *Core) ReceiveActorDelete(ctx context.Context, actor *model.Account) err
 		}
 		for _, p := range pairs {
 			if p.Request {
-				err = c.removeFollowRequest(ctx, tx, p.AccountID, p.TargetAccountID)
+				err = c.Social.RemoveFollowRequest(ctx, tx, p.AccountID, p.TargetAccountID)
 			} else {
-				err = c.removeFollow(ctx, tx, p.AccountID, p.TargetAccountID)
+				err = c.Social.RemoveFollow(ctx, tx, p.AccountID, p.TargetAccountID)
 			}
 			if err != nil {
 				return err

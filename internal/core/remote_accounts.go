@@ -10,6 +10,7 @@ import (
 
 	"herd/internal/core/files"
 	"herd/internal/core/links"
+	"herd/internal/core/social"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -82,7 +83,7 @@ func (c *Core) ResolveAccount(ctx context.Context, v *model.Viewer, acct string)
 	if err != nil {
 		return nil, err
 	}
-	return c.targetAccount(ctx, c.store, a.ID)
+	return social.TargetAccount(ctx, c.store, a.ID)
 }
 
 // RemoteAccountByURI finds a known remote account by its ActivityPub id

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/social"
 	"herd/internal/core/timelines"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -109,7 +110,7 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	reader := inst.NewUser(b, "reader")
 	v, _ := inst.Core.Accounts.Authenticate(ctx, reader.Token)
 	// The reader follows the author; the first read rebuilds their feed.
-	if _, err := inst.Core.Follow(ctx, v, author.AccountID(), core.FollowOptions{}); err != nil {
+	if _, err := inst.Core.Social.Follow(ctx, v, author.AccountID(), social.FollowOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := inst.Core.Timelines.HomeTimeline(ctx, v, model.Page{Limit: 20}); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/social"
 	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
@@ -64,16 +65,16 @@ func (h *Handler) statusAction(act statusUseCase) door.Func {
 
 // relationshipUseCase is a use case acting on an account, the one the
 // client API calls for the same action (routes.go lists them).
-type relationshipUseCase func(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error)
+type relationshipUseCase func(s *social.Service, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error)
 
 // follow follows, or asks to follow a locked account.
-func follow(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
-	return c.Follow(ctx, v, id, core.FollowOptions{})
+func follow(s *social.Service, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
+	return s.Follow(ctx, v, id, social.FollowOptions{})
 }
 
 // mute mutes the account and its notifications.
-func mute(c *core.Core, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
-	return c.Mute(ctx, v, id, core.MuteOptions{Notifications: true})
+func mute(s *social.Service, ctx context.Context, v *model.Viewer, id int64) (*model.Relationship, error) {
+	return s.Mute(ctx, v, id, social.MuteOptions{Notifications: true})
 }
 
 // relationshipState is the answer to actions.js after an account action.
@@ -109,7 +110,7 @@ func (h *Handler) relationshipAction(w http.ResponseWriter, r *http.Request, act
 	if err != nil {
 		return err
 	}
-	rel, err := act(h.core, r.Context(), h.viewer(r), id)
+	rel, err := act(h.core.Social, r.Context(), h.viewer(r), id)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/url"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/social"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/session"
@@ -113,7 +113,7 @@ func (h *Handler) interact(w http.ResponseWriter, r *http.Request) error {
 	action := r.PostFormValue("action")
 	switch action {
 	case "follow":
-		_, err = h.core.Follow(ctx, v, id, core.FollowOptions{})
+		_, err = h.core.Social.Follow(ctx, v, id, social.FollowOptions{})
 	case "favourite":
 		_, err = h.core.Favourite(ctx, v, id)
 	case "reblog":

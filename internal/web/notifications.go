@@ -42,7 +42,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if q.Page.MaxID == 0 {
-		reqs, err := h.core.FollowRequests(ctx, v, model.Page{Limit: 40})
+		reqs, err := h.core.Social.FollowRequests(ctx, v, model.Page{Limit: 40})
 		if err != nil {
 			return err
 		}

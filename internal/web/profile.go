@@ -97,7 +97,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 	if v != nil {
 		d.Self = v.AccountID() == a.ID
 		if !d.Self {
-			rels, err := h.core.Relationships(ctx, v, []int64{a.ID}, false)
+			rels, err := h.core.Social.Relationships(ctx, v, []int64{a.ID}, false)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"herd/internal/core"
+	"herd/internal/core/social"
 	"herd/internal/door"
 )
 
@@ -101,15 +102,15 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	page("GET /accounts/{id}/report", user, h.reportForm)
 	unknown("GET /accounts/{id}/{action}")
 	page("POST /accounts/{id}/follow", user, h.accountAction(follow))
-	page("POST /accounts/{id}/unfollow", user, h.accountAction((*core.Core).Unfollow))
-	page("POST /accounts/{id}/block", user, h.accountAction((*core.Core).Block))
-	page("POST /accounts/{id}/unblock", user, h.accountAction((*core.Core).Unblock))
+	page("POST /accounts/{id}/unfollow", user, h.accountAction((*social.Service).Unfollow))
+	page("POST /accounts/{id}/block", user, h.accountAction((*social.Service).Block))
+	page("POST /accounts/{id}/unblock", user, h.accountAction((*social.Service).Unblock))
 	page("POST /accounts/{id}/mute", user, h.accountAction(mute))
-	page("POST /accounts/{id}/unmute", user, h.accountAction((*core.Core).Unmute))
+	page("POST /accounts/{id}/unmute", user, h.accountAction((*social.Service).Unmute))
 	page("POST /accounts/{id}/report", user, h.report)
 	unknown("POST /accounts/{id}/{action}")
-	page("POST /follow_requests/{id}/authorize", user, h.followRequestAction((*core.Core).AuthorizeFollowRequest))
-	page("POST /follow_requests/{id}/reject", user, h.followRequestAction((*core.Core).RejectFollowRequest))
+	page("POST /follow_requests/{id}/authorize", user, h.followRequestAction((*social.Service).AuthorizeFollowRequest))
+	page("POST /follow_requests/{id}/reject", user, h.followRequestAction((*social.Service).RejectFollowRequest))
 	unknown("POST /follow_requests/{id}/{action}")
 
 	// Settings: the profile (settings_profile.go), posting preferences

@@ -1,4 +1,4 @@
-package core
+package social
 
 import (
 	"context"
@@ -20,8 +20,8 @@ const backfillLimit = 400
 const backfillFeedKeep = 800
 
 // CountFollowRequests counts the follow requests waiting for the viewer.
-func (c *Core) CountFollowRequests(ctx context.Context, v *model.Viewer) (int64, error) {
-	return c.store.CountFollowRequests(ctx, v.AccountID())
+func (s *Service) CountFollowRequests(ctx context.Context, v *model.Viewer) (int64, error) {
+	return s.store.CountFollowRequests(ctx, v.AccountID())
 }
 
 // FollowOptions are the optional settings of a follow; nil keeps the
@@ -38,10 +38,10 @@ type FollowOptions struct {
 // 404, a block either way is a 403, and following again only updates the
 // options. A new follow notifies the target, moves both counters and
 // backfills the viewer's home feed.
-func (c *Core) Follow(ctx context.Context, v *model.Viewer, targetID int64, opt FollowOptions) (*model.Relationship, error) {
+func (s *Service) Follow(ctx context.Context, v *model.Viewer, targetID int64, opt FollowOptions) (*model.Relationship, error) {
 	me := v.AccountID()
-	err := c.store.InTx(ctx, func(tx *store.Store) error {
-		target, err := c.targetAccount(ctx, tx, targetID)
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
+		target, err := TargetAccount(ctx, tx, targetID)
 		if err != nil {
 			return err
 		}
@@ -73,25 +73,25 @@ func (c *Core) Follow(ctx context.Context, v *model.Viewer, targetID int64, opt 
 		if !target.Local() {
 			// The remote answers with an Accept or Reject naming this id
 			// (ReceiveFollowAnswer finds the request by it).
-			f.URI = c.followURI(v.Account, f.ID)
+			f.URI = s.followURI(v.Account, f.ID)
 		}
 		if target.Locked || !target.Local() {
 			inserted, err := tx.InsertFollowRequest(ctx, f)
 			if err != nil || !inserted {
 				return err
 			}
-			if err := c.Notifications.Notify(ctx, tx, target, me, model.NotifyFollowRequest, nil); err != nil || target.Local() {
+			if err := s.notifications.Notify(ctx, tx, target, me, model.NotifyFollowRequest, nil); err != nil || target.Local() {
 				return err
 			}
-			return c.queueDelivery(ctx, tx, v.Account, Delivery{Kind: "Follow", ObjectID: f.ID, TargetID: target.ID, URI: f.URI})
+			return s.queueDelivery(ctx, tx, v.Account, "Follow", f.ID, target.ID, f.URI)
 		}
-		return c.recordFollow(ctx, tx, f, target, true)
+		return s.RecordFollow(ctx, tx, f, target, true)
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.wakeJobs()
-	return c.relationship(ctx, me, targetID)
+	s.wake()
+	return s.Relationship(ctx, me, targetID)
 }
 
 // apply resolves the options against an existing follow (nil for a new one).
@@ -109,10 +109,12 @@ func (o FollowOptions) apply(existing *model.Follow) (reblogs, notify bool) {
 	return reblogs, notify
 }
 
-// recordFollow stores an accepted follow with its side effects: both
+// RecordFollow stores an accepted follow with its side effects: both
 // counters, a `follow` notification to the target (when notify) and the
-// follower's feed backfilled with the target's recent statuses.
-func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follow, target *model.Account, notify bool) error {
+// follower's feed backfilled with the target's recent statuses. It runs in
+// the caller's transaction tx; core's federation receive code records the
+// follows other servers send or accept with it.
+func (s *Service) RecordFollow(ctx context.Context, tx *store.Store, f *model.Follow, target *model.Account, notify bool) error {
 	inserted, err := tx.InsertFollow(ctx, f)
 	if err != nil || !inserted {
 		return err
@@ -121,16 +123,16 @@ func (c *Core) recordFollow(ctx context.Context, tx *store.Store, f *model.Follo
 		return err
 	}
 	if notify {
-		if err := c.Notifications.Notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
+		if err := s.notifications.Notify(ctx, tx, target, f.AccountID, model.NotifyFollow, nil); err != nil {
 			return err
 		}
 	}
-	return c.backfillFeed(ctx, tx, f.AccountID, f.TargetAccountID)
+	return s.backfillFeed(ctx, tx, f.AccountID, f.TargetAccountID)
 }
 
 // backfillFeed copies an author's recent posts into an account's home
 // feed and keeps the feed within its cap.
-func (c *Core) backfillFeed(ctx context.Context, tx *store.Store, accountID, authorID int64) error {
+func (s *Service) backfillFeed(ctx context.Context, tx *store.Store, accountID, authorID int64) error {
 	if err := tx.BackfillFeed(ctx, accountID, authorID, backfillLimit); err != nil {
 		return err
 	}
@@ -155,10 +157,11 @@ func addFollowCounts(ctx context.Context, tx *store.Store, followerID, targetID,
 	return second()
 }
 
-// removeFollow deletes followerID's follow of targetID, if any, undoing
-// what recordFollow did: counters, the follow notification and the
-// target's posts in the follower's home feed.
-func (c *Core) removeFollow(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
+// RemoveFollow deletes followerID's follow of targetID, if any, undoing
+// what RecordFollow did: counters, the follow notification and the
+// target's posts in the follower's home feed. It runs in tx, for core's
+// receive code too.
+func (s *Service) RemoveFollow(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
 	deleted, err := tx.DeleteFollow(ctx, followerID, targetID)
 	if err != nil || !deleted {
 		return err
@@ -172,9 +175,10 @@ func (c *Core) removeFollow(ctx context.Context, tx *store.Store, followerID, ta
 	return tx.DeleteFeedByAuthor(ctx, followerID, targetID)
 }
 
-// removeFollowRequest deletes a pending request and the notification that
-// announced it (Mastodon destroys the notification with the request).
-func (c *Core) removeFollowRequest(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
+// RemoveFollowRequest deletes a pending request and the notification that
+// announced it (Mastodon destroys the notification with the request),
+// in tx, for core's receive code too.
+func (s *Service) RemoveFollowRequest(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
 	deleted, err := tx.DeleteFollowRequest(ctx, followerID, targetID)
 	if err != nil || !deleted {
 		return err
@@ -185,21 +189,28 @@ func (c *Core) removeFollowRequest(ctx context.Context, tx *store.Store, followe
 // Unfollow ends the viewer's follow of targetID, or withdraws a pending
 // request; doing so when neither exists succeeds too. A remote account is
 // sent an Undo of the Follow it was sent.
-func (c *Core) Unfollow(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
-		if err := c.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
+func (s *Service) Unfollow(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+		if err := s.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
 			return err
 		}
-		if err := c.removeFollow(ctx, tx, me, targetID); err != nil {
+		if err := s.RemoveFollow(ctx, tx, me, targetID); err != nil {
 			return err
 		}
-		return c.removeFollowRequest(ctx, tx, me, targetID)
+		return s.RemoveFollowRequest(ctx, tx, me, targetID)
 	})
+}
+
+// followURI is the id of a local account's Follow activity, stored with
+// the request so the followed server's Accept, Reject or a later Undo
+// names it (Mastodon mints a fresh URI per follow the same way).
+func (s *Service) followURI(actor *model.Account, followID int64) string {
+	return s.site.AccountURI(actor.Username) + "#follows/" + ids.Format(followID)
 }
 
 // queueUndoFollow queues the Undo of actor's Follow of a remote target,
 // when actor follows or asked to follow it; call it before the row goes.
-func (c *Core) queueUndoFollow(ctx context.Context, tx *store.Store, actor, target *model.Account) error {
+func (s *Service) queueUndoFollow(ctx context.Context, tx *store.Store, actor, target *model.Account) error {
 	if target.Local() {
 		return nil
 	}
@@ -208,14 +219,14 @@ func (c *Core) queueUndoFollow(ctx context.Context, tx *store.Store, actor, targ
 		return err
 	}
 	if f.URI == "" { // a follow from before Follows were sent
-		f.URI = c.followURI(actor, f.ID)
+		f.URI = s.followURI(actor, f.ID)
 	}
-	return c.queueDelivery(ctx, tx, actor, Delivery{Kind: "Undo:Follow", ObjectID: f.ID, TargetID: target.ID, URI: f.URI})
+	return s.queueDelivery(ctx, tx, actor, "Undo:Follow", f.ID, target.ID, f.URI)
 }
 
 // queueRejectFollower queues a Reject of a remote follower's follow (or
 // request) of the local account actor; call it before the row goes.
-func (c *Core) queueRejectFollower(ctx context.Context, tx *store.Store, actor, follower *model.Account) error {
+func (s *Service) queueRejectFollower(ctx context.Context, tx *store.Store, actor, follower *model.Account) error {
 	if follower.Local() || !actor.Local() {
 		return nil
 	}
@@ -223,7 +234,7 @@ func (c *Core) queueRejectFollower(ctx context.Context, tx *store.Store, actor, 
 	if err != nil || f == nil {
 		return err
 	}
-	return c.queueFollowAnswer(ctx, tx, actor, follower, f, "Reject")
+	return s.queueFollowAnswer(ctx, tx, actor, follower, f, "Reject")
 }
 
 // followOrRequest loads accountID's follow of targetID, or else its
@@ -242,15 +253,18 @@ func followOrRequest(ctx context.Context, tx *store.Store, accountID, targetID i
 // RemoveFromFollowers makes targetID stop following the viewer; a remote
 // follower is sent a Reject of its follow, as Mastodon's
 // RemoveFromFollowersService does.
-func (c *Core) RemoveFromFollowers(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+func (s *Service) RemoveFromFollowers(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if _, err := tx.FollowBetween(ctx, targetID, me); err != nil {
-			return ignoreNotFound(err) // a request stays: it is answered on its own
-		}
-		if err := c.queueRejectFollower(ctx, tx, v.Account, target); err != nil {
+			if errors.Is(err, model.ErrNotFound) {
+				return nil // a request stays: it is answered on its own
+			}
 			return err
 		}
-		return c.removeFollow(ctx, tx, targetID, me)
+		if err := s.queueRejectFollower(ctx, tx, v.Account, target); err != nil {
+			return err
+		}
+		return s.RemoveFollow(ctx, tx, targetID, me)
 	})
 }
 
@@ -258,27 +272,28 @@ func (c *Core) RemoveFromFollowers(ctx context.Context, v *model.Viewer, targetI
 // viewer. As Mastodon's follow_requests#authorize, the viewer then gets a
 // `follow` notification from the requester and the request's own
 // notification goes away.
-func (c *Core) AuthorizeFollowRequest(ctx context.Context, v *model.Viewer, requesterID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
+func (s *Service) AuthorizeFollowRequest(ctx context.Context, v *model.Viewer, requesterID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
 			return fault.NotFoundOr(err)
 		}
-		if err := c.removeFollowRequest(ctx, tx, requesterID, me); err != nil {
+		if err := s.RemoveFollowRequest(ctx, tx, requesterID, me); err != nil {
 			return err
 		}
 		req.ID, req.CreatedAt = ids.New(), time.Now()
-		if err := c.recordFollow(ctx, tx, req, v.Account, true); err != nil {
+		if err := s.RecordFollow(ctx, tx, req, v.Account, true); err != nil {
 			return err
 		}
-		return c.queueFollowAnswer(ctx, tx, v.Account, target, req, "Accept")
+		return s.queueFollowAnswer(ctx, tx, v.Account, target, req, "Accept")
 	})
 }
 
-// acceptAllFollowRequests turns every pending request to an account that
+// AcceptAllFollowRequests turns every pending request to an account that
 // just unlocked into a follow, as Mastodon's UpdateAccountService does
-// (through AuthorizeFollowService, which notifies no one).
-func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, target *model.Account) error {
+// (through AuthorizeFollowService, which notifies no one). Core's profile
+// update calls it in its transaction tx.
+func (s *Service) AcceptAllFollowRequests(ctx context.Context, tx *store.Store, target *model.Account) error {
 	reqs, err := tx.FollowRequestsTo(ctx, target.ID)
 	if err != nil || len(reqs) == 0 {
 		return err
@@ -292,15 +307,15 @@ func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, tar
 		return err
 	}
 	for _, req := range reqs {
-		if err := c.removeFollowRequest(ctx, tx, req.AccountID, target.ID); err != nil {
+		if err := s.RemoveFollowRequest(ctx, tx, req.AccountID, target.ID); err != nil {
 			return err
 		}
 		req.ID, req.CreatedAt = ids.New(), time.Now()
-		if err := c.recordFollow(ctx, tx, req, target, false); err != nil {
+		if err := s.RecordFollow(ctx, tx, req, target, false); err != nil {
 			return err
 		}
 		// Remote requesters learn they were accepted (AuthorizeFollowService).
-		if err := c.queueFollowAnswer(ctx, tx, target, requesters[req.AccountID], req, "Accept"); err != nil {
+		if err := s.queueFollowAnswer(ctx, tx, target, requesters[req.AccountID], req, "Accept"); err != nil {
 			return err
 		}
 	}
@@ -308,16 +323,16 @@ func (c *Core) acceptAllFollowRequests(ctx context.Context, tx *store.Store, tar
 }
 
 // RejectFollowRequest declines requesterID's request to follow the viewer.
-func (c *Core) RejectFollowRequest(ctx context.Context, v *model.Viewer, requesterID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
+func (s *Service) RejectFollowRequest(ctx context.Context, v *model.Viewer, requesterID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, requesterID, func(tx *store.Store, me int64, target *model.Account) error {
 		req, err := tx.FollowRequestBetween(ctx, requesterID, me)
 		if err != nil {
 			return fault.NotFoundOr(err)
 		}
-		if err := c.removeFollowRequest(ctx, tx, requesterID, me); err != nil {
+		if err := s.RemoveFollowRequest(ctx, tx, requesterID, me); err != nil {
 			return err
 		}
-		return c.queueFollowAnswer(ctx, tx, v.Account, target, req, "Reject")
+		return s.queueFollowAnswer(ctx, tx, v.Account, target, req, "Reject")
 	})
 }
 
@@ -325,11 +340,11 @@ func (c *Core) RejectFollowRequest(ctx context.Context, v *model.Viewer, request
 // checking the other account exists, and answers the new Relationship.
 // fn gets the other account too; what it queues for other servers is sent
 // once it commits.
-func (c *Core) relationshipChange(ctx context.Context, v *model.Viewer, targetID int64,
+func (s *Service) relationshipChange(ctx context.Context, v *model.Viewer, targetID int64,
 	fn func(tx *store.Store, me int64, target *model.Account) error) (*model.Relationship, error) {
 	me := v.AccountID()
-	err := c.store.InTx(ctx, func(tx *store.Store) error {
-		target, err := c.targetAccount(ctx, tx, targetID)
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
+		target, err := TargetAccount(ctx, tx, targetID)
 		if err != nil {
 			return err
 		}
@@ -338,14 +353,14 @@ func (c *Core) relationshipChange(ctx context.Context, v *model.Viewer, targetID
 	if err != nil {
 		return nil, err
 	}
-	c.wakeJobs()
-	return c.relationship(ctx, me, targetID)
+	s.wake()
+	return s.Relationship(ctx, me, targetID)
 }
 
-// targetAccount loads an account that a relationship or profile request
+// TargetAccount loads an account that a relationship or profile request
 // names: a missing account, or a local one still pending approval, is
-// Mastodon's 404.
-func (c *Core) targetAccount(ctx context.Context, st *store.Store, id int64) (*model.Account, error) {
+// Mastodon's 404. Core's account lookups answer by the same rule.
+func TargetAccount(ctx context.Context, st *store.Store, id int64) (*model.Account, error) {
 	accts, err := st.ApprovedAccountsByIDs(ctx, []int64{id})
 	if err != nil {
 		return nil, err

@@ -1,15 +1,17 @@
-package core
+package social
 
 import (
 	"context"
 	"time"
 
 	"herd/internal/model"
+	"herd/internal/store"
 )
 
-// relationship is how viewerID stands with one account.
-func (c *Core) relationship(ctx context.Context, viewerID, targetID int64) (*model.Relationship, error) {
-	rels, err := c.store.RelationshipsOf(ctx, viewerID, []int64{targetID}, time.Now())
+// Relationship is how viewerID stands with one account (core's
+// interaction targets show it too).
+func (s *Service) Relationship(ctx context.Context, viewerID, targetID int64) (*model.Relationship, error) {
+	rels, err := s.store.RelationshipsOf(ctx, viewerID, []int64{targetID}, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -19,8 +21,8 @@ func (c *Core) relationship(ctx context.Context, viewerID, targetID int64) (*mod
 // Relationships answers GET /api/v1/accounts/relationships: one entry per
 // requested account that exists, in the order asked, without duplicates.
 // Suspended accounts are left out unless withSuspended (Mastodon 4.3).
-func (c *Core) Relationships(ctx context.Context, v *model.Viewer, ids []int64, withSuspended bool) ([]*model.Relationship, error) {
-	accts, err := c.orderedAccounts(ctx, ids)
+func (s *Service) Relationships(ctx context.Context, v *model.Viewer, ids []int64, withSuspended bool) ([]*model.Relationship, error) {
+	accts, err := OrderedAccounts(ctx, s.store, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +32,7 @@ func (c *Core) Relationships(ctx context.Context, v *model.Viewer, ids []int64, 
 			keep = append(keep, a.ID)
 		}
 	}
-	rels, err := c.store.RelationshipsOf(ctx, v.AccountID(), keep, time.Now())
+	rels, err := s.store.RelationshipsOf(ctx, v.AccountID(), keep, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -52,8 +54,8 @@ type FamiliarFollowers struct {
 // the unsuspended accounts among ids. An account that hides its
 // collections shows none, and followers who hide theirs are left out, as
 // Mastodon's FamiliarFollowersPresenter does.
-func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []int64) ([]FamiliarFollowers, error) {
-	accts, err := c.orderedAccounts(ctx, ids)
+func (s *Service) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []int64) ([]FamiliarFollowers, error) {
+	accts, err := OrderedAccounts(ctx, s.store, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +65,7 @@ func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []i
 			targets = append(targets, a.ID)
 		}
 	}
-	familiar, err := c.store.FamiliarFollowers(ctx, v.AccountID(), targets)
+	familiar, err := s.store.FamiliarFollowers(ctx, v.AccountID(), targets)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +73,7 @@ func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []i
 	for _, list := range familiar {
 		followerIDs = append(followerIDs, list...)
 	}
-	followers, err := c.store.AccountsByIDs(ctx, followerIDs)
+	followers, err := s.store.AccountsByIDs(ctx, followerIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +93,10 @@ func (c *Core) FamiliarFollowersOf(ctx context.Context, v *model.Viewer, ids []i
 	return out, nil
 }
 
-// orderedAccounts loads the approved accounts among ids in the order
-// given, once each.
-func (c *Core) orderedAccounts(ctx context.Context, ids []int64) ([]*model.Account, error) {
-	byID, err := c.store.ApprovedAccountsByIDs(ctx, ids)
+// OrderedAccounts loads the approved accounts among ids in the order
+// given, once each (core's AccountsByIDs answers with it too).
+func OrderedAccounts(ctx context.Context, st *store.Store, ids []int64) ([]*model.Account, error) {
+	byID, err := st.ApprovedAccountsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

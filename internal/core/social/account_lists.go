@@ -1,4 +1,4 @@
-package core
+package social
 
 import (
 	"context"
@@ -22,20 +22,20 @@ type ListedAccount struct {
 // others, or blocks the viewer; otherwise without suspended accounts and
 // accounts in a block with the viewer or muted by them (Mastodon's
 // FollowerAccountsController).
-func (c *Core) Followers(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
-	return c.collection(ctx, v, accountID, p, c.store.FollowersPage)
+func (s *Service) Followers(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
+	return s.collection(ctx, v, accountID, p, s.store.FollowersPage)
 }
 
 // Following pages the accounts accountID follows, with the same rules as
 // Followers.
-func (c *Core) Following(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
-	return c.collection(ctx, v, accountID, p, c.store.FollowingPage)
+func (s *Service) Following(ctx context.Context, v *model.Viewer, accountID int64, p model.Page) ([]ListedAccount, error) {
+	return s.collection(ctx, v, accountID, p, s.store.FollowingPage)
 }
 
 type collectionPage func(ctx context.Context, id int64, f store.ListFilter, p model.Page) ([]store.AccountCursor, error)
 
-func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64, p model.Page, page collectionPage) ([]ListedAccount, error) {
-	owner, err := c.targetAccount(ctx, c.store, accountID)
+func (s *Service) collection(ctx context.Context, v *model.Viewer, accountID int64, p model.Page, page collectionPage) ([]ListedAccount, error) {
+	owner, err := TargetAccount(ctx, s.store, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64,
 		return nil, nil
 	}
 	if me != 0 && me != owner.ID {
-		rel, err := c.store.RelationsOf(ctx, me, []int64{owner.ID})
+		rel, err := s.store.RelationsOf(ctx, me, []int64{owner.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -56,31 +56,31 @@ func (c *Core) collection(ctx context.Context, v *model.Viewer, accountID int64,
 	if err != nil {
 		return nil, err
 	}
-	return c.listed(ctx, rows, nil)
+	return s.listed(ctx, rows, nil)
 }
 
 // FollowRequests pages the accounts waiting for the viewer to accept them.
-func (c *Core) FollowRequests(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
-	rows, err := c.store.FollowRequestsPage(ctx, v.AccountID(), p)
+func (s *Service) FollowRequests(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
+	rows, err := s.store.FollowRequestsPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
-	return c.listed(ctx, rows, nil)
+	return s.listed(ctx, rows, nil)
 }
 
 // Blocks pages the accounts the viewer blocks.
-func (c *Core) Blocks(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
-	rows, err := c.store.BlocksPage(ctx, v.AccountID(), p)
+func (s *Service) Blocks(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
+	rows, err := s.store.BlocksPage(ctx, v.AccountID(), p)
 	if err != nil {
 		return nil, err
 	}
-	return c.listed(ctx, rows, nil)
+	return s.listed(ctx, rows, nil)
 }
 
 // Mutes pages the accounts the viewer mutes; expired mutes are over and
 // not listed.
-func (c *Core) Mutes(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
-	muted, err := c.store.MutesPage(ctx, v.AccountID(), time.Now(), p)
+func (s *Service) Mutes(ctx context.Context, v *model.Viewer, p model.Page) ([]ListedAccount, error) {
+	muted, err := s.store.MutesPage(ctx, v.AccountID(), time.Now(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -90,16 +90,16 @@ func (c *Core) Mutes(ctx context.Context, v *model.Viewer, p model.Page) ([]List
 		rows[i] = m.AccountCursor
 		expiry[m.Cursor] = m.ExpiresAt
 	}
-	return c.listed(ctx, rows, expiry)
+	return s.listed(ctx, rows, expiry)
 }
 
 // listed batch-loads the accounts of a page, keeping its order.
-func (c *Core) listed(ctx context.Context, rows []store.AccountCursor, expiry map[int64]*time.Time) ([]ListedAccount, error) {
+func (s *Service) listed(ctx context.Context, rows []store.AccountCursor, expiry map[int64]*time.Time) ([]ListedAccount, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.AccountID
 	}
-	accts, err := c.store.AccountsByIDs(ctx, ids)
+	accts, err := s.store.AccountsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package core
+package social
 
 import (
 	"context"
@@ -19,24 +19,24 @@ import (
 // target is sent, as Mastodon's BlockService does through
 // UnfollowService, the Undo of the viewer's Follow and the Reject of its
 // own follow, if any, then the Block.
-func (c *Core) Block(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+func (s *Service) Block(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
 		}
 		if v.Account.Local() {
-			if err := c.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
+			if err := s.queueUndoFollow(ctx, tx, v.Account, target); err != nil {
 				return err
 			}
-			if err := c.queueRejectFollower(ctx, tx, v.Account, target); err != nil {
+			if err := s.queueRejectFollower(ctx, tx, v.Account, target); err != nil {
 				return err
 			}
 		}
 		for _, pair := range [][2]int64{{me, targetID}, {targetID, me}} {
-			if err := c.removeFollow(ctx, tx, pair[0], pair[1]); err != nil {
+			if err := s.RemoveFollow(ctx, tx, pair[0], pair[1]); err != nil {
 				return err
 			}
-			if err := c.removeFollowRequest(ctx, tx, pair[0], pair[1]); err != nil {
+			if err := s.RemoveFollowRequest(ctx, tx, pair[0], pair[1]); err != nil {
 				return err
 			}
 			// Boosts by the other side are in the feed even without a follow
@@ -51,15 +51,15 @@ func (c *Core) Block(ctx context.Context, v *model.Viewer, targetID int64) (*mod
 		if err := tx.DeleteNotificationsFrom(ctx, me, targetID); err != nil {
 			return err
 		}
-		return c.queueBlock(ctx, tx, v.Account, target, "Block")
+		return s.queueBlock(ctx, tx, v.Account, target, "Block")
 	})
 }
 
 // Unblock lifts the viewer's block of targetID; a remote account is sent
 // an Undo of the Block it was sent.
-func (c *Core) Unblock(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
-		if err := c.queueBlock(ctx, tx, v.Account, target, "Undo:Block"); err != nil {
+func (s *Service) Unblock(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+		if err := s.queueBlock(ctx, tx, v.Account, target, "Undo:Block"); err != nil {
 			return err
 		}
 		return tx.DeleteBlock(ctx, me, targetID)
@@ -70,7 +70,7 @@ func (c *Core) Unblock(ctx context.Context, v *model.Viewer, targetID int64) (*m
 // local actor; the block row, which must still exist, names the Block
 // (both carry the same id). Nothing when there is none (unblocking
 // someone not blocked).
-func (c *Core) queueBlock(ctx context.Context, tx *store.Store, actor, target *model.Account, kind string) error {
+func (s *Service) queueBlock(ctx context.Context, tx *store.Store, actor, target *model.Account, kind string) error {
 	if !actor.Local() || target.Local() {
 		return nil
 	}
@@ -80,7 +80,7 @@ func (c *Core) queueBlock(ctx context.Context, tx *store.Store, actor, target *m
 	} else if err != nil {
 		return err
 	}
-	return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: id, TargetID: target.ID})
+	return s.queueDelivery(ctx, tx, actor, kind, id, target.ID, "")
 }
 
 // MuteOptions are the settings of a mute.
@@ -93,8 +93,8 @@ type MuteOptions struct {
 // viewer, for a while or for good; muting again changes the settings. The
 // target's posts leave the viewer's home feed at once. Muting oneself does
 // nothing, as in Mastodon's MuteService.
-func (c *Core) Mute(ctx context.Context, v *model.Viewer, targetID int64, opt MuteOptions) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+func (s *Service) Mute(ctx context.Context, v *model.Viewer, targetID int64, opt MuteOptions) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if targetID == me {
 			return nil
 		}
@@ -115,8 +115,8 @@ func (c *Core) Mute(ctx context.Context, v *model.Viewer, targetID int64, opt Mu
 // Unmute lifts the viewer's mute of targetID; if the viewer follows them,
 // their recent posts come back into the home feed (Mastodon's
 // UnmuteService merges them again).
-func (c *Core) Unmute(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+func (s *Service) Unmute(ctx context.Context, v *model.Viewer, targetID int64) (*model.Relationship, error) {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		if err := tx.DeleteMute(ctx, me, targetID); err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (c *Core) Unmute(ctx context.Context, v *model.Viewer, targetID int64) (*mo
 			}
 			return err
 		}
-		return c.backfillFeed(ctx, tx, me, targetID)
+		return s.backfillFeed(ctx, tx, me, targetID)
 	})
 }
 
@@ -135,14 +135,14 @@ const maxNoteLength = 2000
 
 // SetAccountNote saves the viewer's private comment on targetID; an empty
 // comment removes it.
-func (c *Core) SetAccountNote(ctx context.Context, v *model.Viewer, targetID int64, comment string) (*model.Relationship, error) {
+func (s *Service) SetAccountNote(ctx context.Context, v *model.Viewer, targetID int64, comment string) (*model.Relationship, error) {
 	if strings.TrimSpace(comment) == "" {
 		comment = "" // Mastodon deletes the note when the comment is blank
 	}
 	if len([]rune(comment)) > maxNoteLength {
 		return nil, fault.Unprocessable("Validation failed: Comment is too long (maximum is 2000 characters)")
 	}
-	return c.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
+	return s.relationshipChange(ctx, v, targetID, func(tx *store.Store, me int64, target *model.Account) error {
 		return tx.SetAccountNote(ctx, me, targetID, comment)
 	})
 }
