@@ -110,6 +110,16 @@ func (a *API) routes() {
 	handle("POST /api/v2/notifications/{group_key}/dismiss", user("write:notifications"), a.dismissNotificationGroup)
 	handle("GET /api/v2/notifications/{group_key}/accounts", user("read:notifications", "write:notifications"), a.notificationGroupAccounts)
 
+	// Streaming (streaming.go, streaming_ws.go), on the API's own host and
+	// port. Each stream authenticates itself (a user token in the header,
+	// the access_token parameter or, for the WebSocket,
+	// Sec-WebSocket-Protocol; scopes per stream) and answers in the
+	// streaming server's words, so these take no access rule and no Gate:
+	// Mastodon does not rate-limit streams.
+	a.mux.HandleFunc("GET /api/v1/streaming", a.errors.Handler(a.streamWebSocket))
+	a.mux.HandleFunc("GET /api/v1/streaming/health", a.streamingHealth)
+	a.mux.HandleFunc("GET /api/v1/streaming/{channel...}", a.errors.Handler(a.streamSSE))
+
 	// Search (search.go): public since Mastodon 4.0, a token must hold
 	// read:search. /api/v1/search was removed in Mastodon 3.0 and is not
 	// served.

@@ -18,7 +18,9 @@ import (
 	"herd/internal/core/moderation"
 	"herd/internal/core/notifications"
 	"herd/internal/core/site"
+	"herd/internal/core/streams"
 	"herd/internal/media"
+	"herd/internal/model"
 	"herd/internal/store"
 )
 
@@ -100,6 +102,9 @@ type Core struct {
 	// Notifications records, lists and counts notifications and keeps the
 	// read markers (core/notifications).
 	Notifications *notifications.Service
+	// Streams feeds the streaming API's open connections from the events
+	// log (core/streams).
+	Streams *streams.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -180,6 +185,13 @@ func New(d Deps) *Core {
 		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	c.Moderation = moderation.New(moderation.Deps{Store: d.Store, Account: c.Account, Rules: c.Instance.InstanceRules})
 	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
+	c.Streams = streams.New(streams.Deps{Store: d.Store, Log: log,
+		TimelineViews: func(ctx context.Context, viewerID int64, ids []int64) ([]*model.StatusView, error) {
+			return c.visibleViews(ctx, viewerID, ids, nil, InTimeline)
+		},
+		Notification: c.Notifications.Notification,
+		QueueBytes:   int64(cacheBudget(cfg.CacheBytes) / 64 * cacheShares.streams)})
+	c.Subscribe(c.Streams.Notice)
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

@@ -48,6 +48,7 @@ func (c *Core) StartEvents(ctx context.Context) {
 		c.Log.Error("events: read start", "err", err)
 	}
 	go c.followEvents(ctx, last)
+	go c.Streams.Run(ctx)
 }
 
 func (c *Core) followEvents(ctx context.Context, last int64) {
