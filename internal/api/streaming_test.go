@@ -262,3 +262,52 @@ func TestStreamingRefusals(t *testing.T) {
 		t.Errorf("hashtag message = %v", m)
 	}
 }
+
+// TestStreamsEndWithTheirToken: revoking a token ends the streams opened
+// with it, suspending an account ends its streams, and neither may open
+// a new one.
+func TestStreamsEndWithTheirToken(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		ctx := context.Background()
+		alice, bob := inst.NewUser(t, "alice"), inst.NewUser(t, "bob")
+		ac, _, err := wsDial(t, inst, "?stream=user&access_token="+alice.Token, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bc, _, err := wsDial(t, inst, "?stream=public", http.Header{"Authorization": {"Bearer " + bob.Token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitStreams(t, inst, 2)
+		v, err := inst.Core.Accounts.Authenticate(ctx, alice.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := inst.Core.Accounts.RevokeToken(ctx, v.Token.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := inst.Core.Accounts.SuspendAccount(ctx, bob.Account.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		for name, c := range map[string]*websocket.Conn{"revoked token": ac, "suspended account": bc} {
+			c.SetReadDeadline(time.Now().Add(testrig.WaitTimeout))
+			for {
+				_, _, err := c.ReadMessage()
+				if err == nil {
+					continue // an event that came first
+				}
+				if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+					t.Errorf("%s: socket ended with %v, want a normal close", name, err)
+				}
+				break
+			}
+		}
+		waitStreams(t, inst, 0)
+		for _, tok := range []string{alice.Token, bob.Token} {
+			if _, resp, err := wsDial(t, inst, "?stream=user&access_token="+tok, nil); err == nil || resp == nil || resp.StatusCode != 401 {
+				t.Errorf("reconnecting: %v %v, want 401", resp, err)
+			}
+		}
+	})
+}
