@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -23,11 +24,17 @@ type streamLog struct {
 	events []mastodon.Event
 }
 
-func record(t *testing.T, ch chan mastodon.Event, err error) *streamLog {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+func record(t *testing.T) func(ch chan mastodon.Event, err error) *streamLog {
+	return func(ch chan mastodon.Event, err error) *streamLog {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recordEvents(ch)
 	}
+}
+
+func recordEvents(ch chan mastodon.Event) *streamLog {
 	l := &streamLog{}
 	go func() {
 		for e := range ch {
@@ -97,7 +104,7 @@ func TestStreamingDeliversLive(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		ac := inst.Client(alice.Token)
-		rec := func(ch chan mastodon.Event, err error) *streamLog { return record(t, ch, err) }
+		rec := record(t)
 		wsHome := rec(ac.NewWSClient().StreamingWSUser(ctx))
 		sseHome := rec(ac.StreamingUser(ctx))
 		local := rec(ac.NewWSClient().StreamingWSPublic(ctx, true))
@@ -309,5 +316,31 @@ func TestStreamsEndWithTheirToken(t *testing.T) {
 				t.Errorf("reconnecting: %v %v, want 401", resp, err)
 			}
 		}
+	})
+}
+
+// TestStreamingAcrossNodes: two nodes of one instance on one PostgreSQL
+// database; a post made through one reaches a stream open on the other,
+// the events log being the bus.
+func TestStreamingAcrossNodes(t *testing.T) {
+	if os.Getenv(testrig.PostgresEnv) == "" {
+		t.Skip("needs PostgreSQL: set " + testrig.PostgresEnv)
+	}
+	db := testrig.Postgres.Shared(t)
+	one, two := testrig.Start(t, db), testrig.Start(t, db)
+	alice, bob := one.NewUser(t, "alice"), one.NewUser(t, "bob")
+	act(t, one, alice.Token, "follow", bob.Account.ID, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	home := record(t)(two.Client(alice.Token).NewWSClient().StreamingWSUser(ctx))
+	waitStreams(t, two, 1)
+	st, err := one.Client(bob.Token).PostStatus(ctx, &mastodon.Toot{Status: "from node one @alice", Visibility: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home.await(t, "the post on node two's stream", isUpdate(st.ID))
+	home.await(t, "the mention on node two's stream", func(e mastodon.Event) bool {
+		n, ok := e.(*mastodon.NotificationEvent)
+		return ok && n.Notification.Type == "mention"
 	})
 }
