@@ -132,7 +132,11 @@ func TestWebPush(t *testing.T) {
 			t.Errorf("alerts = %v", alerts)
 		}
 		var instance struct {
-			Configuration struct{ Vapid struct{ PublicKey string `json:"public_key"` } }
+			Configuration struct {
+				Vapid struct {
+					PublicKey string `json:"public_key"`
+				}
+			}
 		}
 		inst.Expect(t, 200, "GET", "/api/v2/instance", "", nil).JSON(t, &instance)
 		if key := instance.Configuration.Vapid.PublicKey; key == "" || key != browser["server_key"] {

@@ -153,4 +153,3 @@ func streamQuery(name, tag string) string {
 	}
 	return q
 }
-
