@@ -40,6 +40,11 @@ func (a *API) loadInstanceInfo(r *http.Request, allStats bool) (instanceInfo, er
 		e := a.accountEntity(contact)
 		info.contact = &e
 	}
+	if !allStats { // v2, whose configuration shows the VAPID key
+		if info.vapidKey, err = a.core.Push.ServerKey(ctx); err != nil {
+			return info, err
+		}
+	}
 	return info, nil
 }
 

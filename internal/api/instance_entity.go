@@ -150,7 +150,7 @@ func ruleEntities(rules []model.Rule) []Rule {
 // Media and poll limits are Mastodon's defaults (docs.joinmastodon.org
 // entities/Instance#configuration): apps validate against them, and Herd
 // enforces the same ones for media (and will for polls).
-func (a *API) instanceConfiguration(v2 bool) instanceConfig {
+func (a *API) instanceConfiguration(v2 bool, vapidKey string) instanceConfig {
 	cfg := a.core.Config
 	c := instanceConfig{
 		Accounts: configAccounts{MaxFeaturedTags: 10},
@@ -168,7 +168,7 @@ func (a *API) instanceConfiguration(v2 bool) instanceConfig {
 		pinned := cfg.MaxPinnedStatuses
 		c.Accounts.MaxPinnedStatuses = &pinned
 		c.URLs = &configURLs{Streaming: a.streamingURL()}
-		c.Vapid = &configVapid{PublicKey: ""}
+		c.Vapid = &configVapid{PublicKey: vapidKey}
 		c.Translation = &configTranslate{Enabled: false}
 	}
 	return c
@@ -186,9 +186,10 @@ func (a *API) streamingURL() string {
 
 // instanceInfo gathers what both instance entities show.
 type instanceInfo struct {
-	stats   instance.InstanceStats
-	rules   []Rule
-	contact *Account
+	vapidKey string // the instance's VAPID public key (v2 only)
+	stats    instance.InstanceStats
+	rules    []Rule
+	contact  *Account
 }
 
 func (a *API) thumbnailURL() string { return a.core.BaseURL() + "/headers/original/missing.png" }
@@ -199,7 +200,7 @@ func (a *API) instanceV2(info instanceInfo) Instance {
 		Domain: cfg.Domain, Title: cfg.InstanceTitle, Version: version.InstanceVersion,
 		SourceURL: version.SourceURL, Description: cfg.InstanceDesc,
 		Thumbnail: instanceThumbnail{URL: a.thumbnailURL()}, Icon: []any{}, Languages: []string{"en"},
-		Configuration: a.instanceConfiguration(true),
+		Configuration: a.instanceConfiguration(true, info.vapidKey),
 		Registrations: instanceRegistering{
 			Enabled:          cfg.RegistrationMode != accounts.RegistrationsClosed,
 			ApprovalRequired: cfg.RegistrationMode == accounts.RegistrationsApproval,
@@ -223,6 +224,6 @@ func (a *API) instanceV1(info instanceInfo) V1Instance {
 		Thumbnail: a.thumbnailURL(), Languages: []string{"en"},
 		Registrations:    cfg.RegistrationMode != accounts.RegistrationsClosed,
 		ApprovalRequired: cfg.RegistrationMode == accounts.RegistrationsApproval,
-		Configuration:    a.instanceConfiguration(false), ContactAccount: info.contact, Rules: info.rules,
+		Configuration:    a.instanceConfiguration(false, ""), ContactAccount: info.contact, Rules: info.rules,
 	}
 }

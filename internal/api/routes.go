@@ -110,6 +110,24 @@ func (a *API) routes() {
 	handle("POST /api/v2/notifications/{group_key}/dismiss", user("write:notifications"), a.dismissNotificationGroup)
 	handle("GET /api/v2/notifications/{group_key}/accounts", user("read:notifications", "write:notifications"), a.notificationGroupAccounts)
 
+	// Streaming (streaming.go, streaming_ws.go), on the API's own host and
+	// port. Each stream authenticates itself (a user token in the header,
+	// the access_token parameter or, for the WebSocket,
+	// Sec-WebSocket-Protocol; scopes per stream) and answers in the
+	// streaming server's words, so these take no access rule and no Gate:
+	// Mastodon does not rate-limit streams.
+	a.mux.HandleFunc("GET /api/v1/streaming", a.errors.Handler(a.streamWebSocket))
+	a.mux.HandleFunc("GET /api/v1/streaming/health", a.streamingHealth)
+	a.mux.HandleFunc("GET /api/v1/streaming/{channel...}", a.errors.Handler(a.streamSSE))
+
+	// Web Push (push.go): one subscription per access token. As Mastodon,
+	// GET and PUT answer 404 while the token has none, and DELETE an empty
+	// object whether or not it had one.
+	handle("POST /api/v1/push/subscription", user("push"), a.subscribePush)
+	handle("GET /api/v1/push/subscription", user("push"), a.getPushSubscription)
+	handle("PUT /api/v1/push/subscription", user("push"), a.updatePushSubscription)
+	handle("DELETE /api/v1/push/subscription", user("push"), a.deletePushSubscription)
+
 	// Search (search.go): public since Mastodon 4.0, a token must hold
 	// read:search. /api/v1/search was removed in Mastodon 3.0 and is not
 	// served.
@@ -161,9 +179,7 @@ func (a *API) routes() {
 	// does not have yet (startup.go): reads get a valid empty answer with
 	// the scopes Mastodon requires (an app shows an empty screen, not an
 	// error), attempts to create such things get 422 with a message the app
-	// shows. Mastodon answers 404 while the token has no push subscription,
-	// and an empty object when deleting one that does not exist. Without
-	// followed tags there is no page, hence no Link header. Mastodon 4.3's
+	// shows. Without followed tags there is no page, hence no Link header. Mastodon 4.3's
 	// notification filtering: Herd filters nothing, so the policy accepts
 	// everything and there are no filtered requests.
 	handle("GET /api/v1/lists", user("read:lists"), a.emptyList)
@@ -196,10 +212,6 @@ func (a *API) routes() {
 	handle("DELETE /api/v1/suggestions/{id}", user("read", "read:accounts"), emptyObject)
 	handle("GET /api/v1/domain_blocks", user("read:blocks", "follow"), a.emptyList)
 	handle("POST /api/v1/domain_blocks", user("write:blocks", "follow"), notYet("Domain blocks are not supported yet"))
-	handle("GET /api/v1/push/subscription", user("push"), a.recordNotFound)
-	handle("PUT /api/v1/push/subscription", user("push"), a.recordNotFound)
-	handle("DELETE /api/v1/push/subscription", user("push"), emptyObject)
-	handle("POST /api/v1/push/subscription", user("push"), notYet("Push notifications are not supported yet"))
 	handle("GET /api/v1/polls/{id}", public, a.recordNotFound)
 	handle("POST /api/v1/polls/{id}/votes", user("write:statuses"), a.recordNotFound)
 	handle("GET /api/v2/notifications/policy", user("read:notifications"), a.getNotificationPolicy)

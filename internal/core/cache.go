@@ -144,13 +144,18 @@ type entityCaches struct {
 	apps *boundedCache[*model.App]
 }
 
+// cacheBudget is Config.CacheBytes, or its default.
+func cacheBudget(configured int) int {
+	if configured <= 0 {
+		return DefaultCacheBytes
+	}
+	return configured
+}
+
 // newEntityCaches splits budget bytes (DefaultCacheBytes when 0) between
 // the caches (cacheShares, cache_size.go).
 func newEntityCaches(budget int) *entityCaches {
-	if budget <= 0 {
-		budget = DefaultCacheBytes
-	}
-	share := func(n int) int { return budget / 64 * n }
+	share := func(n int) int { return cacheBudget(budget) / 64 * n }
 	return &entityCaches{
 		accounts:     newBoundedCache(share(cacheShares.accounts), accountSize),
 		statuses:     newBoundedCache(share(cacheShares.statuses), statusEntrySize),

@@ -15,9 +15,11 @@ import (
 	"herd/internal/core/links"
 	"herd/internal/core/moderation"
 	"herd/internal/core/notifications"
+	"herd/internal/core/push"
 	"herd/internal/core/search"
 	"herd/internal/core/site"
 	"herd/internal/core/social"
+	"herd/internal/core/streams"
 	"herd/internal/core/timelines"
 	"herd/internal/media"
 	"herd/internal/model"
@@ -56,6 +58,9 @@ type Config struct {
 	// (statuses, accounts, viewers' states, live counters, apps), split
 	// between them as cache_size.go says; 0: DefaultCacheBytes (64 MB).
 	CacheBytes int
+	// PushOverHTTP accepts http:// push endpoints (tests, whose push
+	// service listens on loopback); production requires https.
+	PushOverHTTP bool
 }
 
 // Core is the set of use cases over one store.
@@ -107,6 +112,12 @@ type Core struct {
 	// mutes, account notes, relationships and the lists of followers,
 	// following, requests, blocks and mutes (core/social).
 	Social *social.Service
+	// Streams feeds the streaming API's open connections from the events
+	// log (core/streams).
+	Streams *streams.Service
+	// Push is Web Push: apps' subscriptions and the messages sent to
+	// their push services (core/push).
+	Push *push.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -136,6 +147,9 @@ type Deps struct {
 	// Mailer sends the instance's mail; without it no mail is sent and
 	// nothing that needs it (password resets) is offered.
 	Mailer accounts.Mailer
+	// PushClient posts Web Push messages (the guarded outbound client);
+	// without it no push is sent.
+	PushClient push.Doer
 }
 
 // New builds the use cases from their dependencies.
@@ -186,7 +200,30 @@ func New(d Deps) *Core {
 		FetchImage: c.Files.FetchRemoteImage, DeleteFiles: c.Files.DeleteFiles,
 		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	c.Moderation = moderation.New(moderation.Deps{Store: d.Store, Account: c.Account, Rules: c.Instance.InstanceRules})
-	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread})
+	// Notifications and Push need each other (a notification enqueues its
+	// pushes; a push shows its notification): Notifications reaches Push
+	// through a function called only once both are built.
+	c.Notifications = notifications.New(notifications.Deps{Store: d.Store, VisibleViews: c.visibleInThread,
+		Recorded: func(ctx context.Context, tx *store.Store, n *model.Notification) error {
+			return c.Push.Enqueue(ctx, tx, n)
+		}})
+	// The VAPID subject: who push services may write to about this
+	// instance's traffic (a mailto: or https: URL; none for plain-http
+	// test instances without a contact).
+	contact := ""
+	if cfg.ContactEmail != "" {
+		contact = "mailto:" + cfg.ContactEmail
+	} else if cfg.Protocol == "https" {
+		contact = c.BaseURL()
+	}
+	c.Push = push.New(push.Deps{Store: d.Store, Log: log, Client: d.PushClient, Contact: contact, AllowHTTP: cfg.PushOverHTTP,
+		Wake: wake, Notification: c.Notifications.Notification,
+		Avatar: func(a *model.Account) string { url, _ := c.Files.AccountAvatar(a); return url }})
+	c.Subscribe(c.Push.Noticed)
+	c.Streams = streams.New(streams.Deps{Store: d.Store, Log: log, TimelineViews: c.visibleInFeed,
+		Notification: c.Notifications.Notification,
+		QueueBytes:   int64(cacheBudget(cfg.CacheBytes) / 64 * cacheShares.streams)})
+	c.Subscribe(c.Streams.Notice)
 	c.Timelines = timelines.New(timelines.Deps{Store: d.Store, Log: log,
 		FeedViews: c.visibleInFeed, TimelineViews: c.visibleInTimeline, ThreadViews: c.visibleInThread})
 	// The resolver is set after New (SetResolver), so search reaches it

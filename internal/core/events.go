@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"herd/internal/ids"
 	"herd/internal/store"
 )
 
@@ -48,19 +49,43 @@ func (c *Core) StartEvents(ctx context.Context) {
 		c.Log.Error("events: read start", "err", err)
 	}
 	go c.followEvents(ctx, last)
+	go c.Streams.Run(ctx)
 }
+
+// eventLookback is how far behind the newest event it has read a node
+// reads the log again, on databases with concurrent writers: an event's id
+// is drawn inside its transaction, so on PostgreSQL a transaction may
+// commit after another whose event has a higher id, and a reader asking
+// only for ids above the last it saw would skip it for good (a cache left
+// stale, a stream missing a post). Events read again are recognised and
+// not applied twice. SQLite's one writer commits in id order: no lookback.
+const eventLookback = time.Second
 
 func (c *Core) followEvents(ctx context.Context, last int64) {
 	ticker := time.NewTicker(eventPollInterval)
 	defer ticker.Stop()
+	lookback := time.Duration(0)
+	if c.store.ConcurrentWriters() {
+		lookback = eventLookback
+	}
+	seen := map[int64]bool{} // events applied at or above floor
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
 		}
-		for {
-			evs, err := c.store.EventsAfter(ctx, last, 500)
+		floor := last
+		if lookback > 0 {
+			floor = min(last, ids.Floor(time.Now().Add(-lookback)))
+			for id := range seen {
+				if id <= floor {
+					delete(seen, id)
+				}
+			}
+		}
+		for from := floor; ; {
+			evs, err := c.store.EventsAfter(ctx, from, 500)
 			if err != nil {
 				if ctx.Err() == nil {
 					c.Log.Error("events: read", "err", err)
@@ -68,8 +93,15 @@ func (c *Core) followEvents(ctx context.Context, last int64) {
 				break
 			}
 			for _, e := range evs {
+				from = e.ID
+				if seen[e.ID] {
+					continue
+				}
 				c.apply(e)
-				last = e.ID
+				last = max(last, e.ID)
+				if lookback > 0 {
+					seen[e.ID] = true
+				}
 			}
 			if len(evs) < 500 {
 				break

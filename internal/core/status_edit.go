@@ -351,5 +351,7 @@ func (c *Core) removeStatus(ctx context.Context, tx *store.Store, st *model.Stat
 	if _, err := c.countStatus(ctx, tx, st, -1); err != nil {
 		return err
 	}
-	return tx.AppendEvent(ctx, store.EventStatusDeleted, st.ID, st.AccountID, "")
+	// The payload keeps the visibility: the streams that may have shown
+	// the status are found from it once the row is gone.
+	return tx.AppendEvent(ctx, store.EventStatusDeleted, st.ID, st.AccountID, string(st.Visibility))
 }

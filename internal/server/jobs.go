@@ -9,6 +9,7 @@ import (
 	"herd/internal/core/files"
 	"herd/internal/core/links"
 	"herd/internal/core/timelines"
+	"herd/internal/core/push"
 	"herd/internal/db"
 	"herd/internal/jobs"
 )
@@ -74,6 +75,10 @@ func registerQueues(pool *jobs.Pool, dialect db.Dialect, c *core.Core, rc *activ
 	if dialect == db.Postgres {
 		inboxBatch = 32
 	}
+	// Web Push messages: each a POST to a push service (Mozilla's,
+	// Google's, Apple's), one job per notification and subscription, a
+	// few at a time like cards.
+	pool.Register(jobs.Queue{Name: push.QueuePush, Handler: c.Push.Jobs, InFlight: 8, Batch: 8, MaxAttempts: push.Attempts})
 	pool.Register(jobs.Queue{Name: core.QueueDeliverInbox, Handler: dl.InboxJobs, InFlight: inFlight, Batch: inboxBatch,
 		Lease: 5 * time.Minute, MaxAttempts: activitypub.DeliveryAttempts})
 }

@@ -78,6 +78,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Server, er
 		Links:        cards.NewFetcher(outbound), // rel="me" links of profile fields, likewise
 		MediaFetcher: mediaFetcher,               // remote attachments, avatars… likewise
 		Mailer:       mailer(cfg),                // mail.go: password resets, when SMTP is set
+		PushClient:   outbound,                   // Web Push messages to push services, guarded too
 	})
 	// Remote accounts are fetched signed as the instance actor. The
 	// receiver resolves remote objects for core and calls core to store
@@ -140,6 +141,7 @@ func CoreConfig(cfg *config.Config) core.Config {
 		ContactEmail: cfg.ContactEmail, AuthorizedFetch: cfg.AuthorizedFetch, LimitedFederation: cfg.LimitedFederation,
 		ShowDomainBlocks: cfg.ShowDomainBlocks, RemoteCardSpread: cfg.RemoteCardSpread,
 		RemoteMediaSpread: cfg.RemoteMediaSpread, CacheBytes: cfg.CacheMB << 20,
+		PushOverHTTP: cfg.AllowPrivateAddresses, // tests only: their push service listens on loopback
 	}
 }
 

@@ -159,6 +159,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return nil
 }
 
+// ConcurrentWriters says whether transactions may commit side by side
+// (PostgreSQL), and so in another order than the ids they drew.
+func (s *Store) ConcurrentWriters() bool { return s.DB.Dialect == db.Postgres }
+
 // Dialect is the database engine under the store.
 func (s *Store) Dialect() db.Dialect { return s.DB.Dialect }
 

@@ -92,6 +92,13 @@ func postgresSchema(t testing.TB) string {
 	return u.String()
 }
 
+// Shared returns a DB whose instances all use one fresh database of d:
+// nodes of one instance, for tests of what crosses nodes.
+func (d DB) Shared(t testing.TB) DB {
+	dsn := d.dsn(t)
+	return DB{Name: d.Name, dsn: func(testing.TB) string { return dsn }}
+}
+
 // DSN returns a fresh database for one instance.
 func (d DB) DSN(t testing.TB) string { return d.dsn(t) }
 

@@ -23,6 +23,7 @@ type notificationsData struct {
 	Items    []notificationItem
 	Page     *page
 	Older    string
+	Stream   string // on the first page: the stream that tells of new ones (stream.go)
 }
 
 // notifications handles GET /notifications: follow requests waiting for
@@ -42,6 +43,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if q.Page.MaxID == 0 {
+		d.Stream = streamQuery("user:notification", "")
 		reqs, err := h.core.Social.FollowRequests(ctx, v, model.Page{Limit: 40})
 		if err != nil {
 			return err

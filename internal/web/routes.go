@@ -75,6 +75,8 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	page("GET /bookmarks", user, h.bookmarks)
 	page("GET /favourites", user, h.favourites)
 	page("GET /search", user, h.search)
+	// Their live updates: what is new, as server-sent events (stream.go).
+	page("GET /stream", user, h.stream)
 
 	// Posting, editing and deleting (compose.go, status_edit.go).
 	page("POST /statuses", user, h.postStatus)

@@ -16,6 +16,7 @@ type tagData struct {
 	WeekUses  int64  // posts with the tag in the last seven days
 	List      statusList
 	RSS, Atom string
+	Stream    string // for a signed-in reader's first page: the stream that tells of new posts (stream.go)
 }
 
 // tagPage handles GET /tags/{name}: public posts with the hashtag, from
@@ -60,6 +61,13 @@ func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request) error {
 		URL: h.core.TagURL(tag.Tag.Name), FeedURL: d.RSS}
 	d.List = statusList{Items: h.statusItems(v, sp.Statuses), Page: p, Empty: "No public posts with this hashtag yet."}
 	d.List.Older = older
+	if v != nil && r.URL.Query().Get("max_id") == "" {
+		name := "hashtag"
+		if local {
+			name = "hashtag:local"
+		}
+		d.Stream = streamQuery(name, url.QueryEscape(tag.Tag.Name))
+	}
 	h.render(w, r, http.StatusOK, "tag", p)
 	return nil
 }

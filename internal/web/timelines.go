@@ -41,6 +41,7 @@ type timelineData struct {
 	List    statusList
 	Compose bool   // show the composer above the list
 	Poll    string // where poll.js asks for newer statuses ("" for none)
+	Stream  string // the stream that tells poll.js when to ask (stream.go)
 	Newest  string // the newest entry's id, where polling starts
 }
 
@@ -82,6 +83,10 @@ func olderPage(r *http.Request, oldest int64) string {
 	return r.URL.Path + "?" + q.Encode()
 }
 
+// timelineStreams is the stream of each timeline page, by its nav name.
+var timelineStreams = map[string]string{"home": streamQuery("user", ""), "local": streamQuery("public:local", ""),
+	"federated": streamQuery("public", "")}
+
 // showTimeline renders a timeline page read by load.
 func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.Viewer, nav, title, empty string, compose bool,
 	load func(ctx context.Context, p model.Page) (*timelines.StatusPage, error)) error {
@@ -96,6 +101,7 @@ func (h *Handler) showTimeline(w http.ResponseWriter, r *http.Request, v *model.
 	d := &timelineData{Heading: title, Compose: compose && v != nil}
 	if v != nil && pg.MaxID == 0 {
 		d.Poll, d.Newest = r.URL.Path, ids.Format(sp.NewestID)
+		d.Stream = timelineStreams[nav]
 	}
 	p := h.newPage(r, title, v, d)
 	p.Nav = nav

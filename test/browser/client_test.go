@@ -100,3 +100,48 @@ func TestSavedAndSearch(t *testing.T) {
 		})
 	}
 }
+
+// noTimers stops the tab's pages from polling at all: setInterval never
+// fires, so whatever they learn comes through their streams.
+func (b *Tab) noTimers() {
+	b.t.Helper()
+	b.do("stop timers", call(page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.setInterval=function(){return 0}`,
+	}))
+}
+
+// TestPagesGoLive: with polling stopped, the home timeline, a hashtag
+// page and the notifications page still learn of new posts and
+// notifications, through their streams, and offer them behind a button.
+func TestPagesGoLive(t *testing.T) {
+	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
+		inst := testrig.Start(t, db)
+		bob := inst.NewUser(t, "bob")
+		dana := inst.NewUser(t, "dana")
+		follow(t, inst, dana, bob)
+
+		b := newTab(t, inst)
+		b.noTimers()
+		b.Visit("/home")
+		b.signIn(dana.Email, testrig.Password())
+		b.WantPath("/home")
+		testrig.Eventually(t, "the home page's stream open", func() bool { return inst.Core.Streams.Connections() == 1 })
+		id := post(t, inst, bob, map[string]any{"status": "Fresh from the stream"})
+		button := `button.new-posts:not([hidden])`
+		b.WaitFor(button)
+		b.WantText(button, "Show 1 new post")
+		b.Act(button, `.feed > `+statusSel(id)+`:first-child`)
+
+		b.Visit("/tags/cats")
+		testrig.Eventually(t, "the hashtag page's stream open", func() bool { return inst.Core.Streams.Connections() == 1 })
+		post(t, inst, bob, map[string]any{"status": "#cats again"})
+		b.WaitFor(button)
+		b.WantText(button, "Show 1 new post")
+
+		b.Visit("/notifications")
+		testrig.Eventually(t, "the notifications page's stream open", func() bool { return inst.Core.Streams.Connections() == 1 })
+		post(t, inst, bob, map[string]any{"status": "hey @dana"})
+		b.WaitFor(button)
+		b.WantText(button, "Show 1 new notification")
+	})
+}

@@ -2,7 +2,7 @@
 // masto.js (Elk) and megalodon (Whalebird). Usage:
 //   node smoke.mjs URL ALICE_TOKEN BOB_TOKEN ALICE_ID
 // Exits non-zero on the first failed expectation.
-import { createRestAPIClient } from "masto";
+import { createRestAPIClient, createStreamingAPIClient } from "masto";
 import * as megalodon from "megalodon";
 
 const [url, aliceToken, bobToken, aliceID] = process.argv.slice(2);
@@ -60,3 +60,29 @@ const posted = await m.postStatus("posted by megalodon", { visibility: "unlisted
 expect(posted.status === 200, "megalodon posts a status");
 const notes = await m.getNotifications({ limit: 10 });
 expect(notes.status === 200, "megalodon reads notifications");
+
+// masto.js's streaming client (Elk's): the WebSocket at the advertised
+// streaming URL, the token sent as the WebSocket protocol. Subscriptions
+// are not acknowledged, so bob posts until both streams have heard him
+// (a generous deadline is only the safety net).
+const streaming = createStreamingAPIClient({
+  streamingApiUrl: instance.configuration.urls.streaming, accessToken: aliceToken, retry: false,
+});
+const heard = { notification: false, update: false };
+const listen = async (sub, want) => {
+  for await (const e of sub) {
+    if (e.event === want) heard[want] = true;
+    if (heard[want]) break;
+  }
+};
+const userDone = listen(streaming.user.subscribe(), "notification");
+const tagDone = listen(streaming.hashtag.subscribe({ tag: "herdlive" }), "update");
+for (let i = 0; i < 60 && !(heard.notification && heard.update); i++) {
+  await bob.v1.statuses.create({ status: "@alice live " + i + " #herdlive" });
+  await sleep(500);
+}
+expect(heard.notification, "masto streaming: alice's user stream hears bob's mention");
+expect(heard.update, "masto streaming: the #herdlive stream hears bob's post");
+streaming.close();
+await Promise.race([Promise.all([userDone, tagDone]), sleep(1000)]);
+process.exit(0);

@@ -49,6 +49,9 @@ func (s *Service) Notify(ctx context.Context, tx *store.Store, recipient *model.
 	if err := tx.InsertNotification(ctx, n); err != nil {
 		return err
 	}
+	if err := s.recorded(ctx, tx, n); err != nil {
+		return err
+	}
 	return tx.AppendEvent(ctx, store.EventNotification, n.ID, recipient.ID, "")
 }
 

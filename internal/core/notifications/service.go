@@ -22,17 +22,25 @@ type Deps struct {
 	// visibility rules and entity fragments belong to core; without it no
 	// status is shown, so notifications about statuses are left out.
 	VisibleViews func(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error)
+	// Recorded runs inside the transaction that records a notification,
+	// once it is recorded (push enqueues its jobs there, so a push is
+	// sent if and only if the notification commits).
+	Recorded func(ctx context.Context, tx *store.Store, n *model.Notification) error
 }
 
 // Service runs the notifications area's use cases.
 type Service struct {
 	store        *store.Store
 	visibleViews func(ctx context.Context, viewerID int64, statuses []*model.Status) ([]*model.StatusView, error)
+	recorded     func(ctx context.Context, tx *store.Store, n *model.Notification) error
 }
 
 // New builds the area from its dependencies.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, visibleViews: d.VisibleViews}
+	s := &Service{store: d.Store, visibleViews: d.VisibleViews, recorded: d.Recorded}
+	if s.recorded == nil {
+		s.recorded = func(context.Context, *store.Store, *model.Notification) error { return nil }
+	}
 	if s.visibleViews == nil {
 		s.visibleViews = func(context.Context, int64, []*model.Status) ([]*model.StatusView, error) { return nil, nil }
 	}

@@ -69,7 +69,10 @@ func (s *Service) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]er
 		if err != nil {
 			return fmt.Errorf("fan-out: %w", err)
 		}
-		return tx.TrimFeeds(ctx, recipients, feedKeep)
+		if err := tx.TrimFeeds(ctx, recipients, feedKeep); err != nil {
+			return err
+		}
+		return tx.AppendHomeFed(ctx, statusIDs) // open user streams learn what reached their feeds
 	})
 	if err == nil {
 		return nil

@@ -1,0 +1,290 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"herd/internal/core/fault"
+	"herd/internal/core/streams"
+	"herd/internal/ids"
+	"herd/internal/model"
+)
+
+// The streaming API (docs.joinmastodon.org/methods/streaming), served by
+// the same binary and port as the rest of the API: a multiplexed WebSocket
+// at /api/v1/streaming (streaming_ws.go) and one server-sent events stream
+// per path below it. core/streams decides what reaches each connection;
+// this door renders it as the REST API would for the connection's viewer
+// and writes it out.
+
+// streamQueueMax bounds the bytes one connection may have waiting to be
+// written: a client that falls this far behind is disconnected (it
+// refetches its timelines when it reconnects, as Mastodon's clients do).
+const streamQueueMax = 256 << 10
+
+// Heartbeats keep proxies from closing idle streams: an SSE comment every
+// 15 s, a WebSocket ping every 30 s (Mastodon's intervals). A WebSocket
+// whose client answers no ping for wsPongWait is closed.
+const (
+	sseHeartbeat = 15 * time.Second
+	wsPing       = 30 * time.Second
+	wsPongWait   = 75 * time.Second
+	streamWrite  = 10 * time.Second // longest wait for one write to a client
+)
+
+// sseChannels maps the SSE paths to their streams; public ones take
+// ?only_media=true to become their :media variants.
+var sseChannels = map[string]string{
+	"user":              "user",
+	"user/notification": "user:notification",
+	"public":            "public",
+	"public/local":      "public:local",
+	"public/remote":     "public:remote",
+	"hashtag":           "hashtag",
+	"hashtag/local":     "hashtag:local",
+	"list":              "list",
+	"direct":            "direct",
+}
+
+// streamingHealth answers the health check Mastodon's streaming server has.
+func (a *API) streamingHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Write([]byte("OK"))
+}
+
+// streamSSE serves /api/v1/streaming/{channel...} as server-sent events.
+func (a *API) streamSSE(w http.ResponseWriter, r *http.Request) error {
+	name, ok := sseChannels[r.PathValue("channel")]
+	if !ok {
+		return fault.BadRequest("Unknown channel requested")
+	}
+	q := r.URL.Query()
+	if strings.HasPrefix(name, "public") && truthy(q.Get("only_media")) {
+		name += ":media"
+	}
+	st, err := streams.ParseStream(name, q.Get("tag"), q.Get("list"))
+	if err != nil {
+		return err
+	}
+	v, err := a.streamViewer(r, "")
+	if err != nil {
+		return err
+	}
+	sc := a.newStreamConn(v, sseFrame)
+	conn, err := a.core.Streams.Open(r.Context(), v, sc, st)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: pass events on as they come
+	w.WriteHeader(http.StatusOK)
+	write := func(b []byte) bool {
+		rc.SetWriteDeadline(time.Now().Add(streamWrite))
+		if _, err := w.Write(b); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !write([]byte(":)\n")) {
+		return nil
+	}
+	heartbeat := time.NewTicker(sseHeartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-sc.done:
+			return nil
+		case <-heartbeat.C:
+			if !write([]byte(":thump\n")) {
+				return nil
+			}
+		case <-sc.wake:
+			for _, frame := range sc.take() {
+				if !write(frame) {
+					return nil
+				}
+			}
+		}
+	}
+}
+
+// streamViewer authenticates a streaming request: the token comes in the
+// Authorization header, the access_token parameter or, for a WebSocket,
+// Sec-WebSocket-Protocol (protocolToken). Only user tokens stream.
+func (a *API) streamViewer(r *http.Request, protocolToken string) (*model.Viewer, error) {
+	secret := bearerToken(r)
+	if secret == "" {
+		secret = protocolToken
+	}
+	if secret == "" {
+		return nil, fault.Unauthorized("Missing access token")
+	}
+	v, err := a.core.Accounts.Authenticate(r.Context(), secret)
+	if err != nil {
+		return nil, err
+	}
+	if v.Account == nil {
+		return nil, fault.Unauthorized("Invalid access token")
+	}
+	return v, nil
+}
+
+// truthy reads a boolean parameter as Mastodon's streaming server does.
+func truthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "1", "true", "t", "on", "yes":
+		return true
+	}
+	return false
+}
+
+// streamConn is the door's end of one streaming connection: events are
+// rendered for its viewer as they are delivered, framed (SSE or
+// WebSocket) and queued for the connection's writer, within
+// streamQueueMax and the node's budget for all stream queues.
+type streamConn struct {
+	a        *API
+	viewerID int64
+	budget   *streams.Budget
+	frame    func(ev streams.Event, payload []byte) []byte
+
+	mu     sync.Mutex
+	queue  [][]byte
+	queued int
+	closed bool
+	wake   chan struct{} // something was queued
+	done   chan struct{} // closed when the connection must end
+}
+
+func (a *API) newStreamConn(v *model.Viewer, frame func(streams.Event, []byte) []byte) *streamConn {
+	return &streamConn{a: a, viewerID: v.AccountID(), budget: a.core.Streams.Budget(), frame: frame,
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// Deliver renders and queues an event; a connection that would pass its
+// bound is ended instead. When the node's budget is spent, a connection
+// with nothing waiting still gets its event (so a burst reaching
+// thousands of idle clients passes) and one already behind is ended.
+func (sc *streamConn) Deliver(ev streams.Event) {
+	payload := sc.payload(ev)
+	if payload == nil {
+		return
+	}
+	sc.send(sc.frame(ev, payload))
+}
+
+// send queues a framed message (see Deliver).
+func (sc *streamConn) send(f []byte) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.closed {
+		return
+	}
+	if sc.queued+len(f) > streamQueueMax || (!sc.budget.Take(len(f)) && !sc.force(len(f))) {
+		sc.closeLocked()
+		return
+	}
+	sc.queue = append(sc.queue, f)
+	sc.queued += len(f)
+	select {
+	case sc.wake <- struct{}{}:
+	default:
+	}
+}
+
+// force takes n bytes past the budget for a connection with an empty
+// queue; called with mu held.
+func (sc *streamConn) force(n int) bool {
+	if sc.queued > 0 {
+		return false
+	}
+	sc.budget.Force(n)
+	return true
+}
+
+// payload renders an event's payload as the REST API would for the
+// connection's viewer: a Status, a Notification, or a deleted id.
+func (sc *streamConn) payload(ev streams.Event) []byte {
+	switch {
+	case ev.Status != nil:
+		return sc.a.appendStatus(nil, ev.Status, sc.viewerID)
+	case ev.Notification != nil:
+		b, err := json.Marshal(sc.a.notificationEntity(ev.Notification, sc.viewerID))
+		if err != nil {
+			return nil
+		}
+		return b
+	case ev.DeletedID != 0:
+		return []byte(ids.Format(ev.DeletedID))
+	}
+	return nil
+}
+
+// take empties the queue for the writer, giving its bytes back.
+func (sc *streamConn) take() [][]byte {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	out := sc.queue
+	sc.queue = nil
+	sc.budget.Give(sc.queued)
+	sc.queued = 0
+	return out
+}
+
+// Close ends the connection (core/streams calls it when the token is
+// revoked or the account suspended).
+func (sc *streamConn) Close() {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.closeLocked()
+}
+
+func (sc *streamConn) closeLocked() {
+	if sc.closed {
+		return
+	}
+	sc.closed = true
+	sc.budget.Give(sc.queued)
+	sc.queue, sc.queued = nil, 0
+	close(sc.done)
+}
+
+// sseFrame is an event as server-sent events carry it.
+func sseFrame(ev streams.Event, payload []byte) []byte {
+	b := make([]byte, 0, len(ev.Name)+len(payload)+17)
+	b = append(b, "event: "...)
+	b = append(b, ev.Name...)
+	b = append(b, "\ndata: "...)
+	b = append(b, payload...)
+	return append(b, "\n\n"...)
+}
+
+// wsFrame is an event as a WebSocket message carries it: the stream, the
+// event's name and its payload as a JSON string.
+func wsFrame(ev streams.Event, payload []byte) []byte {
+	b := make([]byte, 0, len(payload)+len(payload)/8+64)
+	b = append(b, `{"stream":`...)
+	b, _ = appendJSON(b, ev.Stream)
+	b = append(b, `,"event":`...)
+	b, _ = appendJSON(b, ev.Name)
+	b = append(b, `,"payload":`...)
+	b, _ = appendJSON(b, string(payload))
+	return append(b, '}')
+}
+
+func appendJSON(b []byte, v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	return append(b, j...), nil
+}
