@@ -8,8 +8,8 @@ import (
 	"herd/internal/core"
 	"herd/internal/core/files"
 	"herd/internal/core/links"
-	"herd/internal/core/timelines"
 	"herd/internal/core/push"
+	"herd/internal/core/timelines"
 	"herd/internal/db"
 	"herd/internal/jobs"
 )
