@@ -2,6 +2,7 @@
 //
 //	go run ./bench seed -db data/bench.db -accounts 10000 -statuses 1000000
 //	go run ./bench run  -db data/bench.db
+//	go run ./bench stream -db copy-of-bench.db -clients 5000
 //
 // seed writes straight to the database (bulk INSERTs in large
 // transactions); run starts `herd serve` on that database as a subprocess,
@@ -24,6 +25,8 @@ commands:
   seed      fill a database with a realistic instance (accounts, follow graph,
             statuses with threads, boosts, tags and mentions, home feeds, tokens)
   run       start herd on a seeded database and measure it
+  stream    open thousands of WebSockets to herd's streaming API and measure
+            set-up, memory, delivery of a post and the home timeline beside them
   ceiling   (internal) serve one file's bytes from memory; run starts it
 
 Run "go run ./bench <command> -h" for its flags.
@@ -42,6 +45,8 @@ func main() {
 		err = seedCommand(ctx, os.Args[2:], os.Stdout)
 	case "run":
 		err = runCommand(ctx, os.Args[2:], os.Stdout)
+	case "stream":
+		err = streamCommand(ctx, os.Args[2:], os.Stdout)
 	case "ceiling":
 		err = ceilingCommand(ctx, os.Args[2:])
 	case "help", "-h", "--help":
