@@ -23,6 +23,9 @@ type API struct {
 	mux  *http.ServeMux
 	// errors answers what handlers return (writeError).
 	errors door.Adapter
+	// frames shares the rendering of a post among the streams it goes to
+	// (streaming.go).
+	frames frameMemo
 	// Gate, when set, admits every request after authentication and
 	// before its handler (rate limits, activity tracking); server sets it.
 	Gate Gate

@@ -74,6 +74,7 @@ func (a *API) streamSSE(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sc := a.newStreamConn(v, sseFrame)
+	sc.sse = true
 	conn, err := a.core.Streams.Open(r.Context(), v, sc, st)
 	if err != nil {
 		return err
@@ -156,6 +157,7 @@ type streamConn struct {
 	viewerID int64
 	budget   *streams.Budget
 	frame    func(ev streams.Event, payload []byte) []byte
+	sse      bool // frames are server-sent events (else WebSocket messages)
 
 	mu     sync.Mutex
 	queue  [][]byte
@@ -175,11 +177,72 @@ func (a *API) newStreamConn(v *model.Viewer, frame func(streams.Event, []byte) [
 // with nothing waiting still gets its event (so a burst reaching
 // thousands of idle clients passes) and one already behind is ended.
 func (sc *streamConn) Deliver(ev streams.Event) {
+	if f := sc.a.frames.get(ev, sc); f != nil {
+		sc.send(f)
+		return
+	}
 	payload := sc.payload(ev)
 	if payload == nil {
 		return
 	}
-	sc.send(sc.frame(ev, payload))
+	f := sc.frame(ev, payload)
+	sc.a.frames.put(ev, sc, f)
+	sc.send(f)
+}
+
+// frameMemo keeps the last status frame rendered, for each framing:
+// core/streams hands one view of a new post to all its recipients, so a
+// post going to thousands of connections is rendered once (a frame is
+// never changed once queued, so connections share its bytes). The
+// rendering depends on the viewer only through pinned, shown to the
+// author alone, which is part of the key.
+type frameMemo struct {
+	mu   sync.Mutex
+	last [2]memoFrame // by framing: WebSocket, SSE
+}
+
+type memoFrame struct {
+	view   *model.StatusView
+	name   string
+	stream string
+	pinned bool
+	frame  []byte
+}
+
+func (m *frameMemo) slot(ev streams.Event, sc *streamConn) (*memoFrame, memoFrame, bool) {
+	if ev.Status == nil {
+		return nil, memoFrame{}, false
+	}
+	i := 0
+	if sc.sse {
+		i = 1
+	}
+	key := memoFrame{view: ev.Status, name: ev.Name, stream: strings.Join(ev.Stream, "\x00"), pinned: showsPinned(ev.Status, sc.viewerID)}
+	return &m.last[i], key, true
+}
+
+func (m *frameMemo) get(ev streams.Event, sc *streamConn) []byte {
+	at, key, ok := m.slot(ev, sc)
+	if !ok {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if at.view == key.view && at.name == key.name && at.stream == key.stream && at.pinned == key.pinned {
+		return at.frame
+	}
+	return nil
+}
+
+func (m *frameMemo) put(ev streams.Event, sc *streamConn, f []byte) {
+	at, key, ok := m.slot(ev, sc)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key.frame = f
+	*at = key
 }
 
 // send queues a framed message (see Deliver).

@@ -344,3 +344,49 @@ func TestStreamingAcrossNodes(t *testing.T) {
 		return ok && n.Notification.Type == "mention"
 	})
 }
+
+// TestStreamedViewsArePerViewer: a new post goes to many followers as one
+// rendering, but what differs per viewer still does: a boost of a post
+// alice favourited shows favourited to her and not to carol.
+func TestStreamedViewsArePerViewer(t *testing.T) {
+	inst := testrig.Start(t, testrig.SQLite)
+	alice, bob, carol, dana := inst.NewUser(t, "alice"), inst.NewUser(t, "bob"), inst.NewUser(t, "carol"), inst.NewUser(t, "dana")
+	for _, u := range []*testrig.User{alice, carol} {
+		act(t, inst, u.Token, "follow", bob.Account.ID, nil)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	x, err := inst.Client(dana.Token).PostStatus(ctx, &mastodon.Toot{Status: "dana's post", Visibility: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inst.Client(alice.Token).Favourite(ctx, x.ID); err != nil {
+		t.Fatal(err)
+	}
+	aliceHome := record(t)(inst.Client(alice.Token).NewWSClient().StreamingWSUser(ctx))
+	carolHome := record(t)(inst.Client(carol.Token).NewWSClient().StreamingWSUser(ctx))
+	waitStreams(t, inst, 2)
+	orig, err := inst.Client(bob.Token).PostStatus(ctx, &mastodon.Toot{Status: "bob's post", Visibility: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boost, err := inst.Client(bob.Token).Reblog(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, l := range map[string]*streamLog{"alice": aliceHome, "carol": carolHome} {
+		l.await(t, name+" gets bob's post", isUpdate(orig.ID))
+		var favourited *bool
+		l.await(t, name+" gets bob's boost", func(e mastodon.Event) bool {
+			u, ok := e.(*mastodon.UpdateEvent)
+			if ok && u.Status.ID == boost.ID && u.Status.Reblog != nil {
+				f, _ := u.Status.Reblog.Favourited.(bool)
+				favourited = &f
+			}
+			return favourited != nil
+		})
+		if want := name == "alice"; *favourited != want {
+			t.Errorf("%s sees the boosted post favourited = %v", name, *favourited)
+		}
+	}
+}

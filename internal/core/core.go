@@ -79,6 +79,9 @@ type Core struct {
 	// accounts (remote_resolve.go).
 	refreshing attempts[int64]
 	wake       func() // wakes the job workers after a commit that enqueued jobs (wakeJobs)
+	// eventsWake is signalled after each commit of this node that appended
+	// events, so followEvents reads them at once (events.go).
+	eventsWake chan struct{}
 
 	// The areas moved out of core (internal/core/<area>), built in New;
 	// the doors call their use cases through these fields.
@@ -179,7 +182,7 @@ func New(d Deps) *Core {
 		wake = func() {}
 	}
 	c := &Core{Site: site.Site{Domain: cfg.Domain, Protocol: cfg.Protocol}, store: d.Store, Config: cfg, Log: log,
-		hub: newHub(), caches: newEntityCaches(d.Config.CacheBytes), wake: wake}
+		hub: newHub(), caches: newEntityCaches(d.Config.CacheBytes), wake: wake, eventsWake: make(chan struct{}, 1)}
 	c.Accounts = accounts.New(accounts.Deps{Store: d.Store, Site: c.Site, Log: log,
 		RegistrationMode: cfg.RegistrationMode, Mailer: d.Mailer, AccountChanged: c.forgetCachedAccount})
 	// Domains and Files need each other (a block drops a domain's cached
@@ -250,6 +253,12 @@ func New(d Deps) *Core {
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)
+		d.Store.OnEventsAppended(func() {
+			select {
+			case c.eventsWake <- struct{}{}:
+			default:
+			}
+		})
 	}
 	return c
 }

@@ -61,6 +61,10 @@ func (c *Core) StartEvents(ctx context.Context) {
 // not applied twice. SQLite's one writer commits in id order: no lookback.
 const eventLookback = time.Second
 
+// eventMinGap spaces the reads a node's own commits wake (eventsWake):
+// under a posting load every commit appends events.
+const eventMinGap = 20 * time.Millisecond
+
 func (c *Core) followEvents(ctx context.Context, last int64) {
 	ticker := time.NewTicker(eventPollInterval)
 	defer ticker.Stop()
@@ -69,12 +73,21 @@ func (c *Core) followEvents(ctx context.Context, last int64) {
 		lookback = eventLookback
 	}
 	seen := map[int64]bool{} // events applied at or above floor
+	var lastRead time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
+		case <-c.eventsWake:
+			// A commit of this node appended events: read them now (a
+			// stream hears of a post at once), but at most once per
+			// eventMinGap, so a burst of commits costs few reads.
+			if d := time.Since(lastRead); d < eventMinGap {
+				time.Sleep(eventMinGap - d)
+			}
 		}
+		lastRead = time.Now()
 		floor := last
 		if lookback > 0 {
 			floor = min(last, ids.Floor(time.Now().Add(-lookback)))

@@ -17,11 +17,6 @@ const (
 	EventAccountSuspended = "account.suspended"
 	EventTokenRevoked     = "token.revoked"
 	EventNotification     = "notification"
-	// EventHomeFed says that fan-out wrote statuses into home feeds; its
-	// payload is their ids, comma-separated (at most HomeFedChunk of
-	// them). Open user streams learn from it which new statuses reached
-	// their home timelines.
-	EventHomeFed = "home.fed"
 	// EventViewerChanged: what the subject account has done changed (a
 	// follow, block, mute, favourite, boost, bookmark, pin, muted
 	// conversation), or someone blocked or unblocked it.
@@ -62,6 +57,13 @@ type Event struct {
 func (s *Store) AppendEvent(ctx context.Context, kind string, subjectID, accountID int64, payload string) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO events (id, kind, subject_id, account_id, payload, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6)`, ids.New(), kind, subjectID, accountID, payload, ms(time.Now()))
+	if err == nil {
+		if s.changes != nil {
+			s.changes.events = true
+		} else if s.hooks != nil && s.hooks.eventsAppended != nil {
+			s.hooks.eventsAppended() // outside a transaction: committed already
+		}
+	}
 	return err
 }
 

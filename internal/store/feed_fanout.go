@@ -98,6 +98,8 @@ const (
 	// that SQLite runs them only for active followers. The unary plus keeps
 	// SQLite off statuses_reblog: without ANALYZE it would walk that index
 	// for "reblog_of_id IS NULL" rather than look up a long list of ids.
+	// A boost's own row does not count as the feed having its original:
+	// streams ask who gets a boost once its fan-out may have run.
 	fanoutOriginals = `SELECT f.account_id, s.id AS status_id, s.account_id AS author_id, s.reblog_of_id
 		FROM statuses s
 		JOIN follows f ON f.target_account_id = s.account_id
@@ -125,7 +127,7 @@ const (
 		JOIN follows f ON f.target_account_id = s.account_id
 		JOIN active u ON u.account_id = f.account_id
 		WHERE s.visibility <> 'direct' AND f.show_reblogs AND f.account_id <> o.account_id
-		AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = u.account_id
+		AND NOT EXISTS (SELECT 1 FROM home_feed h WHERE h.account_id = u.account_id AND h.status_id <> s.id
 			AND (h.status_id = s.reblog_of_id OR h.reblog_of_id = s.reblog_of_id))
 		AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = u.account_id AND m.target_account_id IN (s.account_id, o.account_id)
 			AND (m.expires_at IS NULL OR m.expires_at > $2))

@@ -34,18 +34,26 @@ type Store struct {
 type hooks struct {
 	viewersChanged func(accountIDs []int64)
 	countsChanged  func(accountIDs, statusIDs []int64)
+	eventsAppended func()
 }
 
 // txChanges collects, during a transaction, what the hooks are told after
 // it commits.
 type txChanges struct {
 	viewers, accounts, statuses []int64
+	events                      bool // the transaction appended to the events log
 }
 
 // New returns a Store reading from database's read pool.
 func New(database *db.DB) *Store {
 	return &Store{DB: database, q: database.Read, hooks: &hooks{}}
 }
+
+// OnEventsAppended registers fn to run after each commit that appended to
+// the events log, so this node reads it at once rather than at its next
+// poll (DESIGN.md: "an in-process signal wakes readers"); other nodes
+// poll. fn must not block. Call before serving.
+func (s *Store) OnEventsAppended(fn func()) { s.hooks.eventsAppended = fn }
 
 // OnViewersChanged registers fn to run after each commit that changed what
 // an account has done (follows, blocks, mutes, favourites, boosts,
@@ -155,6 +163,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	if len(changes.accounts)+len(changes.statuses) > 0 && s.hooks.countsChanged != nil {
 		s.hooks.countsChanged(changes.accounts, changes.statuses)
+	}
+	if changes.events && s.hooks.eventsAppended != nil {
+		s.hooks.eventsAppended()
 	}
 	return nil
 }

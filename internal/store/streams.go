@@ -1,49 +1,36 @@
 package store
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"errors"
 	"herd/internal/model"
-	"strconv"
-	"strings"
 )
 
-// HomeFedChunk is the most status ids one EventHomeFed carries, so that a
-// fan-out batch of thousands of statuses appends a few events of bounded
-// size rather than one huge row.
-const HomeFedChunk = 1000
-
-// AppendHomeFed appends the EventHomeFed events of statuses that fan-out
-// has just written into home feeds, inside its transaction.
-func (s *Store) AppendHomeFed(ctx context.Context, statusIDs []int64) error {
-	for len(statusIDs) > 0 {
-		n := min(len(statusIDs), HomeFedChunk)
-		b := make([]byte, 0, n*20)
-		for i, id := range statusIDs[:n] {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, id, 10)
-		}
-		if err := s.AppendEvent(ctx, EventHomeFed, 0, 0, string(b)); err != nil {
-			return err
-		}
-		statusIDs = statusIDs[n:]
+// HomeRecipientsAmong keeps those of accountIDs whose home timelines a
+// new status belongs in, by fan-out's own rules (FanoutStatuses: followers,
+// the mentioned, boosts shown, replies to others only for followers of
+// both, no mutes or blocks), whether or not they were active lately: open
+// streams learn of a post as soon as it commits, without waiting for the
+// fan-out to write thousands of feed rows. The author is not among them
+// (fan-out does not write the author's own feed).
+func (s *Store) HomeRecipientsAmong(ctx context.Context, statusID int64, accountIDs []int64, now time.Time) ([]int64, error) {
+	if len(accountIDs) == 0 {
+		return nil, nil
 	}
-	return nil
-}
-
-// HomeFedIDs reads the status ids of an EventHomeFed's payload, skipping
-// anything that is not an id.
-func HomeFedIDs(payload string) []int64 {
-	var out []int64
-	for f := range strings.SplitSeq(payload, ",") {
-		if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
-			out = append(out, id)
+	// The same SELECTs as the fan-out's, over these accounts instead of
+	// the active users ($1 = 0: no one is too old).
+	q := "WITH active AS MATERIALIZED (SELECT account_id FROM users WHERE last_active_at >= $1 AND account_id IN " +
+		literalIDs(accountIDs) + ") SELECT DISTINCT account_id FROM ("
+	for i, sel := range []string{fanoutOriginals, fanoutMentioned, fanoutBoosts} {
+		if i > 0 {
+			q += " UNION ALL "
 		}
+		q += sel + " AND s.id = $3"
 	}
-	return out
+	return scanIDs(s.q.QueryContext(ctx, q+") r ORDER BY account_id", int64(0), ms(now), statusID))
 }
 
 // FeedHit is one status found in one account's home feed.
@@ -96,4 +83,14 @@ func (s *Store) AccountSilenced(ctx context.Context, id int64) (bool, error) {
 		return false, model.ErrNotFound
 	}
 	return silenced, err
+}
+
+// ConversationMutersAmong keeps those of accountIDs that muted a
+// conversation.
+func (s *Store) ConversationMutersAmong(ctx context.Context, conversationID int64, accountIDs []int64) ([]int64, error) {
+	if len(accountIDs) == 0 || conversationID == 0 {
+		return nil, nil
+	}
+	return scanIDs(s.q.QueryContext(ctx, "SELECT account_id FROM conversation_mutes WHERE conversation_id = $1 AND account_id IN "+
+		literalIDs(accountIDs), conversationID))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"herd/internal/core/fault"
 	"herd/internal/core/notifications"
@@ -15,8 +16,9 @@ import (
 
 // route hands one change to the streams it concerns, as Mastodon's
 // fan-out publishes it:
-//   - a status fan-out wrote into home feeds goes to those users' "user"
-//     streams (fan-out decided who: followers, the mentioned, boosts shown…);
+//   - a new status goes to the "user" streams of those whose home timeline
+//     it enters, by fan-out's rules (followers, the mentioned, boosts
+//     shown…), as soon as it commits, and to its author's;
 //   - a public status that is neither a boost nor a reply to someone else
 //     goes to the public streams, and to the hashtag streams of its tags;
 //   - an edit goes where the status went, as status.update;
@@ -27,9 +29,10 @@ import (
 //   - a revoked token, or a suspended account, ends its connections.
 func (s *Service) route(ctx context.Context, e store.Event) error {
 	switch e.Kind {
-	case store.EventHomeFed:
-		return s.toHomes(ctx, store.HomeFedIDs(e.Payload), "update")
 	case store.EventStatusCreated:
+		if err := s.newToHomes(ctx, e.SubjectID, e.AccountID); err != nil {
+			return err
+		}
 		return s.toPublic(ctx, e.SubjectID, "update")
 	case store.EventStatusUpdated:
 		if err := s.toHomes(ctx, []int64{e.SubjectID}, "status.update"); err != nil {
@@ -73,6 +76,84 @@ func (s *Service) userConns() map[int64][]*Conn {
 		}
 	}
 	return out
+}
+
+// newToHomes sends a status just posted to the user streams of its author
+// and of those whose home timeline it enters. Nobody has favourited,
+// boosted, bookmarked or pinned it yet, so an original looks the same to
+// every recipient: it is hydrated once and the same view goes to all (the
+// door renders it once too), but for those who muted its conversation and
+// for its author. A boost, whose original each viewer may have acted on,
+// is hydrated per viewer.
+func (s *Service) newToHomes(ctx context.Context, id, authorID int64) error {
+	users := s.userConns()
+	if len(users) == 0 {
+		return nil
+	}
+	accounts := make([]int64, 0, len(users))
+	for account := range users {
+		if account != authorID {
+			accounts = append(accounts, account)
+		}
+	}
+	recipients, err := s.store.HomeRecipientsAmong(ctx, id, accounts, time.Now())
+	if err != nil {
+		return err
+	}
+	deliver := func(account int64, v *model.StatusView) {
+		for _, c := range users[account] {
+			c.sub.Deliver(Event{Stream: []string{"user"}, Name: "update", Status: v})
+		}
+	}
+	one := func(account int64) (*model.StatusView, error) {
+		vs, err := s.views(ctx, account, []int64{id})
+		if err != nil || len(vs) == 0 {
+			return nil, err
+		}
+		return vs[0], nil
+	}
+	if _, ok := users[authorID]; ok {
+		v, err := one(authorID)
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			deliver(authorID, v)
+		}
+	}
+	if len(recipients) == 0 {
+		return nil
+	}
+	shared, err := one(recipients[0])
+	if err != nil {
+		return err
+	}
+	own := map[int64]bool{} // recipients whose view differs from shared
+	if shared == nil || shared.Reblog != nil || shared.Favourited || shared.Reblogged || shared.Bookmarked || shared.Pinned || shared.Muted {
+		for _, r := range recipients {
+			own[r] = true
+		}
+	} else if shared.Status.ConversationID != 0 {
+		muters, err := s.store.ConversationMutersAmong(ctx, shared.Status.ConversationID, recipients)
+		if err != nil {
+			return err
+		}
+		for _, r := range muters {
+			own[r] = true
+		}
+	}
+	for _, r := range recipients {
+		v := shared
+		if own[r] {
+			if v, err = one(r); err != nil {
+				return err
+			}
+		}
+		if v != nil {
+			deliver(r, v)
+		}
+	}
+	return nil
 }
 
 // toHomes sends those of ids that are in the home feeds of users with a

@@ -166,7 +166,7 @@ func (s *Service) Notice(e store.Event) {
 
 func (s *Service) routed(kind string) bool {
 	switch kind {
-	case store.EventStatusCreated, store.EventHomeFed, store.EventStatusUpdated, store.EventStatusDeleted,
+	case store.EventStatusCreated, store.EventStatusUpdated, store.EventStatusDeleted,
 		store.EventNotification, store.EventTokenRevoked, store.EventAccountSuspended:
 		return true
 	}

@@ -69,10 +69,7 @@ func (s *Service) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]er
 		if err != nil {
 			return fmt.Errorf("fan-out: %w", err)
 		}
-		if err := tx.TrimFeeds(ctx, recipients, feedKeep); err != nil {
-			return err
-		}
-		return tx.AppendHomeFed(ctx, statusIDs) // open user streams learn what reached their feeds
+		return tx.TrimFeeds(ctx, recipients, feedKeep)
 	})
 	if err == nil {
 		return nil
