@@ -82,7 +82,7 @@ type Image struct {
 // actor handles GET /users/{name}: the actor document for ActivityPub
 // clients, a redirect to the profile page for browsers.
 func (h *Handler) actor(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.core.PublishedAccount(r.Context(), r.PathValue("name"))
+	a, err := h.core.Federation.PublishedAccount(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}

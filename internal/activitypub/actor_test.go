@@ -157,7 +157,7 @@ func TestInstanceActor(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The pair is stored: core hands out the private half of the same key.
-		storedPub, storedPriv, err := inst.Core.InstanceActorKeys(context.Background())
+		storedPub, storedPriv, err := inst.Core.Federation.InstanceActorKeys(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

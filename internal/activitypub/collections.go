@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -37,7 +37,7 @@ func withQuery(base string, q url.Values) string { return base + "?" + q.Encode(
 // collection with its count and first/last links; with it a page of
 // Create and Announce activities, newest first, paged by max_id/min_id.
 func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.core.PublishedAccount(r.Context(), r.PathValue("name"))
+	a, err := h.core.Federation.PublishedAccount(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) error {
 		p.MinID = 1
 		pageQuery.Set("min_id", "0")
 	}
-	b, err := h.core.PublishedOutbox(r.Context(), a, p)
+	b, err := h.core.Federation.PublishedOutbox(r.Context(), a, p)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) error {
 // Mastodon. An account that hides its collections shows only the count
 // and refuses pages.
 func (h *Handler) accountCollection(w http.ResponseWriter, r *http.Request, suffix string, followers bool) error {
-	a, err := h.core.PublishedAccount(r.Context(), r.PathValue("name"))
+	a, err := h.core.Federation.PublishedAccount(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -124,9 +124,9 @@ func (h *Handler) accountCollection(w http.ResponseWriter, r *http.Request, suff
 	}
 	var uris []string
 	if followers {
-		uris, err = h.core.PublishedFollowers(r.Context(), a, page)
+		uris, err = h.core.Federation.PublishedFollowers(r.Context(), a, page)
 	} else {
-		uris, err = h.core.PublishedFollowing(r.Context(), a, page)
+		uris, err = h.core.Federation.PublishedFollowing(r.Context(), a, page)
 	}
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (h *Handler) accountCollection(w http.ResponseWriter, r *http.Request, suff
 		Context: asContext, ID: withQuery(id, url.Values{"page": {strconv.Itoa(page)}}),
 		Type: "OrderedCollectionPage", TotalItems: count(total), PartOf: id, OrderedItems: items,
 	}
-	if len(uris) == core.CollectionPageSize {
+	if len(uris) == federation.CollectionPageSize {
 		c.Next = withQuery(id, url.Values{"page": {strconv.Itoa(page + 1)}})
 	}
 	if page > 1 {
@@ -151,11 +151,11 @@ func (h *Handler) accountCollection(w http.ResponseWriter, r *http.Request, suff
 // featured handles GET /users/{name}/collections/featured: the pinned
 // public and unlisted statuses, as Notes.
 func (h *Handler) featured(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.core.PublishedAccount(r.Context(), r.PathValue("name"))
+	a, err := h.core.Federation.PublishedAccount(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
-	b, err := h.core.PublishedFeatured(r.Context(), a)
+	b, err := h.core.Federation.PublishedFeatured(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (h *Handler) featured(w http.ResponseWriter, r *http.Request) error {
 // featuredTags handles GET /users/{name}/collections/tags. Herd has no
 // featured hashtags yet, so the collection is empty.
 func (h *Handler) featuredTags(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.core.PublishedAccount(r.Context(), r.PathValue("name"))
+	a, err := h.core.Federation.PublishedAccount(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}

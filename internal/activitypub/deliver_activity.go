@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -189,7 +190,7 @@ func undo(actor *model.Account, id string, object *outActivity) *outActivity {
 }
 
 // status loads the status a delivery names.
-func (dl *Deliverer) status(ctx context.Context, id int64) (*core.StatusBundle, *model.Status, error) {
+func (dl *Deliverer) status(ctx context.Context, id int64) (*federation.StatusBundle, *model.Status, error) {
 	b, err := dl.core.DeliveryStatus(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil, fmt.Errorf("%w: status %d", errNothingToSend, id)

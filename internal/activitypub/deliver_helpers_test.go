@@ -105,7 +105,7 @@ func (n *network) verifyPost(t *testing.T, p posted) string {
 	keys := httpsig.KeyFetcherFunc(func(ctx context.Context, keyID string, _ bool) (httpsig.PublicKey, error) {
 		owner := strings.TrimSuffix(keyID, "#main-key")
 		name := owner[strings.LastIndex(owner, "/")+1:]
-		a, err := n.inst.Core.LocalAccount(ctx, name)
+		a, err := n.inst.Core.Federation.LocalAccount(ctx, name)
 		if err != nil || a.URI != owner {
 			return httpsig.PublicKey{}, model.ErrNotFound
 		}
@@ -156,7 +156,7 @@ func (n *network) follower(t *testing.T, host, name string, noShared bool, targe
 	id := doc["id"].(string)
 	n.accept(t, act("Follow", id+"#follows/"+target.Username, id, target.URI))
 	n.drain(t)
-	ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), id)
+	ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func TestDeliveryResumesAfterRestart(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		ra, err := one.Core.RemoteAccountByURI(ctx, bob)
+		ra, err := one.Core.Federation.RemoteAccountByURI(ctx, bob)
 		if err != nil {
 			t.Fatal(err)
 		}

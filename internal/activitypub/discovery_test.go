@@ -69,7 +69,7 @@ func TestNetworkRemoteMention(t *testing.T) {
 }
 
 // ageRemoteAccounts makes every remote account inst holds look fetched
-// long ago (older than core.RemoteStaleAfter).
+// long ago (older than federation.RemoteStaleAfter).
 func ageRemoteAccounts(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
 	if _, err := inst.Store.DB.Write.Exec("UPDATE accounts SET fetched_at = 1 WHERE domain <> ''"); err != nil {
@@ -305,7 +305,7 @@ func TestIncomingActivityRefreshesStaleActor(t *testing.T) {
 		if hits := r.hitCount("/users/bob"); hits != 2 {
 			t.Errorf("actor fetched %d times, want 2 (first use, then stale)", hits)
 		}
-		a, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		a, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 		if err != nil || a.DisplayName != "Robert" {
 			t.Errorf("stale actor not refreshed by its activity: %v %+v", err, a)
 		}

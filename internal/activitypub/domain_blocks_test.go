@@ -14,8 +14,8 @@ import (
 
 	"herd/internal/activitypub"
 	"herd/internal/config"
-	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/federation"
 	"herd/internal/httpsig"
 	"herd/internal/model"
 	"herd/internal/testrig"
@@ -37,9 +37,9 @@ func dbCount(t *testing.T, inst *testrig.Instance, q string, args ...any) int {
 func drainIngest(t *testing.T, inst *testrig.Instance) {
 	t.Helper()
 	inst.WaitJobs(t)
-	if dbCount(t, inst, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) > 0 {
+	if dbCount(t, inst, "SELECT COUNT(*) FROM jobs WHERE queue = $1", federation.QueueIngest) > 0 {
 		var last string
-		inst.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", core.QueueIngest).Scan(&last)
+		inst.Store.DB.Read.QueryRow("SELECT last_error FROM jobs WHERE queue = $1 LIMIT 1", federation.QueueIngest).Scan(&last)
 		t.Fatalf("ingest queue not drained; last error %q", last)
 	}
 }
@@ -161,7 +161,7 @@ func TestDomainSuspendNetwork(t *testing.T) {
 		if status != http.StatusForbidden {
 			t.Fatalf("inbox answered %d to a blocked domain, want 403", status)
 		}
-		if n := dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest); n != 0 {
+		if n := dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", federation.QueueIngest); n != 0 {
 			t.Fatalf("%d activities of a blocked domain were queued", n)
 		}
 		if dbCount(t, b, "SELECT COUNT(*) FROM statuses WHERE uri = $1", during) != 0 {
@@ -230,7 +230,7 @@ func TestDomainSuspendFetchesNothing(t *testing.T) {
 		if hits := n.remotes["evil.test"].hitCount("/users/bob"); hits != 0 {
 			t.Errorf("the blocked signer's key was fetched %d times", hits)
 		}
-		if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest); c != 0 {
+		if c := n.count(t, "SELECT COUNT(*) FROM jobs WHERE queue = $1", federation.QueueIngest); c != 0 {
 			t.Fatalf("%d activities of a blocked domain queued", c)
 		}
 		if n.remoteCount(t) != 0 {
@@ -341,7 +341,7 @@ func TestLimitedFederation(t *testing.T) {
 			t.Errorf("signed GET from a domain not allowed = %d, want 403", r.Status)
 		}
 		status, id := deliverNote(t, a, alice, b, "not allowed")
-		if status != http.StatusForbidden || dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", core.QueueIngest) != 0 {
+		if status != http.StatusForbidden || dbCount(t, b, "SELECT COUNT(*) FROM jobs WHERE queue = $1", federation.QueueIngest) != 0 {
 			t.Fatalf("inbox %d, or the activity of a domain not allowed was queued", status)
 		}
 		if r := b.Do(t, http.MethodGet, "/api/v1/accounts/lookup?acct=alice@a.test", bob.Token, nil); r.Status != http.StatusNotFound {
@@ -464,7 +464,7 @@ func TestDomainSilence(t *testing.T) {
 		}
 
 		// alice follows bob; the follow is accepted.
-		ra, err := n.inst.Core.RemoteAccountByURI(ctx, bob)
+		ra, err := n.inst.Core.Federation.RemoteAccountByURI(ctx, bob)
 		if err != nil {
 			t.Fatal(err)
 		}

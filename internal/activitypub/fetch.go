@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"herd/internal/core"
+	"herd/internal/core/site"
 	"herd/internal/httpsig"
 	"herd/internal/safehttp"
 )
@@ -75,7 +76,7 @@ func InstanceActorKey(c *core.Core) SigningKey {
 		mu.Lock()
 		defer mu.Unlock()
 		if signer.Key == nil {
-			_, priv, err := c.InstanceActorKeys(ctx)
+			_, priv, err := c.Federation.InstanceActorKeys(ctx)
 			if err != nil {
 				return httpsig.Signer{}, false, err
 			}
@@ -184,7 +185,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, uri string) (*Document, error) 
 	if err != nil {
 		return nil, err
 	}
-	if core.CanonicalHost(idURL) != core.CanonicalHost(final) {
+	if site.CanonicalHost(idURL) != site.CanonicalHost(final) {
 		return nil, fmt.Errorf("%w: %s answered from %s with id %s", ErrIDMismatch, uri, final.Host, id)
 	}
 	return &Document{ID: id, Body: body}, nil

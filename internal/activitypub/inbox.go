@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/site"
 	"herd/internal/httpsig"
 	"herd/internal/model"
 )
@@ -71,7 +72,7 @@ type envelope struct {
 
 func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 	if name := r.PathValue("name"); name != "" {
-		if _, err := in.core.LocalAccount(r.Context(), name); err != nil {
+		if _, err := in.core.Federation.LocalAccount(r.Context(), name); err != nil {
 			inboxError(w, http.StatusNotFound, "Record not found")
 			return
 		}
@@ -103,7 +104,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 	if u, err := in.fetcher.Load().CheckURI(actorURI); err != nil {
 		inboxError(w, http.StatusBadRequest, "Unacceptable actor")
 		return
-	} else if in.Admit != nil && !in.Admit(r.Context(), core.CanonicalHost(u)) {
+	} else if in.Admit != nil && !in.Admit(r.Context(), site.CanonicalHost(u)) {
 		inboxError(w, http.StatusForbidden, "Request not allowed from this domain")
 		return
 	}
@@ -111,7 +112,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 	// fetched: a Delete of an actor never known is acknowledged without
 	// asking anyone, as Mastodon does.
 	if env.Type == "Delete" && linkID(env.Object) == actorURI {
-		if _, err := in.core.RemoteAccountByURI(r.Context(), actorURI); errors.Is(err, model.ErrNotFound) {
+		if _, err := in.core.Federation.RemoteAccountByURI(r.Context(), actorURI); errors.Is(err, model.ErrNotFound) {
 			w.WriteHeader(http.StatusAccepted)
 			return
 		}
@@ -131,7 +132,7 @@ func (in *Inbox) serve(w http.ResponseWriter, r *http.Request) {
 	job := ingestJob{Activity: body, Signer: keys.owner, Forwarded: keys.owner != actorURI}
 	payload, err := json.Marshal(job)
 	if err == nil {
-		err = in.core.EnqueueIngest(r.Context(), string(payload))
+		err = in.core.Federation.EnqueueIngest(r.Context(), string(payload))
 	}
 	if err != nil {
 		in.log.Error("inbox: storing activity", "err", err)

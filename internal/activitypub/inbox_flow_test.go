@@ -36,7 +36,7 @@ func TestInboxFollowsAndInteractions(t *testing.T) {
 		followID := bob + "#follows/1"
 		n.accept(t, act("Follow", followID, bob, aliceURI))
 		n.drain(t)
-		ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +215,7 @@ func TestInboxRemoteStatuses(t *testing.T) {
 		n.drain(t)
 		n.accept(t, act("Delete", bob+"#delete", bob, bob))
 		n.drain(t)
-		ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +247,7 @@ func TestInboxUpdatesBoostsAndLateUndo(t *testing.T) {
 		forged["name"] = "Forged in the body"
 		n.accept(t, act("Update", bob+"#updates/1", bob, forged))
 		n.drain(t)
-		ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 		if err != nil {
 			t.Fatal(err)
 		}

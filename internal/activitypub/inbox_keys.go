@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/site"
 	"herd/internal/httpsig"
 	"herd/internal/model"
 )
@@ -85,7 +85,7 @@ func (k *inboxKeys) FetchKey(ctx context.Context, keyID string, refetch bool) (h
 		a, err = k.fetcher.refreshActor(ctx, actorURI)
 	default:
 		var known *model.RemoteAccount
-		known, err = k.fetcher.core.RemoteAccountByURI(ctx, actorURI)
+		known, err = k.fetcher.core.Federation.RemoteAccountByURI(ctx, actorURI)
 		if err == nil {
 			// A stale actor's stored key is tried as it is, so the inbox
 			// answers without waiting on the actor's server: a rotated key
@@ -134,7 +134,7 @@ func (k *inboxKeys) keyOwner(ctx context.Context, keyID string, refetch bool) (*
 	}
 	ku, _ := k.fetcher.CheckURI(doc.ID)
 	ou, err := k.fetcher.CheckURI(key.Owner)
-	if err != nil || ku == nil || core.CanonicalHost(ou) != core.CanonicalHost(ku) {
+	if err != nil || ku == nil || site.CanonicalHost(ou) != site.CanonicalHost(ku) {
 		return nil, fmt.Errorf("%w: key %s is owned from another host", ErrInvalidActor, keyID)
 	}
 	if refetch {
@@ -148,7 +148,7 @@ func (k *inboxKeys) keyOwner(ctx context.Context, keyID string, refetch bool) (*
 // as usual. A renamed actor is refused here: ResolveActor confirms renames
 // through WebFinger once the account is stale.
 func (f *Fetcher) refreshActor(ctx context.Context, uri string) (*model.Account, error) {
-	known, err := f.core.RemoteAccountByURI(ctx, uri)
+	known, err := f.core.Federation.RemoteAccountByURI(ctx, uri)
 	if errors.Is(err, model.ErrNotFound) {
 		return f.ResolveActor(ctx, uri)
 	}
@@ -157,7 +157,7 @@ func (f *Fetcher) refreshActor(ctx context.Context, uri string) (*model.Account,
 	}
 	actor, err := f.fetchActor(ctx, uri)
 	if errors.Is(err, ErrGone) {
-		if err := f.core.MarkRemoteAccountGone(ctx, known.ID); err != nil {
+		if err := f.core.Federation.MarkRemoteAccountGone(ctx, known.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -167,5 +167,5 @@ func (f *Fetcher) refreshActor(ctx context.Context, uri string) (*model.Account,
 	if actor.URI != uri || !strings.EqualFold(known.Acct(), actor.Username+"@"+actor.Domain) {
 		return nil, fmt.Errorf("%w: %s now names %s@%s", ErrInvalidActor, uri, actor.Username, actor.Domain)
 	}
-	return f.core.SaveRemoteAccount(ctx, actor)
+	return f.core.Federation.SaveRemoteAccount(ctx, actor)
 }

@@ -41,7 +41,7 @@ func TestInboxStripsNUL(t *testing.T) {
 		if c := n.count(t, "SELECT COUNT(*) FROM tags WHERE name_lower = 'herd'"); c != 1 {
 			t.Errorf("tag herd recorded %d times", c)
 		}
-		ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 		if err != nil {
 			t.Fatal(err)
 		}

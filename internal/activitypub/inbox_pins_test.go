@@ -21,7 +21,7 @@ func TestInboxFeaturedPins(t *testing.T) {
 		n.accept(t, create(bob, note(bob, bobNote, "<p>pin me</p>")))
 		n.accept(t, create(carol, note(carol, carolNote, "<p>not yours</p>")))
 		n.drain(t)
-		ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+		ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 		if err != nil {
 			t.Fatal(err)
 		}

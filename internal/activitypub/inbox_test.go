@@ -186,7 +186,7 @@ func TestInboxDropsHostileActivities(t *testing.T) {
 			if _, err := n.fetcher.ResolveActor(context.Background(), bob); err != nil {
 				t.Fatal(err)
 			}
-			ra, err := n.inst.Core.RemoteAccountByURI(context.Background(), bob)
+			ra, err := n.inst.Core.Federation.RemoteAccountByURI(context.Background(), bob)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -54,7 +54,7 @@ func (h *Handler) instanceActorKey(r *http.Request) (string, error) {
 	if h.actorKeys != "" {
 		return h.actorKeys, nil
 	}
-	pub, _, err := h.core.InstanceActorKeys(r.Context())
+	pub, _, err := h.core.Federation.InstanceActorKeys(r.Context())
 	if err != nil {
 		return "", err
 	}

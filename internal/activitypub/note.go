@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -124,7 +124,7 @@ func addressing(st *model.Status, author *model.Account, mentioned []*model.Acco
 }
 
 // mentionedAccounts lists the accounts a status mentions, in mention order.
-func mentionedAccounts(b *core.StatusBundle, st *model.Status) []*model.Account {
+func mentionedAccounts(b *federation.StatusBundle, st *model.Status) []*model.Account {
 	var out []*model.Account
 	for _, id := range b.Mentions[st.ID] {
 		if a := b.Accounts[id]; a != nil {
@@ -135,7 +135,7 @@ func mentionedAccounts(b *core.StatusBundle, st *model.Status) []*model.Account 
 }
 
 // note renders one status of b (not a boost) as a Note without @context.
-func (h *Handler) note(b *core.StatusBundle, st *model.Status) *Note {
+func (h *Handler) note(b *federation.StatusBundle, st *model.Status) *Note {
 	author := b.Accounts[st.AccountID]
 	mentioned := mentionedAccounts(b, st)
 	to, cc := addressing(st, author, mentioned, nil)
@@ -182,7 +182,7 @@ func (h *Handler) note(b *core.StatusBundle, st *model.Status) *Note {
 // page holds the author's first self-replies, and points on to the rest
 // of them, or to other people's replies when there are none (Mastodon's
 // NoteSerializer#replies).
-func (h *Handler) embeddedReplies(b *core.StatusBundle, id string, st *model.Status) *Collection {
+func (h *Handler) embeddedReplies(b *federation.StatusBundle, id string, st *model.Status) *Collection {
 	repliesID := id + "/replies"
 	self := b.SelfReplies[st.ID]
 	items := make([]any, len(self))
@@ -211,7 +211,7 @@ func (h *Handler) conversationURI(st *model.Status) string {
 
 // activity renders a status of b as the activity that published it: a
 // Create of its Note, or for a boost an Announce of the boosted status.
-func (h *Handler) activity(b *core.StatusBundle, st *model.Status) *Activity {
+func (h *Handler) activity(b *federation.StatusBundle, st *model.Status) *Activity {
 	author := b.Accounts[st.AccountID]
 	if st.ReblogOfID != 0 {
 		orig := b.Parents[st.ReblogOfID]

@@ -19,7 +19,7 @@ func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.SetPathValue("name", name)
 	if rest == "" {
-		a, err := h.core.PublishedAccount(r.Context(), name)
+		a, err := h.core.Federation.PublishedAccount(r.Context(), name)
 		if err != nil {
 			return err
 		}
@@ -32,7 +32,7 @@ func (h *Handler) profilePath(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fault.ErrRecordNotFound
 	}
-	b, err := h.core.PublishedStatus(r.Context(), name, id)
+	b, err := h.core.Federation.PublishedStatus(r.Context(), name, id)
 	if err != nil {
 		return err
 	}

@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"herd/internal/core"
+	"herd/internal/core/federation"
+	"herd/internal/core/site"
 	"herd/internal/jobs"
 	"herd/internal/model"
 )
 
 // Receiver processes the activities the inbox stored (queue
-// core.QueueIngest). Each activity type goes to one core use case with the
+// federation.QueueIngest). Each activity type goes to one core use case with the
 // remote account as its actor; what the activity may touch is checked
 // here (the object names a local account or a status the actor owns) and
 // in core (origins, visibility).
@@ -48,7 +50,7 @@ type activity struct {
 }
 
 // Jobs works a batch of ingest jobs. An activity refused on purpose
-// (core.ErrRejected) or that can never succeed (a refused URI, an invalid
+// (federation.ErrRejected) or that can never succeed (a refused URI, an invalid
 // or gone document, text the database cannot store) is logged and done;
 // other failures (a remote that did not answer, the database) are retried
 // with back-off.
@@ -80,7 +82,7 @@ func permanent(err error) bool {
 	if errors.As(err, &status) {
 		return status.Status >= 400 && status.Status < 500 && status.Status != 408 && status.Status != 429
 	}
-	for _, e := range []error{core.ErrRejected, ErrRefusedURI, ErrInvalidActor, ErrNotActivityPub, ErrIDMismatch,
+	for _, e := range []error{federation.ErrRejected, ErrRefusedURI, ErrInvalidActor, ErrNotActivityPub, ErrIDMismatch,
 		ErrGone, ErrNotFound, ErrBlockedDomain, model.ErrNotFound} {
 		if errors.Is(err, e) {
 			return true
@@ -108,20 +110,20 @@ func (rc *Receiver) Process(ctx context.Context, payload string) error {
 		return err
 	}
 	if actor.Suspended() {
-		return fmt.Errorf("%w: %s is suspended or gone", core.ErrRejected, actor.URI)
+		return fmt.Errorf("%w: %s is suspended or gone", federation.ErrRejected, actor.URI)
 	}
 	rc.answered(ctx, actor)
 	// Only an id on the actor's own host is remembered as processed, so no
 	// one can mark another server's activity as seen in advance.
 	dedupe := act.ID != "" && sameHost(act.ID, actor.URI)
 	if dedupe {
-		if seen, err := rc.core.ActivitySeen(ctx, act.ID); err != nil || seen {
+		if seen, err := rc.core.Federation.ActivitySeen(ctx, act.ID); err != nil || seen {
 			return err
 		}
 	}
 	err = rc.dispatch(ctx, actor, act, job.Activity)
-	if dedupe && (err == nil || errors.Is(err, core.ErrRejected)) {
-		if merr := rc.core.MarkActivitySeen(ctx, act.ID); merr != nil {
+	if dedupe && (err == nil || errors.Is(err, federation.ErrRejected)) {
+		if merr := rc.core.Federation.MarkActivitySeen(ctx, act.ID); merr != nil {
 			return merr
 		}
 	}
@@ -133,7 +135,7 @@ func (rc *Receiver) dispatch(ctx context.Context, actor *model.Account, act acti
 	object := linkID(act.Object)
 	switch act.Type {
 	case "Create":
-		if gone, err := rc.core.Tombstoned(ctx, act.ID); err != nil || gone {
+		if gone, err := rc.core.Federation.Tombstoned(ctx, act.ID); err != nil || gone {
 			return err
 		}
 		return rc.create(ctx, actor, act.Object)
@@ -141,26 +143,26 @@ func (rc *Receiver) dispatch(ctx context.Context, actor *model.Account, act acti
 		return rc.update(ctx, actor, act.Object)
 	case "Delete":
 		if object == actor.URI {
-			return rc.core.ReceiveActorDelete(ctx, actor)
+			return rc.core.Federation.ReceiveActorDelete(ctx, actor)
 		}
-		return rc.core.ReceiveStatusDelete(ctx, actor, object)
+		return rc.core.Federation.ReceiveStatusDelete(ctx, actor, object)
 	case "Follow":
 		target, err := rc.localAccount(ctx, object)
 		if err != nil {
 			return err
 		}
-		return rc.core.ReceiveFollow(ctx, actor, target, act.ID)
+		return rc.core.Federation.ReceiveFollow(ctx, actor, target, act.ID)
 	case "Accept", "Reject":
 		return rc.followAnswer(ctx, actor, act)
 	case "Like":
-		st, err := rc.core.StatusByURI(ctx, object)
+		st, err := rc.core.Federation.StatusByURI(ctx, object)
 		if err != nil {
 			return err // Likes of statuses Herd does not hold are of no use
 		}
-		if gone, err := rc.core.Tombstoned(ctx, act.ID); err != nil || gone {
+		if gone, err := rc.core.Federation.Tombstoned(ctx, act.ID); err != nil || gone {
 			return err
 		}
-		return rc.core.ReceiveLike(ctx, actor, st)
+		return rc.core.Federation.ReceiveLike(ctx, actor, st)
 	case "Announce":
 		return rc.announce(ctx, actor, act)
 	case "Block":
@@ -168,7 +170,7 @@ func (rc *Receiver) dispatch(ctx context.Context, actor *model.Account, act acti
 		if err != nil {
 			return err
 		}
-		return rc.core.ReceiveBlock(ctx, actor, target)
+		return rc.core.Federation.ReceiveBlock(ctx, actor, target)
 	case "Undo":
 		return rc.undo(ctx, actor, act.Object)
 	case "Add", "Remove":
@@ -202,7 +204,7 @@ func (rc *Receiver) followAnswer(ctx context.Context, actor *model.Account, act 
 	var follower *model.Account
 	if e, ok := readEmbedded(act.Object); ok && e.Type == "Follow" {
 		if linkID(e.Object) != actor.URI {
-			return fmt.Errorf("%w: %s answers a follow of %s", core.ErrRejected, actor.URI, linkID(e.Object))
+			return fmt.Errorf("%w: %s answers a follow of %s", federation.ErrRejected, actor.URI, linkID(e.Object))
 		}
 		a, err := rc.localAccount(ctx, linkID(e.Actor))
 		if err != nil {
@@ -211,15 +213,15 @@ func (rc *Receiver) followAnswer(ctx context.Context, actor *model.Account, act 
 		follower = a
 	} else {
 		uri := linkID(act.Object)
-		f, err := rc.core.FollowRequestByURI(ctx, uri)
+		f, err := rc.core.Federation.FollowRequestByURI(ctx, uri)
 		if errors.Is(err, model.ErrNotFound) && !accepted {
-			f, err = rc.core.FollowByURI(ctx, uri)
+			f, err = rc.core.Federation.FollowByURI(ctx, uri)
 		}
 		if err != nil {
 			return err
 		}
 		if f.TargetAccountID != actor.ID {
-			return fmt.Errorf("%w: %s answers a follow of account %d", core.ErrRejected, actor.URI, f.TargetAccountID)
+			return fmt.Errorf("%w: %s answers a follow of account %d", federation.ErrRejected, actor.URI, f.TargetAccountID)
 		}
 		a, err := rc.core.StoredAccount(ctx, f.AccountID)
 		if err != nil {
@@ -227,7 +229,7 @@ func (rc *Receiver) followAnswer(ctx context.Context, actor *model.Account, act 
 		}
 		follower = a
 	}
-	return rc.core.ReceiveFollowAnswer(ctx, actor, follower, accepted)
+	return rc.core.Federation.ReceiveFollowAnswer(ctx, actor, follower, accepted)
 }
 
 // announce records a boost of a status Herd holds, or fetches the boosted
@@ -236,7 +238,7 @@ func (rc *Receiver) announce(ctx context.Context, actor *model.Account, act acti
 	if err := checkOnHost(act.ID, actor); err != nil {
 		return err
 	}
-	if gone, err := rc.core.Tombstoned(ctx, act.ID); err != nil || gone {
+	if gone, err := rc.core.Federation.Tombstoned(ctx, act.ID); err != nil || gone {
 		return err
 	}
 	st, err := rc.status(ctx, linkID(act.Object), 0)
@@ -245,7 +247,7 @@ func (rc *Receiver) announce(ctx context.Context, actor *model.Account, act acti
 	}
 	published, _ := time.Parse(time.RFC3339, act.Published)
 	vis := visibility(actor, act.To, act.Cc)
-	return rc.core.ReceiveAnnounce(ctx, actor, st, act.ID, published, vis)
+	return rc.core.Federation.ReceiveAnnounce(ctx, actor, st, act.ID, published, vis)
 }
 
 // feature applies an Add or Remove of one of the actor's own statuses to
@@ -258,7 +260,7 @@ func (rc *Receiver) feature(ctx context.Context, actor *model.Account, act activ
 	if u, err := url.Parse(target); err != nil || path.Base(u.Path) != "featured" || !sameHost(target, actor.URI) {
 		return nil // Mastodon, Pleroma and Misskey name it …/collections/featured
 	}
-	st, err := rc.core.StatusByURI(ctx, linkID(act.Object))
+	st, err := rc.core.Federation.StatusByURI(ctx, linkID(act.Object))
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -266,9 +268,9 @@ func (rc *Receiver) feature(ctx context.Context, actor *model.Account, act activ
 		return err
 	}
 	if st.AccountID != actor.ID {
-		return fmt.Errorf("%w: %s features a status of another account", core.ErrRejected, actor.URI)
+		return fmt.Errorf("%w: %s features a status of another account", federation.ErrRejected, actor.URI)
 	}
-	return rc.core.ReceivePin(ctx, actor, st, act.Type == "Add")
+	return rc.core.Federation.ReceivePin(ctx, actor, st, act.Type == "Add")
 }
 
 // undo takes back a Follow, Like, Announce or Block by the same actor.
@@ -278,7 +280,7 @@ func (rc *Receiver) undo(ctx context.Context, actor *model.Account, raw json.Raw
 		return rc.undoByID(ctx, actor, linkID(raw))
 	}
 	if a := linkID(e.Actor); a != "" && a != actor.URI {
-		return fmt.Errorf("%w: %s undoes an activity of %s", core.ErrRejected, actor.URI, a)
+		return fmt.Errorf("%w: %s undoes an activity of %s", federation.ErrRejected, actor.URI, a)
 	}
 	object := linkID(e.Object)
 	switch e.Type {
@@ -287,33 +289,33 @@ func (rc *Receiver) undo(ctx context.Context, actor *model.Account, raw json.Raw
 		if err != nil {
 			return err
 		}
-		return rc.core.ReceiveUndoFollow(ctx, actor, target)
+		return rc.core.Federation.ReceiveUndoFollow(ctx, actor, target)
 	case "Block":
 		target, err := rc.localAccount(ctx, object)
 		if err != nil {
 			return err
 		}
-		return rc.core.ReceiveUndoBlock(ctx, actor, target)
+		return rc.core.Federation.ReceiveUndoBlock(ctx, actor, target)
 	case "Announce":
-		return rc.core.ReceiveUndoAnnounce(ctx, actor, e.ID)
+		return rc.core.Federation.ReceiveUndoAnnounce(ctx, actor, e.ID)
 	case "Like":
-		st, err := rc.core.StatusByURI(ctx, object)
+		st, err := rc.core.Federation.StatusByURI(ctx, object)
 		if errors.Is(err, model.ErrNotFound) {
 			if e.ID == "" {
 				return nil
 			}
-			return rc.core.Remember(ctx, actor, e.ID)
+			return rc.core.Federation.Remember(ctx, actor, e.ID)
 		}
 		if err != nil {
 			return err
 		}
 		if e.ID != "" && sameHost(e.ID, actor.URI) {
 			// The Like may still be on its way: remember it is undone.
-			if err := rc.core.Remember(ctx, actor, e.ID); err != nil {
+			if err := rc.core.Federation.Remember(ctx, actor, e.ID); err != nil {
 				return err
 			}
 		}
-		return rc.core.ReceiveUndoLike(ctx, actor, st)
+		return rc.core.Federation.ReceiveUndoLike(ctx, actor, st)
 	}
 	return rc.undoByID(ctx, actor, e.ID)
 }
@@ -322,18 +324,18 @@ func (rc *Receiver) undo(ctx context.Context, actor *model.Account, raw json.Raw
 // the actor made, else it is remembered so it is dropped if it arrives.
 func (rc *Receiver) undoByID(ctx context.Context, actor *model.Account, uri string) error {
 	if uri == "" {
-		return fmt.Errorf("%w: Undo names nothing", core.ErrRejected)
+		return fmt.Errorf("%w: Undo names nothing", federation.ErrRejected)
 	}
-	for _, find := range []func(context.Context, string) (*model.Follow, error){rc.core.FollowByURI, rc.core.FollowRequestByURI} {
+	for _, find := range []func(context.Context, string) (*model.Follow, error){rc.core.Federation.FollowByURI, rc.core.Federation.FollowRequestByURI} {
 		if f, err := find(ctx, uri); err == nil && f.AccountID == actor.ID {
 			target, err := rc.core.StoredAccount(ctx, f.TargetAccountID)
 			if err != nil {
 				return err
 			}
-			return rc.core.ReceiveUndoFollow(ctx, actor, target)
+			return rc.core.Federation.ReceiveUndoFollow(ctx, actor, target)
 		}
 	}
-	return rc.core.ReceiveUndoAnnounce(ctx, actor, uri)
+	return rc.core.Federation.ReceiveUndoAnnounce(ctx, actor, uri)
 }
 
 // update refreshes the actor (Update of itself) or applies an edit of a
@@ -341,11 +343,11 @@ func (rc *Receiver) undoByID(ctx context.Context, actor *model.Account, uri stri
 func (rc *Receiver) update(ctx context.Context, actor *model.Account, raw json.RawMessage) error {
 	e, ok := readEmbedded(raw)
 	if !ok {
-		return fmt.Errorf("%w: Update without an embedded object", core.ErrRejected)
+		return fmt.Errorf("%w: Update without an embedded object", federation.ErrRejected)
 	}
 	if actorTypes[e.Type] {
 		if e.ID != actor.URI {
-			return fmt.Errorf("%w: %s updates another actor %s", core.ErrRejected, actor.URI, e.ID)
+			return fmt.Errorf("%w: %s updates another actor %s", federation.ErrRejected, actor.URI, e.ID)
 		}
 		_, err := rc.fetcher.Load().refreshActor(ctx, actor.URI)
 		return err
@@ -357,7 +359,7 @@ func (rc *Receiver) update(ctx context.Context, actor *model.Account, raw json.R
 	if err != nil {
 		return err
 	}
-	return rc.core.ReceiveNoteUpdate(ctx, actor, n)
+	return rc.core.Federation.ReceiveNoteUpdate(ctx, actor, n)
 }
 
 // refetch handles an activity whose signer is not its actor (Mastodon
@@ -368,7 +370,7 @@ func (rc *Receiver) update(ctx context.Context, actor *model.Account, raw json.R
 func (rc *Receiver) refetch(ctx context.Context, act activity) error {
 	uri := linkID(act.Object)
 	if uri == "" {
-		return fmt.Errorf("%w: forwarded %s names no object", core.ErrRejected, act.Type)
+		return fmt.Errorf("%w: forwarded %s names no object", federation.ErrRejected, act.Type)
 	}
 	switch act.Type {
 	case "Create", "Update":
@@ -378,11 +380,11 @@ func (rc *Receiver) refetch(ctx context.Context, act activity) error {
 		_, err := rc.fetcher.Load().Fetch(ctx, uri)
 		if !errors.Is(err, ErrGone) && !errors.Is(err, ErrNotFound) {
 			if err == nil {
-				return fmt.Errorf("%w: forwarded Delete of %s, which still exists", core.ErrRejected, uri)
+				return fmt.Errorf("%w: forwarded Delete of %s, which still exists", federation.ErrRejected, uri)
 			}
 			return err
 		}
-		st, err := rc.core.StatusByURI(ctx, uri)
+		st, err := rc.core.Federation.StatusByURI(ctx, uri)
 		if err != nil {
 			return err
 		}
@@ -390,7 +392,7 @@ func (rc *Receiver) refetch(ctx context.Context, act activity) error {
 		if err != nil {
 			return err
 		}
-		return rc.core.ReceiveStatusDelete(ctx, author, uri)
+		return rc.core.Federation.ReceiveStatusDelete(ctx, author, uri)
 	}
 	return nil
 }
@@ -400,11 +402,11 @@ func (rc *Receiver) refetch(ctx context.Context, act activity) error {
 func (rc *Receiver) localAccount(ctx context.Context, uri string) (*model.Account, error) {
 	name, ok := strings.CutPrefix(uri, rc.core.BaseURL()+"/users/")
 	if !ok || name == "" || strings.ContainsAny(name, "/?#") {
-		return nil, fmt.Errorf("%w: %q is not a local account", core.ErrRejected, uri)
+		return nil, fmt.Errorf("%w: %q is not a local account", federation.ErrRejected, uri)
 	}
-	a, err := rc.core.LocalAccount(ctx, name)
+	a, err := rc.core.Federation.LocalAccount(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: no local account %q", core.ErrRejected, name)
+		return nil, fmt.Errorf("%w: no local account %q", federation.ErrRejected, name)
 	}
 	return a, nil
 }
@@ -413,13 +415,13 @@ func (rc *Receiver) localAccount(ctx context.Context, uri string) (*model.Accoun
 func sameHost(a, b string) bool {
 	ua, err1 := url.Parse(a)
 	ub, err2 := url.Parse(b)
-	return err1 == nil && err2 == nil && ua.Host != "" && core.CanonicalHost(ua) == core.CanonicalHost(ub)
+	return err1 == nil && err2 == nil && ua.Host != "" && site.CanonicalHost(ua) == site.CanonicalHost(ub)
 }
 
 // checkOnHost refuses an id that is not on the actor's host.
 func checkOnHost(uri string, actor *model.Account) error {
 	if !sameHost(uri, actor.URI) {
-		return fmt.Errorf("%w: %q is not on %s's host", core.ErrRejected, uri, actor.Acct())
+		return fmt.Errorf("%w: %q is not on %s's host", federation.ErrRejected, uri, actor.Acct())
 	}
 	return nil
 }

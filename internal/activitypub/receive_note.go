@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/model"
 )
 
@@ -66,7 +66,7 @@ func (rc *Receiver) create(ctx context.Context, actor *model.Account, raw json.R
 	if err != nil {
 		return err
 	}
-	_, err = rc.core.ReceiveNote(ctx, actor, n)
+	_, err = rc.core.Federation.ReceiveNote(ctx, actor, n)
 	return err
 }
 
@@ -75,11 +75,11 @@ func (rc *Receiver) create(ctx context.Context, actor *model.Account, raw json.R
 // fetched document is its origin's word, so its author is the account it
 // is attributed to, which must be on the object's host.
 func (rc *Receiver) status(ctx context.Context, uri string, depth int) (*model.Status, error) {
-	if st, err := rc.core.StatusByURI(ctx, uri); !errors.Is(err, model.ErrNotFound) {
+	if st, err := rc.core.Federation.StatusByURI(ctx, uri); !errors.Is(err, model.ErrNotFound) {
 		return st, err
 	}
 	if depth > maxThreadFetch {
-		return nil, fmt.Errorf("%w: thread deeper than %d fetches at %s", core.ErrRejected, maxThreadFetch, uri)
+		return nil, fmt.Errorf("%w: thread deeper than %d fetches at %s", federation.ErrRejected, maxThreadFetch, uri)
 	}
 	doc, err := rc.fetcher.Load().Fetch(ctx, uri)
 	if err != nil {
@@ -92,7 +92,7 @@ func (rc *Receiver) status(ctx context.Context, uri string, depth int) (*model.S
 // finds it when its id, which may differ from the URL it was asked by, is
 // already known.
 func (rc *Receiver) fetchedStatus(ctx context.Context, doc *Document, depth int) (*model.Status, error) {
-	if st, err := rc.core.StatusByURI(ctx, doc.ID); !errors.Is(err, model.ErrNotFound) {
+	if st, err := rc.core.Federation.StatusByURI(ctx, doc.ID); !errors.Is(err, model.ErrNotFound) {
 		return st, err
 	}
 	uri := doc.ID
@@ -101,11 +101,11 @@ func (rc *Receiver) fetchedStatus(ctx context.Context, doc *Document, depth int)
 		return nil, err
 	}
 	if !noteTypes[j.Type] {
-		return nil, fmt.Errorf("%w: %s is a %q, not a note", core.ErrRejected, uri, j.Type)
+		return nil, fmt.Errorf("%w: %s is a %q, not a note", federation.ErrRejected, uri, j.Type)
 	}
 	author := linkID(j.AttributedTo)
 	if !sameHost(author, doc.ID) {
-		return nil, fmt.Errorf("%w: %s is attributed to %s on another host", core.ErrRejected, doc.ID, author)
+		return nil, fmt.Errorf("%w: %s is attributed to %s on another host", federation.ErrRejected, doc.ID, author)
 	}
 	a, err := rc.fetcher.Load().ResolveActor(ctx, author)
 	if err != nil {
@@ -115,22 +115,22 @@ func (rc *Receiver) fetchedStatus(ctx context.Context, doc *Document, depth int)
 	if err != nil {
 		return nil, err
 	}
-	return rc.core.ReceiveNote(ctx, a, n)
+	return rc.core.Federation.ReceiveNote(ctx, a, n)
 }
 
 // parseNote reads a Note written by actor into what core stores: its
 // author must be the actor; its parent is looked up (fetched within the
 // thread bound); mentions name local or known accounts; the visibility is
 // derived from to and cc as Mastodon derives it.
-func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw json.RawMessage, depth int) (core.RemoteNote, error) {
+func (rc *Receiver) parseNote(ctx context.Context, actor *model.Account, raw json.RawMessage, depth int) (federation.RemoteNote, error) {
 	var j noteJSON
 	if err := json.Unmarshal(raw, &j); err != nil {
-		return core.RemoteNote{}, err
+		return federation.RemoteNote{}, err
 	}
 	if by := linkID(j.AttributedTo); by != actor.URI {
-		return core.RemoteNote{}, fmt.Errorf("%w: %s is attributed to %q, not %s", core.ErrRejected, j.ID, by, actor.URI)
+		return federation.RemoteNote{}, fmt.Errorf("%w: %s is attributed to %q, not %s", federation.ErrRejected, j.ID, by, actor.URI)
 	}
-	n := core.RemoteNote{URI: j.ID, URL: firstLink(j.URL), Content: string(j.Content),
+	n := federation.RemoteNote{URI: j.ID, URL: firstLink(j.URL), Content: string(j.Content),
 		SpoilerText: string(j.Summary), Sensitive: bool(j.Sensitive)}
 	if n.Content == "" {
 		for lang, c := range j.ContentMap {
@@ -203,7 +203,7 @@ func (rc *Receiver) knownAccount(ctx context.Context, uri string) *model.Account
 	if a, err := rc.localAccount(ctx, uri); err == nil {
 		return a
 	}
-	if ra, err := rc.core.RemoteAccountByURI(ctx, uri); err == nil && !ra.Suspended() {
+	if ra, err := rc.core.Federation.RemoteAccountByURI(ctx, uri); err == nil && !ra.Suspended() {
 		return ra.Account
 	}
 	return nil

@@ -9,7 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"herd/internal/core"
+	"herd/internal/core/federation"
+	"herd/internal/core/site"
 	"herd/internal/httpsig"
 	"herd/internal/model"
 	"herd/internal/text"
@@ -91,20 +92,20 @@ type remoteKeyJSON struct {
 // an actor type, the username is usable in an address, the key belongs to
 // the actor and is on its host, the inbox is a URL Herd may post to. Text
 // is capped and HTML sanitized.
-func (f *Fetcher) parseActor(doc *Document) (core.RemoteActor, error) {
+func (f *Fetcher) parseActor(doc *Document) (federation.RemoteActor, error) {
 	var j remoteActorJSON
 	if err := json.Unmarshal(doc.Body, &j); err != nil {
-		return core.RemoteActor{}, fmt.Errorf("%w: %s: %v", ErrInvalidActor, doc.ID, err)
+		return federation.RemoteActor{}, fmt.Errorf("%w: %s: %v", ErrInvalidActor, doc.ID, err)
 	}
-	bad := func(format string, args ...any) (core.RemoteActor, error) {
-		return core.RemoteActor{}, fmt.Errorf("%w: %s: %s", ErrInvalidActor, doc.ID, fmt.Sprintf(format, args...))
+	bad := func(format string, args ...any) (federation.RemoteActor, error) {
+		return federation.RemoteActor{}, fmt.Errorf("%w: %s: %s", ErrInvalidActor, doc.ID, fmt.Sprintf(format, args...))
 	}
 	if j.ID != doc.ID {
 		return bad("id %q is not the fetched document's", j.ID)
 	}
 	idURL, err := f.CheckURI(j.ID)
 	if err != nil {
-		return core.RemoteActor{}, err
+		return federation.RemoteActor{}, err
 	}
 	kind := ""
 	for _, t := range stringsOf(j.Type) {
@@ -127,8 +128,8 @@ func (f *Fetcher) parseActor(doc *Document) (core.RemoteActor, error) {
 	if err != nil {
 		return bad("%v", err)
 	}
-	r := core.RemoteActor{
-		URI: j.ID, Username: j.PreferredUsername, Domain: core.CanonicalHost(idURL),
+	r := federation.RemoteActor{
+		URI: j.ID, Username: j.PreferredUsername, Domain: site.CanonicalHost(idURL),
 		InboxURL: inbox.String(), PublicKeyPEM: key,
 		Locked:       bool(j.ManuallyApprovesFollowers),
 		Bot:          kind == "Service" || kind == "Application",
@@ -163,7 +164,7 @@ func actorKey(raw json.RawMessage, actorID string, actorURL *url.URL) (string, e
 		return "", fmt.Errorf("publicKey owner %q is not the actor", k.Owner)
 	}
 	ku, err := url.Parse(k.ID)
-	if err != nil || core.CanonicalHost(ku) != core.CanonicalHost(actorURL) {
+	if err != nil || site.CanonicalHost(ku) != site.CanonicalHost(actorURL) {
 		return "", fmt.Errorf("publicKey id %q is not on the actor's host", k.ID)
 	}
 	if _, err := httpsig.ParsePublicKeyPEM([]byte(k.PublicKeyPEM)); err != nil {

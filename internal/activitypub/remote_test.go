@@ -371,7 +371,7 @@ func TestStaleActorsAreRefreshedOnUse(t *testing.T) {
 		if _, err = n.fetcher.ResolveActor(ctx, uri); !errors.Is(err, activitypub.ErrGone) {
 			t.Fatalf("err = %v, want ErrGone", err)
 		}
-		gone, err := n.inst.Core.RemoteAccountByURI(ctx, uri)
+		gone, err := n.inst.Core.Federation.RemoteAccountByURI(ctx, uri)
 		if err != nil || gone.GoneAt == nil || !gone.Suspended() {
 			t.Fatalf("not marked gone: %v %+v", err, gone)
 		}
@@ -497,7 +497,7 @@ func TestFetchesAreSignedAsTheInstanceActor(t *testing.T) {
 	if _, err := f.Fetch(ctx, r.url("/users/bob")); err != nil {
 		t.Fatal(err)
 	}
-	pubPEM, _, err := n.inst.Core.InstanceActorKeys(ctx)
+	pubPEM, _, err := n.inst.Core.Federation.InstanceActorKeys(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

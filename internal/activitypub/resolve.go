@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/federation"
+	"herd/internal/core/site"
 	"herd/internal/model"
 )
 
@@ -32,13 +33,13 @@ func (f *Fetcher) resolveActor(ctx context.Context, uri, confirmed string) (*mod
 	if _, err := f.CheckURI(uri); err != nil {
 		return nil, err
 	}
-	known, err := f.core.RemoteAccountByURI(ctx, uri)
+	known, err := f.core.Federation.RemoteAccountByURI(ctx, uri)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		known = nil
 	case err != nil:
 		return nil, err
-	case !core.RemoteIsStale(known, time.Now()):
+	case !federation.RemoteIsStale(known, time.Now()):
 		return known.Account, nil
 	}
 	actor, err := f.fetchActor(ctx, uri)
@@ -47,7 +48,7 @@ func (f *Fetcher) resolveActor(ctx context.Context, uri, confirmed string) (*mod
 			return nil, err
 		}
 		if errors.Is(err, ErrGone) {
-			if err := f.core.MarkRemoteAccountGone(ctx, known.ID); err != nil {
+			if err := f.core.Federation.MarkRemoteAccountGone(ctx, known.ID); err != nil {
 				return nil, err
 			}
 			return nil, err
@@ -58,7 +59,7 @@ func (f *Fetcher) resolveActor(ctx context.Context, uri, confirmed string) (*mod
 	if actor.URI != uri {
 		// uri was an alias (a profile URL, say) and the document, fetched
 		// again from the id it named, agreed: the id is the actor's.
-		if known, err = f.core.RemoteAccountByURI(ctx, actor.URI); errors.Is(err, model.ErrNotFound) {
+		if known, err = f.core.Federation.RemoteAccountByURI(ctx, actor.URI); errors.Is(err, model.ErrNotFound) {
 			known = nil
 		} else if err != nil {
 			return nil, err
@@ -75,19 +76,19 @@ func (f *Fetcher) resolveActor(ctx context.Context, uri, confirmed string) (*mod
 			return nil, fmt.Errorf("%w: %s: WebFinger of %s points at %s (%s)", ErrInvalidActor, actor.URI, acct, href, subject)
 		}
 	}
-	return f.core.SaveRemoteAccount(ctx, actor)
+	return f.core.Federation.SaveRemoteAccount(ctx, actor)
 }
 
 // fetchActor fetches and validates the actor document at uri and reads
 // its collections' sizes.
-func (f *Fetcher) fetchActor(ctx context.Context, uri string) (core.RemoteActor, error) {
+func (f *Fetcher) fetchActor(ctx context.Context, uri string) (federation.RemoteActor, error) {
 	doc, err := f.Fetch(ctx, uri)
 	if err != nil {
-		return core.RemoteActor{}, err
+		return federation.RemoteActor{}, err
 	}
 	actor, err := f.parseActor(doc)
 	if err != nil {
-		return core.RemoteActor{}, err
+		return federation.RemoteActor{}, err
 	}
 	var cols struct {
 		Outbox, Followers, Following json.RawMessage
@@ -114,7 +115,7 @@ func (f *Fetcher) collectionSize(ctx context.Context, raw json.RawMessage, domai
 		return total.TotalItems
 	}
 	u, err := f.CheckURI(link)
-	if err != nil || core.CanonicalHost(u) != domain {
+	if err != nil || site.CanonicalHost(u) != domain {
 		return nil
 	}
 	doc, err := f.Fetch(ctx, link)
@@ -134,9 +135,9 @@ func (f *Fetcher) WebFingerLookup(ctx context.Context, acct string) (*model.Acco
 	if err != nil {
 		return nil, err
 	}
-	known, err := f.core.RemoteAccountByAcct(ctx, user, host)
+	known, err := f.core.Federation.RemoteAccountByAcct(ctx, user, host)
 	switch {
-	case err == nil && !core.RemoteIsStale(known, time.Now()):
+	case err == nil && !federation.RemoteIsStale(known, time.Now()):
 		return known.Account, nil
 	case err != nil && !errors.Is(err, model.ErrNotFound):
 		return nil, err
@@ -144,7 +145,7 @@ func (f *Fetcher) WebFingerLookup(ctx context.Context, acct string) (*model.Acco
 	href, subject, err := f.webFinger(ctx, user, host)
 	if err != nil {
 		if errors.Is(err, ErrGone) && known != nil {
-			if err := f.core.MarkRemoteAccountGone(ctx, known.ID); err != nil {
+			if err := f.core.Federation.MarkRemoteAccountGone(ctx, known.ID); err != nil {
 				return nil, err
 			}
 		}

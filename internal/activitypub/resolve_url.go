@@ -38,10 +38,10 @@ func (rc *Receiver) ResolveURL(ctx context.Context, uri string) (*model.Account,
 	if _, err := f.CheckURI(uri); err != nil {
 		return nil, nil, err
 	}
-	if st, err := rc.core.StatusByURI(ctx, uri); !errors.Is(err, model.ErrNotFound) {
+	if st, err := rc.core.Federation.StatusByURI(ctx, uri); !errors.Is(err, model.ErrNotFound) {
 		return nil, st, err
 	}
-	if _, err := rc.core.RemoteAccountByURI(ctx, uri); err == nil {
+	if _, err := rc.core.Federation.RemoteAccountByURI(ctx, uri); err == nil {
 		a, err := f.ResolveActor(ctx, uri)
 		return a, nil, err
 	} else if !errors.Is(err, model.ErrNotFound) {

@@ -4,19 +4,19 @@ import (
 	"net/http"
 	"net/url"
 
-	"herd/internal/core"
 	"herd/internal/core/fault"
+	"herd/internal/core/federation"
 	"herd/internal/ids"
 )
 
 // publishedStatus loads the status named by the {name} and {id} path
 // values; a malformed id is a 404 like an unknown one.
-func (h *Handler) publishedStatus(r *http.Request) (*core.StatusBundle, error) {
+func (h *Handler) publishedStatus(r *http.Request) (*federation.StatusBundle, error) {
 	id, ok := ids.Parse(r.PathValue("id"))
 	if !ok {
 		return nil, fault.ErrRecordNotFound
 	}
-	return h.core.PublishedStatus(r.Context(), r.PathValue("name"), id)
+	return h.core.Federation.PublishedStatus(r.Context(), r.PathValue("name"), id)
 }
 
 // status handles GET /users/{name}/statuses/{id}: the Note for
@@ -32,7 +32,7 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) error {
 	return h.serveStatus(w, r, b)
 }
 
-func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request, b *core.StatusBundle) error {
+func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request, b *federation.StatusBundle) error {
 	st := b.Statuses[0]
 	ap := wantsActivityJSON(r)
 	if st.ReblogOfID != 0 {
@@ -84,7 +84,7 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	others := q.Get("only_other_accounts") == "true"
 	minID, _ := ids.Parse(q.Get("min_id"))
-	list, err := h.core.PublishedReplies(r.Context(), st, others, minID)
+	list, err := h.core.Federation.PublishedReplies(r.Context(), st, others, minID)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	page := &Collection{Type: "CollectionPage", ID: withQuery(id, pageQuery), PartOf: id, Items: items}
-	full := len(list) == core.RepliesPageSize
+	full := len(list) == federation.RepliesPageSize
 	switch {
 	case others && full:
 		page.Next = withQuery(id, url.Values{"page": {"true"}, "only_other_accounts": {"true"},
@@ -119,15 +119,15 @@ func (h *Handler) replies(w http.ResponseWriter, r *http.Request) error {
 // likes handles GET /users/{name}/statuses/{id}/likes: the count only, as
 // Mastodon 4.3 publishes it.
 func (h *Handler) likes(w http.ResponseWriter, r *http.Request) error {
-	return h.countCollection(w, r, "/likes", func(b *core.StatusBundle) int64 { return b.Statuses[0].FavouritesCount })
+	return h.countCollection(w, r, "/likes", func(b *federation.StatusBundle) int64 { return b.Statuses[0].FavouritesCount })
 }
 
 // shares handles GET /users/{name}/statuses/{id}/shares, like likes.
 func (h *Handler) shares(w http.ResponseWriter, r *http.Request) error {
-	return h.countCollection(w, r, "/shares", func(b *core.StatusBundle) int64 { return b.Statuses[0].ReblogsCount })
+	return h.countCollection(w, r, "/shares", func(b *federation.StatusBundle) int64 { return b.Statuses[0].ReblogsCount })
 }
 
-func (h *Handler) countCollection(w http.ResponseWriter, r *http.Request, suffix string, n func(*core.StatusBundle) int64) error {
+func (h *Handler) countCollection(w http.ResponseWriter, r *http.Request, suffix string, n func(*federation.StatusBundle) int64) error {
 	b, err := h.publishedStatus(r)
 	if err != nil {
 		return err

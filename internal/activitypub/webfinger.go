@@ -57,7 +57,7 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) error {
 			subscribe,
 		}}
 	} else {
-		a, err := h.core.PublishedAccount(r.Context(), name)
+		a, err := h.core.Federation.PublishedAccount(r.Context(), name)
 		if err != nil {
 			return err
 		}

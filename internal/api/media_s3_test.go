@@ -15,7 +15,7 @@ import (
 
 	"herd/internal/apischema"
 	"herd/internal/config"
-	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/media/mediatest"
 	"herd/internal/media/s3test"
@@ -198,7 +198,7 @@ func TestRemoteMediaOnS3(t *testing.T) {
 		})
 		r := &remoteMediaRig{inst: inst, files: fileHost}
 		var err error
-		r.ann, err = inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
+		r.ann, err = inst.Core.Federation.SaveRemoteAccount(context.Background(), federation.RemoteActor{URI: "http://remote.test/users/ann",
 			Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox"})
 		if err != nil {
 			t.Fatal(err)

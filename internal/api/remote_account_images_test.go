@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
@@ -28,7 +28,7 @@ import (
 func (r *remoteMediaRig) saveAnn(t *testing.T, avatar, header string) {
 	t.Helper()
 	var err error
-	r.ann, err = r.inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
+	r.ann, err = r.inst.Core.Federation.SaveRemoteAccount(context.Background(), federation.RemoteActor{URI: "http://remote.test/users/ann",
 		Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox",
 		AvatarURL: avatar, HeaderURL: header})
 	if err != nil {
@@ -222,7 +222,7 @@ func TestPruneRemoteProfiles(t *testing.T) {
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
 			"/av.png": {"image/png", mediatest.PNG(50, 50)}, "/ben.png": {"image/png", mediatest.PNG(60, 60)}}, true)
 		r.saveAnn(t, "http://remote.test/av.png", "")
-		ben, err := r.inst.Core.SaveRemoteAccount(ctx, core.RemoteActor{URI: "http://remote.test/users/ben",
+		ben, err := r.inst.Core.Federation.SaveRemoteAccount(ctx, federation.RemoteActor{URI: "http://remote.test/users/ben",
 			Username: "ben", Domain: "remote.test", InboxURL: "http://remote.test/users/ben/inbox", AvatarURL: "http://remote.test/ben.png"})
 		if err != nil {
 			t.Fatal(err)
@@ -360,7 +360,7 @@ func TestUnfetchableRemoteFilesNeverRaw(t *testing.T) {
 		const evil = "http://127.0.0.1:9/"
 		r := newRemoteMediaRig(t, db, nil, false)
 		var err error
-		r.ann, err = r.inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
+		r.ann, err = r.inst.Core.Federation.SaveRemoteAccount(context.Background(), federation.RemoteActor{URI: "http://remote.test/users/ann",
 			Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox",
 			DisplayName: "Ann :blink:", Emojis: []files.RemoteEmoji{{URI: "http://remote.test/emojis/1", Shortcode: "blink", ImageURL: evil + "blink.png"}}})
 		if err != nil {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
@@ -26,11 +26,11 @@ func TestRemoteEditChangesMedia(t *testing.T) {
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{
 			"/a.png": {"image/png", mediatest.PNG(30, 20)}, "/b.png": {"image/png", mediatest.PNG(40, 20)},
 			"/c.png": {"image/png", mediatest.PNG(50, 20)}}, true)
-		note := core.RemoteNote{URI: "http://remote.test/users/ann/statuses/e", Content: "<p>two pictures</p>",
+		note := federation.RemoteNote{URI: "http://remote.test/users/ann/statuses/e", Content: "<p>two pictures</p>",
 			Visibility: model.Public, Published: time.Now().Add(-time.Minute), Media: []files.RemoteMedia{
 				{URL: "http://remote.test/a.png", MediaType: "image/png", Description: "a"},
 				{URL: "http://remote.test/b.png", MediaType: "image/png", Description: "b"}}}
-		st, err := r.inst.Core.ReceiveNote(ctx, r.ann, note)
+		st, err := r.inst.Core.Federation.ReceiveNote(ctx, r.ann, note)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestRemoteEditChangesMedia(t *testing.T) {
 		note.Media = []files.RemoteMedia{{URL: "http://remote.test/c.png", MediaType: "image/png", Description: "c"},
 			{URL: "http://remote.test/b.png", MediaType: "image/png", Description: "b, described better"}}
 		for range 2 { // the second time is a repeat
-			if err := r.inst.Core.ReceiveNoteUpdate(ctx, r.ann, note); err != nil {
+			if err := r.inst.Core.Federation.ReceiveNoteUpdate(ctx, r.ann, note); err != nil {
 				t.Fatal(err)
 			}
 			r.waitJobs(t)
@@ -87,7 +87,7 @@ func TestRemoteEditChangesMedia(t *testing.T) {
 
 		// An edit removing every attachment leaves none.
 		note.Content, note.Updated, note.Media = "<p>no pictures</p>", time.Now(), nil
-		if err := r.inst.Core.ReceiveNoteUpdate(ctx, r.ann, note); err != nil {
+		if err := r.inst.Core.Federation.ReceiveNoteUpdate(ctx, r.ann, note); err != nil {
 			t.Fatal(err)
 		}
 		if now := r.media(t, id); len(now) != 0 {

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"herd/internal/config"
-	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/ids"
 	"herd/internal/media/mediatest"
@@ -87,7 +87,7 @@ func newRemoteMediaRig(t *testing.T, db testrig.DB, files map[string]fileAnswer,
 		c.AllowPrivateAddresses, c.OutboundResolve, c.RemoteMediaSpread = private, r.files.resolve, -1
 	})
 	var err error
-	r.ann, err = r.inst.Core.SaveRemoteAccount(context.Background(), core.RemoteActor{URI: "http://remote.test/users/ann",
+	r.ann, err = r.inst.Core.Federation.SaveRemoteAccount(context.Background(), federation.RemoteActor{URI: "http://remote.test/users/ann",
 		Username: "ann", Domain: "remote.test", URL: "http://remote.test/@ann", InboxURL: "http://remote.test/users/ann/inbox"})
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func newRemoteMediaRig(t *testing.T, db testrig.DB, files map[string]fileAnswer,
 func (r *remoteMediaRig) receive(t *testing.T, vis model.Visibility, media ...files.RemoteMedia) string {
 	t.Helper()
 	r.notes++
-	st, err := r.inst.Core.ReceiveNote(context.Background(), r.ann, core.RemoteNote{
+	st, err := r.inst.Core.Federation.ReceiveNote(context.Background(), r.ann, federation.RemoteNote{
 		URI: fmt.Sprintf("http://remote.test/users/ann/statuses/%d", r.notes), Content: "<p>look</p>",
 		Visibility: vis, Published: time.Now(), Media: media})
 	if err != nil {
@@ -395,7 +395,7 @@ func TestRemoteMediaOfPrivateStatus(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		ctx := context.Background()
 		r := newRemoteMediaRig(t, db, map[string]fileAnswer{"/a.png": {"image/png", mediatest.PNG(10, 10)}}, true)
-		st, err := r.inst.Core.ReceiveNote(ctx, r.ann, core.RemoteNote{URI: "http://remote.test/users/ann/statuses/p",
+		st, err := r.inst.Core.Federation.ReceiveNote(ctx, r.ann, federation.RemoteNote{URI: "http://remote.test/users/ann/statuses/p",
 			Content: "<p>friends only</p>", Visibility: model.Private, Published: time.Now(),
 			Media: []files.RemoteMedia{{URL: "http://remote.test/a.png", MediaType: "image/png"}}})
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"herd/internal/core/accounts"
 	"herd/internal/core/domains"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/core/instance"
 	"herd/internal/core/links"
@@ -72,7 +73,7 @@ type Core struct {
 	Accounts  *accounts.Service // local accounts and how they sign in
 	hub       *hub
 	caches    *entityCaches // read path's rows by id (cache.go)
-	// resolver finds remote accounts (remote_accounts.go); nil until
+	// resolver finds remote accounts (remote_resolve.go); nil until
 	// SetResolver, and then only known remote accounts are found.
 	resolver Resolver
 	// refreshing rate-limits background refreshes of stale remote
@@ -121,6 +122,11 @@ type Core struct {
 	// Push is Web Push: apps' subscriptions and the messages sent to
 	// their push services (core/push).
 	Push *push.Service
+	// Federation is what other servers send and fetch: the inbox's
+	// ingestion of notes, edits, deletes, follows, likes, announces,
+	// blocks and pins, remote accounts, and the actors, statuses and
+	// collections the activitypub door serves (core/federation).
+	Federation *federation.Service
 }
 
 // Deps is everything the use cases are built from. Only Store and Config
@@ -197,7 +203,7 @@ func New(d Deps) *Core {
 		MaxAttachments: cfg.MaxMediaAttachments, RemoteMediaSpread: cfg.RemoteMediaSpread,
 		Wake: c.wakeJobs, StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount,
 		DomainBlockFor: c.Domains.DomainBlockFor, FederationAllowed: c.Domains.FederationAllowed,
-		VisibleStatus: c.VisibleStatus, ProfileChanged: c.profileChanged, CanonicalHost: CanonicalHost})
+		VisibleStatus: c.VisibleStatus, ProfileChanged: c.profileChanged, CanonicalHost: site.CanonicalHost})
 	c.Links = links.New(links.Deps{Store: d.Store, Site: c.Site, Log: log,
 		Cards: d.Cards, Links: d.Links, Media: d.Media, RemoteCardSpread: cfg.RemoteCardSpread,
 		FetchImage: c.Files.FetchRemoteImage, DeleteFiles: c.Files.DeleteFiles,
@@ -250,6 +256,21 @@ func New(d Deps) *Core {
 			return c.queueDelivery(ctx, tx, actor, Delivery{Kind: kind, ObjectID: objectID, TargetID: targetID, URI: uri})
 		},
 		QueueFollowAnswer: c.queueFollowAnswer, Wake: c.wakeJobs})
+	// Federation stores what arrives the way local posts, edits and
+	// deletes are stored: through core's status steps.
+	c.Federation = federation.New(federation.Deps{Store: d.Store, Site: c.Site, Wake: c.wakeJobs,
+		Notifications: c.Notifications, Social: c.Social, Files: c.Files, Links: c.Links, Domains: c.Domains,
+		VisibleStatus: c.VisibleStatus,
+		RecordStatus: func(ctx context.Context, tx *store.Store, st, parent *model.Status, mentions []*model.Account, tags map[string]string) error {
+			_, err := c.recordStatus(ctx, tx, st, parent, mentions, tags)
+			return err
+		},
+		RemoveStatus: c.removeStatus,
+		UpdateMentionsAndTags: func(ctx context.Context, tx *store.Store, st *model.Status, mentions []*model.Account, tags map[string]string) error {
+			return c.updateMentionsAndTags(ctx, tx, st, &renderedText{html: st.Content, mentions: mentions, tags: tags})
+		},
+		NotifyBoosters: c.notifyBoosters, QueueFollowAnswer: c.queueFollowAnswer,
+		StatusChanged: c.forgetStatus, AccountChanged: c.forgetAccount})
 	if d.Store != nil {
 		d.Store.OnViewersChanged(c.forgetViewers)
 		d.Store.OnCountsChanged(c.forgetCounts)

@@ -162,3 +162,15 @@ func (c *Core) deletionDelivery(ctx context.Context, tx *store.Store, st *model.
 	}
 	return announceDelivery(st, orig, true), nil
 }
+
+// queueFollowAnswer queues an Accept or Reject (kind) of follower's
+// follow f of the local account target, inside tx; nothing is sent to a
+// local follower. The social area's follow request use cases call it too
+// (social.Deps.QueueFollowAnswer) when a locked account authorizes or
+// rejects a remote request, or unlocks.
+func (c *Core) queueFollowAnswer(ctx context.Context, tx *store.Store, target, follower *model.Account, f *model.Follow, kind string) error {
+	if follower == nil || follower.Local() {
+		return nil
+	}
+	return EnqueueDelivery(ctx, tx, Delivery{Kind: kind, ActorID: target.ID, ObjectID: f.ID, TargetID: follower.ID, URI: f.URI})
+}

@@ -11,6 +11,7 @@ import (
 
 	"herd/internal/core"
 	"herd/internal/core/accounts"
+	"herd/internal/core/federation"
 	"herd/internal/core/social"
 	"herd/internal/db"
 	"herd/internal/ids"
@@ -62,7 +63,7 @@ func newDeliveryRig(t *testing.T, tdb testrig.DB, remote bool) *deliveryRig {
 	r.alice = r.localUser(t, "alice")
 	if remote {
 		r.fan, r.other = r.remoteUser(t, "fan"), r.remoteUser(t, "other")
-		if err := r.c.ReceiveFollow(ctx, r.fan, r.alice.Account, r.fan.URI+"#follow-1"); err != nil {
+		if err := r.c.Federation.ReceiveFollow(ctx, r.fan, r.alice.Account, r.fan.URI+"#follow-1"); err != nil {
 			t.Fatal(err)
 		}
 	} else {
@@ -108,7 +109,7 @@ func (r *deliveryRig) otherStatus(t *testing.T) *model.Status {
 	var st *model.Status
 	var err error
 	if r.remote {
-		st, err = r.c.ReceiveNote(ctx, r.other, core.RemoteNote{URI: fmt.Sprintf("%s/statuses/%d", r.other.URI, r.notes),
+		st, err = r.c.Federation.ReceiveNote(ctx, r.other, federation.RemoteNote{URI: fmt.Sprintf("%s/statuses/%d", r.other.URI, r.notes),
 			Content: "<p>a note</p>", Visibility: model.Public, Published: time.Now()})
 	} else {
 		st, err = r.c.PostStatus(ctx, r.otherViewer, core.NewStatus{Text: "a note"})
@@ -257,7 +258,7 @@ func TestDeliveryOfEditsAndDeletes(t *testing.T) {
 		r.expect(t, "edit", core.Delivery{Kind: "Update", ObjectID: st.ID, Followers: true, AccountIDs: []int64{r.other.ID}})
 
 		if r.remote {
-			if err := r.c.ReceiveLike(ctx, r.fan, st); err != nil {
+			if err := r.c.Federation.ReceiveLike(ctx, r.fan, st); err != nil {
 				t.Fatal(err)
 			}
 		} else if _, err := r.c.Favourite(ctx, r.fanViewer, st.ID); err != nil {
@@ -352,11 +353,11 @@ func TestDeliveryOfFollows(t *testing.T) {
 		r.expect(t, "follow", core.Delivery{Kind: "Follow", ObjectID: req.ID, TargetID: them, URI: uri})
 
 		// The remote's Accept names the Follow by that id.
-		found := must[*model.Follow](t)(r.c.FollowRequestByURI(ctx, uri))
+		found := must[*model.Follow](t)(r.c.Federation.FollowRequestByURI(ctx, uri))
 		if found.AccountID != me || found.TargetAccountID != them {
 			t.Fatalf("FollowRequestByURI found %+v", found)
 		}
-		if err := r.c.ReceiveFollowAnswer(ctx, r.other, r.alice.Account, true); err != nil {
+		if err := r.c.Federation.ReceiveFollowAnswer(ctx, r.other, r.alice.Account, true); err != nil {
 			t.Fatal(err)
 		}
 		f := must[*model.Follow](t)(r.store.FollowBetween(ctx, me, them))
@@ -393,7 +394,7 @@ func TestDeliveryOfFollowAnswers(t *testing.T) {
 			r.notes++
 			uri := fmt.Sprintf("%s#follow-%d", r.other.URI, r.notes)
 			if r.remote {
-				if err := r.c.ReceiveFollow(ctx, r.other, r.alice.Account, uri); err != nil {
+				if err := r.c.Federation.ReceiveFollow(ctx, r.other, r.alice.Account, uri); err != nil {
 					t.Fatal(err)
 				}
 			} else {
@@ -468,10 +469,10 @@ func TestDeliveryOfBlocks(t *testing.T) {
 		r.expect(t, "mute and unmute")
 
 		if r.remote {
-			if err := r.c.ReceiveBlock(ctx, r.other, r.alice.Account); err != nil {
+			if err := r.c.Federation.ReceiveBlock(ctx, r.other, r.alice.Account); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.c.ReceiveUndoBlock(ctx, r.other, r.alice.Account); err != nil {
+			if err := r.c.Federation.ReceiveUndoBlock(ctx, r.other, r.alice.Account); err != nil {
 				t.Fatal(err)
 			}
 			r.expect(t, "remote block received")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"herd/internal/core/federation"
 	"herd/internal/model"
 	"herd/internal/store"
 )
@@ -30,14 +31,14 @@ func (c *Core) DeliveryActor(ctx context.Context, id int64) (*model.Account, err
 }
 
 // DeliveryStatus loads a status, of any visibility, with what its activity
-// names (see StatusBundle); model.ErrNotFound when it is gone, or is a
+// names (see federation.StatusBundle); model.ErrNotFound when it is gone, or is a
 // boost of a status no longer public.
-func (c *Core) DeliveryStatus(ctx context.Context, id int64) (*StatusBundle, error) {
+func (c *Core) DeliveryStatus(ctx context.Context, id int64) (*federation.StatusBundle, error) {
 	st, err := c.store.StatusByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.bundle(ctx, []*model.Status{st})
+	b, err := c.Federation.Bundle(ctx, []*model.Status{st})
 	if err != nil {
 		return nil, err
 	}

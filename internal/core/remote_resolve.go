@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"herd/internal/core/fault"
+	"herd/internal/core/federation"
+	"herd/internal/core/social"
 	"herd/internal/model"
 	"herd/internal/text"
 )
@@ -113,7 +115,7 @@ func (c *Core) remoteAccountByAddress(ctx context.Context, user, domain string) 
 // Resolver does that).
 func (c *Core) refreshLater(a *model.RemoteAccount) {
 	now := time.Now()
-	if c.resolver == nil || !RemoteIsStale(a, now) || !c.refreshing.claim(a.ID, now, remoteRefreshRetry) {
+	if c.resolver == nil || !federation.RemoteIsStale(a, now) || !c.refreshing.claim(a.ID, now, remoteRefreshRetry) {
 		return
 	}
 	id, uri := a.ID, a.URI
@@ -161,4 +163,44 @@ func (c *Core) resolveRemoteMentions(ctx context.Context, mentions []text.Mentio
 // mentionKey is how a mention's address is compared: case-insensitively.
 func mentionKey(m text.Mention) string {
 	return strings.ToLower(m.Username) + "@" + strings.ToLower(m.Domain)
+}
+
+// Resolver reaches other servers for core: it finds a remote account by
+// its address ("user@host", through WebFinger) or by its ActivityPub id,
+// fetching and storing it when it is unknown or stale, and what a URL
+// names (an account, or a status it fetches and stores through the
+// receive path). The activitypub package implements it; core defines it
+// so core never speaks HTTP.
+type Resolver interface {
+	WebFingerLookup(ctx context.Context, acct string) (*model.Account, error)
+	ResolveActor(ctx context.Context, uri string) (*model.Account, error)
+	// ResolveURL returns the account or the status (one of them) uri names.
+	ResolveURL(ctx context.Context, uri string) (*model.Account, *model.Status, error)
+}
+
+// SetResolver gives core its way to other servers. Call it once, while
+// wiring the server, before serving.
+func (c *Core) SetResolver(r Resolver) { c.resolver = r }
+
+// ResolveAccount finds an account by address for
+// GET /api/v1/accounts/lookup: a local one by name, a remote one known
+// (refreshed in the background when stale) or, for a signed-in viewer,
+// found through the Resolver (WebFinger, then the actor) within
+// RemoteResolveTimeout. An address that resolves to nothing, or to an
+// account its origin said is gone, is a 404.
+//
+// An anonymous viewer gets known accounts only, as search with resolve
+// refuses anonymous callers: otherwise anyone could make this server send
+// requests (four per address) to hosts of their choosing, and Mastodon's
+// lookup never resolves (ResolveAccountService with skip_webfinger).
+func (c *Core) ResolveAccount(ctx context.Context, v *model.Viewer, acct string) (*model.Account, error) {
+	name, domain, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(acct), "@"), "@")
+	if c.IsLocalDomain(domain) || name == "" || v.AccountID() == 0 {
+		return c.LookupAccount(ctx, acct)
+	}
+	a, err := c.remoteAccountByAddress(ctx, name, domain)
+	if err != nil {
+		return nil, err
+	}
+	return social.TargetAccount(ctx, c.store, a.ID)
 }

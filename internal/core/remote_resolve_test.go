@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/model"
 	"herd/internal/testrig"
 )
@@ -17,7 +18,7 @@ import (
 // real one does) and counts every question core asks it.
 type countingResolver struct {
 	c      *core.Core
-	actors map[string]core.RemoteActor // by user@host
+	actors map[string]federation.RemoteActor // by user@host
 	mu     sync.Mutex
 	asked  []string
 }
@@ -30,7 +31,7 @@ func (r *countingResolver) WebFingerLookup(ctx context.Context, acct string) (*m
 	if !ok {
 		return nil, errors.New("no such account")
 	}
-	return r.c.SaveRemoteAccount(ctx, actor)
+	return r.c.Federation.SaveRemoteAccount(ctx, actor)
 }
 
 func (r *countingResolver) ResolveActor(ctx context.Context, uri string) (*model.Account, error) {
@@ -55,7 +56,7 @@ func TestPostingAsksOtherServersOnlyForUnknownRemoteMentions(t *testing.T) {
 	testrig.ForEachDB(t, func(t *testing.T, db testrig.DB) {
 		inst := testrig.Start(t, db)
 		ctx := context.Background()
-		r := &countingResolver{c: inst.Core, actors: map[string]core.RemoteActor{
+		r := &countingResolver{c: inst.Core, actors: map[string]federation.RemoteActor{
 			"bob@remote.example": {URI: "https://remote.example/users/bob", Username: "bob", Domain: "remote.example",
 				URL: "https://remote.example/@bob", InboxURL: "https://remote.example/inbox"},
 		}}

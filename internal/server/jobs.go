@@ -6,6 +6,7 @@ import (
 
 	"herd/internal/activitypub"
 	"herd/internal/core"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/core/links"
 	"herd/internal/core/push"
@@ -56,7 +57,7 @@ func registerQueues(pool *jobs.Pool, dialect db.Dialect, c *core.Core, rc *activ
 	if dialect == db.Postgres {
 		ingestWorkers = 8
 	}
-	pool.Register(jobs.Queue{Name: core.QueueIngest, Handler: rc.Jobs, Workers: ingestWorkers, Batch: 10,
+	pool.Register(jobs.Queue{Name: federation.QueueIngest, Handler: rc.Jobs, Workers: ingestWorkers, Batch: 10,
 		Linger: 5 * time.Millisecond})
 	// Expanding a delivery is a few reads and one write of its inbox jobs.
 	pool.Register(jobs.Queue{Name: core.QueueDelivery, Handler: dl.Jobs, Workers: 2, Batch: 10,
@@ -84,7 +85,7 @@ func registerQueues(pool *jobs.Pool, dialect db.Dialect, c *core.Core, rc *activ
 }
 
 // hourlyLoop drops expired Idempotency-Keys, and processed activity ids
-// and tombstones past core.InboxMemory, every hour.
+// and tombstones past federation.InboxMemory, every hour.
 func (s *Server) hourlyLoop(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -96,7 +97,7 @@ func (s *Server) hourlyLoop(ctx context.Context) {
 			if err := s.Core.PruneIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune idempotency keys", "err", err)
 			}
-			if err := s.Core.PruneInboxMemory(ctx); err != nil && ctx.Err() == nil {
+			if err := s.Core.Federation.PruneInboxMemory(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune inbox memory", "err", err)
 			}
 		}

@@ -82,7 +82,7 @@ type Deps struct {
 	// because deliveries belong to core.
 	ProfileChanged func(ctx context.Context, tx *store.Store, acct *model.Account) error
 	// CanonicalHost is a URL's host as domains are stored
-	// (core.CanonicalHost): an emoji tag counts only with an id on its
+	// (site.CanonicalHost): an emoji tag counts only with an id on its
 	// sender's domain, compared as every other origin check compares
 	// hosts. Without it, the host as written, lowercased (stricter: a
 	// default port or a trailing dot refuses the tag).

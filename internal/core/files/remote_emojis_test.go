@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"herd/internal/config"
-	"herd/internal/core"
 	"herd/internal/core/domains"
+	"herd/internal/core/federation"
 	"herd/internal/core/files"
 	"herd/internal/media"
 	"herd/internal/media/mediatest"
@@ -71,7 +71,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 		for i := range 60 {
 			list = append(list, tag("far.test", fmt.Sprintf("many_%02d", i), "https://far.test/many.png"))
 		}
-		acct, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
+		acct, err := c.Federation.SaveRemoteAccount(ctx, federation.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
 			Domain: "far.test", InboxURL: "https://far.test/users/mallory/inbox", DisplayName: "Mallory :good: :spoofed:",
 			Emojis: list})
 		if err != nil {
@@ -108,7 +108,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 		if _, err := c.Domains.BlockDomain(ctx, domains.DomainBlockParams{Domain: "nomedia.test", RejectMedia: &yes}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://nomedia.test/users/n", Username: "n",
+		if _, err := c.Federation.SaveRemoteAccount(ctx, federation.RemoteActor{URI: "https://nomedia.test/users/n", Username: "n",
 			Domain: "nomedia.test", InboxURL: "https://nomedia.test/inbox",
 			Emojis: []files.RemoteEmoji{tag("nomedia.test", "blocked", "https://nomedia.test/blocked.png")}}); err != nil {
 			t.Fatal(err)
@@ -142,7 +142,7 @@ func TestRemoteEmojiTags(t *testing.T) {
 		if _, err := c.Files.PruneRemoteMedia(ctx, time.Now().Add(time.Minute), nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.SaveRemoteAccount(ctx, core.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
+		if _, err := c.Federation.SaveRemoteAccount(ctx, federation.RemoteActor{URI: "https://far.test/users/mallory", Username: "mallory",
 			Domain: "far.test", InboxURL: "https://far.test/users/mallory/inbox", Emojis: list[:1]}); err != nil {
 			t.Fatal(err)
 		}

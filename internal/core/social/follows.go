@@ -112,7 +112,7 @@ func (o FollowOptions) apply(existing *model.Follow) (reblogs, notify bool) {
 // RecordFollow stores an accepted follow with its side effects: both
 // counters, a `follow` notification to the target (when notify) and the
 // follower's feed backfilled with the target's recent statuses. It runs in
-// the caller's transaction tx; core's federation receive code records the
+// the caller's transaction tx; the federation area's receive code records the
 // follows other servers send or accept with it.
 func (s *Service) RecordFollow(ctx context.Context, tx *store.Store, f *model.Follow, target *model.Account, notify bool) error {
 	inserted, err := tx.InsertFollow(ctx, f)
@@ -159,8 +159,8 @@ func addFollowCounts(ctx context.Context, tx *store.Store, followerID, targetID,
 
 // RemoveFollow deletes followerID's follow of targetID, if any, undoing
 // what RecordFollow did: counters, the follow notification and the
-// target's posts in the follower's home feed. It runs in tx, for core's
-// receive code too.
+// target's posts in the follower's home feed. It runs in tx, for the
+// federation area's receive code too.
 func (s *Service) RemoveFollow(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
 	deleted, err := tx.DeleteFollow(ctx, followerID, targetID)
 	if err != nil || !deleted {
@@ -177,7 +177,7 @@ func (s *Service) RemoveFollow(ctx context.Context, tx *store.Store, followerID,
 
 // RemoveFollowRequest deletes a pending request and the notification that
 // announced it (Mastodon destroys the notification with the request),
-// in tx, for core's receive code too.
+// in tx, for the federation area's receive code too.
 func (s *Service) RemoveFollowRequest(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
 	deleted, err := tx.DeleteFollowRequest(ctx, followerID, targetID)
 	if err != nil || !deleted {

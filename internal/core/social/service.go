@@ -2,7 +2,7 @@
 // follow requests (asking, accepting, rejecting, unfollowing, removing a
 // follower), blocks, mutes, private notes on accounts, relationships and
 // familiar followers, and the paged lists of followers, following, follow
-// requests, blocks and mutes. Core's federation receive code records and
+// requests, blocks and mutes. The federation area's receive code records and
 // ends follows through it too (RecordFollow, RemoveFollow…), so a follow
 // has the same side effects whichever door it comes through.
 package social
@@ -36,7 +36,7 @@ type Deps struct {
 	QueueDelivery func(ctx context.Context, tx *store.Store, actor *model.Account, kind string, objectID, targetID int64, uri string) error
 	// QueueFollowAnswer queues inside tx an Accept or Reject (kind) of
 	// follower's follow f of the local account target; nothing for a
-	// local follower. Core's receive code answers remote Follows with it
+	// local follower. The federation area answers remote Follows with it
 	// too. When nil nothing is sent to other servers.
 	QueueFollowAnswer func(ctx context.Context, tx *store.Store, target, follower *model.Account, f *model.Follow, kind string) error
 	// Wake wakes the job workers after a commit that queued deliveries;

@@ -1,4 +1,4 @@
-package core
+package federation
 
 import (
 	"context"
@@ -13,11 +13,11 @@ import (
 
 // ReceiveLike records a remote actor's Like of a status it may see: the
 // favourite counts and notifies the author, once however often it comes.
-func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.Status) error {
-	if _, err := c.VisibleStatus(ctx, actor.ID, st.ID); err != nil {
+func (s *Service) ReceiveLike(ctx context.Context, actor *model.Account, st *model.Status) error {
+	if _, err := s.visibleStatus(ctx, actor.ID, st.ID); err != nil {
 		return rejected("%s may not see status %d", actor.Acct(), st.ID)
 	}
-	return c.store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		inserted, err := tx.InsertFavourite(ctx, actor.ID, st.ID)
 		if err != nil || !inserted {
 			return err
@@ -29,13 +29,13 @@ func (c *Core) ReceiveLike(ctx context.Context, actor *model.Account, st *model.
 		if err != nil {
 			return fault.NotFoundOr(err)
 		}
-		return c.Notifications.Notify(ctx, tx, author, actor.ID, model.NotifyFavourite, st)
+		return s.notifications.Notify(ctx, tx, author, actor.ID, model.NotifyFavourite, st)
 	})
 }
 
 // ReceiveUndoLike takes a remote actor's favourite back.
-func (c *Core) ReceiveUndoLike(ctx context.Context, actor *model.Account, st *model.Status) error {
-	return c.store.InTx(ctx, func(tx *store.Store) error {
+func (s *Service) ReceiveUndoLike(ctx context.Context, actor *model.Account, st *model.Status) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		deleted, err := tx.DeleteFavourite(ctx, actor.ID, st.ID)
 		if err != nil || !deleted {
 			return err
@@ -51,16 +51,16 @@ func (c *Core) ReceiveUndoLike(ctx context.Context, actor *model.Account, st *mo
 // boost's uri) of a status it may see and may boost: never a direct post,
 // and a followers-only one only by its author, as StatusPolicy#reblog?.
 // visibility is what the Announce's addressing says.
-func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *model.Status, uri string,
+func (s *Service) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *model.Status, uri string,
 	published time.Time, visibility model.Visibility) error {
 	if orig.ReblogOfID != 0 || orig.Visibility == model.Direct ||
 		(orig.Visibility == model.Private && orig.AccountID != actor.ID) {
 		return rejected("%s may not boost status %d", actor.Acct(), orig.ID)
 	}
-	if _, err := c.VisibleStatus(ctx, actor.ID, orig.ID); err != nil {
+	if _, err := s.visibleStatus(ctx, actor.ID, orig.ID); err != nil {
 		return rejected("%s may not see status %d", actor.Acct(), orig.ID)
 	}
-	if _, err := c.store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
+	if _, err := s.store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
 		return nil
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -75,15 +75,15 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 	boost := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: uri, URL: uri, Visibility: visibility,
 		ReblogOfID: orig.ID, ConversationID: orig.ConversationID, CreatedAt: at}
 	for attempt := 1; ; attempt++ {
-		err := c.store.InTx(ctx, func(tx *store.Store) error {
-			if _, err := c.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
+		err := s.store.InTx(ctx, func(tx *store.Store) error {
+			if err := s.recordStatus(ctx, tx, boost, nil, nil, nil); err != nil {
 				return err
 			}
 			origAuthor, err := tx.AccountByID(ctx, orig.AccountID)
 			if err != nil {
 				return fault.NotFoundOr(err)
 			}
-			return c.Notifications.Notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
+			return s.notifications.Notify(ctx, tx, origAuthor, actor.ID, model.NotifyReblog, boost)
 		})
 		if err == nil {
 			break
@@ -91,7 +91,7 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 		if !errors.Is(err, store.ErrDuplicate) {
 			return err
 		}
-		if _, err := c.store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
+		if _, err := s.store.ReblogBy(ctx, actor.ID, orig.ID); err == nil {
 			return nil // the same boost, stored by a concurrent delivery
 		}
 		if attempt == maxIDAttempts {
@@ -99,19 +99,19 @@ func (c *Core) ReceiveAnnounce(ctx context.Context, actor *model.Account, orig *
 		}
 		boost.ID = ids.FromTime(at) // the id drawn was taken
 	}
-	c.wakeJobs()
+	s.wake()
 	return nil
 }
 
 // ReceiveUndoAnnounce removes a remote actor's boost by its Announce id;
 // only the booster can take it back.
-func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, uri string) error {
-	if err := c.checkRemoteObject(actor, uri); err != nil {
+func (s *Service) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, uri string) error {
+	if err := s.checkRemoteObject(actor, uri); err != nil {
 		return err // a tombstone for another host's URI would let anyone censor it
 	}
-	boost, err := c.store.RemoteReblogByURI(ctx, uri)
+	boost, err := s.store.RemoteReblogByURI(ctx, uri)
 	if errors.Is(err, model.ErrNotFound) {
-		return c.Remember(ctx, actor, uri)
+		return s.Remember(ctx, actor, uri)
 	}
 	if err != nil {
 		return err
@@ -119,9 +119,9 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 	if boost.AccountID != actor.ID {
 		return rejected("%s cannot undo a boost by account %d", actor.Acct(), boost.AccountID)
 	}
-	err = c.store.InTx(ctx, func(tx *store.Store) error { return c.removeStatus(ctx, tx, boost) })
+	err = s.store.InTx(ctx, func(tx *store.Store) error { return s.removeStatus(ctx, tx, boost) })
 	if err == nil {
-		c.forgetStatus(boost.ID)
+		s.statusChanged(boost.ID)
 	}
 	return err
 }
@@ -129,24 +129,24 @@ func (c *Core) ReceiveUndoAnnounce(ctx context.Context, actor *model.Account, ur
 // ReceiveBlock applies a remote actor's Block of a local account: follows
 // and requests end both ways, as for a local block (Mastodon does not
 // tell the blocked user).
-func (c *Core) ReceiveBlock(ctx context.Context, actor, target *model.Account) error {
-	_, err := c.Social.Block(ctx, &model.Viewer{Account: actor}, target.ID)
+func (s *Service) ReceiveBlock(ctx context.Context, actor, target *model.Account) error {
+	_, err := s.social.Block(ctx, &model.Viewer{Account: actor}, target.ID)
 	return err
 }
 
 // ReceiveUndoBlock lifts a remote actor's block of a local account.
-func (c *Core) ReceiveUndoBlock(ctx context.Context, actor, target *model.Account) error {
-	_, err := c.Social.Unblock(ctx, &model.Viewer{Account: actor}, target.ID)
+func (s *Service) ReceiveUndoBlock(ctx context.Context, actor, target *model.Account) error {
+	_, err := s.social.Unblock(ctx, &model.Viewer{Account: actor}, target.ID)
 	return err
 }
 
 // ReceivePin pins (or unpins) a remote actor's own status on its profile,
 // after an Add to (Remove from) its featured collection.
-func (c *Core) ReceivePin(ctx context.Context, actor *model.Account, st *model.Status, pinned bool) error {
+func (s *Service) ReceivePin(ctx context.Context, actor *model.Account, st *model.Status, pinned bool) error {
 	if actor.Local() || st.AccountID != actor.ID || st.ReblogOfID != 0 || st.Visibility == model.Direct {
 		return rejected("%s cannot pin status %d", actor.Acct(), st.ID)
 	}
-	return c.store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		if pinned {
 			err = tx.InsertPin(ctx, actor.ID, st.ID)
@@ -163,23 +163,23 @@ func (c *Core) ReceivePin(ctx context.Context, actor *model.Account, st *model.S
 // ReceiveActorDelete handles a remote actor deleting itself: the account
 // is marked gone and suspended (hidden everywhere, as Mastodon suspends it
 // with origin remote) and every follow and request it is part of ends.
-func (c *Core) ReceiveActorDelete(ctx context.Context, actor *model.Account) error {
+func (s *Service) ReceiveActorDelete(ctx context.Context, actor *model.Account) error {
 	if actor.Local() {
 		return rejected("a remote cannot delete local account %s", actor.Acct())
 	}
-	if err := c.MarkRemoteAccountGone(ctx, actor.ID); err != nil {
+	if err := s.MarkRemoteAccountGone(ctx, actor.ID); err != nil {
 		return err
 	}
-	return c.store.InTx(ctx, func(tx *store.Store) error {
+	return s.store.InTx(ctx, func(tx *store.Store) error {
 		pairs, err := tx.FollowPairsOf(ctx, actor.ID)
 		if err != nil {
 			return err
 		}
 		for _, p := range pairs {
 			if p.Request {
-				err = c.Social.RemoveFollowRequest(ctx, tx, p.AccountID, p.TargetAccountID)
+				err = s.social.RemoveFollowRequest(ctx, tx, p.AccountID, p.TargetAccountID)
 			} else {
-				err = c.Social.RemoveFollow(ctx, tx, p.AccountID, p.TargetAccountID)
+				err = s.social.RemoveFollow(ctx, tx, p.AccountID, p.TargetAccountID)
 			}
 			if err != nil {
 				return err
@@ -193,13 +193,13 @@ func (c *Core) ReceiveActorDelete(ctx context.Context, actor *model.Account) err
 // it, with its boosts; a status not seen yet is remembered (tombstone) so
 // it is dropped if its Create arrives late. Someone else's status is not
 // touched.
-func (c *Core) ReceiveStatusDelete(ctx context.Context, actor *model.Account, uri string) error {
-	if err := c.checkRemoteObject(actor, uri); err != nil {
+func (s *Service) ReceiveStatusDelete(ctx context.Context, actor *model.Account, uri string) error {
+	if err := s.checkRemoteObject(actor, uri); err != nil {
 		return err // a tombstone for another host's URI would let anyone censor it
 	}
-	st, err := c.store.StatusByURI(ctx, uri)
+	st, err := s.store.StatusByURI(ctx, uri)
 	if errors.Is(err, model.ErrNotFound) {
-		return c.Remember(ctx, actor, uri)
+		return s.Remember(ctx, actor, uri)
 	}
 	if err != nil {
 		return err
@@ -207,23 +207,23 @@ func (c *Core) ReceiveStatusDelete(ctx context.Context, actor *model.Account, ur
 	if st.AccountID != actor.ID || st.Local {
 		return rejected("%s cannot delete status %d of account %d", actor.Acct(), st.ID, st.AccountID)
 	}
-	err = c.store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		boosts, err := tx.ReblogsOf(ctx, st.ID)
 		if err != nil {
 			return err
 		}
 		for _, b := range boosts {
-			if err := c.removeStatus(ctx, tx, b); err != nil {
+			if err := s.removeStatus(ctx, tx, b); err != nil {
 				return err
 			}
 		}
-		if err := c.removeStatus(ctx, tx, st); err != nil {
+		if err := s.removeStatus(ctx, tx, st); err != nil {
 			return err
 		}
 		return tx.InsertTombstone(ctx, uri, actor.ID, time.Now())
 	})
 	if err == nil {
-		c.forgetStatus(st.ID)
+		s.statusChanged(st.ID)
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package core
+package federation
 
 import (
 	"context"
@@ -33,8 +33,8 @@ const (
 
 // PublishedAccount finds the local account an actor URL names: 404 when
 // unknown or awaiting approval, 410 when suspended.
-func (c *Core) PublishedAccount(ctx context.Context, username string) (*model.Account, error) {
-	a, err := c.store.PublishedLocalAccount(ctx, username)
+func (s *Service) PublishedAccount(ctx context.Context, username string) (*model.Account, error) {
+	a, err := s.store.PublishedLocalAccount(ctx, username)
 	if err != nil {
 		return nil, fault.NotFoundOr(err)
 	}
@@ -66,19 +66,19 @@ type StatusBundle struct {
 // PublishedStatus loads a status of the account named username that the
 // public may see (public or unlisted, or a boost of such a status): 404
 // for anything else, 410 when the account is suspended.
-func (c *Core) PublishedStatus(ctx context.Context, username string, id int64) (*StatusBundle, error) {
-	author, err := c.PublishedAccount(ctx, username)
+func (s *Service) PublishedStatus(ctx context.Context, username string, id int64) (*StatusBundle, error) {
+	author, err := s.PublishedAccount(ctx, username)
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.store.StatusByID(ctx, id)
+	st, err := s.store.StatusByID(ctx, id)
 	if errors.Is(err, model.ErrNotFound) || (err == nil && (st.AccountID != author.ID || !published(st))) {
 		return nil, fault.ErrRecordNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.bundle(ctx, []*model.Status{st})
+	b, err := s.Bundle(ctx, []*model.Status{st})
 	if err != nil {
 		return nil, err
 	}
@@ -90,13 +90,13 @@ func (c *Core) PublishedStatus(ctx context.Context, username string, id int64) (
 
 // PublishedOutbox pages an account's public and unlisted statuses and
 // boosts, newest first.
-func (c *Core) PublishedOutbox(ctx context.Context, a *model.Account, p model.Page) (*StatusBundle, error) {
+func (s *Service) PublishedOutbox(ctx context.Context, a *model.Account, p model.Page) (*StatusBundle, error) {
 	p.Limit = OutboxPageSize
-	list, err := c.store.PublishedStatusesPage(ctx, a.ID, p)
+	list, err := s.store.PublishedStatusesPage(ctx, a.ID, p)
 	if err != nil {
 		return nil, err
 	}
-	b, err := c.bundle(ctx, list)
+	b, err := s.Bundle(ctx, list)
 	if err != nil {
 		return nil, err
 	}
@@ -108,37 +108,37 @@ func (c *Core) PublishedOutbox(ctx context.Context, a *model.Account, p model.Pa
 
 // PublishedFeatured loads an account's pinned public and unlisted
 // statuses (its featured collection).
-func (c *Core) PublishedFeatured(ctx context.Context, a *model.Account) (*StatusBundle, error) {
-	list, err := c.store.PublishedPinnedStatuses(ctx, a.ID)
+func (s *Service) PublishedFeatured(ctx context.Context, a *model.Account) (*StatusBundle, error) {
+	list, err := s.store.PublishedPinnedStatuses(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
-	return c.bundle(ctx, list)
+	return s.Bundle(ctx, list)
 }
 
 // PublishedFollowers pages the actor ids following a, page numbers from
 // 1; 403 when the account hides its collections (Mastodon then publishes
 // only the count).
-func (c *Core) PublishedFollowers(ctx context.Context, a *model.Account, page int) ([]string, error) {
+func (s *Service) PublishedFollowers(ctx context.Context, a *model.Account, page int) ([]string, error) {
 	if a.HideCollections {
 		return nil, fault.Forbidden("This action is not allowed")
 	}
-	return c.store.FollowerURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
+	return s.store.FollowerURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
 }
 
 // PublishedFollowing pages the actor ids a follows, like PublishedFollowers.
-func (c *Core) PublishedFollowing(ctx context.Context, a *model.Account, page int) ([]string, error) {
+func (s *Service) PublishedFollowing(ctx context.Context, a *model.Account, page int) ([]string, error) {
 	if a.HideCollections {
 		return nil, fault.Forbidden("This action is not allowed")
 	}
-	return c.store.FollowingURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
+	return s.store.FollowingURIs(ctx, a.ID, (page-1)*CollectionPageSize, CollectionPageSize)
 }
 
 // PublishedReplies pages the public and unlisted replies to st after
 // minID, oldest first: its author's own, or (otherAccounts) everyone
 // else's, as Mastodon's replies collection serves them.
-func (c *Core) PublishedReplies(ctx context.Context, st *model.Status, otherAccounts bool, minID int64) ([]store.StatusRef, error) {
-	return c.store.PublishedReplies(ctx, st.ID, st.AccountID, !otherAccounts, minID, RepliesPageSize)
+func (s *Service) PublishedReplies(ctx context.Context, st *model.Status, otherAccounts bool, minID int64) ([]store.StatusRef, error) {
+	return s.store.PublishedReplies(ctx, st.ID, st.AccountID, !otherAccounts, minID, RepliesPageSize)
 }
 
 // published reports whether the public may fetch st.
@@ -146,10 +146,11 @@ func published(st *model.Status) bool {
 	return st.Visibility == model.Public || st.Visibility == model.Unlisted
 }
 
-// bundle loads what the documents of statuses name, dropping boosts whose
+// Bundle loads what the documents of statuses name, dropping boosts whose
 // original the public may not see (or that is gone) and statuses whose
-// author is suspended.
-func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBundle, error) {
+// author is suspended. Core loads the status of an outgoing activity
+// through it too (DeliveryStatus).
+func (s *Service) Bundle(ctx context.Context, statuses []*model.Status) (*StatusBundle, error) {
 	b := &StatusBundle{}
 	ids := make([]int64, 0, len(statuses))
 	var parentIDs []int64
@@ -167,19 +168,19 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 		}
 	}
 	var err error
-	if b.Parents, err = c.store.StatusesByIDs(ctx, parentIDs); err != nil {
+	if b.Parents, err = s.store.StatusesByIDs(ctx, parentIDs); err != nil {
 		return nil, err
 	}
-	if b.Mentions, err = c.store.MentionsByStatusIDs(ctx, ids); err != nil {
+	if b.Mentions, err = s.store.MentionsByStatusIDs(ctx, ids); err != nil {
 		return nil, err
 	}
-	if b.Tags, err = c.store.TagsByStatusIDs(ctx, ids); err != nil {
+	if b.Tags, err = s.store.TagsByStatusIDs(ctx, ids); err != nil {
 		return nil, err
 	}
-	if b.SelfReplies, err = c.store.SelfReplies(ctx, ids, EmbeddedReplies); err != nil {
+	if b.SelfReplies, err = s.store.SelfReplies(ctx, ids, EmbeddedReplies); err != nil {
 		return nil, err
 	}
-	if b.Media, err = c.store.MediaByStatusIDs(ctx, withMedia); err != nil {
+	if b.Media, err = s.store.MediaByStatusIDs(ctx, withMedia); err != nil {
 		return nil, err
 	}
 	var accountIDs []int64
@@ -190,7 +191,7 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 	for _, p := range b.Parents {
 		accountIDs = append(accountIDs, p.AccountID)
 	}
-	if b.Accounts, err = c.store.AccountsByIDs(ctx, accountIDs); err != nil {
+	if b.Accounts, err = s.store.AccountsByIDs(ctx, accountIDs); err != nil {
 		return nil, err
 	}
 	for _, st := range statuses {
@@ -214,8 +215,8 @@ func (c *Core) bundle(ctx context.Context, statuses []*model.Status) (*StatusBun
 // InstanceActorKeys returns the instance actor's key pair (PEM), making
 // and storing one on first use. Every node ends up with the same pair:
 // the first insert wins and the others read it back.
-func (c *Core) InstanceActorKeys(ctx context.Context) (publicKey, privateKey string, err error) {
-	pub, priv, err := c.store.InstanceActorKeys(ctx)
+func (s *Service) InstanceActorKeys(ctx context.Context) (publicKey, privateKey string, err error) {
+	pub, priv, err := s.store.InstanceActorKeys(ctx)
 	if err == nil {
 		return pub, priv, nil
 	}
@@ -226,7 +227,7 @@ func (c *Core) InstanceActorKeys(ctx context.Context) (publicKey, privateKey str
 	if err != nil {
 		return "", "", err
 	}
-	err = c.store.InTx(ctx, func(tx *store.Store) error {
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.InsertInstanceActorKeys(ctx, pub, priv, time.Now()); err != nil {
 			return err
 		}

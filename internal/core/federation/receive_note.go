@@ -1,4 +1,4 @@
-package core
+package federation
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"herd/internal/core/files"
+	"herd/internal/core/site"
 	"herd/internal/ids"
 	"herd/internal/model"
 	"herd/internal/store"
@@ -61,29 +62,29 @@ type RemoteNote struct {
 // and caps it, and stores it through recordStatus like a local post, so
 // threads, mentions, notifications and fan-out follow. Receiving the same
 // note again returns the stored status.
-func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNote) (*model.Status, error) {
-	if err := c.checkRemoteObject(actor, n.URI); err != nil {
+func (s *Service) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNote) (*model.Status, error) {
+	if err := s.checkRemoteObject(actor, n.URI); err != nil {
 		return nil, err
 	}
-	if gone, err := c.store.Tombstoned(ctx, n.URI); err != nil {
+	if gone, err := s.store.Tombstoned(ctx, n.URI); err != nil {
 		return nil, err
 	} else if gone {
 		return nil, rejected("%s was deleted before it arrived", n.URI)
 	}
-	if existing, err := c.ownedStatus(ctx, actor, n.URI); err == nil || !errors.Is(err, model.ErrNotFound) {
+	if existing, err := s.ownedStatus(ctx, actor, n.URI); err == nil || !errors.Is(err, model.ErrNotFound) {
 		return existing, err
 	}
 	if !n.Visibility.Valid() {
 		return nil, rejected("%s has no visibility", n.URI)
 	}
-	if err := c.Files.SaveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
+	if err := s.files.SaveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
 		return nil, err
 	}
 	at := clampPublished(n.Published)
 	st := &model.Status{ID: ids.FromTime(at), AccountID: actor.ID, URI: n.URI, URL: remoteURL(n.URL, n.URI),
 		Visibility: n.Visibility, CreatedAt: at}
 	setRemoteContent(st, n)
-	attachments := c.Files.RemoteAttachments(ctx, actor, n.Media)
+	attachments := s.files.RemoteAttachments(ctx, actor, n.Media)
 	st.HasMedia = len(attachments) > 0
 	var parent *model.Status
 	if p := n.InReplyTo; p != nil {
@@ -97,14 +98,14 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 	}
 	mentions, tags := remoteMentions(n.Mentions), remoteTags(n.Tags)
 	for attempt := 1; ; attempt++ {
-		err := c.store.InTx(ctx, func(tx *store.Store) error {
-			if _, err := c.recordStatus(ctx, tx, st, parent, mentions, tags); err != nil {
+		err := s.store.InTx(ctx, func(tx *store.Store) error {
+			if err := s.recordStatus(ctx, tx, st, parent, mentions, tags); err != nil {
 				return err
 			}
-			if err := c.Files.AddRemoteMedia(ctx, tx, st, attachments); err != nil {
+			if err := s.files.AddRemoteMedia(ctx, tx, st, attachments); err != nil {
 				return err
 			}
-			return c.Links.AddCard(ctx, tx, st, mentions, n.CardURL, n.Card)
+			return s.links.AddCard(ctx, tx, st, mentions, n.CardURL, n.Card)
 		})
 		if err == nil {
 			break
@@ -115,7 +116,7 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 		// Either the same note, delivered twice at once, was stored first
 		// by the other delivery (statuses_uri_unique), or the id drawn for
 		// its published millisecond was taken: draw again.
-		if existing, err := c.ownedStatus(ctx, actor, n.URI); !errors.Is(err, model.ErrNotFound) {
+		if existing, err := s.ownedStatus(ctx, actor, n.URI); !errors.Is(err, model.ErrNotFound) {
 			return existing, err
 		}
 		if attempt == maxIDAttempts {
@@ -127,7 +128,7 @@ func (c *Core) ReceiveNote(ctx context.Context, actor *model.Account, n RemoteNo
 			st.ConversationID = st.ID
 		}
 	}
-	c.wakeJobs()
+	s.wake()
 	return st, nil
 }
 
@@ -140,11 +141,11 @@ const maxIDAttempts = 5
 // mentions and tags; the previous version goes to the history and boosters
 // are told, as for a local edit. An update of a status not stored is
 // ignored (Mastodon does the same); one by another account is rejected.
-func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n RemoteNote) error {
-	if err := c.checkRemoteObject(actor, n.URI); err != nil {
+func (s *Service) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n RemoteNote) error {
+	if err := s.checkRemoteObject(actor, n.URI); err != nil {
 		return err
 	}
-	st, err := c.store.StatusByURI(ctx, n.URI)
+	st, err := s.store.StatusByURI(ctx, n.URI)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -154,16 +155,16 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 	if st.AccountID != actor.ID || st.Local || st.ReblogOfID != 0 {
 		return rejected("%s cannot update status %d of account %d", actor.Acct(), st.ID, st.AccountID)
 	}
-	if err := c.Files.SaveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
+	if err := s.files.SaveRemoteEmojis(ctx, actor.Domain, n.Emojis); err != nil {
 		return err
 	}
 	next := *st
 	setRemoteContent(&next, n)
-	before, err := c.Files.CurrentMedia(ctx, st)
+	before, err := s.files.CurrentMedia(ctx, st)
 	if err != nil {
 		return err
 	}
-	after, added, described := c.Files.RemoteMediaEdit(ctx, actor, before, n.Media)
+	after, added, described := s.files.RemoteMediaEdit(ctx, actor, before, n.Media)
 	mediaChanged := !slices.Equal(files.MediaIDs(before), files.MediaIDs(after))
 	next.HasMedia = len(after) > 0
 	if next.Content == st.Content && next.SpoilerText == st.SpoilerText && next.Sensitive == st.Sensitive &&
@@ -175,8 +176,8 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 		edited = n.Updated
 	}
 	next.EditedAt = &edited
-	r := &renderedText{html: next.Content, mentions: remoteMentions(n.Mentions), tags: remoteTags(n.Tags)}
-	err = c.store.InTx(ctx, func(tx *store.Store) error {
+	mentions, tags := remoteMentions(n.Mentions), remoteTags(n.Tags)
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		edits, err := tx.StatusEditsOf(ctx, st.ID)
 		if err != nil {
 			return err
@@ -189,37 +190,37 @@ func (c *Core) ReceiveNoteUpdate(ctx context.Context, actor *model.Account, n Re
 		if err := tx.InsertStatusEdit(ctx, editOf(&next, files.MediaIDs(after), edited)); err != nil {
 			return err
 		}
-		if err := c.Files.ApplyRemoteMediaEdit(ctx, tx, &next, after, added, described, mediaChanged); err != nil {
+		if err := s.files.ApplyRemoteMediaEdit(ctx, tx, &next, after, added, described, mediaChanged); err != nil {
 			return err
 		}
 		if err := tx.UpdateStatusContent(ctx, &next); err != nil {
 			return err
 		}
-		if err := c.updateMentionsAndTags(ctx, tx, &next, r); err != nil {
+		if err := s.updateMentionsAndTags(ctx, tx, &next, mentions, tags); err != nil {
 			return err
 		}
-		if err := c.Links.Recard(ctx, tx, &next, r.mentions, n.CardURL, n.Card); err != nil {
+		if err := s.links.Recard(ctx, tx, &next, mentions, n.CardURL, n.Card); err != nil {
 			return err
 		}
 		boosts, err := tx.ReblogsOf(ctx, st.ID)
 		if err != nil {
 			return err
 		}
-		if err := c.notifyBoosters(ctx, tx, &next, boosts); err != nil {
+		if err := s.notifyBoosters(ctx, tx, &next, boosts); err != nil {
 			return err
 		}
 		return tx.AppendEvent(ctx, store.EventStatusUpdated, st.ID, st.AccountID, "")
 	})
 	if err == nil {
-		c.forgetStatus(st.ID)
-		c.wakeJobs()
+		s.statusChanged(st.ID)
+		s.wake()
 	}
 	return err
 }
 
 // checkRemoteObject refuses an object id that is not on the actor's host
 // or that names this instance (no remote may speak for a local URI).
-func (c *Core) checkRemoteObject(actor *model.Account, uri string) error {
+func (s *Service) checkRemoteObject(actor *model.Account, uri string) error {
 	if actor == nil || actor.Local() || actor.Suspended() {
 		return rejected("%s is not an active remote account", actor.Acct())
 	}
@@ -227,10 +228,10 @@ func (c *Core) checkRemoteObject(actor *model.Account, uri string) error {
 	if err != nil || u.Host == "" || len(uri) > maxRemoteURI {
 		return rejected("object id %q is not a URL", uri)
 	}
-	if c.IsLocalHost(u) {
+	if s.site.IsLocalHost(u) {
 		return rejected("%s claims a local URI %s", actor.Acct(), uri)
 	}
-	if CanonicalHost(u) != strings.ToLower(actor.Domain) {
+	if site.CanonicalHost(u) != strings.ToLower(actor.Domain) {
 		return rejected("object %s is not on %s's host", uri, actor.Acct())
 	}
 	return nil
@@ -238,8 +239,8 @@ func (c *Core) checkRemoteObject(actor *model.Account, uri string) error {
 
 // ownedStatus loads the status at uri when actor wrote it; one another
 // account holds is a rejection.
-func (c *Core) ownedStatus(ctx context.Context, actor *model.Account, uri string) (*model.Status, error) {
-	st, err := c.store.StatusByURI(ctx, uri)
+func (s *Service) ownedStatus(ctx context.Context, actor *model.Account, uri string) (*model.Status, error) {
+	st, err := s.store.StatusByURI(ctx, uri)
 	if err != nil {
 		return nil, err
 	}
@@ -315,4 +316,20 @@ func truncateBytes(s string, n int) string {
 		cut = cut[:len(cut)-1]
 	}
 	return text.SanitizeRemote(cut)
+}
+
+// editOf is a stored version of st with its attachments' ids, as core's
+// own edits store it (status_edit.go).
+func editOf(st *model.Status, media []int64, at time.Time) *model.StatusEdit {
+	return &model.StatusEdit{ID: ids.New(), StatusID: st.ID, AccountID: st.AccountID, Text: st.Text, Content: st.Content,
+		SpoilerText: st.SpoilerText, Sensitive: st.Sensitive, MediaIDs: media, CreatedAt: at}
+}
+
+// conversationOf is the conversation a reply to st joins: st's own, or st
+// itself for a status stored without one (as core's interactions.go).
+func conversationOf(st *model.Status) int64 {
+	if st.ConversationID != 0 {
+		return st.ConversationID
+	}
+	return st.ID
 }
