@@ -17,10 +17,10 @@ const (
 	EventAccountSuspended = "account.suspended"
 	EventTokenRevoked     = "token.revoked"
 	EventNotification     = "notification"
-	// EventHomeFed says that fan-out wrote statuses into home feeds; its
-	// payload is their ids, comma-separated (at most HomeFedChunk of
-	// them). Open user streams learn from it which new statuses reached
-	// their home timelines.
+	// EventHomeFed says that fan-out wrote statuses into home and list
+	// feeds; its payload is their ids, comma-separated (at most
+	// HomeFedChunk of them). Open user and list streams learn from it
+	// which new statuses reached their timelines.
 	EventHomeFed = "home.fed"
 	// EventViewerChanged: what the subject account has done changed (a
 	// follow, block, mute, favourite, boost, bookmark, pin, muted
