@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -78,6 +79,24 @@ func parseParamsWithin(r *http.Request, bodyBytes, multipartBytes int64) (params
 		}
 	case "application/x-www-form-urlencoded":
 		r.Body = http.MaxBytesReader(nil, r.Body, bodyBytes)
+		if r.Method == http.MethodDelete {
+			// net/http reads the form bodies of POST, PUT and PATCH only;
+			// Rails reads DELETE's too, and apps send DELETE
+			// /api/v1/lists/:id/accounts with account_ids[] there.
+			b, err := io.ReadAll(r.Body)
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, errBodyTooLarge
+			}
+			vals, perr := url.ParseQuery(string(b))
+			if err != nil || perr != nil {
+				return nil, fault.BadRequest("Invalid form body")
+			}
+			for k, v := range vals {
+				p[k] = v
+			}
+			break
+		}
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {

@@ -94,6 +94,18 @@ func (a *API) routes() {
 	handle("GET /api/v1/timelines/home", user("read:statuses"), a.homeTimeline)
 	handle("GET /api/v1/timelines/public", readStatuses, a.publicTimeline)
 	handle("GET /api/v1/timelines/tag/{hashtag}", readStatuses, a.tagTimeline)
+	handle("GET /api/v1/timelines/list/{id}", user("read:lists"), a.listTimeline)
+
+	// Lists and their members (lists.go).
+	handle("GET /api/v1/lists", user("read:lists"), a.getLists)
+	handle("POST /api/v1/lists", user("write:lists"), a.createList)
+	handle("GET /api/v1/lists/{id}", user("read:lists"), a.getList)
+	handle("PUT /api/v1/lists/{id}", user("write:lists"), a.updateList)
+	handle("DELETE /api/v1/lists/{id}", user("write:lists"), a.deleteList)
+	handle("GET /api/v1/lists/{id}/accounts", user("read:lists"), a.listAccounts)
+	handle("POST /api/v1/lists/{id}/accounts", user("write:lists"), a.addListAccounts)
+	handle("DELETE /api/v1/lists/{id}/accounts", user("write:lists"), a.removeListAccounts)
+	handle("GET /api/v1/accounts/{id}/lists", user("read:lists"), a.accountLists)
 
 	// Notifications (notifications.go), and Mastodon 4.3's grouped ones
 	// (notifications_v2.go). For a group's accounts the docs list
@@ -182,10 +194,6 @@ func (a *API) routes() {
 	// shows. Without followed tags there is no page, hence no Link header. Mastodon 4.3's
 	// notification filtering: Herd filters nothing, so the policy accepts
 	// everything and there are no filtered requests.
-	handle("GET /api/v1/lists", user("read:lists"), a.emptyList)
-	handle("GET /api/v1/lists/{id}", user("read:lists"), a.recordNotFound)
-	handle("GET /api/v1/accounts/{id}/lists", user("read:lists"), a.emptyList)
-	handle("POST /api/v1/lists", user("write:lists"), notYet("Lists are not supported yet"))
 	handle("GET /api/v1/filters", user("read:filters"), a.emptyList)
 	handle("GET /api/v2/filters", user("read:filters"), a.emptyList)
 	handle("GET /api/v1/filters/{id}", user("read:filters"), a.recordNotFound)

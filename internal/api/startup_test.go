@@ -91,7 +91,6 @@ func TestCreatingMissingFeatures(t *testing.T) {
 		alice := inst.NewUser(t, "alice")
 		readOnly := inst.Token(t, alice.Account.ID, "read")
 		cases := []struct{ method, path, want string }{
-			{"POST", "/api/v1/lists", "Lists are not supported yet"},
 			{"POST", "/api/v1/filters", "Filters are not supported yet"},
 			{"POST", "/api/v2/filters", "Filters are not supported yet"},
 			{"POST", "/api/v1/featured_tags", "Featured hashtags are not supported yet"},

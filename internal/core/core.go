@@ -14,6 +14,7 @@ import (
 	"herd/internal/core/files"
 	"herd/internal/core/instance"
 	"herd/internal/core/links"
+	"herd/internal/core/lists"
 	"herd/internal/core/moderation"
 	"herd/internal/core/notifications"
 	"herd/internal/core/push"
@@ -109,6 +110,8 @@ type Core struct {
 	// that writes it, the public, hashtag and account timelines, hashtags,
 	// featured hashtags, bookmarks and favourites.
 	Timelines *timelines.Service
+	// Lists is users' lists of accounts and their timelines (core/lists).
+	Lists *lists.Service
 	// Search finds accounts, hashtags and statuses, and looks URLs and
 	// remote addresses up.
 	Search *search.Service
@@ -229,12 +232,16 @@ func New(d Deps) *Core {
 		Wake: wake, Notification: c.Notifications.Notification,
 		Avatar: func(a *model.Account) string { url, _ := c.Files.AccountAvatar(a); return url }})
 	c.Subscribe(c.Push.Noticed)
+	// Streams and Lists: a list stream asks the lists area whose list it
+	// is, through a function called only once both are built.
 	c.Streams = streams.New(streams.Deps{Store: d.Store, Log: log, TimelineViews: c.visibleInFeed,
 		Notification: c.Notifications.Notification,
+		ListOwner:    func(ctx context.Context, id int64) (int64, error) { return c.Lists.Owner(ctx, id) },
 		QueueBytes:   int64(cacheBudget(cfg.CacheBytes) / 64 * cacheShares.streams)})
 	c.Subscribe(c.Streams.Notice)
 	c.Timelines = timelines.New(timelines.Deps{Store: d.Store, Log: log,
 		FeedViews: c.visibleInFeed, TimelineViews: c.visibleInTimeline, ThreadViews: c.visibleInThread})
+	c.Lists = lists.New(lists.Deps{Store: d.Store, FeedViews: c.visibleInFeed, MarkActive: c.Timelines.MarkActive})
 	// The resolver is set after New (SetResolver), so search reaches it
 	// through a function that reads it when called.
 	c.Search = search.New(search.Deps{Store: d.Store, Site: c.Site, Log: log, IsLocalHost: c.IsLocalHost,

@@ -17,6 +17,11 @@ const (
 	EventAccountSuspended = "account.suspended"
 	EventTokenRevoked     = "token.revoked"
 	EventNotification     = "notification"
+	// EventListsFed says that fan-out wrote statuses into list feeds
+	// (and home feeds); its payload is their ids, comma-separated (at
+	// most ListsFedChunk of them). Open list streams learn from it which
+	// new statuses reached their lists.
+	EventListsFed = "lists.fed"
 	// EventViewerChanged: what the subject account has done changed (a
 	// follow, block, mute, favourite, boost, bookmark, pin, muted
 	// conversation), or someone blocked or unblocked it.

@@ -26,7 +26,10 @@ type FanoutSpec struct {
 //     are not the boosted status's author and have neither it nor a boost of
 //     it in their feed already; boosts are written one at a time, in id
 //     order, so two boosts of one status in a batch are not shown twice;
-//   - a followers-only or direct post also reaches the accounts it mentions.
+//   - a followers-only or direct post also reaches the accounts it mentions;
+//   - a post or boost by an account in one of the recipient's exclusive
+//     lists stays out of that recipient's home feed (it is mentioned, it
+//     still gets the post: Herd has no conversations to show it elsewhere).
 //
 // Statuses deleted meanwhile (or boosts of deleted ones) are skipped. It
 // returns the recipients of the statuses in trim (a subset of statusIDs),
@@ -110,7 +113,7 @@ const (
 			OR EXISTS (SELECT 1 FROM follows f2 WHERE f2.account_id = u.account_id AND f2.target_account_id = s.in_reply_to_account_id))
 		AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = u.account_id AND m.target_account_id = s.account_id
 			AND (m.expires_at IS NULL OR m.expires_at > $2))
-		AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = u.account_id AND b.target_account_id = s.account_id)`
+		AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = u.account_id AND b.target_account_id = s.account_id)` + notExclusive
 
 	fanoutMentioned = `SELECT mn.account_id, s.id AS status_id, s.account_id AS author_id, s.reblog_of_id
 		FROM statuses s
@@ -131,7 +134,7 @@ const (
 			AND (h.status_id = s.reblog_of_id OR h.reblog_of_id = s.reblog_of_id))
 		AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = u.account_id AND m.target_account_id IN (s.account_id, o.account_id)
 			AND (m.expires_at IS NULL OR m.expires_at > $2))
-		AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = u.account_id AND b.target_account_id IN (s.account_id, o.account_id))`
+		AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = u.account_id AND b.target_account_id IN (s.account_id, o.account_id))` + notExclusive
 )
 
 // TrimFeeds caps several accounts' feeds at keep rows each.
@@ -147,8 +150,15 @@ func (s *Store) TrimFeeds(ctx context.Context, accountIDs []int64, keep int) err
 // DeleteFeedRowsOf removes a status and every boost of it from all feeds
 // (the status was deleted).
 func (s *Store) DeleteFeedRowsOf(ctx context.Context, statusID int64) error {
-	_, err := s.q.ExecContext(ctx, "DELETE FROM home_feed WHERE status_id = $1 OR reblog_of_id = $1", statusID)
-	return err
+	for _, q := range []string{
+		"DELETE FROM home_feed WHERE status_id = $1 OR reblog_of_id = $1",
+		"DELETE FROM list_feed WHERE status_id = $1 OR reblog_of_id = $1",
+	} {
+		if _, err := s.q.ExecContext(ctx, q, statusID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FollowedAccountIDs lists up to limit accounts an account follows, most

@@ -58,20 +58,32 @@ func (s *Store) HomeFeedPage(ctx context.Context, accountID int64, p model.Page)
 }
 
 // DeleteFeedByAuthor removes an author's statuses and boosts from an
-// account's feed (unfollow, block, mute), reading that feed (capped at
-// ~800 rows) through the primary key: an index on author_id would cost
-// every fan-out row one more page write.
+// account's home feed and the feeds of its lists (unfollow, block, mute),
+// reading each feed (capped at ~800 rows) through the primary key: an
+// index on author_id would cost every fan-out row one more page write.
 func (s *Store) DeleteFeedByAuthor(ctx context.Context, accountID, authorID int64) error {
+	if _, err := s.q.ExecContext(ctx, "DELETE FROM home_feed WHERE account_id = $1 AND author_id = $2", accountID, authorID); err != nil {
+		return err
+	}
+	return s.DeleteListFeedByAuthor(ctx, accountID, authorID)
+}
+
+// DeleteHomeFeedByAuthor removes an author's statuses and boosts from an
+// account's home feed only (the author joined one of its exclusive lists).
+func (s *Store) DeleteHomeFeedByAuthor(ctx context.Context, accountID, authorID int64) error {
 	_, err := s.q.ExecContext(ctx, "DELETE FROM home_feed WHERE account_id = $1 AND author_id = $2", accountID, authorID)
 	return err
 }
 
 // BackfillFeed copies an author's latest limit statuses visible to
-// followers into an account's feed (after a follow).
+// followers into an account's feed (after a follow), unless the account
+// has the author in an exclusive list.
 func (s *Store) BackfillFeed(ctx context.Context, accountID, authorID int64, limit int) error {
 	_, err := s.q.ExecContext(ctx, `INSERT INTO home_feed (account_id, status_id, author_id, reblog_of_id)
 		SELECT $1, id, account_id, reblog_of_id FROM statuses
 		WHERE account_id = $2 AND visibility IN ('public', 'unlisted', 'private')
+		AND NOT EXISTS (SELECT 1 FROM list_accounts lx JOIN lists l ON l.id = lx.list_id
+			WHERE lx.account_id = $2 AND l.account_id = $1 AND l.exclusive)
 		ORDER BY id DESC LIMIT $3
 		ON CONFLICT DO NOTHING`, accountID, authorID, limit)
 	return err

@@ -101,6 +101,7 @@ func (s *Store) DeleteStatusRow(ctx context.Context, id int64) error {
 		"DELETE FROM pins WHERE status_id = $1",
 		"DELETE FROM status_edits WHERE status_id = $1",
 		"DELETE FROM home_feed WHERE status_id = $1",
+		"DELETE FROM list_feed WHERE status_id = $1",
 		"DELETE FROM notifications WHERE status_id = $1",
 	} {
 		if _, err := s.q.ExecContext(ctx, q, id); err != nil {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"context"
@@ -8,6 +10,43 @@ import (
 	"errors"
 	"herd/internal/model"
 )
+
+// ListsFedChunk is the most status ids one EventListsFed carries, so that
+// a fan-out batch of thousands of statuses appends a few events of
+// bounded size rather than one huge row.
+const ListsFedChunk = 1000
+
+// AppendListsFed appends the EventListsFed events of statuses that fan-out
+// has just written, inside its transaction.
+func (s *Store) AppendListsFed(ctx context.Context, statusIDs []int64) error {
+	for len(statusIDs) > 0 {
+		n := min(len(statusIDs), ListsFedChunk)
+		b := make([]byte, 0, n*20)
+		for i, id := range statusIDs[:n] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, id, 10)
+		}
+		if err := s.AppendEvent(ctx, EventListsFed, 0, 0, string(b)); err != nil {
+			return err
+		}
+		statusIDs = statusIDs[n:]
+	}
+	return nil
+}
+
+// ListsFedIDs reads the status ids of an EventListsFed's payload, skipping
+// anything that is not an id.
+func ListsFedIDs(payload string) []int64 {
+	var out []int64
+	for f := range strings.SplitSeq(payload, ",") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 // HomeRecipientsAmong keeps those of accountIDs whose home timelines a
 // new status belongs in, by fan-out's own rules (FanoutStatuses: followers,

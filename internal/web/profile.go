@@ -18,6 +18,7 @@ type profileData struct {
 	Pinned   []statusItem
 	List     statusList
 	Relation *model.Relationship // the viewer's relationship, nil for visitors and oneself
+	Lists    []listItem          // the viewer's lists, for an account it follows or asked to
 	Self     bool
 	// MeLinks are the links of a local account's fields, given as
 	// <link rel="me"> so that the pages they name can verify the account
@@ -103,6 +104,11 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request, v *model.Viewe
 			}
 			if len(rels) == 1 {
 				d.Relation = rels[0]
+			}
+			if rel := d.Relation; rel != nil && (rel.Following || rel.Requested) {
+				if d.Lists, err = h.profileLists(ctx, v, a.ID); err != nil {
+					return err
+				}
 			}
 		}
 	}

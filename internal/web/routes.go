@@ -69,12 +69,21 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	page("POST /authorize_interaction", anyone, h.interact)
 
 	// The web client's pages (timelines.go, notifications.go, saved.go,
-	// search.go).
+	// search.go, lists.go).
 	page("GET /home", user, h.home)
 	page("GET /notifications", user, h.notifications)
 	page("GET /bookmarks", user, h.bookmarks)
 	page("GET /favourites", user, h.favourites)
 	page("GET /search", user, h.search)
+	// Lists (lists.go): the page of lists, each list's timeline, and
+	// the forms that change them (a profile adds and removes members).
+	page("GET /lists", user, h.lists)
+	page("POST /lists", user, h.createList)
+	page("GET /lists/{id}", user, h.listTimeline)
+	page("POST /lists/{id}/rename", user, h.renameList)
+	page("POST /lists/{id}/delete", user, h.deleteList)
+	page("POST /lists/{id}/add", user, h.listMember(true))
+	page("POST /lists/{id}/remove", user, h.listMember(false))
 	// Their live updates: what is new, as server-sent events (stream.go).
 	page("GET /stream", user, h.stream)
 

@@ -39,6 +39,9 @@ func (s *Service) Block(ctx context.Context, v *model.Viewer, targetID int64) (*
 			if err := s.RemoveFollowRequest(ctx, tx, pair[0], pair[1]); err != nil {
 				return err
 			}
+			if err := tx.LeaveListsOf(ctx, pair[0], pair[1]); err != nil {
+				return err
+			}
 			// Boosts by the other side are in the feed even without a follow
 			// (a followed third account boosted them): purge them as well.
 			if err := tx.DeleteFeedByAuthor(ctx, pair[0], pair[1]); err != nil {

@@ -159,8 +159,9 @@ func addFollowCounts(ctx context.Context, tx *store.Store, followerID, targetID,
 
 // RemoveFollow deletes followerID's follow of targetID, if any, undoing
 // what RecordFollow did: counters, the follow notification and the
-// target's posts in the follower's home feed. It runs in tx, for the
-// federation area's receive code too.
+// target's posts in the follower's home and list feeds, and the target's
+// place in the follower's lists. It runs in tx, for the federation area's
+// receive code too.
 func (s *Service) RemoveFollow(ctx context.Context, tx *store.Store, followerID, targetID int64) error {
 	deleted, err := tx.DeleteFollow(ctx, followerID, targetID)
 	if err != nil || !deleted {
@@ -172,7 +173,13 @@ func (s *Service) RemoveFollow(ctx context.Context, tx *store.Store, followerID,
 	if err := tx.DeleteNotificationsAbout(ctx, targetID, followerID, model.NotifyFollow, 0); err != nil {
 		return err
 	}
-	return tx.DeleteFeedByAuthor(ctx, followerID, targetID)
+	if err := tx.DeleteFeedByAuthor(ctx, followerID, targetID); err != nil {
+		return err
+	}
+	// A list holds only accounts its owner follows (or asked to): the
+	// target leaves the follower's lists, as Mastodon's list_accounts go
+	// with their follow.
+	return tx.LeaveListsOf(ctx, followerID, targetID)
 }
 
 // RemoveFollowRequest deletes a pending request and the notification that
@@ -197,7 +204,10 @@ func (s *Service) Unfollow(ctx context.Context, v *model.Viewer, targetID int64)
 		if err := s.RemoveFollow(ctx, tx, me, targetID); err != nil {
 			return err
 		}
-		return s.RemoveFollowRequest(ctx, tx, me, targetID)
+		if err := s.RemoveFollowRequest(ctx, tx, me, targetID); err != nil {
+			return err
+		}
+		return tx.LeaveListsOf(ctx, me, targetID) // a withdrawn request's place in lists goes too
 	})
 }
 
@@ -330,6 +340,9 @@ func (s *Service) RejectFollowRequest(ctx context.Context, v *model.Viewer, requ
 			return fault.NotFoundOr(err)
 		}
 		if err := s.RemoveFollowRequest(ctx, tx, requesterID, me); err != nil {
+			return err
+		}
+		if err := tx.LeaveListsOf(ctx, requesterID, me); err != nil {
 			return err
 		}
 		return s.queueFollowAnswer(ctx, tx, v.Account, target, req, "Reject")

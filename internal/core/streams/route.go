@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,16 +20,20 @@ import (
 //   - a new status goes to the "user" streams of those whose home timeline
 //     it enters, by fan-out's rules (followers, the mentioned, boosts
 //     shown…), as soon as it commits, and to its author's;
+//   - a status fan-out wrote into list feeds goes to those lists' "list"
+//     streams;
 //   - a public status that is neither a boost nor a reply to someone else
 //     goes to the public streams, and to the hashtag streams of its tags;
 //   - an edit goes where the status went, as status.update;
-//   - a deletion goes to the author's and followers' user streams and, for
+//   - a deletion goes to the author's and followers' user and list streams and, for
 //     a public status, to the public and hashtag streams;
 //   - a notification goes to its recipient's user:notification streams
 //     and to user streams whose token may read notifications;
 //   - a revoked token, or a suspended account, ends its connections.
 func (s *Service) route(ctx context.Context, e store.Event) error {
 	switch e.Kind {
+	case store.EventListsFed:
+		return s.toLists(ctx, store.ListsFedIDs(e.Payload), "update")
 	case store.EventStatusCreated:
 		if err := s.newToHomes(ctx, e.SubjectID, e.AccountID); err != nil {
 			return err
@@ -36,6 +41,9 @@ func (s *Service) route(ctx context.Context, e store.Event) error {
 		return s.toPublic(ctx, e.SubjectID, "update")
 	case store.EventStatusUpdated:
 		if err := s.toHomes(ctx, []int64{e.SubjectID}, "status.update"); err != nil {
+			return err
+		}
+		if err := s.toLists(ctx, []int64{e.SubjectID}, "status.update"); err != nil {
 			return err
 		}
 		return s.toPublic(ctx, e.SubjectID, "status.update")
@@ -64,6 +72,8 @@ func (c *Conn) end() {
 }
 
 func isUser(st Stream) bool { return st.Name == "user" }
+
+func isList(st Stream) bool { return st.Name == "list" }
 
 func isPublic(st Stream) bool { return publicStreams[st.Name] }
 
@@ -199,6 +209,65 @@ func (s *Service) toHomes(ctx context.Context, ids []int64, name string) error {
 	return nil
 }
 
+// listConns gathers the connections with list streams, by list (all of
+// one list's connections are its owner's: Subscribe checked).
+func (s *Service) listConns() map[int64][]*Conn {
+	out := map[int64][]*Conn{}
+	for _, c := range s.conns(0) {
+		for _, st := range c.subscribed(isList) {
+			if id, err := strconv.ParseInt(st.List, 10, 64); err == nil {
+				out[id] = append(out[id], c)
+			}
+		}
+	}
+	return out
+}
+
+// toLists sends those of ids that are in the feeds of lists with a list
+// stream open here, oldest first, as the list's owner sees them.
+func (s *Service) toLists(ctx context.Context, ids []int64, name string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	conns := s.listConns()
+	if len(conns) == 0 {
+		return nil
+	}
+	lists := make([]int64, 0, len(conns))
+	for id := range conns {
+		lists = append(lists, id)
+	}
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	hits, err := s.store.ListFeedHits(ctx, lists, slices.Min(ids), slices.Max(ids))
+	if err != nil {
+		return err
+	}
+	got := map[int64][]int64{}
+	for _, h := range hits {
+		if want[h.StatusID] {
+			got[h.ListID] = append(got[h.ListID], h.StatusID)
+		}
+	}
+	for list, statusIDs := range got {
+		slices.Sort(statusIDs)
+		cs := conns[list]
+		views, err := s.views(ctx, cs[0].viewer.Account.ID, statusIDs)
+		if err != nil {
+			return err
+		}
+		stream := []string{"list", strconv.FormatInt(list, 10)}
+		for _, v := range views {
+			for _, c := range cs {
+				c.sub.Deliver(Event{Stream: stream, Name: name, Status: v})
+			}
+		}
+	}
+	return nil
+}
+
 // toPublic sends a status to the public and hashtag streams that show it,
 // each connection getting it as its viewer sees it (a viewer who blocks
 // or mutes the author, or blocks their domain, gets nothing).
@@ -299,6 +368,32 @@ func (s *Service) deleted(ctx context.Context, e store.Event) error {
 			for _, c := range users[id] {
 				ev.Stream = []string{"user"}
 				c.sub.Deliver(ev)
+			}
+		}
+	}
+	if conns := s.listConns(); len(conns) > 0 {
+		owners := map[int64]bool{}
+		for _, cs := range conns {
+			owners[cs[0].viewer.Account.ID] = true
+		}
+		accounts := make([]int64, 0, len(owners))
+		for id := range owners {
+			accounts = append(accounts, id)
+		}
+		followers, err := s.store.FollowersAmong(ctx, e.AccountID, accounts)
+		if err != nil {
+			return err
+		}
+		audience := map[int64]bool{e.AccountID: true}
+		for _, id := range followers {
+			audience[id] = true
+		}
+		for list, cs := range conns {
+			for _, c := range cs {
+				if audience[c.viewer.Account.ID] {
+					ev.Stream = []string{"list", strconv.FormatInt(list, 10)}
+					c.sub.Deliver(ev)
+				}
 			}
 		}
 	}

@@ -58,8 +58,8 @@ type Deps struct {
 	// Notification reads one of the viewer's notifications as the REST
 	// API shows it (core/notifications).
 	Notification func(ctx context.Context, v *model.Viewer, id int64) (*notifications.NotificationView, error)
-	// ListOwner says whose a list is; without it (until lists exist) no
-	// list may be streamed.
+	// ListOwner says whose a list is (core/lists); without it no list may
+	// be streamed.
 	ListOwner func(ctx context.Context, listID int64) (accountID int64, err error)
 	// QueueBytes bounds what the queues of all open streams may hold
 	// together (a share of the instance's memory budget, HERD_CACHE_MB).
@@ -166,7 +166,7 @@ func (s *Service) Notice(e store.Event) {
 
 func (s *Service) routed(kind string) bool {
 	switch kind {
-	case store.EventStatusCreated, store.EventStatusUpdated, store.EventStatusDeleted,
+	case store.EventStatusCreated, store.EventListsFed, store.EventStatusUpdated, store.EventStatusDeleted,
 		store.EventNotification, store.EventTokenRevoked, store.EventAccountSuspended:
 		return true
 	}

@@ -80,9 +80,8 @@ func allowed(granted []string, s Stream) error {
 	return nil
 }
 
-// listID reads a list stream's id; lists that are not the viewer's (and,
-// until lists exist, every list) are refused as Mastodon refuses another
-// user's list.
+// listID reads a list stream's id; a malformed one is refused as Mastodon
+// refuses another user's list.
 func listID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {

@@ -21,7 +21,7 @@ const (
 	activeWindow = 14 * 24 * time.Hour
 	// activityResolution: last_active_at is written at most this often.
 	activityResolution = time.Hour
-	// feedKeep is the cap of a home feed, Mastodon's 800 items.
+	// feedKeep is the cap of a home or list feed, Mastodon's 800 items.
 	feedKeep = 800
 	// trimEvery: a fan-out trims its recipients' feeds for about one status
 	// in trimEvery, so the cap costs little per post; feeds overshoot it by
@@ -46,8 +46,10 @@ func EnqueueFanout(ctx context.Context, tx *store.Store, statusID int64) error {
 // yet, replies to others only followers of both; never followers who mute
 // or block the author), set-based rather than a query per status. Inserts
 // ignore rows already present, so a job retried after a crash does no
-// harm; a status deleted meanwhile is skipped. For about one status in
-// trimEvery, the feeds it reached are capped at feedKeep.
+// harm; a status deleted meanwhile is skipped. The same transaction writes
+// each status into the feeds of the lists holding its author
+// (store.FanoutLists). For about one status in trimEvery, the feeds it
+// reached are capped at feedKeep.
 func (s *Service) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]error {
 	statusIDs := make([]int64, 0, len(batch))
 	var trim []int64
@@ -69,7 +71,19 @@ func (s *Service) FanoutJobs(ctx context.Context, batch []jobs.Job) map[int64]er
 		if err != nil {
 			return fmt.Errorf("fan-out: %w", err)
 		}
-		return tx.TrimFeeds(ctx, recipients, feedKeep)
+		if err := tx.TrimFeeds(ctx, recipients, feedKeep); err != nil {
+			return err
+		}
+		lists, err := tx.FanoutLists(ctx, statusIDs, trim, spec)
+		if err != nil {
+			return fmt.Errorf("fan-out to lists: %w", err)
+		}
+		if err := tx.TrimListFeeds(ctx, lists, feedKeep); err != nil {
+			return err
+		}
+		// Open list streams learn what reached their lists' feeds (user
+		// streams heard of each post when it committed).
+		return tx.AppendListsFed(ctx, statusIDs)
 	})
 	if err == nil {
 		return nil

@@ -70,6 +70,14 @@ func (s *Service) HomeTimeline(ctx context.Context, v *model.Viewer, p model.Pag
 	return out, nil
 }
 
+// MarkActive records that accountID reads its feeds (a list timeline
+// counts as a home read), as touchActive does: the user stays active for
+// fan-out, and one coming back gets the home feed rebuilt and the list
+// feeds emptied for rebuilding.
+func (s *Service) MarkActive(ctx context.Context, accountID int64) error {
+	return s.touchActive(ctx, accountID)
+}
+
 // touchActive records a home timeline read, at most once per
 // activityResolution, marking the user active for fan-out, and rebuilds
 // the feed when it went unread longer than activeWindow: fan-out may have
@@ -135,6 +143,11 @@ func (s *Service) RebuildFeed(ctx context.Context, accountID int64) error {
 }
 
 func (s *Service) rebuildFeed(ctx context.Context, tx *store.Store, accountID int64) error {
+	// Fan-out skipped the account's lists too while it was away: their
+	// feeds are emptied, and each is rebuilt when next read.
+	if err := tx.ClearListFeedsOf(ctx, accountID); err != nil {
+		return err
+	}
 	follows, err := tx.FollowedAccountIDs(ctx, accountID, rebuildFollows)
 	if err != nil {
 		return err
