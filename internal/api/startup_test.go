@@ -93,7 +93,6 @@ func TestCreatingMissingFeatures(t *testing.T) {
 		cases := []struct{ method, path, want string }{
 			{"POST", "/api/v1/filters", "Filters are not supported yet"},
 			{"POST", "/api/v2/filters", "Filters are not supported yet"},
-			{"POST", "/api/v1/push/subscription", "Push notifications are not supported yet"},
 			{"POST", "/api/v1/featured_tags", "Featured hashtags are not supported yet"},
 			{"POST", "/api/v1/media", "Validation failed: File can't be blank"}, // no file sent
 			{"POST", "/api/v2/media", "Validation failed: File can't be blank"},
