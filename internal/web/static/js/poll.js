@@ -42,6 +42,10 @@
   function setup(feed) {
     var newest = feed.dataset.newest || "";
     var pending = [], more = false, busy = false, again = false, last = Date.now();
+    // The stream tells of a post as soon as it is posted; the home feed
+    // gets it a moment later, when fan-out has written it. After a
+    // stream's news, a poll that finds nothing asks again a few times.
+    var expecting = 0;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "new-posts";
@@ -69,7 +73,14 @@
         more = more || res.headers.get("X-More") === "1";
         return res.text();
       }).then(function (html) {
-        if (!html) return;
+        if (!html) {
+          if (expecting > 0) {
+            expecting--;
+            setTimeout(poll, 1000);
+          }
+          return;
+        }
+        expecting = 0;
         var t = document.createElement("template");
         t.innerHTML = html;
         var fresh = Array.prototype.filter.call(t.content.children, function (el) { return el.tagName === "ARTICLE"; });
@@ -108,6 +119,7 @@
     var stale = false; // news came while the tab was hidden
     var live = listen(feed, function (name) {
       if (name !== "update") return;
+      expecting = 5;
       if (document.hidden) stale = true;
       else poll();
     });
