@@ -267,6 +267,21 @@ func (d *DB) InTx(ctx context.Context, fn func(q Querier) error) error {
 	if d.writer != nil {
 		return d.writer.do(ctx, fn)
 	}
+	// PostgreSQL breaks a deadlock by failing one of the transactions
+	// (40P01), which is then safe to run again: everything it did was
+	// rolled back. Two writers touching the same feed rows in another
+	// order (fan-out, and a read that rebuilds a list's feed) can meet so.
+	for attempt := 1; ; attempt++ {
+		err := d.inTx(ctx, fn)
+		var pgErr *pgconn.PgError
+		if attempt < 3 && errors.As(err, &pgErr) && pgErr.Code == "40P01" {
+			continue
+		}
+		return err
+	}
+}
+
+func (d *DB) inTx(ctx context.Context, fn func(q Querier) error) error {
 	tx, err := d.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
