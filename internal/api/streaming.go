@@ -9,6 +9,7 @@ import (
 
 	"herd/internal/core/fault"
 	"herd/internal/core/streams"
+	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -80,42 +81,8 @@ func (a *API) streamSSE(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer conn.Close()
-	rc := http.NewResponseController(w)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: pass events on as they come
-	w.WriteHeader(http.StatusOK)
-	write := func(b []byte) bool {
-		rc.SetWriteDeadline(time.Now().Add(streamWrite))
-		if _, err := w.Write(b); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
-	if !write([]byte(":)\n")) {
-		return nil
-	}
-	heartbeat := time.NewTicker(sseHeartbeat)
-	defer heartbeat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-sc.done:
-			return nil
-		case <-heartbeat.C:
-			if !write([]byte(":thump\n")) {
-				return nil
-			}
-		case <-sc.wake:
-			for _, frame := range sc.take() {
-				if !write(frame) {
-					return nil
-				}
-			}
-		}
-	}
+	door.ServeEvents(r.Context(), w, sc, sseHeartbeat, streamWrite)
+	return nil
 }
 
 // streamViewer authenticates a streaming request: the token comes in the
@@ -292,8 +259,8 @@ func (sc *streamConn) payload(ev streams.Event) []byte {
 	return nil
 }
 
-// take empties the queue for the writer, giving its bytes back.
-func (sc *streamConn) take() [][]byte {
+// Take empties the queue for the writer, giving its bytes back.
+func (sc *streamConn) Take() [][]byte {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	out := sc.queue
@@ -351,3 +318,9 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	}
 	return append(b, j...), nil
 }
+
+// Wake receives when frames are waiting (door.EventStream).
+func (sc *streamConn) Wake() <-chan struct{} { return sc.wake }
+
+// Done is closed when the connection must end (door.EventStream).
+func (sc *streamConn) Done() <-chan struct{} { return sc.done }

@@ -19,7 +19,7 @@ func TestSlowStreamClientIsCut(t *testing.T) {
 	for range 200 {
 		slow.send(big)
 		reader.send(big)
-		reader.take()
+		reader.Take()
 	}
 	select {
 	case <-slow.done:

@@ -115,7 +115,7 @@ func (a *API) wsWrite(ws *websocket.Conn, sc *streamConn) {
 				return
 			}
 		case <-sc.wake:
-			for _, f := range sc.take() {
+			for _, f := range sc.Take() {
 				ws.SetWriteDeadline(time.Now().Add(streamWrite))
 				if ws.WriteMessage(websocket.TextMessage, f) != nil {
 					return

@@ -7,6 +7,7 @@ import (
 
 	"herd/internal/core/fault"
 	"herd/internal/core/streams"
+	"herd/internal/door"
 	"herd/internal/ids"
 	"herd/internal/model"
 )
@@ -50,42 +51,8 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer conn.Close()
-	rc := http.NewResponseController(w)
-	hd := w.Header()
-	hd.Set("Content-Type", "text/event-stream")
-	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	write := func(b []byte) bool {
-		rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		if _, err := w.Write(b); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
-	if !write([]byte(":)\n")) {
-		return nil
-	}
-	heartbeat := time.NewTicker(15 * time.Second)
-	defer heartbeat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-sig.done:
-			return nil
-		case <-heartbeat.C:
-			if !write([]byte(":thump\n")) {
-				return nil
-			}
-		case <-sig.wake:
-			for _, f := range sig.take() {
-				if !write(f) {
-					return nil
-				}
-			}
-		}
-	}
+	door.ServeEvents(r.Context(), w, sig, 15*time.Second, 10*time.Second)
+	return nil
 }
 
 // signals is a page's end of a stream: each event as its name and id.
@@ -124,7 +91,7 @@ func (s *signals) Deliver(ev streams.Event) {
 	}
 }
 
-func (s *signals) take() [][]byte {
+func (s *signals) Take() [][]byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := s.queue
@@ -153,3 +120,6 @@ func streamQuery(name, tag string) string {
 	}
 	return q
 }
+
+func (s *signals) Wake() <-chan struct{} { return s.wake }
+func (s *signals) Done() <-chan struct{} { return s.done }
